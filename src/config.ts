@@ -1,0 +1,58 @@
+import path from 'node:path';
+
+/** Every setting Patron reads from the environment, validated once at start. */
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  adminKey: string | undefined;
+  demo: boolean;
+  defaultPhoneRegion: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  importLimitBytes: number;
+};
+
+export class ConfigError extends Error {}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(raw: string | undefined): boolean {
+  return raw !== undefined && ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const logLevel = env.PATRON_LOG_LEVEL ?? 'info';
+  if (!(logLevels as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`PATRON_LOG_LEVEL must be one of ${logLevels.join(', ')}`);
+  }
+  const region = (env.PATRON_PHONE_REGION ?? 'RU').toUpperCase();
+  if (!/^[A-Z]{2}$/.test(region)) throw new ConfigError('PATRON_PHONE_REGION must be a two-letter country code, e.g. RU');
+  const adminKey = env.PATRON_ADMIN_KEY || undefined;
+  if (adminKey !== undefined && adminKey.length < 24) {
+    throw new ConfigError('PATRON_ADMIN_KEY must be at least 24 characters long');
+  }
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(env.PATRON_DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    adminKey,
+    demo: flag(env.PATRON_DEMO),
+    defaultPhoneRegion: region,
+    logLevel: logLevel as Config['logLevel'],
+    bodyLimitBytes: integer(env, 'PATRON_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    importLimitBytes: integer(env, 'PATRON_IMPORT_LIMIT', 2 * 1024 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
+  };
+}

@@ -1,0 +1,140 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Ids } from '../../platform/ids.ts';
+
+export const consentChannels = ['email', 'sms', 'push', 'messenger', 'call', 'post', 'all'] as const;
+export const consentPurposes = ['personal_data', 'marketing', 'transactional', 'profiling'] as const;
+export const consentSources = ['pos', 'web', 'app', 'import', 'api', 'operator'] as const;
+export type ConsentChannel = (typeof consentChannels)[number];
+export type ConsentPurpose = (typeof consentPurposes)[number];
+export type ConsentSource = (typeof consentSources)[number];
+
+/** What proves the consent: where it was given and on which text (152-FZ / GDPR art. 7). */
+export type ConsentEvidence = { ip?: string; userAgent?: string; operator?: string; textVersion?: string };
+
+export type ConsentInput = {
+  channel: ConsentChannel;
+  purpose: ConsentPurpose;
+  granted: boolean;
+  source: ConsentSource;
+  evidence?: ConsentEvidence;
+  /** When the customer gave or withdrew it, if not now (e.g. a paper form signed yesterday). */
+  at?: string;
+};
+
+export type ConsentState = {
+  channel: ConsentChannel;
+  purpose: ConsentPurpose;
+  granted: boolean;
+  source: ConsentSource;
+  at: string;
+};
+
+export type ConsentHistoryEntry = ConsentState & { id: string; recordedAt: string; evidence: ConsentEvidence };
+
+export type ConsentView = { current: ConsentState[]; history: ConsentHistoryEntry[] };
+
+/**
+ * Appends consent events. History is never rewritten; the current state is the latest event
+ * per channel and purpose. With `onlyChanges`, an event equal to the current state is skipped
+ * (re-importing a file must not grow the history).
+ */
+export async function recordConsents(
+  tx: DbOrTx,
+  clock: Clock,
+  ids: Ids,
+  customerId: string,
+  inputs: ConsentInput[],
+  options: { onlyChanges: boolean },
+): Promise<number> {
+  if (inputs.length === 0) return 0;
+  const now = clock.now();
+  let recorded = 0;
+  for (const input of inputs) {
+    if (options.onlyChanges) {
+      const current = await currentConsent(tx, customerId, input.channel, input.purpose);
+      if (current && current.granted === input.granted) continue;
+    }
+    await tx
+      .insertInto('consentEvents')
+      .values({
+        id: ids.next('cns'),
+        customerId,
+        channel: input.channel,
+        purpose: input.purpose,
+        granted: input.granted,
+        source: input.source,
+        occurredAt: input.at ? new Date(input.at) : now,
+        recordedAt: now,
+        evidence: JSON.stringify(input.evidence ?? {}),
+      })
+      .execute();
+    recorded++;
+  }
+  return recorded;
+}
+
+async function currentConsent(db: DbOrTx, customerId: string, channel: string, purpose: string) {
+  return db
+    .selectFrom('consentEvents')
+    .select(['granted'])
+    .where('customerId', '=', customerId)
+    .where('channel', '=', channel)
+    .where('purpose', '=', purpose)
+    .orderBy('occurredAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function loadConsents(db: DbOrTx, customerId: string): Promise<ConsentView> {
+  const rows = await db
+    .selectFrom('consentEvents')
+    .select(['id', 'channel', 'purpose', 'granted', 'source', 'occurredAt', 'recordedAt', 'evidence'])
+    .where('customerId', '=', customerId)
+    .orderBy('occurredAt')
+    .orderBy('id')
+    .execute();
+  const history = rows.map((row) => ({
+    id: row.id,
+    channel: row.channel as ConsentChannel,
+    purpose: row.purpose as ConsentPurpose,
+    granted: row.granted,
+    source: row.source as ConsentSource,
+    at: row.occurredAt.toISOString(),
+    recordedAt: row.recordedAt.toISOString(),
+    evidence: row.evidence as ConsentEvidence,
+  }));
+  const latest = new Map<string, ConsentState>();
+  for (const entry of history) {
+    latest.set(`${entry.channel}/${entry.purpose}`, {
+      channel: entry.channel,
+      purpose: entry.purpose,
+      granted: entry.granted,
+      source: entry.source,
+      at: entry.at,
+    });
+  }
+  return { current: [...latest.values()].sort((a, b) => (a.channel + a.purpose).localeCompare(b.channel + b.purpose)), history };
+}
+
+/** Current consent per customer for a set of customers (exports, later segments). */
+export async function currentConsentsFor(
+  db: DbOrTx,
+  customerIds: string[],
+): Promise<Map<string, Array<{ channel: string; purpose: string; granted: boolean }>>> {
+  const result = new Map<string, Array<{ channel: string; purpose: string; granted: boolean }>>();
+  if (customerIds.length === 0) return result;
+  const rows = await sql<{ customerId: string; channel: string; purpose: string; granted: boolean }>`
+    select distinct on (customer_id, channel, purpose) customer_id, channel, purpose, granted
+    from consent_events
+    where customer_id = any(${customerIds}::text[])
+    order by customer_id, channel, purpose, occurred_at desc, id desc`.execute(db);
+  for (const row of rows.rows) {
+    const list = result.get(row.customerId) ?? [];
+    list.push({ channel: row.channel, purpose: row.purpose, granted: row.granted });
+    result.set(row.customerId, list);
+  }
+  return result;
+}

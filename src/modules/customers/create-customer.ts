@@ -1,0 +1,66 @@
+import type { Actor } from '../../platform/actor.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import type { FieldProblem } from '../../platform/errors.ts';
+import { emitEvents } from '../../platform/outbox.ts';
+import { attributeDefinitionMap, checkAttributes } from './attributes.ts';
+import { recordConsents, type ConsentInput } from './consents.ts';
+import { loadCustomerRecord, type CustomerRecord } from './customer-record.ts';
+import { customerError } from './customers.errors.ts';
+import type { CustomersDeps } from './deps.ts';
+import { setPrimaryIdentifiers } from './identifier-store.ts';
+import { normalizeIdentifiers, type IdentifierInput } from './identifiers.ts';
+import { checkProfile, type ProfileInput } from './profile.ts';
+
+export type CreateCustomerInput = IdentifierInput &
+  ProfileInput & {
+    attributes?: Record<string, unknown>;
+    consents?: ConsentInput[];
+  };
+
+export function invalid(problems: FieldProblem[], code: 'customer.invalid_identifier' | 'customer.invalid_profile' | 'customer.invalid_attribute') {
+  return customerError(code, problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
+}
+
+export async function createCustomer(deps: CustomersDeps, input: CreateCustomerInput, actor: Actor): Promise<CustomerRecord> {
+  const { db, clock, ids, phoneRegion } = deps;
+  const identifiers = normalizeIdentifiers(input, phoneRegion);
+  if (identifiers.problems.length > 0) throw invalid(identifiers.problems, 'customer.invalid_identifier');
+  const { profile, problems } = checkProfile(input, clock.now());
+  if (problems.length > 0) throw invalid(problems, 'customer.invalid_profile');
+  const definitions = await attributeDefinitionMap(db);
+  const attributes = checkAttributes(input.attributes ?? {}, definitions);
+  if (attributes.problems.length > 0) throw invalid(attributes.problems, 'customer.invalid_attribute');
+
+  return db.transaction().execute(async (tx) => {
+    const now = clock.now();
+    const id = ids.next('cus');
+    await tx
+      .insertInto('customers')
+      .values({
+        id,
+        status: 'active',
+        firstName: profile.firstName ?? null,
+        lastName: profile.lastName ?? null,
+        birthDate: profile.birthDate ?? null,
+        gender: profile.gender ?? null,
+        city: profile.city ?? null,
+        timezone: profile.timezone ?? null,
+        locale: profile.locale ?? null,
+        tags: profile.tags ?? [],
+        attributes: JSON.stringify(attributes.set),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .execute();
+    await setPrimaryIdentifiers(tx, clock, id, identifiers.set);
+    await recordConsents(tx, clock, ids, id, input.consents ?? [], { onlyChanges: false });
+    await writeAudit(tx, clock, actor, {
+      action: 'customer.create',
+      entityType: 'customer',
+      entityId: id,
+      details: { fields: Object.keys(input).sort() },
+    });
+    await emitEvents(tx, clock, ids, [{ type: 'customer.created', customerId: id, payload: { customerId: id, source: 'api' } }]);
+    return loadCustomerRecord(tx, id, false);
+  });
+}

@@ -1,0 +1,185 @@
+import { Type } from 'typebox';
+import { idPattern } from '../../platform/ids.ts';
+import { StringEnum } from '../../platform/schemas.ts';
+import { consentChannels, consentPurposes, consentSources } from './consents.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const CustomerId = Type.String({ pattern: idPattern('cus'), description: 'cus_… id; a merged id resolves to its survivor' });
+export const CustomerParams = Type.Object({ id: CustomerId });
+
+const ATTRIBUTE_KEY = '^[a-z][a-z0-9_]{0,62}$';
+const SOURCE = '^[a-z][a-z0-9_-]{0,31}$';
+
+const Phone = Type.String({ maxLength: 32, description: 'Any common format; stored as E.164', examples: ['8 (912) 345-67-89'] });
+const Email = Type.String({ maxLength: 254, description: 'Trimmed and lower-cased' });
+const Card = Type.String({ maxLength: 64, description: 'Loyalty card number; spaces and dashes are dropped' });
+const Name = Type.String({ maxLength: 100 });
+const BirthDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const Gender = StringEnum(['female', 'male', 'other'] as const);
+const Timezone = Type.String({ maxLength: 64, description: 'IANA timezone, e.g. Europe/Moscow' });
+const Locale = Type.String({ maxLength: 35, description: 'BCP 47 tag, e.g. ru-RU' });
+const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 });
+const AttributeValue = Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Null()]);
+const Attributes = Type.Record(Type.String({ pattern: ATTRIBUTE_KEY }), AttributeValue, {
+  maxProperties: 100,
+  description: 'Values of declared attributes (see /v1/customer-attributes); null removes one',
+});
+
+
+export const ConsentEvidence = Type.Object(
+  {
+    ip: Type.Optional(Type.String({ maxLength: 64 })),
+    userAgent: Type.Optional(Type.String({ maxLength: 500 })),
+    operator: Type.Optional(Type.String({ maxLength: 100 })),
+    textVersion: Type.Optional(Type.String({ maxLength: 100, description: 'Version of the consent text the customer saw' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ConsentInput = Type.Object(
+  {
+    channel: StringEnum(consentChannels),
+    purpose: StringEnum(consentPurposes),
+    granted: Type.Boolean(),
+    source: StringEnum(consentSources),
+    evidence: Type.Optional(ConsentEvidence),
+    at: Type.Optional(Type.String({ format: 'date-time', description: 'When it was given, if not now' })),
+  },
+  { additionalProperties: false },
+);
+
+const externalIdsOptions = { maxProperties: 20, description: 'External ids by source system, e.g. {"eshop": "A-1001"}' };
+
+export const CreateCustomerBody = Type.Object(
+  {
+    phone: Type.Optional(Phone),
+    email: Type.Optional(Email),
+    cardNumber: Type.Optional(Card),
+    externalIds: Type.Optional(Type.Record(Type.String({ pattern: SOURCE }), Type.String({ maxLength: 128 }), externalIdsOptions)),
+    firstName: Type.Optional(Name),
+    lastName: Type.Optional(Name),
+    birthDate: Type.Optional(BirthDate),
+    gender: Type.Optional(Gender),
+    city: Type.Optional(Name),
+    timezone: Type.Optional(Timezone),
+    locale: Type.Optional(Locale),
+    tags: Type.Optional(Tags),
+    attributes: Type.Optional(Attributes),
+    consents: Type.Optional(Type.Array(ConsentInput, { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateCustomerBody = Type.Object(
+  {
+    phone: Type.Optional(Nullable(Phone)),
+    email: Type.Optional(Nullable(Email)),
+    cardNumber: Type.Optional(Nullable(Card)),
+    externalIds: Type.Optional(
+      Type.Record(Type.String({ pattern: SOURCE }), Nullable(Type.String({ maxLength: 128 })), { ...externalIdsOptions, description: 'null removes the id of that source' }),
+    ),
+    firstName: Type.Optional(Nullable(Name)),
+    lastName: Type.Optional(Nullable(Name)),
+    birthDate: Type.Optional(Nullable(BirthDate)),
+    gender: Type.Optional(Nullable(Gender)),
+    city: Type.Optional(Nullable(Name)),
+    timezone: Type.Optional(Nullable(Timezone)),
+    locale: Type.Optional(Nullable(Locale)),
+    tags: Type.Optional(Tags),
+    attributes: Type.Optional(Attributes),
+  },
+  { additionalProperties: false, description: 'Merge patch: a field left out stays, null clears it' },
+);
+
+export const Customer = Type.Object(
+  {
+    id: Type.String(),
+    status: StringEnum(['active', 'merged', 'erased'] as const),
+    phone: Nullable(Type.String()),
+    email: Nullable(Type.String()),
+    cardNumber: Nullable(Type.String()),
+    externalIds: Type.Record(Type.String(), Type.String()),
+    identifiers: Type.Array(
+      Type.Object({
+        kind: StringEnum(['phone', 'email', 'card', 'external'] as const),
+        source: Type.Optional(Type.String()),
+        value: Type.String(),
+        primary: Type.Boolean(),
+      }),
+    ),
+    firstName: Nullable(Type.String()),
+    lastName: Nullable(Type.String()),
+    birthDate: Nullable(Type.String()),
+    gender: Nullable(Gender),
+    city: Nullable(Type.String()),
+    timezone: Nullable(Type.String()),
+    locale: Nullable(Type.String()),
+    tags: Type.Array(Type.String()),
+    attributes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    erasedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'Customer' },
+);
+
+export const LookupQuery = Type.Object(
+  {
+    phone: Type.Optional(Type.String({ maxLength: 32 })),
+    email: Type.Optional(Type.String({ maxLength: 254 })),
+    card: Type.Optional(Type.String({ maxLength: 64 })),
+    externalId: Type.Optional(Type.String({ maxLength: 161, description: '<source>:<id>, e.g. eshop:A-1001' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ListQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Start of a phone, e-mail, card, external id or name' })),
+    status: Type.Optional(StringEnum(['active', 'merged', 'erased'] as const)),
+    tag: Type.Optional(Type.String({ maxLength: 64 })),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CustomerPage = Type.Object({ items: Type.Array(Type.Ref('Customer')), nextCursor: Nullable(Type.String()) });
+
+const ConsentState = Type.Object({
+  channel: Type.String(),
+  purpose: Type.String(),
+  granted: Type.Boolean(),
+  source: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+});
+
+export const ConsentView = Type.Object({
+  current: Type.Array(ConsentState),
+  history: Type.Array(
+    Type.Intersect([ConsentState, Type.Object({ id: Type.String(), recordedAt: Type.String(), evidence: ConsentEvidence })]),
+  ),
+});
+
+export const PutConsentsBody = Type.Array(ConsentInput, { minItems: 1, maxItems: 50 });
+
+export const MergeBody = Type.Object({ from: CustomerId }, { additionalProperties: false });
+
+export const AttributeParams = Type.Object({ key: Type.String({ pattern: ATTRIBUTE_KEY }) });
+export const AttributeBody = Type.Object(
+  {
+    type: StringEnum(['string', 'number', 'integer', 'boolean', 'date', 'enum'] as const),
+    label: Type.String({ minLength: 1, maxLength: 200 }),
+    options: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 200 })),
+    personal: Type.Optional(Type.Boolean({ description: 'Erase values with the customer (string attributes always are)' })),
+  },
+  { additionalProperties: false },
+);
+export const AttributeDefinition = Type.Object({
+  key: Type.String(),
+  type: Type.String(),
+  label: Type.String(),
+  options: Nullable(Type.Array(Type.String())),
+  personal: Type.Boolean(),
+});

@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/database.ts';
+import type { FieldProblem } from '../../platform/errors.ts';
+import { loadCustomerRecord, loadCustomerRecords, type CustomerRecord } from './customer-record.ts';
+import { customerError } from './customers.errors.ts';
+import { normalizeCard, normalizeEmail, normalizePhone, parseExternalRef, type Identifier } from './identifiers.ts';
+
+export type LookupQuery = { phone?: string; email?: string; card?: string; externalId?: string };
+
+/** The identifier a lookup names, normalised the way it was stored. */
+export function lookupIdentifier(query: LookupQuery, phoneRegion: string): Identifier {
+  const given = (['phone', 'email', 'card', 'externalId'] as const).filter((key) => query[key] !== undefined);
+  if (given.length !== 1) {
+    throw customerError('customer.lookup_needs_one_identifier', 'Pass exactly one of phone, email, card or externalId');
+  }
+  const field = given[0]!;
+  const raw = query[field]!;
+  const result =
+    field === 'phone'
+      ? normalizePhone(raw, phoneRegion)
+      : field === 'email'
+        ? normalizeEmail(raw)
+        : field === 'card'
+          ? normalizeCard(raw)
+          : parseExternalRef(raw);
+  if (!result.ok) {
+    const problem: FieldProblem = { field, reason: result.reason };
+    throw customerError('customer.invalid_identifier', `${field} ${result.reason}`, [problem]);
+  }
+  if (typeof result.value !== 'string') return result.value;
+  return { kind: field === 'card' ? 'card' : (field as 'phone' | 'email'), source: '', value: result.value };
+}
+
+export async function lookupCustomer(db: DbOrTx, query: LookupQuery, phoneRegion: string, masked: boolean): Promise<CustomerRecord> {
+  const identifier = lookupIdentifier(query, phoneRegion);
+  const row = await db
+    .selectFrom('customerIdentifiers')
+    .select('customerId')
+    .where('kind', '=', identifier.kind)
+    .where('source', '=', identifier.source)
+    .where('value', '=', identifier.value)
+    .executeTakeFirst();
+  if (!row) throw customerError('customer.not_found', 'No customer has that identifier');
+  return loadCustomerRecord(db, row.customerId, masked);
+}
+
+export type ListQuery = { q?: string; limit: number; cursor?: string; status?: 'active' | 'merged' | 'erased'; tag?: string };
+
+// Cursors are the last id seen: ids are UUIDv7, so id order is creation order.
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^cus_[0-9a-f]{32}$/.test(id)) throw customerError('customer.invalid_cursor', 'Pass the nextCursor of an earlier page');
+  return id;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Newest first, a page at a time. `q` matches the start of a phone, e-mail, card or external id,
+ * or of a first or last name.
+ */
+export async function listCustomers(
+  db: DbOrTx,
+  query: ListQuery,
+  phoneRegion: string,
+  masked: boolean,
+): Promise<{ items: CustomerRecord[]; nextCursor: string | null }> {
+  let select = db.selectFrom('customers').select('id').where('status', '=', query.status ?? 'active');
+  if (query.cursor) select = select.where('id', '<', decodeCursor(query.cursor));
+  if (query.tag) select = select.where(sql<boolean>`${query.tag} = any(tags)`);
+  const q = query.q?.trim();
+  if (q) {
+    const prefixes = new Set([q.toLowerCase(), q.replace(/[\s-]/g, '').toUpperCase()]);
+    const phone = normalizePhone(q, phoneRegion);
+    if (phone.ok) prefixes.add(phone.value);
+    else if (/^\+?[\d\s()-]{3,}$/.test(q)) prefixes.add(`+${q.replace(/\D/g, '')}`);
+    const identifierMatch = db
+      .selectFrom('customerIdentifiers')
+      .select('customerId')
+      .where((eb) => eb.or([...prefixes].map((prefix) => eb('value', 'like', `${escapeLike(prefix)}%`))));
+    const name = `${escapeLike(q.toLowerCase())}%`;
+    select = select.where((eb) =>
+      eb.or([
+        eb('id', 'in', identifierMatch),
+        eb(sql`lower(last_name)`, 'like', name),
+        eb(sql`lower(first_name)`, 'like', name),
+      ]),
+    );
+  }
+  const rows = await select.orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const page = rows.slice(0, query.limit).map((row) => row.id);
+  const items = await loadCustomerRecords(db, page, masked);
+  const last = page.at(-1);
+  return { items, nextCursor: rows.length > query.limit && last ? Buffer.from(last).toString('base64url') : null };
+}

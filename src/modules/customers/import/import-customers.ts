@@ -1,0 +1,389 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse, type CsvError } from 'csv-parse';
+import { sql } from 'kysely';
+import type { Actor } from '../../../platform/actor.ts';
+import { writeAudit } from '../../../platform/audit.ts';
+import { AppError, platformError, type FieldProblem } from '../../../platform/errors.ts';
+import { attributeDefinitionMap } from '../attributes.ts';
+import type { CustomersDeps } from '../deps.ts';
+import { parseHeader, type Column } from './csv-columns.ts';
+import { parseRow, type ImportRow } from './csv-row.ts';
+import { BatchRaceError, writeBatch } from './write-batch.ts';
+
+export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+export type ImportJobView = {
+  id: string;
+  kind: 'customers';
+  status: ImportStatus;
+  fileName: string;
+  bytesTotal: number;
+  bytesDone: number;
+  /** Share of the file processed, 0 to 1. */
+  progress: number;
+  rowsDone: number;
+  rowsFailed: number;
+  rowsCreated: number;
+  rowsUpdated: number;
+  errors: Array<{ line: number; field: string; reason: string }>;
+  errorsTotal: number;
+  failure: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+export type ImportOptions = {
+  dataDir: string;
+  batchSize?: number;
+  /** A running job whose heartbeat is older than this belongs to a dead process and may be resumed. */
+  staleAfterMs?: number;
+  log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+};
+
+export type RunOptions = { signal?: AbortSignal; onProgress?: (job: ImportJobView) => void };
+
+class ImportStopped extends Error {}
+
+function sha256Counter() {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const transform = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  return { transform, digest: () => hash.digest('hex'), bytes: () => bytes };
+}
+
+async function readHeader(file: string): Promise<string[] | null> {
+  const parser = fs.createReadStream(file).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
+  for await (const record of parser as AsyncIterable<string[]>) {
+    parser.destroy();
+    return record;
+  }
+  return null;
+}
+
+/**
+ * Customer CSV imports. The upload is stored under the data directory first, then processed
+ * in batches; each batch commits together with the job's checkpoint, so a crash loses
+ * nothing and the job resumes after the last committed line.
+ */
+export function createCustomerImports(deps: CustomersDeps, options: ImportOptions) {
+  const { db, clock, ids, phoneRegion } = deps;
+  const batchSize = options.batchSize ?? 2000;
+  const staleAfterMs = options.staleAfterMs ?? 60_000;
+  const dir = path.join(options.dataDir, 'imports');
+  const active = new Map<string, Promise<ImportJobView>>();
+  const controllers = new Map<string, AbortController>();
+  const fileOf = (id: string) => path.join(dir, `${id}.csv`);
+
+  async function view(id: string, errorsLimit = 1000): Promise<ImportJobView> {
+    const job = await db.selectFrom('importJobs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!job) throw platformError('import.not_found', `No import ${id}`);
+    const errors = await db
+      .selectFrom('importErrors')
+      .select(['line', 'field', 'reason'])
+      .where('importId', '=', id)
+      .orderBy('line')
+      .orderBy('field')
+      .limit(errorsLimit)
+      .execute();
+    const total = await db.selectFrom('importErrors').select((eb) => eb.fn.countAll<number>().as('n')).where('importId', '=', id).executeTakeFirstOrThrow();
+    return {
+      id: job.id,
+      kind: job.kind,
+      status: job.status,
+      fileName: job.fileName,
+      bytesTotal: job.bytesTotal,
+      bytesDone: job.bytesDone,
+      progress: job.bytesTotal === 0 ? 1 : Math.min(1, job.bytesDone / job.bytesTotal),
+      rowsDone: job.rowsDone,
+      rowsFailed: job.rowsFailed,
+      rowsCreated: job.rowsCreated,
+      rowsUpdated: job.rowsUpdated,
+      errors,
+      errorsTotal: Number(total.n),
+      failure: job.failure,
+      createdAt: job.createdAt.toISOString(),
+      startedAt: job.startedAt?.toISOString() ?? null,
+      finishedAt: job.finishedAt?.toISOString() ?? null,
+    };
+  }
+
+  /** Takes the job for this process unless another live process holds it. */
+  async function claim(id: string): Promise<boolean> {
+    const now = clock.now();
+    const claimed = await db
+      .updateTable('importJobs')
+      .set({ status: 'running', startedAt: sql`coalesce(started_at, ${now})`, heartbeatAt: now, failure: null })
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([
+          eb('status', 'in', ['queued', 'failed']),
+          eb.and([eb('status', '=', 'running'), eb('heartbeatAt', '<=', new Date(now.getTime() - staleAfterMs))]),
+        ]),
+      )
+      .returning('id')
+      .executeTakeFirst();
+    return claimed !== undefined;
+  }
+
+  async function process(id: string, run: RunOptions): Promise<ImportJobView> {
+    if (!(await claim(id))) return view(id);
+    const job = await db.selectFrom('importJobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const file = fileOf(id);
+    try {
+      if (!fs.existsSync(file)) throw new Error('the uploaded file is no longer on disk; upload it again');
+      const definitions = await attributeDefinitionMap(db);
+      const counter = sha256Counter();
+      const parser = parse({ bom: true, info: true, skip_empty_lines: true, skip_records_with_error: true });
+      const skipped: Array<{ line: number; field: string; reason: string }> = [];
+      parser.on('skip', (error: CsvError & { lines?: number }) => {
+        skipped.push({ line: error.lines ?? 0, field: '(row)', reason: describeCsvError(error) });
+      });
+      const source = fs.createReadStream(file).pipe(counter.transform).pipe(parser);
+      let columns: Column[] | null = null;
+      let batch: ImportRow[] = [];
+      let problems: Array<{ line: number; field: string; reason: string }> = [];
+      let lastLine = job.checkpointLine;
+      const flush = async (upTo: number) => {
+        const late = skipped.filter((s) => s.line > upTo);
+        const due = skipped.filter((s) => s.line <= upTo && s.line > job.checkpointLine);
+        skipped.length = 0;
+        skipped.push(...late);
+        await commitBatch(id, batch, [...problems, ...due], upTo, counter.bytes());
+        batch = [];
+        problems = [];
+        run.onProgress?.(await view(id, 0));
+      };
+      for await (const { record, info } of source as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        if (!columns) {
+          const header = parseHeader(record, definitions);
+          if ('problem' in header) throw platformError('import.bad_header', header.problem);
+          columns = header.columns;
+          continue;
+        }
+        const line = info.lines;
+        if (line <= job.checkpointLine) continue;
+        const parsed = parseRow(line, record, columns, phoneRegion, clock.now());
+        if ('row' in parsed) batch.push(parsed.row);
+        else problems.push(...parsed.problems.map((p: FieldProblem) => ({ line, ...p })));
+        lastLine = line;
+        if (batch.length + problems.length >= batchSize) {
+          await flush(lastLine);
+          if (run.signal?.aborted) throw new ImportStopped();
+        }
+      }
+      if (!columns) throw platformError('import.empty', 'The file has no header row');
+      await flush(Math.max(lastLine, ...skipped.map((s) => s.line)));
+      await finish(id, 'completed', null, job.bytesTotal);
+      fs.rmSync(file, { force: true });
+    } catch (error) {
+      if (error instanceof ImportStopped) return view(id);
+      // A database message may quote a value from the file: keep personal data out of the job.
+      const reason = error instanceof AppError ? error.detail : error instanceof Error && !('code' in error) ? error.message : 'a database error stopped the import; run it again to resume';
+      options.log?.error({ importId: id, code: (error as { code?: string }).code }, 'import failed');
+      await finish(id, 'failed', reason, null);
+    }
+    return view(id);
+  }
+
+  async function commitBatch(
+    id: string,
+    rows: ImportRow[],
+    problems: Array<{ line: number; field: string; reason: string }>,
+    upTo: number,
+    bytesDone: number,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.transaction().execute(async (tx) => {
+          const outcome = await writeBatch(tx, clock, ids, id, rows);
+          const errors = [...problems, ...outcome.failed.flatMap((f) => f.problems.map((p) => ({ line: f.line, ...p })))];
+          if (errors.length > 0) {
+            await sql`insert into import_errors (import_id, line, field, reason)
+              select ${id}, * from unnest(${errors.map((e) => e.line)}::int[], ${errors.map((e) => e.field)}::text[],
+                ${errors.map((e) => e.reason)}::text[])
+              on conflict do nothing`.execute(tx);
+          }
+          const failedLines = new Set(errors.map((e) => e.line)).size;
+          await tx
+            .updateTable('importJobs')
+            .set((eb) => ({
+              checkpointLine: upTo,
+              bytesDone,
+              rowsDone: eb('rowsDone', '+', outcome.created + outcome.updated),
+              rowsFailed: eb('rowsFailed', '+', failedLines),
+              rowsCreated: eb('rowsCreated', '+', outcome.created),
+              rowsUpdated: eb('rowsUpdated', '+', outcome.updated),
+              heartbeatAt: clock.now(),
+            }))
+            .where('id', '=', id)
+            .execute();
+        });
+        return;
+      } catch (error) {
+        // Another writer took an identifier, or the database chose us as a deadlock victim: redo.
+        const retryable = error instanceof BatchRaceError || ['40001', '40P01', '23505'].includes((error as { code?: string }).code ?? '');
+        if (!retryable || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  async function finish(id: string, status: 'completed' | 'failed', failure: string | null, bytesDone: number | null): Promise<void> {
+    await db.transaction().execute(async (tx) => {
+      const job = await tx
+        .updateTable('importJobs')
+        .set({ status, failure, finishedAt: clock.now(), heartbeatAt: clock.now(), ...(bytesDone !== null ? { bytesDone } : {}) })
+        .where('id', '=', id)
+        .returning(['rowsCreated', 'rowsUpdated', 'rowsFailed', 'createdBy'])
+        .executeTakeFirstOrThrow();
+      await writeAudit(tx, clock, { keyId: job.createdBy, name: 'import', role: null }, {
+        action: `customer.import.${status}`,
+        entityType: 'import',
+        entityId: id,
+        details: { created: job.rowsCreated, updated: job.rowsUpdated, failed: job.rowsFailed },
+      });
+    });
+  }
+
+  function schedule(id: string, run: RunOptions = {}): Promise<ImportJobView> {
+    const existing = active.get(id);
+    if (existing) return existing;
+    const controller = new AbortController();
+    const signal = run.signal ? AbortSignal.any([run.signal, controller.signal]) : controller.signal;
+    controllers.set(id, controller);
+    const promise = process(id, { ...run, signal }).finally(() => {
+      active.delete(id);
+      controllers.delete(id);
+    });
+    active.set(id, promise);
+    return promise;
+  }
+
+  return {
+    /**
+     * Stores an uploaded CSV and queues it. The same file uploaded while an earlier copy is
+     * unfinished resumes that job instead of starting another.
+     */
+    async submit(stream: Readable, fileName: string, actor: Actor, limitBytes: number): Promise<{ job: ImportJobView; resumed: boolean }> {
+      fs.mkdirSync(dir, { recursive: true });
+      const id = ids.next('imp');
+      const file = fileOf(id);
+      const counter = sha256Counter();
+      const limiter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          if (counter.bytes() > limitBytes) callback(platformError('request.body_too_large', `Imports are limited to ${limitBytes} bytes`));
+          else callback(null, chunk);
+        },
+      });
+      try {
+        await pipeline(stream, counter.transform, limiter, fs.createWriteStream(file));
+        if (counter.bytes() === 0) throw platformError('import.empty', 'The file is empty');
+        const header = await readHeader(file);
+        if (!header) throw platformError('import.empty', 'The file has no header row');
+        const checked = parseHeader(header, await attributeDefinitionMap(db));
+        if ('problem' in checked) throw platformError('import.bad_header', checked.problem);
+      } catch (error) {
+        fs.rmSync(file, { force: true });
+        throw error;
+      }
+      const sha = counter.digest();
+      const now = clock.now();
+      const unfinished = await db
+        .selectFrom('importJobs')
+        .select('id')
+        .where('fileSha256', '=', sha)
+        .where((eb) =>
+          eb.or([
+            eb('status', 'in', ['queued', 'failed']),
+            eb.and([eb('status', '=', 'running'), eb('heartbeatAt', '<=', new Date(now.getTime() - staleAfterMs))]),
+          ]),
+        )
+        .orderBy('createdAt', 'desc')
+        .executeTakeFirst();
+      if (unfinished && !active.has(unfinished.id)) {
+        fs.renameSync(file, fileOf(unfinished.id));
+        return { job: await view(unfinished.id), resumed: true };
+      }
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('importJobs')
+          .values({
+            id,
+            kind: 'customers',
+            status: 'queued',
+            fileName: fileName.slice(0, 200),
+            fileSha256: sha,
+            bytesTotal: counter.bytes(),
+            createdBy: actor.keyId ?? actor.name,
+            createdAt: now,
+          })
+          .execute();
+        await writeAudit(tx, clock, actor, { action: 'customer.import.start', entityType: 'import', entityId: id, details: { bytes: counter.bytes() } });
+      });
+      return { job: await view(id), resumed: false };
+    },
+
+    /** Processes a job now (or joins the run already under way) and returns its final state. */
+    run: schedule,
+
+    /** Starts jobs left unfinished by a stopped or crashed process. */
+    async resumePending(): Promise<string[]> {
+      const now = clock.now();
+      const pending = await db
+        .selectFrom('importJobs')
+        .select('id')
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'queued'),
+            eb.and([eb('status', '=', 'running'), eb('heartbeatAt', '<=', new Date(now.getTime() - staleAfterMs))]),
+          ]),
+        )
+        .orderBy('createdAt')
+        .execute();
+      for (const job of pending) void schedule(job.id);
+      return pending.map((job) => job.id);
+    },
+
+    get: view,
+
+    async list(limit = 50): Promise<ImportJobView[]> {
+      const rows = await db.selectFrom('importJobs').select('id').orderBy('createdAt', 'desc').limit(limit).execute();
+      return Promise.all(rows.map((row) => view(row.id, 0)));
+    },
+
+    /** Asks running jobs to stop after their current batch and waits for them (graceful shutdown). */
+    async stop(): Promise<void> {
+      for (const controller of controllers.values()) controller.abort();
+      await Promise.allSettled([...active.values()]);
+    },
+
+    async idle(): Promise<void> {
+      await Promise.allSettled([...active.values()]);
+    },
+  };
+}
+
+export type CustomerImports = ReturnType<typeof createCustomerImports>;
+
+function describeCsvError(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
+      return 'has a different number of fields than the header';
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'has a quote that is never closed';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'has text after a closing quote';
+    default:
+      return 'is not well-formed CSV';
+  }
+}

@@ -1,0 +1,66 @@
+import type { Actor } from '../../platform/actor.ts';
+import { putAttributeDefinition, listAttributeDefinitions, type AttributeDefinitionInput } from './attributes.ts';
+import { loadConsents, recordConsents, type ConsentInput } from './consents.ts';
+import { createCustomer, type CreateCustomerInput } from './create-customer.ts';
+import { loadCustomerRecord, lockCustomer, resolveCustomerId } from './customer-record.ts';
+import { customerError } from './customers.errors.ts';
+import type { CustomerLifecycleHooks, CustomersDeps } from './deps.ts';
+import { eraseCustomer } from './erase-customer.ts';
+import { exportCustomersCsv } from './export-customers.ts';
+import { listCustomers, lookupCustomer, type ListQuery, type LookupQuery } from './find-customers.ts';
+import { createCustomerImports, type ImportOptions } from './import/import-customers.ts';
+import { mergeCustomers } from './merge-customers.ts';
+import { updateCustomer, type UpdateCustomerInput } from './update-customer.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import { emitEvents } from '../../platform/outbox.ts';
+
+export type { CustomerRecord } from './customer-record.ts';
+export type { CustomersDeps, CustomerLifecycleHooks } from './deps.ts';
+export type { ImportJobView } from './import/import-customers.ts';
+export { customerErrors } from './customers.errors.ts';
+export { normalizePhone, normalizeEmail, normalizeCard } from './identifiers.ts';
+
+/** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */
+export function createCustomers(deps: CustomersDeps, options: ImportOptions) {
+  const hooks: CustomerLifecycleHooks = { onMerge: [], onErase: [] };
+  const imports = createCustomerImports(deps, options);
+  const { db, clock, ids, phoneRegion } = deps;
+  return {
+    hooks,
+    imports,
+    create: (input: CreateCustomerInput, actor: Actor) => createCustomer(deps, input, actor),
+    update: (id: string, input: UpdateCustomerInput, actor: Actor) => updateCustomer(deps, id, input, actor),
+    get: async (id: string, masked: boolean) => loadCustomerRecord(db, await resolveCustomerId(db, id), masked),
+    resolveId: (id: string) => resolveCustomerId(db, id),
+    lookup: (query: LookupQuery, masked: boolean) => lookupCustomer(db, query, phoneRegion, masked),
+    list: (query: ListQuery, masked: boolean) => listCustomers(db, query, phoneRegion, masked),
+    merge: (survivorId: string, duplicateId: string, actor: Actor) => mergeCustomers(deps, hooks, survivorId, duplicateId, actor),
+    erase: (id: string, actor: Actor) => eraseCustomer(deps, hooks, id, actor),
+    consents: async (id: string) => loadConsents(db, await resolveCustomerId(db, id)),
+    async setConsents(id: string, inputs: ConsentInput[], actor: Actor) {
+      const now = clock.now();
+      for (const input of inputs) {
+        if (input.at && new Date(input.at).getTime() > now.getTime() + 5 * 60_000) {
+          throw customerError('customer.invalid_profile', 'A consent time may not be in the future', [{ field: 'at', reason: 'is in the future' }]);
+        }
+      }
+      const customerId = await db.transaction().execute(async (tx) => {
+        const customer = await lockCustomer(tx, id);
+        if (customer.status === 'erased') throw customerError('customer.erased', `Customer ${id} was erased`);
+        await recordConsents(tx, clock, ids, customer.id, inputs, { onlyChanges: false });
+        const changed = inputs.map((i) => `${i.channel}/${i.purpose}`);
+        await writeAudit(tx, clock, actor, { action: 'customer.consents', entityType: 'customer', entityId: customer.id, details: { consents: changed } });
+        await emitEvents(tx, clock, ids, [{ type: 'customer.updated', customerId: customer.id, payload: { customerId: customer.id, changed: ['consents'], consents: changed } }]);
+        return customer.id;
+      });
+      return loadConsents(db, customerId);
+    },
+    exportCsv: (masked: boolean) => exportCustomersCsv(db, masked),
+    attributes: {
+      list: () => listAttributeDefinitions(db),
+      put: (key: string, input: AttributeDefinitionInput, actor: Actor) => putAttributeDefinition(db, clock, actor, key, input),
+    },
+  };
+}
+
+export type Customers = ReturnType<typeof createCustomers>;

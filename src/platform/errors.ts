@@ -1,0 +1,58 @@
+/**
+ * Errors a caller can act on. Each module declares its codes in one table with the HTTP
+ * status and a title, and makes errors only through that table, so a code without a status
+ * does not compile. The HTTP layer turns an AppError into application/problem+json.
+ */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorSpec = { status: ErrorStatus; title: string };
+export type ErrorTable = Record<string, ErrorSpec>;
+
+export type FieldProblem = { field: string; reason: string };
+
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: ErrorStatus,
+    readonly title: string,
+    readonly detail: string,
+    readonly fields?: FieldProblem[],
+  ) {
+    super(detail);
+    this.name = 'AppError';
+  }
+}
+
+export type ErrorFactory<T extends ErrorTable> = (code: keyof T & string, detail: string, fields?: FieldProblem[]) => AppError;
+
+export function defineErrors<const T extends ErrorTable>(table: T): { table: T; error: ErrorFactory<T> } {
+  return {
+    table,
+    error: (code, detail, fields) => {
+      const spec = table[code] as ErrorSpec;
+      return new AppError(code, spec.status, spec.title, detail, fields);
+    },
+  };
+}
+
+/** Errors of the HTTP edge and the platform itself. */
+export const platformErrors = defineErrors({
+  'request.invalid': { status: 400, title: 'The request is not valid' },
+  'request.malformed_json': { status: 400, title: 'The body is not valid JSON' },
+  'request.invalid_character': { status: 400, title: 'The request holds a character that cannot be stored' },
+  'request.body_too_large': { status: 413, title: 'The body is too large' },
+  'request.unsupported_media_type': { status: 415, title: 'The content type is not supported' },
+  'request.not_acceptable': { status: 406, title: 'The requested representation is not available' },
+  'route.not_found': { status: 404, title: 'No such route' },
+  'route.method_not_allowed': { status: 405, title: 'The method is not allowed on this route' },
+  'auth.missing_key': { status: 401, title: 'An API key is required' },
+  'auth.invalid_key': { status: 401, title: 'The API key is not valid' },
+  'auth.forbidden': { status: 403, title: 'The API key\'s role may not do this' },
+  'apikey.not_found': { status: 404, title: 'API key not found' },
+  'apikey.last_owner': { status: 409, title: 'The last owner key cannot be revoked' },
+  'import.not_found': { status: 404, title: 'Import not found' },
+  'import.empty': { status: 400, title: 'The file is empty' },
+  'import.bad_header': { status: 400, title: 'The file\'s header is not usable' },
+  'server.unavailable': { status: 503, title: 'The service is temporarily unavailable' },
+  'server.internal': { status: 500, title: 'Internal error' },
+});
+export const platformError = platformErrors.error;

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import secureJson from 'secure-json-parse';
+import type { Actor } from './actor.ts';
+import type { ApiKeys, Principal } from './api-keys.ts';
+import { AppError, platformError, type FieldProblem } from './errors.ts';
+import { can, type Permission } from './roles.ts';
+
+declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
+  interface FastifyContextConfig {
+    /** The permission a route needs; a route without one is public (health, docs). */
+    permission?: Permission;
+  }
+}
+
+// ajv-formats is CommonJS with a default export.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+function makeAjv(coerceTypes: boolean): Ajv {
+  // Unknown fields are an error (additionalProperties: false in the schemas), never silently dropped.
+  const ajv = new Ajv({ allErrors: true, coerceTypes, removeAdditional: false, useDefaults: true, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Bodies are validated as sent (no "1" for 1); query strings and paths are text and get coerced. */
+export function installValidators(app: FastifyInstance): void {
+  const bodyAjv = makeAjv(false);
+  const textAjv = makeAjv(true);
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema),
+  );
+}
+
+const principals = new WeakMap<FastifyRequest, Principal>();
+
+export function principalOf(request: FastifyRequest): Principal {
+  const principal = principals.get(request);
+  if (!principal) throw new Error('route has no permission set but asked for the caller');
+  return principal;
+}
+
+export function actorOf(request: FastifyRequest): Actor {
+  const principal = principalOf(request);
+  return { keyId: principal.keyId, name: principal.name, role: principal.role, requestId: request.id };
+}
+
+/** One place checks roles: the route's `config.permission`, against the caller's key. */
+export function installAuth(app: FastifyInstance, apiKeys: ApiKeys): void {
+  app.addHook('onRequest', async (request) => {
+    const permission = request.routeOptions.config.permission;
+    if (!permission) return;
+    const header = request.headers.authorization;
+    if (!header) throw platformError('auth.missing_key', 'Send the API key as "Authorization: Bearer <key>"');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) throw platformError('auth.invalid_key', 'The Authorization header must be "Bearer <key>"');
+    const principal = await apiKeys.authenticate(match[1]);
+    if (!principal) throw platformError('auth.invalid_key', 'The API key is unknown or revoked');
+    if (!can(principal.role, permission)) {
+      throw platformError('auth.forbidden', `The ${principal.role} role may not do this (needs ${permission})`);
+    }
+    principals.set(request, principal);
+  });
+}
+
+/** Postgres text cannot hold U+0000; refuse it at the edge rather than fail in the database. */
+function hasNul(text: string): boolean {
+  return text.includes('\u0000') || /\\u0000/i.test(text);
+}
+
+export function installJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    ['application/json', 'application/merge-patch+json'],
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      const text = body as string;
+      if (text.trim() === '') return done(platformError('request.malformed_json', 'The body is empty; send a JSON document'));
+      if (hasNul(text)) return done(platformError('request.invalid_character', 'Text may not contain the NUL character (\\u0000)'));
+      try {
+        done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      } catch (error) {
+        done(platformError('request.malformed_json', `The body is not valid JSON: ${(error as Error).message}`));
+      }
+    },
+  );
+}
+
+export function installNulGuard(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    if (hasNul(decodeURIComponentSafe(request.url))) {
+      throw platformError('request.invalid_character', 'The URL may not contain the NUL character');
+    }
+  });
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  instance?: string;
+  errors?: FieldProblem[];
+  traceId?: string;
+};
+
+function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply.status(problem.status).type('application/problem+json').send(problem);
+}
+
+function problemFromAppError(error: AppError, request: FastifyRequest): Problem {
+  return {
+    type: `https://patron.dev/problems/${error.code}`,
+    title: error.title,
+    status: error.status,
+    code: error.code,
+    detail: error.detail,
+    instance: request.url.split('?')[0],
+    ...(error.fields ? { errors: error.fields } : {}),
+  };
+}
+
+function describeAjvError(error: ErrorObject, context: string | undefined): FieldProblem {
+  const base = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : '';
+  const where = context === 'body' || !context ? '' : `${context}:`;
+  if (error.keyword === 'additionalProperties') {
+    const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+    return { field: where + (base ? `${base}.${extra}` : extra), reason: 'unknown field' };
+  }
+  if (error.keyword === 'required') {
+    const missing = String((error.params as { missingProperty: string }).missingProperty);
+    return { field: where + (base ? `${base}.${missing}` : missing), reason: 'is required' };
+  }
+  return { field: where + (base || '(root)'), reason: error.message ?? 'is not valid' };
+}
+
+/** Maps Fastify's own errors (validation, parsing, limits) to our stable codes. */
+function appErrorFromFastify(error: FastifyError): AppError | null {
+  if (error.validation) {
+    const fields = error.validation.map((item) => describeAjvError(item as ErrorObject, error.validationContext));
+    // anyOf/oneOf add a summary line after the branch errors; keep the first line per field.
+    const unique = fields.filter((field, index) => fields.findIndex((other) => other.field === field.field) === index);
+    return platformError('request.invalid', unique.map((f) => `${f.field}: ${f.reason}`).join('; '), unique);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return platformError('request.unsupported_media_type', 'Send the body as application/json (or text/csv where a route says so)');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return platformError('request.body_too_large', 'The body is larger than this route accepts');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return platformError('request.malformed_json', 'The body is empty; send a JSON document');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return platformError('request.malformed_json', 'The body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return platformError('request.invalid', 'The Content-Length header does not match the body');
+    case 'FST_ERR_NOT_ACCEPTABLE':
+      return platformError('request.not_acceptable', error.message);
+  }
+  if (error.statusCode === 413) return platformError('request.body_too_large', 'The body is larger than this route accepts');
+  if (error.statusCode === 415) return platformError('request.unsupported_media_type', error.message);
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return platformError('request.invalid', error.message);
+  }
+  return null;
+}
+
+// Errors from the database that mean "try again", not "you sent something wrong".
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '55P03', '57014', '53300']);
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = error instanceof AppError ? error : appErrorFromFastify(error);
+    if (appError) return sendProblem(reply, problemFromAppError(appError, request));
+    const sqlState = (error as { code?: string }).code;
+    if (sqlState && RETRYABLE_SQLSTATES.has(sqlState)) {
+      request.log.warn({ sqlState }, 'retryable database error');
+      reply.header('retry-after', '1');
+      return sendProblem(reply, problemFromAppError(platformError('server.unavailable', 'The database is busy; retry the request'), request));
+    }
+    // Unknown: a generic 500 with a trace id; the cause goes to the log, not to the caller.
+    const traceId = randomUUID();
+    request.log.error({ err: error, traceId }, 'unhandled error');
+    return sendProblem(reply, {
+      ...problemFromAppError(platformError('server.internal', `Something went wrong on our side (trace ${traceId})`), request),
+      traceId,
+    });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      problemFromAppError(platformError('route.not_found', `No route ${request.method} ${request.url.split('?')[0]}`), request),
+    ),
+  );
+}

@@ -1,0 +1,117 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { Db } from '../db/database.ts';
+import type { ApiKeys } from './api-keys.ts';
+import { actorOf } from './http.ts';
+import { idPattern } from './ids.ts';
+import { roles } from './roles.ts';
+import { authErrors, errorResponses, StringEnum } from './schemas.ts';
+
+const Role = StringEnum(roles);
+const ApiKey = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: Role,
+  hint: Type.String({ description: 'The first characters of the secret, to tell keys apart' }),
+  source: Type.String(),
+  createdAt: Type.String(),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Health, API keys and the audit log. */
+export function platformRoutes(app: FastifyInstance, { db, apiKeys }: { db: Db; apiKeys: ApiKeys }): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get('/health', {
+    schema: {
+      tags: ['platform'],
+      summary: 'Liveness and database reachability',
+      response: { 200: Type.Object({ status: Type.Literal('ok') }), 503: Type.Object({ status: Type.Literal('unavailable') }) },
+    },
+    handler: async (request, reply) => {
+      try {
+        await sql`select 1`.execute(db);
+        return { status: 'ok' as const };
+      } catch (error) {
+        request.log.error({ err: error }, 'health check: database unreachable');
+        return reply.status(503).send({ status: 'unavailable' as const });
+      }
+    },
+  });
+
+  r.post('/v1/api-keys', {
+    config: { permission: 'keys:manage' },
+    schema: {
+      tags: ['access'],
+      summary: 'Create an API key (the secret is shown once)',
+      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: Role }, { additionalProperties: false }),
+      response: { 201: Type.Object({ key: ApiKey, secret: Type.String() }), ...errorResponses(400, ...authErrors, 415) },
+    },
+    handler: async (request, reply) => {
+      const created = await apiKeys.create({ ...request.body, source: 'api' }, actorOf(request));
+      return reply.status(201).send(created);
+    },
+  });
+
+  r.get('/v1/api-keys', {
+    config: { permission: 'keys:manage' },
+    schema: { tags: ['access'], summary: 'All API keys (never their secrets)', response: { 200: Type.Array(ApiKey), ...errorResponses(...authErrors) } },
+    handler: async () => apiKeys.list(),
+  });
+
+  r.delete('/v1/api-keys/:id', {
+    config: { permission: 'keys:manage' },
+    schema: {
+      tags: ['access'],
+      summary: 'Revoke an API key',
+      params: Type.Object({ id: Type.String({ pattern: idPattern('key') }) }),
+      response: { 200: ApiKey, ...errorResponses(400, ...authErrors, 404, 409) },
+    },
+    handler: async (request) => apiKeys.revoke(request.params.id, actorOf(request)),
+  });
+
+  r.get('/v1/audit-log', {
+    config: { permission: 'audit:read' },
+    schema: {
+      tags: ['access'],
+      summary: 'Who changed what, newest first',
+      querystring: Type.Object(
+        {
+          entityType: Type.Optional(Type.String({ maxLength: 50 })),
+          entityId: Type.Optional(Type.String({ maxLength: 100 })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          before: Type.Optional(Type.Integer({ minimum: 1, description: 'id of the oldest entry of the previous page' })),
+        },
+        { additionalProperties: false },
+      ),
+      response: {
+        200: Type.Array(
+          Type.Object({
+            id: Type.Integer(),
+            occurredAt: Type.String(),
+            actorKeyId: Type.Union([Type.String(), Type.Null()]),
+            actorName: Type.String(),
+            actorRole: Type.Union([Type.String(), Type.Null()]),
+            action: Type.String(),
+            entityType: Type.String(),
+            entityId: Type.Union([Type.String(), Type.Null()]),
+            details: Type.Record(Type.String(), Type.Unknown()),
+            requestId: Type.Union([Type.String(), Type.Null()]),
+          }),
+        ),
+        ...errorResponses(400, ...authErrors),
+      },
+    },
+    handler: async (request) => {
+      let query = db.selectFrom('auditLog').selectAll().orderBy('id', 'desc').limit(request.query.limit);
+      if (request.query.entityType) query = query.where('entityType', '=', request.query.entityType);
+      if (request.query.entityId) query = query.where('entityId', '=', request.query.entityId);
+      if (request.query.before) query = query.where('id', '<', request.query.before);
+      const rows = await query.execute();
+      return rows.map((row) => ({ ...row, occurredAt: row.occurredAt.toISOString() }));
+    },
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * Who may do what, in one table. Routes name a permission; nothing else checks roles.
+ */
+export const roles = ['owner', 'marketer', 'analyst', 'support', 'pos', 'partner'] as const;
+export type Role = (typeof roles)[number];
+
+const permissionTable = {
+  // find a customer by an identifier or id: the till, partners and every console role
+  'customers:identify': ['owner', 'marketer', 'analyst', 'support', 'pos', 'partner'],
+  'customers:read': ['owner', 'marketer', 'analyst', 'support'],
+  'customers:write': ['owner', 'marketer', 'support'],
+  'customers:merge': ['owner', 'support'],
+  'customers:erase': ['owner', 'support'],
+  'customers:import': ['owner', 'marketer'],
+  'customers:export': ['owner', 'marketer', 'analyst'],
+  'attributes:read': ['owner', 'marketer', 'analyst', 'support'],
+  'attributes:write': ['owner', 'marketer'],
+  'keys:manage': ['owner'],
+  'audit:read': ['owner'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissionTable;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (permissionTable[permission] as readonly Role[]).includes(role);
+}
+
+/** Roles that see personal contacts masked. */
+export function seesMaskedContacts(role: Role): boolean {
+  return role === 'analyst';
+}

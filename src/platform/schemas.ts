@@ -1,0 +1,48 @@
+import { Type, type TSchema } from 'typebox';
+import type { ErrorStatus } from './errors.ts';
+
+/** The body of every error response (RFC 9457 problem details plus our stable code). */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'Stable machine-readable code, e.g. customer.identifier_taken' }),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
+    traceId: Type.Optional(Type.String()),
+  },
+  { $id: 'Problem', description: 'application/problem+json' },
+);
+
+const errorDescriptions: Record<number, string> = {
+  400: 'Bad input (request.invalid, request.malformed_json, or a module code)',
+  401: 'No API key or an unknown one (auth.missing_key, auth.invalid_key)',
+  403: 'The key\'s role may not do this (auth.forbidden)',
+  404: 'Not found',
+  409: 'Conflicts with the current state',
+  413: 'Body too large (request.body_too_large)',
+  415: 'Unsupported content type (request.unsupported_media_type)',
+  503: 'Busy; retry (server.unavailable)',
+};
+
+/** Error responses for a route's OpenAPI entry; authenticated routes always add 401/403. */
+export function errorResponses(...statuses: ErrorStatus[]): Record<number, TSchema> {
+  const all = new Set<number>([...statuses]);
+  return Object.fromEntries(
+    [...all].sort().map((status) => [status, Type.Ref('Problem', { description: errorDescriptions[status] ?? 'Error' })]),
+  );
+}
+
+/** A string that is one of `values`: one JSON Schema enum, so errors and docs list the choices. */
+export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+export const authErrors: ErrorStatus[] = [401, 403];
+
+export const PageQuery = {
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor from the previous page' })),
+};
