@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { openPostgres, pgliteOptions, wrapPglite } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteTemplate: string;
+    postgresTemplate: string;
+  }
+}
+
+/**
+ * Migrates one template per run; every test file then starts from a copy of it (a PGlite
+ * data-dir dump, or CREATE DATABASE … TEMPLATE on PostgreSQL): fresh, isolated and fast.
+ */
+export default async function setup(project: TestProject) {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const name = `patron_template_${process.pid}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+    const templateUrl = new URL(url);
+    templateUrl.pathname = `/${name}`;
+    const database = await openPostgres(templateUrl.toString(), 2);
+    await migrate(database);
+    await database.close();
+    project.provide('postgresTemplate', name);
+    project.provide('pgliteTemplate', '');
+    return async () => {
+      await admin.query(`drop database if exists ${name}`);
+      await admin.end();
+    };
+  }
+  const pglite = await PGlite.create(pgliteOptions());
+  const database = wrapPglite(pglite);
+  await migrate(database);
+  const dump = await pglite.dumpDataDir('none');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-test-'));
+  const file = path.join(dir, 'template.tar');
+  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  await database.close();
+  project.provide('pgliteTemplate', file);
+  project.provide('postgresTemplate', '');
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type Services } from '../../src/app.ts';
+import type { Database } from '../../src/db/database.ts';
+import { systemActor } from '../../src/platform/actor.ts';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { uuidV7Ids } from '../../src/platform/ids.ts';
+import type { Role } from '../../src/platform/roles.ts';
+import { openTestDatabase } from './test-db.ts';
+
+export type TestApp = {
+  app: FastifyInstance;
+  services: Services;
+  database: Database;
+  clock: ManualClock;
+  dataDir: string;
+  /** A key of each role, made on first use. */
+  key(role: Role): Promise<string>;
+  /** app.inject with a key of `role` (owner unless said). */
+  call(options: InjectOptions & { role?: Role | null }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+};
+
+export async function createTestApp(options: { clock?: ManualClock; bodyLimitBytes?: number; importLimitBytes?: number } = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const clock = options.clock ?? new ManualClock('2026-03-01T09:00:00Z');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-app-'));
+  const { app, services } = await buildApp({
+    database,
+    clock,
+    ids: uuidV7Ids,
+    logger: false,
+    config: {
+      dataDir,
+      defaultPhoneRegion: 'RU',
+      bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+      importLimitBytes: options.importLimitBytes ?? 512 * 1024 * 1024,
+      logLevel: 'silent',
+    },
+  });
+  await app.ready();
+  const keys = new Map<Role, string>();
+  const key = async (role: Role) => {
+    const existing = keys.get(role);
+    if (existing) return existing;
+    const { secret } = await services.apiKeys.create({ name: `test ${role}`, role, source: 'api' }, systemActor);
+    keys.set(role, secret);
+    return secret;
+  };
+  return {
+    app,
+    services,
+    database,
+    clock,
+    dataDir,
+    key,
+    async call({ role = 'owner', ...request }) {
+      const headers = { ...(request.headers ?? {}) };
+      if (role) headers.authorization = `Bearer ${await key(role)}`;
+      return app.inject({ ...request, headers });
+    },
+    async close() {
+      await app.close();
+      await database.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
