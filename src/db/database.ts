@@ -29,7 +29,7 @@ const keepText = (value: string) => value;
 const toNumber = (value: string) => Number(value);
 
 function kyselyFor(dialect: PGliteDialect | PostgresDialect): Db {
-  return new Kysely<DB>({ dialect, plugins: [new CamelCasePlugin()] });
+  return new Kysely<DB>({ dialect, plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
 }
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {

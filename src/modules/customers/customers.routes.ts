@@ -224,7 +224,9 @@ export function customerRoutes(app: FastifyInstance, { customers, importLimitByt
         response: { 202: ImportJob, ...errorResponses(400, ...authErrors, 413, 415) },
       },
       handler: async (request, reply) => {
-        if (!(request.body instanceof Readable)) throw platformError('import.empty', 'Send the CSV file as the body (Content-Type: text/csv)');
+        if (!(request.body instanceof Readable)) {
+          throw platformError('request.unsupported_media_type', 'Send the CSV file as the body with Content-Type: text/csv');
+        }
         const { job, resumed } = await customers.imports.submit(
           request.body,
           request.query.fileName ?? 'upload.csv',
