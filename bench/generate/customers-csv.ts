@@ -36,24 +36,25 @@ export type CustomerCsvRecord = Record<(typeof customerCsvColumns)[number], stri
 const DEFAULT_SEED = 20_260_115;
 
 // [Cyrillic, Latin] so e-mails look like the name they belong to.
-const femaleFirst = [
+type Name = readonly [string, string];
+const femaleFirst: readonly Name[] = [
   ['Анна', 'anna'], ['Мария', 'maria'], ['Елена', 'elena'], ['Ольга', 'olga'], ['Наталья', 'natalya'], ['Ирина', 'irina'],
   ['Татьяна', 'tatyana'], ['Светлана', 'svetlana'], ['Екатерина', 'ekaterina'], ['Юлия', 'yulia'], ['Анастасия', 'anastasia'],
   ['Дарья', 'darya'], ['Ксения', 'ksenia'], ['Виктория', 'viktoria'], ['Полина', 'polina'], ['Алёна', 'alena'],
-] as const;
-const maleFirst = [
+];
+const maleFirst: readonly Name[] = [
   ['Александр', 'alexander'], ['Сергей', 'sergey'], ['Дмитрий', 'dmitry'], ['Андрей', 'andrey'], ['Алексей', 'alexey'],
   ['Максим', 'maxim'], ['Иван', 'ivan'], ['Михаил', 'mikhail'], ['Никита', 'nikita'], ['Артём', 'artem'], ['Евгений', 'evgeny'],
   ['Владимир', 'vladimir'], ['Павел', 'pavel'], ['Роман', 'roman'], ['Олег', 'oleg'], ['Кирилл', 'kirill'],
-] as const;
+];
 // Male form; the female form adds "а" (Иванов → Иванова).
-const lastNames = [
+const lastNames: readonly Name[] = [
   ['Иванов', 'ivanov'], ['Смирнов', 'smirnov'], ['Кузнецов', 'kuznetsov'], ['Попов', 'popov'], ['Васильев', 'vasiliev'],
   ['Петров', 'petrov'], ['Соколов', 'sokolov'], ['Михайлов', 'mikhailov'], ['Новиков', 'novikov'], ['Фёдоров', 'fedorov'],
   ['Морозов', 'morozov'], ['Волков', 'volkov'], ['Алексеев', 'alekseev'], ['Лебедев', 'lebedev'], ['Семёнов', 'semenov'],
   ['Егоров', 'egorov'], ['Павлов', 'pavlov'], ['Козлов', 'kozlov'], ['Степанов', 'stepanov'], ['Николаев', 'nikolaev'],
   ['Орлов', 'orlov'], ['Андреев', 'andreev'], ['Макаров', 'makarov'], ['Никитин', 'nikitin'], ['Захаров', 'zakharov'],
-] as const;
+];
 // Weighted roughly by population: Moscow appears more often than Vladivostok.
 const cities = [
   ['Москва', 'Europe/Moscow', 8], ['Санкт-Петербург', 'Europe/Moscow', 4], ['Казань', 'Europe/Moscow', 2],
@@ -80,8 +81,8 @@ const CARD_STEP = 7_919;
 
 type Identity = {
   female: boolean;
-  first: readonly [string, string];
-  last: readonly [string, string];
+  first: Name;
+  last: Name;
   /** Ten digits, "9xxxxxxxxx". */
   phone: string;
   emailLocal: string;

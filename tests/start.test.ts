@@ -1,0 +1,107 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const bin = path.join(root, 'bin', 'patron.mjs');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.ok) return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no answer from ${url}/health within ${timeoutMs} ms`);
+}
+
+// The README's first command, as a newcomer runs it: `npm start -- --demo` on the embedded database.
+describe('patron serve on the embedded database', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-start-'));
+  const env = { ...process.env, PATRON_DATA_DIR: dataDir, PATRON_LOG_LEVEL: 'warn', DATABASE_URL: '', PATRON_ADMIN_KEY: '' };
+  let server: ChildProcess;
+  let url: string;
+  let output = '';
+
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    // Its own process group, so a signal reaches npm and the node process it starts alike.
+    server = spawn('npm', ['start', '--', '--demo'], { cwd: root, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, detached: true });
+    server.stdout?.on('data', (chunk) => (output += chunk));
+    server.stderr?.on('data', (chunk) => (output += chunk));
+  });
+
+  async function stopServer() {
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      process.kill(-server.pid!, 'SIGTERM');
+      await exited;
+    }
+    // npm may exit before Patron has closed the database and released its lock.
+    const lock = path.join(dataDir, 'patron.lock');
+    for (let i = 0; i < 100 && fs.existsSync(lock); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  afterAll(async () => {
+    await stopServer();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers /health within seconds, with demo customers and an owner key file', async () => {
+    const tookMs = await waitForHealth(url, 45_000);
+    expect(tookMs).toBeLessThan(45_000);
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+    const key = fs.readFileSync(path.join(dataDir, 'owner-key.txt'), 'utf8').trim();
+    expect(output).not.toContain(key);
+    const page = await fetch(`${url}/v1/customers?limit=500`, { headers: { authorization: `Bearer ${key}` } });
+    expect(page.status).toBe(200);
+    expect((await page.json()).items.length).toBe(300);
+    const docs = await fetch(`${url}/docs`);
+    expect(docs.status).toBe(200);
+  });
+
+  it('refuses a second process on the same embedded database, and imports through the API instead', () => {
+    const direct = spawnSync('node', [bin, 'keys', 'create', '--role', 'pos', '--name', 'till 1'], { cwd: root, env, encoding: 'utf8' });
+    expect(direct.status).toBe(1);
+    expect(direct.stderr).toContain('Another Patron process');
+
+    const csv = path.join(dataDir, 'few.csv');
+    fs.writeFileSync(csv, 'phone,first_name\n+79035550001,Via\n+79035550002,Api\nnot-a-phone,Bad\n');
+    const key = fs.readFileSync(path.join(dataDir, 'owner-key.txt'), 'utf8').trim();
+    const viaApi = spawnSync('node', [bin, 'import', 'customers', csv, '--url', url, '--key', key], { cwd: root, env, encoding: 'utf8' });
+    expect(viaApi.stdout).toContain('completed');
+    expect(viaApi.stdout).toContain('rows in: 2');
+    expect(viaApi.stdout).toContain('line 4, phone:');
+    expect(viaApi.status).toBe(0);
+  });
+
+  it('stops on SIGTERM, after which CLI commands may open the database', async () => {
+    await stopServer();
+    expect(fs.existsSync(path.join(dataDir, 'patron.lock'))).toBe(false);
+    const created = spawnSync('node', [bin, 'keys', 'create', '--role', 'pos', '--name', 'till 1'], { cwd: root, env, encoding: 'utf8' });
+    expect(created.status).toBe(0);
+    expect(created.stdout.trim()).toMatch(/^patron_[A-Za-z0-9_-]{43}$/);
+    const listed = spawnSync('node', [bin, 'keys', 'list'], { cwd: root, env, encoding: 'utf8' });
+    expect(listed.stdout).toContain('till 1');
+    expect(listed.stdout).not.toContain(created.stdout.trim());
+  });
+});
