@@ -74,7 +74,7 @@ describe('patron serve on the embedded database', () => {
     expect(output).not.toContain(key);
     const page = await fetch(`${url}/v1/customers?limit=500`, { headers: { authorization: `Bearer ${key}` } });
     expect(page.status).toBe(200);
-    expect((await page.json()).items.length).toBe(300);
+    expect(((await page.json()) as { items: unknown[] }).items.length).toBe(300);
     const docs = await fetch(`${url}/docs`);
     expect(docs.status).toBe(200);
   });

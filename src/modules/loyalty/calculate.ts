@@ -1,0 +1,221 @@
+import { allocate, divide, lineTotal } from '../../platform/money.ts';
+import type { EarningRule, ProgramSettings, Tier } from './config-types.ts';
+import { hasLineConditions, localTime, matchesLine, matchesReceipt, type ReceiptContext } from './rule-conditions.ts';
+
+/**
+ * The points engine: pure, no I/O. Given a receipt, the program, the rules, the customer's tier
+ * and balance, it says what each line earns and how many points may pay for what, and why.
+ * `calculate` and `confirm` both call it, so the till sees exactly what will be committed.
+ */
+export type EngineLine = {
+  sku: string;
+  name: string | null;
+  /** The category path, most general first; a rule's category matches any element. */
+  categories: string[];
+  brand: string | null;
+  qtyMilli: number;
+  priceMinor: number;
+  discountMinor: number;
+};
+
+export type EngineInput = {
+  lines: EngineLine[];
+  settings: ProgramSettings;
+  rules: EarningRule[];
+  tier: Tier | null;
+  context: Omit<ReceiptContext, 'receiptTotal' | 'tierId'>;
+  customer: { balance: number; birthDate: string | null; timezone: string | null; expiringSoon: { points: number; at: string } | null } | null;
+  redeemRequested: number;
+};
+
+export type EngineLineResult = {
+  sku: string;
+  qty: number;
+  price: number;
+  total: number;
+  discount: number;
+  excluded: boolean;
+  pointsEarned: number;
+  pointsRedeemed: number;
+  redeemedMinor: number;
+  payable: number;
+};
+
+export type Applied = { ruleId: string; kind: EarningRule['kind']; name: string; points: number; lines: number[] };
+
+export type EngineResult = {
+  lines: EngineLineResult[];
+  total: number;
+  discount: number;
+  pointsToEarn: number;
+  maxRedeemable: number;
+  pointsRedeemed: number;
+  redeemedMinor: number;
+  payable: number;
+  applied: Applied[];
+  messages: string[];
+};
+
+const BP = 10_000;
+
+/** A tier's benefits take part in the stacking like any rule (they are named `tier:<id>`). */
+export function tierRules(tier: Tier | null): EarningRule[] {
+  if (!tier) return [];
+  const rules: EarningRule[] = [];
+  if (tier.earnRateBp !== undefined) {
+    rules.push({ id: `tier:${tier.id}`, name: `${tier.name} rate`, kind: 'percent', rateBp: tier.earnRateBp, conditions: {}, priority: 0, stacking: 'highest', active: true });
+  }
+  if (tier.earnMultiplier !== undefined) {
+    rules.push({ id: `tier:${tier.id}:multiplier`, name: `${tier.name} multiplier`, kind: 'multiplier', factor: tier.earnMultiplier, conditions: {}, priority: 0, stacking: 'highest', active: true });
+  }
+  return rules;
+}
+
+function better(a: EarningRule, b: EarningRule, value: (r: EarningRule) => number): EarningRule {
+  if (value(a) !== value(b)) return value(a) > value(b) ? a : b;
+  return a.priority >= b.priority ? a : b;
+}
+
+/** Of several rules of one kind on a line: the best 'highest' (or lone 'exclusive') one plus every 'sum' one. */
+function stack(rules: EarningRule[], value: (r: EarningRule) => number): EarningRule[] {
+  const highest = rules.filter((r) => r.stacking !== 'sum').reduce<EarningRule | null>((best, r) => (best ? better(best, r, value) : r), null);
+  return [...(highest ? [highest] : []), ...rules.filter((r) => r.stacking === 'sum')];
+}
+
+const factorCenti = (rule: EarningRule) => Math.round((rule.factor ?? 1) * 100);
+
+export function calculateReceipt(input: EngineInput): EngineResult {
+  const { settings, customer } = input;
+  const pv = settings.pointValueMinor;
+  const messages: string[] = [];
+  const excludedSet = new Set(settings.excludedCategories);
+
+  const base = input.lines.map((line) => {
+    const total = lineTotal(line.qtyMilli, line.priceMinor);
+    const discount = Math.min(line.discountMinor, total);
+    return { line, total, discount, net: total - discount, excluded: line.categories.some((c) => excludedSet.has(c)) };
+  });
+  const total = base.reduce((sum, l) => sum + l.total, 0);
+  const netTotal = base.reduce((sum, l) => sum + l.net, 0);
+  const eligibleWeights = base.map((l) => (l.excluded ? 0 : l.net));
+  const eligibleNet = eligibleWeights.reduce((sum, w) => sum + w, 0);
+
+  // Redemption: capped by the share of eligible goods, by the balance, and by the minimum.
+  const shareBp = input.tier?.maxRedeemShareBp ?? settings.maxRedeemShareBp;
+  const capPoints = divide(divide(BigInt(eligibleNet) * BigInt(shareBp), BP, 'floor'), pv, 'floor');
+  const balance = Math.max(0, customer?.balance ?? 0);
+  const maxRedeemable = customer ? Math.min(balance, capPoints) : 0;
+  let pointsRedeemed = Math.min(Math.max(0, input.redeemRequested), maxRedeemable);
+  if (input.redeemRequested > 0 && customer) {
+    if (pointsRedeemed < input.redeemRequested && pointsRedeemed === capPoints && capPoints < balance) {
+      messages.push(`At most ${capPoints} points can pay for this receipt (${shareBp / 100}% of eligible goods)`);
+    }
+    if (pointsRedeemed > 0 && pointsRedeemed < settings.minRedeemPoints) {
+      messages.push(`The least that can be redeemed is ${settings.minRedeemPoints} points`);
+      pointsRedeemed = 0;
+    }
+  }
+  const redeemedMinor = pointsRedeemed * pv;
+  const pointsPerLine = allocate(pointsRedeemed, eligibleWeights);
+  const moneyPerLine = allocate(redeemedMinor, eligibleWeights);
+
+  // Earning.
+  const tierId = input.tier?.id ?? null;
+  const context: ReceiptContext = { ...input.context, tierId, receiptTotal: netTotal };
+  const rules = [...input.rules, ...tierRules(input.tier)].filter((rule) => matchesReceipt(rule, context));
+  const applied = new Map<string, Applied>();
+  const credit = (rule: EarningRule, lineIndex: number, points: number) => {
+    if (points <= 0) return;
+    const entry = applied.get(rule.id) ?? { ruleId: rule.id, kind: rule.kind, name: rule.name, points: 0, lines: [] };
+    entry.points += points;
+    if (lineIndex >= 0 && !entry.lines.includes(lineIndex)) entry.lines.push(lineIndex);
+    applied.set(rule.id, entry);
+  };
+
+  const earned = base.map((l, index) => {
+    if (l.excluded || !customer) return 0;
+    const paid = settings.earnOnRedeemedPart ? l.net : l.net - moneyPerLine[index]!;
+    const facts = { sku: l.line.sku, categories: l.line.categories, brand: l.line.brand };
+    let lineRules = rules.filter((r) => r.kind !== 'per_receipt' && matchesLine(r, facts));
+    const exclusive = lineRules.filter((r) => r.stacking === 'exclusive');
+    if (exclusive.length > 0) lineRules = [exclusive.reduce((best, r) => (r.priority > best.priority ? r : best))];
+    const percents = stack(lineRules.filter((r) => r.kind === 'percent'), (r) => r.rateBp ?? 0);
+    const multipliers = stack(lineRules.filter((r) => r.kind === 'multiplier'), factorCenti);
+    const perItem = lineRules.filter((r) => r.kind === 'per_item');
+    let points = 0;
+    let rateBp = 0;
+    for (const rule of percents) {
+      const p = divide(BigInt(paid) * BigInt(rule.rateBp ?? 0), BP * pv, settings.pointsRounding);
+      credit(rule, index, p);
+      points += p;
+      rateBp += rule.rateBp ?? 0;
+    }
+    for (const rule of multipliers) {
+      const extraCenti = factorCenti(rule) - 100;
+      if (extraCenti <= 0 || rateBp === 0) continue;
+      const p = divide(BigInt(paid) * BigInt(rateBp) * BigInt(extraCenti), BP * pv * 100, settings.pointsRounding);
+      credit(rule, index, p);
+      points += p;
+    }
+    for (const rule of perItem) {
+      const p = (rule.points ?? 0) * Math.floor(l.line.qtyMilli / 1000);
+      credit(rule, index, p);
+      points += p;
+    }
+    return points;
+  });
+
+  // Per-receipt bonuses go to the lines that qualified, in proportion, so refunds can take them back.
+  if (customer) {
+    let receiptRules = rules.filter((r) => r.kind === 'per_receipt');
+    const exclusive = receiptRules.filter((r) => r.stacking === 'exclusive');
+    if (exclusive.length > 0) receiptRules = [exclusive.reduce((best, r) => (r.priority > best.priority ? r : best))];
+    for (const rule of receiptRules) {
+      const weights = base.map((l) =>
+        !l.excluded && (!hasLineConditions(rule) || matchesLine(rule, { sku: l.line.sku, categories: l.line.categories, brand: l.line.brand })) ? l.net : 0,
+      );
+      const matched = weights.reduce((sum, w) => sum + w, 0);
+      if (matched === 0 || matched < (rule.conditions.minReceiptTotal ?? 0)) continue;
+      const shares = allocate(rule.points ?? 0, weights);
+      shares.forEach((share, index) => {
+        earned[index]! += share;
+        credit(rule, index, share);
+      });
+    }
+  }
+
+  if (customer) {
+    const today = localTime(input.context.occurredAt, customer.timezone ?? input.context.storeTimezone).date;
+    if (customer.birthDate && customer.birthDate.slice(5) === today.slice(5)) messages.push('Birthday today');
+    if (customer.expiringSoon && customer.expiringSoon.points > 0) {
+      const days = Math.max(0, Math.ceil((new Date(customer.expiringSoon.at).getTime() - input.context.occurredAt.getTime()) / 86_400_000));
+      messages.push(`${customer.expiringSoon.points} points expire in ${days} day${days === 1 ? '' : 's'}`);
+    }
+    if (input.redeemRequested > balance) messages.push(`The balance is ${balance} points`);
+  }
+
+  const lines = base.map((l, index) => ({
+    sku: l.line.sku,
+    qty: l.line.qtyMilli / 1000,
+    price: l.line.priceMinor,
+    total: l.total,
+    discount: l.discount,
+    excluded: l.excluded,
+    pointsEarned: earned[index]!,
+    pointsRedeemed: pointsPerLine[index]!,
+    redeemedMinor: moneyPerLine[index]!,
+    payable: l.net - moneyPerLine[index]!,
+  }));
+  return {
+    lines,
+    total,
+    discount: total - netTotal,
+    pointsToEarn: earned.reduce((sum, p) => sum + p, 0),
+    maxRedeemable,
+    pointsRedeemed,
+    redeemedMinor,
+    payable: netTotal - redeemedMinor,
+    applied: [...applied.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)),
+    messages,
+  };
+}

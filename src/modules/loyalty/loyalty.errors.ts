@@ -1,0 +1,21 @@
+import { defineErrors } from '../../platform/errors.ts';
+
+export const loyaltyErrors = defineErrors({
+  'checkout.invalid_line': { status: 400, title: 'A receipt line is not valid' },
+  'checkout.unknown_store': { status: 404, title: 'No such store' },
+  'checkout.unknown_customer': { status: 404, title: 'No customer has that identifier' },
+  'checkout.insufficient_points': { status: 409, title: 'Not enough points for the asked redemption' },
+  'checkout.redemption_needs_customer': { status: 400, title: 'Points can only be redeemed for an identified customer' },
+  'checkout.receipt_conflict': { status: 409, title: 'This POS receipt id was confirmed with a different body' },
+  'checkout.receipt_not_found': { status: 404, title: 'No confirmed receipt with that id' },
+  'receipt.not_found': { status: 404, title: 'Receipt not found' },
+  'receipt.cancelled': { status: 409, title: 'The receipt was cancelled' },
+  'refund.exceeds_purchase': { status: 409, title: 'More would be returned than was bought' },
+  'refund.unknown_line': { status: 400, title: 'The receipt has no such line' },
+  'refund.conflict': { status: 409, title: 'This refund id was used with a different body' },
+  'points.insufficient': { status: 409, title: 'Not enough points' },
+  'points.adjustment_conflict': { status: 409, title: 'This idempotency key was used with a different body' },
+  'config.invalid': { status: 400, title: 'The configuration is not valid' },
+  'store.invalid': { status: 400, title: 'The store is not valid' },
+});
+export const loyaltyError = loyaltyErrors.error;

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { allocate, divide, lineTotal, proportionalPart, toQtyMilli } from './money.ts';
+
+describe('money arithmetic', () => {
+  it.each([
+    [0.455, 34990, 15920], // 159.2045 → 159.20 (half-up at the kopeck)
+    [1, 34990, 34990],
+    [0.5, 1, 1], // 0.5 kopeck rounds up
+    [0.499, 1, 0],
+    [3, 19999, 59997],
+    [1.25, 12345, 15431], // 154.3125 → 154.31
+    [2.5, 99, 248], // 247.5 → 248
+  ])('line %d × %d minor = %d minor', (qty, price, expected) => {
+    expect(lineTotal(toQtyMilli(qty)!, price)).toBe(expected);
+  });
+
+  it('refuses quantities with more than three decimals or not positive', () => {
+    expect(toQtyMilli(0.4555)).toBeNull();
+    expect(toQtyMilli(0)).toBeNull();
+    expect(toQtyMilli(-1)).toBeNull();
+    expect(toQtyMilli(0.001)).toBe(1);
+  });
+
+  it.each([
+    [7, 2, 'floor', 3],
+    [7, 2, 'half_up', 4],
+    [5, 3, 'half_up', 2],
+    [4, 3, 'half_up', 1],
+    [0, 5, 'floor', 0],
+  ] as const)('divide(%d, %d, %s) = %d', (n, d, rounding, expected) => {
+    expect(divide(n, d, rounding)).toBe(expected);
+  });
+
+  it('stays exact past 2^53 in intermediate products', () => {
+    expect(divide(10n ** 12n * 999_999n, 10_000, 'floor')).toBe(99_999_900_000_000);
+  });
+
+  it.each([
+    [300, [60000, 30000, 10000], [180, 90, 30]],
+    [10, [1, 1, 1], [4, 3, 3]],
+    [1, [0, 5, 5], [0, 1, 0]],
+    [5, [0, 0], [0, 0]],
+    [7, [3, 3, 1], [3, 3, 1]],
+  ])('allocate(%d, %j) = %j and adds up', (amount, weights, expected) => {
+    const parts = allocate(amount, weights);
+    expect(parts).toEqual(expected);
+    if (weights.some((w) => w > 0)) expect(parts.reduce((a, b) => a + b, 0)).toBe(amount);
+  });
+
+  it('returns a whole exactly over any sequence of partial returns', () => {
+    const whole = 101;
+    const steps = [1, 2, 0, 3, 1];
+    let done = 0;
+    let returned = 0;
+    for (const step of steps) {
+      returned += proportionalPart(whole, done, step, 7);
+      done += step;
+    }
+    expect(returned).toBe(whole);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Money and points arithmetic, in integers only: money in minor units (kopecks), points as
+ * whole numbers, quantities in thousandths (0.455 kg = 455).
+ *
+ * The rounding rules (docs/loyalty.md):
+ * - a line's total is quantity × unit price rounded half-up to the minor unit
+ *   (0.455 × 349.90 = 159.2045 → 159.20);
+ * - points a rule gives on a line are rounded down by default (a program setting may choose
+ *   half-up): a customer never gets a point the rate did not earn;
+ * - an amount spread over lines (redeemed points, a receipt discount) goes by largest remainder,
+ *   ties to the earlier line, so the parts always add up to the whole.
+ */
+export type Rounding = 'floor' | 'half_up';
+
+export const QTY_SCALE = 1000;
+
+/** n / d rounded, for n ≥ 0 and d > 0; BigInt inside so products of large numbers stay exact. */
+export function divide(n: number | bigint, d: number | bigint, rounding: Rounding): number {
+  const num = BigInt(n);
+  const den = BigInt(d);
+  if (den <= 0n) throw new RangeError('divide: the divisor must be positive');
+  if (num < 0n) throw new RangeError('divide: the dividend must not be negative');
+  const quotient = num / den;
+  if (rounding === 'floor') return Number(quotient);
+  return Number((num % den) * 2n >= den ? quotient + 1n : quotient);
+}
+
+/** Quantity as thousandths; null when it has more than three decimals or is not positive. */
+export function toQtyMilli(qty: number): number | null {
+  const milli = Math.round(qty * QTY_SCALE);
+  if (!(qty > 0) || milli <= 0 || Math.abs(milli - qty * QTY_SCALE) > 1e-6) return null;
+  return milli;
+}
+
+export function lineTotal(qtyMilli: number, priceMinor: number): number {
+  return divide(BigInt(qtyMilli) * BigInt(priceMinor), QTY_SCALE, 'half_up');
+}
+
+/**
+ * Splits `amount` over parts in proportion to `weights` (largest remainder). Parts with zero
+ * weight get zero; if every weight is zero, everything is zero.
+ */
+export function allocate(amount: number, weights: number[]): number[] {
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  if (amount === 0 || total === 0) return weights.map(() => 0);
+  const exact = weights.map((w) => BigInt(amount) * BigInt(w));
+  const parts = exact.map((e) => Number(e / BigInt(total)));
+  const remainders = exact.map((e, index) => ({ index, rest: e % BigInt(total) }));
+  let left = amount - parts.reduce((sum, p) => sum + p, 0);
+  remainders.sort((a, b) => (a.rest === b.rest ? a.index - b.index : a.rest > b.rest ? -1 : 1));
+  for (const { index } of remainders) {
+    if (left <= 0) break;
+    parts[index]! += 1;
+    left--;
+  }
+  return parts;
+}
+
+/** The cumulative share rule: the k-th of several partial returns gets exactly its part of the whole. */
+export function proportionalPart(whole: number, doneBefore: number, doneNow: number, of: number): number {
+  const after = divide(BigInt(whole) * BigInt(doneBefore + doneNow), of, 'floor');
+  const before = divide(BigInt(whole) * BigInt(doneBefore), of, 'floor');
+  return doneBefore + doneNow >= of ? whole - before : after - before;
+}
