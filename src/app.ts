@@ -4,6 +4,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { createCustomers, type Customers } from './modules/customers/index.ts';
+import { createLoyalty, type Loyalty } from './modules/loyalty/index.ts';
+import { loyaltyRoutes } from './modules/loyalty/loyalty.routes.ts';
 import { customerRoutes } from './modules/customers/customers.routes.ts';
 import { Customer } from './modules/customers/customers.schemas.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
@@ -22,7 +24,7 @@ export type AppDeps = {
   logger?: boolean;
 };
 
-export type Services = { apiKeys: ApiKeys; customers: Customers };
+export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty };
 
 /** Builds the HTTP app and the module services from injected parts; never listens. */
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
@@ -34,6 +36,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     // In PGlite mode this process owns the data directory, so a "running" import is an orphan.
     { dataDir: config.dataDir, staleAfterMs: database.kind === 'pglite' ? 0 : 60_000 },
   );
+  const loyalty = createLoyalty({ db, clock, ids, customers }, customers.hooks);
 
   const app = Fastify({
     bodyLimit: config.bodyLimitBytes,
@@ -77,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   platformRoutes(app, { db, apiKeys });
   customerRoutes(app, { customers, importLimitBytes: config.importLimitBytes });
+  loyaltyRoutes(app, { loyalty, customers });
   app.addHook('onClose', async () => customers.imports.stop());
-  return { app, services: { apiKeys, customers } };
+  return { app, services: { apiKeys, customers, loyalty } };
 }

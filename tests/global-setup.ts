@@ -8,6 +8,7 @@ import { openPostgres, pgliteOptions, wrapPglite } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 
 declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
   export interface ProvidedContext {
     pgliteTemplate: string;
     postgresTemplate: string;

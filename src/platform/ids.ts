@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 
-export type IdPrefix = 'cus' | 'key' | 'imp' | 'evt' | 'cns' | 'aud' | 'req';
+export type IdPrefix = 'cus' | 'key' | 'imp' | 'evt' | 'cns' | 'aud' | 'req' | 'rcp' | 'lot';
 
 /** Makes ids: a short prefix that says what the id names, then a time-ordered UUIDv7 in hex. */
 export type Ids = { next(prefix: IdPrefix): string };

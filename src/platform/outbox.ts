@@ -2,7 +2,21 @@ import type { DbOrTx } from '../db/database.ts';
 import type { Clock } from './clock.ts';
 import type { Ids } from './ids.ts';
 
-export type DomainEventType = 'customer.created' | 'customer.updated' | 'customer.merged' | 'customer.erased';
+export type DomainEventType =
+  | 'customer.created'
+  | 'customer.updated'
+  | 'customer.merged'
+  | 'customer.erased'
+  | 'receipt.confirmed'
+  | 'receipt.cancelled'
+  | 'receipt.refunded'
+  | 'points.earned'
+  | 'points.redeemed'
+  | 'points.activated'
+  | 'points.expired'
+  | 'points.expiring'
+  | 'points.adjusted'
+  | 'tier.changed';
 
 export type DomainEvent = {
   type: DomainEventType;

@@ -15,6 +15,17 @@ const permissionTable = {
   'customers:export': ['owner', 'marketer', 'analyst'],
   'attributes:read': ['owner', 'marketer', 'analyst', 'support'],
   'attributes:write': ['owner', 'marketer'],
+  // the till's two-phase checkout, cancel and returns
+  checkout: ['owner', 'pos'],
+  'refunds:create': ['owner', 'support', 'pos'],
+  'receipts:read': ['owner', 'marketer', 'analyst', 'support', 'pos'],
+  'points:balance': ['owner', 'marketer', 'analyst', 'support', 'pos', 'partner'],
+  'points:ledger': ['owner', 'marketer', 'analyst', 'support'],
+  'points:adjust': ['owner', 'support'],
+  'program:read': ['owner', 'marketer', 'analyst', 'support', 'pos'],
+  'program:write': ['owner', 'marketer'],
+  'catalog:write': ['owner', 'marketer'],
+  'jobs:run': ['owner'],
   'keys:manage': ['owner'],
   'audit:read': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -3,11 +3,9 @@ import { defineErrors } from '../../platform/errors.ts';
 export const loyaltyErrors = defineErrors({
   'checkout.invalid_line': { status: 400, title: 'A receipt line is not valid' },
   'checkout.unknown_store': { status: 404, title: 'No such store' },
-  'checkout.unknown_customer': { status: 404, title: 'No customer has that identifier' },
   'checkout.insufficient_points': { status: 409, title: 'Not enough points for the asked redemption' },
   'checkout.redemption_needs_customer': { status: 400, title: 'Points can only be redeemed for an identified customer' },
   'checkout.receipt_conflict': { status: 409, title: 'This POS receipt id was confirmed with a different body' },
-  'checkout.receipt_not_found': { status: 404, title: 'No confirmed receipt with that id' },
   'receipt.not_found': { status: 404, title: 'Receipt not found' },
   'receipt.cancelled': { status: 409, title: 'The receipt was cancelled' },
   'refund.exceeds_purchase': { status: 409, title: 'More would be returned than was bought' },

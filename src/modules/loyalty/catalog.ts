@@ -1,0 +1,67 @@
+import { sql } from 'kysely';
+import type { Db, DbOrTx } from '../../db/database.ts';
+import type { Actor } from '../../platform/actor.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { checkTimezone } from './config-store.ts';
+
+export type StoreInput = { id: string; name: string; region?: string | null; timezone: string; active?: boolean };
+export type ProductInput = { sku: string; name: string; categoryPath?: string[]; brand?: string | null; attributes?: Record<string, string | number | boolean> };
+
+const storeColumns = ['id', 'name', 'region', 'timezone', 'active'] as const;
+const productColumns = ['sku', 'name', 'categoryPath', 'brand', 'attributes'] as const;
+
+/** Upserts stores in one statement; every timezone is checked first, so a bad one changes nothing. */
+export async function upsertStores(db: Db, clock: Clock, actor: Actor, input: StoreInput[]) {
+  const stores = [...new Map(input.map((s) => [s.id, s])).values()];
+  for (const store of stores) checkTimezone(store.timezone);
+  const now = clock.now();
+  return db.transaction().execute(async (tx) => {
+    const rows = await tx
+      .insertInto('stores')
+      .values(stores.map((s) => ({ id: s.id, name: s.name, region: s.region ?? null, timezone: s.timezone, active: s.active ?? true, createdAt: now, updatedAt: now })))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          region: eb.ref('excluded.region'),
+          timezone: eb.ref('excluded.timezone'),
+          active: eb.ref('excluded.active'),
+          updatedAt: now,
+        })),
+      )
+      .returning(storeColumns)
+      .execute();
+    await writeAudit(tx, clock, actor, { action: 'store.upsert', entityType: 'store', entityId: stores.length === 1 ? stores[0]!.id : null, details: { count: stores.length } });
+    return rows;
+  });
+}
+
+export async function listStores(db: DbOrTx) {
+  return db.selectFrom('stores').select(storeColumns).orderBy('id').execute();
+}
+
+export async function upsertProducts(db: Db, clock: Clock, actor: Actor, input: ProductInput[]) {
+  // One statement cannot update a row twice: the last copy of a repeated SKU wins.
+  const products = [...new Map(input.map((p) => [p.sku, p])).values()];
+  const now = clock.now();
+  return db.transaction().execute(async (tx) => {
+    const result = await sql<{ sku: string }>`
+      insert into products (sku, name, category_path, brand, attributes, created_at, updated_at)
+      select sku, name, array(select jsonb_array_elements_text(path::jsonb)), brand, attributes::jsonb, ${now}, ${now}
+      from unnest(${products.map((p) => p.sku)}::text[], ${products.map((p) => p.name)}::text[],
+        ${products.map((p) => JSON.stringify(p.categoryPath ?? []))}::text[], ${products.map((p) => p.brand ?? null)}::text[],
+        ${products.map((p) => JSON.stringify(p.attributes ?? {}))}::text[]) as t(sku, name, path, brand, attributes)
+      on conflict (sku) do update set name = excluded.name, category_path = excluded.category_path,
+        brand = excluded.brand, attributes = excluded.attributes, updated_at = excluded.updated_at
+      returning sku`.execute(tx);
+    await writeAudit(tx, clock, actor, { action: 'product.upsert', entityType: 'product', entityId: null, details: { count: products.length } });
+    return result.rows.length;
+  });
+}
+
+export async function listProducts(db: DbOrTx, limit: number, after?: string, q?: string) {
+  let query = db.selectFrom('products').select(productColumns).orderBy('sku').limit(limit);
+  if (after) query = query.where('sku', '>', after);
+  if (q) query = query.where((eb) => eb.or([eb('sku', 'like', `${q.replace(/[\\%_]/g, '\\$&')}%`), eb(sql`lower(name)`, 'like', `%${q.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`)]));
+  return query.execute();
+}

@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import type { DbOrTx, Tx } from '../../db/database.ts';
+import type { Actor } from '../../platform/actor.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { FieldProblem } from '../../platform/errors.ts';
+import { isTimezone } from '../customers/profile.ts';
+import {
+  defaultEarningRules,
+  defaultProgramSettings,
+  defaultTierConfig,
+  type EarningRuleSet,
+  type ProgramSettings,
+  type TierConfig,
+} from './config-types.ts';
+import { loyaltyError } from './loyalty.errors.ts';
+
+export type ConfigKind = 'program' | 'earning_rules' | 'tiers';
+type Bodies = { program: ProgramSettings; earning_rules: EarningRuleSet; tiers: TierConfig };
+export type Versioned<T> = { body: T; version: number; updatedAt: string | null };
+export type LoyaltyConfig = { program: Versioned<ProgramSettings>; rules: Versioned<EarningRuleSet>; tiers: Versioned<TierConfig> };
+
+const defaults: Bodies = { program: defaultProgramSettings, earning_rules: defaultEarningRules, tiers: defaultTierConfig };
+
+/** The current version of every configuration, in one query (checkout reads it on every receipt). */
+export async function loadLoyaltyConfig(db: DbOrTx): Promise<LoyaltyConfig> {
+  const rows = await sql<{ kind: ConfigKind; version: number; body: unknown; createdAt: Date }>`
+    select distinct on (kind) kind, version, body, created_at from loyalty_config order by kind, version desc`.execute(db);
+  const pick = <K extends ConfigKind>(kind: K): Versioned<Bodies[K]> => {
+    const row = rows.rows.find((r) => r.kind === kind);
+    return row ? { body: row.body as Bodies[K], version: row.version, updatedAt: row.createdAt.toISOString() } : { body: defaults[kind], version: 0, updatedAt: null };
+  };
+  return { program: pick('program'), rules: pick('earning_rules'), tiers: pick('tiers') };
+}
+
+function checkRules(set: EarningRuleSet): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const ids = new Set<string>();
+  set.rules.forEach((rule, i) => {
+    const at = `rules.${i}`;
+    if (ids.has(rule.id)) problems.push({ field: `${at}.id`, reason: `"${rule.id}" is used twice` });
+    ids.add(rule.id);
+    if (rule.id.startsWith('tier:')) problems.push({ field: `${at}.id`, reason: 'ids starting with "tier:" name tier benefits' });
+    const needs = { percent: 'rateBp', multiplier: 'factor', per_item: 'points', per_receipt: 'points' } as const;
+    const field = needs[rule.kind];
+    if (rule[field] === undefined) problems.push({ field: `${at}.${field}`, reason: `is required for a ${rule.kind} rule` });
+    if (rule.validFrom && rule.validTo && rule.validFrom >= rule.validTo) problems.push({ field: `${at}.validTo`, reason: 'must be after validFrom' });
+  });
+  return problems;
+}
+
+function checkTiers(config: TierConfig): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (config.tiers[0]?.threshold !== 0) problems.push({ field: 'tiers.0.threshold', reason: 'the entry tier must have threshold 0' });
+  config.tiers.forEach((tier, i) => {
+    if (config.tiers.findIndex((t) => t.id === tier.id) !== i) problems.push({ field: `tiers.${i}.id`, reason: `"${tier.id}" is used twice` });
+    if (i > 0 && tier.threshold <= config.tiers[i - 1]!.threshold) problems.push({ field: `tiers.${i}.threshold`, reason: 'thresholds must rise from tier to tier' });
+  });
+  return problems;
+}
+
+function checkProgram(settings: ProgramSettings): FieldProblem[] {
+  return settings.maxRedeemShareBp > 0 && settings.minRedeemPoints < 0 ? [{ field: 'minRedeemPoints', reason: 'must not be negative' }] : [];
+}
+
+const checkers: { [K in ConfigKind]: (body: Bodies[K]) => FieldProblem[] } = {
+  program: checkProgram,
+  earning_rules: checkRules,
+  tiers: checkTiers,
+};
+
+/** Saves a new version; the previous ones stay, so every receipt's rules can be traced. */
+export async function saveLoyaltyConfig<K extends ConfigKind>(
+  tx: Tx,
+  clock: Clock,
+  actor: Actor,
+  kind: K,
+  body: Bodies[K],
+): Promise<Versioned<Bodies[K]>> {
+  const problems = checkers[kind](body);
+  if (problems.length > 0) throw loyaltyError('config.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
+  // Serialise writers of one kind: the next version number is read and written under this lock.
+  await sql`select pg_advisory_xact_lock(7246002, ${['program', 'earning_rules', 'tiers'].indexOf(kind)})`.execute(tx);
+  const current = await tx
+    .selectFrom('loyaltyConfig')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  const version = Number(current?.version ?? 0) + 1;
+  const now = clock.now();
+  await tx.insertInto('loyaltyConfig').values({ kind, version, body: JSON.stringify(body), createdAt: now, createdBy: actor.keyId ?? actor.name }).execute();
+  await writeAudit(tx, clock, actor, { action: `loyalty.${kind}.update`, entityType: 'loyalty_config', entityId: kind, details: { version } });
+  return { body, version, updatedAt: now.toISOString() };
+}
+
+export function checkTimezone(timezone: string): void {
+  if (!isTimezone(timezone)) throw loyaltyError('store.invalid', 'timezone is not an IANA timezone such as Europe/Moscow', [{ field: 'timezone', reason: 'is not an IANA timezone' }]);
+}

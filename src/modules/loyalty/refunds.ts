@@ -1,0 +1,138 @@
+import type { Actor } from '../../platform/actor.ts';
+import { requestHash } from '../../platform/canonical-json.ts';
+import type { FieldProblem } from '../../platform/errors.ts';
+import { proportionalPart, toQtyMilli } from '../../platform/money.ts';
+import { emitEvents } from '../../platform/outbox.ts';
+import type { LoyaltyDeps } from './checkout.ts';
+import { loadLoyaltyConfig } from './config-store.ts';
+import { lockBalance, returnRedeemed, reverseEarned, settleDue } from './ledger.ts';
+import { loyaltyError } from './loyalty.errors.ts';
+
+export type RefundInput = { refundId: string; lines: Array<{ sku: string; qty: number }> };
+
+export type RefundResult = {
+  receiptId: string;
+  refundId: string;
+  lines: Array<{ lineNo: number; sku: string; qty: number; amount: number; pointsReversed: number; pointsReturned: number }>;
+  amount: number;
+  pointsReversed: number;
+  pointsReturned: number;
+  /** Points that could not be taken back because they were spent, when the program forgives them. */
+  pointsForgiven: number;
+  customer?: { id: string; balance: number; pending: number };
+};
+
+/**
+ * Returns goods, whole or in part. Each line gives back its share of what it earned and
+ * redeemed and of the money paid, by the cumulative rule (money.ts), so a line returned in
+ * several parts gives back exactly its whole. Idempotent on the refund id.
+ */
+export async function refundReceipt(
+  deps: LoyaltyDeps,
+  receiptId: string,
+  input: RefundInput,
+  actor: Actor,
+  options: { cancel?: boolean } = {},
+): Promise<{ result: RefundResult; replayed: boolean }> {
+  const { db, clock, ids } = deps;
+  const hash = requestHash(input);
+  return db.transaction().execute(async (tx) => {
+    // The receipt row lock orders refunds of one receipt one after another.
+    const receipt = await tx.selectFrom('receipts').select(['id', 'customerId', 'status']).where('id', '=', receiptId).forUpdate().executeTakeFirst();
+    if (!receipt) throw loyaltyError('receipt.not_found', `No receipt ${receiptId}`);
+    const earlier = await tx.selectFrom('refunds').select(['requestHash', 'response']).where('receiptId', '=', receiptId).where('refundId', '=', input.refundId).executeTakeFirst();
+    if (earlier) {
+      if (earlier.requestHash !== hash) throw loyaltyError('refund.conflict', `Refund ${input.refundId} was made with a different body`);
+      return { result: earlier.response as unknown as RefundResult, replayed: true };
+    }
+    if (receipt.status === 'cancelled') throw loyaltyError('receipt.cancelled', `Receipt ${receiptId} was cancelled`);
+
+    const lines = await tx.selectFrom('receiptLines').selectAll().where('receiptId', '=', receiptId).orderBy('lineNo').execute();
+    const taken = new Map<number, number>();
+    const problems: FieldProblem[] = [];
+    input.lines.forEach((asked, index) => {
+      let qty = toQtyMilli(asked.qty);
+      if (qty === null) return problems.push({ field: `lines.${index}.qty`, reason: 'must be positive with at most three decimals' });
+      const matching = lines.filter((l) => l.sku === asked.sku);
+      if (matching.length === 0) throw loyaltyError('refund.unknown_line', `The receipt has no line with sku ${asked.sku}`, [{ field: `lines.${index}.sku`, reason: 'not on the receipt' }]);
+      for (const line of matching) {
+        const left = line.qtyMilli - line.refundedQtyMilli - (taken.get(line.lineNo) ?? 0);
+        const take = Math.min(left, qty);
+        if (take > 0) taken.set(line.lineNo, (taken.get(line.lineNo) ?? 0) + take);
+        qty -= take;
+      }
+      if (qty > 0) throw loyaltyError('refund.exceeds_purchase', `More of ${asked.sku} would be returned than was bought and not yet returned`, [{ field: `lines.${index}.qty`, reason: 'exceeds what is left to return' }]);
+    });
+    if (problems.length > 0) throw loyaltyError('checkout.invalid_line', problems.map((p) => `${p.field} ${p.reason}`).join('; '), problems);
+
+    const result: RefundResult = { receiptId, refundId: input.refundId, lines: [], amount: 0, pointsReversed: 0, pointsReturned: 0, pointsForgiven: 0 };
+    for (const line of lines) {
+      const qty = taken.get(line.lineNo);
+      if (!qty) continue;
+      const paid = line.totalMinor - line.discountMinor - line.redeemedMinor;
+      const part = {
+        lineNo: line.lineNo,
+        sku: line.sku,
+        qty: qty / 1000,
+        amount: proportionalPart(paid, line.refundedQtyMilli, qty, line.qtyMilli),
+        pointsReversed: proportionalPart(line.pointsEarned, line.refundedQtyMilli, qty, line.qtyMilli),
+        pointsReturned: proportionalPart(line.pointsRedeemed, line.refundedQtyMilli, qty, line.qtyMilli),
+      };
+      result.lines.push(part);
+      result.amount += part.amount;
+      result.pointsReversed += part.pointsReversed;
+      result.pointsReturned += part.pointsReturned;
+      await tx
+        .updateTable('receiptLines')
+        .set((eb) => ({ refundedQtyMilli: eb('refundedQtyMilli', '+', qty) }))
+        .where('receiptId', '=', receiptId)
+        .where('lineNo', '=', line.lineNo)
+        .execute();
+    }
+
+    const now = clock.now();
+    if (receipt.customerId) {
+      const settings = (await loadLoyaltyConfig(tx)).program.body;
+      const balance = await lockBalance(tx, receipt.customerId, now);
+      await settleDue(tx, balance, now);
+      const meta = { receiptId, refundId: input.refundId, actor: actor.keyId };
+      const reversal = await reverseEarned(tx, balance, receiptId, result.pointsReversed, settings.refundShortfall, meta, now);
+      result.pointsForgiven = reversal.forgiven;
+      await returnRedeemed(tx, ids, balance, receiptId, result.pointsReturned, settings.returnedPointsExtraDays, meta, now);
+      result.customer = { id: receipt.customerId, balance: balance.available, pending: balance.pending };
+    }
+    await tx
+      .updateTable('receipts')
+      .set((eb) => ({ refundedMinor: eb('refundedMinor', '+', result.amount), ...(options.cancel ? { status: 'cancelled' as const } : {}) }))
+      .where('id', '=', receiptId)
+      .execute();
+    await tx
+      .insertInto('refunds')
+      .values({ receiptId, refundId: input.refundId, customerId: receipt.customerId, requestHash: hash, response: JSON.stringify(result), createdAt: now })
+      .execute();
+    await emitEvents(tx, clock, ids, [
+      {
+        type: options.cancel ? 'receipt.cancelled' : 'receipt.refunded',
+        customerId: receipt.customerId,
+        payload: { receiptId, refundId: input.refundId, amount: result.amount, pointsReversed: result.pointsReversed, pointsReturned: result.pointsReturned },
+      },
+    ]);
+    return { result, replayed: false };
+  });
+}
+
+/** Voids a confirmed receipt: everything not yet returned is returned, and the receipt is cancelled. */
+export async function cancelReceipt(deps: LoyaltyDeps, storeId: string, posReceiptId: string, actor: Actor): Promise<{ result: RefundResult; replayed: boolean }> {
+  const receipt = await deps.db.selectFrom('receipts').select(['id', 'status']).where('storeId', '=', storeId).where('posReceiptId', '=', posReceiptId).executeTakeFirst();
+  if (!receipt) throw loyaltyError('receipt.not_found', `No receipt ${posReceiptId} in store ${storeId}`);
+  const refundId = `cancel:${posReceiptId}`;
+  if (receipt.status === 'cancelled') {
+    const done = await deps.db.selectFrom('refunds').select('response').where('receiptId', '=', receipt.id).where('refundId', '=', refundId).executeTakeFirst();
+    if (done) return { result: done.response as unknown as RefundResult, replayed: true };
+  }
+  const lines = await deps.db.selectFrom('receiptLines').select(['sku', 'qtyMilli', 'refundedQtyMilli']).where('receiptId', '=', receipt.id).execute();
+  const remaining = new Map<string, number>();
+  for (const line of lines) remaining.set(line.sku, (remaining.get(line.sku) ?? 0) + line.qtyMilli - line.refundedQtyMilli);
+  const refundLines = [...remaining].filter(([, qty]) => qty > 0).map(([sku, qty]) => ({ sku, qty: qty / 1000 }));
+  return refundReceipt(deps, receipt.id, { refundId, lines: refundLines }, actor, { cancel: true });
+}
