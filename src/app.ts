@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { createCustomers, type Customers } from './modules/customers/index.ts';
@@ -53,6 +53,14 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
           },
     ajv: { customOptions: { removeAdditional: false } },
     genReqId: () => ids.next('req'),
+    // Errors Fastify raises before routing (a broken %-escape in the URL) get the same problem+json.
+    frameworkErrors: (error, _request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      void reply
+        .status(400)
+        .type('application/problem+json')
+        .send({ type: 'https://patron.dev/problems/request.invalid', title: 'The request is not valid', status: 400, code: 'request.invalid', detail: `The URL is not valid: ${error.message}` });
+    },
   });
   installValidators(app);
   installJsonParser(app);

@@ -43,7 +43,6 @@ export const platformErrors = defineErrors({
   'request.unsupported_media_type': { status: 415, title: 'The content type is not supported' },
   'request.not_acceptable': { status: 406, title: 'The requested representation is not available' },
   'route.not_found': { status: 404, title: 'No such route' },
-  'route.method_not_allowed': { status: 405, title: 'The method is not allowed on this route' },
   'auth.missing_key': { status: 401, title: 'An API key is required' },
   'auth.invalid_key': { status: 401, title: 'The API key is not valid' },
   'auth.forbidden': { status: 403, title: 'The API key\'s role may not do this' },

@@ -106,7 +106,7 @@ describe('schema validation at the edge', () => {
   });
 
   // Bodies are JSON: "true" is a string, "5" is a string; nothing is coerced.
-  it.each([
+  const wrongTypes: Array<[string, 'POST' | 'PUT', () => string, unknown, string]> = [
     ['granted as a string', 'PUT', () => consentsOf(), [{ channel: 'sms', purpose: 'marketing', granted: 'true', source: 'web' }], 'granted'],
     ['granted as a number', 'PUT', () => consentsOf(), [{ channel: 'sms', purpose: 'marketing', granted: 1, source: 'web' }], 'granted'],
     ['firstName as a number', 'POST', () => customers, { firstName: 5 }, 'firstName'],
@@ -118,8 +118,9 @@ describe('schema validation at the edge', () => {
     ['merge from as a number', 'POST', () => `/v1/customers/${customerId}/merge`, { from: 1 }, 'from'],
     ['attribute label as a boolean', 'PUT', () => '/v1/customer-attributes/size', { type: 'string', label: true }, 'label'],
     ['api key role unknown', 'POST', () => '/v1/api-keys', { name: 'x', role: 'root' }, 'role'],
-  ] as const)('%s → 400 request.invalid', async (_label, method, url, payload, field) => {
-    const problem = expectProblem(await t.call({ method, url: url(), payload }), 400, 'request.invalid');
+  ];
+  it.each(wrongTypes)('%s → 400 request.invalid', async (_label, method, url, payload, field) => {
+    const problem = expectProblem(await t.call({ method, url: url(), payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }), 400, 'request.invalid');
     expect(problem.errors?.map((e) => e.field.replace(/^consents\.0\./, '').replace(/^0\./, ''))).toContain(field);
   });
 
@@ -341,12 +342,13 @@ describe('OpenAPI document', () => {
   ];
   const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method, path, op })));
 
-  it('is an OpenAPI 3 document listing the known operations', () => {
+  it('is an OpenAPI 3 document listing at least the known operations', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.components.schemas).toHaveProperty('Problem');
     expect(doc.components.schemas).toHaveProperty('Customer');
     const listed = operations().map(({ method, path }) => `${method} ${path}`);
-    expect(listed.sort()).toEqual([...knownOperations].sort());
+    // Other modules add their own operations; these must stay.
+    expect(listed).toEqual(expect.arrayContaining(knownOperations));
   });
 
   it('lists every route the app serves (docs and the document itself aside)', () => {
@@ -363,7 +365,8 @@ describe('OpenAPI document', () => {
       if (path === '/health') continue; // public, and it fails with 503 {"status":"unavailable"}
       const statuses = Object.keys(op.responses ?? {});
       expect(statuses.filter((s) => s.startsWith('4')), `${method} ${path}`).not.toEqual([]);
-      expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['401', '403']));
+      const isPublic = Array.isArray(op.security) && op.security.length === 0;
+      if (!isPublic) expect(statuses, `${method} ${path}`).toEqual(expect.arrayContaining(['401', '403']));
       for (const status of statuses.filter((s) => s.startsWith('4'))) {
         const content = op.responses?.[status]?.content ?? {};
         const schemas = Object.values(content).map((c) => c.schema?.$ref);
@@ -422,6 +425,13 @@ describe('API key lifecycle', () => {
     const again = await t.call({ method: 'DELETE', url: `/v1/api-keys/${key.id}` });
     expect(again.statusCode).toBe(200);
     expect(again.json().revokedAt).toBe(revoked.json().revokedAt);
+  });
+
+  it('a lone surrogate in a key name is stored or refused, never a 500', async () => {
+    // The name goes into the audit log's jsonb details, which refuse the escape \ud800.
+    const response = await t.call(json('POST', '/v1/api-keys', '{"name": "Till \\ud800", "role": "pos"}'));
+    expect(response.statusCode, response.body).toBeLessThan(500);
+    if (response.statusCode >= 400) expectProblem(response, response.statusCode, response.json().code);
   });
 
   it('404 for an unknown key, 400 for a malformed id, 400 for a bad body', async () => {

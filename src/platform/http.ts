@@ -7,6 +7,7 @@ import type { Actor } from './actor.ts';
 import type { ApiKeys, Principal } from './api-keys.ts';
 import { AppError, platformError, type FieldProblem } from './errors.ts';
 import { can, type Permission } from './roles.ts';
+import { findUnstorableText, isStorableText } from './text.ts';
 
 declare module 'fastify' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
@@ -66,32 +67,36 @@ export function installAuth(app: FastifyInstance, apiKeys: ApiKeys): void {
   });
 }
 
-/** Postgres text cannot hold U+0000; refuse it at the edge rather than fail in the database. */
-function hasNul(text: string): boolean {
-  return text.includes('\u0000') || /\\u0000/i.test(text);
-}
-
 export function installJsonParser(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
+  // Only JSON (and the routes that declare their own types) is accepted: text/plain is a 415.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(
     ['application/json', 'application/merge-patch+json'],
     { parseAs: 'string' },
     (_request, body, done) => {
       const text = body as string;
       if (text.trim() === '') return done(platformError('request.malformed_json', 'The body is empty; send a JSON document'));
-      if (hasNul(text)) return done(platformError('request.invalid_character', 'Text may not contain the NUL character (\\u0000)'));
-      try {
-        done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
-      } catch (error) {
-        done(platformError('request.malformed_json', `The body is not valid JSON: ${(error as Error).message}`));
+      if (text.includes('\u0000')) {
+        return done(platformError('request.invalid_character', 'Text may not hold the NUL character (U+0000)'));
       }
+      let parsed: unknown;
+      try {
+        parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+      } catch (error) {
+        return done(platformError('request.malformed_json', `The body is not valid JSON: ${(error as Error).message}`));
+      }
+      const bad = findUnstorableText(parsed);
+      if (bad) {
+        return done(platformError('request.invalid_character', `${bad}: text may not hold the NUL character (U+0000) or a lone UTF-16 surrogate`, [{ field: bad, reason: 'holds a character that cannot be stored' }]));
+      }
+      done(null, parsed);
     },
   );
 }
 
 export function installNulGuard(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
-    if (hasNul(decodeURIComponentSafe(request.url))) {
+    if (!isStorableText(decodeURIComponentSafe(request.url))) {
       throw platformError('request.invalid_character', 'The URL may not contain the NUL character');
     }
   });

@@ -29,6 +29,7 @@ export function platformRoutes(app: FastifyInstance, { db, apiKeys }: { db: Db; 
     schema: {
       tags: ['platform'],
       summary: 'Liveness and database reachability',
+      security: [],
       response: { 200: Type.Object({ status: Type.Literal('ok') }), 503: Type.Object({ status: Type.Literal('unavailable') }) },
     },
     handler: async (request, reply) => {

@@ -27,11 +27,14 @@ const errorDescriptions: Record<number, string> = {
   503: 'Busy; retry (server.unavailable)',
 };
 
-/** Error responses for a route's OpenAPI entry; authenticated routes always add 401/403. */
+/** Error responses for a route's OpenAPI entry, served as application/problem+json. */
 export function errorResponses(...statuses: ErrorStatus[]): Record<number, TSchema> {
-  const all = new Set<number>([...statuses]);
+  const all = [...new Set<number>(statuses)].sort();
   return Object.fromEntries(
-    [...all].sort().map((status) => [status, Type.Ref('Problem', { description: errorDescriptions[status] ?? 'Error' })]),
+    all.map((status) => [
+      status,
+      { description: errorDescriptions[status] ?? 'Error', content: { 'application/problem+json': { schema: Type.Ref('Problem') } } } as unknown as TSchema,
+    ]),
   );
 }
 

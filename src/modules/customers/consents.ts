@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
+import type { FieldProblem } from '../../platform/errors.ts';
 import type { Ids } from '../../platform/ids.ts';
+import { parseInstant } from '../../platform/text.ts';
 
 export const consentChannels = ['email', 'sms', 'push', 'messenger', 'call', 'post', 'all'] as const;
 export const consentPurposes = ['personal_data', 'marketing', 'transactional', 'profiling'] as const;
@@ -34,6 +36,18 @@ export type ConsentState = {
 export type ConsentHistoryEntry = ConsentState & { id: string; recordedAt: string; evidence: ConsentEvidence };
 
 export type ConsentView = { current: ConsentState[]; history: ConsentHistoryEntry[] };
+
+/** A consent's time must be a real instant, not in the future (a few minutes' clock skew allowed). */
+export function checkConsentTimes(inputs: ConsentInput[], now: Date, field = 'consents'): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  inputs.forEach((input, index) => {
+    if (input.at === undefined) return;
+    const at = parseInstant(input.at);
+    if (!at) problems.push({ field: `${field ? `${field}.` : ''}${index}.at`, reason: 'must be a real time between 1900 and 9999' });
+    else if (at.getTime() > now.getTime() + 5 * 60_000) problems.push({ field: `${field ? `${field}.` : ''}${index}.at`, reason: 'is in the future' });
+  });
+  return problems;
+}
 
 /**
  * Appends consent events. History is never rewritten; the current state is the latest event

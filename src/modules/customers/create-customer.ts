@@ -3,7 +3,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import { emitEvents } from '../../platform/outbox.ts';
 import { attributeDefinitionMap, checkAttributes } from './attributes.ts';
-import { recordConsents, type ConsentInput } from './consents.ts';
+import { checkConsentTimes, recordConsents, type ConsentInput } from './consents.ts';
 import { loadCustomerRecord, type CustomerRecord } from './customer-record.ts';
 import { customerError } from './customers.errors.ts';
 import type { CustomersDeps } from './deps.ts';
@@ -26,6 +26,7 @@ export async function createCustomer(deps: CustomersDeps, input: CreateCustomerI
   const identifiers = normalizeIdentifiers(input, phoneRegion);
   if (identifiers.problems.length > 0) throw invalid(identifiers.problems, 'customer.invalid_identifier');
   const { profile, problems } = checkProfile(input, clock.now());
+  problems.push(...checkConsentTimes(input.consents ?? [], clock.now()));
   if (problems.length > 0) throw invalid(problems, 'customer.invalid_profile');
   const definitions = await attributeDefinitionMap(db);
   const attributes = checkAttributes(input.attributes ?? {}, definitions);

@@ -54,7 +54,7 @@ export async function* exportCustomersCsv(db: DbOrTx, masked: boolean): AsyncGen
         record.phone ?? '',
         record.email ?? '',
         record.cardNumber ?? '',
-        ...sources.map((source) => record.externalIds[source] ?? ''),
+        ...sources.map((source) => (Object.hasOwn(record.externalIds, source) ? record.externalIds[source] : '')),
         record.firstName ?? '',
         record.lastName ?? '',
         record.birthDate ?? '',
@@ -64,7 +64,7 @@ export async function* exportCustomersCsv(db: DbOrTx, masked: boolean): AsyncGen
         record.locale ?? '',
         record.tags.join(';'),
         ...definitions.map((d) => {
-          const value = record.attributes[d.key];
+          const value = Object.hasOwn(record.attributes, d.key) ? record.attributes[d.key] : undefined;
           return value === undefined || value === null ? '' : String(value);
         }),
         ...consentPairs.map((pair) => {

@@ -1,6 +1,6 @@
 import type { Actor } from '../../platform/actor.ts';
 import { putAttributeDefinition, listAttributeDefinitions, type AttributeDefinitionInput } from './attributes.ts';
-import { loadConsents, recordConsents, type ConsentInput } from './consents.ts';
+import { checkConsentTimes, loadConsents, recordConsents, type ConsentInput } from './consents.ts';
 import { createCustomer, type CreateCustomerInput } from './create-customer.ts';
 import { loadCustomerRecord, lockCustomer, resolveCustomerId } from './customer-record.ts';
 import { customerError } from './customers.errors.ts';
@@ -38,12 +38,8 @@ export function createCustomers(deps: CustomersDeps, options: ImportOptions) {
     erase: (id: string, actor: Actor) => eraseCustomer(deps, hooks, id, actor),
     consents: async (id: string) => loadConsents(db, await resolveCustomerId(db, id)),
     async setConsents(id: string, inputs: ConsentInput[], actor: Actor) {
-      const now = clock.now();
-      for (const input of inputs) {
-        if (input.at && new Date(input.at).getTime() > now.getTime() + 5 * 60_000) {
-          throw customerError('customer.invalid_profile', 'A consent time may not be in the future', [{ field: 'at', reason: 'is in the future' }]);
-        }
-      }
+      const problems = checkConsentTimes(inputs, clock.now(), '');
+      if (problems.length > 0) throw customerError('customer.invalid_profile', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
       const customerId = await db.transaction().execute(async (tx) => {
         const customer = await lockCustomer(tx, id);
         if (customer.status === 'erased') throw customerError('customer.erased', `Customer ${id} was erased`);

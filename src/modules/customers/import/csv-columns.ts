@@ -13,7 +13,7 @@ export type Column =
   | { kind: 'attribute'; definition: AttributeDefinition }
   | { kind: 'consent'; channel: ConsentChannel; purpose: ConsentPurpose };
 
-const plain: Record<string, Column['kind']> = {
+const plain = new Map<string, Column['kind']>(Object.entries({
   id: 'id',
   phone: 'phone',
   email: 'email',
@@ -29,7 +29,7 @@ const plain: Record<string, Column['kind']> = {
   tags: 'tags',
   consent_at: 'consentAt',
   consent_text_version: 'consentTextVersion',
-};
+} satisfies Record<string, Column['kind']>));
 
 export function canonicalHeader(name: string): string {
   return name
@@ -48,7 +48,7 @@ export function parseHeader(names: string[], definitions: Map<string, AttributeD
     const name = canonicalHeader(raw);
     if (seen.has(name)) return { problem: `column "${raw}" appears twice` };
     seen.add(name);
-    const kind = plain[name];
+    const kind = plain.get(name);
     if (kind) {
       columns.push({ kind } as Column);
       continue;

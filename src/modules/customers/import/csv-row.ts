@@ -1,4 +1,5 @@
 import type { FieldProblem } from '../../../platform/errors.ts';
+import { isStorableText, parseInstant } from '../../../platform/text.ts';
 import { parseAttributeText, type AttributeValue } from '../attributes.ts';
 import type { ConsentChannel, ConsentPurpose } from '../consents.ts';
 import { normalizeCard, normalizeEmail, normalizeExternal, normalizePhone, type Identifier, type Normalized } from '../identifiers.ts';
@@ -25,7 +26,15 @@ export type ImportRow = {
   consentTextVersion?: string;
 };
 
-const genders: Record<string, Gender> = { female: 'female', f: 'female', ж: 'female', male: 'male', m: 'male', м: 'male', other: 'other' };
+const genders = new Map<string, Gender>([
+  ['female', 'female'],
+  ['f', 'female'],
+  ['ж', 'female'],
+  ['male', 'male'],
+  ['m', 'male'],
+  ['м', 'male'],
+  ['other', 'other'],
+]);
 const yes = new Set(['yes', 'y', 'true', '1', 'granted', 'да']);
 const no = new Set(['no', 'n', 'false', '0', 'withdrawn', 'нет']);
 
@@ -66,6 +75,7 @@ export function parseRow(
     const cell = (cells[index] ?? '').trim();
     if (cell === '') return;
     if (cell.length > 1000) return note(column, 'is longer than 1000 characters');
+    if (!isStorableText(cell)) return note(column, 'holds a character that cannot be stored (U+0000)');
     switch (column.kind) {
       case 'id':
         return; // export round-trip: rows are matched by identifiers, not by our id
@@ -94,7 +104,7 @@ export function parseRow(
         return;
       }
       case 'gender': {
-        const gender = genders[cell.toLowerCase()];
+        const gender = genders.get(cell.toLowerCase());
         if (!gender) return note(column, 'must be female, male or other');
         row.profile.gender = gender;
         return;
@@ -129,8 +139,8 @@ export function parseRow(
         return;
       }
       case 'consentAt': {
-        const at = new Date(cell);
-        if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(cell)) return note(column, 'must be an ISO 8601 time');
+        const at = /^\d{4}-\d{2}-\d{2}/.test(cell) ? parseInstant(cell) : null;
+        if (!at) return note(column, 'must be an ISO 8601 time between 1900 and 9999');
         if (at.getTime() > today.getTime() + 5 * 60_000) return note(column, 'is in the future');
         row.consentAt = at.toISOString();
         return;

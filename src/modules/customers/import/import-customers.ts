@@ -5,6 +5,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError } from 'csv-parse';
 import { sql } from 'kysely';
+import type { Tx } from '../../../db/database.ts';
 import type { Actor } from '../../../platform/actor.ts';
 import { writeAudit } from '../../../platform/audit.ts';
 import { AppError, platformError, type FieldProblem } from '../../../platform/errors.ts';
@@ -12,7 +13,7 @@ import { attributeDefinitionMap } from '../attributes.ts';
 import type { CustomersDeps } from '../deps.ts';
 import { parseHeader, type Column } from './csv-columns.ts';
 import { parseRow, type ImportRow } from './csv-row.ts';
-import { BatchRaceError, writeBatch } from './write-batch.ts';
+import { BatchRaceError, writeBatch, type BatchOutcome } from './write-batch.ts';
 
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
 
@@ -206,7 +207,7 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
     for (let attempt = 1; ; attempt++) {
       try {
         await db.transaction().execute(async (tx) => {
-          const outcome = await writeBatch(tx, clock, ids, id, rows);
+          const outcome = await writeBatchIsolatingBadRows(tx, id, rows);
           const errors = [...problems, ...outcome.failed.flatMap((f) => f.problems.map((p) => ({ line: f.line, ...p })))];
           if (errors.length > 0) {
             await sql`insert into import_errors (import_id, line, field, reason)
@@ -236,6 +237,39 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
         if (!retryable || attempt >= 5) throw error;
       }
     }
+  }
+
+  /**
+   * The whole batch in one go; if the database refuses a value (a data error the row checks
+   * did not foresee), the batch is redone row by row under savepoints so the one bad row is
+   * reported and the rest go in, instead of the import stopping.
+   */
+  async function writeBatchIsolatingBadRows(tx: Tx, importId: string, rows: ImportRow[]): Promise<BatchOutcome> {
+    await sql`savepoint whole_batch`.execute(tx);
+    try {
+      const outcome = await writeBatch(tx, clock, ids, importId, rows);
+      await sql`release savepoint whole_batch`.execute(tx);
+      return outcome;
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      await sql`rollback to savepoint whole_batch`.execute(tx);
+    }
+    const total: BatchOutcome = { created: 0, updated: 0, failed: [] };
+    for (const row of rows) {
+      await sql`savepoint one_row`.execute(tx);
+      try {
+        const one = await writeBatch(tx, clock, ids, importId, [row]);
+        await sql`release savepoint one_row`.execute(tx);
+        total.created += one.created;
+        total.updated += one.updated;
+        total.failed.push(...one.failed);
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        await sql`rollback to savepoint one_row`.execute(tx);
+        total.failed.push({ line: row.line, problems: [{ field: '(row)', reason: 'the database refused a value in this row' }] });
+      }
+    }
+    return total;
   }
 
   async function finish(id: string, status: 'completed' | 'failed', failure: string | null, bytesDone: number | null): Promise<void> {
@@ -288,7 +322,9 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
       try {
         await pipeline(stream, counter.transform, limiter, fs.createWriteStream(file));
         if (counter.bytes() === 0) throw platformError('import.empty', 'The file is empty');
-        const header = await readHeader(file);
+        const header = await readHeader(file).catch((error: unknown) => {
+          throw platformError('import.bad_header', `The header row is not well-formed CSV: ${describeCsvError(error as CsvError)}`);
+        });
         if (!header) throw platformError('import.empty', 'The file has no header row');
         const checked = parseHeader(header, await attributeDefinitionMap(db));
         if ('problem' in checked) throw platformError('import.bad_header', checked.problem);
@@ -374,6 +410,12 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
 }
 
 export type CustomerImports = ReturnType<typeof createCustomerImports>;
+
+/** SQLSTATE class 22 (data exception) or 23 (constraint) other than a unique race: a bad value. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || (code.startsWith('23') && code !== '23505'));
+}
 
 function describeCsvError(error: CsvError): string {
   switch (error.code) {
