@@ -12,6 +12,8 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   importLimitBytes: number;
+  /** How often the point activation, expiry, reminder and tier review jobs run. */
+  jobIntervalMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -54,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: logLevel as Config['logLevel'],
     bodyLimitBytes: integer(env, 'PATRON_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
     importLimitBytes: integer(env, 'PATRON_IMPORT_LIMIT', 2 * 1024 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
+    jobIntervalMs: integer(env, 'PATRON_JOB_INTERVAL_SECONDS', 60, 1, 86_400) * 1000,
   };
 }

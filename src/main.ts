@@ -8,7 +8,7 @@ import { cliActor } from './platform/actor.ts';
 import { systemClock } from './platform/clock.ts';
 import { uuidV7Ids } from './platform/ids.ts';
 import { roles, type Role } from './platform/roles.ts';
-import { openServices, serve } from './server.ts';
+import { catchUpLedger, openServices, serve } from './server.ts';
 
 const usage = `patron — loyalty program and CRM-marketing platform
 
@@ -94,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
       const services = await openServices(config);
       try {
         const loaded = await loadDemoData(services.database.db, systemClock, uuidV7Ids);
+        if (loaded) await catchUpLedger(services);
         process.stdout.write(loaded ? 'demo data loaded\n' : 'demo data was loaded before\n');
       } finally {
         await services.close();

@@ -6,9 +6,11 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { loadDemoData } from './demo/demo-data.ts';
+import type { JobName } from './modules/loyalty/index.ts';
 import { systemActor } from './platform/actor.ts';
 import { systemClock } from './platform/clock.ts';
 import { uuidV7Ids } from './platform/ids.ts';
+import { startScheduler } from './platform/scheduler.ts';
 
 export type Opened = Services & { app: FastifyInstance; database: Database; close(): Promise<void> };
 
@@ -47,6 +49,11 @@ async function ensureOwnerKey(opened: Opened, config: Config): Promise<string | 
   return file;
 }
 
+/** Brings a freshly loaded ledger up to today (the scheduler would too, a moment later). */
+export async function catchUpLedger(opened: Opened): Promise<void> {
+  for (const job of ['activate-points', 'expire-points', 'review-tiers'] as const) await opened.loyalty.runJob(job);
+}
+
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
   const opened = await openServices(config, { logger: true });
   const { app } = opened;
@@ -55,7 +62,14 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (options.demo) {
     const loaded = await loadDemoData(opened.database.db, systemClock, uuidV7Ids);
     app.log.info(loaded ? 'Demo data loaded' : 'Demo data was loaded before; left as it is');
+    if (loaded) await catchUpLedger(opened);
   }
+  const jobNames: JobName[] = ['activate-points', 'expire-points', 'announce-expiring-points', 'review-tiers'];
+  const scheduler = startScheduler(
+    jobNames.map((name) => ({ name, run: () => opened.loyalty.runJob(name) })),
+    { intervalMs: config.jobIntervalMs, log: app.log },
+  );
+  app.addHook('onClose', () => scheduler.stop());
   const resumed = await opened.customers.imports.resumePending();
   if (resumed.length > 0) app.log.info({ imports: resumed }, 'resuming unfinished imports');
 

@@ -4,18 +4,8 @@ import type { Clock } from '../platform/clock.ts';
 import type { Ids } from '../platform/ids.ts';
 import type { ImportRow } from '../modules/customers/import/csv-row.ts';
 import { writeBatch } from '../modules/customers/import/write-batch.ts';
-
-/** A small deterministic PRNG (mulberry32): the same seed gives the same demo every time. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { loadDemoLoyalty } from './demo-loyalty.ts';
+import { seededRandom } from './random.ts';
 
 const femaleNames = ['Anna', 'Maria', 'Elena', 'Olga', 'Natalia', 'Irina', 'Svetlana', 'Tatiana', 'Daria', 'Ekaterina', 'Polina', 'Sofia'];
 const maleNames = ['Ivan', 'Alexey', 'Dmitry', 'Sergey', 'Andrey', 'Mikhail', 'Nikolai', 'Pavel', 'Artem', 'Maxim', 'Roman', 'Egor'];
@@ -88,6 +78,7 @@ export async function loadDemoData(db: Db, clock: Clock, ids: Ids, customers = 3
     await sql`update customers
       set created_at = created_at - (('x' || substr(md5(id), 1, 7))::bit(28)::int % 365) * interval '1 day'
       where created_at = ${at}`.execute(tx);
+    await loadDemoLoyalty(tx, clock, ids);
     return true;
   });
 }

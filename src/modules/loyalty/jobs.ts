@@ -97,21 +97,22 @@ export async function announceExpiringPoints(db: Db, clock: Clock, ids: Ids): Pr
   }
 }
 
-/** The periodic tier review: everyone above the entry tier, or not reviewed since `since`. */
+/**
+ * The periodic tier review of every customer in the program (with a tier or a balance):
+ * down one level (or to the earned tier) when they no longer qualify, up when an upgrade was
+ * missed (receipts loaded in bulk, say). Keyset-paged, each customer in its own transaction.
+ */
 export async function reviewTiers(db: Db, clock: Clock, ids: Ids): Promise<{ reviewed: number; up: number; down: number }> {
   const config = (await loadLoyaltyConfig(db)).tiers.body;
   const report = { reviewed: 0, up: 0, down: 0 };
-  const started = clock.now();
+  if (config.tiers.length < 2) return report;
   let after = '';
   for (;;) {
-    const rows = await db
-      .selectFrom('customerTiers')
-      .select('customerId')
-      .where('customerId', '>', after)
-      .where((eb) => eb.or([eb('reviewedAt', 'is', null), eb('reviewedAt', '<', started)]))
-      .orderBy('customerId')
-      .limit(BATCH)
-      .execute();
+    const rows = (
+      await sql<{ customerId: string }>`
+        select customer_id from (select customer_id from customer_tiers union select customer_id from point_balances) members
+        where customer_id > ${after} order by customer_id limit ${BATCH}`.execute(db)
+    ).rows;
     if (rows.length === 0) return report;
     for (const { customerId } of rows) {
       const outcome = await db.transaction().execute((tx) => reviewTier(tx, clock, ids, customerId, config));

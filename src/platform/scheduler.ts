@@ -1,0 +1,40 @@
+/**
+ * Runs periodic tasks in this process, one after another, every `intervalMs`. The tasks are
+ * idempotent and catch up by themselves (they select what is due by time), so a missed tick,
+ * a restart or two instances running them at once does no harm.
+ */
+export type ScheduledTask = { name: string; run: () => Promise<unknown> };
+
+export function startScheduler(
+  tasks: ScheduledTask[],
+  options: { intervalMs: number; log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void } },
+): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = (async () => {
+      for (const task of tasks) {
+        if (stopped) break;
+        try {
+          const report = await task.run();
+          options.log.info({ task: task.name, report }, 'scheduled task done');
+        } catch (error) {
+          options.log.error({ task: task.name, err: error }, 'scheduled task failed; it runs again next time');
+        }
+      }
+    })().finally(() => {
+      running = null;
+    });
+  };
+  const timer = setInterval(tick, options.intervalMs);
+  timer.unref();
+  setImmediate(tick);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
