@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
-import { createCustomers, type Customers } from './modules/customers/index.ts';
+import { createCustomers, customerCsvFormat, type Customers } from './modules/customers/index.ts';
 import { createLoyalty, type Loyalty } from './modules/loyalty/index.ts';
 import { loyaltyRoutes } from './modules/loyalty/loyalty.routes.ts';
 import { customerRoutes } from './modules/customers/customers.routes.ts';
@@ -12,6 +12,8 @@ import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import { installAuth, installErrorHandling, installJsonParser, installNulGuard, installValidators } from './platform/http.ts';
 import type { Ids } from './platform/ids.ts';
+import { createImportRunner, type ImportFormat, type ImportRunner } from './platform/imports/import-runner.ts';
+import { importRoutes } from './platform/imports/imports.routes.ts';
 import { platformRoutes } from './platform/platform.routes.ts';
 import { ProblemSchema } from './platform/schemas.ts';
 
@@ -24,19 +26,27 @@ export type AppDeps = {
   logger?: boolean;
 };
 
-export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty };
+export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty; imports: ImportRunner };
 
 /** Builds the HTTP app and the module services from injected parts; never listens. */
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
   const { database, clock, ids, config } = deps;
   const db = database.db;
   const apiKeys = createApiKeys({ db, clock, ids });
-  const customers = createCustomers(
-    { db, clock, ids, phoneRegion: config.defaultPhoneRegion },
+  const customers = createCustomers({ db, clock, ids, phoneRegion: config.defaultPhoneRegion });
+  const loyalty = createLoyalty({ db, clock, ids, customers, phoneRegion: config.defaultPhoneRegion }, customers.hooks);
+  const imports = createImportRunner({
+    db,
+    clock,
+    ids,
+    formats: {
+      customers: customerCsvFormat({ db, clock, ids, phoneRegion: config.defaultPhoneRegion }) as ImportFormat<unknown>,
+      receipts: loyalty.receiptNdjsonFormat as ImportFormat<unknown>,
+    },
+    dataDir: config.dataDir,
     // In PGlite mode this process owns the data directory, so a "running" import is an orphan.
-    { dataDir: config.dataDir, staleAfterMs: database.kind === 'pglite' ? 0 : 60_000 },
-  );
-  const loyalty = createLoyalty({ db, clock, ids, customers }, customers.hooks);
+    staleAfterMs: database.kind === 'pglite' ? 0 : 60_000,
+  });
 
   const app = Fastify({
     bodyLimit: config.bodyLimitBytes,
@@ -87,8 +97,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   platformRoutes(app, { db, apiKeys });
-  customerRoutes(app, { customers, importLimitBytes: config.importLimitBytes });
+  importRoutes(app, { imports, importLimitBytes: config.importLimitBytes });
+  customerRoutes(app, { customers });
   loyaltyRoutes(app, { loyalty, customers });
-  app.addHook('onClose', async () => customers.imports.stop());
-  return { app, services: { apiKeys, customers, loyalty } };
+  app.addHook('onClose', async () => imports.stop());
+  return { app, services: { apiKeys, customers, loyalty, imports } };
 }

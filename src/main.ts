@@ -19,6 +19,7 @@ const usage = `patron — loyalty program and CRM-marketing platform
   patron keys list                      list API keys
   patron keys revoke ID                 revoke an API key
   patron import customers FILE.csv      import customers with a progress bar
+  patron import receipts FILE.ndjson    load historical receipts [--earn: accrue points]
         [--url URL --key KEY]           …through a running server's API instead of the database
 
 Commands that change data open the database directly. On the embedded database (PGlite)
@@ -67,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       url: { type: 'string' },
       key: { type: 'string' },
+      earn: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -104,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
     case 'keys':
       return keysCommand(config, rest[0], rest.slice(1), values);
     case 'import':
-      return importCommand(config, rest[0], rest[1], values.url ?? process.env.PATRON_URL, values.key ?? process.env.PATRON_API_KEY);
+      return importCommand(config, rest[0], rest[1], { url: values.url ?? process.env.PATRON_URL, key: values.key ?? process.env.PATRON_API_KEY, earn: values.earn });
     default:
       process.stderr.write(usage);
       return 2;

@@ -70,7 +70,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     { intervalMs: config.jobIntervalMs, log: app.log },
   );
   app.addHook('onClose', () => scheduler.stop());
-  const resumed = await opened.customers.imports.resumePending();
+  const resumed = await opened.imports.resumePending();
   if (resumed.length > 0) app.log.info({ imports: resumed }, 'resuming unfinished imports');
 
   let closing = false;

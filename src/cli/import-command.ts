@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import type { Config } from '../config.ts';
-import type { ImportJobView } from '../modules/customers/index.ts';
+import type { ImportJobView, ImportKind } from '../platform/imports/import-runner.ts';
 import { cliActor } from '../platform/actor.ts';
 import { openServices } from '../server.ts';
 import { createProgressReporter } from './progress.ts';
@@ -11,7 +11,7 @@ import { createProgressReporter } from './progress.ts';
 function printSummary(job: ImportJobView): void {
   const lines = [
     `import ${job.id}: ${job.status}`,
-    `  rows in: ${job.rowsDone} (${job.rowsCreated} new, ${job.rowsUpdated} matched existing customers)`,
+    `  rows in: ${job.rowsDone} (${job.rowsCreated} new, ${job.rowsUpdated} ${job.kind === 'customers' ? 'matched existing customers' : 'already loaded'})`,
     `  rows refused: ${job.rowsFailed}`,
   ];
   for (const error of job.errors.slice(0, 20)) lines.push(`    line ${error.line}, ${error.field}: ${error.reason}`);
@@ -21,11 +21,17 @@ function printSummary(job: ImportJobView): void {
 }
 
 /** Through a running server's API: the safe way while the server holds the embedded database. */
-async function importViaApi(file: string, url: string, key: string): Promise<ImportJobView> {
+const endpoints: Record<ImportKind, { path: string; contentType: string }> = {
+  customers: { path: '/v1/imports/customers', contentType: 'text/csv' },
+  receipts: { path: '/v1/receipts/bulk', contentType: 'application/x-ndjson' },
+};
+
+async function importViaApi(kind: ImportKind, file: string, url: string, key: string, earn: boolean): Promise<ImportJobView> {
   const headers = { authorization: `Bearer ${key}` };
-  const upload = await fetch(new URL(`/v1/imports/customers?fileName=${encodeURIComponent(path.basename(file))}`, url), {
+  const query = `fileName=${encodeURIComponent(path.basename(file))}${kind === 'receipts' ? `&earn=${earn}` : ''}`;
+  const upload = await fetch(new URL(`${endpoints[kind].path}?${query}`, url), {
     method: 'POST',
-    headers: { ...headers, 'content-type': 'text/csv' },
+    headers: { ...headers, 'content-type': endpoints[kind].contentType },
     body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream,
     duplex: 'half',
   } as RequestInit);
@@ -45,12 +51,13 @@ async function importViaApi(file: string, url: string, key: string): Promise<Imp
 }
 
 /** Straight into the database; refuses (with a clear message) when a server holds PGlite's files. */
-async function importDirect(config: Config, file: string): Promise<ImportJobView> {
+async function importDirect(kind: ImportKind, config: Config, file: string, earn: boolean): Promise<ImportJobView> {
   const services = await openServices(config);
   try {
-    const { job } = await services.customers.imports.submit(fs.createReadStream(file), path.basename(file), cliActor, config.importLimitBytes);
+    const options = kind === 'receipts' ? { earn } : {};
+    const { job } = await services.imports.submit(kind, fs.createReadStream(file), path.basename(file), cliActor, config.importLimitBytes, options);
     const progress = createProgressReporter('import');
-    const final = await services.customers.imports.run(job.id, { onProgress: (view) => progress.update(view) });
+    const final = await services.imports.run(job.id, { onProgress: (view) => progress.update(view) });
     progress.update(final);
     progress.stop();
     return final;
@@ -59,9 +66,15 @@ async function importDirect(config: Config, file: string): Promise<ImportJobView
   }
 }
 
-export async function importCommand(config: Config, kind: string | undefined, file: string | undefined, url?: string, key?: string): Promise<number> {
-  if (kind !== 'customers' || !file) {
-    process.stderr.write('usage: patron import customers FILE.csv [--url http://host:8080 --key KEY]\n');
+export async function importCommand(
+  config: Config,
+  kind: string | undefined,
+  file: string | undefined,
+  options: { url?: string; key?: string; earn?: boolean },
+): Promise<number> {
+  const { url, key } = options;
+  if ((kind !== 'customers' && kind !== 'receipts') || !file) {
+    process.stderr.write('usage: patron import customers FILE.csv | receipts FILE.ndjson [--earn] [--url http://host:8080 --key KEY]\n');
     return 2;
   }
   if (!fs.existsSync(file)) {
@@ -72,7 +85,8 @@ export async function importCommand(config: Config, kind: string | undefined, fi
     process.stderr.write('--url needs --key (or PATRON_API_KEY) with a role that may import\n');
     return 2;
   }
-  const job = url && key ? await importViaApi(file, url, key) : await importDirect(config, file);
+  const earn = options.earn === true;
+  const job = url && key ? await importViaApi(kind, file, url, key, earn) : await importDirect(kind, config, file, earn);
   printSummary(job);
   return job.status === 'completed' ? 0 : 1;
 }

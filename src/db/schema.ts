@@ -94,8 +94,9 @@ export type ConsentEventsTable = {
 
 export type ImportJobsTable = {
   id: string;
-  kind: 'customers';
+  kind: 'customers' | 'receipts';
   status: 'queued' | 'running' | 'completed' | 'failed';
+  options: ColumnType<Record<string, unknown>, string | undefined, string>;
   fileName: string;
   fileSha256: string;
   bytesTotal: number;

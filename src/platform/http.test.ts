@@ -16,7 +16,7 @@ beforeAll(async () => {
   customerId = created.json().id;
 });
 afterAll(async () => {
-  await t.services.customers.imports.idle();
+  await t.services.imports.idle();
   await t.close();
 });
 

@@ -20,7 +20,7 @@ declare module 'fastify' {
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-function makeAjv(coerceTypes: boolean): Ajv {
+export function makeAjv(coerceTypes: boolean): Ajv {
   // Unknown fields are an error (additionalProperties: false in the schemas), never silently dropped.
   const ajv = new Ajv({ allErrors: true, coerceTypes, removeAdditional: false, useDefaults: true, strict: false });
   addFormats(ajv);
@@ -137,7 +137,7 @@ function problemFromAppError(error: AppError, request: FastifyRequest): Problem 
   };
 }
 
-function describeAjvError(error: ErrorObject, context: string | undefined): FieldProblem {
+export function describeAjvError(error: ErrorObject, context: string | undefined): FieldProblem {
   const base = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : '';
   const where = context === 'body' || !context ? '' : `${context}:`;
   if (error.keyword === 'additionalProperties') {

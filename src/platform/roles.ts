@@ -12,6 +12,8 @@ const permissionTable = {
   'customers:merge': ['owner', 'support'],
   'customers:erase': ['owner', 'support'],
   'customers:import': ['owner', 'marketer'],
+  'receipts:import': ['owner', 'marketer'],
+  'imports:read': ['owner', 'marketer'],
   'customers:export': ['owner', 'marketer', 'analyst'],
   'attributes:read': ['owner', 'marketer', 'analyst', 'support'],
   'attributes:write': ['owner', 'marketer'],

@@ -63,7 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await t.services.customers.imports.idle();
+  await t.services.imports.idle();
   await t.close();
   pool = [];
   victims = [];
@@ -744,7 +744,7 @@ describe('inputs that once broke a route', () => {
 
 describe('what random input leaves behind', () => {
   it('every accepted import finishes, with bad rows reported as row errors rather than a failed job', async () => {
-    await t.services.customers.imports.idle();
+    await t.services.imports.idle();
     const failed: string[] = [];
     for (const [id, file] of imports) {
       const response = await t.call({ method: 'GET', url: `/v1/imports/${id}?errorsLimit=5` });
@@ -765,7 +765,7 @@ describe('what random input leaves behind', () => {
     const submitted = await t.call({ method: 'POST', url: '/v1/imports/customers', payload: file, headers: { 'content-type': 'text/csv' } });
     expect(submitted.statusCode, submitted.body).toBe(202);
     const id = submitted.json().id as string;
-    const job = await t.services.customers.imports.run(id);
+    const job = await t.services.imports.run(id);
     expect({ status: job.status, failure: job.failure }).toEqual({ status: 'completed', failure: null });
     expect(job.rowsFailed + job.rowsCreated + job.rowsUpdated).toBe(file.trim().split('\n').length - 1);
     if (rowError) expect(job.rowsFailed).toBe(1);

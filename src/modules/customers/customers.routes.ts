@@ -2,9 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { platformError } from '../../platform/errors.ts';
 import { actorOf, principalOf } from '../../platform/http.ts';
-import { idPattern } from '../../platform/ids.ts';
 import { seesMaskedContacts } from '../../platform/roles.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { Customers } from './index.ts';
@@ -26,29 +24,10 @@ import {
 const tags = ['customers'];
 const CustomerRef = Type.Ref('Customer');
 
-const ImportJob = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
-  fileName: Type.String(),
-  bytesTotal: Type.Integer(),
-  bytesDone: Type.Integer(),
-  progress: Type.Number(),
-  rowsDone: Type.Integer(),
-  rowsFailed: Type.Integer(),
-  rowsCreated: Type.Integer(),
-  rowsUpdated: Type.Integer(),
-  errors: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), reason: Type.String() })),
-  errorsTotal: Type.Integer(),
-  failure: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String(),
-  startedAt: Type.Union([Type.String(), Type.Null()]),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
-});
 
-export type CustomerRoutesOptions = { customers: Customers; importLimitBytes: number };
+export type CustomerRoutesOptions = { customers: Customers };
 
-export function customerRoutes(app: FastifyInstance, { customers, importLimitBytes }: CustomerRoutesOptions): void {
+export function customerRoutes(app: FastifyInstance, { customers }: CustomerRoutesOptions): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const masked = (request: Parameters<typeof principalOf>[0]) => seesMaskedContacts(principalOf(request).role);
 
@@ -191,53 +170,5 @@ export function customerRoutes(app: FastifyInstance, { customers, importLimitByt
       reply.header('content-disposition', 'attachment; filename="customers.csv"');
       return reply.send(Readable.from(customers.exportCsv(masked(request))));
     },
-  });
-
-  r.get('/v1/imports', {
-    config: { permission: 'customers:import' },
-    schema: { tags, summary: 'Recent imports', response: { 200: Type.Array(ImportJob), ...errorResponses(...authErrors) } },
-    handler: async () => customers.imports.list(),
-  });
-
-  r.get('/v1/imports/:id', {
-    config: { permission: 'customers:import' },
-    schema: {
-      tags,
-      summary: 'Progress and errors of an import',
-      params: Type.Object({ id: Type.String({ pattern: idPattern('imp') }) }),
-      querystring: Type.Object({ errorsLimit: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }) }, { additionalProperties: false }),
-      response: { 200: ImportJob, ...errorResponses(400, ...authErrors, 404) },
-    },
-    handler: async (request) => customers.imports.get(request.params.id, request.query.errorsLimit),
-  });
-
-  // The CSV parser lives in its own scope so only this route accepts text/csv, as a stream.
-  app.register(async (scope) => {
-    scope.addContentTypeParser(['text/csv', 'application/csv', 'text/plain'], (_request, payload, done) => done(null, payload));
-    scope.withTypeProvider<TypeBoxTypeProvider>().post('/v1/imports/customers', {
-      config: { permission: 'customers:import' },
-      schema: {
-        tags,
-        summary: 'Import customers from CSV (streamed; see docs/import.md for the columns)',
-        consumes: ['text/csv'],
-        querystring: Type.Object({ fileName: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
-        response: { 202: ImportJob, ...errorResponses(400, ...authErrors, 413, 415) },
-      },
-      handler: async (request, reply) => {
-        if (!(request.body instanceof Readable)) {
-          throw platformError('request.unsupported_media_type', 'Send the CSV file as the body with Content-Type: text/csv');
-        }
-        const { job, resumed } = await customers.imports.submit(
-          request.body,
-          request.query.fileName ?? 'upload.csv',
-          actorOf(request),
-          importLimitBytes,
-        );
-        void customers.imports.run(job.id);
-        reply.header('location', `/v1/imports/${job.id}`);
-        if (resumed) reply.header('x-patron-import', 'resumed');
-        return reply.status(202).send(job);
-      },
-    });
   });
 }

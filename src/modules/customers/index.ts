@@ -8,7 +8,6 @@ import type { CustomerLifecycleHooks, CustomersDeps } from './deps.ts';
 import { eraseCustomer } from './erase-customer.ts';
 import { exportCustomersCsv } from './export-customers.ts';
 import { listCustomers, lookupCustomer, type ListQuery, type LookupQuery } from './find-customers.ts';
-import { createCustomerImports, type ImportOptions } from './import/import-customers.ts';
 import { mergeCustomers } from './merge-customers.ts';
 import { updateCustomer, type UpdateCustomerInput } from './update-customer.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -16,18 +15,17 @@ import { emitEvents } from '../../platform/outbox.ts';
 
 export type { CustomerRecord } from './customer-record.ts';
 export type { CustomersDeps, CustomerLifecycleHooks } from './deps.ts';
-export type { ImportJobView } from './import/import-customers.ts';
+export { customerCsvFormat } from './import/customer-csv-format.ts';
 export { customerErrors } from './customers.errors.ts';
 export { normalizePhone, normalizeEmail, normalizeCard } from './identifiers.ts';
+export { lookupIdentifier } from './find-customers.ts';
 
 /** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */
-export function createCustomers(deps: CustomersDeps, options: ImportOptions) {
+export function createCustomers(deps: CustomersDeps) {
   const hooks: CustomerLifecycleHooks = { onMerge: [], onErase: [] };
-  const imports = createCustomerImports(deps, options);
   const { db, clock, ids, phoneRegion } = deps;
   return {
     hooks,
-    imports,
     create: (input: CreateCustomerInput, actor: Actor) => createCustomer(deps, input, actor),
     update: (id: string, input: UpdateCustomerInput, actor: Actor) => updateCustomer(deps, id, input, actor),
     get: async (id: string, masked: boolean) => loadCustomerRecord(db, await resolveCustomerId(db, id), masked),

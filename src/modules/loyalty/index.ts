@@ -10,6 +10,7 @@ import { calculateCheckout, confirmCheckout, type CheckoutInput, type ConfirmInp
 import { loadLoyaltyConfig, saveLoyaltyConfig } from './config-store.ts';
 import type { EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
 import { jobs, type JobName } from './jobs.ts';
+import { receiptNdjsonFormat } from './receipt-ndjson-format.ts';
 import { cancelReceipt, refundReceipt, type RefundInput } from './refunds.ts';
 import { customerReceipts, getReceipt } from './receipts.ts';
 
@@ -17,7 +18,7 @@ export type { JobName } from './jobs.ts';
 export { loyaltyErrors } from './loyalty.errors.ts';
 
 /** The loyalty module's public face: checkout, receipts, the points ledger, rules and tiers. */
-export function createLoyalty(base: { db: Db; clock: Clock; ids: Ids; customers: CustomerFinder }, hooks: CustomerLifecycleHooks) {
+export function createLoyalty(base: { db: Db; clock: Clock; ids: Ids; customers: CustomerFinder; phoneRegion: string }, hooks: CustomerLifecycleHooks) {
   const deps: LoyaltyDeps = base;
   const { db, clock, ids } = deps;
 
@@ -77,6 +78,7 @@ export function createLoyalty(base: { db: Db; clock: Clock; ids: Ids; customers:
       list: (limit: number, after?: string, q?: string) => listProducts(db, limit, after, q),
     },
     runJob: (name: JobName) => jobs[name](db, clock, ids),
+    receiptNdjsonFormat: receiptNdjsonFormat({ db, clock, ids, phoneRegion: base.phoneRegion }),
   };
 }
 

@@ -44,7 +44,7 @@ async function upload(csv: string, fileName = 'customers.csv') {
 }
 
 async function waitFor(id: string) {
-  await t.services.customers.imports.idle();
+  await t.services.imports.idle();
   const response = await t.call({ method: 'GET', url: `/v1/imports/${id}?errorsLimit=100000` });
   expect(response.statusCode).toBe(200);
   return response.json();
@@ -109,8 +109,8 @@ describe('customer CSV import', () => {
     for (let i = 0; i < 5000; i++) rows.push(`RESUME${i},Resumed${i},${i % 2 ? 'yes' : 'no'}`);
     rows.push('RESUME-BAD!,Broken,yes');
     const file = `${rows.join('\n')}\n`;
-    const imports = t.services.customers.imports;
-    const { job } = await imports.submit(Readable.from([file]), 'resume.csv', cliActor, 10_000_000);
+    const imports = t.services.imports;
+    const { job } = await imports.submit('customers', Readable.from([file]), 'resume.csv', cliActor, 10_000_000);
     const controller = new AbortController();
     const seen: number[] = [];
     const stopped = await imports.run(job.id, {
@@ -147,8 +147,8 @@ describe('customer CSV import', () => {
 
   it('resumes orphaned jobs at start', async () => {
     const rows = ['email', ...Array.from({ length: 2500 }, (_, i) => `orphan${i}@example.com`)];
-    const imports = t.services.customers.imports;
-    const { job } = await imports.submit(Readable.from([rows.join('\n')]), 'orphan.csv', cliActor, 10_000_000);
+    const imports = t.services.imports;
+    const { job } = await imports.submit('customers', Readable.from([rows.join('\n')]), 'orphan.csv', cliActor, 10_000_000);
     const controller = new AbortController();
     await imports.run(job.id, { signal: controller.signal, onProgress: () => controller.abort() });
     t.clock.advance(5 * 60_000);

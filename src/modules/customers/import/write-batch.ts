@@ -1,20 +1,12 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../../db/database.ts';
 import type { Clock } from '../../../platform/clock.ts';
-import type { FieldProblem } from '../../../platform/errors.ts';
+import { BatchRaceError, type BatchOutcome } from '../../../platform/imports/import-runner.ts';
 import type { Ids } from '../../../platform/ids.ts';
 import { emitEvents, type DomainEvent } from '../../../platform/outbox.ts';
 import type { Identifier } from '../identifiers.ts';
 import type { ImportRow } from './csv-row.ts';
 
-export type BatchOutcome = {
-  created: number;
-  updated: number;
-  failed: Array<{ line: number; problems: FieldProblem[] }>;
-};
-
-/** Raised when a concurrent writer took an identifier mid-batch; the batch is simply run again. */
-export class BatchRaceError extends Error {}
 
 const keyOf = (identifier: Identifier) => `${identifier.kind}\u0001${identifier.source}\u0001${identifier.value}`;
 

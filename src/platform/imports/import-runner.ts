@@ -3,23 +3,42 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parse, type CsvError } from 'csv-parse';
 import { sql } from 'kysely';
-import type { Tx } from '../../../db/database.ts';
-import type { Actor } from '../../../platform/actor.ts';
-import { writeAudit } from '../../../platform/audit.ts';
-import { AppError, platformError, type FieldProblem } from '../../../platform/errors.ts';
-import { attributeDefinitionMap } from '../attributes.ts';
-import type { CustomersDeps } from '../deps.ts';
-import { parseHeader, type Column } from './csv-columns.ts';
-import { parseRow, type ImportRow } from './csv-row.ts';
-import { BatchRaceError, writeBatch, type BatchOutcome } from './write-batch.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import type { Actor } from '../actor.ts';
+import { writeAudit } from '../audit.ts';
+import type { Clock } from '../clock.ts';
+import { AppError, platformError, type FieldProblem } from '../errors.ts';
+import type { Ids } from '../ids.ts';
+
+export type ImportKind = 'customers' | 'receipts';
+export type ImportOptionsBag = Record<string, unknown>;
+
+/** What one batch did; rows the database refused are reported in `failed`. */
+export type BatchOutcome = { created: number; updated: number; failed: Array<{ line: number; problems: FieldProblem[] }> };
+
+/** A record of the file: a parsed row, or why it cannot be one. Lines are the file's lines. */
+export type ImportRecord<Row> = { line: number; row: Row } | { line: number; problems: FieldProblem[] };
+
+/**
+ * A file format a module imports: the customers module reads CSV, the loyalty module NDJSON.
+ * `read` yields records in line order; `write` stores a batch of good rows in the caller's
+ * transaction, set-based; a concurrent writer's race is reported by throwing `BatchRaceError`.
+ */
+export type ImportFormat<Row> = {
+  check(file: string, options: ImportOptionsBag): Promise<void>;
+  read(input: Readable, options: ImportOptionsBag): AsyncIterable<ImportRecord<Row>>;
+  write(tx: Tx, importId: string, rows: Row[], options: ImportOptionsBag): Promise<BatchOutcome>;
+};
+
+/** Raised when a concurrent writer took something mid-batch; the batch is simply run again. */
+export class BatchRaceError extends Error {}
 
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
 
 export type ImportJobView = {
   id: string;
-  kind: 'customers';
+  kind: ImportKind;
   status: ImportStatus;
   fileName: string;
   bytesTotal: number;
@@ -38,7 +57,11 @@ export type ImportJobView = {
   finishedAt: string | null;
 };
 
-export type ImportOptions = {
+export type ImportRunnerOptions = {
+  db: Db;
+  clock: Clock;
+  ids: Ids;
+  formats: { [K in ImportKind]?: ImportFormat<unknown> };
   dataDir: string;
   batchSize?: number;
   /** A running job whose heartbeat is older than this belongs to a dead process and may be resumed. */
@@ -63,22 +86,13 @@ function sha256Counter() {
   return { transform, digest: () => hash.digest('hex'), bytes: () => bytes };
 }
 
-async function readHeader(file: string): Promise<string[] | null> {
-  const parser = fs.createReadStream(file).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
-  for await (const record of parser as AsyncIterable<string[]>) {
-    parser.destroy();
-    return record;
-  }
-  return null;
-}
-
 /**
- * Customer CSV imports. The upload is stored under the data directory first, then processed
+ * Imports run as jobs. The upload is stored under the data directory first, then processed
  * in batches; each batch commits together with the job's checkpoint, so a crash loses
  * nothing and the job resumes after the last committed line.
  */
-export function createCustomerImports(deps: CustomersDeps, options: ImportOptions) {
-  const { db, clock, ids, phoneRegion } = deps;
+export function createImportRunner(options: ImportRunnerOptions) {
+  const { db, clock, ids } = options;
   const batchSize = options.batchSize ?? 2000;
   const staleAfterMs = options.staleAfterMs ?? 60_000;
   const dir = path.join(options.dataDir, 'imports');
@@ -143,48 +157,34 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
     const file = fileOf(id);
     try {
       if (!fs.existsSync(file)) throw new Error('the uploaded file is no longer on disk; upload it again');
-      const definitions = await attributeDefinitionMap(db);
+      const format = formatOf(job.kind);
       const counter = sha256Counter();
-      const parser = parse({ bom: true, info: true, skip_empty_lines: true, skip_records_with_error: true });
-      const skipped: Array<{ line: number; field: string; reason: string }> = [];
-      parser.on('skip', (error: CsvError & { lines?: number }) => {
-        skipped.push({ line: error.lines ?? 0, field: '(row)', reason: describeCsvError(error) });
-      });
-      const source = fs.createReadStream(file).pipe(counter.transform).pipe(parser);
-      let columns: Column[] | null = null;
-      let batch: ImportRow[] = [];
+      const source = format.read(fs.createReadStream(file).pipe(counter.transform), job.options);
+      let batch: unknown[] = [];
       let problems: Array<{ line: number; field: string; reason: string }> = [];
+      let problemLines = 0;
       let lastLine = job.checkpointLine;
-      const flush = async (upTo: number) => {
-        const late = skipped.filter((s) => s.line > upTo);
-        const due = skipped.filter((s) => s.line <= upTo && s.line > job.checkpointLine);
-        skipped.length = 0;
-        skipped.push(...late);
-        await commitBatch(id, batch, [...problems, ...due], upTo, counter.bytes());
+      const flush = async () => {
+        await commitBatch(id, format, job.options, batch, problems, lastLine, counter.bytes());
         batch = [];
         problems = [];
+        problemLines = 0;
         run.onProgress?.(await view(id, 0));
       };
-      for await (const { record, info } of source as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        if (!columns) {
-          const header = parseHeader(record, definitions);
-          if ('problem' in header) throw platformError('import.bad_header', header.problem);
-          columns = header.columns;
-          continue;
+      for await (const record of source) {
+        if (record.line <= job.checkpointLine) continue;
+        if ('row' in record) batch.push(record.row);
+        else {
+          problems.push(...record.problems.map((p) => ({ line: record.line, ...p })));
+          problemLines++;
         }
-        const line = info.lines;
-        if (line <= job.checkpointLine) continue;
-        const parsed = parseRow(line, record, columns, phoneRegion, clock.now());
-        if ('row' in parsed) batch.push(parsed.row);
-        else problems.push(...parsed.problems.map((p: FieldProblem) => ({ line, ...p })));
-        lastLine = line;
-        if (batch.length + problems.length >= batchSize) {
-          await flush(lastLine);
+        lastLine = Math.max(lastLine, record.line);
+        if (batch.length + problemLines >= batchSize) {
+          await flush();
           if (run.signal?.aborted) throw new ImportStopped();
         }
       }
-      if (!columns) throw platformError('import.empty', 'The file has no header row');
-      await flush(Math.max(lastLine, ...skipped.map((s) => s.line)));
+      await flush();
       await finish(id, 'completed', null, job.bytesTotal);
       fs.rmSync(file, { force: true });
     } catch (error) {
@@ -197,9 +197,17 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
     return view(id);
   }
 
+  function formatOf(kind: ImportKind): ImportFormat<unknown> {
+    const format = options.formats[kind];
+    if (!format) throw new Error(`no import format for ${kind}`);
+    return format as ImportFormat<unknown>;
+  }
+
   async function commitBatch(
     id: string,
-    rows: ImportRow[],
+    format: ImportFormat<unknown>,
+    jobOptions: ImportOptionsBag,
+    rows: unknown[],
     problems: Array<{ line: number; field: string; reason: string }>,
     upTo: number,
     bytesDone: number,
@@ -207,7 +215,7 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
     for (let attempt = 1; ; attempt++) {
       try {
         await db.transaction().execute(async (tx) => {
-          const outcome = await writeBatchIsolatingBadRows(tx, id, rows);
+          const outcome = await writeBatchIsolatingBadRows(tx, format, jobOptions, id, rows);
           const errors = [...problems, ...outcome.failed.flatMap((f) => f.problems.map((p) => ({ line: f.line, ...p })))];
           if (errors.length > 0) {
             await sql`insert into import_errors (import_id, line, field, reason)
@@ -244,10 +252,10 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
    * did not foresee), the batch is redone row by row under savepoints so the one bad row is
    * reported and the rest go in, instead of the import stopping.
    */
-  async function writeBatchIsolatingBadRows(tx: Tx, importId: string, rows: ImportRow[]): Promise<BatchOutcome> {
+  async function writeBatchIsolatingBadRows(tx: Tx, format: ImportFormat<unknown>, jobOptions: ImportOptionsBag, importId: string, rows: unknown[]): Promise<BatchOutcome> {
     await sql`savepoint whole_batch`.execute(tx);
     try {
-      const outcome = await writeBatch(tx, clock, ids, importId, rows);
+      const outcome = await format.write(tx, importId, rows, jobOptions);
       await sql`release savepoint whole_batch`.execute(tx);
       return outcome;
     } catch (error) {
@@ -258,7 +266,7 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
     for (const row of rows) {
       await sql`savepoint one_row`.execute(tx);
       try {
-        const one = await writeBatch(tx, clock, ids, importId, [row]);
+        const one = await format.write(tx, importId, [row], jobOptions);
         await sql`release savepoint one_row`.execute(tx);
         total.created += one.created;
         total.updated += one.updated;
@@ -266,7 +274,7 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
       } catch (error) {
         if (!isDataError(error)) throw error;
         await sql`rollback to savepoint one_row`.execute(tx);
-        total.failed.push({ line: row.line, problems: [{ field: '(row)', reason: 'the database refused a value in this row' }] });
+        total.failed.push({ line: (row as { line: number }).line, problems: [{ field: '(row)', reason: 'the database refused a value in this row' }] });
       }
     }
     return total;
@@ -278,10 +286,10 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
         .updateTable('importJobs')
         .set({ status, failure, finishedAt: clock.now(), heartbeatAt: clock.now(), ...(bytesDone !== null ? { bytesDone } : {}) })
         .where('id', '=', id)
-        .returning(['rowsCreated', 'rowsUpdated', 'rowsFailed', 'createdBy'])
+        .returning(['kind', 'rowsCreated', 'rowsUpdated', 'rowsFailed', 'createdBy'])
         .executeTakeFirstOrThrow();
       await writeAudit(tx, clock, { keyId: job.createdBy, name: 'import', role: null }, {
-        action: `customer.import.${status}`,
+        action: `${job.kind}.import.${status}`,
         entityType: 'import',
         entityId: id,
         details: { created: job.rowsCreated, updated: job.rowsUpdated, failed: job.rowsFailed },
@@ -308,7 +316,15 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
      * Stores an uploaded CSV and queues it. The same file uploaded while an earlier copy is
      * unfinished resumes that job instead of starting another.
      */
-    async submit(stream: Readable, fileName: string, actor: Actor, limitBytes: number): Promise<{ job: ImportJobView; resumed: boolean }> {
+    async submit(
+      kind: ImportKind,
+      stream: Readable,
+      fileName: string,
+      actor: Actor,
+      limitBytes: number,
+      jobOptions: ImportOptionsBag = {},
+    ): Promise<{ job: ImportJobView; resumed: boolean }> {
+      const format = formatOf(kind);
       fs.mkdirSync(dir, { recursive: true });
       const id = ids.next('imp');
       const file = fileOf(id);
@@ -322,12 +338,7 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
       try {
         await pipeline(stream, counter.transform, limiter, fs.createWriteStream(file));
         if (counter.bytes() === 0) throw platformError('import.empty', 'The file is empty');
-        const header = await readHeader(file).catch((error: unknown) => {
-          throw platformError('import.bad_header', `The header row is not well-formed CSV: ${describeCsvError(error as CsvError)}`);
-        });
-        if (!header) throw platformError('import.empty', 'The file has no header row');
-        const checked = parseHeader(header, await attributeDefinitionMap(db));
-        if ('problem' in checked) throw platformError('import.bad_header', checked.problem);
+        await format.check(file, jobOptions);
       } catch (error) {
         fs.rmSync(file, { force: true });
         throw error;
@@ -338,6 +349,7 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
         .selectFrom('importJobs')
         .select('id')
         .where('fileSha256', '=', sha)
+        .where('kind', '=', kind)
         .where((eb) =>
           eb.or([
             eb('status', 'in', ['queued', 'failed']),
@@ -355,8 +367,10 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
           .insertInto('importJobs')
           .values({
             id,
-            kind: 'customers',
+            kind,
             status: 'queued',
+            checkpointLine: 0,
+            options: JSON.stringify(jobOptions),
             fileName: fileName.slice(0, 200),
             fileSha256: sha,
             bytesTotal: counter.bytes(),
@@ -364,7 +378,7 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
             createdAt: now,
           })
           .execute();
-        await writeAudit(tx, clock, actor, { action: 'customer.import.start', entityType: 'import', entityId: id, details: { bytes: counter.bytes() } });
+        await writeAudit(tx, clock, actor, { action: `${kind}.import.start`, entityType: 'import', entityId: id, details: { bytes: counter.bytes() } });
       });
       return { job: await view(id), resumed: false };
     },
@@ -409,23 +423,10 @@ export function createCustomerImports(deps: CustomersDeps, options: ImportOption
   };
 }
 
-export type CustomerImports = ReturnType<typeof createCustomerImports>;
+export type ImportRunner = ReturnType<typeof createImportRunner>;
 
 /** SQLSTATE class 22 (data exception) or 23 (constraint) other than a unique race: a bad value. */
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && (code.startsWith('22') || (code.startsWith('23') && code !== '23505'));
-}
-
-function describeCsvError(error: CsvError): string {
-  switch (error.code) {
-    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
-      return 'has a different number of fields than the header';
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'has a quote that is never closed';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'has text after a closing quote';
-    default:
-      return 'is not well-formed CSV';
-  }
 }

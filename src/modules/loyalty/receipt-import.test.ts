@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectLedgerConsistent } from '../../../tests/helpers/ledger.ts';
+import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+
+let t: TestApp;
+let customerId: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  await t.call({ method: 'PUT', url: '/v1/stores', payload: [{ id: 's1', name: 'One', timezone: 'Europe/Moscow' }] });
+  await t.call({ method: 'PUT', url: '/v1/products', payload: [{ sku: 'beans', name: 'Beans', categoryPath: ['coffee'] }] });
+  customerId = (await t.call({ method: 'POST', url: '/v1/customers', payload: { phone: '+79161234567', cardNumber: 'C100' } })).json().id;
+});
+afterAll(async () => t.close());
+
+const good = (n: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ storeId: 's1', posReceiptId: `H-${n}`, occurredAt: '2026-01-10T12:00:00Z', lines: [{ sku: 'beans', qty: 1, price: 100_000 }], ...extra });
+
+const file = () => [
+  good(1),
+  good(2, { customer: { phone: '8 916 123-45-67' } }),
+  good(3, { customer: { card: 'C100' }, channel: 'online' }),
+  '{not json',
+  good(5, { storeId: 'nowhere' }),
+  good(6, { customer: { card: 'NOBODY' } }),
+  good(7, { lines: [{ sku: 'x', qty: 0.0001, price: 1 }] }),
+  good(8, { occurredAt: '2030-01-01T00:00:00Z' }),
+  '',
+  good(10, { customer: { customerId } }),
+  good(11, { redeemPoints: 5 }),
+].join('\n');
+
+async function upload(body: string, earn: boolean) {
+  const response = await t.call({ method: 'POST', url: `/v1/receipts/bulk?earn=${earn}`, payload: body, headers: { 'content-type': 'application/x-ndjson' } });
+  expect(response.statusCode, response.body).toBe(202);
+  await t.services.imports.idle();
+  return (await t.call({ method: 'GET', url: `/v1/imports/${response.json().id}` })).json();
+}
+
+describe('bulk load of historical receipts (NDJSON)', () => {
+  it('loads good lines, reports every bad one by line, and earns nothing unless asked', async () => {
+    const job = await upload(file(), false);
+    expect(job).toMatchObject({ kind: 'receipts', status: 'completed', rowsDone: 4, rowsCreated: 4, rowsFailed: 6 });
+    expect(job.errors.map((e: { line: number; field: string }) => [e.line, e.field])).toEqual([
+      [4, '(row)'],
+      [5, 'storeId'],
+      [6, 'customer'],
+      [7, 'lines.0.qty'],
+      [8, 'occurredAt'],
+      [11, 'redeemPoints'],
+    ]);
+    const receipts = await t.database.db.selectFrom('receipts').select(['posReceiptId', 'customerId', 'totalMinor', 'pointsEarned', 'source']).orderBy('posReceiptId').execute();
+    expect(receipts).toEqual([
+      { posReceiptId: 'H-1', customerId: null, totalMinor: 100_000, pointsEarned: 0, source: 'bulk' },
+      { posReceiptId: 'H-10', customerId, totalMinor: 100_000, pointsEarned: 0, source: 'bulk' },
+      { posReceiptId: 'H-2', customerId, totalMinor: 100_000, pointsEarned: 0, source: 'bulk' },
+      { posReceiptId: 'H-3', customerId, totalMinor: 100_000, pointsEarned: 0, source: 'bulk' },
+    ]);
+    expect(await t.database.db.selectFrom('pointLots').select('id').execute()).toHaveLength(0);
+    const lines = await t.database.db.selectFrom('receiptLines').select(['sku', 'category']).where('receiptId', 'in', t.database.db.selectFrom('receipts').select('id')).execute();
+    expect(lines.every((l) => l.category === 'coffee')).toBe(true);
+  });
+
+  it('leaves receipts already loaded as they are', async () => {
+    const job = await upload(file(), true);
+    expect(job).toMatchObject({ status: 'completed', rowsCreated: 0, rowsUpdated: 4, rowsFailed: 6 });
+    expect(await t.database.db.selectFrom('receipts').select('id').execute()).toHaveLength(4);
+    expect(await t.database.db.selectFrom('pointLots').select('id').execute()).toHaveLength(0);
+  });
+
+  it('with earn=true accrues points by the rules, dated at the purchase, and the jobs bring them up to today', async () => {
+    const job = await upload([good(20, { customer: { customerId } }), good(21, { customer: { card: 'C100' } })].join('\n'), true);
+    expect(job).toMatchObject({ rowsCreated: 2, rowsFailed: 0 });
+    const lots = await t.database.db.selectFrom('pointLots').select(['points', 'earnedAt', 'activatedAt']).where('customerId', '=', customerId).execute();
+    expect(lots).toEqual([
+      { points: 50, earnedAt: new Date('2026-01-10T12:00:00Z'), activatedAt: null }, // 5% of 1,000.00
+      { points: 50, earnedAt: new Date('2026-01-10T12:00:00Z'), activatedAt: null }, // 5% of 1,000.00
+    ]);
+    await t.services.loyalty.runJob('activate-points');
+    const balance = (await t.call({ method: 'GET', url: `/v1/customers/${customerId}/balance` })).json();
+    expect(balance.available).toBe(100);
+    await expectLedgerConsistent(t.database.db);
+  });
+});

@@ -1,0 +1,119 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { platformError } from '../errors.ts';
+import { actorOf } from '../http.ts';
+import { idPattern } from '../ids.ts';
+import type { Permission } from '../roles.ts';
+import { authErrors, errorResponses } from '../schemas.ts';
+import type { ImportKind, ImportOptionsBag, ImportRunner } from './import-runner.ts';
+
+const ImportJob = Type.Object({
+  id: Type.String(),
+  kind: Type.String({ description: 'customers or receipts' }),
+  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
+  fileName: Type.String(),
+  bytesTotal: Type.Integer(),
+  bytesDone: Type.Integer(),
+  progress: Type.Number({ description: 'Share of the file processed, 0 to 1' }),
+  rowsDone: Type.Integer(),
+  rowsFailed: Type.Integer(),
+  rowsCreated: Type.Integer(),
+  rowsUpdated: Type.Integer(),
+  errors: Type.Array(Type.Object({ line: Type.Integer(), field: Type.String(), reason: Type.String() })),
+  errorsTotal: Type.Integer(),
+  failure: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  startedAt: Type.Union([Type.String(), Type.Null()]),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+type Upload = {
+  url: string;
+  kind: ImportKind;
+  permission: Permission;
+  contentTypes: string[];
+  tag: string;
+  summary: string;
+  query: ReturnType<typeof Type.Object>;
+  options: (query: Record<string, unknown>) => ImportOptionsBag;
+};
+
+const uploads: Upload[] = [
+  {
+    url: '/v1/imports/customers',
+    kind: 'customers',
+    permission: 'customers:import',
+    contentTypes: ['text/csv', 'application/csv', 'text/plain'],
+    tag: 'customers',
+    summary: 'Import customers from CSV (streamed; see docs/import.md for the columns)',
+    query: Type.Object({ fileName: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+    options: () => ({}),
+  },
+  {
+    url: '/v1/receipts/bulk',
+    kind: 'receipts',
+    permission: 'receipts:import',
+    contentTypes: ['application/x-ndjson', 'application/jsonl', 'text/plain'],
+    tag: 'receipts',
+    summary: 'Load historical receipts from NDJSON, one receipt a line (earn=true to accrue points)',
+    query: Type.Object(
+      { fileName: Type.Optional(Type.String({ maxLength: 200 })), earn: Type.Boolean({ default: false, description: 'Accrue points by the current rules' }) },
+      { additionalProperties: false },
+    ),
+    options: (query) => ({ earn: query.earn === true }),
+  },
+];
+
+/** Uploads that become import jobs, and the jobs' progress. */
+export function importRoutes(app: FastifyInstance, { imports, importLimitBytes }: { imports: ImportRunner; importLimitBytes: number }): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get('/v1/imports', {
+    config: { permission: 'imports:read' },
+    schema: { tags: ['imports'], summary: 'Recent imports', response: { 200: Type.Array(ImportJob), ...errorResponses(...authErrors) } },
+    handler: async () => imports.list(),
+  });
+
+  r.get('/v1/imports/:id', {
+    config: { permission: 'imports:read' },
+    schema: {
+      tags: ['imports'],
+      summary: 'Progress and errors of an import',
+      params: Type.Object({ id: Type.String({ pattern: idPattern('imp') }) }),
+      querystring: Type.Object({ errorsLimit: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }) }, { additionalProperties: false }),
+      response: { 200: ImportJob, ...errorResponses(400, ...authErrors, 404) },
+    },
+    handler: async (request) => imports.get(request.params.id, request.query.errorsLimit),
+  });
+
+  for (const upload of uploads) {
+    // Each upload parser lives in its own scope, so only its route takes that type, as a stream.
+    app.register(async (scope) => {
+      scope.addContentTypeParser(upload.contentTypes, (_request, payload, done) => done(null, payload));
+      scope.withTypeProvider<TypeBoxTypeProvider>().post(upload.url, {
+        config: { permission: upload.permission },
+        schema: {
+          tags: [upload.tag],
+          summary: upload.summary,
+          consumes: upload.contentTypes,
+          querystring: upload.query,
+          response: { 202: ImportJob, ...errorResponses(400, ...authErrors, 413, 415) },
+        },
+        handler: async (request, reply) => {
+          if (!(request.body instanceof Readable)) {
+            throw platformError('request.unsupported_media_type', `Send the file as the body with Content-Type: ${upload.contentTypes[0]}`);
+          }
+          const query = request.query as Record<string, unknown>;
+          const fileName = typeof query.fileName === 'string' ? query.fileName : `upload.${upload.kind === 'customers' ? 'csv' : 'ndjson'}`;
+          const { job, resumed } = await imports.submit(upload.kind, request.body, fileName, actorOf(request), importLimitBytes, upload.options(query));
+          void imports.run(job.id);
+          reply.header('location', `/v1/imports/${job.id}`);
+          if (resumed) reply.header('x-patron-import', 'resumed');
+          return reply.status(202).send(job);
+        },
+      });
+    });
+  }
+}
