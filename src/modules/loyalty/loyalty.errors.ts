@@ -15,5 +15,6 @@ export const loyaltyErrors = defineErrors({
   'points.adjustment_conflict': { status: 409, title: 'This idempotency key was used with a different body' },
   'config.invalid': { status: 400, title: 'The configuration is not valid' },
   'store.invalid': { status: 400, title: 'The store is not valid' },
+  'catalog.invalid_csv': { status: 400, title: 'The catalog file is not usable' },
 });
 export const loyaltyError = loyaltyErrors.error;

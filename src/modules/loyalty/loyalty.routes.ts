@@ -6,6 +6,7 @@ import { idPattern } from '../../platform/ids.ts';
 import { authErrors, errorResponses, StringEnum } from '../../platform/schemas.ts';
 import type { Customers } from '../customers/index.ts';
 import type { Loyalty } from './index.ts';
+import { productsFromCsv } from './products-csv.ts';
 import {
   AdjustmentBody,
   CancelBody,
@@ -343,15 +344,26 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
     },
     handler: async (request) => loyalty.products.list(request.query.limit, request.query.after, request.query.q),
   });
-  r.put('/v1/products', {
-    config: { permission: 'catalog:write' },
-    schema: {
-      tags: ['catalog'],
-      summary: 'Create or update products (by SKU)',
-      body: Type.Array(ProductSchema, { minItems: 1, maxItems: 10_000 }),
-      response: { 200: Type.Object({ upserted: Type.Integer() }), ...errorResponses(400, ...authErrors, 413, 415) },
-    },
-    handler: async (request) => ({ upserted: await loyalty.products.upsert(request.body, actorOf(request)) }),
+  // A catalog may come as JSON or as CSV; CSV is turned into the JSON form and checked by the same schema.
+  app.register(async (scope) => {
+    scope.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, productsFromCsv(body as string));
+      } catch (error) {
+        done(error as Error);
+      }
+    });
+    scope.withTypeProvider<TypeBoxTypeProvider>().put('/v1/products', {
+      config: { permission: 'catalog:write' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Create or update products (by SKU), as JSON or CSV (sku, name, category_path, brand, attr.<key>)',
+        consumes: ['application/json', 'text/csv'],
+        body: Type.Array(ProductSchema, { minItems: 1, maxItems: 10_000 }),
+        response: { 200: Type.Object({ upserted: Type.Integer() }), ...errorResponses(400, ...authErrors, 413, 415) },
+      },
+      handler: async (request) => ({ upserted: await loyalty.products.upsert(request.body, actorOf(request)) }),
+    });
   });
 
   r.post('/v1/jobs/:name/run', {

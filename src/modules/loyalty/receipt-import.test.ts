@@ -81,3 +81,20 @@ describe('bulk load of historical receipts (NDJSON)', () => {
     await expectLedgerConsistent(t.database.db);
   });
 });
+
+describe('product catalog as CSV', () => {
+  it('upserts products from CSV through the same checks as JSON', async () => {
+    const csv = 'sku,name,category_path,brand,attr.weight\nTEA-1,Green tea,grocery/tea,Leaf,100g\nbeans,Beans 2,grocery/coffee,,\n';
+    const response = await t.call({ method: 'PUT', url: '/v1/products', payload: csv, headers: { 'content-type': 'text/csv' } });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toEqual({ upserted: 2 });
+    const products = (await t.call({ method: 'GET', url: '/v1/products?q=tea' })).json();
+    expect(products).toEqual([{ sku: 'TEA-1', name: 'Green tea', categoryPath: ['grocery', 'tea'], brand: 'Leaf', attributes: { weight: '100g' } }]);
+    const missingName = await t.call({ method: 'PUT', url: '/v1/products', payload: 'sku,name\nX-1,\n', headers: { 'content-type': 'text/csv' } });
+    expect(missingName.statusCode).toBe(400);
+    expect(missingName.json().errors[0]).toEqual({ field: '0.name', reason: 'is required' });
+    const unknown = await t.call({ method: 'PUT', url: '/v1/products', payload: 'sku,colour\nX-1,red\n', headers: { 'content-type': 'text/csv' } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().code).toBe('catalog.invalid_csv');
+  });
+});
