@@ -31,8 +31,8 @@ export function lookupIdentifier(query: LookupQuery, phoneRegion: string): Ident
   return { kind: field === 'card' ? 'card' : (field as 'phone' | 'email'), source: '', value: result.value };
 }
 
-export async function lookupCustomer(db: DbOrTx, query: LookupQuery, phoneRegion: string, masked: boolean): Promise<CustomerRecord> {
-  const identifier = lookupIdentifier(query, phoneRegion);
+/** The id of the customer an identifier belongs to, or null (identifiers move with merges and go with erasure). */
+export async function customerIdByIdentifier(db: DbOrTx, identifier: Identifier): Promise<string | null> {
   const row = await db
     .selectFrom('customerIdentifiers')
     .select('customerId')
@@ -40,8 +40,13 @@ export async function lookupCustomer(db: DbOrTx, query: LookupQuery, phoneRegion
     .where('source', '=', identifier.source)
     .where('value', '=', identifier.value)
     .executeTakeFirst();
-  if (!row) throw customerError('customer.not_found', 'No customer has that identifier');
-  return loadCustomerRecord(db, row.customerId, masked);
+  return row?.customerId ?? null;
+}
+
+export async function lookupCustomer(db: DbOrTx, query: LookupQuery, phoneRegion: string, masked: boolean): Promise<CustomerRecord> {
+  const customerId = await customerIdByIdentifier(db, lookupIdentifier(query, phoneRegion));
+  if (!customerId) throw customerError('customer.not_found', 'No customer has that identifier');
+  return loadCustomerRecord(db, customerId, masked);
 }
 
 export type ListQuery = { q?: string; limit: number; cursor?: string; status?: 'active' | 'merged' | 'erased'; tag?: string };

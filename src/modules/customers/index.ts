@@ -18,7 +18,7 @@ export type { CustomersDeps, CustomerLifecycleHooks } from './deps.ts';
 export { customerCsvFormat } from './import/customer-csv-format.ts';
 export { customerErrors } from './customers.errors.ts';
 export { normalizePhone, normalizeEmail, normalizeCard } from './identifiers.ts';
-export { lookupIdentifier } from './find-customers.ts';
+export { customerIdByIdentifier, lookupIdentifier } from './find-customers.ts';
 
 /** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */
 export function createCustomers(deps: CustomersDeps) {

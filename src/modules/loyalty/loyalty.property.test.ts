@@ -1137,20 +1137,18 @@ const modelLine: fc.Arbitrary<ModelLine> = fc.record({
 });
 const who = fc.integer({ min: 0, max: 2 });
 const pct = fc.integer({ min: 0, max: 100 });
+const confirmOp: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('confirm' as const),
+  who,
+  anonymous: weighted<boolean>([9, fc.constant(false)], [1, fc.constant(true)]),
+  lines: fc.array(modelLine, { minLength: 1, maxLength: 4 }),
+  redeem: fc.constantFrom('none', 'none', 'part', 'all', 'over' as const),
+  pct,
+  backHours: weighted<number>([4, fc.constant(0)], [1, fc.integer({ min: 1, max: 24 * 40 })]),
+  channel: fc.constantFrom('offline', 'online' as const),
+});
 const op: fc.Arbitrary<Op> = weighted<Op>(
-  [
-    7,
-    fc.record({
-      kind: fc.constant('confirm' as const),
-      who,
-      anonymous: weighted<boolean>([9, fc.constant(false)], [1, fc.constant(true)]),
-      lines: fc.array(modelLine, { minLength: 1, maxLength: 4 }),
-      redeem: fc.constantFrom('none', 'none', 'part', 'all', 'over' as const),
-      pct,
-      backHours: weighted<number>([4, fc.constant(0)], [1, fc.integer({ min: 1, max: 24 * 40 })]),
-      channel: fc.constantFrom('offline', 'online' as const),
-    }),
-  ],
+  [7, confirmOp],
   [2, fc.record({ kind: fc.constant('probe' as const), who })],
   [
     5,
@@ -1208,7 +1206,7 @@ function planRefund(receipt: ModelReceipt, asked: Array<{ sku: string; qtyMilli:
 }
 
 /** One random history on three fresh customers; throws with the steps so far when an invariant breaks. */
-async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: TierConfig, ops: Op[]): Promise<void> {
+async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: TierConfig, start: number[], ops: Op[]): Promise<void> {
   const run = ++modelRun;
   const trace: string[] = [];
   const settings = { ...program };
@@ -1573,11 +1571,12 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
 
   try {
     await putConfig(settings, rules, tiers);
-    for (let i = 0; i < 3; i++) {
+    for (const points of start) {
       const id = await freshCustomer();
-      customers.push({ id, earned: 0, adjustedUp: 0, adjustedDown: 0, redeemed: 0, returned: 0, reversed: 0, mayBeNegative: false, available: 0, keys: new Map() });
+      customers.push({ id, earned: 0, adjustedUp: points, adjustedDown: 0, redeemed: 0, returned: 0, reversed: 0, mayBeNegative: false, available: 0, keys: new Map() });
+      if (points > 0) await expectCall({ method: 'POST', url: `/v1/customers/${id}/points/adjustments`, json: { points, reason: 'start' }, role: 'support' }, 201);
     }
-    trace.push(`start ${t.clock.now().toISOString()} customers ${customers.map((c) => c.id).join(', ')}`);
+    trace.push(`start ${t.clock.now().toISOString()} customers ${customers.map((c, i) => `${c.id} (${start[i]} points)`).join(', ')}`);
     for (const [i, o] of ops.entries()) {
       trace.push(`#${i} ${JSON.stringify(o)}`);
       const { status, negativeOk } = await step(o);
@@ -1606,9 +1605,10 @@ describe('a model of the points ledger', () => {
       program: modelProgram,
       rules: validRules(limits),
       tiers: validTiers({ rateBp: 500, factor: fc.constantFrom(1, 1.25, 2), minShareBp: 3000 }),
-      ops: fc.array(op, { minLength: 1, maxLength: 30, size: 'max' }),
+      start: fc.array(weighted<number>([1, fc.constant(0)], [3, fc.integer({ min: 1, max: 3000 })]), { minLength: 3, maxLength: 3 }),
+      ops: fc.tuple(confirmOp, fc.array(op, { maxLength: 30, size: 'max' })).map(([first, rest]) => [first, ...rest]),
     });
-    await holds('model', histories, ({ program, rules, tiers, ops }) => runModel(program, rules, tiers, ops), Number(process.env.MODEL_RUNS ?? 25), 45_000);
+    await holds('model', histories, ({ program, rules, tiers, start, ops }) => runModel(program, rules, tiers, start, ops), Number(process.env.MODEL_RUNS ?? 25), Number(process.env.MODEL_MS ?? 45_000));
     if (process.env.STATS) console.log([...modelStats].sort());
   });
 });

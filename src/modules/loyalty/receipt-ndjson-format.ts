@@ -10,7 +10,7 @@ import type { Ids } from '../../platform/ids.ts';
 import type { BatchOutcome, ImportFormat, ImportRecord } from '../../platform/imports/import-runner.ts';
 import { toQtyMilli } from '../../platform/money.ts';
 import { findUnstorableText, parseInstant } from '../../platform/text.ts';
-import { lookupIdentifier } from '../customers/index.ts';
+import { customerIdByIdentifier, lookupIdentifier } from '../customers/index.ts';
 import type { EngineLine } from './calculate.ts';
 import { loadLoyaltyConfig } from './config-store.ts';
 import { insertHistoricalReceipts, type HistoricalReceipt } from './historical-receipts.ts';
@@ -73,15 +73,8 @@ async function resolveCustomers(tx: Tx, rows: ReceiptRow[], phoneRegion: string)
         else result.set(row.line, found.mergedInto ?? found.id);
         continue;
       }
-      const identifier = lookupIdentifier(ref, phoneRegion);
-      const owner = await tx
-        .selectFrom('customerIdentifiers')
-        .select('customerId')
-        .where('kind', '=', identifier.kind)
-        .where('source', '=', identifier.source)
-        .where('value', '=', identifier.value)
-        .executeTakeFirst();
-      result.set(row.line, owner ? owner.customerId : { field: 'customer', reason: 'no customer has that identifier' });
+      const owner = await customerIdByIdentifier(tx, lookupIdentifier(ref, phoneRegion));
+      result.set(row.line, owner ?? { field: 'customer', reason: 'no customer has that identifier' });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       result.set(row.line, { field: 'customer', reason: error.detail });

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
+import type { ReceiptsTable } from '../../db/schema.ts';
 import { loyaltyError } from './loyalty.errors.ts';
 
 export type ReceiptView = {
@@ -28,11 +30,7 @@ const headerColumns = [
   'totalMinor', 'discountMinor', 'pointsRedeemed', 'redeemedMinor', 'paidMinor', 'pointsEarned', 'refundedMinor',
 ] as const;
 
-type Header = {
-  id: string; storeId: string; posReceiptId: string; registerId: string | null; channel: 'offline' | 'online'; source: 'checkout' | 'bulk';
-  customerId: string | null; status: 'confirmed' | 'cancelled'; occurredAt: Date; currency: string; totalMinor: number; discountMinor: number;
-  pointsRedeemed: number; redeemedMinor: number; paidMinor: number; pointsEarned: number; refundedMinor: number;
-};
+type Header = Pick<Selectable<ReceiptsTable>, (typeof headerColumns)[number]>;
 
 function header(row: Header): Omit<ReceiptView, 'lines' | 'refunds'> {
   return {
