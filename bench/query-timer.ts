@@ -49,7 +49,7 @@ function labelOf(root: RootOperationNode): string {
       const write = /^(insert into|update|delete from) (\w+)/.exec(text);
       if (write) return `${write[1]!.split(' ')[0]} ${write[2]}`;
       const read = / (?:from|join) (?!unnest)(\w+)/.exec(text);
-      return `select ${read?.[1] ?? '?'}`;
+      return read ? `select ${read[1]}` : text.slice(0, 40);
     }
     case 'InsertQueryNode':
       return `insert ${tableName(node.into)}`;

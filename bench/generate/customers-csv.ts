@@ -74,8 +74,10 @@ const noSpellings = ['no', 'No', 'нет', '0', 'false', 'N'] as const;
 // Mobile codes 900–999; 930 is left out because parts of it are not allocated (libphonenumber refuses them).
 const mobileCodes = Array.from({ length: 100 }, (_, i) => 900 + i).filter((code) => code !== 930);
 const PHONE_SPACE = mobileCodes.length * 10_000_000;
-// A multiplier coprime to the space turns the index into a unique, scattered subscriber number.
-const PHONE_STEP = 1_000_003;
+// Multiplying by a number coprime to the space (2^7·3^2·5^7·11) maps customer k to a unique
+// number; a multiplier near the golden ratio of the space scatters neighbours across it, so
+// numbers arrive in random order, as real ones do (which matters to the index they go into).
+const PHONE_STEP = 611_862_847n;
 const CARD_SPACE = 1_000_000_000_000;
 const CARD_STEP = 7_919;
 
@@ -96,7 +98,7 @@ function identity(seed: number, k: number): Identity {
   const female = rng.chance(0.55);
   const first = rng.pick(female ? femaleFirst : maleFirst);
   const last = rng.pick(lastNames);
-  const slot = (k * PHONE_STEP + 12_345) % PHONE_SPACE;
+  const slot = Number((BigInt(k) * PHONE_STEP + 12_345n) % BigInt(PHONE_SPACE));
   const phone = `${mobileCodes[Math.floor(slot / 10_000_000)]}${String(slot % 10_000_000).padStart(7, '0')}`;
   const emailLocal = rng.pick([`${first[1]}.${last[1]}${k}`, `${first[1][0]}${last[1]}${k}`, `${last[1]}_${k}`]);
   const card = `2${String((k * CARD_STEP + 777) % CARD_SPACE).padStart(12, '0')}`;

@@ -1069,7 +1069,7 @@ type Op =
   | { kind: 'adjust'; who: number; points: number; key: string | null; same: boolean }
   | { kind: 'clock'; hours: number }
   | { kind: 'job'; name: JobName }
-  | { kind: 'program'; pendingDays: number; expiry: ExpiryPolicy; refundShortfall: ProgramSettings['refundShortfall']; minRedeemPoints: number };
+  | { kind: 'program'; change: Partial<Pick<ProgramSettings, 'pendingDays' | 'expiry' | 'refundShortfall' | 'minRedeemPoints' | 'pointValueMinor' | 'maxRedeemShareBp'>> };
 
 type ModelCustomer = {
   id: string;
@@ -1178,10 +1178,17 @@ const op: fc.Arbitrary<Op> = weighted<Op>(
     1,
     fc.record({
       kind: fc.constant('program' as const),
-      pendingDays: fc.integer({ min: 0, max: 20 }),
-      expiry: modelExpiry,
-      refundShortfall: fc.constantFrom('negative_balance', 'forgive' as const),
-      minRedeemPoints: fc.constantFrom(0, 1, 25),
+      change: fc.record(
+        {
+          pendingDays: fc.integer({ min: 0, max: 20 }),
+          expiry: modelExpiry,
+          refundShortfall: fc.constantFrom('negative_balance', 'forgive' as const),
+          minRedeemPoints: fc.constantFrom(0, 1, 25),
+          pointValueMinor: fc.constantFrom(1, 10, 100),
+          maxRedeemShareBp: fc.integer({ min: 3000, max: 10_000 }),
+        },
+        { requiredKeys: [] },
+      ),
     }),
   ],
 );
@@ -1210,7 +1217,7 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
   const run = ++modelRun;
   const trace: string[] = [];
   const settings = { ...program };
-  const minShareBp = Math.min(settings.maxRedeemShareBp, ...tiers.tiers.map((tier) => tier.maxRedeemShareBp ?? settings.maxRedeemShareBp));
+  const minShareBp = () => Math.min(settings.maxRedeemShareBp, ...tiers.tiers.map((tier) => tier.maxRedeemShareBp ?? settings.maxRedeemShareBp));
   const customers: ModelCustomer[] = [];
   const receipts: ModelReceipt[] = [];
   let posNo = 0;
@@ -1280,6 +1287,10 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
     expect(answer.redeemedMinor).toBe(answer.pointsRedeemed * settings.pointValueMinor);
     const again = await expectCall({ method: 'POST', url: '/v1/checkout/confirm', raw: payload, role: 'pos' }, 200);
     expect(again.body, 'a replayed confirm answers byte for byte what the first did').toBe(first.body);
+    if (customer) {
+      const after = await balanceOf(customer.id);
+      if (!process.env.SKIP_B) expect(answer.customer?.balance, 'the balance a confirm reports is the one GET balance shows after it').toBe(after.available);
+    }
     return record(answer, payload, first.body, customer, (input.lines as Array<{ sku: string; qty: number }>));
   };
 
@@ -1433,7 +1444,7 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
         const customer = customers[o.who]!;
         const available = (await balanceOf(customer.id)).available;
         const target = Math.max(0, available);
-        const unitPrice = Math.ceil((target * settings.pointValueMinor * 10_000) / minShareBp) + settings.pointValueMinor;
+        const unitPrice = Math.ceil((target * settings.pointValueMinor * 10_000) / minShareBp()) + settings.pointValueMinor;
         const input = (redeemPoints: number) => receiptPayload([{ sku: 0, qtyMilli: 1000, price: unitPrice, discountPct: 0 }], { customer: { customerId: customer.id }, redeemPoints });
         await expectCall({ method: 'POST', url: '/v1/checkout/confirm', json: { ...input(target + 1), posReceiptId: nextPos() }, role: 'pos' }, 409, 'checkout.insufficient_points');
         if (target === 0) return { status: `available ${available}: 1 refused`, negativeOk: null };
@@ -1562,9 +1573,9 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
         return { status: `${o.name} ${done.body}`, negativeOk: null };
       }
       case 'program': {
-        Object.assign(settings, { pendingDays: o.pendingDays, expiry: o.expiry, refundShortfall: o.refundShortfall, minRedeemPoints: o.minRedeemPoints });
+        Object.assign(settings, o.change);
         await expectCall({ method: 'PUT', url: '/v1/program', json: settings }, 200);
-        return { status: JSON.stringify({ pendingDays: o.pendingDays, expiry: o.expiry, refundShortfall: o.refundShortfall, minRedeemPoints: o.minRedeemPoints }), negativeOk: null };
+        return { status: 'saved', negativeOk: null };
       }
     }
   };
