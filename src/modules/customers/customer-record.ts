@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { DbOrTx } from '../../db/database.ts';
 import type { CustomersTable } from '../../db/schema.ts';
 import { maskCard, maskEmail, maskPhone } from '../../platform/masking.ts';
@@ -44,22 +45,7 @@ export const customerColumns = [
   'erasedAt',
 ] as const;
 
-type CustomerRow = {
-  id: string;
-  status: CustomersTable['status'];
-  firstName: string | null;
-  lastName: string | null;
-  birthDate: string | null;
-  gender: CustomersTable['gender'];
-  city: string | null;
-  timezone: string | null;
-  locale: string | null;
-  tags: string[];
-  attributes: Record<string, unknown>;
-  createdAt: Date;
-  updatedAt: Date;
-  erasedAt: Date | null;
-};
+type CustomerRow = Pick<Selectable<CustomersTable>, (typeof customerColumns)[number]>;
 
 type IdentifierRow = { customerId: string; kind: IdentifierKind; source: string; value: string; isPrimary: boolean };
 

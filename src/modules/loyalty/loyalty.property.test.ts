@@ -173,7 +173,7 @@ async function neverFails(
         if (result.failure) throw new Error(result.failure);
         options.after?.(req, result);
       }),
-      { numRuns: options.numRuns ?? 60, interruptAfterTimeLimit: 20_000 },
+      { numRuns: (options.numRuns ?? 60) * Number(process.env.FUZZ_X ?? 1), interruptAfterTimeLimit: 20_000 * Number(process.env.FUZZ_X ?? 1) },
     );
     if (process.env.STATS) console.log(name, [...stats].sort((a, b) => b[1] - a[1]));
   } catch (error) {
@@ -185,7 +185,7 @@ async function neverFails(
 /** A property over whole scenarios (several requests each); a failure is printed with its counterexample. */
 async function holds<T>(name: string, scenarios: fc.Arbitrary<T>, run: (scenario: T) => Promise<void>, numRuns: number, timeLimit = 25_000): Promise<void> {
   try {
-    await fc.assert(fc.asyncProperty(scenarios, run), { numRuns, interruptAfterTimeLimit: timeLimit });
+    await fc.assert(fc.asyncProperty(scenarios, run), { numRuns: numRuns * Number(process.env.FUZZ_X ?? 1), interruptAfterTimeLimit: timeLimit * Number(process.env.FUZZ_X ?? 1) });
   } catch (error) {
     console.error(`[${name}] counterexample:\n${(error as Error).message}\n${String(((error as Error).cause as Error | undefined)?.message ?? '')}`);
     throw error;

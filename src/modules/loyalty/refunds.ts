@@ -15,6 +15,7 @@ export type RefundResult = {
   refundId: string;
   lines: Array<{ lineNo: number; sku: string; qty: number; amount: number; pointsReversed: number; pointsReturned: number }>;
   amount: number;
+  /** Points taken back from the balance (the lines' shares, less anything forgiven). */
   pointsReversed: number;
   pointsReturned: number;
   /** Points that could not be taken back because they were spent, when the program forgives them. */
@@ -97,6 +98,8 @@ export async function refundReceipt(
       await settleDue(tx, balance, now);
       const meta = { receiptId, refundId: input.refundId, actor: actor.keyId };
       const reversal = await reverseEarned(tx, balance, receiptId, result.pointsReversed, settings.refundShortfall, meta, now);
+      // The lines say what they earned; the totals say what the ledger could take back.
+      result.pointsReversed = reversal.reversed;
       result.pointsForgiven = reversal.forgiven;
       await returnRedeemed(tx, ids, balance, receiptId, result.pointsReturned, settings.returnedPointsExtraDays, meta, now);
       result.customer = { id: receipt.customerId, balance: balance.available, pending: balance.pending };
