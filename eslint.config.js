@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'dist', 'web/dist', 'coverage'] },
+  { ignores: ['node_modules', 'data', 'dist', 'web/dist', 'coverage', 'bench/.scratch'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

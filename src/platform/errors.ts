@@ -39,6 +39,7 @@ export const platformErrors = defineErrors({
   'request.invalid': { status: 400, title: 'The request is not valid' },
   'request.malformed_json': { status: 400, title: 'The body is not valid JSON' },
   'request.invalid_character': { status: 400, title: 'The request holds a character that cannot be stored' },
+  'request.out_of_range': { status: 400, title: 'A value is out of range' },
   'request.body_too_large': { status: 413, title: 'The body is too large' },
   'request.unsupported_media_type': { status: 415, title: 'The content type is not supported' },
   'request.not_acceptable': { status: 406, title: 'The requested representation is not available' },

@@ -189,6 +189,12 @@ export function installErrorHandling(app: FastifyInstance): void {
     const appError = error instanceof AppError ? error : appErrorFromFastify(error);
     if (appError) return sendProblem(reply, problemFromAppError(appError, request));
     const sqlState = (error as { code?: string }).code;
+    // 22003/22008: a number or a time beyond what a column holds (a huge price, a total past
+    // bigint, points past integer, year 0). Input too large to store is the caller's to fix;
+    // the transaction was rolled back, so nothing is half-written.
+    if (sqlState === '22003' || sqlState === '22008') {
+      return sendProblem(reply, problemFromAppError(platformError('request.out_of_range', 'A number or time in the request is larger than Patron can store'), request));
+    }
     if (sqlState && RETRYABLE_SQLSTATES.has(sqlState)) {
       request.log.warn({ sqlState }, 'retryable database error');
       reply.header('retry-after', '1');

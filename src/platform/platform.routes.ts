@@ -84,7 +84,7 @@ export function platformRoutes(app: FastifyInstance, { db, apiKeys }: { db: Db; 
           entityType: Type.Optional(Type.String({ maxLength: 50 })),
           entityId: Type.Optional(Type.String({ maxLength: 100 })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
-          before: Type.Optional(Type.Integer({ minimum: 1, description: 'id of the oldest entry of the previous page' })),
+          before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'id of the oldest entry of the previous page' })),
         },
         { additionalProperties: false },
       ),

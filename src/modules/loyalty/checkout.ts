@@ -8,6 +8,7 @@ import type { FieldProblem } from '../../platform/errors.ts';
 import type { Ids } from '../../platform/ids.ts';
 import { toQtyMilli } from '../../platform/money.ts';
 import { emitEvents } from '../../platform/outbox.ts';
+import { parseInstant } from '../../platform/text.ts';
 import { customerErrors, type CustomerRecord } from '../customers/index.ts';
 import { calculateReceipt, type EngineLine, type EngineResult } from './calculate.ts';
 import { loadLoyaltyConfig, type LoyaltyConfig } from './config-store.ts';
@@ -88,7 +89,7 @@ async function expiringSoon(db: DbOrTx, customerId: string, now: Date, days: num
   if (days <= 0) return null;
   const row = await sql<{ points: number; at: Date }>`
     select sum(remaining)::int as points, min(expires_at) as at from point_lots
-    where customer_id = ${customerId} and activated_at is not null and expired_at is null and remaining > 0
+    where customer_id = ${customerId} and (activated_at is not null or activates_at <= ${now}) and expired_at is null and remaining > 0
       and expires_at > ${now} and expires_at <= ${new Date(now.getTime() + days * 86_400_000)}`.execute(db);
   const first = row.rows[0];
   return first && first.points ? { points: Number(first.points), at: first.at.toISOString() } : null;
@@ -104,12 +105,16 @@ type Prepared = {
 async function prepare(db: DbOrTx, clock: Clock, input: CheckoutInput): Promise<Prepared> {
   const [config, store, lines] = await Promise.all([
     loadLoyaltyConfig(db),
-    db.selectFrom('stores').select(['id', 'timezone']).where('id', '=', input.storeId).executeTakeFirst(),
+    db.selectFrom('stores').select(['id', 'timezone', 'active']).where('id', '=', input.storeId).executeTakeFirst(),
     engineLines(db, input.lines),
   ]);
   if (!store) throw loyaltyError('checkout.unknown_store', `No store ${input.storeId}; create it with PUT /v1/stores/{id}`);
+  if (!store.active) throw loyaltyError('checkout.store_inactive', `Store ${input.storeId} is closed (active: false)`);
   const now = clock.now();
-  const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
+  const occurredAt = input.occurredAt ? parseInstant(input.occurredAt) : now;
+  if (!occurredAt) {
+    throw loyaltyError('checkout.invalid_line', 'occurredAt must be a real time between 1900 and 9999', [{ field: 'occurredAt', reason: 'is not a real time' }]);
+  }
   if (occurredAt.getTime() > now.getTime() + 10 * 60_000) {
     throw loyaltyError('checkout.invalid_line', 'occurredAt is in the future', [{ field: 'occurredAt', reason: 'is in the future' }]);
   }
@@ -234,6 +239,8 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
         { receiptId, actor: actor.keyId },
         now,
       );
+      // A receipt dated far back may earn points whose expiry has already come.
+      await settleDue(tx, balance, now);
     }
     await sql`insert into receipt_lines (receipt_id, line_no, customer_id, sku, name, category, brand, qty_milli, price_minor,
         total_minor, discount_minor, points_earned, points_redeemed, redeemed_minor)

@@ -4,6 +4,7 @@ import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
+import { parseInstant } from '../../platform/text.ts';
 import { isTimezone } from '../customers/profile.ts';
 import {
   defaultEarningRules,
@@ -44,7 +45,11 @@ function checkRules(set: EarningRuleSet): FieldProblem[] {
     const needs = { percent: 'rateBp', multiplier: 'factor', per_item: 'points', per_receipt: 'points' } as const;
     const field = needs[rule.kind];
     if (rule[field] === undefined) problems.push({ field: `${at}.${field}`, reason: `is required for a ${rule.kind} rule` });
-    if (rule.validFrom && rule.validTo && rule.validFrom >= rule.validTo) problems.push({ field: `${at}.validTo`, reason: 'must be after validFrom' });
+    const from = rule.validFrom === undefined ? null : parseInstant(rule.validFrom);
+    const to = rule.validTo === undefined ? null : parseInstant(rule.validTo);
+    if (rule.validFrom !== undefined && !from) problems.push({ field: `${at}.validFrom`, reason: 'must be a real time between 1900 and 9999' });
+    if (rule.validTo !== undefined && !to) problems.push({ field: `${at}.validTo`, reason: 'must be a real time between 1900 and 9999' });
+    if (from && to && from.getTime() >= to.getTime()) problems.push({ field: `${at}.validTo`, reason: 'must be after validFrom' });
   });
   return problems;
 }

@@ -195,7 +195,7 @@ export async function reverseEarned(
   shortfall: 'negative_balance' | 'forgive',
   meta: EntryMeta,
   now: Date,
-): Promise<{ reversed: number; forgiven: number }> {
+): Promise<{ reversed: number; alreadyExpired: number; forgiven: number }> {
   let left = points;
   let availableDelta = 0;
   let pendingDelta = 0;
@@ -204,7 +204,7 @@ export async function reverseEarned(
     .select(['id', 'remaining', 'activatedAt'])
     .where('customerId', '=', balance.customerId)
     .where('receiptId', '=', receiptId)
-    .where('source', '=', 'receipt')
+    .where('source', 'in', ['receipt', 'bulk'])
     .where('expiredAt', 'is', null)
     .where('remaining', '>', 0)
     .orderBy('activatedAt', (ob) => ob.desc().nullsFirst())
@@ -217,6 +217,8 @@ export async function reverseEarned(
     else pendingDelta -= take;
     left -= take;
   }
+  const absorbed = left > 0 ? await absorbExpired(tx, balance.customerId, receiptId, left, now) : 0;
+  left -= absorbed;
   if (left > 0) {
     const fromOthers = await consumeActiveLots(tx, balance.customerId, Math.min(left, Math.max(0, balance.available + availableDelta)), 'reverse_earn', receiptId, now);
     availableDelta -= fromOthers;
@@ -228,6 +230,7 @@ export async function reverseEarned(
     else forgiven = left;
   }
   const reversed = -(availableDelta + pendingDelta);
+  // Absorbed points stay in the lifetime totals as earned and expired: both happened.
   if (reversed > 0) {
     await entry(tx, balance.customerId, 'reverse_earn', availableDelta, pendingDelta, null, meta, now);
     await tx
@@ -243,7 +246,33 @@ export async function reverseEarned(
     balance.available += availableDelta;
     balance.pending += pendingDelta;
   }
-  return { reversed, forgiven };
+  return { reversed, alreadyExpired: absorbed, forgiven };
+}
+
+/**
+ * Points of the receipt's own lots that expired are already gone from the balance, so a refund
+ * counts them as taken back instead of taking them again from the customer's other points.
+ * What each lot has absorbed so far is recorded as its 'reverse_earn' consumption.
+ */
+async function absorbExpired(tx: Tx, customerId: string, receiptId: string, points: number, now: Date): Promise<number> {
+  const lots = await sql<{ id: string; expired: number; absorbed: number }>`
+    select l.id,
+      coalesce((select -sum(e.available_delta + e.pending_delta) from point_entries e
+        where e.customer_id = l.customer_id and e.lot_id = l.id and e.kind = 'expire'), 0)::int as expired,
+      coalesce((select sum(c.points) from lot_consumptions c
+        where c.customer_id = l.customer_id and c.lot_id = l.id and c.kind = 'reverse_earn'), 0)::int as absorbed
+    from point_lots l
+    where l.customer_id = ${customerId} and l.receipt_id = ${receiptId} and l.source in ('receipt', 'bulk') and l.expired_at is not null
+    order by l.earned_at, l.id`.execute(tx);
+  let left = points;
+  for (const lot of lots.rows) {
+    const take = Math.min(left, lot.expired - lot.absorbed);
+    if (take <= 0) continue;
+    await tx.insertInto('lotConsumptions').values({ customerId, lotId: lot.id, receiptId, kind: 'reverse_earn', points: take, occurredAt: now }).execute();
+    left -= take;
+    if (left === 0) break;
+  }
+  return points - left;
 }
 
 /**

@@ -3,6 +3,7 @@ import { defineErrors } from '../../platform/errors.ts';
 export const loyaltyErrors = defineErrors({
   'checkout.invalid_line': { status: 400, title: 'A receipt line is not valid' },
   'checkout.unknown_store': { status: 404, title: 'No such store' },
+  'checkout.store_inactive': { status: 409, title: 'The store is closed' },
   'checkout.insufficient_points': { status: 409, title: 'Not enough points for the asked redemption' },
   'checkout.redemption_needs_customer': { status: 400, title: 'Points can only be redeemed for an identified customer' },
   'checkout.receipt_conflict': { status: 409, title: 'This POS receipt id was confirmed with a different body' },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectLedgerConsistent } from '../../../tests/helpers/ledger.ts';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
 import { roles, type Role } from '../../platform/roles.ts';
@@ -20,9 +20,13 @@ import {
 /**
  * Random input at every loyalty route: whatever is sent, the answer is never a 5xx, and every
  * 4xx is application/problem+json with a stable code. Near-valid arbitraries reach the engine,
- * the ledger and the SQL behind them. Then a model of the points ledger: random sequences of
- * checkouts, refunds, cancels, adjustments, clock moves, jobs and program changes on a few
- * customers, with the ledger's and the receipts' invariants checked after every step.
+ * the ledger and the SQL behind them; values at the schema's limits get properties of their own,
+ * so that one known failure there does not stop the others from exploring.
+ *
+ * Then a model of the points ledger: random histories of checkouts, refunds, cancels,
+ * adjustments, clock moves, jobs and program changes on three customers, with the ledger's and
+ * the receipts' invariants checked after every step. The inputs these properties found broken
+ * are pinned at the end as plain cases.
  */
 
 type Method = 'GET' | 'POST' | 'PUT';
@@ -32,14 +36,17 @@ let t: TestApp;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const stores = ['s1', 's2', 's3'] as const;
-const catalogSkus = ['beans', 'cigs', 'cheese', 'milk', 'bread'] as const;
-const skus = [...catalogSkus, 'a', 'b'] as const;
+/** The catalog's SKUs, and two it does not know. */
+const skus = ['beans', 'cigs', 'cheese', 'milk', 'bread', 'a', 'b'] as const;
 const jobNames = ['activate-points', 'expire-points', 'announce-expiring-points', 'review-tiers'] as const;
 type JobName = (typeof jobNames)[number];
 /** Customers every property may use (their balances grow and shrink as the properties run). */
 let pool: string[] = [];
 const poolPhone = (i: number) => `+7916700${String(i).padStart(4, '0')}`;
 const poolCard = (i: number) => `LOYCARD${i}`;
+let tagNo = 0;
+/** Part of a POS receipt id that no earlier run (nor shrink) has used. */
+const uniqueTag = () => `${Date.now().toString(36)}-${++tagNo}`;
 /** Receipts confirmed so far, for the refund, cancel and receipt properties. */
 const known: Array<{ id: string; storeId: string; posReceiptId: string; skus: string[] }> = [];
 
@@ -164,18 +171,15 @@ async function neverFails(
   requests: fc.Arbitrary<Req>,
   options: { numRuns?: number; after?: (req: Req, result: { status: number; body: string }) => void } = {},
 ): Promise<void> {
-  const stats = new Map<string, number>();
   try {
     await fc.assert(
       fc.asyncProperty(requests, async (req) => {
         const result = await check(req);
-        if (process.env.STATS) { const k = `${result.status} ${result.status >= 400 ? JSON.parse(result.body).code : ''}`; stats.set(k, (stats.get(k) ?? 0) + 1); }
         if (result.failure) throw new Error(result.failure);
         options.after?.(req, result);
       }),
-      { numRuns: (options.numRuns ?? 60) * Number(process.env.FUZZ_X ?? 1), interruptAfterTimeLimit: 20_000 * Number(process.env.FUZZ_X ?? 1) },
+      { numRuns: options.numRuns ?? 60, interruptAfterTimeLimit: 20_000 },
     );
-    if (process.env.STATS) console.log(name, [...stats].sort((a, b) => b[1] - a[1]));
   } catch (error) {
     console.error(`[${name}] counterexample:\n${(error as Error).message}\n${String(((error as Error).cause as Error | undefined)?.message ?? '')}`);
     throw error;
@@ -185,7 +189,7 @@ async function neverFails(
 /** A property over whole scenarios (several requests each); a failure is printed with its counterexample. */
 async function holds<T>(name: string, scenarios: fc.Arbitrary<T>, run: (scenario: T) => Promise<void>, numRuns: number, timeLimit = 25_000): Promise<void> {
   try {
-    await fc.assert(fc.asyncProperty(scenarios, run), { numRuns: numRuns * Number(process.env.FUZZ_X ?? 1), interruptAfterTimeLimit: timeLimit * Number(process.env.FUZZ_X ?? 1) });
+    await fc.assert(fc.asyncProperty(scenarios, run), { numRuns, interruptAfterTimeLimit: timeLimit });
   } catch (error) {
     console.error(`[${name}] counterexample:\n${(error as Error).message}\n${String(((error as Error).cause as Error | undefined)?.message ?? '')}`);
     throw error;
@@ -410,7 +414,7 @@ const dateTime = weighted<string>(
       .map(({ y, mo, d, h, mi, s, frac, zone }) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${frac}${zone}`),
   ],
   [2, fc.date({ noInvalidDate: true }).map((d) => d.toISOString())],
-  [1, fc.constantFrom('2016-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2026-03-01T09:10:01Z')],
+  [2, fc.constantFrom('2016-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2026-03-01T09:10:01Z')],
 );
 
 // Configuration. `valid*` pass the schema and the semantic checks; `fuzzy*` are anything close.
@@ -536,6 +540,7 @@ type RefundAnswer = {
   pointsReversed: number;
   pointsReturned: number;
   pointsForgiven: number;
+  pointsAlreadyExpired: number;
 };
 type BalanceAnswer = { available: number; pending: Array<{ points: number; activatesAt: string }>; expiring: { points: number; at: string } | null; lifetime: { earned: number; redeemed: number; expired: number } };
 type ReceiptAnswer = {
@@ -632,11 +637,10 @@ describe('no 5xx on any checkout, receipt or points route', () => {
       .map(({ body: b, role: r }): Req => ({ method: 'POST', url: '/v1/checkout/confirm', ...b, role: r }));
     await neverFails('POST /v1/checkout/confirm', requests, {
       numRuns: 120,
-      after: (req, { status, body: text }) => {
+      after: (_req, { status, body: text }) => {
         if (status !== 201) return;
         const answer = JSON.parse(text) as CheckoutAnswer & { storeId: string };
         known.push({ id: answer.receiptId, storeId: answer.storeId, posReceiptId: answer.posReceiptId, skus: answer.lines.map((l) => l.sku) });
-        expect(req.payload).toBeDefined();
       },
     });
   });
@@ -663,21 +667,30 @@ describe('no 5xx on any checkout, receipt or points route', () => {
       },
       { requiredKeys: ['sku', 'qty', 'price'] },
     );
-    const requests = fc
-      .record({
-        route: fc.constantFrom('calculate', 'confirm'),
-        lines: fc.array(hugeLine, { minLength: 1, maxLength: 120 }),
-        customer: fc.option(fc.constantFrom(...pool), { nil: undefined }),
-        redeem: fc.option(fc.integer({ min: 0, max: 1_000_000_000 }), { nil: undefined }),
-        id: fc.uuid(),
-      })
-      .map(({ route, lines: l, customer, redeem, id }): Req => ({
-        method: 'POST',
-        url: `/v1/checkout/${route}`,
-        ...asJson({ storeId: 's1', lines: l, ...(customer ? { customer: { customerId: customer } } : {}), ...(redeem !== undefined ? { redeemPoints: redeem } : {}), ...(route === 'confirm' ? { posReceiptId: `HUGE-${id}` } : {}) }),
-        role: 'pos',
-      }));
-    await neverFails('amounts at the limits', requests, { numRuns: 40 });
+    // Each case on a customer of its own, so a counterexample does not depend on the cases before it.
+    const cases = fc.record({
+      route: weighted<'calculate' | 'confirm'>([1, fc.constant('calculate')], [3, fc.constant('confirm')]),
+      lines: fc.array(hugeLine, { minLength: 1, maxLength: 120 }),
+      customer: weighted<boolean>([1, fc.constant(false)], [3, fc.constant(true)]),
+      redeem: fc.option(fc.integer({ min: 0, max: 1_000_000_000 }), { nil: undefined }),
+    });
+    await holds(
+      'amounts at the limits',
+      cases,
+      async ({ route, lines: l, customer, redeem }) => {
+        const payload = {
+          storeId: 's1',
+          lines: l,
+          ...(customer ? { customer: { customerId: await freshCustomer() } } : {}),
+          ...(redeem !== undefined ? { redeemPoints: redeem } : {}),
+          ...(route === 'confirm' ? { posReceiptId: `HUGE-${uniqueTag()}` } : {}),
+        };
+        const answer = await check({ method: 'POST', url: `/v1/checkout/${route}`, ...asJson(payload), role: 'pos' });
+        if (answer.failure) throw new Error(answer.failure);
+      },
+      40,
+      8_000,
+    );
   });
 
   it('POST /v1/receipts/{id}/refunds', async () => {
@@ -689,9 +702,9 @@ describe('no 5xx on any checkout, receipt or points route', () => {
       [1, nasty(110)],
     );
     const validQty = weighted<number>([4, fc.integer({ min: 1, max: 3 })], [3, fc.integer({ min: 1, max: 3000 }).map((m) => m / 1000)], [1, fc.constantFrom(0.0005, 1000)]);
-    const fuzzyLine = fc.record({ sku, qty }, { requiredKeys: ['sku', 'qty'] });
+    const fuzzyRefundLine = fc.record({ sku, qty }, { requiredKeys: ['sku', 'qty'] });
     const fuzzy = fc.record(
-      { refundId, lines: weighted<unknown>([10, fc.array(fuzzyLine, { minLength: 1, maxLength: 4 })], [1, fc.constant([])], [1, fuzzyLine]) },
+      { refundId, lines: weighted<unknown>([10, fc.array(fuzzyRefundLine, { minLength: 1, maxLength: 4 })], [1, fc.constant([])], [1, fuzzyRefundLine]) },
       { requiredKeys: ['refundId', 'lines'] },
     );
     // Mostly a valid refund of the receipt's own lines, so the ledger is reached.
@@ -749,10 +762,10 @@ describe('no 5xx on any checkout, receipt or points route', () => {
     await neverFails('GET /v1/customers/{id}/ledger', requests, { numRuns: 60 });
   });
 
-  it('GET /v1/customers/{id}/ledger with a cursor past what a bigint holds', async () => {
-    const before = fc.oneof(fc.bigInt({ min: 2n ** 63n - 2n, max: 10n ** 30n }).map(String), fc.constantFrom('1e20', '1e308', '9223372036854775808'));
+  it('GET /v1/customers/{id}/ledger with a cursor too large for a JavaScript number to hold exactly', async () => {
+    const before = fc.oneof(fc.bigInt({ min: 2n ** 53n, max: 10n ** 30n }).map(String), fc.constantFrom('1e20', '1e308', '9223372036854775807', '9223372036854775808'));
     const requests = fc.record({ id: fc.constantFrom(...pool), before }).map(({ id, before: b }): Req => ({ method: 'GET', url: `/v1/customers/${id}/ledger?before=${b}` }));
-    await neverFails('ledger cursor past bigint', requests, { numRuns: 20 });
+    await neverFails('ledger cursor past 2^53', requests, { numRuns: 20 });
   });
 
   it('POST /v1/customers/{id}/points/adjustments, with and without Idempotency-Key', async () => {
@@ -777,12 +790,24 @@ describe('no 5xx on any checkout, receipt or points route', () => {
   });
 
   it('POST /v1/customers/{id}/points/adjustments with amounts at the limits of the schema', async () => {
-    const id = await freshCustomer();
-    const requests = fc
-      .integer({ min: -1_000_000_000, max: 1_000_000_000 })
-      .filter((n) => n !== 0)
-      .map((points): Req => ({ method: 'POST', url: `/v1/customers/${id}/points/adjustments`, ...asJson({ points, reason: 'limits' }) }));
-    await neverFails('adjustments at the limits', requests, { numRuns: 30 });
+    // A few adjustments in a row on a customer of their own: the balance is what they add up to.
+    const amounts = fc.array(
+      weighted<number>([2, fc.integer({ min: -1_000_000_000, max: 1_000_000_000 })], [1, fc.constantFrom(1_000_000_000, -1_000_000_000)]).filter((n) => n !== 0),
+      { minLength: 2, maxLength: 5 },
+    );
+    await holds(
+      'adjustments at the limits',
+      amounts,
+      async (list) => {
+        const id = await freshCustomer();
+        for (const points of list) {
+          const answer = await check({ method: 'POST', url: `/v1/customers/${id}/points/adjustments`, ...asJson({ points, reason: 'limits' }) });
+          if (answer.failure) throw new Error(answer.failure);
+        }
+      },
+      30,
+      8_000,
+    );
   });
 });
 
@@ -986,6 +1011,37 @@ describe('no 5xx on the program, catalog and job routes', () => {
       60,
     );
   });
+
+  it('a rule\'s validity window is accepted exactly when validTo is after validFrom as instants, whatever offsets and fractions they are written with', async () => {
+    /** The instant `ms` written in the offset `minutes` east of UTC, with or without milliseconds. */
+    const written = (ms: number, minutes: number, fraction: boolean) => {
+      const local = new Date(ms + minutes * 60_000).toISOString();
+      const sign = minutes < 0 ? '-' : '+';
+      const offset = minutes === 0 && !fraction ? 'Z' : `${sign}${pad(Math.floor(Math.abs(minutes) / 60), 2)}:${pad(Math.abs(minutes) % 60, 2)}`;
+      return `${local.slice(0, 19)}${fraction ? local.slice(19, 23) : ''}${offset}`;
+    };
+    const offset = fc.integer({ min: -48, max: 56 }).map((quarters) => quarters * 15);
+    const windows = fc.record({
+      from: fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') }),
+      length: weighted<number>([4, fc.integer({ min: -6 * HOUR, max: 6 * HOUR })], [1, fc.integer({ min: -1000, max: 1000 })], [1, fc.constant(0)]),
+      fromOffset: offset,
+      toOffset: offset,
+      fromFraction: fc.boolean(),
+      toFraction: fc.boolean(),
+    });
+    await holds(
+      'validity windows',
+      windows,
+      async (w) => {
+        const fromMs = w.fromFraction ? w.from : w.from - (w.from % 1000);
+        const toMs = w.toFraction ? fromMs + w.length : fromMs + w.length - ((((fromMs + w.length) % 1000) + 1000) % 1000);
+        const rule = { id: 'w', name: 'W', kind: 'percent', rateBp: 100, conditions: {}, priority: 0, stacking: 'sum', active: true, validFrom: written(fromMs, w.fromOffset, w.fromFraction), validTo: written(toMs, w.toOffset, w.toFraction) };
+        if (toMs > fromMs) await expectCall({ method: 'PUT', url: '/v1/earning-rules', json: { rules: [rule] } }, 200);
+        else await expectCall({ method: 'PUT', url: '/v1/earning-rules', json: { rules: [rule] } }, 400, 'config.invalid');
+      },
+      60,
+    );
+  });
 });
 
 describe('checkout under any saved program, rules and tiers', () => {
@@ -1051,7 +1107,7 @@ describe('checkout under any saved program, rules and tiers', () => {
         await expectCall({ method: 'POST', url: `/v1/jobs/${s.job}/run` }, 200);
         await expectLedgerConsistent(t.database.db);
       },
-      40,
+      30,
     );
   });
 });
@@ -1096,7 +1152,10 @@ type ModelReceipt = {
   paid: number;
   lines: Array<{ sku: string; qtyMilli: number; refundedMilli: number }>;
   refunds: Array<{ refundId: string; payload: string; body: string }>;
+  /** The lines' shares of the earned points, summed over the refunds. */
   reversed: number;
+  /** Of those, what the ledger took back, and what it forgave. */
+  taken: number;
   forgiven: number;
   returned: number;
   amount: number;
@@ -1194,7 +1253,6 @@ const op: fc.Arbitrary<Op> = weighted<Op>(
 );
 
 let modelRun = 0;
-const modelStats = new Map<string, number>();
 
 /** Which lines a refund takes, as the service does it: each asked quantity spread over the lines of that SKU in order; null when more is asked than is left. */
 function planRefund(receipt: ModelReceipt, asked: Array<{ sku: string; qtyMilli: number }>): Map<number, number> | null {
@@ -1212,8 +1270,12 @@ function planRefund(receipt: ModelReceipt, asked: Array<{ sku: string; qtyMilli:
   return taken;
 }
 
-/** One random history on three fresh customers; throws with the steps so far when an invariant breaks. */
-async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: TierConfig, start: number[], ops: Op[]): Promise<void> {
+/**
+ * One random history on three fresh customers; throws with the steps so far when an invariant breaks.
+ * `strict` adds what the pinned cases below show broken: the cashier's expiry warning at calculate,
+ * the balance a confirm reports, and refunds that take back points which already expired.
+ */
+async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: TierConfig, start: number[], ops: Op[], strict: boolean): Promise<void> {
   const run = ++modelRun;
   const trace: string[] = [];
   const settings = { ...program };
@@ -1247,6 +1309,7 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
       lines: lines.map((l) => ({ sku: l.sku, qtyMilli: Math.round(l.qty * 1000), refundedMilli: 0 })),
       refunds: [],
       reversed: 0,
+      taken: 0,
       forgiven: 0,
       returned: 0,
       amount: 0,
@@ -1271,7 +1334,11 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
     }
     const first = await expectCall({ method: 'POST', url: '/v1/checkout/confirm', raw: payload, role: 'pos' }, 201);
     const answer = JSON.parse(first.body) as CheckoutAnswer;
-    if (calculated) expect({ ...engineView(answer), ...(process.env.SKIP_B ? { messages: [] } : {}) }, 'calculate and confirm disagree').toEqual({ ...engineView(calculated), ...(process.env.SKIP_B ? { messages: [] } : {}) });
+    if (calculated) {
+      // The cashier's messages are compared only in the strict run (see the pinned case on expiry warnings).
+      const view = (a: CheckoutAnswer) => ({ ...engineView(a), messages: strict ? a.messages : [] });
+      expect(view(answer), 'calculate and confirm disagree').toEqual(view(calculated));
+    }
     if (available !== null) {
       expect(calculated?.customer?.balance, 'calculate shows the balance that GET balance shows').toBe(available);
       expect(answer.maxRedeemable).toBeLessThanOrEqual(Math.max(0, available));
@@ -1289,7 +1356,7 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
     expect(again.body, 'a replayed confirm answers byte for byte what the first did').toBe(first.body);
     if (customer) {
       const after = await balanceOf(customer.id);
-      if (!process.env.SKIP_B) expect(answer.customer?.balance, 'the balance a confirm reports is the one GET balance shows after it').toBe(after.available);
+      if (strict) expect(answer.customer?.balance, 'the balance a confirm reports is the one GET balance shows after it').toBe(after.available);
     }
     return record(answer, payload, first.body, customer, (input.lines as Array<{ sku: string; qty: number }>));
   };
@@ -1312,23 +1379,20 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
       answer.lines.map((l) => [l.lineNo, Math.round(l.qty * 1000)]),
       'the refund takes the lines in order',
     ).toEqual([...taken].sort(([a], [b]) => a - b).map(([i, q]) => [i + 1, q]));
-    for (const [field, total] of [
-      ['amount', answer.amount],
-      ['pointsReversed', answer.pointsReversed],
-      ['pointsReturned', answer.pointsReturned],
-    ] as const) {
-      expect(answer.lines.reduce((sum, l) => sum + l[field], 0), `refund lines add up to ${field}`).toBe(total);
-    }
+    const sum = (field: 'amount' | 'pointsReversed' | 'pointsReturned') => answer.lines.reduce((total, l) => total + l[field], 0);
+    expect({ amount: sum('amount'), pointsReturned: sum('pointsReturned') }, 'refund lines add up to the totals').toEqual({ amount: answer.amount, pointsReturned: answer.pointsReturned });
+    // The lines say what they earned; the totals say what the ledger took back and what it forgave.
+    expect(answer.pointsReversed + answer.pointsForgiven + answer.pointsAlreadyExpired, 'taken back plus forgiven plus already expired is what the lines earned').toBe(sum('pointsReversed'));
     if (answer.pointsForgiven > 0) expect(settings.refundShortfall, 'points are forgiven only when the program says so').toBe('forgive');
-    expect(answer.pointsForgiven).toBeLessThanOrEqual(answer.pointsReversed);
     for (const [i, q] of taken) receipt.lines[i]!.refundedMilli += q;
-    receipt.reversed += answer.pointsReversed;
+    receipt.reversed += sum('pointsReversed');
+    receipt.taken += answer.pointsReversed;
     receipt.forgiven += answer.pointsForgiven;
     receipt.returned += answer.pointsReturned;
     receipt.amount += answer.amount;
     if (receipt.customer) {
       receipt.customer.returned += answer.pointsReturned;
-      receipt.customer.reversed += answer.pointsReversed - answer.pointsForgiven;
+      receipt.customer.reversed += answer.pointsReversed;
       if (settings.refundShortfall === 'negative_balance' && answer.pointsReversed > 0) receipt.customer.mayBeNegative = true;
     }
     checkRefundTotals(receipt);
@@ -1363,7 +1427,7 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
     // A refund never takes back points that already expired: what it takes plus what expired of
     // the receipt's own points stays within what the receipt earned.
     const refunded = receipts.filter((r) => r.customer && r.refunds.length + (r.cancelBody ? 1 : 0) > 0);
-    if (refunded.length > 0 && !process.env.SKIP_B) {
+    if (strict && refunded.length > 0) {
       const expired = await sql<{ receiptId: string; points: number }>`
         select l.receipt_id, coalesce(sum(-(e.available_delta + e.pending_delta)), 0)::int as points
         from point_entries e join point_lots l on l.customer_id = e.customer_id and l.id = e.lot_id
@@ -1371,7 +1435,7 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
         group by l.receipt_id`.execute(t.database.db);
       for (const r of refunded) {
         const gone = Number(expired.rows.find((row) => row.receiptId === r.receiptId)?.points ?? 0);
-        expect(r.reversed - r.forgiven + gone, `${r.posReceiptId}: taken back by refunds (${r.reversed - r.forgiven}) plus expired (${gone}) exceeds what it earned`).toBeLessThanOrEqual(r.earned);
+        expect(r.taken + gone, `${r.posReceiptId}: taken back by refunds (${r.taken}) plus expired (${gone}) exceeds what it earned`).toBeLessThanOrEqual(r.earned);
       }
     }
   };
@@ -1396,7 +1460,7 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
           earn: r.earned,
           redeem: 0 - r.redeemed,
           returned: r.returned,
-          reversed: 0 - (r.reversed - r.forgiven),
+          reversed: 0 - r.taken,
         });
       }
       const headers: ReceiptsAnswer['items'] = [];
@@ -1591,11 +1655,8 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
     for (const [i, o] of ops.entries()) {
       trace.push(`#${i} ${JSON.stringify(o)}`);
       const { status, negativeOk } = await step(o);
-      if (process.env.STATS) { const k = `${o.kind}: ${status.replace(/M\d+-\d+|RF-\d+|-?\d+|\[.*\]|\{.*\}|now .*|cus_\w+/g, '#')}`; modelStats.set(k, (modelStats.get(k) ?? 0) + 1); }
       trace[trace.length - 1] += `\n     → ${status}`;
-      const t0 = performance.now();
       await checkInvariants(negativeOk);
-      if (process.env.STATS) modelStats.set('~invariants ms', (modelStats.get('~invariants ms') ?? 0) + performance.now() - t0);
     }
     trace.push('#end pages');
     await checkPages();
@@ -1610,16 +1671,173 @@ describe('a model of the points ledger', () => {
   });
   afterAll(async () => restoreDefaults());
 
-  it('random histories of checkouts, refunds, cancels, adjustments, time, jobs and program changes keep every invariant', async () => {
-    const limits = { rateBp: 300, factor: fc.constantFrom(1, 1.5, 2), points: 50 };
-    const histories = fc.record({
+  // Rates stay low enough that a probe (redeeming the whole balance on a receipt big enough for
+  // the cap) earns less than it spends, so balances do not run away within a history.
+  const histories = () =>
+    fc.record({
       program: modelProgram,
-      rules: validRules(limits),
+      rules: validRules({ rateBp: 300, factor: fc.constantFrom(1, 1.5, 2), points: 50 }),
       tiers: validTiers({ rateBp: 500, factor: fc.constantFrom(1, 1.25, 2), minShareBp: 3000 }),
       start: fc.array(weighted<number>([1, fc.constant(0)], [3, fc.integer({ min: 1, max: 3000 })]), { minLength: 3, maxLength: 3 }),
       ops: fc.tuple(confirmOp, fc.array(op, { maxLength: 30, size: 'max' })).map(([first, rest]) => [first, ...rest]),
     });
-    await holds('model', histories, ({ program, rules, tiers, start, ops }) => runModel(program, rules, tiers, start, ops), Number(process.env.MODEL_RUNS ?? 25), Number(process.env.MODEL_MS ?? 45_000));
-    if (process.env.STATS) console.log([...modelStats].sort());
+
+  it('random histories of checkouts, refunds, cancels, adjustments, time, jobs and program changes keep the ledger and receipt invariants', async () => {
+    await holds('model', histories(), (h) => runModel(h.program, h.rules, h.tiers, h.start, h.ops, false), 25, 20_000);
+  });
+
+  it('the same histories, where the till is also told what is stored and refunds never take back points that expired', async () => {
+    await holds('strict model', histories(), (h) => runModel(h.program, h.rules, h.tiers, h.start, h.ops, true), 25, 10_000);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Inputs these properties found; kept as plain cases so they fail (or pass) the same way every run.
+
+describe('inputs that broke a route', () => {
+  const store = 'r1';
+  let customer: string;
+  beforeAll(async () => {
+    await restoreDefaults();
+    await expectCall({ method: 'PUT', url: `/v1/stores/${store}`, json: { name: 'Regression store', timezone: 'Europe/Moscow' } }, 200);
+  });
+  beforeEach(async () => {
+    customer = await freshCustomer();
+  });
+  afterEach(async () => restoreDefaults());
+  afterAll(async () => expectLedgerConsistent(t.database.db));
+
+  const setProgram = (change: Partial<ProgramSettings>) => expectCall({ method: 'PUT', url: '/v1/program', json: { ...defaultProgramSettings, ...change } }, 200);
+  const confirmed = async (payload: Record<string, unknown>) =>
+    JSON.parse((await expectCall({ method: 'POST', url: '/v1/checkout/confirm', json: { storeId: store, posReceiptId: `REG-${uniqueTag()}`, ...payload }, role: 'pos' }, 201)).body) as CheckoutAnswer;
+  const noServerError = async (req: Req) => {
+    const answer = await check(req);
+    expect(answer.failure).toBeNull();
+    return answer;
+  };
+
+  // Both pass the schema's date-time format. JavaScript has no leap second (new Date gives an
+  // Invalid Date, and toISOString or Intl throws); PGlite refuses year 0 while node-postgres sends
+  // it as 1 BC. text.ts has parseInstant for this; checkout does not use it.
+  it.each([
+    ['a leap second', '2016-12-31T23:59:60Z'],
+    ['year 0', '0000-01-01T00:00:00Z'],
+  ])('an occurredAt with %s is refused or stored at calculate and confirm, never a 500', async (_label, occurredAt) => {
+    const lines = [{ sku: 'a', qty: 1, price: 10_000 }];
+    for (const [route, extra] of [
+      ['calculate', { customer: { customerId: customer } }],
+      ['confirm', { customer: { customerId: customer }, posReceiptId: `AT-${uniqueTag()}` }],
+      ['confirm', { posReceiptId: `AT-${uniqueTag()}` }],
+    ] as const) {
+      const answer = await noServerError({ method: 'POST', url: `/v1/checkout/${route}`, ...asJson({ storeId: store, lines, occurredAt, ...extra }), role: 'pos' });
+      expect([200, 201, 400]).toContain(answer.status);
+    }
+  });
+
+  // receipts.total_minor is a bigint: 100 lines of 1,000,000 × 1,000,000,000.00 is 10^19.
+  it('a receipt whose total passes what a bigint holds is refused with a 4xx, not a 500', async () => {
+    const lines = Array.from({ length: 100 }, (_, i) => ({ sku: `x${i}`, qty: 1_000_000, price: 100_000_000_000 }));
+    const answer = await noServerError({ method: 'POST', url: '/v1/checkout/confirm', ...asJson({ storeId: store, posReceiptId: `BIG-${uniqueTag()}`, lines }), role: 'pos' });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+  });
+
+  // point_lots.points and receipt_lines.points_earned are integers: 5% of 10^14 minor units is 5 × 10^10 points.
+  it('a receipt earning more points than an integer column holds is refused with a 4xx, not a 500', async () => {
+    const lines = [{ sku: 'a', qty: 1000, price: 100_000_000_000 }];
+    const answer = await noServerError({ method: 'POST', url: '/v1/checkout/confirm', ...asJson({ storeId: store, posReceiptId: `BIG-${uniqueTag()}`, customer: { customerId: customer }, lines }), role: 'pos' });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+  });
+
+  // point_balances.available is an integer: three adjustments of 10^9 pass 2^31 − 1.
+  it('an adjustment that would take the balance past what an integer holds is refused with a 4xx, not a 500', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await noServerError({ method: 'POST', url: `/v1/customers/${customer}/points/adjustments`, ...asJson({ points: 1_000_000_000, reason: 'limits' }) });
+      statuses.push(answer.status);
+    }
+    expect(statuses.slice(0, 2)).toEqual([201, 201]);
+    expect(statuses[2]).toBeGreaterThanOrEqual(400);
+    expect((await balanceOf(customer)).available).toBe(2_000_000_000);
+  });
+
+  // The schema has no maximum for `before`; the id column is a bigint.
+  it('a ledger cursor past what a bigint holds is a 400 or an empty page, not a 500', async () => {
+    for (const before of ['9223372036854775808', '1e20']) {
+      const answer = await noServerError({ method: 'GET', url: `/v1/customers/${customer}/ledger?before=${before}` });
+      expect([200, 400]).toContain(answer.status);
+    }
+  });
+
+  // Ajv's multipleOf divides in floating point: 1.15 / 0.01 = 114.99999999999999.
+  it.each([1.15, 1.11, 2.01, 4.18])('a multiplier factor of %d (two decimals, as the schema says) is accepted for a rule and for a tier', async (factor) => {
+    await expectCall({ method: 'PUT', url: '/v1/earning-rules', json: { rules: [{ id: 'm', name: 'M', kind: 'multiplier', factor, conditions: {}, priority: 0, stacking: 'sum', active: true }] } }, 200);
+    await expectCall({ method: 'PUT', url: '/v1/tiers', json: { ...defaultTierConfig, tiers: [{ id: 'base', name: 'Member', threshold: 0, earnMultiplier: factor, privileges: [] }] } }, 200);
+  });
+
+  // isTimezone (customers/profile.ts) knows only Intl.supportedValuesOf, which on Node 20 lists
+  // the older names (Asia/Katmandu, Asia/Calcutta, Europe/Kiev) and not the current ones.
+  it.each(['Asia/Kathmandu', 'Asia/Kolkata', 'Europe/Kyiv'])('a store in the IANA timezone %s is accepted', async (timezone) => {
+    await expectCall({ method: 'PUT', url: '/v1/stores/tz-check', json: { name: 'Timezone check', timezone } }, 200);
+  });
+
+  // checkRules compares the two date-times as text: an offset, a fraction or a lower-case "t" decides.
+  it.each([
+    ['a later validTo in another offset', '2026-03-01T10:00:00+03:00', '2026-03-01T08:00:00Z', 200],
+    ['a later validTo with a fraction', '2026-03-01T08:00:00Z', '2026-03-01T08:00:00.5Z', 200],
+    ['an earlier validTo in another offset', '2026-03-01T08:00:00Z', '2026-03-01T10:00:00+05:00', 400],
+  ])('a validity window with %s is judged by the instants', async (_label, validFrom, validTo, status) => {
+    const rules = { rules: [{ id: 'w', name: 'W', kind: 'percent', rateBp: 100, conditions: {}, priority: 0, stacking: 'sum', active: true, validFrom, validTo }] };
+    await expectCall({ method: 'PUT', url: '/v1/earning-rules', json: rules }, status, status === 400 ? 'config.invalid' : undefined);
+  });
+
+  // cancelReceipt names its refund "cancel:<posReceiptId>"; were a till's own refund allowed that id,
+  // cancel would replay it and leave goods unreturned, or meet a conflict and never cancel. Such
+  // ids are therefore refused, and cancel still returns everything after a partial refund.
+  it.each([
+    ['a refund of half the line', 1],
+    ['a refund of the whole line', 2],
+  ])('a till cannot take the id cancel:<posReceiptId>; cancel voids the receipt even after %s', async (_label, qty) => {
+    const done = await confirmed({ customer: { customerId: customer }, lines: [{ sku: 'a', qty: 2, price: 10_000 }] });
+    await expectCall({ method: 'POST', url: `/v1/receipts/${done.receiptId}/refunds`, json: { refundId: `cancel:${done.posReceiptId}`, lines: [{ sku: 'a', qty }] }, role: 'pos' }, 400, 'request.invalid');
+    await expectCall({ method: 'POST', url: `/v1/receipts/${done.receiptId}/refunds`, json: { refundId: `till-${qty}`, lines: [{ sku: 'a', qty }] }, role: 'pos' }, 201);
+    await expectCall({ method: 'POST', url: '/v1/checkout/cancel', json: { storeId: store, posReceiptId: done.posReceiptId }, role: 'pos' }, 200);
+    const receipt = JSON.parse((await expectCall({ method: 'GET', url: `/v1/receipts/${done.receiptId}` }, 200)).body) as ReceiptAnswer;
+    expect({ status: receipt.status, refunded: receipt.lines.map((l) => l.refundedQty) }).toEqual({ status: 'cancelled', refunded: [2] });
+  });
+
+  // reverseEarned skips the receipt's expired lots and takes the rest "for points already spent"
+  // from the customer's other points: expired points are taken twice (once by expiry, once here).
+  it('a refund after the receipt\'s points expired does not take the customer\'s other points', async () => {
+    await setProgram({ pendingDays: 0, expiry: { kind: 'days', days: 10 } });
+    const done = await confirmed({ customer: { customerId: customer }, lines: [{ sku: 'a', category: 'misc', qty: 1, price: 100_000 }] });
+    expect(done.pointsToEarn).toBe(50);
+    t.clock.advance(11 * DAY);
+    await expectCall({ method: 'POST', url: `/v1/customers/${customer}/points/adjustments`, json: { points: 50, reason: 'goodwill' } }, 201);
+    expect((await balanceOf(customer)).available).toBe(50);
+    await expectCall({ method: 'POST', url: `/v1/receipts/${done.receiptId}/refunds`, json: { refundId: 'R', lines: [{ sku: 'a', qty: 1 }] }, role: 'pos' }, 201);
+    const after = await balanceOf(customer);
+    expect({ available: after.available, expired: after.lifetime.expired }).toEqual({ available: 50, expired: 50 });
+  });
+
+  // expiringSoon counts only activated lots; confirm activates the due ones first, calculate does not.
+  it('calculate warns the cashier of the same expiring points as confirm does', async () => {
+    await setProgram({ pendingDays: 1, expiry: { kind: 'days', days: 5 }, cashierExpiryWarningDays: 7 });
+    await confirmed({ customer: { customerId: customer }, lines: [{ sku: 'a', category: 'misc', qty: 1, price: 100_000 }] });
+    t.clock.advance(2 * DAY); // the 50 points are due (spendable) but nothing has activated them yet
+    const input = { storeId: store, customer: { customerId: customer }, lines: [{ sku: 'b', category: 'misc', qty: 1, price: 1000 }] };
+    const calculated = JSON.parse((await expectCall({ method: 'POST', url: '/v1/checkout/calculate', json: input, role: 'pos' }, 200)).body) as CheckoutAnswer;
+    const done = await confirmed(input);
+    expect(done.messages).toEqual(['50 points expire in 3 days']);
+    expect(calculated.messages).toEqual(done.messages);
+  });
+
+  // A receipt dated back past the program's expiry makes a lot that is already expired; addLot
+  // counts it as available, so the confirm's answer shows points the customer cannot spend.
+  it('the balance a back-dated confirm reports leaves out points that have already expired', async () => {
+    await setProgram({ pendingDays: 0, expiry: { kind: 'days', days: 1 } });
+    const occurredAt = iso(t.clock.now().getTime() - 30 * HOUR);
+    const done = await confirmed({ customer: { customerId: customer }, occurredAt, lines: [{ sku: 'a', category: 'misc', qty: 1, price: 100_000 }] });
+    expect(done.pointsToEarn).toBe(50);
+    expect(done.customer?.balance).toBe((await balanceOf(customer)).available);
   });
 });

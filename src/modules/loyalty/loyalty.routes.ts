@@ -67,7 +67,8 @@ const RefundResult = Type.Object({
   amount: Type.Integer(),
   pointsReversed: Type.Integer(),
   pointsReturned: Type.Integer(),
-  pointsForgiven: Type.Integer(),
+  pointsForgiven: Type.Integer({ description: 'Spent points not taken back, when the program forgives them' }),
+  pointsAlreadyExpired: Type.Integer({ description: 'Points of the returned goods that had already expired' }),
   customer: Type.Optional(Type.Object({ id: Type.String(), balance: Type.Integer(), pending: Type.Integer() })),
 });
 const ReceiptHeader = {
@@ -241,7 +242,7 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       tags: ['points'],
       summary: 'Every change to the balance, newest first',
       params: CustomerParams,
-      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), before: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false }),
       response: { 200: LedgerPage, ...errorResponses(400, ...authErrors, 404) },
     },
     handler: async (request) => loyalty.ledger(await customers.resolveId(request.params.id), request.query.limit, request.query.before),

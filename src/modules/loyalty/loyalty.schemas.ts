@@ -38,7 +38,7 @@ export const EarningRuleSchema = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     kind: StringEnum(['percent', 'multiplier', 'per_item', 'per_receipt'] as const),
     rateBp: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, description: 'percent: basis points of the paid amount (500 = 5%)' })),
-    factor: Type.Optional(Type.Number({ minimum: 1, maximum: 100, multipleOf: 0.01, description: 'multiplier: ×factor on percent points' })),
+    factor: Type.Optional(Type.Number({ minimum: 1, maximum: 100, description: 'multiplier: ×factor on percent points (used to the hundredth)' })),
     points: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'per_item / per_receipt: points given' })),
     conditions: Type.Object(
       {
@@ -73,7 +73,7 @@ export const TierSchema = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 100 }),
     threshold: Minor,
     earnRateBp: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
-    earnMultiplier: Type.Optional(Type.Number({ minimum: 1, maximum: 100, multipleOf: 0.01 })),
+    earnMultiplier: Type.Optional(Type.Number({ minimum: 1, maximum: 100, description: 'used to the hundredth' })),
     maxRedeemShareBp: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
     privileges: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, default: [] }),
   },
@@ -166,7 +166,7 @@ export const CancelBody = Type.Object({ storeId: Id, posReceiptId: Type.String({
 
 export const RefundBody = Type.Object(
   {
-    refundId: Type.String({ minLength: 1, maxLength: 100 }),
+    refundId: Type.String({ minLength: 1, maxLength: 100, pattern: '^(?!cancel:)', description: 'Any id except those starting with "cancel:", which cancel uses' }),
     lines: Type.Array(Type.Object({ sku: Type.String({ minLength: 1, maxLength: 100 }), qty: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }) }, { additionalProperties: false }), {
       minItems: 1,
       maxItems: 1000,

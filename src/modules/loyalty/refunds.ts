@@ -20,6 +20,8 @@ export type RefundResult = {
   pointsReturned: number;
   /** Points that could not be taken back because they were spent, when the program forgives them. */
   pointsForgiven: number;
+  /** Points of the returned goods that had expired already: gone from the balance, not taken twice. */
+  pointsAlreadyExpired: number;
   customer?: { id: string; balance: number; pending: number };
 };
 
@@ -66,7 +68,7 @@ export async function refundReceipt(
     });
     if (problems.length > 0) throw loyaltyError('checkout.invalid_line', problems.map((p) => `${p.field} ${p.reason}`).join('; '), problems);
 
-    const result: RefundResult = { receiptId, refundId: input.refundId, lines: [], amount: 0, pointsReversed: 0, pointsReturned: 0, pointsForgiven: 0 };
+    const result: RefundResult = { receiptId, refundId: input.refundId, lines: [], amount: 0, pointsReversed: 0, pointsReturned: 0, pointsForgiven: 0, pointsAlreadyExpired: 0 };
     for (const line of lines) {
       const qty = taken.get(line.lineNo);
       if (!qty) continue;
@@ -100,6 +102,7 @@ export async function refundReceipt(
       const reversal = await reverseEarned(tx, balance, receiptId, result.pointsReversed, settings.refundShortfall, meta, now);
       // The lines say what they earned; the totals say what the ledger could take back.
       result.pointsReversed = reversal.reversed;
+      result.pointsAlreadyExpired = reversal.alreadyExpired;
       result.pointsForgiven = reversal.forgiven;
       await returnRedeemed(tx, ids, balance, receiptId, result.pointsReturned, settings.returnedPointsExtraDays, meta, now);
       result.customer = { id: receipt.customerId, balance: balance.available, pending: balance.pending };
