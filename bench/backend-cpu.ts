@@ -4,7 +4,8 @@ import type pg from 'pg';
 // Linux reports process times in clock ticks; 100 a second on every common kernel build.
 const TICKS_PER_SECOND = 100;
 
-function cpuMsOf(pid: number): number | null {
+/** CPU milliseconds (user + system) a process on this machine has used, or null when it cannot be read. */
+export function cpuMsOf(pid: number): number | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

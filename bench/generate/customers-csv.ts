@@ -81,6 +81,17 @@ const PHONE_STEP = 611_862_847n;
 const CARD_SPACE = 1_000_000_000_000;
 const CARD_STEP = 7_919;
 
+/** Customer k's mobile number, ten digits "9xxxxxxxxx" (E.164 is "+7" and these). Unique for k below 990,000,000. */
+export function customerPhoneDigits(k: number): string {
+  const slot = Number((BigInt(k) * PHONE_STEP + 12_345n) % BigInt(PHONE_SPACE));
+  return `${mobileCodes[Math.floor(slot / 10_000_000)]}${String(slot % 10_000_000).padStart(7, '0')}`;
+}
+
+/** Customer k's loyalty card number, thirteen digits starting with 2. */
+export function customerCardNumber(k: number): string {
+  return `2${String((k * CARD_STEP + 777) % CARD_SPACE).padStart(12, '0')}`;
+}
+
 type Identity = {
   female: boolean;
   first: Name;
@@ -98,10 +109,9 @@ function identity(seed: number, k: number): Identity {
   const female = rng.chance(0.55);
   const first = rng.pick(female ? femaleFirst : maleFirst);
   const last = rng.pick(lastNames);
-  const slot = Number((BigInt(k) * PHONE_STEP + 12_345n) % BigInt(PHONE_SPACE));
-  const phone = `${mobileCodes[Math.floor(slot / 10_000_000)]}${String(slot % 10_000_000).padStart(7, '0')}`;
+  const phone = customerPhoneDigits(k);
   const emailLocal = rng.pick([`${first[1]}.${last[1]}${k}`, `${first[1][0]}${last[1]}${k}`, `${last[1]}_${k}`]);
-  const card = `2${String((k * CARD_STEP + 777) % CARD_SPACE).padStart(12, '0')}`;
+  const card = customerCardNumber(k);
   return { female, first, last, phone, emailLocal, domain: rng.pick(domains), card };
 }
 

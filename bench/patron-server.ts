@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuMsOf } from './backend-cpu.ts';
+import { httpClient } from './http-load.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Patron's real server (`node bin/patron.mjs serve`) in a child process, on 127.0.0.1 only. */
+export type PatronServer = {
+  port: number;
+  pid: number;
+  /** PATRON_ADMIN_KEY: an owner key. */
+  adminKey: string;
+  logFile: string;
+  /** CPU milliseconds the server process has used so far (null off Linux). */
+  cpuMs(): number | null;
+  /**
+   * Resolves once the server has been nearly idle (under 5 % of a CPU) for a second: the
+   * scheduler's first round of jobs runs at start-up. Returns the milliseconds waited.
+   */
+  settle(maxMs?: number): Promise<number>;
+  /** SIGTERM, then SIGKILL if it has not stopped within 30 s. */
+  stop(): Promise<void>;
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function startPatronServer(options: {
+  /** PostgreSQL; without it the server runs on PGlite in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  logLevel?: string;
+  /** Write a V8 CPU profile of the server into this directory when it stops. */
+  cpuProfileDir?: string;
+  startTimeoutMs?: number;
+}): Promise<PatronServer> {
+  const port = await freePort();
+  const adminKey = `bench_${randomBytes(24).toString('hex')}`;
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const logFile = path.join(options.dataDir, `server-${port}.log`);
+  const log = fs.openSync(logFile, 'a');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PATRON_ADMIN_KEY: adminKey,
+    PATRON_DATA_DIR: options.dataDir,
+    PATRON_LOG_LEVEL: options.logLevel ?? 'warn',
+    // The point jobs scan every customer with a balance: keep them out of the measured minutes.
+    PATRON_JOB_INTERVAL_SECONDS: '86400',
+  };
+  delete env.DATABASE_URL;
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/patron.mjs', 'serve'], { cwd: repoRoot, env, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited(child);
+    clearTimeout(killer);
+  };
+  // The bench process may die first (an error, ^C): the server goes with it.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.removeListener('exit', orphanGuard));
+
+  const client = httpClient(port, 1);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}; see ${logFile}`);
+      const health = await client.get('/health').catch(() => null);
+      if (health?.status === 200) break;
+      if (Date.now() > deadline) throw new Error(`the server did not answer /health in time; see ${logFile}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.close();
+  }
+  const cpuMs = () => cpuMsOf(child.pid!);
+  const settle = async (maxMs = 600_000) => {
+    const started = Date.now();
+    let last = cpuMs();
+    while (Date.now() - started < maxMs) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const now = cpuMs();
+      if (now === null || last === null || now - last < 50) return Date.now() - started;
+      last = now;
+    }
+    return Date.now() - started;
+  };
+  return { port, pid: child.pid!, adminKey, logFile, cpuMs, settle, stop };
+}
