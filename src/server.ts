@@ -64,12 +64,17 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     app.log.info(loaded ? 'Demo data loaded' : 'Demo data was loaded before; left as it is');
     if (loaded) await catchUpLedger(opened);
   }
-  const jobNames: JobName[] = ['activate-points', 'expire-points', 'announce-expiring-points', 'review-tiers'];
-  const scheduler = startScheduler(
-    jobNames.map((name) => ({ name, run: () => opened.loyalty.runJob(name) })),
-    { intervalMs: config.jobIntervalMs, log: app.log },
-  );
-  app.addHook('onClose', () => scheduler.stop());
+  const task = (name: JobName) => ({ name, run: () => opened.loyalty.runJob(name) });
+  // Ledger jobs are cheap when nothing is due; the tier review walks every member, so it runs daily.
+  const ledgerJobs = startScheduler([task('activate-points'), task('expire-points'), task('announce-expiring-points')], {
+    intervalMs: config.jobIntervalMs,
+    log: app.log,
+  });
+  const tierReview = startScheduler([task('review-tiers')], { intervalMs: config.tierReviewIntervalMs, log: app.log });
+  app.addHook('onClose', async () => {
+    await ledgerJobs.stop();
+    await tierReview.stop();
+  });
   const resumed = await opened.imports.resumePending();
   if (resumed.length > 0) app.log.info({ imports: resumed }, 'resuming unfinished imports');
 
