@@ -104,6 +104,19 @@ describe('patron serve on the embedded database', () => {
     const listed = spawnSync('node', [bin, 'keys', 'list'], { cwd: root, env, encoding: 'utf8' });
     expect(listed.stdout).toContain('till 1');
     expect(listed.stdout).not.toContain(created.stdout.trim());
+
+    // With the server stopped, imports go straight into the database.
+    const csv = path.join(dataDir, 'direct.csv');
+    fs.writeFileSync(csv, 'email,first_name\ndirect1@example.com,Direct\nbroken,Bad\n');
+    const customers = spawnSync('node', [bin, 'import', 'customers', csv], { cwd: root, env, encoding: 'utf8' });
+    expect(customers.stdout).toContain('rows in: 1 (1 new');
+    expect(customers.stdout).toContain('line 3, email:');
+    const ndjson = path.join(dataDir, 'history.ndjson');
+    const receipt = { storeId: 'msk-01', posReceiptId: 'CLI-1', occurredAt: '2026-01-10T10:00:00Z', customer: { email: 'direct1@example.com' }, lines: [{ sku: 'BRD-RYE', qty: 1, price: 7990 }] };
+    fs.writeFileSync(ndjson, `${JSON.stringify(receipt)}\n{"storeId":"nowhere"}\n`);
+    const receipts = spawnSync('node', [bin, 'import', 'receipts', ndjson, '--earn'], { cwd: root, env, encoding: 'utf8' });
+    expect(receipts.stdout).toContain('rows in: 1 (1 new');
+    expect(receipts.stdout).toContain('rows refused: 1');
   });
 });
 
