@@ -2,47 +2,52 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
-import type { Database } from './db/database.ts';
-import { createCustomers, customerCsvFormat, type Customers } from './modules/customers/index.ts';
-import { createLoyalty, type Loyalty } from './modules/loyalty/index.ts';
-import { loyaltyRoutes } from './modules/loyalty/loyalty.routes.ts';
-import { customerRoutes } from './modules/customers/customers.routes.ts';
-import { Customer } from './modules/customers/customers.schemas.ts';
+import { viewOf, type Database } from './db/database.ts';
+import { createCustomers, customerRoutes, CustomerSchema, customersModule, type Customers } from './modules/customers/index.ts';
+import { createLoyalty, loyaltyModule, loyaltyRoutes, type Loyalty } from './modules/loyalty/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import { installAuth, installErrorHandling, installJsonParser, installNulGuard, installValidators } from './platform/http.ts';
 import type { Ids } from './platform/ids.ts';
-import { createImportRunner, type ImportFormat, type ImportRunner } from './platform/imports/import-runner.ts';
+import { createImportRunner, type ImportRunner } from './platform/imports/import-runner.ts';
 import { importRoutes } from './platform/imports/imports.routes.ts';
 import { platformRoutes } from './platform/platform.routes.ts';
+import { createRegistry, type Registry } from './platform/registry.ts';
 import { ProblemSchema } from './platform/schemas.ts';
 
 export type AppDeps = {
   database: Database;
   clock: Clock;
-  ids: Ids;
-  config: Pick<Config, 'dataDir' | 'defaultPhoneRegion' | 'bodyLimitBytes' | 'importLimitBytes' | 'logLevel'>;
+  /** Makes ids of any prefix; each module sees it through its own `Ids` type. */
+  ids: Ids<string>;
+  config: Pick<Config, 'dataDir' | 'defaultPhoneRegion' | 'bodyLimitBytes' | 'importLimitBytes' | 'logLevel'> & Partial<Pick<Config, 'checkoutCacheMs'>>;
   /** Log output; tests pass false. */
   logger?: boolean;
 };
 
-export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty; imports: ImportRunner };
+export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty; imports: ImportRunner; registry: Registry };
 
 /** Builds the HTTP app and the module services from injected parts; never listens. */
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
   const { database, clock, ids, config } = deps;
   const db = database.db;
-  const apiKeys = createApiKeys({ db, clock, ids });
-  const customers = createCustomers({ db, clock, ids, phoneRegion: config.defaultPhoneRegion });
-  const loyalty = createLoyalty({ db, clock, ids, customers, phoneRegion: config.defaultPhoneRegion }, customers.hooks);
+  // Each part gets its own view of the one database (viewOf, inferred from what the part asks
+  // for), so a module names only its own tables and the platform's.
+  const apiKeys = createApiKeys({ db: viewOf(db), clock, ids });
+  const customers = createCustomers({ db: viewOf(db), clock, ids, phoneRegion: config.defaultPhoneRegion });
+  const loyalty = createLoyalty(
+    { db: viewOf(db), clock, ids, customers, phoneRegion: config.defaultPhoneRegion, cacheMaxAgeMs: config.checkoutCacheMs },
+    customers.hooksFor(loyaltyModule.ownTx),
+  );
+  // Modules bring their event types, id prefixes, error codes and import types; the platform names none.
+  const registry = createRegistry();
+  registry.register(customersModule, customers);
+  registry.register(loyaltyModule, loyalty);
   const imports = createImportRunner({
-    db,
+    db: viewOf(db),
     clock,
     ids,
-    formats: {
-      customers: customerCsvFormat({ db, clock, ids, phoneRegion: config.defaultPhoneRegion }) as ImportFormat<unknown>,
-      receipts: loyalty.receiptNdjsonFormat as ImportFormat<unknown>,
-    },
+    types: registry.importTypes(),
     dataDir: config.dataDir,
     // In PGlite mode this process owns the data directory, so a "running" import is an orphan.
     staleAfterMs: database.kind === 'pglite' ? 0 : 60_000,
@@ -79,7 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   installAuth(app, apiKeys);
 
   app.addSchema(ProblemSchema);
-  app.addSchema(Customer);
+  app.addSchema(CustomerSchema);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -96,10 +101,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  platformRoutes(app, { db, apiKeys });
-  importRoutes(app, { imports, importLimitBytes: config.importLimitBytes });
+  platformRoutes(app, { db: viewOf(db), apiKeys });
+  importRoutes(app, { imports, types: registry.importTypes(), importLimitBytes: config.importLimitBytes });
   customerRoutes(app, { customers });
   loyaltyRoutes(app, { loyalty, customers });
   app.addHook('onClose', async () => imports.stop());
-  return { app, services: { apiKeys, customers, loyalty, imports } };
+  return { app, services: { apiKeys, customers, loyalty, imports, registry } };
 }

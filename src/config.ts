@@ -16,6 +16,8 @@ export type Config = {
   jobIntervalMs: number;
   /** How often every member's tier is reviewed. */
   tierReviewIntervalMs: number;
+  /** Longest time a change made on another instance may go unseen by this one's checkout cache. */
+  checkoutCacheMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -60,5 +62,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importLimitBytes: integer(env, 'PATRON_IMPORT_LIMIT', 2 * 1024 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
     jobIntervalMs: integer(env, 'PATRON_JOB_INTERVAL_SECONDS', 60, 1, 86_400) * 1000,
     tierReviewIntervalMs: integer(env, 'PATRON_TIER_REVIEW_HOURS', 24, 1, 24 * 31) * 3_600_000,
+    checkoutCacheMs: integer(env, 'PATRON_CACHE_MS', 1000, 0, 3_600_000),
   };
 }

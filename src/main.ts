@@ -6,7 +6,6 @@ import { migrate } from './db/migrate.ts';
 import { loadDemoData } from './demo/demo-data.ts';
 import { cliActor } from './platform/actor.ts';
 import { systemClock } from './platform/clock.ts';
-import { uuidV7Ids } from './platform/ids.ts';
 import { roles, type Role } from './platform/roles.ts';
 import { catchUpLedger, openServices, serve } from './server.ts';
 
@@ -95,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
     case 'demo': {
       const services = await openServices(config);
       try {
-        const loaded = await loadDemoData(services.database.db, systemClock, uuidV7Ids);
+        const loaded = await loadDemoData(services, systemClock);
         if (loaded) await catchUpLedger(services);
         process.stdout.write(loaded ? 'demo data loaded\n' : 'demo data was loaded before\n');
       } finally {

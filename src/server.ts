@@ -60,7 +60,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const keyFile = await ensureOwnerKey(opened, config);
   if (keyFile) app.log.info(`No owner API key existed: one was created and written to ${keyFile}`);
   if (options.demo) {
-    const loaded = await loadDemoData(opened.database.db, systemClock, uuidV7Ids);
+    const loaded = await loadDemoData(opened, systemClock);
     app.log.info(loaded ? 'Demo data loaded' : 'Demo data was loaded before; left as it is');
     if (loaded) await catchUpLedger(opened);
   }

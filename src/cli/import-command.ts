@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import type { Config } from '../config.ts';
-import type { ImportJobView, ImportKind } from '../platform/imports/import-runner.ts';
+import type { ImportJobView } from '../platform/imports/import-runner.ts';
 import { cliActor } from '../platform/actor.ts';
 import { openServices } from '../server.ts';
 import { createProgressReporter } from './progress.ts';
@@ -19,6 +19,9 @@ function printSummary(job: ImportJobView): void {
   if (job.failure) lines.push(`  stopped: ${job.failure}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
+
+/** The files the CLI imports: each one's import kind (as its module registered it) and upload route. */
+type ImportKind = 'customers' | 'receipts';
 
 /** Through a running server's API: the safe way while the server holds the embedded database. */
 const endpoints: Record<ImportKind, { path: string; contentType: string }> = {

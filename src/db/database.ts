@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -6,10 +7,24 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 
+/** The whole database (every module's tables): migrations, tests and buildApp's wiring use it; modules never do. */
 export type Db = Kysely<DB>;
 export type Tx = Transaction<DB>;
-/** Either the database or a transaction on it: services accept both so callers choose the boundary. */
+/** Either the database or a transaction on it. */
 export type DbOrTx = Db | Tx;
+
+/** A view's tables must be tables of the whole database, each with exactly its type. */
+type ViewOf<T> = { [K in keyof T]: K extends keyof DB ? DB[K] : never };
+
+/**
+ * A module's (or the platform's) view of the whole database, made once in buildApp and
+ * inferred from what the module asks for (`createCustomers({ db: viewOf(db) })`). Safe: a view
+ * is a structural subset of DB (the constraint checks every table it names), and a query of
+ * fewer tables is a query of the same database.
+ */
+export function viewOf<T extends ViewOf<T>>(db: Db): Kysely<T> {
+  return db as unknown as Kysely<T>;
+}
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -32,6 +47,26 @@ function kyselyFor(dialect: PGliteDialect | PostgresDialect): Db {
   return new Kysely<DB>({ dialect, plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
 }
 
+const PREPARED = /^\/\*ps:([a-z0-9_]+)\*\//;
+
+/**
+ * Hot-path statements start with a `/*ps:name*\/` comment; on PostgreSQL they run as named
+ * prepared statements, parsed and planned once per connection instead of on every call (on the
+ * checkout path planning took 0.3–0.6 ms against 0.02–0.05 ms of execution). Only marked
+ * statements are named, so each connection keeps a small, fixed set; the name carries a hash of
+ * the text, so two texts can never share one. PGlite runs the same text unnamed.
+ */
+function nameHotStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (config: unknown, values?: unknown) => unknown;
+  const named = (config: unknown, values?: unknown) => {
+    const marked = typeof config === 'string' && Array.isArray(values) ? PREPARED.exec(config) : null;
+    if (!marked) return query(config, values);
+    const name = `${marked[1]}_${createHash('sha1').update(config as string).digest('hex').slice(0, 10)}`;
+    return query({ name, text: config, values });
+  };
+  client.query = named as typeof client.query;
+}
+
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -46,6 +81,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', nameHotStatements);
   const db = kyselyFor(new PostgresDialect({ pool }));
   return {
     db,

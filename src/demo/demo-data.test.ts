@@ -11,7 +11,7 @@ afterAll(async () => t.close());
 
 describe('demo data', () => {
   it('loads customers, stores, products and a year of receipts once, with a consistent ledger', async () => {
-    expect(await loadDemoData(t.database.db, t.clock, { next: (p) => `${p}_${crypto.randomUUID().replaceAll('-', '')}` })).toBe(true);
+    expect(await loadDemoData({ database: t.database, ...t.services }, t.clock)).toBe(true);
     for (const job of ['activate-points', 'expire-points', 'review-tiers'] as const) await t.services.loyalty.runJob(job);
     const count = async (table: 'customers' | 'stores' | 'products' | 'receipts') =>
       Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -30,7 +30,7 @@ describe('demo data', () => {
     expect(tiers.map((r) => r.tierId).sort()).toContain('gold');
     await expectLedgerConsistent(t.database.db);
 
-    expect(await loadDemoData(t.database.db, t.clock, { next: (p) => `${p}_${crypto.randomUUID().replaceAll('-', '')}` })).toBe(false);
+    expect(await loadDemoData({ database: t.database, ...t.services }, t.clock)).toBe(false);
     expect(await count('receipts')).toBe(receipts);
   });
 });

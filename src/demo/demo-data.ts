@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
-import type { Db } from '../db/database.ts';
+import { viewOf, type Database } from '../db/database.ts';
+import type { CustomerImportRow, Customers } from '../modules/customers/index.ts';
+import type { Loyalty } from '../modules/loyalty/index.ts';
 import type { Clock } from '../platform/clock.ts';
-import type { Ids } from '../platform/ids.ts';
-import type { ImportRow } from '../modules/customers/import/csv-row.ts';
-import { writeBatch } from '../modules/customers/import/write-batch.ts';
+import type { PlatformTables } from '../platform/platform.tables.ts';
 import { loadDemoLoyalty } from './demo-loyalty.ts';
 import { seededRandom } from './random.ts';
 
@@ -20,8 +19,12 @@ const cities: Array<[string, string]> = [
 ];
 const tagPool = ['vip', 'employee', 'newsletter', 'wholesale', 'app-user'];
 
-export function demoCustomerRows(count: number, seed = 2026): ImportRow[] {
+const DAY_MS = 86_400_000;
+
+/** `count` demo customers; sign-up dates spread over the year before `now`, so lists look lived-in. */
+export function demoCustomerRows(count: number, now: Date, seed = 2026): CustomerImportRow[] {
   const random = seededRandom(seed);
+  const joined = seededRandom(seed + 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   return Array.from({ length: count }, (_, index) => {
     const female = random() < 0.58;
@@ -32,7 +35,7 @@ export function demoCustomerRows(count: number, seed = 2026): ImportRow[] {
     const month = 1 + Math.floor(random() * 12);
     const day = 1 + Math.floor(random() * 28);
     const marketing = random() < 0.62;
-    const row: ImportRow = {
+    const row: CustomerImportRow = {
       line: index + 2,
       identifiers: [
         { kind: 'phone', source: '', value: `+7916${String(1_000_000 + index * 7919).slice(-7)}` },
@@ -57,28 +60,37 @@ export function demoCustomerRows(count: number, seed = 2026): ImportRow[] {
         { channel: 'push', purpose: 'marketing', granted: random() < 0.4 },
       ],
       consentTextVersion: 'demo-2026-01',
+      signedUpAt: new Date(now.getTime() - Math.floor(joined() * 365) * DAY_MS),
     };
     return row;
   });
 }
 
-/** Loads the demo data set once; a second call finds the marker and does nothing. */
-export async function loadDemoData(db: Db, clock: Clock, ids: Ids, customers = 300): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
-    const marker = await tx
-      .insertInto('systemSettings')
-      .values({ key: 'demo.loaded', value: JSON.stringify({ customers }), updatedAt: clock.now() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .returning('key')
-      .executeTakeFirst();
-    if (!marker) return false;
-    const at = clock.now();
-    await writeBatch(tx, { now: () => at }, ids, 'demo', demoCustomerRows(customers));
-    // Spread sign-up dates over the past year (deterministically, by id) so lists look lived-in.
-    await sql`update customers
-      set created_at = created_at - (('x' || substr(md5(id), 1, 7))::bit(28)::int % 365) * interval '1 day'
-      where created_at = ${at}`.execute(tx);
-    await loadDemoLoyalty(tx, clock, ids);
-    return true;
-  });
+/** What the demo loads through: the modules' services, and the database for the platform's settings. */
+export type DemoTarget = { database: Database; customers: Customers; loyalty: Loyalty };
+
+const MARKER = 'demo.loaded';
+
+/**
+ * Loads the demo data set once, through the modules' public services; a later call finds the
+ * marker and does nothing. Each step runs in its own transaction and leaves what is already
+ * there, and the marker is written last, so a load that stopped half-way is finished by the
+ * next one.
+ */
+export async function loadDemoData(target: DemoTarget, clock: Clock, customers = 300): Promise<boolean> {
+  // The demo touches only the platform's settings table itself; module data goes through services.
+  const settings = viewOf<PlatformTables>(target.database.db);
+  const loaded = await settings.selectFrom('systemSettings').select('key').where('key', '=', MARKER).executeTakeFirst();
+  if (loaded) return false;
+  const rows = demoCustomerRows(customers, clock.now());
+  const written = await target.customers.importRows(rows, 'demo');
+  const customerIds = rows.map((row) => written.customerIds.get(row.line)).filter((id) => id !== undefined);
+  await loadDemoLoyalty(target.loyalty, clock, customerIds);
+  const marker = await settings
+    .insertInto('systemSettings')
+    .values({ key: MARKER, value: JSON.stringify({ customers }), updatedAt: clock.now() })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  return marker !== undefined;
 }

@@ -1,12 +1,6 @@
-import { sql } from 'kysely';
-import type { Tx } from '../db/database.ts';
-import type { EngineLine } from '../modules/loyalty/calculate.ts';
-import { loadLoyaltyConfig, saveLoyaltyConfig } from '../modules/loyalty/config-store.ts';
-import type { EarningRuleSet, TierConfig } from '../modules/loyalty/config-types.ts';
-import { insertHistoricalReceipts, type HistoricalReceipt } from '../modules/loyalty/historical-receipts.ts';
+import type { EarningRuleSet, EngineLine, HistoricalReceipt, Loyalty, TierConfig } from '../modules/loyalty/index.ts';
 import { systemActor } from '../platform/actor.ts';
 import type { Clock } from '../platform/clock.ts';
-import type { Ids } from '../platform/ids.ts';
 import { seededRandom } from './random.ts';
 
 const stores = [
@@ -52,31 +46,38 @@ const demoTiers: TierConfig = {
   ],
 };
 
+/** SKUs already in the catalog: the demo leaves an existing product (or store) as it is. */
+async function catalogSkus(loyalty: Loyalty): Promise<Set<string>> {
+  const skus = new Set<string>();
+  for (let after: string | undefined; ; ) {
+    const page = await loyalty.products.list(500, after);
+    for (const product of page) skus.add(product.sku);
+    if (page.length < 500) return skus;
+    after = page.at(-1)!.sku;
+  }
+}
+
 /**
  * Stores, products, the demo program (only where none was configured yet) and a year of
- * receipts: demo customers shop 0–40 times, and a third of receipts are anonymous, so the
- * recognition rate at the till is not 100%.
+ * receipts for `customers` (the demo customers, in card order): they shop 0–40 times, and a
+ * third of receipts are anonymous, so the recognition rate at the till is not 100%. Goes through
+ * the loyalty module's services only; every step leaves what is already there, so a run that
+ * stopped half-way can be run again.
  */
-export async function loadDemoLoyalty(tx: Tx, clock: Clock, ids: Ids, seed = 2026): Promise<{ receipts: number }> {
+export async function loadDemoLoyalty(loyalty: Loyalty, clock: Clock, customers: string[], seed = 2026): Promise<{ receipts: number }> {
   const now = clock.now();
-  await sql`insert into stores (id, name, region, timezone, active, created_at, updated_at)
-    select id, name, region, timezone, true, ${now}, ${now}
-    from unnest(${stores.map((s) => s.id)}::text[], ${stores.map((s) => s.name)}::text[], ${stores.map((s) => s.region)}::text[], ${stores.map((s) => s.timezone)}::text[])
-      as t(id, name, region, timezone)
-    on conflict (id) do nothing`.execute(tx);
-  await sql`insert into products (sku, name, category_path, brand, attributes, created_at, updated_at)
-    select sku, name, string_to_array(path, '/'), brand, '{}'::jsonb, ${now}, ${now}
-    from unnest(${products.map((p) => p.sku)}::text[], ${products.map((p) => p.name)}::text[], ${products.map((p) => p.path.join('/'))}::text[], ${products.map((p) => p.brand)}::text[])
-      as t(sku, name, path, brand)
-    on conflict (sku) do nothing`.execute(tx);
-  const current = await loadLoyaltyConfig(tx);
-  if (current.rules.version === 0) await saveLoyaltyConfig(tx, clock, systemActor, 'earning_rules', demoRules);
-  if (current.tiers.version === 0) await saveLoyaltyConfig(tx, clock, systemActor, 'tiers', demoTiers);
-  const config = await loadLoyaltyConfig(tx);
+  const storeIds = new Set((await loyalty.stores.list()).map((store) => store.id));
+  const newStores = stores.filter((store) => !storeIds.has(store.id));
+  if (newStores.length > 0) await loyalty.stores.upsert(newStores, systemActor);
+  const skus = await catalogSkus(loyalty);
+  const newProducts = products.filter((product) => !skus.has(product.sku));
+  if (newProducts.length > 0) {
+    await loyalty.products.upsert(newProducts.map((p) => ({ sku: p.sku, name: p.name, categoryPath: p.path, brand: p.brand })), systemActor);
+  }
+  const current = await loyalty.config();
+  if (current.rules.version === 0) await loyalty.saveRules(demoRules, systemActor);
+  if (current.tiers.version === 0) await loyalty.saveTiers(demoTiers, systemActor);
 
-  const customers = (
-    await sql<{ customerId: string }>`select customer_id from customer_identifiers where kind = 'card' and value like '7770%' order by value`.execute(tx)
-  ).rows.map((row) => row.customerId);
   const random = seededRandom(seed);
   const receipts: HistoricalReceipt[] = [];
   const basket = (): EngineLine[] =>
@@ -117,9 +118,9 @@ export async function loadDemoLoyalty(tx: Tx, clock: Clock, ids: Ids, seed = 202
   const anonymous = Math.round(receipts.length / 2);
   for (let i = 0; i < anonymous; i++) add(null);
   receipts.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-  const timezones = new Map(stores.map((s) => [s.id, s.timezone]));
+  // Receipts already loaded (same store and POS receipt id) are skipped, so a rerun adds nothing.
   for (let i = 0; i < receipts.length; i += 1000) {
-    await insertHistoricalReceipts(tx, clock, ids, config, timezones, receipts.slice(i, i + 1000), true);
+    await loyalty.importHistorical(receipts.slice(i, i + 1000), { earn: true, pendingFrom: 'purchase' });
   }
   return { receipts: receipts.length };
 }

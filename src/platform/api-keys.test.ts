@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../tests/helpers/test-db.ts';
-import type { Database } from '../db/database.ts';
+import { viewOf, type Database } from '../db/database.ts';
 import { systemActor } from './actor.ts';
 import { createApiKeys, hashSecret } from './api-keys.ts';
 import { ManualClock } from './clock.ts';
@@ -14,7 +14,7 @@ afterAll(async () => database.close());
 
 describe('API keys', () => {
   it('stores only a hash and authenticates by the secret', async () => {
-    const keys = createApiKeys({ db: database.db, clock: new ManualClock(), ids: uuidV7Ids });
+    const keys = createApiKeys({ db: viewOf(database.db), clock: new ManualClock(), ids: uuidV7Ids });
     const { key, secret } = await keys.create({ name: 'till', role: 'pos', source: 'cli' }, systemActor);
     const row = await database.db.selectFrom('apiKeys').selectAll().where('id', '=', key.id).executeTakeFirstOrThrow();
     expect(row.secretHash).toBe(hashSecret(secret));
@@ -25,7 +25,7 @@ describe('API keys', () => {
 
   it('keeps PATRON_ADMIN_KEY in step with the environment: a new value revokes the old one', async () => {
     const clock = new ManualClock();
-    const keys = createApiKeys({ db: database.db, clock, ids: uuidV7Ids });
+    const keys = createApiKeys({ db: viewOf(database.db), clock, ids: uuidV7Ids });
     const first = 'first-admin-key-0123456789abcdef';
     const second = 'second-admin-key-0123456789abcdef';
     await keys.ensureEnvAdminKey(first);
@@ -43,8 +43,8 @@ describe('API keys', () => {
 
   it('notices a revoke made by another process once the cache entry expires', async () => {
     const clock = new ManualClock();
-    const here = createApiKeys({ db: database.db, clock, ids: uuidV7Ids });
-    const elsewhere = createApiKeys({ db: database.db, clock, ids: uuidV7Ids });
+    const here = createApiKeys({ db: viewOf(database.db), clock, ids: uuidV7Ids });
+    const elsewhere = createApiKeys({ db: viewOf(database.db), clock, ids: uuidV7Ids });
     const { key, secret } = await here.create({ name: 'shared', role: 'marketer', source: 'api' }, systemActor);
     expect(await here.authenticate(secret)).not.toBeNull();
     await elsewhere.revoke(key.id, systemActor);

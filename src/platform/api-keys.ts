@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, DbOrTx } from '../db/database.ts';
-import type { ApiKeysTable } from '../db/schema.ts';
 import type { Actor } from './actor.ts';
 import { writeAudit } from './audit.ts';
 import type { Clock } from './clock.ts';
+import type { PlatformDb, PlatformTx } from './db-views.ts';
 import { platformError } from './errors.ts';
 import type { Ids } from './ids.ts';
+import type { ApiKeysTable } from './platform.tables.ts';
 import type { Role } from './roles.ts';
 
 export type ApiKeyView = {
@@ -61,7 +61,7 @@ function toView(row: KeyRow): ApiKeyView {
 
 const viewColumns = ['id', 'name', 'role', 'hint', 'source', 'createdAt', 'lastUsedAt', 'revokedAt'] as const;
 
-export type ApiKeysDeps = { db: Db; clock: Clock; ids: Ids };
+export type ApiKeysDeps = { db: PlatformDb; clock: Clock; ids: Ids };
 
 // Requests authenticate on every call; a short cache spares the database, and a revoke in this
 // process clears it at once (another instance notices within the TTL).
@@ -73,7 +73,7 @@ export function createApiKeys({ db, clock, ids }: ApiKeysDeps) {
   const cache = new Map<string, { principal: Principal; until: number }>();
 
   async function insertKey(
-    tx: DbOrTx,
+    tx: PlatformDb | PlatformTx,
     input: { name: string; role: Role; source: ApiKeysTable['source']; createdBy: string | null },
     secret: string,
   ): Promise<ApiKeyView> {

@@ -1,6 +1,7 @@
-import type { DbOrTx } from '../db/database.ts';
 import type { Actor } from './actor.ts';
 import type { Clock } from './clock.ts';
+import { platformDb, type AnyDb } from './db-views.ts';
+import type { PlatformTables } from './platform.tables.ts';
 
 export type AuditEntry = {
   action: string;
@@ -10,9 +11,9 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
-/** Records a change in the same transaction as the change itself. */
-export async function writeAudit(db: DbOrTx, clock: Clock, actor: Actor, entry: AuditEntry): Promise<void> {
-  await db
+/** Records a change in the same transaction as the change itself, whichever module's view it runs in. */
+export async function writeAudit<V extends PlatformTables>(db: AnyDb<V>, clock: Clock, actor: Actor, entry: AuditEntry): Promise<void> {
+  await platformDb(db)
     .insertInto('auditLog')
     .values({
       occurredAt: clock.now(),

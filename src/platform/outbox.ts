@@ -1,36 +1,33 @@
 import { sql } from 'kysely';
-import type { DbOrTx } from '../db/database.ts';
 import type { Clock } from './clock.ts';
+import { platformDb, type AnyDb } from './db-views.ts';
 import type { Ids } from './ids.ts';
+import type { PlatformTables } from './platform.tables.ts';
 
-export type DomainEventType =
-  | 'customer.created'
-  | 'customer.updated'
-  | 'customer.merged'
-  | 'customer.erased'
-  | 'receipt.confirmed'
-  | 'receipt.cancelled'
-  | 'receipt.refunded'
-  | 'points.earned'
-  | 'points.redeemed'
-  | 'points.activated'
-  | 'points.expired'
-  | 'points.expiring'
-  | 'points.adjusted'
-  | 'tier.changed';
-
-export type DomainEvent = {
-  type: DomainEventType;
+export type DomainEvent<T extends string = string> = {
+  type: T;
   customerId: string | null;
   /** Ids and names of what changed; consumers read current data, so an erase needs no rewrite here. */
   payload: Record<string, unknown>;
 };
 
 /**
- * Writes events to the outbox in the caller's transaction: an event exists exactly when the
- * change that caused it committed. Consumers (journeys, webhooks, analytics) read the outbox.
+ * A module's event types, and the emitter typed by them (a misspelt type does not compile).
+ * buildApp registers each module's list, so the outbox's consumers know every type there is.
  */
-export async function emitEvents(db: DbOrTx, clock: Clock, ids: Ids, events: DomainEvent[]): Promise<void> {
+export function defineEvents<const T extends readonly string[]>(types: T) {
+  return {
+    types,
+    /**
+     * Writes events to the outbox in the caller's transaction: an event exists exactly when the
+     * change that caused it committed. Consumers (journeys, webhooks, analytics) read the outbox.
+     */
+    emit: <V extends PlatformTables>(db: AnyDb<V>, clock: Clock, ids: Ids, events: Array<DomainEvent<T[number]>>) =>
+      writeEvents(platformDb(db), clock, ids, events),
+  };
+}
+
+async function writeEvents(db: AnyDb, clock: Clock, ids: Ids, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
   // One statement of arrays whatever the count: an import batch writes thousands of events.
   await sql`insert into outbox_events (event_id, type, customer_id, payload, occurred_at)

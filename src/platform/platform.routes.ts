@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import type { Db } from '../db/database.ts';
 import type { ApiKeys } from './api-keys.ts';
+import type { PlatformDb } from './db-views.ts';
 import { actorOf } from './http.ts';
 import { idPattern } from './ids.ts';
 import { roles } from './roles.ts';
@@ -22,7 +22,7 @@ const ApiKey = Type.Object({
 });
 
 /** Health, API keys and the audit log. */
-export function platformRoutes(app: FastifyInstance, { db, apiKeys }: { db: Db; apiKeys: ApiKeys }): void {
+export function platformRoutes(app: FastifyInstance, { db, apiKeys }: { db: PlatformDb; apiKeys: ApiKeys }): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get('/health', {

@@ -1,10 +1,10 @@
-import type { Db, DbOrTx } from '../../db/database.ts';
-import type { AttributeDefinitionsTable } from '../../db/schema.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
+import type { Db, DbOrTx } from './customers.db.ts';
 import { customerError } from './customers.errors.ts';
+import type { AttributeDefinitionsTable } from './customers.tables.ts';
 
 export type AttributeType = AttributeDefinitionsTable['type'];
 export type AttributeValue = string | number | boolean;

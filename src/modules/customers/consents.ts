@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { DbOrTx } from '../../db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
-import type { Ids } from '../../platform/ids.ts';
 import { parseInstant } from '../../platform/text.ts';
+import type { DbOrTx } from './customers.db.ts';
+import type { Ids } from './customers.ids.ts';
 
 export const consentChannels = ['email', 'sms', 'push', 'messenger', 'call', 'post', 'all'] as const;
 export const consentPurposes = ['personal_data', 'marketing', 'transactional', 'profiling'] as const;

@@ -1,11 +1,11 @@
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
-import { emitEvents } from '../../platform/outbox.ts';
 import { attributeDefinitionMap, checkAttributes } from './attributes.ts';
 import { checkConsentTimes, recordConsents, type ConsentInput } from './consents.ts';
 import { loadCustomerRecord, type CustomerRecord } from './customer-record.ts';
 import { customerError } from './customers.errors.ts';
+import { emitEvents } from './customers.events.ts';
 import type { CustomersDeps } from './deps.ts';
 import { setPrimaryIdentifiers } from './identifier-store.ts';
 import { normalizeIdentifiers, type IdentifierInput } from './identifiers.ts';

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
-import type { DbOrTx } from '../../db/database.ts';
-import type { CustomersTable } from '../../db/schema.ts';
 import { maskCard, maskEmail, maskPhone } from '../../platform/masking.ts';
+import type { DbOrTx } from './customers.db.ts';
 import { customerError } from './customers.errors.ts';
+import type { CustomersTable } from './customers.tables.ts';
 import type { IdentifierKind } from './identifiers.ts';
 
 /** A customer as the API shows it. */

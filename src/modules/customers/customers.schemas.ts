@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
-import { idPattern } from '../../platform/ids.ts';
 import { StringEnum } from '../../platform/schemas.ts';
 import { consentChannels, consentPurposes, consentSources } from './consents.ts';
+import { customerIds } from './customers.ids.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const CustomerId = Type.String({ pattern: idPattern('cus'), description: 'cus_… id; a merged id resolves to its survivor' });
+export const CustomerId = Type.String({ pattern: customerIds.pattern('cus'), description: 'cus_… id; a merged id resolves to its survivor' });
 export const CustomerParams = Type.Object({ id: CustomerId });
 
 const ATTRIBUTE_KEY = '^[a-z][a-z0-9_]{0,62}$';

@@ -1,6 +1,7 @@
-import type { Db, Tx } from '../../db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Ids } from '../../platform/ids.ts';
+import type { PlatformTx } from '../../platform/db-views.ts';
+import type { Db } from './customers.db.ts';
+import type { Ids } from './customers.ids.ts';
 
 export type CustomersDeps = {
   db: Db;
@@ -13,8 +14,10 @@ export type CustomersDeps = {
 /**
  * What other modules do when customers merge or are erased, inside the same transaction:
  * the loyalty module moves receipts and points, messaging forgets addresses, and so on.
+ * Handlers get that transaction as `T`: a module registers through `customers.hooksFor(ownTx)`
+ * and so sees it through its own view of the database, never the customers' tables.
  */
-export type CustomerLifecycleHooks = {
-  onMerge: Array<(tx: Tx, fromId: string, intoId: string) => Promise<void>>;
-  onErase: Array<(tx: Tx, customerIds: string[]) => Promise<void>>;
+export type CustomerLifecycleHooks<T = PlatformTx> = {
+  onMerge: Array<(tx: T, fromId: string, intoId: string) => Promise<void>>;
+  onErase: Array<(tx: T, customerIds: string[]) => Promise<void>>;
 };

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
-import { emitEvents } from '../../platform/outbox.ts';
+import { platformTx } from '../../platform/db-views.ts';
 import { erasableAttributeKeys, listAttributeDefinitions } from './attributes.ts';
 import { loadCustomerRecord, lockCustomer, type CustomerRecord } from './customer-record.ts';
+import { emitEvents } from './customers.events.ts';
 import type { CustomerLifecycleHooks, CustomersDeps } from './deps.ts';
 
 /**
@@ -42,7 +43,7 @@ export async function eraseCustomer(
     await tx.deleteFrom('customerIdentifiers').where('customerId', 'in', targets).execute();
     // The history of consents stays (it shows what was allowed when); the proof of who gave it goes.
     await tx.updateTable('consentEvents').set({ evidence: '{}' }).where('customerId', 'in', targets).execute();
-    for (const hook of hooks.onErase) await hook(tx, targets);
+    for (const hook of hooks.onErase) await hook(platformTx(tx), targets);
     await writeAudit(tx, clock, actor, { action: 'customer.erase', entityType: 'customer', entityId: customer.id, details: { records: targets.length } });
     await emitEvents(tx, clock, ids, [{ type: 'customer.erased', customerId: customer.id, payload: { customerId: customer.id } }]);
     return loadCustomerRecord(tx, customer.id, false);

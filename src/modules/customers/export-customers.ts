@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
-import type { DbOrTx } from '../../db/database.ts';
 import { listAttributeDefinitions } from './attributes.ts';
 import { currentConsentsFor } from './consents.ts';
 import { loadCustomerRecords } from './customer-record.ts';
+import type { DbOrTx } from './customers.db.ts';
 
 const PAGE = 2000;
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { DbOrTx } from '../../db/database.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import { loadCustomerRecord, loadCustomerRecords, type CustomerRecord } from './customer-record.ts';
+import type { DbOrTx } from './customers.db.ts';
 import { customerError } from './customers.errors.ts';
 import { normalizeCard, normalizeEmail, normalizePhone, parseExternalRef, type Identifier } from './identifiers.ts';
 

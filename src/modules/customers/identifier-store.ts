@@ -1,6 +1,6 @@
-import type { Tx } from '../../db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
+import type { Tx } from './customers.db.ts';
 import { customerError } from './customers.errors.ts';
 import { describeIdentifier, type Identifier } from './identifiers.ts';
 

@@ -1,36 +1,62 @@
 import type { Actor } from '../../platform/actor.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import type { PlatformTx } from '../../platform/db-views.ts';
 import { putAttributeDefinition, listAttributeDefinitions, type AttributeDefinitionInput } from './attributes.ts';
 import { checkConsentTimes, loadConsents, recordConsents, type ConsentInput } from './consents.ts';
 import { createCustomer, type CreateCustomerInput } from './create-customer.ts';
 import { loadCustomerRecord, lockCustomer, resolveCustomerId } from './customer-record.ts';
 import { customerError } from './customers.errors.ts';
+import { emitEvents } from './customers.events.ts';
 import type { CustomerLifecycleHooks, CustomersDeps } from './deps.ts';
 import { eraseCustomer } from './erase-customer.ts';
 import { exportCustomersCsv } from './export-customers.ts';
 import { listCustomers, lookupCustomer, type ListQuery, type LookupQuery } from './find-customers.ts';
+import { identifyCustomer } from './identify.ts';
+import { customerCsvFormat } from './import/customer-csv-format.ts';
+import type { ImportRow } from './import/csv-row.ts';
+import { writeBatch } from './import/write-batch.ts';
 import { mergeCustomers } from './merge-customers.ts';
 import { updateCustomer, type UpdateCustomerInput } from './update-customer.ts';
-import { writeAudit } from '../../platform/audit.ts';
-import { emitEvents } from '../../platform/outbox.ts';
 
 export type { CustomerRecord } from './customer-record.ts';
+export type { IdentifiedCustomer } from './identify.ts';
 export type { CustomersDeps, CustomerLifecycleHooks } from './deps.ts';
-export { customerCsvFormat } from './import/customer-csv-format.ts';
+export type { ImportRow as CustomerImportRow } from './import/csv-row.ts';
+export { customerIds, type CustomerIdPrefix } from './customers.ids.ts';
 export { customerErrors } from './customers.errors.ts';
+export { customersModule } from './customers.module.ts';
+export { customerRoutes } from './customers.routes.ts';
+export { Customer as CustomerSchema } from './customers.schemas.ts';
 export { normalizePhone, normalizeEmail, normalizeCard } from './identifiers.ts';
-export { customerIdByIdentifier, lookupIdentifier } from './find-customers.ts';
+export { lookupIdentifier } from './find-customers.ts';
+export { currentCustomerId, customerIdByIdentifier } from './customer-refs.ts';
 
 /** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */
 export function createCustomers(deps: CustomersDeps) {
   const hooks: CustomerLifecycleHooks = { onMerge: [], onErase: [] };
   const { db, clock, ids, phoneRegion } = deps;
   return {
-    hooks,
+    /**
+     * Lifecycle hooks for another module. Its handlers run in the merge's or erase's transaction,
+     * seen through `view`: the module's own claim of it (its `ownTx`), so they name only its tables.
+     */
+    hooksFor<T>(view: (tx: PlatformTx) => T): CustomerLifecycleHooks<T> {
+      const registered: CustomerLifecycleHooks<T> = { onMerge: [], onErase: [] };
+      hooks.onMerge.push(async (tx, fromId, intoId) => {
+        for (const hook of registered.onMerge) await hook(view(tx), fromId, intoId);
+      });
+      hooks.onErase.push(async (tx, customerIds) => {
+        for (const hook of registered.onErase) await hook(view(tx), customerIds);
+      });
+      return registered;
+    },
     create: (input: CreateCustomerInput, actor: Actor) => createCustomer(deps, input, actor),
     update: (id: string, input: UpdateCustomerInput, actor: Actor) => updateCustomer(deps, id, input, actor),
     get: async (id: string, masked: boolean) => loadCustomerRecord(db, await resolveCustomerId(db, id), masked),
     resolveId: (id: string) => resolveCustomerId(db, id),
     lookup: (query: LookupQuery, masked: boolean) => lookupCustomer(db, query, phoneRegion, masked),
+    /** One statement: who a till names, for checkout (follows merges; erased ones are returned as such). */
+    identify: (ref: LookupQuery & { customerId?: string }) => identifyCustomer(db, ref, phoneRegion),
     list: (query: ListQuery, masked: boolean) => listCustomers(db, query, phoneRegion, masked),
     merge: (survivorId: string, duplicateId: string, actor: Actor) => mergeCustomers(deps, hooks, survivorId, duplicateId, actor),
     erase: (id: string, actor: Actor) => eraseCustomer(deps, hooks, id, actor),
@@ -50,6 +76,13 @@ export function createCustomers(deps: CustomersDeps) {
       return loadConsents(db, customerId);
     },
     exportCsv: (masked: boolean) => exportCustomersCsv(db, masked),
+    /** The CSV import's format (buildApp registers it through customersModule). */
+    csvFormat: customerCsvFormat({ db, clock, ids, phoneRegion }),
+    /**
+     * Writes rows made in code (the demo data set) as one CSV import batch would, in its own
+     * transaction: matched by identifiers, created or filled. Returns each row's customer by line.
+     */
+    importRows: (rows: ImportRow[], source: string) => db.transaction().execute((tx) => writeBatch(tx, clock, ids, source, rows)),
     attributes: {
       list: () => listAttributeDefinitions(db),
       put: (key: string, input: AttributeDefinitionInput, actor: Actor) => putAttributeDefinition(db, clock, actor, key, input),

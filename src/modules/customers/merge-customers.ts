@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
-import { emitEvents } from '../../platform/outbox.ts';
+import { platformTx } from '../../platform/db-views.ts';
 import { loadCustomerRecord, resolveCustomerId, type CustomerRecord } from './customer-record.ts';
 import { customerError } from './customers.errors.ts';
+import { emitEvents } from './customers.events.ts';
 import type { CustomerLifecycleHooks, CustomersDeps } from './deps.ts';
 
 /**
@@ -70,7 +71,7 @@ export async function mergeCustomers(
       .execute();
     // Keep chains one hop long: whatever pointed at the duplicate now points at the survivor.
     await tx.updateTable('customers').set({ mergedInto: intoId }).where('mergedInto', '=', duplicateId).execute();
-    for (const hook of hooks.onMerge) await hook(tx, duplicateId, intoId);
+    for (const hook of hooks.onMerge) await hook(platformTx(tx), duplicateId, intoId);
     await writeAudit(tx, clock, actor, { action: 'customer.merge', entityType: 'customer', entityId: intoId, details: { mergedId: duplicateId } });
     await emitEvents(tx, clock, ids, [{ type: 'customer.merged', customerId: intoId, payload: { customerId: intoId, mergedId: duplicateId } }]);
     return { customer: await loadCustomerRecord(tx, intoId, false), changed: true };

@@ -1,12 +1,12 @@
 import { sql, type Updateable } from 'kysely';
-import type { CustomersTable } from '../../db/schema.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
-import { emitEvents } from '../../platform/outbox.ts';
 import { attributeDefinitionMap, checkAttributes } from './attributes.ts';
 import { invalid } from './create-customer.ts';
 import { loadCustomerRecord, lockCustomer, type CustomerRecord } from './customer-record.ts';
 import { customerError } from './customers.errors.ts';
+import { emitEvents } from './customers.events.ts';
+import type { CustomersTable } from './customers.tables.ts';
 import type { CustomersDeps } from './deps.ts';
 import { removePrimaryIdentifier, setPrimaryIdentifiers } from './identifier-store.ts';
 import { normalizeIdentifiers, type IdentifierInput } from './identifiers.ts';

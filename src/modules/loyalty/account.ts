@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import type { DbOrTx } from '../../db/database.ts';
+import type { DbOrTx } from './loyalty.db.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { requestHash } from '../../platform/canonical-json.ts';
-import { emitEvents } from '../../platform/outbox.ts';
+import { emitEvents } from './loyalty.events.ts';
 import type { LoyaltyDeps } from './checkout.ts';
-import { loadLoyaltyConfig } from './config-store.ts';
-import { addLot, balanceAsOf, expiryFor, lockBalance, settleDue, spend } from './ledger.ts';
+import type { LoyaltyConfig } from './config-store.ts';
+import { addLot, balanceAsOf, expiryFor, lockAndSettle, spend } from './ledger.ts';
 import { loyaltyError } from './loyalty.errors.ts';
 import { tierProgress, type TierProgress } from './tiers.ts';
 
@@ -19,8 +19,7 @@ export type BalanceView = {
   tier: TierProgress;
 };
 
-export async function balanceView(db: DbOrTx, customerId: string, now: Date): Promise<BalanceView> {
-  const config = await loadLoyaltyConfig(db);
+export async function balanceView(db: DbOrTx, customerId: string, now: Date, config: LoyaltyConfig): Promise<BalanceView> {
   // Read as of now: due pending lots count as available and lapsed ones as gone, even before the jobs run.
   const [balance, current, pending, expiring, tier] = await Promise.all([
     db.selectFrom('pointBalances').selectAll().where('customerId', '=', customerId).executeTakeFirst(),
@@ -95,8 +94,7 @@ export async function adjustPoints(
   const { db, clock, ids } = deps;
   return db.transaction().execute(async (tx) => {
     const now = clock.now();
-    const balance = await lockBalance(tx, customerId, now);
-    await settleDue(tx, balance, now);
+    await lockAndSettle(tx, customerId, now);
     if (idempotencyKey) {
       const earlier = await tx.selectFrom('adjustments').select(['points', 'reason', 'response']).where('customerId', '=', customerId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
       if (earlier) {
@@ -107,11 +105,12 @@ export async function adjustPoints(
       }
     }
     const meta = { reason: input.reason, actor: actor.keyId ?? actor.name };
+    let balance;
     if (input.points > 0) {
-      const settings = (await loadLoyaltyConfig(tx)).program.body;
-      await addLot(tx, ids, balance, { source: 'adjustment', receiptId: null, points: input.points, earnedAt: now, activatesAt: now, expiresAt: expiryFor(settings.expiry, now) }, 'adjust', meta, now);
+      const settings = (await deps.cache.config(tx)).program.body;
+      balance = await addLot(tx, ids, { customerId, source: 'adjustment', receiptId: null, points: input.points, earnedAt: now, activatesAt: now, expiresAt: expiryFor(settings.expiry, now) }, 'adjust', meta, now);
     } else {
-      await spend(tx, balance, -input.points, 'adjust', meta, now);
+      balance = await spend(tx, customerId, -input.points, 'adjust', meta, now);
     }
     const result: AdjustmentResult = { customerId, points: input.points, reason: input.reason, balance: balance.available, pending: balance.pending };
     if (idempotencyKey) {

@@ -54,6 +54,8 @@ export type EngineResult = {
   payable: number;
   applied: Applied[];
   messages: string[];
+  /** Set when the ask (cut to the cap) exceeds the balance: checkout refuses the receipt. */
+  shortfall: { asked: number; balance: number } | null;
 };
 
 const BP = 10_000;
@@ -103,11 +105,17 @@ export function calculateReceipt(input: EngineInput): EngineResult {
   // Redemption: capped by the share of eligible goods, by the balance, and by the minimum.
   const shareBp = input.tier?.maxRedeemShareBp ?? settings.maxRedeemShareBp;
   const capPoints = divide(divide(BigInt(eligibleNet) * BigInt(shareBp), BP, 'floor'), pv, 'floor');
+  // The redemption rule, the same in calculate and confirm (docs/loyalty.md, "Redeeming"):
+  // an ask above the receipt's cap is cut to the cap and says so; an ask (after that cut) above
+  // the balance is refused, never silently reduced, since the balance may have changed since
+  // the till last asked; an ask below the minimum redeems nothing and says so.
   const balance = Math.max(0, customer?.balance ?? 0);
   const maxRedeemable = customer ? Math.min(balance, capPoints) : 0;
-  let pointsRedeemed = Math.min(Math.max(0, input.redeemRequested), maxRedeemable);
+  const asked = customer ? Math.min(Math.max(0, input.redeemRequested), capPoints) : 0;
+  const shortfall = asked > balance ? { asked, balance } : null;
+  let pointsRedeemed = Math.min(asked, maxRedeemable);
   if (input.redeemRequested > 0 && customer) {
-    if (pointsRedeemed < input.redeemRequested && pointsRedeemed === capPoints && capPoints < balance) {
+    if (input.redeemRequested > capPoints) {
       messages.push(`At most ${capPoints} points can pay for this receipt (${shareBp / 100}% of eligible goods)`);
     }
     if (pointsRedeemed > 0 && pointsRedeemed < settings.minRedeemPoints) {
@@ -191,7 +199,6 @@ export function calculateReceipt(input: EngineInput): EngineResult {
       const days = Math.max(0, Math.ceil((new Date(customer.expiringSoon.at).getTime() - input.context.occurredAt.getTime()) / 86_400_000));
       messages.push(`${customer.expiringSoon.points} points expire in ${days} day${days === 1 ? '' : 's'}`);
     }
-    if (input.redeemRequested > balance) messages.push(`The balance is ${balance} points`);
   }
 
   const lines = base.map((l, index) => ({
@@ -217,5 +224,6 @@ export function calculateReceipt(input: EngineInput): EngineResult {
     payable: netTotal - redeemedMinor,
     applied: [...applied.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)),
     messages,
+    shortfall,
   };
 }

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
-import type { Db, DbOrTx } from '../../db/database.ts';
+import type { Db, DbOrTx } from './loyalty.db.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { bumpCacheVersion } from './checkout-cache.ts';
 import { checkTimezone } from './config-store.ts';
 
 export type StoreInput = { id: string; name: string; region?: string | null; timezone: string; active?: boolean };
@@ -31,6 +32,7 @@ export async function upsertStores(db: Db, clock: Clock, actor: Actor, input: St
       )
       .returning(storeColumns)
       .execute();
+    await bumpCacheVersion(tx);
     await writeAudit(tx, clock, actor, { action: 'store.upsert', entityType: 'store', entityId: stores.length === 1 ? stores[0]!.id : null, details: { count: stores.length } });
     return rows;
   });
@@ -54,6 +56,7 @@ export async function upsertProducts(db: Db, clock: Clock, actor: Actor, input: 
       on conflict (sku) do update set name = excluded.name, category_path = excluded.category_path,
         brand = excluded.brand, attributes = excluded.attributes, updated_at = excluded.updated_at
       returning sku`.execute(tx);
+    await bumpCacheVersion(tx);
     await writeAudit(tx, clock, actor, { action: 'product.upsert', entityType: 'product', entityId: null, details: { count: products.length } });
     return result.rows.length;
   });

@@ -1,20 +1,23 @@
 import { sql } from 'kysely';
-import type { Db, DbOrTx } from '../../db/database.ts';
+import type { Db, DbOrTx, Tx } from './loyalty.db.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { requestHash } from '../../platform/canonical-json.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
-import type { Ids } from '../../platform/ids.ts';
+import type { Ids } from './loyalty.ids.ts';
 import { toQtyMilli } from '../../platform/money.ts';
-import { emitEvents } from '../../platform/outbox.ts';
+import { emitEvents } from './loyalty.events.ts';
 import { parseInstant } from '../../platform/text.ts';
-import { customerErrors, type CustomerRecord } from '../customers/index.ts';
-import { calculateReceipt, type EngineLine, type EngineResult } from './calculate.ts';
-import { loadLoyaltyConfig, type LoyaltyConfig } from './config-store.ts';
-import { addLot, balanceAsOf, expiryFor, lockBalance, settleDue, spend } from './ledger.ts';
+import { customerErrors, type IdentifiedCustomer } from '../customers/index.ts';
+import type { EngineLine } from './calculate.ts';
+import type { CheckoutCache, ProductFacts } from './checkout-cache.ts';
+import { readCustomerState, type CustomerState } from './checkout-state.ts';
+import type { LoyaltyConfig } from './config-store.ts';
+import { addLot, expiryFor, lockBalance, settleDue, spend, type Balance } from './ledger.ts';
 import { loyaltyError } from './loyalty.errors.ts';
-import { currentTier, upgradeIfQualified } from './tiers.ts';
+import { prepareAdjusters, runPipeline, segmentsOf, type CheckoutContext, type CheckoutExtensions, type PipelineResult } from './pipeline.ts';
+import { tierIndexOf, upgradeAtConfirm, windowStart } from './tiers.ts';
 
 export type CustomerRef = { phone?: string; card?: string; email?: string; customerId?: string; externalId?: string };
 export type CheckoutLineInput = { sku: string; name?: string; category?: string; brand?: string; qty: number; price: number; discount?: number };
@@ -25,30 +28,31 @@ export type CheckoutInput = {
   redeemPoints?: number;
   channel?: 'offline' | 'online';
   occurredAt?: string;
+  promoCodes?: string[];
+  /** Accepted so a till can send calculate the body it will confirm; calculate ignores them. */
+  posReceiptId?: string;
+  registerId?: string;
 };
-export type ConfirmInput = CheckoutInput & { posReceiptId: string; registerId?: string };
+export type ConfirmInput = CheckoutInput & { posReceiptId: string };
 
-export type CheckoutResult = Omit<EngineResult, 'lines'> & {
-  lines: Array<EngineResult['lines'][number]>;
+export type CheckoutResult = Omit<PipelineResult, 'shortfall'> & {
   currency: string;
+  /** calculate: the balance before this receipt; confirm: after it. */
   customer?: { id: string; balance: number; pending: number; tier: { id: string; name: string } };
   rulesVersion: number;
 };
 export type ConfirmResult = CheckoutResult & { receiptId: string; storeId: string; posReceiptId: string; occurredAt: string };
 
-export type CustomerFinder = {
-  lookup(query: { phone?: string; email?: string; card?: string; externalId?: string }, masked: boolean): Promise<CustomerRecord>;
-  get(id: string, masked: boolean): Promise<CustomerRecord>;
-};
+/** Who a till names: the customers module's one-statement identification. */
+export type CustomerFinder = { identify(ref: CustomerRef): Promise<IdentifiedCustomer> };
 
-export type LoyaltyDeps = { db: Db; clock: Clock; ids: Ids; customers: CustomerFinder };
+export type LoyaltyDeps = { db: Db; clock: Clock; ids: Ids; customers: CustomerFinder; cache: CheckoutCache; extensions: CheckoutExtensions };
 
-async function findCustomer(customers: CustomerFinder, ref: CustomerRef | undefined): Promise<CustomerRecord | null> {
+async function identify(customers: CustomerFinder, ref: CustomerRef | undefined): Promise<IdentifiedCustomer | null> {
   if (!ref || Object.keys(ref).length === 0) return null;
-  const { customerId, ...identifiers } = ref;
-  const record = customerId && Object.keys(identifiers).length === 0 ? await customers.get(customerId, false) : await customers.lookup(identifiers, false);
-  if (record.status !== 'active') throw customerErrors.error('customer.erased', 'The customer was erased and cannot take part in the program');
-  return record;
+  const customer = await customers.identify(ref);
+  if (customer.status !== 'active') throw customerErrors.error('customer.erased', 'The customer was erased and cannot take part in the program');
+  return customer;
 }
 
 function categoriesOf(category: string | undefined, catalog: string[] | undefined): string[] {
@@ -56,11 +60,8 @@ function categoriesOf(category: string | undefined, catalog: string[] | undefine
   return catalog ?? [];
 }
 
-async function engineLines(db: DbOrTx, lines: CheckoutLineInput[]): Promise<EngineLine[]> {
-  const skus = [...new Set(lines.filter((l) => l.category === undefined || l.brand === undefined || l.name === undefined).map((l) => l.sku))];
-  const catalog = skus.length
-    ? new Map((await db.selectFrom('products').select(['sku', 'name', 'categoryPath', 'brand']).where('sku', 'in', skus).execute()).map((p) => [p.sku, p]))
-    : new Map();
+/** Receipt lines as the engine takes them: quantities in thousandths, the catalog filling gaps. */
+export function engineLines(lines: CheckoutLineInput[], catalog: Map<string, ProductFacts>): EngineLine[] {
   const problems: FieldProblem[] = [];
   const result = lines.map((line, index) => {
     const qtyMilli = toQtyMilli(line.qty);
@@ -85,31 +86,16 @@ async function engineLines(db: DbOrTx, lines: CheckoutLineInput[]): Promise<Engi
   return result;
 }
 
-async function expiringSoon(db: DbOrTx, customerId: string, now: Date, days: number): Promise<{ points: number; at: string } | null> {
-  if (days <= 0) return null;
-  const row = await sql<{ points: number; at: Date }>`
-    select sum(remaining)::int as points, min(expires_at) as at from point_lots
-    where customer_id = ${customerId} and (activated_at is not null or activates_at <= ${now}) and expired_at is null and remaining > 0
-      and expires_at > ${now} and expires_at <= ${new Date(now.getTime() + days * 86_400_000)}`.execute(db);
-  const first = row.rows[0];
-  return first && first.points ? { points: Number(first.points), at: first.at.toISOString() } : null;
-}
+type Prepared = { config: LoyaltyConfig; store: { id: string; timezone: string }; lines: EngineLine[]; occurredAt: Date };
 
-type Prepared = {
-  config: LoyaltyConfig;
-  store: { id: string; timezone: string };
-  lines: EngineLine[];
-  occurredAt: Date;
-};
-
-async function prepare(db: DbOrTx, clock: Clock, input: CheckoutInput): Promise<Prepared> {
-  const [config, store, lines] = await Promise.all([
-    loadLoyaltyConfig(db),
-    db.selectFrom('stores').select(['id', 'timezone', 'active']).where('id', '=', input.storeId).executeTakeFirst(),
-    engineLines(db, input.lines),
-  ]);
+/** Config, store and catalog from the in-process cache; no round trip when they are warm. */
+async function prepare(deps: LoyaltyDeps, db: DbOrTx, input: CheckoutInput): Promise<Prepared> {
+  const { cache, clock } = deps;
+  const skus = [...new Set(input.lines.filter((l) => l.category === undefined || l.brand === undefined || l.name === undefined).map((l) => l.sku))];
+  const [config, store, catalog] = await Promise.all([cache.config(db), cache.store(db, input.storeId), skus.length ? cache.products(db, skus) : new Map<string, ProductFacts>()]);
   if (!store) throw loyaltyError('checkout.unknown_store', `No store ${input.storeId}; create it with PUT /v1/stores/{id}`);
   if (!store.active) throw loyaltyError('checkout.store_inactive', `Store ${input.storeId} is closed (active: false)`);
+  const lines = engineLines(input.lines, catalog);
   const now = clock.now();
   const occurredAt = input.occurredAt ? parseInstant(input.occurredAt) : now;
   if (!occurredAt) {
@@ -118,179 +104,238 @@ async function prepare(db: DbOrTx, clock: Clock, input: CheckoutInput): Promise<
   if (occurredAt.getTime() > now.getTime() + 10 * 60_000) {
     throw loyaltyError('checkout.invalid_line', 'occurredAt is in the future', [{ field: 'occurredAt', reason: 'is in the future' }]);
   }
-  return { config, store, lines, occurredAt };
+  return { config, store: { id: store.id, timezone: store.timezone }, lines, occurredAt };
 }
 
-function runEngine(prepared: Prepared, input: CheckoutInput, customer: CustomerRecord | null, balance: number, tier: Awaited<ReturnType<typeof currentTier>> | null, soon: { points: number; at: string } | null): EngineResult {
-  return calculateReceipt({
+async function context(deps: LoyaltyDeps, db: DbOrTx, prepared: Prepared, input: CheckoutInput, customer: IdentifiedCustomer | null, state: CustomerState | null): Promise<CheckoutContext> {
+  const tiers = prepared.config.tiers.body;
+  const base: CheckoutContext = {
+    store: prepared.store,
+    channel: input.channel ?? 'offline',
+    occurredAt: prepared.occurredAt,
+    customer:
+      customer && state
+        ? { id: customer.id, birthDate: customer.birthDate, timezone: customer.timezone, balance: state.available, pending: state.pending, expiringSoon: state.expiringSoon }
+        : null,
+    tier: customer && state ? tiers.tiers[tierIndexOf(tiers, state.tierId)]! : null,
+    segments: await segmentsOf(deps.extensions, db, customer?.id ?? null),
     lines: prepared.lines,
-    settings: prepared.config.program.body,
-    rules: prepared.config.rules.body.rules,
-    tier,
-    context: { storeId: prepared.store.id, storeTimezone: prepared.store.timezone, channel: input.channel ?? 'offline', occurredAt: prepared.occurredAt, segments: new Set() },
-    customer: customer ? { balance, birthDate: customer.birthDate, timezone: customer.timezone, expiringSoon: soon } : null,
     redeemRequested: input.redeemPoints ?? 0,
-  });
+    promoCodes: input.promoCodes ?? [],
+    program: prepared.config.program.body,
+    rules: prepared.config.rules.body.rules,
+    extensions: {},
+  };
+  return deps.extensions.adjusters.length > 0 ? prepareAdjusters(deps.extensions, db, base) : base;
 }
 
-/** Phase one: what the receipt would earn and may redeem. Writes nothing. */
-export async function calculateCheckout(deps: LoyaltyDeps, input: CheckoutInput): Promise<CheckoutResult> {
-  const { db, clock, customers } = deps;
-  const customer = await findCustomer(customers, input.customer);
-  if (!customer && (input.redeemPoints ?? 0) > 0) throw loyaltyError('checkout.redemption_needs_customer', 'Identify the customer to redeem points');
-  const prepared = await prepare(db, clock, input);
-  let balance = { available: 0, pending: 0 };
-  let tier = null;
-  let soon = null;
-  if (customer) {
-    balance = await balanceAsOf(db, customer.id, clock.now());
-    tier = await currentTier(db, customer.id, prepared.config.tiers.body);
-    soon = await expiringSoon(db, customer.id, clock.now(), prepared.config.program.body.cashierExpiryWarningDays);
-  }
-  const result = runEngine(prepared, input, customer, balance.available, tier, soon);
+function answer(result: PipelineResult, prepared: Prepared, ctx: CheckoutContext, balance: { available: number; pending: number } | null): CheckoutResult {
+  const { shortfall: _shortfall, ...rest } = result;
   return {
-    ...result,
+    ...rest,
     currency: prepared.config.program.body.currency,
-    ...(customer && tier ? { customer: { id: customer.id, balance: balance.available, pending: balance.pending, tier: { id: tier.id, name: tier.name } } } : {}),
+    ...(ctx.customer && ctx.tier && balance
+      ? { customer: { id: ctx.customer.id, balance: balance.available, pending: balance.pending, tier: { id: ctx.tier.id, name: ctx.tier.name } } }
+      : {}),
     rulesVersion: prepared.config.rules.version,
   };
+}
+
+function refuseShortfall(result: PipelineResult): void {
+  if (result.shortfall) {
+    const { asked, balance } = result.shortfall;
+    throw loyaltyError('checkout.insufficient_points', `The balance is ${balance} points; ${asked} were asked. Ask at most ${result.maxRedeemable} (maxRedeemable).`);
+  }
+}
+
+/**
+ * Phase one: what the receipt would earn and may redeem. Writes nothing. Reads the customer in
+ * two statements (who, then points and tier); config, stores and products come from the cache.
+ */
+export async function calculateCheckout(deps: LoyaltyDeps, input: CheckoutInput): Promise<CheckoutResult> {
+  const { db, clock } = deps;
+  const customer = await identify(deps.customers, input.customer);
+  if (!customer && (input.redeemPoints ?? 0) > 0) throw loyaltyError('checkout.redemption_needs_customer', 'Identify the customer to redeem points');
+  const prepared = await prepare(deps, db, input);
+  const state = customer
+    ? await readCustomerState(db, customer.id, clock.now(), { warningDays: prepared.config.program.body.cashierExpiryWarningDays, tiers: null })
+    : null;
+  const ctx = await context(deps, db, prepared, input, customer, state);
+  const result = runPipeline(ctx, deps.extensions.adjusters);
+  refuseShortfall(result);
+  return answer(result, prepared, ctx, state);
 }
 
 export type ConfirmOutcome = { result: ConfirmResult; replayed: boolean };
 
 async function replay(db: DbOrTx, storeId: string, posReceiptId: string, hash: string): Promise<ConfirmOutcome | null> {
-  const existing = await db
-    .selectFrom('receipts')
-    .select(['requestHash', 'response'])
-    .where('storeId', '=', storeId)
-    .where('posReceiptId', '=', posReceiptId)
-    .executeTakeFirst();
-  if (!existing) return null;
-  if (existing.requestHash !== hash) {
+  const existing = await sql<{ requestHash: string; response: ConfirmResult }>`/*ps:receipt_replay*/
+    select request_hash, response from receipts where store_id = ${storeId}::text and pos_receipt_id = ${posReceiptId}::text`.execute(db);
+  const row = existing.rows[0];
+  if (!row) return null;
+  if (row.requestHash !== hash) {
     throw loyaltyError('checkout.receipt_conflict', `Receipt ${posReceiptId} of store ${storeId} was confirmed with a different body`);
   }
-  return { result: existing.response as unknown as ConfirmResult, replayed: true };
+  return { result: row.response, replayed: true };
+}
+
+/** Thrown inside the confirm transaction to roll it back when the POS receipt id turns out taken. */
+class ReceiptTaken extends Error {}
+
+/**
+ * Stores the receipt and its lines in one statement. The unique (store, POS receipt id) is the
+ * claim: when another confirm holds it, nothing is stored and ReceiptTaken rolls back the
+ * points this transaction wrote before it.
+ */
+async function storeReceipt(tx: Tx, row: { id: string; customerId: string | null; input: ConfirmInput; prepared: Prepared; result: PipelineResult; hash: string; response: ConfirmResult; now: Date }): Promise<void> {
+  const { id, input, prepared, result } = row;
+  const lines = prepared.lines;
+  const stored = await sql<{ id: string }>`/*ps:receipt_store*/
+    with receipt as (
+      insert into receipts (id, store_id, pos_receipt_id, register_id, channel, source, customer_id, status, occurred_at, created_at, currency,
+        total_minor, discount_minor, points_redeemed, redeemed_minor, paid_minor, points_earned, request_hash, response)
+      values (${id}::text, ${input.storeId}::text, ${input.posReceiptId}::text, ${input.registerId ?? null}::text, ${input.channel ?? 'offline'}::text, 'checkout',
+        ${row.customerId}::text, 'confirmed', ${prepared.occurredAt}::timestamptz, ${row.now}::timestamptz, ${prepared.config.program.body.currency}::text,
+        ${result.total}::bigint, ${result.discount}::bigint, ${result.pointsRedeemed}::int, ${result.redeemedMinor}::bigint, ${result.payable}::bigint,
+        ${result.pointsToEarn}::int, ${row.hash}::text, ${JSON.stringify(row.response)}::jsonb)
+      on conflict do nothing
+      returning id
+    ), lines as (
+      insert into receipt_lines (receipt_id, line_no, customer_id, sku, name, category, brand, qty_milli, price_minor,
+        total_minor, discount_minor, points_earned, points_redeemed, redeemed_minor)
+      select receipt.id, n, ${row.customerId}::text, sku, name, category, brand, qty, price, total, discount, earned, redeemed, redeemed_minor
+      from receipt, unnest(${lines.map((_, i) => i + 1)}::int[], ${lines.map((l) => l.sku)}::text[], ${lines.map((l) => l.name)}::text[],
+        ${lines.map((l) => (l.categories.length ? l.categories.join('/') : null))}::text[], ${lines.map((l) => l.brand)}::text[],
+        ${lines.map((l) => l.qtyMilli)}::bigint[], ${lines.map((l) => l.priceMinor)}::bigint[], ${result.lines.map((l) => l.total)}::bigint[],
+        ${result.lines.map((l) => l.discount)}::bigint[], ${result.lines.map((l) => l.pointsEarned)}::int[], ${result.lines.map((l) => l.pointsRedeemed)}::int[],
+        ${result.lines.map((l) => l.redeemedMinor)}::bigint[])
+        as t(n, sku, name, category, brand, qty, price, total, discount, earned, redeemed, redeemed_minor)
+    )
+    select id from receipt`.execute(tx);
+  if (stored.rows.length === 0) throw new ReceiptTaken();
+}
+
+async function storeAdjustments(tx: Tx, receiptId: string, customerId: string | null, result: PipelineResult): Promise<void> {
+  const applied = result.adjustments.applied;
+  if (applied.length === 0) return;
+  await tx
+    .insertInto('receiptAdjustments')
+    .values(
+      applied.map((a, seq) => ({
+        receiptId,
+        seq,
+        customerId,
+        adjuster: a.adjuster,
+        adjustmentId: a.id,
+        name: a.name,
+        discountMinor: a.discountMinor,
+        lines: JSON.stringify(a.lines),
+        data: JSON.stringify(a.data ?? {}),
+      })),
+    )
+    .execute();
 }
 
 /**
- * Phase two: commits the receipt and its points in one transaction, idempotent on
- * (store, POS receipt id). The calculation is redone under the customer's balance lock, so it
- * reflects the balance and rules at this moment; a redemption the balance no longer covers is
- * refused with checkout.insufficient_points rather than silently reduced.
+ * Phase two: commits the receipt and its points in one transaction, idempotent on (store, POS
+ * receipt id). The pipeline is rerun under the customer's balance lock, so it reflects the
+ * balance and rules at this moment; the redemption rule is the one calculate applies (an ask
+ * above the cap is cut to it; above the balance, refused with checkout.insufficient_points).
+ * Round trips for an identified customer: identify, lock, read, the ledger writes (one statement
+ * each), the receipt with its lines, the events.
  */
 export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, actor: Actor): Promise<ConfirmOutcome> {
-  const { db, clock, ids, customers } = deps;
+  const { db, clock, ids } = deps;
   const hash = requestHash(input);
-  const earlier = await replay(db, input.storeId, input.posReceiptId, hash);
-  if (earlier) return earlier;
-  const customer = await findCustomer(customers, input.customer);
+  const customer = await identify(deps.customers, input.customer);
   if (!customer && (input.redeemPoints ?? 0) > 0) throw loyaltyError('checkout.redemption_needs_customer', 'Identify the customer to redeem points');
+  const prepared = await prepare(deps, db, input);
+  const settings = prepared.config.program.body;
+  const tiers = prepared.config.tiers.body;
 
-  const outcome = await db.transaction().execute(async (tx) => {
-    const prepared = await prepare(tx, clock, input);
-    const now = clock.now();
-    const receiptId = ids.next('rcp');
-    // Claim the POS receipt id first: a concurrent duplicate waits here, then finds it taken.
-    const claimed = await tx
-      .insertInto('receipts')
-      .values({
-        id: receiptId,
+  let outcome: ConfirmOutcome | null;
+  try {
+    outcome = await db.transaction().execute(async (tx): Promise<ConfirmOutcome | null> => {
+      const now = clock.now();
+      let balance: Balance | null = null;
+      let state: CustomerState | null = null;
+      if (customer) {
+        balance = await lockBalance(tx, customer.id, now);
+        // Read after the lock: this statement sees every change that committed before it.
+        state = await readCustomerState(tx, customer.id, now, { warningDays: settings.cashierExpiryWarningDays, tiers });
+        if (state.settle) {
+          const [settled] = await settleDue(tx, [customer.id], now);
+          if (settled) balance = { customerId: customer.id, available: settled.available, pending: settled.pending };
+        }
+      }
+      const ctx = await context(deps, tx, prepared, input, customer, state);
+      const result = runPipeline(ctx, deps.extensions.adjusters);
+      if (result.shortfall) {
+        // A replay of a receipt that spent the points must answer as the first time did.
+        const earlier = await replay(tx, input.storeId, input.posReceiptId, hash);
+        if (earlier) return earlier;
+        refuseShortfall(result);
+      }
+
+      const receiptId = ids.next('rcp');
+      const meta = { receiptId, actor: actor.keyId };
+      if (customer && balance && result.pointsRedeemed > 0) {
+        balance = await spend(tx, customer.id, result.pointsRedeemed, 'redeem', meta, now);
+      }
+      if (customer && balance && result.pointsToEarn > 0) {
+        const activatesAt = new Date(prepared.occurredAt.getTime() + settings.pendingDays * 86_400_000);
+        const expiresAt = expiryFor(settings.expiry, prepared.occurredAt);
+        balance = await addLot(
+          tx,
+          ids,
+          { customerId: customer.id, source: 'receipt', receiptId, points: result.pointsToEarn, earnedAt: prepared.occurredAt, activatesAt, expiresAt },
+          'earn',
+          meta,
+          now,
+        );
+        // A receipt dated far back may earn points whose expiry has already come.
+        if (expiresAt && expiresAt.getTime() <= now.getTime()) {
+          const [settled] = await settleDue(tx, [customer.id], now);
+          if (settled) balance = { customerId: customer.id, available: settled.available, pending: settled.pending };
+        }
+      }
+      const response: ConfirmResult = {
+        receiptId,
         storeId: input.storeId,
         posReceiptId: input.posReceiptId,
-        registerId: input.registerId ?? null,
-        channel: input.channel ?? 'offline',
-        source: 'checkout',
-        customerId: customer?.id ?? null,
-        status: 'confirmed',
-        occurredAt: prepared.occurredAt,
-        createdAt: now,
-        currency: prepared.config.program.body.currency,
-        totalMinor: 0,
-        paidMinor: 0,
-        requestHash: hash,
-        response: '{}',
-      })
-      .onConflict((oc) => oc.columns(['storeId', 'posReceiptId']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!claimed) return null;
-
-    const settings = prepared.config.program.body;
-    const balance = customer ? await lockBalance(tx, customer.id, now) : null;
-    if (balance) await settleDue(tx, balance, now);
-    const tier = customer ? await currentTier(tx, customer.id, prepared.config.tiers.body) : null;
-    const soon = customer ? await expiringSoon(tx, customer.id, now, settings.cashierExpiryWarningDays) : null;
-    const result = runEngine(prepared, input, customer, balance?.available ?? 0, tier, soon);
-    const asked = input.redeemPoints ?? 0;
-    if (balance && asked > 0 && asked > balance.available) {
-      throw loyaltyError('checkout.insufficient_points', `The balance is ${balance.available} points; ${asked} were asked`);
-    }
-    if (balance && result.pointsRedeemed > 0) {
-      await spend(tx, balance, result.pointsRedeemed, 'redeem', { receiptId, actor: actor.keyId }, now);
-    }
-    if (balance && customer && result.pointsToEarn > 0) {
-      const activatesAt = new Date(prepared.occurredAt.getTime() + settings.pendingDays * 86_400_000);
-      await addLot(
-        tx,
-        ids,
-        balance,
-        { source: 'receipt', receiptId, points: result.pointsToEarn, earnedAt: prepared.occurredAt, activatesAt, expiresAt: expiryFor(settings.expiry, prepared.occurredAt) },
-        'earn',
-        { receiptId, actor: actor.keyId },
-        now,
-      );
-      // A receipt dated far back may earn points whose expiry has already come.
-      await settleDue(tx, balance, now);
-    }
-    await sql`insert into receipt_lines (receipt_id, line_no, customer_id, sku, name, category, brand, qty_milli, price_minor,
-        total_minor, discount_minor, points_earned, points_redeemed, redeemed_minor)
-      select ${receiptId}, n, ${customer?.id ?? null}, sku, name, category, brand, qty, price, total, discount, earned, redeemed, redeemed_minor
-      from unnest(${prepared.lines.map((_, i) => i + 1)}::int[], ${prepared.lines.map((l) => l.sku)}::text[], ${prepared.lines.map((l) => l.name)}::text[],
-        ${prepared.lines.map((l) => (l.categories.length ? l.categories.join('/') : null))}::text[], ${prepared.lines.map((l) => l.brand)}::text[],
-        ${prepared.lines.map((l) => l.qtyMilli)}::bigint[], ${prepared.lines.map((l) => l.priceMinor)}::bigint[], ${result.lines.map((l) => l.total)}::bigint[],
-        ${result.lines.map((l) => l.discount)}::bigint[], ${result.lines.map((l) => l.pointsEarned)}::int[], ${result.lines.map((l) => l.pointsRedeemed)}::int[],
-        ${result.lines.map((l) => l.redeemedMinor)}::bigint[])
-        as t(n, sku, name, category, brand, qty, price, total, discount, earned, redeemed, redeemed_minor)`.execute(tx);
-
-    const response: ConfirmResult = {
-      receiptId,
-      storeId: input.storeId,
-      posReceiptId: input.posReceiptId,
-      occurredAt: prepared.occurredAt.toISOString(),
-      ...result,
-      currency: settings.currency,
-      ...(customer && balance && tier ? { customer: { id: customer.id, balance: balance.available, pending: balance.pending, tier: { id: tier.id, name: tier.name } } } : {}),
-      rulesVersion: prepared.config.rules.version,
-    };
-    await tx
-      .updateTable('receipts')
-      .set({
-        totalMinor: result.total,
-        discountMinor: result.discount,
-        pointsRedeemed: result.pointsRedeemed,
-        redeemedMinor: result.redeemedMinor,
-        paidMinor: result.payable,
-        pointsEarned: result.pointsToEarn,
-        response: JSON.stringify(response),
-      })
-      .where('id', '=', receiptId)
-      .execute();
-    // The upgrade counts this receipt but applies from the next one: this answer keeps the old tier.
-    if (customer) await upgradeIfQualified(tx, clock, ids, customer.id, prepared.config.tiers.body);
-    await emitEvents(tx, clock, ids, [
-      {
-        type: 'receipt.confirmed',
-        customerId: customer?.id ?? null,
-        payload: { receiptId, storeId: input.storeId, customerId: customer?.id ?? null, total: result.total, pointsEarned: result.pointsToEarn, pointsRedeemed: result.pointsRedeemed },
-      },
-    ]);
-    if (actor.role !== 'pos') {
-      await writeAudit(tx, clock, actor, { action: 'receipt.confirm', entityType: 'receipt', entityId: receiptId });
-    }
-    return { result: response, replayed: false };
-  });
+        occurredAt: prepared.occurredAt.toISOString(),
+        ...answer(result, prepared, ctx, balance),
+      };
+      await storeReceipt(tx, { id: receiptId, customerId: customer?.id ?? null, input, prepared, result, hash, response, now });
+      for (const adjuster of deps.extensions.adjusters) {
+        const applied = result.adjustments.applied.filter((a) => a.adjuster === adjuster.name);
+        if (applied.length > 0) await adjuster.commit(tx, { ...ctx, receiptId }, applied);
+      }
+      await storeAdjustments(tx, receiptId, customer?.id ?? null, result);
+      // The upgrade counts this receipt but applies from the next one: this answer keeps the old tier.
+      if (customer && state && state.qualifying !== null) {
+        // Spend counts by the purchase's time (a back-dated receipt may fall before the window); points by now.
+        const counted = tiers.metric === 'spend' ? (prepared.occurredAt >= windowStart(tiers, now) ? result.payable : 0) : result.pointsToEarn;
+        await upgradeAtConfirm(tx, clock, ids, customer.id, tiers, tierIndexOf(tiers, state.tierId), state.qualifying + counted);
+      }
+      await emitEvents(tx, clock, ids, [
+        {
+          type: 'receipt.confirmed',
+          customerId: customer?.id ?? null,
+          payload: { receiptId, storeId: input.storeId, customerId: customer?.id ?? null, total: result.total, pointsEarned: result.pointsToEarn, pointsRedeemed: result.pointsRedeemed },
+        },
+      ]);
+      if (actor.role !== 'pos') {
+        await writeAudit(tx, clock, actor, { action: 'receipt.confirm', entityType: 'receipt', entityId: receiptId });
+      }
+      return { result: response, replayed: false };
+    });
+  } catch (error) {
+    if (!(error instanceof ReceiptTaken)) throw error;
+    outcome = null;
+  }
   if (outcome) return outcome;
-  // Lost the race to a concurrent confirm of the same receipt: answer as a replay of it.
+  // The POS receipt id was taken (a replay, or a concurrent confirm of it): answer as a replay.
   const winner = await replay(db, input.storeId, input.posReceiptId, hash);
   if (!winner) throw new Error('receipt claimed by a transaction that then rolled back; retry');
   return winner;

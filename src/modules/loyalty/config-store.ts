@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import type { DbOrTx, Tx } from '../../db/database.ts';
+import type { DbOrTx, Tx } from './loyalty.db.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import { parseInstant } from '../../platform/text.ts';
-import { isTimezone } from '../customers/profile.ts';
+import { isTimezone } from '../../platform/time-zones.ts';
 import {
   defaultEarningRules,
   defaultProgramSettings,
@@ -14,6 +14,7 @@ import {
   type ProgramSettings,
   type TierConfig,
 } from './config-types.ts';
+import { bumpCacheVersion } from './checkout-cache.ts';
 import { loyaltyError } from './loyalty.errors.ts';
 
 export type ConfigKind = 'program' | 'earning_rules' | 'tiers';
@@ -94,6 +95,7 @@ export async function saveLoyaltyConfig<K extends ConfigKind>(
   const version = Number(current?.version ?? 0) + 1;
   const now = clock.now();
   await tx.insertInto('loyaltyConfig').values({ kind, version, body: JSON.stringify(body), createdAt: now, createdBy: actor.keyId ?? actor.name }).execute();
+  await bumpCacheVersion(tx);
   await writeAudit(tx, clock, actor, { action: `loyalty.${kind}.update`, entityType: 'loyalty_config', entityId: kind, details: { version } });
   return { body, version, updatedAt: now.toISOString() };
 }

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../db/database.ts';
+import type { Tx } from './loyalty.db.ts';
 import { requestHash } from '../../platform/canonical-json.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Ids } from '../../platform/ids.ts';
-import { calculateReceipt, type EngineLine } from './calculate.ts';
+import type { Ids } from './loyalty.ids.ts';
+import type { EngineLine } from './calculate.ts';
 import type { LoyaltyConfig } from './config-store.ts';
-import { expiryFor } from './ledger.ts';
+import { addPendingLots, expiryFor } from './ledger.ts';
+import { runPipeline } from './pipeline.ts';
 
 /** A receipt from before Patron (or from a till that was offline), loaded in bulk. */
 export type HistoricalReceipt = {
@@ -20,10 +21,11 @@ export type HistoricalReceipt = {
 
 /**
  * Writes receipts set-based, a batch at a time. Receipts already stored (same store and POS
- * receipt id) are skipped, so a reloaded file adds nothing. With `earn`, each customer
- * receipt earns by the current rules at the entry tier and gets a pending lot dated at the
- * purchase; the activation and expiry jobs then bring the ledger up to today. Nothing is
- * redeemed: history is not replayed against balances.
+ * receipt id) are skipped, so a reloaded file adds nothing. Each receipt runs the checkout
+ * pipeline with no adjusters (its discounts are the ones its till gave) and no segments. With
+ * `earn`, each customer receipt earns by the current rules at the entry tier and gets a
+ * lot dated at the purchase and pending for the program's pendingDays from the load, written by
+ * the ledger (addPendingLots), which settles what is already due (expiry counts from the purchase). Nothing is redeemed: history is not replayed against balances.
  */
 export async function insertHistoricalReceipts(
   tx: Tx,
@@ -33,20 +35,30 @@ export async function insertHistoricalReceipts(
   storeTimezones: Map<string, string>,
   receipts: HistoricalReceipt[],
   earn: boolean,
+  /** 'purchase' only for simulated history (the demo): loaded receipts pend from the load. */
+  pendingFrom: 'load' | 'purchase' = 'load',
 ): Promise<{ inserted: number; skipped: number; pointsEarned: number }> {
   if (receipts.length === 0) return { inserted: 0, skipped: 0, pointsEarned: 0 };
   const settings = config.program.body;
   const entryTier = config.tiers.body.tiers[0] ?? null;
   const computed = receipts.map((receipt) => {
-    const result = calculateReceipt({
-      lines: receipt.lines,
-      settings,
-      rules: config.rules.body.rules,
-      tier: entryTier,
-      context: { storeId: receipt.storeId, storeTimezone: storeTimezones.get(receipt.storeId) ?? 'UTC', channel: receipt.channel, occurredAt: receipt.occurredAt, segments: new Set() },
-      customer: earn && receipt.customerId ? { balance: 0, birthDate: null, timezone: null, expiringSoon: null } : null,
-      redeemRequested: 0,
-    });
+    const result = runPipeline(
+      {
+        store: { id: receipt.storeId, timezone: storeTimezones.get(receipt.storeId) ?? 'UTC' },
+        channel: receipt.channel,
+        occurredAt: receipt.occurredAt,
+        customer: earn && receipt.customerId ? { id: receipt.customerId, balance: 0, pending: 0, birthDate: null, timezone: null, expiringSoon: null } : null,
+        tier: entryTier,
+        segments: new Set(),
+        lines: receipt.lines,
+        redeemRequested: 0,
+        promoCodes: [],
+        program: settings,
+        rules: config.rules.body.rules,
+        extensions: {},
+      },
+      [],
+    );
     return { receipt, result, id: ids.next('rcp') };
   });
   const now = clock.now();
@@ -78,34 +90,22 @@ export async function insertHistoricalReceipts(
   }
 
   const earning = fresh.filter((c) => c.receipt.customerId && c.result.pointsToEarn > 0);
-  if (earning.length > 0) {
-    const lots = earning.map((c) => ({
-      id: ids.next('lot'),
+  await addPendingLots(
+    tx,
+    ids,
+    earning.map((c) => ({
       customerId: c.receipt.customerId!,
+      source: 'bulk' as const,
       receiptId: c.id,
       points: c.result.pointsToEarn,
       earnedAt: c.receipt.occurredAt,
-      activatesAt: new Date(c.receipt.occurredAt.getTime() + settings.pendingDays * 86_400_000),
+      // Pending from the load, not from the purchase: a back-dated receipt cannot make points
+      // spendable at once (a return window the loader cannot see is still open for the till).
+      activatesAt: new Date((pendingFrom === 'load' ? now : c.receipt.occurredAt).getTime() + settings.pendingDays * 86_400_000),
       expiresAt: expiryFor(settings.expiry, c.receipt.occurredAt),
-    }));
-    await sql`insert into point_lots (id, customer_id, source, receipt_id, points, remaining, earned_at, activates_at, expires_at)
-      select id, customer_id, 'bulk', receipt_id, points, points, earned_at, activates_at, expires_at
-      from unnest(${lots.map((l) => l.id)}::text[], ${lots.map((l) => l.customerId)}::text[], ${lots.map((l) => l.receiptId)}::text[],
-        ${lots.map((l) => l.points)}::int[], ${lots.map((l) => l.earnedAt.toISOString())}::timestamptz[],
-        ${lots.map((l) => l.activatesAt.toISOString())}::timestamptz[], ${lots.map((l) => l.expiresAt?.toISOString() ?? null)}::timestamptz[])
-        as t(id, customer_id, receipt_id, points, earned_at, activates_at, expires_at)`.execute(tx);
-    await sql`insert into point_entries (customer_id, kind, available_delta, pending_delta, lot_id, receipt_id, reason, occurred_at)
-      select customer_id, 'earn', 0, points, id, receipt_id, 'historical receipt', earned_at
-      from unnest(${lots.map((l) => l.id)}::text[], ${lots.map((l) => l.customerId)}::text[], ${lots.map((l) => l.receiptId)}::text[],
-        ${lots.map((l) => l.points)}::int[], ${lots.map((l) => l.earnedAt.toISOString())}::timestamptz[]) as t(id, customer_id, receipt_id, points, earned_at)`.execute(tx);
-    const perCustomer = new Map<string, number>();
-    for (const lot of lots) perCustomer.set(lot.customerId, (perCustomer.get(lot.customerId) ?? 0) + lot.points);
-    // Sorted so concurrent loads lock balance rows in one order and cannot deadlock.
-    const sums = [...perCustomer].sort(([a], [b]) => (a < b ? -1 : 1));
-    await sql`insert into point_balances (customer_id, available, pending, lifetime_earned, lifetime_redeemed, lifetime_expired, updated_at)
-      select customer_id, 0, points, points, 0, 0, ${now} from unnest(${sums.map(([id]) => id)}::text[], ${sums.map(([, p]) => p)}::int[]) as t(customer_id, points)
-      on conflict (customer_id) do update set pending = point_balances.pending + excluded.pending,
-        lifetime_earned = point_balances.lifetime_earned + excluded.lifetime_earned, updated_at = excluded.updated_at`.execute(tx);
-  }
+    })),
+    'historical receipt',
+    now,
+  );
   return { inserted: fresh.length, skipped: computed.length - fresh.length, pointsEarned: earning.reduce((s, c) => s + c.result.pointsToEarn, 0) };
 }

@@ -1,16 +1,17 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database.ts';
+import type { Db } from './loyalty.db.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Ids } from '../../platform/ids.ts';
-import { emitEvents } from '../../platform/outbox.ts';
+import type { Ids } from './loyalty.ids.ts';
+import { emitEvents, type DomainEvent } from './loyalty.events.ts';
 import { loadLoyaltyConfig } from './config-store.ts';
-import { activateDueLots, expireDueLots, lockBalance } from './ledger.ts';
-import { reviewTier } from './tiers.ts';
+import { lockBalances, markExpiringLots, settleDue } from './ledger.ts';
+import { reviewTierBatch } from './tiers.ts';
 
 /**
  * Scheduled work on the ledger. Each job finds what is due by time alone (activates_at,
  * expires_at, a notified flag), so running it twice does nothing new and running it after
- * downtime catches up. Each customer is handled in its own short transaction.
+ * downtime catches up. Set-based: a batch of customers at a time, each batch one short
+ * transaction of a few statements (lock the batch's balance rows, then settle or review them).
  */
 export type JobReport = { customers: number; points: number };
 
@@ -20,21 +21,30 @@ async function dueCustomers(db: Db, query: ReturnType<typeof sql<{ customerId: s
   return (await query.execute(db)).rows.map((row) => row.customerId);
 }
 
+/** Settles a batch: activation and expiry together, as every change to a customer does. */
+async function settleBatch(db: Db, clock: Clock, ids: Ids, customers: string[], report: JobReport, count: 'activated' | 'expired'): Promise<void> {
+  const now = clock.now();
+  await db.transaction().execute(async (tx) => {
+    await lockBalances(tx, customers, now);
+    const settled = await settleDue(tx, customers, now);
+    const events: DomainEvent[] = [];
+    for (const s of settled) {
+      if (s.activated > 0) events.push({ type: 'points.activated', customerId: s.customerId, payload: { customerId: s.customerId, points: s.activated } });
+      if (s.expired > 0) events.push({ type: 'points.expired', customerId: s.customerId, payload: { customerId: s.customerId, points: s.expired } });
+      report.points += s[count];
+    }
+    await emitEvents(tx, clock, ids, events);
+  });
+  report.customers += customers.length;
+}
+
 export async function activatePendingPoints(db: Db, clock: Clock, ids: Ids): Promise<JobReport> {
   const report = { customers: 0, points: 0 };
   for (;;) {
     const now = clock.now();
-    const customers = await dueCustomers(db, sql`select distinct customer_id from point_lots where activated_at is null and activates_at <= ${now} limit ${BATCH}`);
+    const customers = await dueCustomers(db, sql`select distinct customer_id from point_lots where activated_at is null and expired_at is null and activates_at <= ${now} limit ${BATCH}`);
     if (customers.length === 0) return report;
-    for (const customerId of customers) {
-      await db.transaction().execute(async (tx) => {
-        const balance = await lockBalance(tx, customerId, now);
-        const points = await activateDueLots(tx, balance, now);
-        if (points > 0) await emitEvents(tx, clock, ids, [{ type: 'points.activated', customerId, payload: { customerId, points } }]);
-        report.points += points;
-      });
-      report.customers++;
-    }
+    await settleBatch(db, clock, ids, customers, report, 'activated');
   }
 }
 
@@ -44,20 +54,11 @@ export async function expirePoints(db: Db, clock: Clock, ids: Ids): Promise<JobR
     const now = clock.now();
     const customers = await dueCustomers(db, sql`select distinct customer_id from point_lots where expired_at is null and expires_at <= ${now} limit ${BATCH}`);
     if (customers.length === 0) return report;
-    for (const customerId of customers) {
-      await db.transaction().execute(async (tx) => {
-        const balance = await lockBalance(tx, customerId, now);
-        const expired = await expireDueLots(tx, balance, now);
-        const points = expired.reduce((sum, e) => sum + e.points, 0);
-        if (points > 0) await emitEvents(tx, clock, ids, [{ type: 'points.expired', customerId, payload: { customerId, points } }]);
-        report.points += points;
-      });
-      report.customers++;
-    }
+    await settleBatch(db, clock, ids, customers, report, 'expired');
   }
 }
 
-/** `points.expiring` once per lot, `expiringNoticeDays` ahead, for reminders. */
+/** `points.expiring` once per lot, `expiringNoticeDays` ahead, for reminders: one statement a batch. */
 export async function announceExpiringPoints(db: Db, clock: Clock, ids: Ids): Promise<JobReport> {
   const report = { customers: 0, points: 0 };
   const days = (await loadLoyaltyConfig(db)).program.body.expiringNoticeDays;
@@ -65,42 +66,26 @@ export async function announceExpiringPoints(db: Db, clock: Clock, ids: Ids): Pr
   for (;;) {
     const now = clock.now();
     const horizon = new Date(now.getTime() + days * 86_400_000);
-    const customers = await dueCustomers(
-      db,
-      sql`select distinct customer_id from point_lots where expiring_notified_at is null and expired_at is null
-        and remaining > 0 and expires_at > ${now} and expires_at <= ${horizon} limit ${BATCH}`,
-    );
-    if (customers.length === 0) return report;
-    for (const customerId of customers) {
-      await db.transaction().execute(async (tx) => {
-        await lockBalance(tx, customerId, now);
-        const lots = await tx
-          .updateTable('pointLots')
-          .set({ expiringNotifiedAt: now })
-          .where('customerId', '=', customerId)
-          .where('expiringNotifiedAt', 'is', null)
-          .where('expiredAt', 'is', null)
-          .where('remaining', '>', 0)
-          .where('expiresAt', '>', now)
-          .where('expiresAt', '<=', horizon)
-          .returning(['remaining', 'expiresAt'])
-          .execute();
-        const points = lots.reduce((sum, lot) => sum + lot.remaining, 0);
-        const at = lots.map((lot) => lot.expiresAt!.getTime()).reduce((a, b) => Math.min(a, b), Infinity);
-        if (points > 0) {
-          await emitEvents(tx, clock, ids, [{ type: 'points.expiring', customerId, payload: { customerId, points, at: new Date(at).toISOString() } }]);
-        }
-        report.points += points;
-      });
-      report.customers++;
-    }
+    const found = await db.transaction().execute(async (tx) => {
+      const rows = await markExpiringLots(tx, now, horizon, BATCH * 4);
+      await emitEvents(
+        tx,
+        clock,
+        ids,
+        rows.map((r) => ({ type: 'points.expiring' as const, customerId: r.customerId, payload: { customerId: r.customerId, points: r.points, at: r.at.toISOString() } })),
+      );
+      return rows;
+    });
+    if (found.length === 0) return report;
+    report.customers += found.length;
+    report.points += found.reduce((sum, r) => sum + r.points, 0);
   }
 }
 
 /**
  * The periodic tier review of every customer in the program (with a tier or a balance):
- * down one level (or to the earned tier) when they no longer qualify, up when an upgrade was
- * missed (receipts loaded in bulk, say). Keyset-paged, each customer in its own transaction.
+ * keyset-paged batches, each reviewed set-based under the batch's balance locks, so an upgrade
+ * a concurrent confirm makes is either seen by the review or made after it — never undone.
  */
 export async function reviewTiers(db: Db, clock: Clock, ids: Ids): Promise<{ reviewed: number; up: number; down: number }> {
   const config = (await loadLoyaltyConfig(db)).tiers.body;
@@ -114,13 +99,15 @@ export async function reviewTiers(db: Db, clock: Clock, ids: Ids): Promise<{ rev
         where customer_id > ${after} order by customer_id limit ${BATCH}`.execute(db)
     ).rows;
     if (rows.length === 0) return report;
-    for (const { customerId } of rows) {
-      const outcome = await db.transaction().execute((tx) => reviewTier(tx, clock, ids, customerId, config));
-      report.reviewed++;
-      if (outcome === 'up') report.up++;
-      if (outcome === 'down') report.down++;
-    }
-    after = rows.at(-1)!.customerId;
+    const batch = rows.map((row) => row.customerId);
+    const outcome = await db.transaction().execute(async (tx) => {
+      await lockBalances(tx, batch, clock.now());
+      return reviewTierBatch(tx, clock, ids, batch, config);
+    });
+    report.reviewed += batch.length;
+    report.up += outcome.up;
+    report.down += outcome.down;
+    after = batch.at(-1)!;
   }
 }
 

@@ -1,14 +1,16 @@
 import { sql } from 'kysely';
-import type { DbOrTx, Tx } from '../../db/database.ts';
-import type { PointEntriesTable, PointLotsTable } from '../../db/schema.ts';
-import type { Ids } from '../../platform/ids.ts';
+import type { DbOrTx, Tx } from './loyalty.db.ts';
+import type { PointEntriesTable, PointLotsTable } from './loyalty.tables.ts';
+import type { Ids } from './loyalty.ids.ts';
 import type { ExpiryPolicy } from './config-types.ts';
 import { loyaltyError } from './loyalty.errors.ts';
 
 /**
- * The points ledger. Every change locks the customer's balance row first, so all changes to one
- * customer's lots and balance are serialised; the balance row changes in the same statement
- * group as the entries, and sums of entries always equal it.
+ * The points ledger: the only writer of point_balances, point_lots, point_entries and
+ * lot_consumptions. Every change runs under the customer's balance-row lock (lockBalance), and
+ * each function changes the cached balance with one guarded `UPDATE … RETURNING` in the same
+ * statement as its entries and lots. Nothing here keeps a copy of a balance: callers get the
+ * row the database returned.
  *
  * Invariants (checked by tests after every scenario):
  *   Σ entries.available_delta = balance.available, Σ entries.pending_delta = balance.pending,
@@ -18,40 +20,38 @@ export type Balance = { customerId: string; available: number; pending: number }
 
 export type EntryMeta = { receiptId?: string | null; refundId?: string | null; reason?: string | null; actor?: string | null };
 
+export type NewLot = {
+  customerId: string;
+  source: PointLotsTable['source'];
+  receiptId: string | null;
+  points: number;
+  earnedAt: Date;
+  activatesAt: Date;
+  expiresAt: Date | null;
+};
+
+const iso = (at: Date | null) => (at ? at.toISOString() : null);
+
+/**
+ * Locks the customer's balance row, creating it on first use, and returns it. One statement:
+ * an upsert that always takes the row lock, so every change to one customer is serialised here.
+ */
 export async function lockBalance(tx: Tx, customerId: string, now: Date): Promise<Balance> {
-  await tx
-    .insertInto('pointBalances')
-    .values({ customerId, available: 0, pending: 0, lifetimeEarned: 0, lifetimeRedeemed: 0, lifetimeExpired: 0, updatedAt: now })
-    .onConflict((oc) => oc.column('customerId').doNothing())
-    .execute();
-  return tx.selectFrom('pointBalances').select(['customerId', 'available', 'pending']).where('customerId', '=', customerId).forUpdate().executeTakeFirstOrThrow();
+  const row = await sql<Balance>`/*ps:ledger_lock*/
+    insert into point_balances as b (customer_id, available, pending, lifetime_earned, lifetime_redeemed, lifetime_expired, updated_at)
+    values (${customerId}, 0, 0, 0, 0, 0, ${now}::timestamptz)
+    on conflict (customer_id) do update set customer_id = b.customer_id
+    returning b.customer_id, b.available, b.pending`.execute(tx);
+  return row.rows[0]!;
 }
 
-async function entry(
-  tx: Tx,
-  customerId: string,
-  kind: PointEntriesTable['kind'],
-  availableDelta: number,
-  pendingDelta: number,
-  lotId: string | null,
-  meta: EntryMeta,
-  now: Date,
-): Promise<void> {
-  await tx
-    .insertInto('pointEntries')
-    .values({
-      customerId,
-      kind,
-      availableDelta,
-      pendingDelta,
-      lotId,
-      receiptId: meta.receiptId ?? null,
-      refundId: meta.refundId ?? null,
-      reason: meta.reason ?? null,
-      actor: meta.actor ?? null,
-      occurredAt: now,
-    })
-    .execute();
+/** Locks many customers' balance rows (creating missing ones) in one order, so batches cannot deadlock. */
+export async function lockBalances(tx: Tx, customerIds: string[], now: Date): Promise<void> {
+  if (customerIds.length === 0) return;
+  const sorted = [...new Set(customerIds)].sort();
+  await sql`insert into point_balances as b (customer_id, available, pending, lifetime_earned, lifetime_redeemed, lifetime_expired, updated_at)
+    select id, 0, 0, 0, 0, 0, ${now}::timestamptz from unnest(${sorted}::text[]) with ordinality as t(id, n) order by n
+    on conflict (customer_id) do update set customer_id = b.customer_id`.execute(tx);
 }
 
 /** When points expire for a lot earned at `earnedAt`. */
@@ -64,122 +64,218 @@ export function expiryFor(policy: ExpiryPolicy, earnedAt: Date): Date | null {
   return new Date(Date.UTC(earnedAt.getUTCFullYear(), startMonth + months * (1 + policy.periodsAfter), 1));
 }
 
+export type Settled = { customerId: string; activated: number; expired: number; available: number; pending: number };
+
 /**
- * Adds a lot. Active at once when it activates now or earlier; otherwise pending. While a
- * balance is negative (a refund took spent points), new active points first pay that back.
+ * Activation and expiry are due by time, not by when a job last ran: every change to a customer
+ * settles what is due first, so points are spendable on the exact day. Set-based: all due lots
+ * of all the given customers in one statement. The callers hold the customers' balance locks
+ * (taken in an earlier statement, so this statement's snapshot already sees their rows).
+ *
+ * A pending lot that activates while the balance is below zero (a refund took spent points)
+ * first pays that debt, oldest lot first; a lot whose expiry has come expires what is left of
+ * it, so a lot due for both activates (paying debt) and then expires, as if the jobs had run on
+ * time. Returns the customers whose balance changed.
+ */
+export async function settleDue(tx: Tx, customerIds: string[], now: Date): Promise<Settled[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await sql<Settled>`/*ps:ledger_settle*/
+    with due as (
+      select l.id, l.customer_id, l.remaining, l.activated_at is not null as was_active,
+        l.activated_at is null and l.activates_at <= ${now}::timestamptz as activates,
+        coalesce(l.expires_at <= ${now}::timestamptz, false) as expires,
+        -- points of this customer's earlier activating lots: they pay a debt before this one does
+        coalesce(sum(l.remaining) filter (where l.activated_at is null and l.activates_at <= ${now}::timestamptz)
+          over (partition by l.customer_id order by l.earned_at, l.id rows between unbounded preceding and 1 preceding), 0) as before
+      from point_lots l
+      where l.customer_id = any(${customerIds}::text[]) and l.expired_at is null
+        and ((l.activated_at is null and l.activates_at <= ${now}::timestamptz) or l.expires_at <= ${now}::timestamptz)
+    ), outcome as (
+      select d.*, case when d.activates then least(d.remaining, greatest(0, greatest(0, -b.available) - d.before)) else 0 end as repay
+      from due d join point_balances b on b.customer_id = any(${customerIds}::text[]) and b.customer_id = d.customer_id
+    ), lot_update as (
+      update point_lots l set
+        activated_at = case when o.activates then ${now}::timestamptz else l.activated_at end,
+        remaining = case when o.expires then 0 else l.remaining - o.repay end,
+        expired_at = case when o.expires then ${now}::timestamptz end
+      -- the key named outright (not only through the join) so a partitioned or distributed table is pruned to these customers
+      from outcome o where l.customer_id = any(${customerIds}::text[]) and l.customer_id = o.customer_id and l.id = o.id
+    ), moves as (
+      select customer_id, 'activate' as kind, remaining as a, -remaining as p, id, 1 as step from outcome where activates and remaining > 0
+      union all
+      select customer_id, 'expire', case when activates or was_active then repay - remaining else 0 end,
+        case when activates or was_active then 0 else -remaining end, id, 2
+      from outcome where expires and remaining - repay > 0
+    ), entries as (
+      insert into point_entries (customer_id, kind, available_delta, pending_delta, lot_id, occurred_at)
+      select customer_id, kind, a, p, id, ${now}::timestamptz from moves order by customer_id, step, id
+    ), sums as (
+      select customer_id, sum(a)::int as a, sum(p)::int as p,
+        coalesce(sum(a) filter (where kind = 'activate'), 0)::int as activated,
+        coalesce(-sum(a + p) filter (where kind = 'expire'), 0)::int as expired
+      from moves group by customer_id
+    ), balances as (
+      update point_balances b set available = b.available + s.a, pending = b.pending + s.p,
+        lifetime_expired = b.lifetime_expired + s.expired, updated_at = ${now}::timestamptz
+      from sums s where b.customer_id = any(${customerIds}::text[]) and b.customer_id = s.customer_id
+      returning b.customer_id, b.available, b.pending, s.activated, s.expired
+    )
+    select customer_id, activated, expired, available, pending from balances`.execute(tx);
+  return rows.rows;
+}
+
+/** Locks one customer's balance and settles what is due; returns the balance to decide with. */
+export async function lockAndSettle(tx: Tx, customerId: string, now: Date): Promise<Balance> {
+  const locked = await lockBalance(tx, customerId, now);
+  const [settled] = await settleDue(tx, [customerId], now);
+  return settled ? { customerId, available: settled.available, pending: settled.pending } : locked;
+}
+
+/**
+ * Adds one lot and its entry, and moves the balance, in one statement. Active at once when it
+ * activates now or earlier, otherwise pending. While the balance is below zero (a refund took
+ * spent points), new active points first pay that back: the lot keeps only the rest.
  */
 export async function addLot(
   tx: Tx,
   ids: Ids,
-  balance: Balance,
-  lot: { source: PointLotsTable['source']; receiptId: string | null; points: number; earnedAt: Date; activatesAt: Date; expiresAt: Date | null },
+  lot: NewLot,
   kind: 'earn' | 'return_redeemed' | 'adjust',
   meta: EntryMeta,
   now: Date,
-): Promise<string> {
+): Promise<Balance> {
   const id = ids.next('lot');
   const active = lot.activatesAt.getTime() <= now.getTime();
-  const debt = active ? Math.min(lot.points, Math.max(0, -balance.available)) : 0;
-  await tx
-    .insertInto('pointLots')
-    .values({
-      id,
-      customerId: balance.customerId,
-      source: lot.source,
-      receiptId: lot.receiptId,
-      points: lot.points,
-      remaining: lot.points - debt,
-      earnedAt: lot.earnedAt,
-      activatesAt: lot.activatesAt,
-      activatedAt: active ? now : null,
-      expiresAt: lot.expiresAt,
-    })
-    .execute();
   const availableDelta = active ? lot.points : 0;
   const pendingDelta = active ? 0 : lot.points;
-  await entry(tx, balance.customerId, kind, availableDelta, pendingDelta, id, meta, now);
-  await tx
-    .updateTable('pointBalances')
-    .set((eb) => ({
-      available: eb('available', '+', availableDelta),
-      pending: eb('pending', '+', pendingDelta),
-      lifetimeEarned: kind === 'return_redeemed' ? eb.ref('lifetimeEarned') : eb('lifetimeEarned', '+', lot.points),
-      lifetimeRedeemed: kind === 'return_redeemed' ? eb('lifetimeRedeemed', '-', lot.points) : eb.ref('lifetimeRedeemed'),
-      updatedAt: now,
-    }))
-    .where('customerId', '=', balance.customerId)
-    .execute();
-  balance.available += availableDelta;
-  balance.pending += pendingDelta;
-  return id;
+  const earned = kind === 'return_redeemed' ? 0 : lot.points;
+  const unredeemed = kind === 'return_redeemed' ? lot.points : 0;
+  const row = await sql<Balance>`/*ps:ledger_add_lot*/
+    with b as (select available from point_balances where customer_id = ${lot.customerId}::text),
+    lot as (
+      insert into point_lots (id, customer_id, source, receipt_id, points, remaining, earned_at, activates_at, activated_at, expires_at)
+      select ${id}::text, ${lot.customerId}::text, ${lot.source}::text, ${lot.receiptId}::text, ${lot.points}::int,
+        ${lot.points}::int - case when ${active}::boolean then least(${lot.points}::int, greatest(0, -b.available)) else 0 end,
+        ${lot.earnedAt}::timestamptz, ${lot.activatesAt}::timestamptz,
+        case when ${active}::boolean then ${now}::timestamptz end, ${iso(lot.expiresAt)}::timestamptz
+      from b
+    ), entry as (
+      insert into point_entries (customer_id, kind, available_delta, pending_delta, lot_id, receipt_id, refund_id, reason, actor, occurred_at)
+      values (${lot.customerId}::text, ${kind}::text, ${availableDelta}::int, ${pendingDelta}::int, ${id}::text, ${meta.receiptId ?? null}::text,
+        ${meta.refundId ?? null}::text, ${meta.reason ?? null}::text, ${meta.actor ?? null}::text, ${now}::timestamptz)
+    )
+    update point_balances set available = available + ${availableDelta}::int, pending = pending + ${pendingDelta}::int,
+      lifetime_earned = lifetime_earned + ${earned}::int, lifetime_redeemed = lifetime_redeemed - ${unredeemed}::int, updated_at = ${now}::timestamptz
+    where customer_id = ${lot.customerId}::text
+    returning customer_id, available, pending`.execute(tx);
+  if (!row.rows[0]) throw new Error(`addLot: customer ${lot.customerId} has no balance row; lock it first`);
+  return row.rows[0];
 }
 
 /**
- * Takes points from active lots, oldest first. The balance update carries the guard
- * `available >= n`, so even a caller that skipped the lock could never overdraw.
+ * Adds many pending lots (historical receipts) set-based: lots, 'earn' entries dated at the
+ * purchase, and balances, in one statement; then settles, so lots whose pending period is
+ * already over activate (paying any debt) and lots past their expiry expire, as for any change.
  */
-export async function spend(
-  tx: Tx,
-  balance: Balance,
-  points: number,
-  kind: 'redeem' | 'adjust',
-  meta: EntryMeta,
-  now: Date,
-): Promise<void> {
-  if (points <= 0) return;
-  const updated = await tx
-    .updateTable('pointBalances')
-    .set((eb) => ({
-      available: eb('available', '-', points),
-      lifetimeRedeemed: kind === 'redeem' ? eb('lifetimeRedeemed', '+', points) : eb.ref('lifetimeRedeemed'),
-      updatedAt: now,
-    }))
-    .where('customerId', '=', balance.customerId)
-    .where('available', '>=', points)
-    .returning('available')
-    .executeTakeFirst();
-  if (!updated) throw loyaltyError(kind === 'redeem' ? 'checkout.insufficient_points' : 'points.insufficient', `The balance is ${balance.available} points, less than ${points}`);
-  balance.available = updated.available;
-  await consumeActiveLots(tx, balance.customerId, points, kind, meta.receiptId ?? null, now);
-  await entry(tx, balance.customerId, kind, -points, 0, null, meta, now);
+export async function addPendingLots(tx: Tx, ids: Ids, lots: NewLot[], reason: string, now: Date): Promise<void> {
+  if (lots.length === 0) return;
+  const customers = [...new Set(lots.map((l) => l.customerId))];
+  await lockBalances(tx, customers, now);
+  const lotIds = lots.map(() => ids.next('lot'));
+  await sql`
+    with new_lots as (
+      select * from unnest(${lotIds}::text[], ${lots.map((l) => l.customerId)}::text[], ${lots.map((l) => l.source)}::text[],
+        ${lots.map((l) => l.receiptId)}::text[], ${lots.map((l) => l.points)}::int[], ${lots.map((l) => l.earnedAt.toISOString())}::timestamptz[],
+        ${lots.map((l) => l.activatesAt.toISOString())}::timestamptz[], ${lots.map((l) => iso(l.expiresAt))}::timestamptz[])
+        as t(id, customer_id, source, receipt_id, points, earned_at, activates_at, expires_at)
+    ), inserted as (
+      insert into point_lots (id, customer_id, source, receipt_id, points, remaining, earned_at, activates_at, expires_at)
+      select id, customer_id, source, receipt_id, points, points, earned_at, activates_at, expires_at from new_lots
+    ), entries as (
+      insert into point_entries (customer_id, kind, available_delta, pending_delta, lot_id, receipt_id, reason, occurred_at)
+      select customer_id, 'earn', 0, points, id, receipt_id, ${reason}::text, earned_at from new_lots
+    )
+    update point_balances b set pending = b.pending + s.points, lifetime_earned = b.lifetime_earned + s.points, updated_at = ${now}::timestamptz
+    from (select customer_id, sum(points)::int as points from new_lots group by customer_id) s
+    where b.customer_id = s.customer_id`.execute(tx);
+  await settleDue(tx, customers, now);
+}
+
+/**
+ * Takes points from active lots, oldest first, in one statement. The balance update carries the
+ * guard `available >= n`: when it fails nothing else in the statement happens, and the caller
+ * gets checkout.insufficient_points (or points.insufficient) instead of an overdraft.
+ */
+export async function spend(tx: Tx, customerId: string, points: number, kind: 'redeem' | 'adjust', meta: EntryMeta, now: Date): Promise<Balance> {
+  const row = await sql<Balance>`/*ps:ledger_spend*/
+    with balance as (
+      update point_balances set available = available - ${points}::int,
+        lifetime_redeemed = lifetime_redeemed + case when ${kind}::text = 'redeem' then ${points}::int else 0 end, updated_at = ${now}::timestamptz
+      where customer_id = ${customerId}::text and available >= ${points}::int
+      returning customer_id, available, pending
+    ), lots as (
+      select id, remaining, sum(remaining) over (order by earned_at, id) as upto
+      from point_lots
+      where customer_id = ${customerId}::text and activated_at is not null and expired_at is null and remaining > 0 and exists (select 1 from balance)
+    ), taken as (
+      select id, least(remaining, ${points}::int - (upto - remaining))::int as points from lots where upto - remaining < ${points}::int
+    ), lot_update as (
+      update point_lots l set remaining = l.remaining - t.points from taken t where l.customer_id = ${customerId}::text and l.id = t.id
+    ), consumed as (
+      insert into lot_consumptions (customer_id, lot_id, receipt_id, kind, points, occurred_at)
+      select ${customerId}::text, id, ${meta.receiptId ?? null}::text, ${kind}::text, points, ${now}::timestamptz from taken
+    ), entry as (
+      insert into point_entries (customer_id, kind, available_delta, pending_delta, receipt_id, refund_id, reason, actor, occurred_at)
+      select customer_id, ${kind}::text, -${points}::int, 0, ${meta.receiptId ?? null}::text, ${meta.refundId ?? null}::text,
+        ${meta.reason ?? null}::text, ${meta.actor ?? null}::text, ${now}::timestamptz from balance
+    )
+    select customer_id, available, pending from balance`.execute(tx);
+  const balance = row.rows[0];
+  if (!balance) {
+    const current = await tx.selectFrom('pointBalances').select('available').where('customerId', '=', customerId).executeTakeFirst();
+    const have = current?.available ?? 0;
+    throw loyaltyError(kind === 'redeem' ? 'checkout.insufficient_points' : 'points.insufficient', `The balance is ${have} points, less than ${points}`);
+  }
+  return balance;
 }
 
 /** Lowers active lots' remaining, oldest first, and records what was taken from which lot. */
-async function consumeActiveLots(
+async function consumeActiveLots(tx: Tx, customerId: string, points: number, receiptId: string, now: Date): Promise<number> {
+  if (points <= 0) return 0;
+  const row = await sql<{ taken: number }>`
+    with lots as (
+      select id, remaining, sum(remaining) over (order by earned_at, id) as upto
+      from point_lots where customer_id = ${customerId}::text and activated_at is not null and expired_at is null and remaining > 0
+    ), taken as (
+      select id, least(remaining, ${points}::int - (upto - remaining))::int as points from lots where upto - remaining < ${points}::int
+    ), lot_update as (
+      update point_lots l set remaining = l.remaining - t.points from taken t where l.customer_id = ${customerId}::text and l.id = t.id
+    ), consumed as (
+      insert into lot_consumptions (customer_id, lot_id, receipt_id, kind, points, occurred_at)
+      select ${customerId}::text, id, ${receiptId}::text, 'reverse_earn', points, ${now}::timestamptz from taken
+    )
+    select coalesce(sum(points), 0)::int as taken from taken`.execute(tx);
+  return row.rows[0]?.taken ?? 0;
+}
+
+async function moveBalance(
   tx: Tx,
   customerId: string,
-  points: number,
-  kind: 'redeem' | 'reverse_earn' | 'adjust',
-  receiptId: string | null,
+  kind: PointEntriesTable['kind'],
+  delta: { available: number; pending: number; lifetimeEarned: number },
+  meta: EntryMeta,
   now: Date,
-): Promise<number> {
-  const lots = await tx
-    .selectFrom('pointLots')
-    .select(['id', 'remaining'])
-    .where('customerId', '=', customerId)
-    .where('activatedAt', 'is not', null)
-    .where('expiredAt', 'is', null)
-    .where('remaining', '>', 0)
-    .orderBy('earnedAt')
-    .orderBy('id')
-    .execute();
-  let left = points;
-  const taken: Array<{ id: string; points: number }> = [];
-  for (const lot of lots) {
-    if (left === 0) break;
-    const take = Math.min(lot.remaining, left);
-    taken.push({ id: lot.id, points: take });
-    left -= take;
-  }
-  if (taken.length === 0) return 0;
-  await sql`update point_lots l set remaining = l.remaining - t.points
-    from unnest(${taken.map((t) => t.id)}::text[], ${taken.map((t) => t.points)}::int[]) as t(id, points)
-    where l.customer_id = ${customerId} and l.id = t.id`.execute(tx);
-  await tx
-    .insertInto('lotConsumptions')
-    .values(taken.map((t) => ({ customerId, lotId: t.id, receiptId, kind, points: t.points, occurredAt: now })))
-    .execute();
-  return points - left;
+): Promise<Balance> {
+  const row = await sql<Balance>`
+    with entry as (
+      insert into point_entries (customer_id, kind, available_delta, pending_delta, receipt_id, refund_id, reason, actor, occurred_at)
+      values (${customerId}::text, ${kind}::text, ${delta.available}::int, ${delta.pending}::int, ${meta.receiptId ?? null}::text,
+        ${meta.refundId ?? null}::text, ${meta.reason ?? null}::text, ${meta.actor ?? null}::text, ${now}::timestamptz)
+    )
+    update point_balances set available = available + ${delta.available}::int, pending = pending + ${delta.pending}::int,
+      lifetime_earned = lifetime_earned + ${delta.lifetimeEarned}::int, updated_at = ${now}::timestamptz
+    where customer_id = ${customerId}::text returning customer_id, available, pending`.execute(tx);
+  return row.rows[0]!;
 }
 
 /**
@@ -195,32 +291,29 @@ export async function reverseEarned(
   shortfall: 'negative_balance' | 'forgive',
   meta: EntryMeta,
   now: Date,
-): Promise<{ reversed: number; alreadyExpired: number; forgiven: number }> {
-  let left = points;
-  let availableDelta = 0;
-  let pendingDelta = 0;
-  const lots = await tx
-    .selectFrom('pointLots')
-    .select(['id', 'remaining', 'activatedAt'])
-    .where('customerId', '=', balance.customerId)
-    .where('receiptId', '=', receiptId)
-    .where('source', 'in', ['receipt', 'bulk'])
-    .where('expiredAt', 'is', null)
-    .where('remaining', '>', 0)
-    .orderBy('activatedAt', (ob) => ob.desc().nullsFirst())
-    .execute();
-  for (const lot of lots) {
-    if (left === 0) break;
-    const take = Math.min(lot.remaining, left);
-    await tx.updateTable('pointLots').set((eb) => ({ remaining: eb('remaining', '-', take) })).where('customerId', '=', balance.customerId).where('id', '=', lot.id).execute();
-    if (lot.activatedAt) availableDelta -= take;
-    else pendingDelta -= take;
-    left -= take;
-  }
-  const absorbed = left > 0 ? await absorbExpired(tx, balance.customerId, receiptId, left, now) : 0;
+): Promise<{ reversed: number; alreadyExpired: number; forgiven: number; balance: Balance }> {
+  const { customerId } = balance;
+  // The receipt's own lots, pending ones first, then the most recently activated.
+  const own = await sql<{ active: boolean; taken: number }>`
+    with lots as (
+      select id, remaining, activated_at is not null as active,
+        sum(remaining) over (order by activated_at desc nulls first, id) as upto
+      from point_lots
+      where customer_id = ${customerId}::text and receipt_id = ${receiptId}::text and source in ('receipt', 'bulk')
+        and expired_at is null and remaining > 0
+    ), taken as (
+      select id, active, least(remaining, ${points}::int - (upto - remaining))::int as points from lots where upto - remaining < ${points}::int
+    ), lot_update as (
+      update point_lots l set remaining = l.remaining - t.points from taken t where l.customer_id = ${customerId}::text and l.id = t.id
+    )
+    select active, sum(points)::int as taken from taken group by active`.execute(tx);
+  let availableDelta = -(own.rows.find((r) => r.active)?.taken ?? 0);
+  const pendingDelta = -(own.rows.find((r) => !r.active)?.taken ?? 0);
+  let left = points + availableDelta + pendingDelta;
+  const absorbed = left > 0 ? await absorbExpired(tx, customerId, receiptId, left, now) : 0;
   left -= absorbed;
   if (left > 0) {
-    const fromOthers = await consumeActiveLots(tx, balance.customerId, Math.min(left, Math.max(0, balance.available + availableDelta)), 'reverse_earn', receiptId, now);
+    const fromOthers = await consumeActiveLots(tx, customerId, Math.min(left, Math.max(0, balance.available + availableDelta)), receiptId, now);
     availableDelta -= fromOthers;
     left -= fromOthers;
   }
@@ -231,22 +324,8 @@ export async function reverseEarned(
   }
   const reversed = -(availableDelta + pendingDelta);
   // Absorbed points stay in the lifetime totals as earned and expired: both happened.
-  if (reversed > 0) {
-    await entry(tx, balance.customerId, 'reverse_earn', availableDelta, pendingDelta, null, meta, now);
-    await tx
-      .updateTable('pointBalances')
-      .set((eb) => ({
-        available: eb('available', '+', availableDelta),
-        pending: eb('pending', '+', pendingDelta),
-        lifetimeEarned: eb('lifetimeEarned', '-', reversed),
-        updatedAt: now,
-      }))
-      .where('customerId', '=', balance.customerId)
-      .execute();
-    balance.available += availableDelta;
-    balance.pending += pendingDelta;
-  }
-  return { reversed, alreadyExpired: absorbed, forgiven };
+  const after = reversed > 0 ? await moveBalance(tx, customerId, 'reverse_earn', { available: availableDelta, pending: pendingDelta, lifetimeEarned: -reversed }, meta, now) : balance;
+  return { reversed, alreadyExpired: absorbed, forgiven, balance: after };
 }
 
 /**
@@ -258,19 +337,23 @@ async function absorbExpired(tx: Tx, customerId: string, receiptId: string, poin
   const lots = await sql<{ id: string; expired: number; absorbed: number }>`
     select l.id,
       coalesce((select -sum(e.available_delta + e.pending_delta) from point_entries e
-        where e.customer_id = l.customer_id and e.lot_id = l.id and e.kind = 'expire'), 0)::int as expired,
+        where e.customer_id = ${customerId} and e.lot_id = l.id and e.kind = 'expire'), 0)::int as expired,
       coalesce((select sum(c.points) from lot_consumptions c
-        where c.customer_id = l.customer_id and c.lot_id = l.id and c.kind = 'reverse_earn'), 0)::int as absorbed
+        where c.customer_id = ${customerId} and c.lot_id = l.id and c.kind = 'reverse_earn'), 0)::int as absorbed
     from point_lots l
     where l.customer_id = ${customerId} and l.receipt_id = ${receiptId} and l.source in ('receipt', 'bulk') and l.expired_at is not null
     order by l.earned_at, l.id`.execute(tx);
   let left = points;
+  const takes: Array<{ lotId: string; points: number }> = [];
   for (const lot of lots.rows) {
     const take = Math.min(left, lot.expired - lot.absorbed);
     if (take <= 0) continue;
-    await tx.insertInto('lotConsumptions').values({ customerId, lotId: lot.id, receiptId, kind: 'reverse_earn', points: take, occurredAt: now }).execute();
+    takes.push({ lotId: lot.id, points: take });
     left -= take;
     if (left === 0) break;
+  }
+  if (takes.length > 0) {
+    await tx.insertInto('lotConsumptions').values(takes.map((t) => ({ customerId, lotId: t.lotId, receiptId, kind: 'reverse_earn' as const, points: t.points, occurredAt: now }))).execute();
   }
   return points - left;
 }
@@ -288,28 +371,30 @@ export async function returnRedeemed(
   extraDays: number,
   meta: EntryMeta,
   now: Date,
-): Promise<void> {
-  if (points <= 0) return;
+): Promise<Balance> {
+  if (points <= 0) return balance;
+  const customerId = balance.customerId;
   // Already-returned points are the return lots made for this receipt; take the consumed lots in order.
   const consumed = await tx
     .selectFrom('lotConsumptions as c')
     .innerJoin('pointLots as l', (join) => join.onRef('l.customerId', '=', 'c.customerId').onRef('l.id', '=', 'c.lotId'))
     .select(['c.points', 'l.expiresAt', 'l.earnedAt'])
     .where('c.receiptId', '=', receiptId)
-    .where('c.customerId', '=', balance.customerId)
+    .where('c.customerId', '=', customerId)
     .where('c.kind', '=', 'redeem')
     .orderBy('l.earnedAt', 'desc')
     .execute();
   const alreadyReturned = await tx
     .selectFrom('pointLots')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), eb.val(0)).as('n'))
-    .where('customerId', '=', balance.customerId)
+    .where('customerId', '=', customerId)
     .where('receiptId', '=', receiptId)
     .where('source', '=', 'return')
     .executeTakeFirstOrThrow();
   // Return the most recently earned first: the oldest points, nearest to expiry, stay spent.
   let skip = Number(alreadyReturned.n);
   let left = points;
+  let after = balance;
   for (const part of consumed) {
     if (left === 0) break;
     const available = part.points - Math.min(skip, part.points);
@@ -317,109 +402,77 @@ export async function returnRedeemed(
     if (available <= 0) continue;
     const give = Math.min(available, left);
     const expiresAt = part.expiresAt ? new Date(part.expiresAt.getTime() + extraDays * 86_400_000) : null;
-    await addLot(tx, ids, balance, { source: 'return', receiptId, points: give, earnedAt: part.earnedAt, activatesAt: now, expiresAt }, 'return_redeemed', meta, now);
+    after = await addLot(tx, ids, { customerId, source: 'return', receiptId, points: give, earnedAt: part.earnedAt, activatesAt: now, expiresAt }, 'return_redeemed', meta, now);
     left -= give;
   }
   if (left > 0) {
     // Consumption records predate the lots (e.g. imported history): return without an expiry link.
-    await addLot(tx, ids, balance, { source: 'return', receiptId, points: left, earnedAt: now, activatesAt: now, expiresAt: null }, 'return_redeemed', meta, now);
+    after = await addLot(tx, ids, { customerId, source: 'return', receiptId, points: left, earnedAt: now, activatesAt: now, expiresAt: null }, 'return_redeemed', meta, now);
   }
-}
-
-/** Activates a customer's lots whose pending period is over. */
-export async function activateDueLots(tx: Tx, balance: Balance, now: Date): Promise<number> {
-  const lots = await tx
-    .selectFrom('pointLots')
-    .select(['id', 'remaining'])
-    .where('customerId', '=', balance.customerId)
-    .where('activatedAt', 'is', null)
-    .where('activatesAt', '<=', now)
-    .orderBy('earnedAt')
-    .execute();
-  let total = 0;
-  for (const lot of lots) {
-    const debt = Math.min(lot.remaining, Math.max(0, -(balance.available + total)));
-    await tx
-      .updateTable('pointLots')
-      .set({ activatedAt: now, remaining: lot.remaining - debt })
-      .where('customerId', '=', balance.customerId)
-      .where('id', '=', lot.id)
-      .execute();
-    if (lot.remaining > 0) await entry(tx, balance.customerId, 'activate', lot.remaining, -lot.remaining, lot.id, {}, now);
-    total += lot.remaining;
-  }
-  if (total > 0) {
-    await tx
-      .updateTable('pointBalances')
-      .set((eb) => ({ available: eb('available', '+', total), pending: eb('pending', '-', total), updatedAt: now }))
-      .where('customerId', '=', balance.customerId)
-      .execute();
-    balance.available += total;
-    balance.pending -= total;
-  }
-  return total;
-}
-
-/** Expires what is left of a customer's lots whose expiry has come. */
-export async function expireDueLots(tx: Tx, balance: Balance, now: Date): Promise<Array<{ lotId: string; points: number; expiresAt: Date }>> {
-  const lots = await tx
-    .selectFrom('pointLots')
-    .select(['id', 'remaining', 'activatedAt', 'expiresAt'])
-    .where('customerId', '=', balance.customerId)
-    .where('expiredAt', 'is', null)
-    .where('expiresAt', '<=', now)
-    .execute();
-  const expired: Array<{ lotId: string; points: number; expiresAt: Date }> = [];
-  let availableDelta = 0;
-  let pendingDelta = 0;
-  for (const lot of lots) {
-    await tx.updateTable('pointLots').set({ remaining: 0, expiredAt: now }).where('customerId', '=', balance.customerId).where('id', '=', lot.id).execute();
-    if (lot.remaining === 0) continue;
-    const a = lot.activatedAt ? -lot.remaining : 0;
-    const p = lot.activatedAt ? 0 : -lot.remaining;
-    await entry(tx, balance.customerId, 'expire', a, p, lot.id, {}, now);
-    availableDelta += a;
-    pendingDelta += p;
-    expired.push({ lotId: lot.id, points: lot.remaining, expiresAt: lot.expiresAt! });
-  }
-  const total = -(availableDelta + pendingDelta);
-  if (total > 0) {
-    await tx
-      .updateTable('pointBalances')
-      .set((eb) => ({
-        available: eb('available', '+', availableDelta),
-        pending: eb('pending', '+', pendingDelta),
-        lifetimeExpired: eb('lifetimeExpired', '+', total),
-        updatedAt: now,
-      }))
-      .where('customerId', '=', balance.customerId)
-      .execute();
-    balance.available += availableDelta;
-    balance.pending += pendingDelta;
-  }
-  return expired;
-}
-
-/**
- * Activation and expiry are due by time, not by when the job last ran: every change to a
- * customer first settles what is due, so points are spendable on the exact day.
- */
-export async function settleDue(tx: Tx, balance: Balance, now: Date): Promise<void> {
-  await activateDueLots(tx, balance, now);
-  await expireDueLots(tx, balance, now);
+  return after;
 }
 
 /** The balance as of `now` without writing: pending lots that are due count as available, expired ones not. */
 export async function balanceAsOf(db: DbOrTx, customerId: string, now: Date): Promise<{ available: number; pending: number }> {
-  const row = await sql<{ available: number | null; pending: number | null; due: number | null; lapsed: number | null }>`
+  const row = await sql<{ available: number | null; pending: number | null; due: number | null; lapsed: number | null; lapsedPending: number | null }>`
     select b.available, b.pending,
       (select sum(remaining) from point_lots where customer_id = ${customerId} and activated_at is null and activates_at <= ${now}
          and (expires_at is null or expires_at > ${now}))::int as due,
       (select sum(remaining) from point_lots where customer_id = ${customerId} and activated_at is not null and expired_at is null
-         and expires_at <= ${now})::int as lapsed
+         and expires_at <= ${now})::int as lapsed,
+      (select sum(remaining) from point_lots where customer_id = ${customerId} and activated_at is null and expired_at is null
+         and expires_at <= ${now})::int as lapsed_pending
     from point_balances b where b.customer_id = ${customerId}`.execute(db);
   const first = row.rows[0];
   if (!first) return { available: 0, pending: 0 };
   const due = Number(first.due ?? 0);
-  return { available: Number(first.available ?? 0) + due - Number(first.lapsed ?? 0), pending: Number(first.pending ?? 0) - due };
+  return {
+    available: Number(first.available ?? 0) + due - Number(first.lapsed ?? 0),
+    pending: Number(first.pending ?? 0) - due - Number(first.lapsedPending ?? 0),
+  };
+}
+
+/**
+ * A merge moves the duplicate's lots, entries, consumptions and balance to the survivor, in the
+ * merge's transaction: both balance rows are locked first (in id order, so two merges cannot
+ * deadlock), then the duplicate's balance is added to the survivor's and removed. The ledger
+ * stays whole because entries move with their lots and the balances add up.
+ */
+export async function mergeLedgers(tx: Tx, fromId: string, intoId: string, now: Date): Promise<void> {
+  await lockBalances(tx, [fromId, intoId], now);
+  for (const table of ['point_lots', 'point_entries', 'lot_consumptions']) {
+    await sql`update ${sql.table(table)} set customer_id = ${intoId} where customer_id = ${fromId}`.execute(tx);
+  }
+  await sql`
+    with gone as (delete from point_balances where customer_id = ${fromId}::text returning *)
+    update point_balances b set available = b.available + gone.available, pending = b.pending + gone.pending,
+      lifetime_earned = b.lifetime_earned + gone.lifetime_earned, lifetime_redeemed = b.lifetime_redeemed + gone.lifetime_redeemed,
+      lifetime_expired = b.lifetime_expired + gone.lifetime_expired, updated_at = ${now}::timestamptz
+    from gone where b.customer_id = ${intoId}::text`.execute(tx);
+}
+
+/**
+ * Marks lots expiring within the horizon as announced, a batch at a time, and sums them per
+ * customer (points.expiring goes out once per lot). Skips lots a writer holds: they come next run.
+ */
+export async function markExpiringLots(tx: Tx, now: Date, horizon: Date, limit: number): Promise<Array<{ customerId: string; points: number; at: Date }>> {
+  const rows = await sql<{ customerId: string; points: number; at: Date }>`
+    with due as (
+      select customer_id, id from point_lots
+      where expiring_notified_at is null and expired_at is null and remaining > 0
+        and expires_at > ${now}::timestamptz and expires_at <= ${horizon}::timestamptz
+      order by customer_id limit ${limit}
+      for update skip locked
+    ), marked as (
+      update point_lots l set expiring_notified_at = ${now}::timestamptz from due
+      where l.customer_id = due.customer_id and l.id = due.id
+      returning l.customer_id, l.remaining, l.expires_at
+    )
+    select customer_id, sum(remaining)::int as points, min(expires_at) as at from marked group by customer_id`.execute(tx);
+  return rows.rows;
+}
+
+/** Erasure: the reasons an operator typed may name a person; the amounts stay, anonymous. */
+export async function eraseLedgerReasons(tx: Tx, customerIds: string[]): Promise<void> {
+  await tx.updateTable('pointEntries').set({ reason: null }).where('customerId', 'in', customerIds).execute();
 }

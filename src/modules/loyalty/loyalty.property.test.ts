@@ -1083,13 +1083,20 @@ describe('checkout under any saved program, rules and tiers', () => {
           occurredAt: iso(t.clock.now().getTime() - s.backMinutes * 60_000),
           ...(s.redeem > 0 ? { redeemPoints: s.redeem } : {}),
         };
+        const payload = { ...input, posReceiptId: `DEEP-${s.id}` };
+        // One rule in both phases: an ask above the cap is cut to it; above the balance (after that cut), refused.
+        if (s.redeem > s.top) {
+          const first = await check({ method: 'POST', url: '/v1/checkout/calculate', ...asJson(input), role: 'pos' });
+          if (first.status === 409) {
+            expect(JSON.parse(first.body).code).toBe('checkout.insufficient_points');
+            await expectCall({ method: 'POST', url: '/v1/checkout/confirm', json: payload, role: 'pos' }, 409, 'checkout.insufficient_points');
+            return;
+          }
+          expect(first.status, first.body).toBe(200);
+          expect((JSON.parse(first.body) as CheckoutAnswer).pointsRedeemed, 'a cut ask stays within the balance').toBeLessThanOrEqual(s.top);
+        }
         const calculated = JSON.parse((await expectCall({ method: 'POST', url: '/v1/checkout/calculate', json: input, role: 'pos' }, 200)).body) as CheckoutAnswer;
         expect(calculated.customer?.balance).toBe(s.top);
-        const payload = { ...input, posReceiptId: `DEEP-${s.id}` };
-        if (s.redeem > s.top) {
-          await expectCall({ method: 'POST', url: '/v1/checkout/confirm', json: payload, role: 'pos' }, 409, 'checkout.insufficient_points');
-          return;
-        }
         const confirmed = JSON.parse((await expectCall({ method: 'POST', url: '/v1/checkout/confirm', json: payload, role: 'pos' }, 201)).body) as CheckoutAnswer;
         expect(engineView(confirmed)).toEqual(engineView(calculated));
         expect(confirmed.lines.reduce((sum, l) => sum + l.pointsEarned, 0)).toBe(confirmed.pointsToEarn);
@@ -1327,11 +1334,18 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
   const confirm = async (customer: ModelCustomer | null, input: Record<string, unknown>, asked: number, available: number | null) => {
     const posReceiptId = nextPos();
     const payload = JSON.stringify({ ...input, posReceiptId });
-    const calculated = customer ? (JSON.parse((await expectCall({ method: 'POST', url: '/v1/checkout/calculate', json: input, role: 'pos' }, 200)).body) as CheckoutAnswer) : null;
+    // The redemption rule is the same in both phases: an ask above the receipt's cap is cut to the
+    // cap; what is left above the balance is refused (409) by calculate and confirm alike.
     if (customer && available !== null && asked > 0 && asked > available) {
-      await expectCall({ method: 'POST', url: '/v1/checkout/confirm', raw: payload, role: 'pos' }, 409, 'checkout.insufficient_points');
-      return null;
+      const first = await check({ method: 'POST', url: '/v1/checkout/calculate', payload: JSON.stringify(input), contentType: 'application/json', role: 'pos' });
+      if (first.status === 409) {
+        expect(JSON.parse(first.body).code).toBe('checkout.insufficient_points');
+        await expectCall({ method: 'POST', url: '/v1/checkout/confirm', raw: payload, role: 'pos' }, 409, 'checkout.insufficient_points');
+        return null;
+      }
+      expect(first.status, first.body).toBe(200);
     }
+    const calculated = customer ? (JSON.parse((await expectCall({ method: 'POST', url: '/v1/checkout/calculate', json: input, role: 'pos' }, 200)).body) as CheckoutAnswer) : null;
     const first = await expectCall({ method: 'POST', url: '/v1/checkout/confirm', raw: payload, role: 'pos' }, 201);
     const answer = JSON.parse(first.body) as CheckoutAnswer;
     if (calculated) {
@@ -1508,7 +1522,8 @@ async function runModel(program: ProgramSettings, rules: EarningRuleSet, tiers: 
         const customer = customers[o.who]!;
         const available = (await balanceOf(customer.id)).available;
         const target = Math.max(0, available);
-        const unitPrice = Math.ceil((target * settings.pointValueMinor * 10_000) / minShareBp()) + settings.pointValueMinor;
+        // Priced so the cap allows one point more than the balance: that ask is refused, not cut.
+        const unitPrice = Math.ceil(((target + 1) * settings.pointValueMinor * 10_000) / minShareBp()) + settings.pointValueMinor;
         const input = (redeemPoints: number) => receiptPayload([{ sku: 0, qtyMilli: 1000, price: unitPrice, discountPct: 0 }], { customer: { customerId: customer.id }, redeemPoints });
         await expectCall({ method: 'POST', url: '/v1/checkout/confirm', json: { ...input(target + 1), posReceiptId: nextPos() }, role: 'pos' }, 409, 'checkout.insufficient_points');
         if (target === 0) return { status: `available ${available}: 1 refused`, negativeOk: null };

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../platform/http.ts';
-import { idPattern } from '../../platform/ids.ts';
+import { idPattern } from './loyalty.ids.ts';
 import { authErrors, errorResponses, StringEnum } from '../../platform/schemas.ts';
 import type { Customers } from '../customers/index.ts';
 import type { Loyalty } from './index.ts';
@@ -51,6 +51,21 @@ const CheckoutResult = Type.Object({
   ),
   applied: Type.Array(Type.Object({ ruleId: Type.String(), kind: Type.String(), name: Type.String(), points: Type.Integer(), lines: Type.Array(Type.Integer()) })),
   messages: Type.Array(Type.String()),
+  adjustments: Type.Object(
+    {
+      applied: Type.Array(
+        Type.Object({
+          adjuster: Type.String(),
+          id: Type.String(),
+          name: Type.String(),
+          discountMinor: Type.Integer(),
+          lines: Type.Array(Type.Object({ line: Type.Integer({ description: '0-based, as in lines' }), discountMinor: Type.Integer() })),
+        }),
+      ),
+      rejected: Type.Array(Type.Object({ adjuster: Type.String(), id: Type.String(), reason: Type.String(), detail: Type.String() })),
+    },
+    { description: 'Discounts the checkout pipeline applied before points (promotions), and the ones it rejected with their reason codes' },
+  ),
   rulesVersion: Type.Integer(),
 });
 const ConfirmResult = Type.Object({

@@ -149,6 +149,11 @@ export const CheckoutBody = Type.Object(
     redeemPoints: Type.Optional(Points),
     channel: Type.Optional(StringEnum(['offline', 'online'] as const)),
     occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
+    promoCodes: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20, description: 'Codes the customer presented; promotions read them (ignored until a promotion uses them)' }),
+    ),
+    posReceiptId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Accepted so the till can send one body to calculate and confirm; calculate ignores it' })),
+    registerId: Type.Optional(Type.String({ maxLength: 100 })),
   },
   { additionalProperties: false },
 );
@@ -157,7 +162,6 @@ export const ConfirmBody = Type.Object(
   {
     ...CheckoutBody.properties,
     posReceiptId: Type.String({ minLength: 1, maxLength: 100 }),
-    registerId: Type.Optional(Type.String({ maxLength: 100 })),
   },
   { additionalProperties: false },
 );

@@ -67,7 +67,7 @@ describe('bulk load of historical receipts (NDJSON)', () => {
     expect(await t.database.db.selectFrom('pointLots').select('id').execute()).toHaveLength(0);
   });
 
-  it('with earn=true accrues points by the rules, dated at the purchase, and the jobs bring them up to today', async () => {
+  it('with earn=true accrues points by the rules, dated at the purchase, pending for pendingDays from the load', async () => {
     const job = await upload([good(20, { customer: { customerId } }), good(21, { customer: { card: 'C100' } })].join('\n'), true);
     expect(job).toMatchObject({ rowsCreated: 2, rowsFailed: 0 });
     const lots = await t.database.db.selectFrom('pointLots').select(['points', 'earnedAt', 'activatedAt']).where('customerId', '=', customerId).execute();
@@ -75,6 +75,10 @@ describe('bulk load of historical receipts (NDJSON)', () => {
       { points: 50, earnedAt: new Date('2026-01-10T12:00:00Z'), activatedAt: null }, // 5% of 1,000.00
       { points: 50, earnedAt: new Date('2026-01-10T12:00:00Z'), activatedAt: null }, // 5% of 1,000.00
     ]);
+    // Loaded on 1 March: a back-dated receipt does not make points spendable at once.
+    await t.services.loyalty.runJob('activate-points');
+    expect((await t.call({ method: 'GET', url: `/v1/customers/${customerId}/balance` })).json().available).toBe(0);
+    t.clock.advance(14 * 86_400_000);
     await t.services.loyalty.runJob('activate-points');
     const balance = (await t.call({ method: 'GET', url: `/v1/customers/${customerId}/balance` })).json();
     expect(balance.available).toBe(100);

@@ -2,15 +2,15 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { ErrorObject } from 'ajv';
 import { Type } from 'typebox';
-import type { Db, Tx } from '../../db/database.ts';
+import type { Db, Tx } from './loyalty.db.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, type FieldProblem } from '../../platform/errors.ts';
 import { describeAjvError, makeAjv } from '../../platform/http.ts';
-import type { Ids } from '../../platform/ids.ts';
-import type { BatchOutcome, ImportFormat, ImportRecord } from '../../platform/imports/import-runner.ts';
+import type { Ids } from './loyalty.ids.ts';
+import type { BatchOutcome, ImportFormat, ImportRecord } from '../../platform/imports/import-format.ts';
 import { toQtyMilli } from '../../platform/money.ts';
 import { findUnstorableText, parseInstant } from '../../platform/text.ts';
-import { customerIdByIdentifier, lookupIdentifier } from '../customers/index.ts';
+import { currentCustomerId, customerIdByIdentifier, lookupIdentifier } from '../customers/index.ts';
 import type { EngineLine } from './calculate.ts';
 import { loadLoyaltyConfig } from './config-store.ts';
 import { insertHistoricalReceipts, type HistoricalReceipt } from './historical-receipts.ts';
@@ -19,7 +19,7 @@ import { ConfirmBody } from './loyalty.schemas.ts';
 /** One NDJSON line: a confirm body with a required time and no redemption. */
 const HistoricalReceiptSchema = Type.Object(
   {
-    ...Type.Omit(ConfirmBody, ['redeemPoints', 'occurredAt']).properties,
+    ...Type.Omit(ConfirmBody, ['redeemPoints', 'occurredAt', 'promoCodes']).properties,
     occurredAt: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },
@@ -68,9 +68,9 @@ async function resolveCustomers(tx: Tx, rows: ReceiptRow[], phoneRegion: string)
     if (!ref) continue;
     try {
       if (ref.customerId) {
-        const found = await tx.selectFrom('customers').select(['id', 'mergedInto', 'status']).where('id', '=', ref.customerId).executeTakeFirst();
-        if (!found || found.status === 'erased') result.set(row.line, { field: 'customer.customerId', reason: 'no such customer' });
-        else result.set(row.line, found.mergedInto ?? found.id);
+        // Through the customers module (in this batch's transaction): a merged id names its survivor.
+        const current = await currentCustomerId(tx, ref.customerId);
+        result.set(row.line, current ?? { field: 'customer.customerId', reason: 'no such customer' });
         continue;
       }
       const owner = await customerIdByIdentifier(tx, lookupIdentifier(ref, phoneRegion));
@@ -88,7 +88,7 @@ async function resolveCustomers(tx: Tx, rows: ReceiptRow[], phoneRegion: string)
  * Receipts already loaded (same store and POS receipt id) are left as they are; with
  * `earn: true` they accrue points by the current rules (see historical-receipts.ts).
  */
-export function receiptNdjsonFormat(deps: { db: Db; clock: Clock; ids: Ids; phoneRegion: string }): ImportFormat<ReceiptRow> {
+export function receiptNdjsonFormat(deps: { db: Db; clock: Clock; ids: Ids; phoneRegion: string }): ImportFormat<ReceiptRow, Tx> {
   const { clock, ids, phoneRegion } = deps;
   return {
     async check() {

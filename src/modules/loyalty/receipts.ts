@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { DbOrTx } from '../../db/database.ts';
-import type { ReceiptsTable } from '../../db/schema.ts';
+import type { DbOrTx } from './loyalty.db.ts';
+import type { ReceiptsTable } from './loyalty.tables.ts';
 import { loyaltyError } from './loyalty.errors.ts';
 
 export type ReceiptView = {

@@ -2,13 +2,16 @@ import type { Actor } from '../../platform/actor.ts';
 import { requestHash } from '../../platform/canonical-json.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import { proportionalPart, toQtyMilli } from '../../platform/money.ts';
-import { emitEvents } from '../../platform/outbox.ts';
+import { emitEvents } from './loyalty.events.ts';
+import type { Tx } from './loyalty.db.ts';
 import type { LoyaltyDeps } from './checkout.ts';
-import { loadLoyaltyConfig } from './config-store.ts';
-import { lockBalance, returnRedeemed, reverseEarned, settleDue } from './ledger.ts';
+import { lockAndSettle, returnRedeemed, reverseEarned } from './ledger.ts';
 import { loyaltyError } from './loyalty.errors.ts';
+import type { Adjustment, AdjustmentReversal, CheckoutExtensions } from './pipeline.ts';
 
 export type RefundInput = { refundId: string; lines: Array<{ sku: string; qty: number }> };
+/** A cancel returns whatever is left on the receipt, read under the receipt's lock. */
+type RefundRequest = RefundInput | { refundId: string; lines: 'rest' };
 
 export type RefundResult = {
   receiptId: string;
@@ -33,12 +36,12 @@ export type RefundResult = {
 export async function refundReceipt(
   deps: LoyaltyDeps,
   receiptId: string,
-  input: RefundInput,
+  input: RefundRequest,
   actor: Actor,
   options: { cancel?: boolean } = {},
 ): Promise<{ result: RefundResult; replayed: boolean }> {
   const { db, clock, ids } = deps;
-  const hash = requestHash(input);
+  const hash = requestHash(input.lines === 'rest' ? { refundId: input.refundId, cancel: true } : input);
   return db.transaction().execute(async (tx) => {
     // The receipt row lock orders refunds of one receipt one after another.
     const receipt = await tx.selectFrom('receipts').select(['id', 'customerId', 'status']).where('id', '=', receiptId).forUpdate().executeTakeFirst();
@@ -53,7 +56,10 @@ export async function refundReceipt(
     const lines = await tx.selectFrom('receiptLines').selectAll().where('receiptId', '=', receiptId).orderBy('lineNo').execute();
     const taken = new Map<number, number>();
     const problems: FieldProblem[] = [];
-    input.lines.forEach((asked, index) => {
+    if (input.lines === 'rest') {
+      for (const line of lines) if (line.qtyMilli > line.refundedQtyMilli) taken.set(line.lineNo, line.qtyMilli - line.refundedQtyMilli);
+    }
+    (input.lines === 'rest' ? [] : input.lines).forEach((asked, index) => {
       let qty = toQtyMilli(asked.qty);
       if (qty === null) return problems.push({ field: `lines.${index}.qty`, reason: 'must be positive with at most three decimals' });
       const matching = lines.filter((l) => l.sku === asked.sku);
@@ -69,6 +75,14 @@ export async function refundReceipt(
     if (problems.length > 0) throw loyaltyError('checkout.invalid_line', problems.map((p) => `${p.field} ${p.reason}`).join('; '), problems);
 
     const result: RefundResult = { receiptId, refundId: input.refundId, lines: [], amount: 0, pointsReversed: 0, pointsReturned: 0, pointsForgiven: 0, pointsAlreadyExpired: 0 };
+    await reverseAdjustments(tx, deps.extensions, {
+      receiptId,
+      refundId: input.refundId,
+      customerId: receipt.customerId,
+      cancel: options.cancel === true,
+      lines: lines.filter((l) => taken.has(l.lineNo)).map((l) => ({ lineNo: l.lineNo, qtyMilli: taken.get(l.lineNo)!, refundedBeforeMilli: l.refundedQtyMilli, boughtMilli: l.qtyMilli })),
+      applied: [],
+    });
     for (const line of lines) {
       const qty = taken.get(line.lineNo);
       if (!qty) continue;
@@ -95,17 +109,16 @@ export async function refundReceipt(
 
     const now = clock.now();
     if (receipt.customerId) {
-      const settings = (await loadLoyaltyConfig(tx)).program.body;
-      const balance = await lockBalance(tx, receipt.customerId, now);
-      await settleDue(tx, balance, now);
+      const settings = (await deps.cache.config(tx)).program.body;
+      const balance = await lockAndSettle(tx, receipt.customerId, now);
       const meta = { receiptId, refundId: input.refundId, actor: actor.keyId };
       const reversal = await reverseEarned(tx, balance, receiptId, result.pointsReversed, settings.refundShortfall, meta, now);
       // The lines say what they earned; the totals say what the ledger could take back.
       result.pointsReversed = reversal.reversed;
       result.pointsAlreadyExpired = reversal.alreadyExpired;
       result.pointsForgiven = reversal.forgiven;
-      await returnRedeemed(tx, ids, balance, receiptId, result.pointsReturned, settings.returnedPointsExtraDays, meta, now);
-      result.customer = { id: receipt.customerId, balance: balance.available, pending: balance.pending };
+      const after = await returnRedeemed(tx, ids, reversal.balance, receiptId, result.pointsReturned, settings.returnedPointsExtraDays, meta, now);
+      result.customer = { id: receipt.customerId, balance: after.available, pending: after.pending };
     }
     await tx
       .updateTable('receipts')
@@ -127,6 +140,22 @@ export async function refundReceipt(
   });
 }
 
+/**
+ * Gives each adjuster back what this return returns of its adjustments on the receipt, in the
+ * refund's transaction (so a failed refund gives nothing back). An adjustment whose adjuster is
+ * no longer wired has nothing to give back to.
+ */
+async function reverseAdjustments(tx: Tx, extensions: CheckoutExtensions, reversal: AdjustmentReversal): Promise<void> {
+  if (extensions.adjusters.length === 0 || reversal.lines.length === 0) return;
+  const rows = await tx.selectFrom('receiptAdjustments').selectAll().where('receiptId', '=', reversal.receiptId).orderBy('seq').execute();
+  for (const adjuster of extensions.adjusters) {
+    const applied: Adjustment[] = rows
+      .filter((row) => row.adjuster === adjuster.name)
+      .map((row) => ({ adjuster: row.adjuster, id: row.adjustmentId, name: row.name, discountMinor: row.discountMinor, lines: row.lines, data: row.data }));
+    if (applied.length > 0) await adjuster.reverse(tx, { ...reversal, applied });
+  }
+}
+
 /** Voids a confirmed receipt: everything not yet returned is returned, and the receipt is cancelled. */
 export async function cancelReceipt(deps: LoyaltyDeps, storeId: string, posReceiptId: string, actor: Actor): Promise<{ result: RefundResult; replayed: boolean }> {
   const receipt = await deps.db.selectFrom('receipts').select(['id', 'status']).where('storeId', '=', storeId).where('posReceiptId', '=', posReceiptId).executeTakeFirst();
@@ -136,9 +165,7 @@ export async function cancelReceipt(deps: LoyaltyDeps, storeId: string, posRecei
     const done = await deps.db.selectFrom('refunds').select('response').where('receiptId', '=', receipt.id).where('refundId', '=', refundId).executeTakeFirst();
     if (done) return { result: done.response as unknown as RefundResult, replayed: true };
   }
-  const lines = await deps.db.selectFrom('receiptLines').select(['sku', 'qtyMilli', 'refundedQtyMilli']).where('receiptId', '=', receipt.id).execute();
-  const remaining = new Map<string, number>();
-  for (const line of lines) remaining.set(line.sku, (remaining.get(line.sku) ?? 0) + line.qtyMilli - line.refundedQtyMilli);
-  const refundLines = [...remaining].filter(([, qty]) => qty > 0).map(([sku, qty]) => ({ sku, qty: qty / 1000 }));
-  return refundReceipt(deps, receipt.id, { refundId, lines: refundLines }, actor, { cancel: true });
+  // What is left to return is read under the receipt's lock, so refunds racing the cancel are
+  // either already counted or wait for it (and then find the receipt cancelled).
+  return refundReceipt(deps, receipt.id, { refundId, lines: 'rest' }, actor, { cancel: true });
 }

@@ -4,41 +4,19 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
-import type { Db, Tx } from '../../db/database.ts';
 import type { Actor } from '../actor.ts';
 import { writeAudit } from '../audit.ts';
 import type { Clock } from '../clock.ts';
-import { AppError, platformError, type FieldProblem } from '../errors.ts';
+import type { PlatformDb, PlatformTx } from '../db-views.ts';
+import { AppError, platformError } from '../errors.ts';
 import type { Ids } from '../ids.ts';
-
-export type ImportKind = 'customers' | 'receipts';
-export type ImportOptionsBag = Record<string, unknown>;
-
-/** What one batch did; rows the database refused are reported in `failed`. */
-export type BatchOutcome = { created: number; updated: number; failed: Array<{ line: number; problems: FieldProblem[] }> };
-
-/** A record of the file: a parsed row, or why it cannot be one. Lines are the file's lines. */
-export type ImportRecord<Row> = { line: number; row: Row } | { line: number; problems: FieldProblem[] };
-
-/**
- * A file format a module imports: the customers module reads CSV, the loyalty module NDJSON.
- * `read` yields records in line order; `write` stores a batch of good rows in the caller's
- * transaction, set-based; a concurrent writer's race is reported by throwing `BatchRaceError`.
- */
-export type ImportFormat<Row> = {
-  check(file: string, options: ImportOptionsBag): Promise<void>;
-  read(input: Readable, options: ImportOptionsBag): AsyncIterable<ImportRecord<Row>>;
-  write(tx: Tx, importId: string, rows: Row[], options: ImportOptionsBag): Promise<BatchOutcome>;
-};
-
-/** Raised when a concurrent writer took something mid-batch; the batch is simply run again. */
-export class BatchRaceError extends Error {}
+import { BatchRaceError, type BatchOutcome, type ImportFormat, type ImportOptionsBag, type ImportType } from './import-format.ts';
 
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
 
 export type ImportJobView = {
   id: string;
-  kind: ImportKind;
+  kind: string;
   status: ImportStatus;
   fileName: string;
   bytesTotal: number;
@@ -58,10 +36,11 @@ export type ImportJobView = {
 };
 
 export type ImportRunnerOptions = {
-  db: Db;
+  db: PlatformDb;
   clock: Clock;
   ids: Ids;
-  formats: { [K in ImportKind]?: ImportFormat<unknown> };
+  /** The import types the modules registered (buildApp wires them). */
+  types: ImportType[];
   dataDir: string;
   batchSize?: number;
   /** A running job whose heartbeat is older than this belongs to a dead process and may be resumed. */
@@ -99,6 +78,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
   const active = new Map<string, Promise<ImportJobView>>();
   const controllers = new Map<string, AbortController>();
   const fileOf = (id: string) => path.join(dir, `${id}.csv`);
+  const formats = new Map(options.types.map((type) => [type.kind, type.format]));
 
   async function view(id: string, errorsLimit = 1000): Promise<ImportJobView> {
     const job = await db.selectFrom('importJobs').selectAll().where('id', '=', id).executeTakeFirst();
@@ -197,10 +177,10 @@ export function createImportRunner(options: ImportRunnerOptions) {
     return view(id);
   }
 
-  function formatOf(kind: ImportKind): ImportFormat<unknown> {
-    const format = options.formats[kind];
+  function formatOf(kind: string): ImportFormat<unknown> {
+    const format = formats.get(kind);
     if (!format) throw new Error(`no import format for ${kind}`);
-    return format as ImportFormat<unknown>;
+    return format;
   }
 
   async function commitBatch(
@@ -252,7 +232,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
    * did not foresee), the batch is redone row by row under savepoints so the one bad row is
    * reported and the rest go in, instead of the import stopping.
    */
-  async function writeBatchIsolatingBadRows(tx: Tx, format: ImportFormat<unknown>, jobOptions: ImportOptionsBag, importId: string, rows: unknown[]): Promise<BatchOutcome> {
+  async function writeBatchIsolatingBadRows(tx: PlatformTx, format: ImportFormat<unknown>, jobOptions: ImportOptionsBag, importId: string, rows: unknown[]): Promise<BatchOutcome> {
     await sql`savepoint whole_batch`.execute(tx);
     try {
       const outcome = await format.write(tx, importId, rows, jobOptions);
@@ -317,7 +297,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
      * unfinished resumes that job instead of starting another.
      */
     async submit(
-      kind: ImportKind,
+      kind: string,
       stream: Readable,
       fileName: string,
       actor: Actor,

@@ -5,13 +5,13 @@ import { Type } from 'typebox';
 import { platformError } from '../errors.ts';
 import { actorOf } from '../http.ts';
 import { idPattern } from '../ids.ts';
-import type { Permission } from '../roles.ts';
 import { authErrors, errorResponses } from '../schemas.ts';
-import type { ImportKind, ImportOptionsBag, ImportRunner } from './import-runner.ts';
+import type { ImportType } from './import-format.ts';
+import type { ImportRunner } from './import-runner.ts';
 
 const ImportJob = Type.Object({
   id: Type.String(),
-  kind: Type.String({ description: 'customers or receipts' }),
+  kind: Type.String({ description: 'What the file holds, as the module that imports it names it (customers, receipts, …)' }),
   status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
   fileName: Type.String(),
   bytesTotal: Type.Integer(),
@@ -29,45 +29,11 @@ const ImportJob = Type.Object({
   finishedAt: Type.Union([Type.String(), Type.Null()]),
 });
 
-type Upload = {
-  url: string;
-  kind: ImportKind;
-  permission: Permission;
-  contentTypes: string[];
-  tag: string;
-  summary: string;
-  query: ReturnType<typeof Type.Object>;
-  options: (query: Record<string, unknown>) => ImportOptionsBag;
-};
-
-const uploads: Upload[] = [
-  {
-    url: '/v1/imports/customers',
-    kind: 'customers',
-    permission: 'customers:import',
-    contentTypes: ['text/csv', 'application/csv', 'text/plain'],
-    tag: 'customers',
-    summary: 'Import customers from CSV (streamed; see docs/import.md for the columns)',
-    query: Type.Object({ fileName: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
-    options: () => ({}),
-  },
-  {
-    url: '/v1/receipts/bulk',
-    kind: 'receipts',
-    permission: 'receipts:import',
-    contentTypes: ['application/x-ndjson', 'application/jsonl', 'text/plain'],
-    tag: 'receipts',
-    summary: 'Load historical receipts from NDJSON, one receipt a line (earn=true to accrue points)',
-    query: Type.Object(
-      { fileName: Type.Optional(Type.String({ maxLength: 200 })), earn: Type.Boolean({ default: false, description: 'Accrue points by the current rules' }) },
-      { additionalProperties: false },
-    ),
-    options: (query) => ({ earn: query.earn === true }),
-  },
-];
-
-/** Uploads that become import jobs, and the jobs' progress. */
-export function importRoutes(app: FastifyInstance, { imports, importLimitBytes }: { imports: ImportRunner; importLimitBytes: number }): void {
+/** Uploads that become import jobs (one route per import type the modules registered), and the jobs' progress. */
+export function importRoutes(
+  app: FastifyInstance,
+  { imports, types, importLimitBytes }: { imports: ImportRunner; types: ImportType[]; importLimitBytes: number },
+): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get('/v1/imports', {
@@ -88,7 +54,8 @@ export function importRoutes(app: FastifyInstance, { imports, importLimitBytes }
     handler: async (request) => imports.get(request.params.id, request.query.errorsLimit),
   });
 
-  for (const upload of uploads) {
+  for (const { kind, upload } of types) {
+    const query = Type.Object({ fileName: Type.Optional(Type.String({ maxLength: 200 })), ...upload.query }, { additionalProperties: false });
     // Each upload parser lives in its own scope, so only its route takes that type, as a stream.
     app.register(async (scope) => {
       scope.addContentTypeParser(upload.contentTypes, (_request, payload, done) => done(null, payload));
@@ -98,16 +65,16 @@ export function importRoutes(app: FastifyInstance, { imports, importLimitBytes }
           tags: [upload.tag],
           summary: upload.summary,
           consumes: upload.contentTypes,
-          querystring: upload.query,
+          querystring: query,
           response: { 202: ImportJob, ...errorResponses(400, ...authErrors, 413, 415) },
         },
         handler: async (request, reply) => {
           if (!(request.body instanceof Readable)) {
             throw platformError('request.unsupported_media_type', `Send the file as the body with Content-Type: ${upload.contentTypes[0]}`);
           }
-          const query = request.query as Record<string, unknown>;
-          const fileName = typeof query.fileName === 'string' ? query.fileName : `upload.${upload.kind === 'customers' ? 'csv' : 'ndjson'}`;
-          const { job, resumed } = await imports.submit(upload.kind, request.body, fileName, actorOf(request), importLimitBytes, upload.options(query));
+          const values = request.query as Record<string, unknown>;
+          const fileName = typeof values.fileName === 'string' ? values.fileName : `upload.${upload.extension}`;
+          const { job, resumed } = await imports.submit(kind, request.body, fileName, actorOf(request), importLimitBytes, upload.options?.(values) ?? {});
           void imports.run(job.id);
           reply.header('location', `/v1/imports/${job.id}`);
           if (resumed) reply.header('x-patron-import', 'resumed');

@@ -1,9 +1,10 @@
 import type { FieldProblem } from '../../../platform/errors.ts';
 import { isStorableText, parseInstant } from '../../../platform/text.ts';
+import { isTimezone } from '../../../platform/time-zones.ts';
 import { parseAttributeText, type AttributeValue } from '../attributes.ts';
 import type { ConsentChannel, ConsentPurpose } from '../consents.ts';
 import { normalizeCard, normalizeEmail, normalizeExternal, normalizePhone, type Identifier, type Normalized } from '../identifiers.ts';
-import { canonicalLocale, checkBirthDate, isTimezone, normalizeTags, type Gender } from '../profile.ts';
+import { canonicalLocale, checkBirthDate, normalizeTags, type Gender } from '../profile.ts';
 import type { Column } from './csv-columns.ts';
 
 /** One good CSV row, normalised; empty cells are absent (an import never clears a value). */
@@ -24,6 +25,8 @@ export type ImportRow = {
   consents: Array<{ channel: ConsentChannel; purpose: ConsentPurpose; granted: boolean }>;
   consentAt?: string;
   consentTextVersion?: string;
+  /** When a new customer joined, for rows made in code (the demo); the CSV has no such column, so it is now. */
+  signedUpAt?: Date;
 };
 
 const genders = new Map<string, Gender>([

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
-import type { DbOrTx } from '../../../db/database.ts';
 import type { Clock } from '../../../platform/clock.ts';
 import { platformError } from '../../../platform/errors.ts';
-import type { Ids } from '../../../platform/ids.ts';
-import type { ImportFormat, ImportRecord } from '../../../platform/imports/import-runner.ts';
+import type { ImportFormat, ImportRecord } from '../../../platform/imports/import-format.ts';
 import { attributeDefinitionMap } from '../attributes.ts';
+import type { DbOrTx, Tx } from '../customers.db.ts';
+import type { Ids } from '../customers.ids.ts';
 import { parseHeader, type Column } from './csv-columns.ts';
 import { parseRow, type ImportRow } from './csv-row.ts';
 import { writeBatch } from './write-batch.ts';
@@ -40,7 +40,7 @@ async function columnsOf(db: DbOrTx, header: string[]): Promise<Column[]> {
 }
 
 /** Customer CSV files (docs/import.md): a header row of known columns, then one customer a row. */
-export function customerCsvFormat(deps: { db: DbOrTx; clock: Clock; ids: Ids; phoneRegion: string }): ImportFormat<ImportRow> {
+export function customerCsvFormat(deps: { db: DbOrTx; clock: Clock; ids: Ids; phoneRegion: string }): ImportFormat<ImportRow, Tx> {
   const { db, clock, ids, phoneRegion } = deps;
   return {
     async check(file) {

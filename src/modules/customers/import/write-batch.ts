@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../../db/database.ts';
 import type { Clock } from '../../../platform/clock.ts';
-import { BatchRaceError, type BatchOutcome } from '../../../platform/imports/import-runner.ts';
-import type { Ids } from '../../../platform/ids.ts';
-import { emitEvents, type DomainEvent } from '../../../platform/outbox.ts';
+import { BatchRaceError, type BatchOutcome } from '../../../platform/imports/import-format.ts';
+import type { Tx } from '../customers.db.ts';
+import { emitEvents, type CustomerEvent } from '../customers.events.ts';
+import type { Ids } from '../customers.ids.ts';
 import type { Identifier } from '../identifiers.ts';
 import type { ImportRow } from './csv-row.ts';
 
@@ -22,7 +22,7 @@ type Target = {
  * matched row updates (filling values, never clearing), an unmatched one creates; a row whose
  * identifiers name two different customers is refused.
  */
-export async function writeBatch(tx: Tx, clock: Clock, ids: Ids, importId: string, rows: ImportRow[]): Promise<BatchOutcome> {
+export async function writeBatch(tx: Tx, clock: Clock, ids: Ids, importId: string, rows: ImportRow[]): Promise<BatchOutcome & { customerIds: Map<number, string> }> {
   const now = clock.now();
   const failed: BatchOutcome['failed'] = [];
   const stored = await findOwners(tx, rows.flatMap((row) => row.identifiers));
@@ -30,6 +30,7 @@ export async function writeBatch(tx: Tx, clock: Clock, ids: Ids, importId: strin
 
   // Assign every row to a customer, existing or new; rows for the same customer are folded.
   const targets = new Map<string, Target>();
+  const customerIds = new Map<number, string>();
   for (const row of rows) {
     const found = new Set(row.identifiers.map((identifier) => owners.get(keyOf(identifier))).filter((id) => id !== undefined));
     if (found.size > 1) {
@@ -43,6 +44,7 @@ export async function writeBatch(tx: Tx, clock: Clock, ids: Ids, importId: strin
       targets.set(customerId, target);
     }
     target.rows.push(row);
+    customerIds.set(row.line, customerId);
     for (const identifier of row.identifiers) owners.set(keyOf(identifier), customerId);
   }
 
@@ -55,12 +57,13 @@ export async function writeBatch(tx: Tx, clock: Clock, ids: Ids, importId: strin
     await sql`
       insert into customers (id, status, first_name, last_name, birth_date, gender, city, timezone, locale, tags, attributes, created_at, updated_at)
       select u.id, 'active', u.first_name, u.last_name, u.birth_date::date, u.gender, u.city, u.timezone, u.locale,
-        coalesce(array(select jsonb_array_elements_text(u.tags::jsonb)), '{}'), u.attributes::jsonb, ${now}, ${now}
+        coalesce(array(select jsonb_array_elements_text(u.tags::jsonb)), '{}'), u.attributes::jsonb, coalesce(u.signed_up_at, ${now}), ${now}
       from unnest(${created.map((f) => f.target.customerId)}::text[], ${column(created, 'firstName')}::text[],
         ${column(created, 'lastName')}::text[], ${column(created, 'birthDate')}::text[], ${column(created, 'gender')}::text[],
         ${column(created, 'city')}::text[], ${column(created, 'timezone')}::text[], ${column(created, 'locale')}::text[],
-        ${created.map((f) => JSON.stringify(f.profile.tags ?? []))}::text[], ${created.map((f) => JSON.stringify(f.attributes))}::text[])
-        as u(id, first_name, last_name, birth_date, gender, city, timezone, locale, tags, attributes)`.execute(tx);
+        ${created.map((f) => JSON.stringify(f.profile.tags ?? []))}::text[], ${created.map((f) => JSON.stringify(f.attributes))}::text[],
+        ${created.map((f) => f.target.rows.find((row) => row.signedUpAt)?.signedUpAt?.toISOString() ?? null)}::timestamptz[])
+        as u(id, first_name, last_name, birth_date, gender, city, timezone, locale, tags, attributes, signed_up_at)`.execute(tx);
   }
 
   const changedIds = new Set<string>();
@@ -94,7 +97,7 @@ export async function writeBatch(tx: Tx, clock: Clock, ids: Ids, importId: strin
   for (const id of await insertIdentifiers(tx, now, folded, stored)) changedIds.add(id);
   for (const id of await insertConsents(tx, now, ids, folded)) changedIds.add(id);
 
-  const events: DomainEvent[] = [
+  const events: CustomerEvent[] = [
     ...created.map((f) => ({
       type: 'customer.created' as const,
       customerId: f.target.customerId,
@@ -111,7 +114,7 @@ export async function writeBatch(tx: Tx, clock: Clock, ids: Ids, importId: strin
   await emitEvents(tx, clock, ids, events);
 
   const createdRows = created.reduce((sum, f) => sum + f.target.rows.length, 0);
-  return { created: createdRows, updated: rows.length - failed.length - createdRows, failed };
+  return { created: createdRows, updated: rows.length - failed.length - createdRows, failed, customerIds };
 }
 
 type Folded = ReturnType<typeof foldRows> & { target: Target };

@@ -26,7 +26,7 @@ export function watchBackendCpu(admin: pg.Client, database: string) {
   const seen = new Map<number, { first: number; last: number }>();
   let local = true;
   let started = false;
-  const sample = async () => {
+  const readOnce = async () => {
     // Client backends only: an autovacuum worker on the same database is the server's own work.
     const backends = await admin.query<{ pid: number }>(
       `select pid from pg_stat_activity where datname = $1 and backend_type = 'client backend'`,
@@ -44,6 +44,9 @@ export function watchBackendCpu(admin: pg.Client, database: string) {
       else seen.set(pid, { first: started ? 0 : ms, last: ms });
     }
   };
+  // One query at a time on the shared admin client: the timer's sample may still be running when stop() samples.
+  let pending: Promise<void> = Promise.resolve();
+  const sample = () => (pending = pending.then(readOnce, readOnce));
   let timer: NodeJS.Timeout | null = null;
   return {
     async start(): Promise<void> {

@@ -1,12 +1,12 @@
-import { buildApp } from '../src/app.ts';
-import type { Database } from '../src/db/database.ts';
-import type { CheckoutInput, ConfirmInput } from '../src/modules/loyalty/checkout.ts';
-import { defaultTierConfig, type EarningRuleSet, type TierConfig } from '../src/modules/loyalty/config-types.ts';
-import { systemActor, type Actor } from '../src/platform/actor.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { uuidV7Ids } from '../src/platform/ids.ts';
-import type { SqlRunner } from './generate/loyalty-data.ts';
-import { createRng, type Rng } from './generate/rng.ts';
+import { buildApp } from '../../src/app.ts';
+import type { Database } from '../../src/db/database.ts';
+import type { CheckoutInput, ConfirmInput } from '../../src/modules/loyalty/checkout.ts';
+import { defaultTierConfig, type EarningRuleSet, type TierConfig } from '../../src/modules/loyalty/config-types.ts';
+import { systemActor, type Actor } from '../../src/platform/actor.ts';
+import { systemClock } from '../../src/platform/clock.ts';
+import { uuidV7Ids } from '../../src/platform/ids.ts';
+import type { SqlRunner } from '../generate/loyalty-data.ts';
+import { createRng, type Rng } from '../generate/rng.ts';
 import { latencies, type Latencies } from './http-load.ts';
 import { queryTimer, type QueryStats } from './query-timer.ts';
 

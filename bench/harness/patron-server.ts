@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { cpuMsOf } from './backend-cpu.ts';
 import { httpClient } from './http-load.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Patron's real server (`node bin/patron.mjs serve`) in a child process, on 127.0.0.1 only. */
 export type PatronServer = {

@@ -1,0 +1,15 @@
+import type { Scenario } from '../harness/scenario.ts';
+import { bulkReceipts } from './bulk-receipts.ts';
+import { calculate } from './calculate.ts';
+import { confirm } from './confirm.ts';
+import { customerImport } from './customer-import.ts';
+import { lookup } from './lookup.ts';
+import { pgliteConfirm } from './pglite-confirm.ts';
+import { serverRss } from './server-rss.ts';
+
+/**
+ * Every scenario of `npm run bench`, in the order they run. A new one is a module in this
+ * folder exporting a Scenario and a line here. The scenarios that load the shared server come
+ * first and server-rss after them, so it reports the peak of their loads.
+ */
+export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, serverRss, customerImport, bulkReceipts, pgliteConfirm];

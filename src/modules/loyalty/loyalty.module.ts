@@ -1,0 +1,34 @@
+import { Type } from 'typebox';
+import { defineImportType } from '../../platform/imports/import-format.ts';
+import { defineModule } from '../../platform/registry.ts';
+import type { Loyalty } from './index.ts';
+import { ownTx } from './loyalty.db.ts';
+import { loyaltyErrors } from './loyalty.errors.ts';
+import { loyaltyEvents } from './loyalty.events.ts';
+import { loyaltyIds } from './loyalty.ids.ts';
+
+/** What the loyalty module registers with the platform when buildApp wires it. */
+export const loyaltyModule = defineModule({
+  name: 'loyalty',
+  events: loyaltyEvents.types,
+  idPrefixes: loyaltyIds.prefixes,
+  errors: loyaltyErrors.table,
+  ownTx,
+  imports: (loyalty: Loyalty) => [
+    defineImportType({
+      kind: 'receipts',
+      format: loyalty.receiptNdjsonFormat,
+      view: ownTx,
+      upload: {
+        url: '/v1/receipts/bulk',
+        permission: 'receipts:import',
+        contentTypes: ['application/x-ndjson', 'application/jsonl', 'text/plain'],
+        extension: 'ndjson',
+        tag: 'receipts',
+        summary: 'Load historical receipts from NDJSON, one receipt a line (earn=true to accrue points)',
+        query: { earn: Type.Boolean({ default: false, description: 'Accrue points by the current rules' }) },
+        options: (query) => ({ earn: query.earn === true }),
+      },
+    }),
+  ],
+});

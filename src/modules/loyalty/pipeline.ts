@@ -1,0 +1,181 @@
+import type { DbOrTx, Tx } from './loyalty.db.ts';
+import { lineTotal } from '../../platform/money.ts';
+import { calculateReceipt, type EngineLine, type EngineResult } from './calculate.ts';
+import type { EarningRule, ProgramSettings, Tier } from './config-types.ts';
+
+/**
+ * The checkout pipeline: price → adjust → redeem → earn, over one context. calculate, confirm,
+ * refunds, bulk historical receipts and (later) the what-if replay all run it, so a till, a
+ * loader and an analyst see the same arithmetic.
+ *
+ * Loyalty owns these interfaces; other modules implement them (promotions: adjusters; segments:
+ * the membership provider) and buildApp wires them, as the customer lifecycle hooks are wired.
+ */
+export type CheckoutCustomer = {
+  id: string;
+  birthDate: string | null;
+  timezone: string | null;
+  /** Available points as of the receipt's processing time. */
+  balance: number;
+  pending: number;
+  expiringSoon: { points: number; at: string } | null;
+};
+
+export type CheckoutContext = {
+  store: { id: string; timezone: string };
+  channel: 'offline' | 'online';
+  /** When the purchase happened (the store's zone decides weekday and hour conditions). */
+  occurredAt: Date;
+  customer: CheckoutCustomer | null;
+  tier: Tier | null;
+  /** Segments the customer is in, from the membership provider. */
+  segments: ReadonlySet<string>;
+  lines: EngineLine[];
+  redeemRequested: number;
+  promoCodes: string[];
+  program: ProgramSettings;
+  rules: EarningRule[];
+  /** What each adjuster's `prepare` loaded, by adjuster name; `price` reads it. */
+  extensions: Readonly<Record<string, unknown>>;
+};
+
+/** A line as an adjuster sees it: its number (0-based), totals and what is left to pay so far. */
+export type PricedLine = EngineLine & { index: number; totalMinor: number; netMinor: number };
+
+export type LineDiscount = { line: number; discountMinor: number };
+
+/** A discount an adjuster applied: what it took off which line, and what `commit` must reserve. */
+export type Adjustment = {
+  adjuster: string;
+  id: string;
+  name: string;
+  discountMinor: number;
+  lines: LineDiscount[];
+  /** Anything commit and reverse need (a code, a budget id); stored with the receipt. */
+  data?: Record<string, unknown>;
+};
+
+export type Rejection = { adjuster: string; id: string; reason: string; detail: string };
+
+export type AdjusterOutcome = { applied: Adjustment[]; rejected: Rejection[] };
+
+/** What a cancel or refund returns of a receipt, line by line (lineNo is 1-based, as stored). */
+export type AdjustmentReversal = {
+  receiptId: string;
+  refundId: string;
+  customerId: string | null;
+  cancel: boolean;
+  /** Quantities in thousandths: this refund's, what earlier refunds took, what was bought. */
+  lines: Array<{ lineNo: number; qtyMilli: number; refundedBeforeMilli: number; boughtMilli: number }>;
+  /** The adjuster's own adjustments on the receipt, as committed. */
+  applied: Adjustment[];
+};
+
+export type Adjuster = {
+  /** Unique; stored with each adjustment so refunds find their adjuster. */
+  name: string;
+  /** Loads what `price` needs (codes, budgets) before the pure step; optional. */
+  prepare?(db: DbOrTx, ctx: CheckoutContext): Promise<unknown>;
+  /** Pure: per-line discounts with reasons, and what it rejected and why. */
+  price(ctx: CheckoutContext, lines: readonly PricedLine[]): AdjusterOutcome;
+  /**
+   * At confirm, in its transaction: reserve what the applied adjustments consume with one
+   * SQL-guarded statement (`UPDATE … SET used = used + $n WHERE used + $n <= limit RETURNING`);
+   * throw an AppError when the guard fails, which rolls the whole receipt back.
+   */
+  commit(tx: Tx, ctx: CheckoutContext & { receiptId: string }, applied: Adjustment[]): Promise<void>;
+  /** At cancel or refund, in its transaction: give back exactly what this return returns. */
+  reverse(tx: Tx, reversal: AdjustmentReversal): Promise<void>;
+};
+
+export type MembershipProvider = {
+  /** The segments the customer is in now; one query at most, it runs on every checkout. */
+  segmentsOf(db: DbOrTx, customerId: string): Promise<ReadonlySet<string>>;
+};
+
+/** What a checkout module registers into: buildApp adds adjusters and sets the provider. */
+export type CheckoutExtensions = {
+  adjusters: Adjuster[];
+  membership: MembershipProvider | null;
+};
+
+export function createCheckoutExtensions(): CheckoutExtensions {
+  return { adjusters: [], membership: null };
+}
+
+export type PipelineResult = EngineResult & { adjustments: AdjusterOutcome };
+
+const noSegments: ReadonlySet<string> = new Set();
+
+export async function segmentsOf(extensions: CheckoutExtensions, db: DbOrTx, customerId: string | null): Promise<ReadonlySet<string>> {
+  if (!customerId || !extensions.membership) return noSegments;
+  return extensions.membership.segmentsOf(db, customerId);
+}
+
+/** Runs each adjuster's `prepare`, in order; the results go into the context's extensions. */
+export async function prepareAdjusters(extensions: CheckoutExtensions, db: DbOrTx, ctx: CheckoutContext): Promise<CheckoutContext> {
+  const loaded: Record<string, unknown> = {};
+  for (const adjuster of extensions.adjusters) {
+    if (adjuster.prepare) loaded[adjuster.name] = await adjuster.prepare(db, ctx);
+  }
+  return { ...ctx, extensions: loaded };
+}
+
+function priced(lines: EngineLine[]): PricedLine[] {
+  return lines.map((line, index) => {
+    const totalMinor = lineTotal(line.qtyMilli, line.priceMinor);
+    return { ...line, index, totalMinor, netMinor: totalMinor - Math.min(line.discountMinor, totalMinor) };
+  });
+}
+
+/**
+ * Adjusters run one after another, each on what is left to pay after the ones before it.
+ * A discount never takes a line below zero: an adjustment that asks for more is cut to what is
+ * left on the line, and the cut is what gets committed and stored.
+ */
+function adjust(ctx: CheckoutContext, adjusters: Adjuster[]): { lines: EngineLine[]; outcome: AdjusterOutcome } {
+  let lines = priced(ctx.lines);
+  const outcome: AdjusterOutcome = { applied: [], rejected: [] };
+  for (const adjuster of adjusters) {
+    const result = adjuster.price(ctx, lines);
+    outcome.rejected.push(...result.rejected.map((r) => ({ ...r, adjuster: adjuster.name })));
+    for (const adjustment of result.applied) {
+      const taken = new Map<number, number>();
+      const cut: LineDiscount[] = [];
+      for (const part of adjustment.lines) {
+        const line = lines[part.line];
+        if (!line || !Number.isSafeInteger(part.discountMinor) || part.discountMinor <= 0) continue;
+        const left = line.netMinor - (taken.get(part.line) ?? 0);
+        const discountMinor = Math.min(part.discountMinor, left);
+        if (discountMinor <= 0) continue;
+        taken.set(part.line, (taken.get(part.line) ?? 0) + discountMinor);
+        cut.push({ line: part.line, discountMinor });
+      }
+      if (cut.length === 0) continue;
+      const discountMinor = cut.reduce((sum, part) => sum + part.discountMinor, 0);
+      outcome.applied.push({ ...adjustment, adjuster: adjuster.name, lines: cut, discountMinor });
+      lines = lines.map((line) => {
+        const extra = taken.get(line.index) ?? 0;
+        return extra === 0 ? line : { ...line, discountMinor: line.discountMinor + extra, netMinor: line.netMinor - extra };
+      });
+    }
+  }
+  return { lines: lines.map(({ index: _index, totalMinor: _total, netMinor: _net, ...line }) => line), outcome };
+}
+
+/** price → adjust → redeem → earn. Pure: everything it needs is in the context. */
+export function runPipeline(ctx: CheckoutContext, adjusters: Adjuster[]): PipelineResult {
+  const { lines, outcome } = adjust(ctx, adjusters);
+  const result = calculateReceipt({
+    lines,
+    settings: ctx.program,
+    rules: ctx.rules,
+    tier: ctx.tier,
+    context: { storeId: ctx.store.id, storeTimezone: ctx.store.timezone, channel: ctx.channel, occurredAt: ctx.occurredAt, segments: ctx.segments },
+    customer: ctx.customer
+      ? { balance: ctx.customer.balance, birthDate: ctx.customer.birthDate, timezone: ctx.customer.timezone, expiringSoon: ctx.customer.expiringSoon }
+      : null,
+    redeemRequested: ctx.redeemRequested,
+  });
+  return { ...result, adjustments: outcome };
+}

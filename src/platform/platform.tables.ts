@@ -1,0 +1,83 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The platform's tables, as Kysely sees them (camel-cased; CamelCasePlugin maps to snake_case).
+ * Each module declares its own tables beside its code (`<module>.tables.ts`); a module's view
+ * of the database is its tables plus these (see db-views.ts).
+ */
+
+/** Column helpers every table file uses. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type Json<T = unknown> = ColumnType<T, string, string>;
+
+export type SystemSettingsTable = { key: string; value: Json; updatedAt: Timestamp };
+
+export type ApiKeysTable = {
+  id: string;
+  name: string;
+  role: string;
+  secretHash: string;
+  hint: string;
+  source: 'api' | 'cli' | 'env' | 'bootstrap';
+  createdAt: Timestamp;
+  createdBy: string | null;
+  lastUsedAt: Timestamp | null;
+  revokedAt: Timestamp | null;
+};
+
+export type AuditLogTable = {
+  id: Generated<number>;
+  occurredAt: Timestamp;
+  actorKeyId: string | null;
+  actorName: string;
+  actorRole: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  details: Json<Record<string, unknown>>;
+  requestId: string | null;
+};
+
+export type OutboxEventsTable = {
+  id: Generated<number>;
+  eventId: string;
+  type: string;
+  customerId: string | null;
+  payload: Json<Record<string, unknown>>;
+  occurredAt: Timestamp;
+  publishedAt: Timestamp | null;
+};
+
+export type ImportJobsTable = {
+  id: string;
+  /** The import type's kind, as a module registered it (`customers`, `receipts`, …). */
+  kind: string;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  options: ColumnType<Record<string, unknown>, string | undefined, string>;
+  fileName: string;
+  fileSha256: string;
+  bytesTotal: number;
+  bytesDone: Generated<number>;
+  checkpointLine: Generated<number>;
+  rowsDone: Generated<number>;
+  rowsFailed: Generated<number>;
+  rowsCreated: Generated<number>;
+  rowsUpdated: Generated<number>;
+  failure: string | null;
+  createdBy: string | null;
+  createdAt: Timestamp;
+  startedAt: Timestamp | null;
+  heartbeatAt: Timestamp | null;
+  finishedAt: Timestamp | null;
+};
+
+export type ImportErrorsTable = { importId: string; line: number; field: string; reason: string };
+
+export type PlatformTables = {
+  systemSettings: SystemSettingsTable;
+  apiKeys: ApiKeysTable;
+  auditLog: AuditLogTable;
+  outboxEvents: OutboxEventsTable;
+  importJobs: ImportJobsTable;
+  importErrors: ImportErrorsTable;
+};

@@ -1,0 +1,71 @@
+import { platformErrors, type ErrorSpec, type ErrorTable } from './errors.ts';
+import type { PlatformTx } from './db-views.ts';
+import { platformIdPrefixes } from './ids.ts';
+import type { ImportType } from './imports/import-format.ts';
+
+/**
+ * What a module brings to the platform: the event types it emits, the id prefixes it makes,
+ * its error table and the files it imports. The platform names none of them; buildApp
+ * registers each module's definition, and a name two modules claim stops the start.
+ */
+export type ModuleDefinition<S = unknown, T = unknown> = {
+  name: string;
+  events: readonly string[];
+  idPrefixes: readonly string[];
+  errors: ErrorTable;
+  /**
+   * How the module sees a transaction handed to it (an import batch, another module's hook):
+   * its own view of the database. It lives in the module's `<module>.db.ts`.
+   */
+  ownTx: (tx: PlatformTx) => T;
+  /** Import types, made from the module's service (their formats need its database view). */
+  imports?: (service: S) => ImportType[];
+};
+
+export function defineModule<S, T>(definition: ModuleDefinition<S, T>): ModuleDefinition<S, T> {
+  return definition;
+}
+
+export function createRegistry() {
+  const eventOwners = new Map<string, string>();
+  const prefixOwners = new Map<string, string>(platformIdPrefixes.map((prefix) => [prefix, 'platform']));
+  const errors = new Map<string, ErrorSpec & { module: string }>(
+    Object.entries(platformErrors.table).map(([code, spec]) => [code, { ...spec, module: 'platform' }]),
+  );
+  const importTypes: ImportType[] = [];
+  const importOwners = new Map<string, string>();
+
+  const claim = (owners: Map<string, string>, what: string, name: string, module: string) => {
+    const owner = owners.get(name);
+    if (owner !== undefined) throw new Error(`${what} ${name} of module ${module} is already ${owner}'s`);
+    owners.set(name, module);
+  };
+
+  return {
+    register<S, T>(definition: ModuleDefinition<S, T>, service: S): void {
+      const { name } = definition;
+      for (const type of definition.events) claim(eventOwners, 'event type', type, name);
+      for (const prefix of definition.idPrefixes) claim(prefixOwners, 'id prefix', prefix, name);
+      for (const [code, spec] of Object.entries(definition.errors)) {
+        const owner = errors.get(code);
+        if (owner) throw new Error(`error code ${code} of module ${name} is already ${owner.module}'s`);
+        errors.set(code, { ...spec, module: name });
+      }
+      for (const type of definition.imports?.(service) ?? []) {
+        // The kind is stored in import_jobs.kind (checked there too) and names audit actions.
+        if (!/^[a-z][a-z0-9_-]{0,39}$/.test(type.kind)) throw new Error(`import kind ${type.kind} of module ${name} is not a short lower-case name`);
+        claim(importOwners, 'import kind', type.kind, name);
+        claim(importOwners, 'import route', `POST ${type.upload.url}`, name);
+        importTypes.push(type);
+      }
+    },
+    /** Every event type a module emits: what the outbox's consumers may subscribe to. */
+    eventTypes: (): string[] => [...eventOwners.keys()].sort(),
+    idPrefixes: (): Map<string, string> => new Map(prefixOwners),
+    /** Every error code with its status, title and module (the docs and the fuzz suite read it). */
+    errorCodes: (): Map<string, ErrorSpec & { module: string }> => new Map(errors),
+    importTypes: (): ImportType[] => [...importTypes],
+  };
+}
+
+export type Registry = ReturnType<typeof createRegistry>;
