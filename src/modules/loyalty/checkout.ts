@@ -7,7 +7,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import type { Ids } from './loyalty.ids.ts';
 import { toQtyMilli } from '../../platform/money.ts';
-import { emitEvents } from './loyalty.events.ts';
+import { loyaltyEvents } from './loyalty.events.ts';
 import { parseInstant } from '../../platform/text.ts';
 import { customerErrors, type IdentifiedCustomer } from '../customers/index.ts';
 import type { EngineLine } from './calculate.ts';
@@ -183,12 +183,23 @@ async function replay(db: DbOrTx, storeId: string, posReceiptId: string, hash: s
 class ReceiptTaken extends Error {}
 
 /**
- * Stores the receipt and its lines in one statement. The unique (store, POS receipt id) is the
+ * Stores the receipt, its lines and its receipt.confirmed event in one statement. The unique (store, POS receipt id) is the
  * claim: when another confirm holds it, nothing is stored and ReceiptTaken rolls back the
  * points this transaction wrote before it.
  */
-async function storeReceipt(tx: Tx, row: { id: string; customerId: string | null; input: ConfirmInput; prepared: Prepared; result: PipelineResult; hash: string; response: ConfirmResult; now: Date }): Promise<void> {
+async function storeReceipt(
+  tx: Tx,
+  deps: Pick<LoyaltyDeps, 'clock' | 'ids'>,
+  row: { id: string; customerId: string | null; input: ConfirmInput; prepared: Prepared; result: PipelineResult; hash: string; response: ConfirmResult; now: Date },
+): Promise<void> {
   const { id, input, prepared, result } = row;
+  const event = loyaltyEvents.insert(deps.clock, deps.ids, [
+    {
+      type: 'receipt.confirmed',
+      customerId: row.customerId,
+      payload: { receiptId: id, storeId: input.storeId, customerId: row.customerId, total: result.total, pointsEarned: result.pointsToEarn, pointsRedeemed: result.pointsRedeemed },
+    },
+  ]);
   const lines = prepared.lines;
   const stored = await sql<{ id: string }>`/*ps:receipt_store*/
     with receipt as (
@@ -210,7 +221,7 @@ async function storeReceipt(tx: Tx, row: { id: string; customerId: string | null
         ${result.lines.map((l) => l.discount)}::bigint[], ${result.lines.map((l) => l.pointsEarned)}::int[], ${result.lines.map((l) => l.pointsRedeemed)}::int[],
         ${result.lines.map((l) => l.redeemedMinor)}::bigint[])
         as t(n, sku, name, category, brand, qty, price, total, discount, earned, redeemed, redeemed_minor)
-    )
+    ), event as (${event})
     select id from receipt`.execute(tx);
   if (stored.rows.length === 0) throw new ReceiptTaken();
 }
@@ -241,8 +252,10 @@ async function storeAdjustments(tx: Tx, receiptId: string, customerId: string | 
  * receipt id). The pipeline is rerun under the customer's balance lock, so it reflects the
  * balance and rules at this moment; the redemption rule is the one calculate applies (an ask
  * above the cap is cut to it; above the balance, refused with checkout.insufficient_points).
- * Round trips for an identified customer: identify, lock, read, the ledger writes (one statement
- * each), the receipt with its lines, the events.
+ * Round trips for an identified customer earning points: identify (two router reads), BEGIN,
+ * lock, read, the lot, the receipt with its lines and event, COMMIT; settling due lots, a
+ * redemption and a tier upgrade add one each. The lock and the read cannot share a statement:
+ * a statement that waits for the lock still reads from the snapshot it started with.
  */
 export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, actor: Actor): Promise<ConfirmOutcome> {
   const { db, clock, ids } = deps;
@@ -306,7 +319,7 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
         occurredAt: prepared.occurredAt.toISOString(),
         ...answer(result, prepared, ctx, balance),
       };
-      await storeReceipt(tx, { id: receiptId, customerId: customer?.id ?? null, input, prepared, result, hash, response, now });
+      await storeReceipt(tx, deps, { id: receiptId, customerId: customer?.id ?? null, input, prepared, result, hash, response, now });
       for (const adjuster of deps.extensions.adjusters) {
         const applied = result.adjustments.applied.filter((a) => a.adjuster === adjuster.name);
         if (applied.length > 0) await adjuster.commit(tx, { ...ctx, receiptId }, applied);
@@ -318,13 +331,6 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
         const counted = tiers.metric === 'spend' ? (prepared.occurredAt >= windowStart(tiers, now) ? result.payable : 0) : result.pointsToEarn;
         await upgradeAtConfirm(tx, clock, ids, customer.id, tiers, tierIndexOf(tiers, state.tierId), state.qualifying + counted);
       }
-      await emitEvents(tx, clock, ids, [
-        {
-          type: 'receipt.confirmed',
-          customerId: customer?.id ?? null,
-          payload: { receiptId, storeId: input.storeId, customerId: customer?.id ?? null, total: result.total, pointsEarned: result.pointsToEarn, pointsRedeemed: result.pointsRedeemed },
-        },
-      ]);
       if (actor.role !== 'pos') {
         await writeAudit(tx, clock, actor, { action: 'receipt.confirm', entityType: 'receipt', entityId: receiptId });
       }

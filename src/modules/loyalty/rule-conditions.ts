@@ -15,9 +15,22 @@ export type ReceiptContext = {
 export type LineFacts = { sku: string; categories: string[]; brand: string | null };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+type LocalTime = { weekday: number; minutes: number; date: string };
+// formatToParts costs tens of microseconds and a receipt asks several times (each timed rule,
+// the birthday); receipts arrive at "now", so the last minute asked per zone almost always hits.
+const lastMinute = new Map<string, { minute: number; local: LocalTime }>();
 
 /** ISO weekday (1 = Monday) and minutes since midnight of an instant in a timezone. */
-export function localTime(at: Date, timezone: string): { weekday: number; minutes: number; date: string } {
+export function localTime(at: Date, timezone: string): LocalTime {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const last = lastMinute.get(timezone);
+  if (last && last.minute === minute) return last.local;
+  const local = formatLocalTime(at, timezone);
+  lastMinute.set(timezone, { minute, local });
+  return local;
+}
+
+function formatLocalTime(at: Date, timezone: string): LocalTime {
   let formatter = formatters.get(timezone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
