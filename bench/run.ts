@@ -12,6 +12,7 @@
  * process, and the load comes from this process over HTTP. Prints the table (Markdown) and
  * writes it as JSON to bench/results/. Asserts nothing. See docs/performance.md.
  */
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,19 @@ import { fmt, formatTable, ratioOf, writeReport, type ResultRow, type RunReport 
 import { scales, type ScaleName } from './harness/scale.ts';
 import { scenarios } from './scenarios/index.ts';
 
-const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const resultsDir = path.join(benchDir, 'results');
+
+/** The commit the server under test runs, "+changes" when src/ or bin/ differ from it; null outside a git checkout. */
+function commitOf(): string | null {
+  try {
+    const git = (...argv: string[]) => execFileSync('git', argv, { cwd: benchDir, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--', '../src', '../bin') === '' ? head : `${head}+changes`;
+  } catch {
+    return null;
+  }
+}
 
 const usage = `npm run bench -- [scenario …] [options]
 
@@ -94,10 +107,16 @@ const ctx: BenchContext = createContext({
 const say = ctx.say;
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 
-let interrupted = false;
-process.once('SIGINT', () => {
-  interrupted = true;
-  say('\ninterrupted: stopping the servers and dropping the scratch databases');
+// ^C reaches this process twice under `npm run` (from the terminal and relayed by tsx): the first
+// one cleans up; another more than two seconds later gives up on that and exits.
+let interrupted = 0;
+process.on('SIGINT', () => {
+  if (interrupted > 0) {
+    if (Date.now() - interrupted > 2_000) process.exit(130);
+    return;
+  }
+  interrupted = Date.now();
+  say('\ninterrupted: stopping the servers and dropping the scratch databases (^C again to leave them)');
   void ctx.cleanup().finally(() => process.exit(130));
 });
 
@@ -115,7 +134,8 @@ async function main(): Promise<void> {
     node: process.version,
     loadAverageAtStart: os.loadavg(),
   };
-  say(`Patron benchmarks, --scale ${scale.name}: ${selected.map((s) => s.name).join(', ')}`);
+  const commit = commitOf();
+  say(`Patron benchmarks, --scale ${scale.name}${commit ? `, commit ${commit}` : ''}: ${selected.map((s) => s.name).join(', ')}`);
   say(`  ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; load average ${loadAverage()}`);
   say(`  PostgreSQL ${version} (${Object.entries(settings).map(([k, v]) => `${k} ${v}`).join(', ')})`);
 
@@ -127,7 +147,7 @@ async function main(): Promise<void> {
   const rows: ResultRow[] = [];
   const errors: Record<string, string> = {};
   for (const [index, scenario] of selected.entries()) {
-    if (interrupted) return;
+    if (interrupted > 0) return;
     say(`\n== ${scenario.name}: ${scenario.title}  (goal ${scenario.goal})`);
     const started = performance.now();
     try {
@@ -156,6 +176,7 @@ async function main(): Promise<void> {
     startedAt,
     finishedAt,
     scale: scale.name,
+    commit,
     scenarios: selected.map((s) => s.name),
     machine: { ...machine, loadAverageAtEnd: os.loadavg() },
     postgres: { version, ...settings },
@@ -172,5 +193,5 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  if (!interrupted) await ctx.cleanup();
+  if (interrupted === 0) await ctx.cleanup();
 }

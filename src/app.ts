@@ -7,11 +7,22 @@ import { createCustomers, customerRoutes, CustomerSchema, customersModule, type 
 import { createLoyalty, loyaltyModule, loyaltyRoutes, type Loyalty } from './modules/loyalty/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
-import { installAuth, installErrorHandling, installJsonParser, installNulGuard, installValidators } from './platform/http.ts';
+import {
+  clientErrorHandler,
+  installAuth,
+  installErrorHandling,
+  installJsonParser,
+  installNulGuard,
+  installRateLimits,
+  installSecurityHeaders,
+  installValidators,
+} from './platform/http.ts';
 import type { Ids } from './platform/ids.ts';
 import { createImportRunner, type ImportRunner } from './platform/imports/import-runner.ts';
 import { importRoutes } from './platform/imports/imports.routes.ts';
+import { loggableError, scrubPersonalData } from './platform/log-safety.ts';
 import { platformRoutes } from './platform/platform.routes.ts';
+import { createRateLimiter, noRateLimits } from './platform/rate-limits.ts';
 import { createRegistry, type Registry } from './platform/registry.ts';
 import { ProblemSchema } from './platform/schemas.ts';
 
@@ -20,9 +31,11 @@ export type AppDeps = {
   clock: Clock;
   /** Makes ids of any prefix; each module sees it through its own `Ids` type. */
   ids: Ids<string>;
-  config: Pick<Config, 'dataDir' | 'defaultPhoneRegion' | 'bodyLimitBytes' | 'importLimitBytes' | 'logLevel'> & Partial<Pick<Config, 'checkoutCacheMs'>>;
-  /** Log output; tests pass false. */
-  logger?: boolean;
+  /** Without `rateLimits` nothing is limited (tests, in-process benchmarks); `serve` passes the environment's. */
+  config: Pick<Config, 'dataDir' | 'defaultPhoneRegion' | 'bodyLimitBytes' | 'importLimitBytes' | 'logLevel'> &
+    Partial<Pick<Config, 'checkoutCacheMs' | 'rateLimits' | 'trustProxy'>>;
+  /** Log output: false for none (tests), true for stdout, or a stream of its own (the log-safety test). */
+  logger?: boolean | { stream: { write(line: string): void } };
 };
 
 export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty; imports: ImportRunner; registry: Registry };
@@ -55,17 +68,24 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   const app = Fastify({
     bodyLimit: config.bodyLimitBytes,
+    // Logs never hold a key, a phone or an e-mail (src/platform/log-safety.ts).
     logger:
       deps.logger === false
         ? false
         : {
             level: config.logLevel,
+            ...(typeof deps.logger === 'object' ? { stream: deps.logger.stream } : {}),
             redact: ['req.headers.authorization'],
             serializers: {
               // The query string can hold a phone or an e-mail (lookup): log the path only.
               req: (request) => ({ method: request.method, path: request.url.split('?')[0], id: request.id }),
+              err: (error) => loggableError(error),
             },
+            hooks: { streamWrite: scrubPersonalData },
           },
+    // Behind a reverse proxy the per-address limits need the client's address, not the proxy's.
+    trustProxy: config.trustProxy ?? false,
+    clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false } },
     genReqId: () => ids.next('req'),
     // Errors Fastify raises before routing (a broken %-escape in the URL) get the same problem+json.
@@ -77,11 +97,15 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
         .send({ type: 'https://patron.dev/problems/request.invalid', title: 'The request is not valid', status: 400, code: 'request.invalid', detail: `The URL is not valid: ${error.message}` });
     },
   });
+  const limits = config.rateLimits ?? noRateLimits;
+  const limiter = createRateLimiter(limits);
+  installSecurityHeaders(app);
+  installRateLimits(app, limiter);
   installValidators(app);
   installJsonParser(app);
   installNulGuard(app);
   installErrorHandling(app);
-  installAuth(app, apiKeys);
+  installAuth(app, apiKeys, limiter);
 
   app.addSchema(ProblemSchema);
   app.addSchema(CustomerSchema);
@@ -101,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  platformRoutes(app, { db: viewOf(db), apiKeys });
+  platformRoutes(app, { db: viewOf(db), apiKeys, clock, snapshot: database.snapshot?.bind(database) });
   importRoutes(app, { imports, types: registry.importTypes(), importLimitBytes: config.importLimitBytes });
   customerRoutes(app, { customers });
   loyaltyRoutes(app, { loyalty, customers });

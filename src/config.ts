@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { RateLimitSettings } from './platform/rate-limits.ts';
 
 /** Every setting Patron reads from the environment, validated once at start. */
 export type Config = {
@@ -18,6 +19,10 @@ export type Config = {
   tierReviewIntervalMs: number;
   /** Longest time a change made on another instance may go unseen by this one's checkout cache. */
   checkoutCacheMs: number;
+  /** Requests a second per API key and per client address, and the lockout after failed keys; 0 turns one off. */
+  rateLimits: RateLimitSettings;
+  /** Proxies whose X-Forwarded-For names the client (addresses or CIDR ranges); none: the peer is the client. */
+  trustProxy: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -63,5 +68,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobIntervalMs: integer(env, 'PATRON_JOB_INTERVAL_SECONDS', 60, 1, 86_400) * 1000,
     tierReviewIntervalMs: integer(env, 'PATRON_TIER_REVIEW_HOURS', 24, 1, 24 * 31) * 3_600_000,
     checkoutCacheMs: integer(env, 'PATRON_CACHE_MS', 1000, 0, 3_600_000),
+    rateLimits: {
+      perKeyPerSecond: integer(env, 'PATRON_RATE_LIMIT_PER_KEY', 5000, 0, 1_000_000_000),
+      perIpPerSecond: integer(env, 'PATRON_RATE_LIMIT_PER_IP', 10_000, 0, 1_000_000_000),
+      authFailuresPerMinute: integer(env, 'PATRON_AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000_000),
+      authLockoutSeconds: integer(env, 'PATRON_AUTH_LOCKOUT_SECONDS', 60, 1, 86_400),
+    },
+    trustProxy: env.PATRON_TRUST_PROXY?.trim() || undefined,
   };
 }

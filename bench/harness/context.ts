@@ -78,6 +78,8 @@ export function createContext(options: BenchOptions) {
   const servers = new Set<PatronServer>();
   const details: Record<string, unknown> = {};
   const rssPeaks: Array<{ label: string; peakMb: number | null }> = [];
+  // Set by cleanup: nothing new is created after it (^C cleans up while a scenario is still running).
+  let closed = false;
 
   const urlFor = (name: string) => {
     const url = new URL(options.serverUrl);
@@ -88,6 +90,7 @@ export function createContext(options: BenchOptions) {
 
   /** A database for one scenario, dropped at the end unless --keep. */
   const scratchDatabase = async (prefix: string, migrated = false): Promise<{ name: string; url: string }> => {
+    if (closed) throw new Error('the run is being stopped');
     const name = `${prefix}_${runId}_${randomBytes(2).toString('hex')}`;
     await admin.query(`create database ${name}`);
     cleanups.push({ what: `drop database ${name}`, run: () => (options.keep ? Promise.resolve() : dropDatabase(options.serverUrl, name)) });
@@ -157,6 +160,7 @@ export function createContext(options: BenchOptions) {
 
   /** Patron's real server in a child process; stopped at the end if the scenario does not stop it first. */
   const startServer = async (label: string, config: { databaseUrl?: string; dataDir: string }): Promise<PatronServer> => {
+    if (closed) throw new Error('the run is being stopped');
     const profileDir = options.cpuProf ? path.join(tmp, `profile-${label}`) : undefined;
     const server = await startPatronServer({ ...config, logLevel: options.logLevel, ...(profileDir ? { cpuProfileDir: profileDir } : {}) }).catch((error: Error) => {
       // The scratch directory goes at the end: show the log's last lines now.
@@ -272,6 +276,7 @@ export function createContext(options: BenchOptions) {
     /** Gives a loop time to drain and the machine a breath between measured phases. */
     pause: (ms = 1_000) => sleep(ms),
     async cleanup(): Promise<void> {
+      closed = true;
       await stopSharedServer();
       for (const server of [...servers]) await server.stop().catch(() => undefined);
       for (const cleanup of cleanups.reverse()) {

@@ -11,8 +11,8 @@ function meets(result: OpenLoopResult, boundMs: number): boolean {
 
 /**
  * The highest offered open-loop rate whose p99 stays within `boundMs`: steps up through `steps`
- * from `startRate` and stops at the first step that misses; if the first step tried misses,
- * steps down until one meets it. Returns 0 when none does.
+ * from `startRate` and stops at the first step that misses twice in a row; if the first step
+ * tried misses, steps down until one meets it. Returns 0 when none does.
  */
 export async function highestRateWithin(options: {
   boundMs: number;
@@ -24,7 +24,7 @@ export async function highestRateWithin(options: {
 }): Promise<{ highest: number; steps: RateStep[] }> {
   const tried: RateStep[] = [];
   let offset = 0;
-  const step = async (rate: number) => {
+  const once = async (rate: number) => {
     const result = await openLoop({ rate, seconds: options.seconds, send: (i) => options.send(offset + i) });
     offset += result.scheduled;
     const row: RateStep = {
@@ -45,6 +45,8 @@ export async function highestRateWithin(options: {
     await sleep(row.met ? 500 : 3_000);
     return row.met;
   };
+  // On a shared machine a burst of other work can spoil one step: a step that misses is run once more.
+  const step = async (rate: number) => (await once(rate)) || (await once(rate));
   let index = Math.max(0, options.steps.findIndex((rate) => rate >= (options.startRate ?? 0)));
   if (await step(options.steps[index]!)) {
     let highest = options.steps[index]!;

@@ -78,6 +78,7 @@ export type RunReport = {
   startedAt: string;
   finishedAt: string;
   scale: string;
+  commit: string | null;
   scenarios: string[];
   machine: Record<string, unknown>;
   postgres: Record<string, unknown>;

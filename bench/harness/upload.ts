@@ -69,7 +69,7 @@ export async function uploadAndWait(options: UploadOptions & { port: number; key
       return { job, ms: Math.max(uploadMs, finished - startedWall), uploadMs };
     }
     if (Date.now() > deadline) throw new Error(`import ${id} did not finish in time (${job.rowsDone} rows done)`);
-    if (options.progress && Date.now() - lastProgress >= 10_000) {
+    if (options.progress && Date.now() - lastProgress >= 30_000) {
       lastProgress = Date.now();
       options.progress(job, Date.now() - startedWall);
     }

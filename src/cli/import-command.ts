@@ -5,8 +5,12 @@ import type { ReadableStream } from 'node:stream/web';
 import type { Config } from '../config.ts';
 import type { ImportJobView } from '../platform/imports/import-runner.ts';
 import { cliActor } from '../platform/actor.ts';
-import { openServices } from '../server.ts';
+import type { Permission } from '../platform/roles.ts';
+import { usageError } from './cli-errors.ts';
+import { openServicesFor } from './open-database.ts';
+import type { OptionValues } from './parse-command-line.ts';
 import { createProgressReporter } from './progress.ts';
+import { callServer, serverTarget, type ServerTarget } from './server-client.ts';
 
 function printSummary(job: ImportJobView): void {
   const lines = [
@@ -21,31 +25,38 @@ function printSummary(job: ImportJobView): void {
 }
 
 /** The files the CLI imports: each one's import kind (as its module registered it) and upload route. */
-type ImportKind = 'customers' | 'receipts';
+export type ImportKind = 'customers' | 'receipts';
 
 /** Through a running server's API: the safe way while the server holds the embedded database. */
-const endpoints: Record<ImportKind, { path: string; contentType: string }> = {
-  customers: { path: '/v1/imports/customers', contentType: 'text/csv' },
-  receipts: { path: '/v1/receipts/bulk', contentType: 'application/x-ndjson' },
+const endpoints: Record<ImportKind, { path: string; contentType: string; permission: Permission }> = {
+  customers: { path: '/v1/imports/customers', contentType: 'text/csv', permission: 'customers:import' },
+  receipts: { path: '/v1/receipts/bulk', contentType: 'application/x-ndjson', permission: 'receipts:import' },
 };
 
-async function importViaApi(kind: ImportKind, file: string, url: string, key: string, earn: boolean): Promise<ImportJobView> {
-  const headers = { authorization: `Bearer ${key}` };
+async function importViaApi(kind: ImportKind, file: string, target: ServerTarget, earn: boolean): Promise<ImportJobView> {
+  const command = `import ${kind}`;
+  const { path: route, contentType, permission } = endpoints[kind];
   const query = `fileName=${encodeURIComponent(path.basename(file))}${kind === 'receipts' ? `&earn=${earn}` : ''}`;
-  const upload = await fetch(new URL(`${endpoints[kind].path}?${query}`, url), {
-    method: 'POST',
-    headers: { ...headers, 'content-type': endpoints[kind].contentType },
-    body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream,
-    duplex: 'half',
-  } as RequestInit);
-  const body = (await upload.json()) as ImportJobView & { detail?: string };
-  if (upload.status !== 202) throw new Error(`the server refused the file: ${body.detail ?? upload.statusText}`);
+  const upload = await callServer(
+    command,
+    target,
+    `${route}?${query}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit,
+    // Loading receipts that earn points is the owner's act: name that permission when refused.
+    kind === 'receipts' && earn ? 'receipts:import-earn' : permission,
+  );
+  const submitted = (await upload.json()) as ImportJobView;
   const progress = createProgressReporter('import');
-  let job = body;
+  let job = submitted;
   while (job.status === 'queued' || job.status === 'running') {
     progress.update(job);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const poll = await fetch(new URL(`/v1/imports/${body.id}`, url), { headers });
+    const poll = await callServer(command, target, `/v1/imports/${submitted.id}`, {}, 'imports:read');
     job = (await poll.json()) as ImportJobView;
   }
   progress.update(job);
@@ -55,7 +66,8 @@ async function importViaApi(kind: ImportKind, file: string, url: string, key: st
 
 /** Straight into the database; refuses (with a clear message) when a server holds PGlite's files. */
 async function importDirect(kind: ImportKind, config: Config, file: string, earn: boolean): Promise<ImportJobView> {
-  const services = await openServices(config);
+  const advice = `Stop it first, or import through it: add --url http://localhost:${config.port} --key KEY.`;
+  const services = await openServicesFor(config, `import ${kind}`, advice);
   try {
     const options = kind === 'receipts' ? { earn } : {};
     const { job } = await services.imports.submit(kind, fs.createReadStream(file), path.basename(file), cliActor, config.importLimitBytes, options);
@@ -69,27 +81,18 @@ async function importDirect(kind: ImportKind, config: Config, file: string, earn
   }
 }
 
-export async function importCommand(
-  config: Config,
-  kind: string | undefined,
-  file: string | undefined,
-  options: { url?: string; key?: string; earn?: boolean },
-): Promise<number> {
-  const { url, key } = options;
-  if ((kind !== 'customers' && kind !== 'receipts') || !file) {
-    process.stderr.write('usage: patron import customers FILE.csv | receipts FILE.ndjson [--earn] [--url http://host:8080 --key KEY]\n');
-    return 2;
+export async function importCommand(config: Config, kind: ImportKind, file: string, values: OptionValues, env: NodeJS.ProcessEnv): Promise<number> {
+  const command = `import ${kind}`;
+  const target = serverTarget(command, values, env, kind === 'customers' ? 'import customers (owner or marketer)' : 'import receipts (owner or marketer)');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw usageError(`patron ${command}: no such file: ${file}. Give the path of the ${kind === 'customers' ? 'CSV' : 'NDJSON'} file to import.`);
   }
-  if (!fs.existsSync(file)) {
-    process.stderr.write(`no such file: ${file}\n`);
-    return 2;
-  }
-  if (url && !key) {
-    process.stderr.write('--url needs --key (or PATRON_API_KEY) with a role that may import\n');
-    return 2;
-  }
-  const earn = options.earn === true;
-  const job = url && key ? await importViaApi(kind, file, url, key, earn) : await importDirect(kind, config, file, earn);
+  if (!stat.isFile()) throw usageError(`patron ${command}: ${file} is not a file. Give the path of the file to import.`);
+  const earn = values.earn === true;
+  const job = target ? await importViaApi(kind, file, target, earn) : await importDirect(kind, config, file, earn);
   printSummary(job);
   return job.status === 'completed' ? 0 : 1;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { DB } from './schema.ts';
@@ -33,6 +33,8 @@ export type Database = {
   kind: DatabaseKind;
   /** Runs a multi-statement SQL script in one transaction (migrations). */
   runScript(script: string): Promise<void>;
+  /** The embedded database only: a consistent copy of its files, a gzipped tar (`patron backup`). */
+  snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 };
 
@@ -119,6 +121,14 @@ export function wrapPglite(pglite: PGlite, onClose?: () => void): Database {
         await tx.exec(script);
       });
     },
+    async snapshot() {
+      // Holding Kysely's one connection keeps every other query out, so the copy falls between
+      // transactions; the checkpoint first writes what is still only in memory to the files.
+      return db.connection().execute(async (connection) => {
+        await sql`checkpoint`.execute(connection);
+        return pglite.dumpDataDir('gzip');
+      });
+    },
     async close() {
       await db.destroy();
       onClose?.();
@@ -132,7 +142,7 @@ export class DataDirLockedError extends Error {}
  * PGlite's files belong to one process. A lock file with our pid keeps a second process
  * (a CLI command while the server runs) from opening them and corrupting the database.
  */
-function lockDataDir(dataDir: string): () => void {
+export function lockDataDir(dataDir: string): () => void {
   const lockPath = path.join(dataDir, 'patron.lock');
   try {
     const pid = Number(fs.readFileSync(lockPath, 'utf8'));

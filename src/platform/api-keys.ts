@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Actor } from './actor.ts';
 import { writeAudit } from './audit.ts';
 import type { Clock } from './clock.ts';
@@ -61,16 +62,46 @@ function toView(row: KeyRow): ApiKeyView {
 
 const viewColumns = ['id', 'name', 'role', 'hint', 'source', 'createdAt', 'lastUsedAt', 'revokedAt'] as const;
 
-export type ApiKeysDeps = { db: PlatformDb; clock: Clock; ids: Ids };
+export type ApiKeysDeps = {
+  db: PlatformDb;
+  clock: Clock;
+  ids: Ids;
+  /** Longest a key revoked elsewhere keeps working here (default 1 s); the process's monotonic clock. */
+  revocationCheckMs?: number;
+  now?: () => number;
+};
 
-// Requests authenticate on every call; a short cache spares the database, and a revoke in this
-// process clears it at once (another instance notices within the TTL).
+// Requests authenticate on every call; a short cache spares the database. A revoke in this
+// process clears it at once; a revoke anywhere else (another instance, `patron keys revoke`,
+// SQL) bumps api_key_version, which the cache compares at most once per revocationCheckMs.
 const CACHE_TTL_MS = 30_000;
+const REVOCATION_CHECK_MS = 1000;
 // last_used_at is for a person deciding which key to revoke: minute precision is plenty.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export function createApiKeys({ db, clock, ids }: ApiKeysDeps) {
+export function createApiKeys({ db, clock, ids, revocationCheckMs = REVOCATION_CHECK_MS, now = () => performance.now() }: ApiKeysDeps) {
   const cache = new Map<string, { principal: Principal; until: number }>();
+
+  // The same pattern as checkout's cache (src/modules/loyalty/checkout-cache.ts): one counter
+  // row, read at most once per interval, one read in flight; requests meanwhile use the cache.
+  let version: string | null = null;
+  let checkedAt = -Infinity;
+  let checking: Promise<void> | null = null;
+  async function dropIfRevokedElsewhere(): Promise<void> {
+    if (now() - checkedAt < revocationCheckMs) return;
+    checking ??= (async () => {
+      try {
+        const row = await sql<{ version: string }>`/*ps:api_key_version*/ select version::text as version from api_key_version`.execute(db);
+        const current = row.rows[0]?.version ?? null;
+        if (current !== version) cache.clear();
+        version = current;
+        checkedAt = now();
+      } finally {
+        checking = null;
+      }
+    })();
+    await checking;
+  }
 
   async function insertKey(
     tx: PlatformDb | PlatformTx,
@@ -151,6 +182,7 @@ export function createApiKeys({ db, clock, ids }: ApiKeysDeps) {
     /** The principal behind a secret, or null when the secret is unknown or revoked. */
     async authenticate(secret: string): Promise<Principal | null> {
       const hash = hashSecret(secret);
+      await dropIfRevokedElsewhere();
       const nowMs = clock.now().getTime();
       const cached = cache.get(hash);
       if (cached && cached.until > nowMs) return cached.principal;

@@ -3,7 +3,7 @@
  * status and a title, and makes errors only through that table, so a code without a status
  * does not compile. The HTTP layer turns an AppError into application/problem+json.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 408 | 409 | 413 | 415 | 422 | 429 | 431 | 500 | 503;
 export type ErrorSpec = { status: ErrorStatus; title: string };
 export type ErrorTable = Record<string, ErrorSpec>;
 
@@ -40,6 +40,10 @@ export const platformErrors = defineErrors({
   'request.malformed_json': { status: 400, title: 'The body is not valid JSON' },
   'request.invalid_character': { status: 400, title: 'The request holds a character that cannot be stored' },
   'request.out_of_range': { status: 400, title: 'A value is out of range' },
+  'request.too_deeply_nested': { status: 400, title: 'The JSON body is nested too deeply' },
+  'request.timeout': { status: 408, title: 'The request took too long to arrive' },
+  'request.headers_too_large': { status: 431, title: 'The URL or the headers are too large' },
+  'request.rate_limited': { status: 429, title: 'Too many requests' },
   'request.body_too_large': { status: 413, title: 'The body is too large' },
   'request.unsupported_media_type': { status: 415, title: 'The content type is not supported' },
   'request.not_acceptable': { status: 406, title: 'The requested representation is not available' },
@@ -47,8 +51,10 @@ export const platformErrors = defineErrors({
   'auth.missing_key': { status: 401, title: 'An API key is required' },
   'auth.invalid_key': { status: 401, title: 'The API key is not valid' },
   'auth.forbidden': { status: 403, title: 'The API key\'s role may not do this' },
+  'auth.too_many_attempts': { status: 429, title: 'Too many failed authentication attempts' },
   'apikey.not_found': { status: 404, title: 'API key not found' },
   'apikey.last_owner': { status: 409, title: 'The last owner key cannot be revoked' },
+  'backup.unavailable': { status: 409, title: 'This database is not backed up through Patron' },
   'import.not_found': { status: 404, title: 'Import not found' },
   'import.empty': { status: 400, title: 'The file is empty' },
   'import.bad_header': { status: 400, title: 'The file\'s header is not usable' },

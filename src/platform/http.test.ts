@@ -1,6 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
+import { registeredRoutes } from '../../tests/helpers/routes.ts';
 import type { Role } from './roles.ts';
 
 // Small limits so the 413 paths are cheap to reach.
@@ -293,22 +294,6 @@ describe('public routes', () => {
 
 type Operation = { responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>; security?: unknown[] };
 type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
-
-/** Every method and path the router knows, read from printRoutes' tree (its shape is stable in Fastify 5). */
-function registeredRoutes(tree: string): Array<{ method: string; path: string }> {
-  const stack: string[] = [];
-  const routes: Array<{ method: string; path: string }> = [];
-  for (const line of tree.split('\n')) {
-    const match = /^([\s│]*)[├└]── (.*?)(?: \(([^)]*)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? '').length / 4;
-    stack.length = depth;
-    stack.push(match[2] ?? '');
-    const path = stack.join('');
-    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter(Boolean)) routes.push({ method, path });
-  }
-  return routes;
-}
 
 describe('OpenAPI document', () => {
   let doc: OpenApi;

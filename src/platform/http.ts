@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -6,8 +8,9 @@ import secureJson from 'secure-json-parse';
 import type { Actor } from './actor.ts';
 import type { ApiKeys, Principal } from './api-keys.ts';
 import { AppError, platformError, type FieldProblem } from './errors.ts';
+import type { RateLimiter } from './rate-limits.ts';
 import { can, type Permission } from './roles.ts';
-import { findUnstorableText, isStorableText } from './text.ts';
+import { findUnstorableText, isStorableText, jsonNestsDeeperThan, MAX_JSON_DEPTH } from './text.ts';
 
 declare module 'fastify' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
@@ -49,17 +52,52 @@ export function actorOf(request: FastifyRequest): Actor {
   return { keyId: principal.keyId, name: principal.name, role: principal.role, requestId: request.id };
 }
 
-/** One place checks roles: the route's `config.permission`, against the caller's key. */
-export function installAuth(app: FastifyInstance, apiKeys: ApiKeys): void {
-  app.addHook('onRequest', async (request) => {
+/** A 429: the caller waits `seconds` (Retry-After) before trying again. */
+function tooMany(reply: FastifyReply, seconds: number, error: AppError): AppError {
+  reply.header('retry-after', String(seconds));
+  return error;
+}
+
+/**
+ * Per-address request limit, before anything else is done for the request (routing aside), so
+ * a flood costs one map lookup a request.
+ */
+export function installRateLimits(app: FastifyInstance, limiter: RateLimiter): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const wait = limiter.hitIp(request.ip);
+    if (wait !== null) {
+      throw tooMany(reply, wait, platformError('request.rate_limited', `Too many requests from this address; retry in ${wait} s`));
+    }
+  });
+}
+
+/**
+ * One place checks roles: the route's `config.permission`, against the caller's key. With a
+ * limiter, an address that sends too many wrong keys is locked out for a while (429
+ * auth.too_many_attempts, even with a right key, so the answer says nothing about the key), and
+ * each key is held to its request rate.
+ */
+export function installAuth(app: FastifyInstance, apiKeys: ApiKeys, limiter?: RateLimiter): void {
+  app.addHook('onRequest', async (request, reply) => {
     const permission = request.routeOptions.config.permission;
     if (!permission) return;
     const header = request.headers.authorization;
     if (!header) throw platformError('auth.missing_key', 'Send the API key as "Authorization: Bearer <key>"');
+    const lockedFor = limiter?.lockedOut(request.ip) ?? null;
+    if (lockedFor !== null) {
+      throw tooMany(reply, lockedFor, platformError('auth.too_many_attempts', `Too many failed authentication attempts from this address; retry in ${lockedFor} s`));
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) throw platformError('auth.invalid_key', 'The Authorization header must be "Bearer <key>"');
-    const principal = await apiKeys.authenticate(match[1]);
-    if (!principal) throw platformError('auth.invalid_key', 'The API key is unknown or revoked');
+    const principal = match?.[1] ? await apiKeys.authenticate(match[1]) : null;
+    if (!principal) {
+      limiter?.authFailed(request.ip);
+      if (!match?.[1]) throw platformError('auth.invalid_key', 'The Authorization header must be "Bearer <key>"');
+      throw platformError('auth.invalid_key', 'The API key is unknown or revoked');
+    }
+    const wait = limiter?.hitKey(principal.keyId) ?? null;
+    if (wait !== null) {
+      throw tooMany(reply, wait, platformError('request.rate_limited', `Too many requests with this API key; retry in ${wait} s`));
+    }
     if (!can(principal.role, permission)) {
       throw platformError('auth.forbidden', `The ${principal.role} role may not do this (needs ${permission})`);
     }
@@ -78,6 +116,9 @@ export function installJsonParser(app: FastifyInstance): void {
       if (text.trim() === '') return done(platformError('request.malformed_json', 'The body is empty; send a JSON document'));
       if (text.includes('\u0000')) {
         return done(platformError('request.invalid_character', 'Text may not hold the NUL character (U+0000)'));
+      }
+      if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
+        return done(platformError('request.too_deeply_nested', `The JSON body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`));
       }
       let parsed: unknown;
       try {
@@ -214,4 +255,60 @@ export function installErrorHandling(app: FastifyInstance): void {
       problemFromAppError(platformError('route.not_found', `No route ${request.method} ${request.url.split('?')[0]}`), request),
     ),
   );
+}
+
+/**
+ * Errors Node's HTTP parser meets before Fastify sees a request — a URL and headers over the
+ * server's limit (16 KB), a request that never finishes arriving, a malformed request line —
+ * answered as problem+json like every other error (Fastify's default answers application/json).
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const appError =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? platformError('request.headers_too_large', 'The URL and headers together are larger than the server accepts (16 KB); send long values in the body')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? platformError('request.timeout', 'The request did not arrive in time')
+        : platformError('request.invalid', 'The request is not valid HTTP');
+  const body = JSON.stringify({
+    type: `https://patron.dev/problems/${appError.code}`,
+    title: appError.title,
+    status: appError.status,
+    code: appError.code,
+    detail: appError.detail,
+  } satisfies Problem);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status] ?? 'Error'}\r\n` +
+        `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+// /docs serves Swagger UI from its own files (no inline script); everything else is data.
+const DOCS_CSP =
+  "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; " +
+  "script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:";
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * Headers on every answer: no content sniffing, no framing, no referrer; API answers (personal
+ * data, exports) are never stored by a browser or a proxy cache (`Cache-Control: no-store`).
+ */
+export function installSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    const path = request.url.split('?')[0] ?? '';
+    if (path === '/docs' || path.startsWith('/docs/')) {
+      reply.header('content-security-policy', DOCS_CSP);
+    } else {
+      reply.header('content-security-policy', API_CSP);
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    }
+    return payload;
+  });
 }

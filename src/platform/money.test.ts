@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, divide, lineTotal, proportionalPart, toQtyMilli } from './money.ts';
+import { AppError } from './errors.ts';
+import { allocate, divide, lineTotal, MAX_LINE_TOTAL_MINOR, MAX_RECEIPT_LINES, proportionalPart, toQtyMilli } from './money.ts';
 
 describe('money arithmetic', () => {
   it.each([
@@ -12,6 +13,22 @@ describe('money arithmetic', () => {
     [2.5, 99, 248], // 247.5 → 248
   ])('line %d × %d minor = %d minor', (qty, price, expected) => {
     expect(lineTotal(toQtyMilli(qty)!, price)).toBe(expected);
+  });
+
+  it('keeps every receipt total exact: a line past MAX_LINE_TOTAL_MINOR is refused with the limit named', () => {
+    expect(MAX_LINE_TOTAL_MINOR * MAX_RECEIPT_LINES).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
+    expect(lineTotal(1000, MAX_LINE_TOTAL_MINOR)).toBe(MAX_LINE_TOTAL_MINOR);
+    for (const [qtyMilli, price] of [[1000, MAX_LINE_TOTAL_MINOR + 1], [1_000_000_000, 100_000_000_000], [91_000, 100_000_000_000]] as const) {
+      let thrown: unknown;
+      try {
+        lineTotal(qtyMilli, price);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(AppError);
+      expect(thrown).toMatchObject({ code: 'request.out_of_range', status: 400 });
+      expect((thrown as AppError).detail).toContain(String(MAX_LINE_TOTAL_MINOR));
+    }
   });
 
   it('refuses quantities with more than three decimals or not positive', () => {

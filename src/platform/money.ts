@@ -10,6 +10,8 @@
  * - an amount spread over lines (redeemed points, a receipt discount) goes by largest remainder,
  *   ties to the earlier line, so the parts always add up to the whole.
  */
+import { platformError } from './errors.ts';
+
 export type Rounding = 'floor' | 'half_up';
 
 export const QTY_SCALE = 1000;
@@ -32,8 +34,27 @@ export function toQtyMilli(qty: number): number | null {
   return milli;
 }
 
+/** The most lines a receipt may have (the checkout and receipt-import schemas' maxItems). */
+export const MAX_RECEIPT_LINES = 1000;
+
+/**
+ * The largest total one line may come to: a receipt of MAX_RECEIPT_LINES such lines still sums
+ * to at most Number.MAX_SAFE_INTEGER, so every total, sum and share computed from line totals in
+ * plain numbers is exact (9,007,199,254,740 minor units: 90 billion roubles a line).
+ */
+export const MAX_LINE_TOTAL_MINOR = Math.floor(Number.MAX_SAFE_INTEGER / MAX_RECEIPT_LINES);
+
+/** quantity × unit price; a line past MAX_LINE_TOTAL_MINOR is refused (400 request.out_of_range). */
 export function lineTotal(qtyMilli: number, priceMinor: number): number {
-  return divide(BigInt(qtyMilli) * BigInt(priceMinor), QTY_SCALE, 'half_up');
+  const total = divide(BigInt(qtyMilli) * BigInt(priceMinor), QTY_SCALE, 'half_up');
+  if (total > MAX_LINE_TOTAL_MINOR) {
+    throw platformError(
+      'request.out_of_range',
+      `A line's qty × price comes to more than ${MAX_LINE_TOTAL_MINOR} minor units, the most one line may total (so that a receipt of up to ${MAX_RECEIPT_LINES} lines adds up exactly)`,
+      [{ field: 'lines', reason: `qty × price must be at most ${MAX_LINE_TOTAL_MINOR}` }],
+    );
+  }
+  return total;
 }
 
 /**

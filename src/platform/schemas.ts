@@ -24,6 +24,7 @@ const errorDescriptions: Record<number, string> = {
   409: 'Conflicts with the current state',
   413: 'Body too large (request.body_too_large)',
   415: 'Unsupported content type (request.unsupported_media_type)',
+  429: 'Too many requests from this key or address, or too many failed keys (request.rate_limited, auth.too_many_attempts); Retry-After says when to retry',
   503: 'Busy; retry (server.unavailable)',
 };
 
@@ -43,9 +44,19 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
-export const authErrors: ErrorStatus[] = [401, 403];
+/**
+ * A field the server fills in when it is left out: optional in the OpenAPI document (a client
+ * need not send it) and present for the handler, since Ajv applies the `default` first.
+ */
+export function Defaulted<T extends TSchema>(schema: T): T {
+  if (!('default' in schema)) throw new Error('Defaulted needs a schema with a default');
+  return Type.Optional(schema) as unknown as T;
+}
+
+// Every route that needs a key may also answer 429 (rate limits, the lockout after failed keys).
+export const authErrors: ErrorStatus[] = [401, 403, 429];
 
 export const PageQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor from the previous page' })),
 };

@@ -6,25 +6,59 @@ export function isStorableText(text: string): boolean {
   return !text.includes('\u0000') && text.isWellFormed();
 }
 
-/** The first string in a JSON value that cannot be stored, as a path, or null. */
+/**
+ * The first string in a JSON value that cannot be stored, as a path, or null. Walks with an
+ * explicit stack, depth first in document order, so no nesting depth can overflow the call stack.
+ */
 export function findUnstorableText(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return isStorableText(value) ? null : path || '(root)';
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findUnstorableText(item, path ? `${path}.${index}` : String(index));
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const here = path ? `${path}.${key}` : key;
-      if (!isStorableText(key)) return here;
-      const found = findUnstorableText(item, here);
-      if (found) return found;
+  const stack: Array<{ value: unknown; path: string; badKey?: true }> = [{ value, path }];
+  while (stack.length > 0) {
+    const { value: item, path: here, badKey } = stack.pop()!;
+    if (badKey) return here;
+    if (typeof item === 'string') {
+      if (!isStorableText(item)) return here || '(root)';
+    } else if (Array.isArray(item)) {
+      for (let index = item.length - 1; index >= 0; index--) {
+        stack.push({ value: item[index], path: here ? `${here}.${index}` : String(index) });
+      }
+    } else if (item && typeof item === 'object') {
+      const entries = Object.entries(item);
+      // Keys are checked when their entry is reached, so the first bad thing found is the first in the document.
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, child] = entries[index]!;
+        const at = here ? `${here}.${key}` : key;
+        stack.push(isStorableText(key) ? { value: child, path: at } : { value: null, path: at, badKey: true });
+      }
     }
   }
   return null;
+}
+
+/** Deepest nesting of objects and arrays a JSON body may have: far past any schema here. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `limit`, read in one pass without
+ * parsing (brackets inside strings do not count). Run before parsing so a body of 8,000 `[`
+ * costs a scan, not a deep walk.
+ */
+export function jsonNestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /**

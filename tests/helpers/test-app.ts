@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp, type Services } from '../../src/app.ts';
+import { buildApp, type AppDeps, type Services } from '../../src/app.ts';
 import type { Database } from '../../src/db/database.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
+import type { RateLimitSettings } from '../../src/platform/rate-limits.ts';
 import { uuidV7Ids } from '../../src/platform/ids.ts';
 import type { Role } from '../../src/platform/roles.ts';
 import { openTestDatabase } from './test-db.ts';
@@ -23,21 +24,36 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-export async function createTestApp(options: { clock?: ManualClock; bodyLimitBytes?: number; importLimitBytes?: number } = {}): Promise<TestApp> {
-  const database = await openTestDatabase();
+export type TestAppOptions = {
+  clock?: ManualClock;
+  bodyLimitBytes?: number;
+  importLimitBytes?: number;
+  /** Off unless given. */
+  rateLimits?: RateLimitSettings;
+  /** No log unless given. */
+  logger?: AppDeps['logger'];
+  logLevel?: AppDeps['config']['logLevel'];
+  /** Another app's database: a second instance on the same data (this app's close leaves it open). */
+  database?: Database;
+};
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await openTestDatabase());
+  const ownsDatabase = options.database === undefined;
   const clock = options.clock ?? new ManualClock('2026-03-01T09:00:00Z');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-app-'));
   const { app, services } = await buildApp({
     database,
     clock,
     ids: uuidV7Ids,
-    logger: false,
+    logger: options.logger ?? false,
     config: {
       dataDir,
       defaultPhoneRegion: 'RU',
       bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
       importLimitBytes: options.importLimitBytes ?? 512 * 1024 * 1024,
-      logLevel: 'silent',
+      logLevel: options.logLevel ?? 'silent',
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     },
   });
   await app.ready();
@@ -63,7 +79,7 @@ export async function createTestApp(options: { clock?: ManualClock; bodyLimitByt
     },
     async close() {
       await app.close();
-      await database.close();
+      if (ownsDatabase) await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
+import { maskIp, maskName } from '../../platform/masking.ts';
 import { parseInstant } from '../../platform/text.ts';
 import type { DbOrTx } from './customers.db.ts';
 import type { Ids } from './customers.ids.ts';
@@ -102,7 +103,16 @@ async function currentConsent(db: DbOrTx, customerId: string, channel: string, p
     .executeTakeFirst();
 }
 
-export async function loadConsents(db: DbOrTx, customerId: string): Promise<ConsentView> {
+/** Evidence as a role that sees masked contacts sees it: the network and an initial, not the person. */
+function maskEvidence(evidence: ConsentEvidence): ConsentEvidence {
+  return {
+    ...evidence,
+    ...(evidence.ip !== undefined ? { ip: maskIp(evidence.ip) } : {}),
+    ...(evidence.operator !== undefined ? { operator: maskName(evidence.operator) } : {}),
+  };
+}
+
+export async function loadConsents(db: DbOrTx, customerId: string, masked = false): Promise<ConsentView> {
   const rows = await db
     .selectFrom('consentEvents')
     .select(['id', 'channel', 'purpose', 'granted', 'source', 'occurredAt', 'recordedAt', 'evidence'])
@@ -118,7 +128,7 @@ export async function loadConsents(db: DbOrTx, customerId: string): Promise<Cons
     source: row.source as ConsentSource,
     at: row.occurredAt.toISOString(),
     recordedAt: row.recordedAt.toISOString(),
-    evidence: row.evidence as ConsentEvidence,
+    evidence: masked ? maskEvidence(row.evidence as ConsentEvidence) : (row.evidence as ConsentEvidence),
   }));
   const latest = new Map<string, ConsentState>();
   for (const entry of history) {

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { platformError } from '../../platform/errors.ts';
 import { actorOf, principalOf } from '../../platform/http.ts';
-import { seesMaskedContacts } from '../../platform/roles.ts';
+import { can, customerViewOf, seesMaskedContacts } from '../../platform/roles.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { Customers } from './index.ts';
 import {
@@ -12,12 +13,14 @@ import {
   AttributeParams,
   ConsentView,
   CreateCustomerBody,
+  CustomerOrTillView,
   CustomerPage,
   CustomerParams,
   ListQuery,
   LookupQuery,
   MergeBody,
   PutConsentsBody,
+  tillSignUpFields,
   UpdateCustomerBody,
 } from './customers.schemas.ts';
 
@@ -30,16 +33,35 @@ export type CustomerRoutesOptions = { customers: Customers };
 export function customerRoutes(app: FastifyInstance, { customers }: CustomerRoutesOptions): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const masked = (request: Parameters<typeof principalOf>[0]) => seesMaskedContacts(principalOf(request).role);
+  const tillView = (request: Parameters<typeof principalOf>[0]) => customerViewOf(principalOf(request).role) === 'till';
 
   r.post('/v1/customers', {
-    config: { permission: 'customers:write' },
+    config: { permission: 'customers:sign-up' },
     schema: {
       tags,
-      summary: 'Create a customer',
+      summary: 'Create a customer (a till signs one up with a phone, a card and consents)',
+      description:
+        'A key without customers:write (pos) may send only phone, cardNumber and consents, and at least a phone or a card; ' +
+        'any other field is 403 auth.forbidden. It gets the till view back, not the profile.',
       body: CreateCustomerBody,
-      response: { 201: CustomerRef, ...errorResponses(400, ...authErrors, 409, 413, 415) },
+      response: { 201: CustomerOrTillView, ...errorResponses(400, ...authErrors, 409, 413, 415) },
     },
-    handler: async (request, reply) => reply.status(201).send(await customers.create(request.body, actorOf(request))),
+    handler: async (request, reply) => {
+      const { role } = principalOf(request);
+      if (!can(role, 'customers:write')) {
+        const others = Object.keys(request.body).filter((field) => !(tillSignUpFields as readonly string[]).includes(field));
+        if (others.length > 0) {
+          throw platformError('auth.forbidden', `The ${role} role signs a customer up with ${tillSignUpFields.join(', ')} only; it may not set ${others.join(', ')} (needs customers:write)`);
+        }
+        if (request.body.phone === undefined && request.body.cardNumber === undefined) {
+          throw platformError('request.invalid', 'phone or cardNumber: a till signs a customer up with at least one of them', [
+            { field: 'phone', reason: 'phone or cardNumber is required' },
+          ]);
+        }
+      }
+      const created = tillView(request) ? await customers.createAtTill(request.body, actorOf(request)) : await customers.create(request.body, actorOf(request));
+      return reply.status(201).send(created);
+    },
   });
 
   r.get('/v1/customers/lookup', {
@@ -47,11 +69,13 @@ export function customerRoutes(app: FastifyInstance, { customers }: CustomerRout
     schema: {
       tags,
       summary: 'Find a customer by one identifier',
-      description: 'Pass exactly one of phone, email, card, externalId (<source>:<id>). Phones and e-mails are normalised first.',
+      description:
+        'Pass exactly one of phone, email, card, externalId (<source>:<id>). Phones and e-mails are normalised first. ' +
+        'pos and partner keys get the till view (masked contacts, the card used, balance and tier); analysts the profile with contacts masked.',
       querystring: LookupQuery,
-      response: { 200: CustomerRef, ...errorResponses(400, ...authErrors, 404) },
+      response: { 200: CustomerOrTillView, ...errorResponses(400, ...authErrors, 404) },
     },
-    handler: async (request) => customers.lookup(request.query, masked(request)),
+    handler: async (request) => (tillView(request) ? customers.lookupForTill(request.query) : customers.lookup(request.query, masked(request))),
   });
 
   r.get('/v1/customers', {
@@ -70,10 +94,11 @@ export function customerRoutes(app: FastifyInstance, { customers }: CustomerRout
     schema: {
       tags,
       summary: 'Get a customer (a merged id returns the survivor)',
+      description: 'pos and partner keys get the till view; analysts the profile with contacts masked.',
       params: CustomerParams,
-      response: { 200: CustomerRef, ...errorResponses(400, ...authErrors, 404) },
+      response: { 200: CustomerOrTillView, ...errorResponses(400, ...authErrors, 404) },
     },
-    handler: async (request) => customers.get(request.params.id, masked(request)),
+    handler: async (request) => (tillView(request) ? customers.getForTill(request.params.id) : customers.get(request.params.id, masked(request))),
   });
 
   r.patch('/v1/customers/:id', {
@@ -93,10 +118,11 @@ export function customerRoutes(app: FastifyInstance, { customers }: CustomerRout
     schema: {
       tags,
       summary: 'Current consents and their full history',
+      description: 'Roles that see contacts masked (analyst) see the evidence masked too: the IP address\'s network, the operator\'s initial.',
       params: CustomerParams,
       response: { 200: ConsentView, ...errorResponses(400, ...authErrors, 404) },
     },
-    handler: async (request) => customers.consents(request.params.id),
+    handler: async (request) => customers.consents(request.params.id, masked(request)),
   });
 
   r.put('/v1/customers/:id/consents', {

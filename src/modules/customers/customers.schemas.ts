@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { StringEnum } from '../../platform/schemas.ts';
+import { Defaulted, StringEnum } from '../../platform/schemas.ts';
 import { consentChannels, consentPurposes, consentSources } from './consents.ts';
 import { customerIds } from './customers.ids.ts';
 
@@ -124,6 +124,26 @@ export const Customer = Type.Object(
   { $id: 'Customer' },
 );
 
+/** What a till (pos) or partner key sees of a customer: no name, birth date, other cards, tags or attributes. */
+export const TillView = Type.Object(
+  {
+    id: Type.String(),
+    phone: Nullable(Type.String({ description: 'Masked, e.g. +7926*****67' })),
+    email: Nullable(Type.String({ description: 'Masked, e.g. a***@example.com' })),
+    card: Nullable(Type.String({ description: 'The card the till looked the customer up by, or signed them up with; null otherwise' })),
+    balance: Type.Integer({ description: 'Points available now' }),
+    pending: Type.Integer({ description: 'Points earned and not yet available (waiting out the return window)' }),
+    tier: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+  },
+  { description: 'The till view: what pos and partner keys get instead of the profile' },
+);
+
+/** What identify and sign-up answer: the profile (masked for analysts), or the till view for pos and partner keys. */
+export const CustomerOrTillView = Type.Union([TillView, Type.Ref('Customer')]);
+
+/** The fields a role without customers:write (a till) may sign a customer up with. */
+export const tillSignUpFields = ['phone', 'cardNumber', 'consents'] as const;
+
 export const LookupQuery = Type.Object(
   {
     phone: Type.Optional(Type.String({ maxLength: 32 })),
@@ -136,10 +156,15 @@ export const LookupQuery = Type.Object(
 
 export const ListQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'Start of a phone, e-mail, card, external id or name' })),
+    q: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'Start of a phone, e-mail, card, external id or name. Roles that see contacts masked (analyst) match identifiers only whole: a whole phone, e-mail, card or external id, or the start of a name',
+      }),
+    ),
     status: Type.Optional(StringEnum(['active', 'merged', 'erased'] as const)),
     tag: Type.Optional(Type.String({ maxLength: 64 })),
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
   },
   { additionalProperties: false },

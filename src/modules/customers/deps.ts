@@ -11,13 +11,19 @@ export type CustomersDeps = {
   phoneRegion: string;
 };
 
+/** What a till shows of a customer's account beside the masked contacts: points and tier. */
+export type AccountSummary = { balance: number; pending: number; tier: { id: string; name: string } | null };
+
 /**
  * What other modules do when customers merge or are erased, inside the same transaction:
  * the loyalty module moves receipts and points, messaging forgets addresses, and so on.
  * Handlers get that transaction as `T`: a module registers through `customers.hooksFor(ownTx)`
  * and so sees it through its own view of the database, never the customers' tables.
+ * A module may also provide the account summary of the till view (loyalty does: balance and
+ * tier), so a till's lookup answers in one call while customers never imports loyalty.
  */
 export type CustomerLifecycleHooks<T = PlatformTx> = {
   onMerge: Array<(tx: T, fromId: string, intoId: string) => Promise<void>>;
   onErase: Array<(tx: T, customerIds: string[]) => Promise<void>>;
+  accountSummary?: (customerId: string) => Promise<AccountSummary>;
 };

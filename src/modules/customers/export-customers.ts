@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseCell } from '../../platform/csv-cells.ts';
 import { listAttributeDefinitions } from './attributes.ts';
 import { currentConsentsFor } from './consents.ts';
 import { loadCustomerRecords } from './customer-record.ts';
@@ -33,7 +34,7 @@ export async function* exportCustomersCsv(db: DbOrTx, masked: boolean): AsyncGen
     ...definitions.map((d) => `attr.${d.key}`),
     ...consentPairs.map((p) => `consent.${p.channel}.${p.purpose}`),
   ];
-  yield stringify([header]);
+  yield stringify([header.map(neutraliseCell)]);
   let after = '';
   for (;;) {
     const page = await db
@@ -73,7 +74,8 @@ export async function* exportCustomersCsv(db: DbOrTx, masked: boolean): AsyncGen
         }),
       ];
     });
-    yield stringify(lines);
+    // Names, tags, attributes and ids are whatever people typed: none may reach a spreadsheet as a formula.
+    yield stringify(lines.map((line) => line.map((cell) => neutraliseCell(cell ?? ''))));
     after = ids.at(-1)!;
   }
 }

@@ -3,7 +3,7 @@ import type { FieldProblem } from '../../platform/errors.ts';
 import { loadCustomerRecord, loadCustomerRecords, type CustomerRecord } from './customer-record.ts';
 import type { DbOrTx } from './customers.db.ts';
 import { customerError } from './customers.errors.ts';
-import { normalizeCard, normalizeEmail, normalizePhone, parseExternalRef, type Identifier } from './identifiers.ts';
+import { normalizeCard, normalizeEmail, normalizePhone, parseExternalRef, type Identifier, type IdentifierKind } from './identifiers.ts';
 
 export type LookupQuery = { phone?: string; email?: string; card?: string; externalId?: string };
 
@@ -64,7 +64,10 @@ function escapeLike(text: string): string {
 
 /**
  * Newest first, a page at a time. `q` matches the start of a phone, e-mail, card or external id,
- * or of a first or last name.
+ * or of a first or last name. For a caller who sees contacts masked (`masked`), identifiers
+ * match only whole: a prefix search would answer "is the next digit a 3?" and so recover, one
+ * digit at a time, the very number the mask hides. Names, which such a caller sees, still
+ * match by their start.
  */
 export async function listCustomers(
   db: DbOrTx,
@@ -77,14 +80,7 @@ export async function listCustomers(
   if (query.tag) select = select.where(sql<boolean>`${query.tag} = any(tags)`);
   const q = query.q?.trim();
   if (q) {
-    const prefixes = new Set([q.toLowerCase(), q.replace(/[\s-]/g, '').toUpperCase()]);
-    const phone = normalizePhone(q, phoneRegion);
-    if (phone.ok) prefixes.add(phone.value);
-    else if (/^\+?[\d\s()-]{3,}$/.test(q)) prefixes.add(`+${q.replace(/\D/g, '')}`);
-    const identifierMatch = db
-      .selectFrom('customerIdentifiers')
-      .select('customerId')
-      .where((eb) => eb.or([...prefixes].map((prefix) => eb('value', 'like', `${escapeLike(prefix)}%`))));
+    const identifierMatch = masked ? wholeIdentifierMatch(db, q, phoneRegion) : prefixIdentifierMatch(db, q, phoneRegion);
     const name = `${escapeLike(q.toLowerCase())}%`;
     select = select.where((eb) =>
       eb.or([
@@ -99,4 +95,30 @@ export async function listCustomers(
   const items = await loadCustomerRecords(db, page, masked);
   const last = page.at(-1);
   return { items, nextCursor: rows.length > query.limit && last ? Buffer.from(last).toString('base64url') : null };
+}
+
+function prefixIdentifierMatch(db: DbOrTx, q: string, phoneRegion: string) {
+  const prefixes = new Set([q.toLowerCase(), q.replace(/[\s-]/g, '').toUpperCase()]);
+  const phone = normalizePhone(q, phoneRegion);
+  if (phone.ok) prefixes.add(phone.value);
+  else if (/^\+?[\d\s()-]{3,}$/.test(q)) prefixes.add(`+${q.replace(/\D/g, '')}`);
+  return db
+    .selectFrom('customerIdentifiers')
+    .select('customerId')
+    .where((eb) => eb.or([...prefixes].map((prefix) => eb('value', 'like', `${escapeLike(prefix)}%`))));
+}
+
+/** `q` read as a whole phone, e-mail, card or external id (of any source), each normalised as stored. */
+function wholeIdentifierMatch(db: DbOrTx, q: string, phoneRegion: string) {
+  const candidates: Array<{ kind: IdentifierKind; value: string }> = [{ kind: 'external', value: q }];
+  const phone = normalizePhone(q, phoneRegion);
+  if (phone.ok) candidates.push({ kind: 'phone', value: phone.value });
+  const email = normalizeEmail(q);
+  if (email.ok) candidates.push({ kind: 'email', value: email.value });
+  const card = normalizeCard(q);
+  if (card.ok) candidates.push({ kind: 'card', value: card.value });
+  return db
+    .selectFrom('customerIdentifiers')
+    .select('customerId')
+    .where((eb) => eb.or(candidates.map(({ kind, value }) => eb.and([eb('kind', '=', kind), eb('value', '=', value)]))));
 }

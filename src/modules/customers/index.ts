@@ -10,17 +10,19 @@ import { emitEvents } from './customers.events.ts';
 import type { CustomerLifecycleHooks, CustomersDeps } from './deps.ts';
 import { eraseCustomer } from './erase-customer.ts';
 import { exportCustomersCsv } from './export-customers.ts';
-import { listCustomers, lookupCustomer, type ListQuery, type LookupQuery } from './find-customers.ts';
+import { customerIdByIdentifier as ownerOfIdentifier, listCustomers, lookupCustomer, lookupIdentifier, type ListQuery, type LookupQuery } from './find-customers.ts';
 import { identifyCustomer } from './identify.ts';
 import { customerCsvFormat } from './import/customer-csv-format.ts';
 import type { ImportRow } from './import/csv-row.ts';
 import { writeBatch } from './import/write-batch.ts';
 import { mergeCustomers } from './merge-customers.ts';
+import { loadTillView, type AccountSummaryOf } from './till-view.ts';
 import { updateCustomer, type UpdateCustomerInput } from './update-customer.ts';
 
 export type { CustomerRecord } from './customer-record.ts';
 export type { IdentifiedCustomer } from './identify.ts';
-export type { CustomersDeps, CustomerLifecycleHooks } from './deps.ts';
+export type { AccountSummary, CustomersDeps, CustomerLifecycleHooks } from './deps.ts';
+export type { TillView } from './till-view.ts';
 export type { ImportRow as CustomerImportRow } from './import/csv-row.ts';
 export { customerIds, type CustomerIdPrefix } from './customers.ids.ts';
 export { customerErrors } from './customers.errors.ts';
@@ -34,7 +36,14 @@ export { currentCustomerId, customerIdByIdentifier } from './customer-refs.ts';
 /** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */
 export function createCustomers(deps: CustomersDeps) {
   const hooks: CustomerLifecycleHooks = { onMerge: [], onErase: [] };
+  const registrations: Array<Pick<CustomerLifecycleHooks, 'accountSummary'>> = [];
   const { db, clock, ids, phoneRegion } = deps;
+  // The module that registered an account summary (loyalty) fills the till view's points and tier;
+  // with none registered (customers alone) there are no points to show.
+  const accountSummary: AccountSummaryOf = async (customerId) => {
+    const provider = registrations.find((registered) => registered.accountSummary)?.accountSummary;
+    return provider ? provider(customerId) : { balance: 0, pending: 0, tier: null };
+  };
   return {
     /**
      * Lifecycle hooks for another module. Its handlers run in the merge's or erase's transaction,
@@ -48,19 +57,33 @@ export function createCustomers(deps: CustomersDeps) {
       hooks.onErase.push(async (tx, customerIds) => {
         for (const hook of registered.onErase) await hook(view(tx), customerIds);
       });
+      registrations.push(registered);
       return registered;
     },
     create: (input: CreateCustomerInput, actor: Actor) => createCustomer(deps, input, actor),
+    /** Signs a customer up at a till and answers with the till view (the card it was given, if any). */
+    async createAtTill(input: CreateCustomerInput, actor: Actor) {
+      const created = await createCustomer(deps, input, actor);
+      return loadTillView(db, created.id, created.cardNumber, accountSummary);
+    },
     update: (id: string, input: UpdateCustomerInput, actor: Actor) => updateCustomer(deps, id, input, actor),
     get: async (id: string, masked: boolean) => loadCustomerRecord(db, await resolveCustomerId(db, id), masked),
     resolveId: (id: string) => resolveCustomerId(db, id),
     lookup: (query: LookupQuery, masked: boolean) => lookupCustomer(db, query, phoneRegion, masked),
+    /** What a till shows of the customer an identifier names: contacts masked, the card it used, points and tier. */
+    async lookupForTill(query: LookupQuery) {
+      const identifier = lookupIdentifier(query, phoneRegion);
+      const customerId = await ownerOfIdentifier(db, identifier);
+      if (!customerId) throw customerError('customer.not_found', 'No customer has that identifier');
+      return loadTillView(db, customerId, identifier.kind === 'card' ? identifier.value : null, accountSummary);
+    },
+    getForTill: async (id: string) => loadTillView(db, await resolveCustomerId(db, id), null, accountSummary),
     /** One statement: who a till names, for checkout (follows merges; erased ones are returned as such). */
     identify: (ref: LookupQuery & { customerId?: string }) => identifyCustomer(db, ref, phoneRegion),
     list: (query: ListQuery, masked: boolean) => listCustomers(db, query, phoneRegion, masked),
     merge: (survivorId: string, duplicateId: string, actor: Actor) => mergeCustomers(deps, hooks, survivorId, duplicateId, actor),
     erase: (id: string, actor: Actor) => eraseCustomer(deps, hooks, id, actor),
-    consents: async (id: string) => loadConsents(db, await resolveCustomerId(db, id)),
+    consents: async (id: string, masked = false) => loadConsents(db, await resolveCustomerId(db, id), masked),
     async setConsents(id: string, inputs: ConsentInput[], actor: Actor) {
       const problems = checkConsentTimes(inputs, clock.now(), '');
       if (problems.length > 0) throw customerError('customer.invalid_profile', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);

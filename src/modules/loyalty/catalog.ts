@@ -9,12 +9,16 @@ import { checkTimezone } from './config-store.ts';
 export type StoreInput = { id: string; name: string; region?: string | null; timezone: string; active?: boolean };
 export type ProductInput = { sku: string; name: string; categoryPath?: string[]; brand?: string | null; attributes?: Record<string, string | number | boolean> };
 
+/** Code-unit order: the same order for every request, whatever the database's collation. */
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 const storeColumns = ['id', 'name', 'region', 'timezone', 'active'] as const;
 const productColumns = ['sku', 'name', 'categoryPath', 'brand', 'attributes'] as const;
 
 /** Upserts stores in one statement; every timezone is checked first, so a bad one changes nothing. */
 export async function upsertStores(db: Db, clock: Clock, actor: Actor, input: StoreInput[]) {
-  const stores = [...new Map(input.map((s) => [s.id, s])).values()];
+  // Sorted, so concurrent upserts lock the rows they share in one order and cannot deadlock.
+  const stores = [...new Map(input.map((s) => [s.id, s])).values()].sort((a, b) => compareKeys(a.id, b.id));
   for (const store of stores) checkTimezone(store.timezone);
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
@@ -44,7 +48,8 @@ export async function listStores(db: DbOrTx) {
 
 export async function upsertProducts(db: Db, clock: Clock, actor: Actor, input: ProductInput[]) {
   // One statement cannot update a row twice: the last copy of a repeated SKU wins.
-  const products = [...new Map(input.map((p) => [p.sku, p])).values()];
+  // Sorted by SKU, so concurrent catalog uploads lock the rows they share in one order and cannot deadlock.
+  const products = [...new Map(input.map((p) => [p.sku, p])).values()].sort((a, b) => compareKeys(a.sku, b.sku));
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
     const result = await sql<{ sku: string }>`

@@ -8,6 +8,7 @@ import { adjustPoints, balanceView, ledgerPage } from './account.ts';
 import { listProducts, listStores, upsertProducts, upsertStores, type ProductInput, type StoreInput } from './catalog.ts';
 import { calculateCheckout, confirmCheckout, type CheckoutInput, type ConfirmInput, type CustomerFinder, type LoyaltyDeps } from './checkout.ts';
 import { createCheckoutCache } from './checkout-cache.ts';
+import { readCustomerState } from './checkout-state.ts';
 import { saveLoyaltyConfig } from './config-store.ts';
 import type { EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
 import { insertHistoricalReceipts, type HistoricalReceipt } from './historical-receipts.ts';
@@ -16,6 +17,7 @@ import { eraseLedgerReasons, mergeLedgers } from './ledger.ts';
 import { createCheckoutExtensions } from './pipeline.ts';
 import { receiptNdjsonFormat } from './receipt-ndjson-format.ts';
 import { cancelReceipt, refundReceipt, type RefundInput } from './refunds.ts';
+import { tierIndexOf } from './tiers.ts';
 import { customerReceipts, getReceipt } from './receipts.ts';
 
 export type { JobName } from './jobs.ts';
@@ -61,6 +63,14 @@ export function createLoyalty(
     await eraseLedgerReasons(tx, customerIds);
     await tx.updateTable('adjustments').set({ reason: '(erased)', response: '{}' }).where('customerId', 'in', customerIds).execute();
   });
+  // The till view's points and tier (a pos or partner lookup): checkout's one-statement state, as of now.
+  hooks.accountSummary = async (customerId) => {
+    const config = await cache.config(db);
+    const state = await readCustomerState(db, customerId, clock.now(), { warningDays: 0, tiers: null });
+    const tiers = config.tiers.body.tiers;
+    const tier = tiers[tierIndexOf(config.tiers.body, state.tierId)];
+    return { balance: state.available, pending: state.pending, tier: tier ? { id: tier.id, name: tier.name } : null };
+  };
 
   return {
     /** Where promotions add adjusters and segments sets the membership provider (see pipeline.ts). */

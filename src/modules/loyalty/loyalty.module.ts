@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineImportType } from '../../platform/imports/import-format.ts';
+import { Defaulted } from '../../platform/schemas.ts';
 import { defineModule } from '../../platform/registry.ts';
 import type { Loyalty } from './index.ts';
 import { ownTx } from './loyalty.db.ts';
@@ -25,9 +26,17 @@ export const loyaltyModule = defineModule({
         contentTypes: ['application/x-ndjson', 'application/jsonl', 'text/plain'],
         extension: 'ndjson',
         tag: 'receipts',
-        summary: 'Load historical receipts from NDJSON, one receipt a line (earn=true to accrue points)',
-        query: { earn: Type.Boolean({ default: false, description: 'Accrue points by the current rules' }) },
+        summary: 'Load historical receipts from NDJSON, one receipt a line (earn=true to accrue points: owner only)',
+        query: {
+          earn: Defaulted(
+            Type.Boolean({
+              default: false,
+              description: 'Accrue points by the current rules, pending from the load. Creates points, so it needs receipts:import-earn (the owner); audited with the points per batch',
+            }),
+          ),
+        },
         options: (query) => ({ earn: query.earn === true }),
+        optionPermission: (options) => (options.earn === true ? { permission: 'receipts:import-earn', doing: 'load receipts with earn=true: that creates points' } : null),
       },
     }),
   ],

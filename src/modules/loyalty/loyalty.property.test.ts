@@ -186,11 +186,24 @@ async function neverFails(
   }
 }
 
-/** A property over whole scenarios (several requests each); a failure is printed with its counterexample. */
+/**
+ * A property over whole scenarios (several requests each); a failure is printed with its
+ * counterexample. When the time limit interrupts the property, the scenario in flight may still
+ * be sending requests (a program change among them): wait for it, so it cannot change what the
+ * next property's scenarios see.
+ */
 async function holds<T>(name: string, scenarios: fc.Arbitrary<T>, run: (scenario: T) => Promise<void>, numRuns: number, timeLimit = 25_000): Promise<void> {
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const tracked = (scenario: T) => {
+    const running = run(scenario);
+    inFlight = running.catch(() => undefined);
+    return running;
+  };
   try {
-    await fc.assert(fc.asyncProperty(scenarios, run), { numRuns, interruptAfterTimeLimit: timeLimit });
+    await fc.assert(fc.asyncProperty(scenarios, tracked), { numRuns, interruptAfterTimeLimit: timeLimit });
+    await inFlight;
   } catch (error) {
+    await inFlight;
     console.error(`[${name}] counterexample:\n${(error as Error).message}\n${String(((error as Error).cause as Error | undefined)?.message ?? '')}`);
     throw error;
   }

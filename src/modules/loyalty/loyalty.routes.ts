@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../platform/http.ts';
 import { idPattern } from './loyalty.ids.ts';
-import { authErrors, errorResponses, StringEnum } from '../../platform/schemas.ts';
+import { authErrors, Defaulted, errorResponses, StringEnum } from '../../platform/schemas.ts';
 import type { Customers } from '../customers/index.ts';
 import type { Loyalty } from './index.ts';
 import { productsFromCsv } from './products-csv.ts';
@@ -232,7 +232,7 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       summary: "A customer's receipts, newest first",
       params: CustomerParams,
       querystring: Type.Object(
-        { limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), before: Type.Optional(Type.String({ pattern: idPattern('rcp') })) },
+        { limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), before: Type.Optional(Type.String({ pattern: idPattern('rcp') })) },
         { additionalProperties: false },
       ),
       response: { 200: Type.Object({ items: Type.Array(Type.Object(ReceiptHeader)), nextBefore: Nullable(Type.String()) }), ...errorResponses(400, ...authErrors, 404) },
@@ -257,7 +257,7 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       tags: ['points'],
       summary: 'Every change to the balance, newest first',
       params: CustomerParams,
-      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false }),
+      querystring: Type.Object({ limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 100 })), before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false }),
       response: { 200: LedgerPage, ...errorResponses(400, ...authErrors, 404) },
     },
     handler: async (request) => loyalty.ledger(await customers.resolveId(request.params.id), request.query.limit, request.query.before),
@@ -353,7 +353,7 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       tags: ['catalog'],
       summary: 'Products by SKU, a page at a time',
       querystring: Type.Object(
-        { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }), after: Type.Optional(Type.String({ maxLength: 100 })), q: Type.Optional(Type.String({ maxLength: 100 })) },
+        { limit: Defaulted(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), after: Type.Optional(Type.String({ maxLength: 100 })), q: Type.Optional(Type.String({ maxLength: 100 })) },
         { additionalProperties: false },
       ),
       response: { 200: Type.Array(ProductOut), ...errorResponses(400, ...authErrors) },

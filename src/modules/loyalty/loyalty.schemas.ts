@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { StringEnum } from '../../platform/schemas.ts';
+import { MAX_RECEIPT_LINES } from '../../platform/money.ts';
+import { Defaulted, StringEnum } from '../../platform/schemas.ts';
 
 const Id = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
@@ -56,11 +57,11 @@ export const EarningRuleSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    priority: Type.Integer({ minimum: -1000, maximum: 1000, default: 0 }),
+    priority: Defaulted(Type.Integer({ minimum: -1000, maximum: 1000, default: 0 })),
     stacking: StringEnum(['highest', 'sum', 'exclusive'] as const),
     validFrom: Type.Optional(Type.String({ format: 'date-time' })),
     validTo: Type.Optional(Type.String({ format: 'date-time' })),
-    active: Type.Boolean({ default: true }),
+    active: Defaulted(Type.Boolean({ default: true })),
   },
   { additionalProperties: false },
 );
@@ -75,7 +76,7 @@ export const TierSchema = Type.Object(
     earnRateBp: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
     earnMultiplier: Type.Optional(Type.Number({ minimum: 1, maximum: 100, description: 'used to the hundredth' })),
     maxRedeemShareBp: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
-    privileges: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, default: [] }),
+    privileges: Defaulted(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, default: [] })),
   },
   { additionalProperties: false },
 );
@@ -145,7 +146,8 @@ export const CheckoutBody = Type.Object(
   {
     storeId: Id,
     customer: Type.Optional(CustomerRef),
-    lines: Type.Array(LineInput, { minItems: 1, maxItems: 1000 }),
+    // At most MAX_RECEIPT_LINES, each totalling at most MAX_LINE_TOTAL_MINOR: every receipt total stays exact.
+    lines: Type.Array(LineInput, { minItems: 1, maxItems: MAX_RECEIPT_LINES }),
     redeemPoints: Type.Optional(Points),
     channel: Type.Optional(StringEnum(['offline', 'online'] as const)),
     occurredAt: Type.Optional(Type.String({ format: 'date-time' })),

@@ -1,4 +1,6 @@
 import { parse } from 'csv-parse/sync';
+import { platformError } from '../../platform/errors.ts';
+import { isStorableText } from '../../platform/text.ts';
 import { loyaltyError } from './loyalty.errors.ts';
 
 /**
@@ -6,6 +8,8 @@ import { loyaltyError } from './loyalty.errors.ts';
  * checks both: columns `sku`, `name`, `category_path` ("grocery/coffee"), `brand`, `attr.<key>`.
  */
 export function productsFromCsv(text: string): Array<Record<string, unknown>> {
+  // PostgreSQL's text columns refuse U+0000: refuse it here, as the JSON parser does, not in the insert.
+  if (!isStorableText(text)) throw platformError('request.invalid_character', 'The CSV may not hold the NUL character (U+0000)');
   let records: string[][];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];

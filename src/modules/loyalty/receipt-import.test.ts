@@ -86,6 +86,63 @@ describe('bulk load of historical receipts (NDJSON)', () => {
   });
 });
 
+describe('who may load receipts that earn', () => {
+  const post = (earn: boolean | undefined, role: 'owner' | 'marketer', body: string) =>
+    t.call({ method: 'POST', url: `/v1/receipts/bulk${earn === undefined ? '' : `?earn=${earn}`}`, payload: body, headers: { 'content-type': 'application/x-ndjson' }, role });
+
+  it('refuses earn=true to a marketer, with the reason, before reading the file; earn=false stays theirs', async () => {
+    const jobsBefore = await t.database.db.selectFrom('importJobs').select('id').execute();
+    const refused = await post(true, 'marketer', good(30, { customer: { customerId } }));
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: 'auth.forbidden', detail: 'The marketer role may not load receipts with earn=true: that creates points (needs receipts:import-earn)' });
+    expect(await t.database.db.selectFrom('importJobs').select('id').execute()).toEqual(jobsBefore);
+    expect(await t.database.db.selectFrom('receipts').select('id').where('posReceiptId', '=', 'H-30').execute()).toEqual([]);
+
+    for (const earn of [false, undefined]) {
+      const loaded = await post(earn, 'marketer', good(31, { customer: { customerId } }));
+      expect(loaded.statusCode, loaded.body).toBe(202);
+      await t.services.imports.idle();
+    }
+    const receipt = await t.database.db.selectFrom('receipts').select(['pointsEarned']).where('posReceiptId', '=', 'H-31').executeTakeFirstOrThrow();
+    expect(receipt.pointsEarned).toBe(0);
+  });
+
+  it("audits an owner's load with earn: who, the option, the receipts and the points", async () => {
+    const owner = (await t.call({ method: 'GET', url: '/v1/api-keys' })).json().find((key: { role: string; name: string }) => key.role === 'owner' && key.name === 'test owner');
+    const loaded = await post(true, 'owner', [good(40, { customer: { customerId } }), good(41, { customer: { card: 'C100' } }), good(42)].join('\n'));
+    expect(loaded.statusCode, loaded.body).toBe(202);
+    await t.services.imports.idle();
+    const importId = loaded.json().id;
+    const log = (await t.call({ method: 'GET', url: `/v1/audit-log?entityType=import&entityId=${importId}` })).json() as Array<{ action: string; actorKeyId: string; actorRole: string | null; details: Record<string, unknown> }>;
+    expect(log.map((entry) => [entry.action, entry.actorKeyId, entry.details]).reverse()).toEqual([
+      ['receipts.import.start', owner.id, { bytes: expect.any(Number), options: { earn: true } }],
+      ['receipts.import.batch', owner.id, { upToLine: 3, points: 100 }],
+      ['receipts.import.completed', owner.id, { created: 3, updated: 0, failed: 0, points: 100 }],
+    ]);
+    expect(log.at(-1)!.actorRole).toBe('owner');
+  });
+});
+
+describe('bulk load batches', () => {
+  // A file whose line count is a multiple of the batch size (2,000) ends with an empty batch,
+  // and a batch of only bad lines has nothing to write: both once failed the whole import.
+  it('completes a file of exactly 2,000 valid lines', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => good(100_000 + i));
+    expect(await upload(lines.join('\n'), false)).toMatchObject({ status: 'completed', rowsCreated: 2000, rowsFailed: 0 });
+  });
+
+  it('reports a line past the money bound as its own row error, and loads the rest', async () => {
+    const job = await upload([good(300_001), good(300_002, { lines: [{ sku: 'beans', qty: 1_000_000, price: 100_000_000_000 }] })].join('\n'), false);
+    expect(job).toMatchObject({ status: 'completed', rowsCreated: 1, rowsFailed: 1 });
+  });
+
+  it('lists every line of a batch where all lines are bad', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => good(200_000 + i, { storeId: i % 2 ? 'nowhere' : 's1', lines: [] }));
+    const job = await upload(lines.join('\n'), false);
+    expect(job).toMatchObject({ status: 'completed', rowsCreated: 0, rowsFailed: 2000 });
+  });
+});
+
 describe('product catalog as CSV', () => {
   it('upserts products from CSV through the same checks as JSON', async () => {
     const csv = 'sku,name,category_path,brand,attr.weight\nTEA-1,Green tea,grocery/tea,Leaf,100g\nbeans,Beans 2,grocery/coffee,,\n';

@@ -8,7 +8,7 @@ import { AppError, type FieldProblem } from '../../platform/errors.ts';
 import { describeAjvError, makeAjv } from '../../platform/http.ts';
 import type { Ids } from './loyalty.ids.ts';
 import type { BatchOutcome, ImportFormat, ImportRecord } from '../../platform/imports/import-format.ts';
-import { toQtyMilli } from '../../platform/money.ts';
+import { MAX_LINE_TOTAL_MINOR, toQtyMilli } from '../../platform/money.ts';
 import { findUnstorableText, parseInstant } from '../../platform/text.ts';
 import { currentCustomerId, customerIdByIdentifier, lookupIdentifier } from '../customers/index.ts';
 import type { EngineLine } from './calculate.ts';
@@ -54,6 +54,10 @@ function parseLine(text: string, line: number, now: Date): ImportRecord<ReceiptR
   const qtyMilli = receipt.lines.map((l, i) => {
     const milli = toQtyMilli(l.qty);
     if (milli === null) problems.push({ field: `lines.${i}.qty`, reason: 'must be positive with at most three decimals' });
+    // The checkout's money bound, checked per line so one such line is its own row error.
+    else if ((BigInt(milli) * BigInt(l.price)) / 1000n > BigInt(MAX_LINE_TOTAL_MINOR)) {
+      problems.push({ field: `lines.${i}`, reason: `qty × price must be at most ${MAX_LINE_TOTAL_MINOR} minor units` });
+    }
     return milli ?? 0;
   });
   if (receipt.customer && Object.keys(receipt.customer).length !== 1) problems.push({ field: 'customer', reason: 'needs exactly one identifier' });
@@ -149,8 +153,10 @@ export function receiptNdjsonFormat(deps: { db: Db; clock: Clock; ids: Ids; phon
         });
       }
       const config = await loadLoyaltyConfig(tx);
-      const outcome = await insertHistoricalReceipts(tx, clock, ids, config, stores, receipts, options.earn === true);
-      return { created: outcome.inserted, updated: outcome.skipped, failed };
+      const earn = options.earn === true;
+      const outcome = await insertHistoricalReceipts(tx, clock, ids, config, stores, receipts, earn);
+      // Points a load creates are audited per batch and in total (the runner writes the entries).
+      return { created: outcome.inserted, updated: outcome.skipped, failed, ...(earn ? { totals: { points: outcome.pointsEarned } } : {}) };
     },
   };
 }

@@ -6,8 +6,17 @@ import type { Permission } from '../roles.ts';
 
 export type ImportOptionsBag = Record<string, unknown>;
 
-/** What one batch did; rows the database refused are reported in `failed`. */
-export type BatchOutcome = { created: number; updated: number; failed: Array<{ line: number; problems: FieldProblem[] }> };
+/**
+ * What one batch did; rows the database refused are reported in `failed`. `totals` are counts
+ * worth an audit entry (points a receipt load created): the runner audits each batch's totals
+ * in the batch's transaction and adds them up in the import's completion entry.
+ */
+export type BatchOutcome = {
+  created: number;
+  updated: number;
+  failed: Array<{ line: number; problems: FieldProblem[] }>;
+  totals?: Record<string, number>;
+};
 
 /** A record of the file: a parsed row, or why it cannot be one. Lines are the file's lines. */
 export type ImportRecord<Row> = { line: number; row: Row } | { line: number; problems: FieldProblem[] };
@@ -41,6 +50,11 @@ export type ImportUpload = {
   query?: Record<string, TSchema>;
   /** The job's options, from the validated query string. */
   options?: (query: Record<string, unknown>) => ImportOptionsBag;
+  /**
+   * A permission some options need beyond the route's own, and what they do in plain words
+   * (`earn=true` creates points: receipts:import-earn). Checked before the file is read.
+   */
+  optionPermission?: (options: ImportOptionsBag) => { permission: Permission; doing: string } | null;
 };
 
 /** What a module registers for one kind of file: the job's kind, its format and its upload route. */

@@ -52,6 +52,9 @@ export type RunOptions = { signal?: AbortSignal; onProgress?: (job: ImportJobVie
 
 class ImportStopped extends Error {}
 
+/** A job's batches and its end are the import's doing, on behalf of the key that started it. */
+const importActor = (createdBy: string | null): Actor => ({ keyId: createdBy, name: 'import', role: null });
+
 function sha256Counter() {
   const hash = createHash('sha256');
   let bytes = 0;
@@ -145,7 +148,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
       let problemLines = 0;
       let lastLine = job.checkpointLine;
       const flush = async () => {
-        await commitBatch(id, format, job.options, batch, problems, lastLine, counter.bytes());
+        await commitBatch(job, format, batch, problems, lastLine, counter.bytes());
         batch = [];
         problems = [];
         problemLines = 0;
@@ -184,18 +187,27 @@ export function createImportRunner(options: ImportRunnerOptions) {
   }
 
   async function commitBatch(
-    id: string,
+    job: { id: string; kind: string; options: ImportOptionsBag; createdBy: string | null },
     format: ImportFormat<unknown>,
-    jobOptions: ImportOptionsBag,
     rows: unknown[],
     problems: Array<{ line: number; field: string; reason: string }>,
     upTo: number,
     bytesDone: number,
   ): Promise<void> {
+    const { id, options: jobOptions } = job;
     for (let attempt = 1; ; attempt++) {
       try {
         await db.transaction().execute(async (tx) => {
           const outcome = await writeBatchIsolatingBadRows(tx, format, jobOptions, id, rows);
+          // What the batch created that an auditor asks about (points), in the batch's own transaction.
+          if (outcome.totals && Object.values(outcome.totals).some((n) => n !== 0)) {
+            await writeAudit(tx, clock, importActor(job.createdBy), {
+              action: `${job.kind}.import.batch`,
+              entityType: 'import',
+              entityId: id,
+              details: { upToLine: upTo, ...outcome.totals },
+            });
+          }
           const errors = [...problems, ...outcome.failed.flatMap((f) => f.problems.map((p) => ({ line: f.line, ...p })))];
           if (errors.length > 0) {
             await sql`insert into import_errors (import_id, line, field, reason)
@@ -233,6 +245,9 @@ export function createImportRunner(options: ImportRunnerOptions) {
    * reported and the rest go in, instead of the import stopping.
    */
   async function writeBatchIsolatingBadRows(tx: PlatformTx, format: ImportFormat<unknown>, jobOptions: ImportOptionsBag, importId: string, rows: unknown[]): Promise<BatchOutcome> {
+    // A batch of only bad lines, or the last flush of a file whose line count is a multiple of
+    // the batch size, has nothing to write: formats never see an empty batch.
+    if (rows.length === 0) return { created: 0, updated: 0, failed: [] };
     await sql`savepoint whole_batch`.execute(tx);
     try {
       const outcome = await format.write(tx, importId, rows, jobOptions);
@@ -251,6 +266,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
         total.created += one.created;
         total.updated += one.updated;
         total.failed.push(...one.failed);
+        for (const [key, n] of Object.entries(one.totals ?? {})) total.totals = { ...total.totals, [key]: (total.totals?.[key] ?? 0) + n };
       } catch (error) {
         if (!isDataError(error)) throw error;
         await sql`rollback to savepoint one_row`.execute(tx);
@@ -268,11 +284,23 @@ export function createImportRunner(options: ImportRunnerOptions) {
         .where('id', '=', id)
         .returning(['kind', 'rowsCreated', 'rowsUpdated', 'rowsFailed', 'createdBy'])
         .executeTakeFirstOrThrow();
-      await writeAudit(tx, clock, { keyId: job.createdBy, name: 'import', role: null }, {
+      // The batches' audited totals (points a receipt load created), added up for the whole import.
+      const batches = await tx
+        .selectFrom('auditLog')
+        .select('details')
+        .where('entityType', '=', 'import')
+        .where('entityId', '=', id)
+        .where('action', '=', `${job.kind}.import.batch`)
+        .execute();
+      const totals: Record<string, number> = {};
+      for (const { details } of batches) {
+        for (const [key, value] of Object.entries(details)) if (key !== 'upToLine' && typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
+      }
+      await writeAudit(tx, clock, importActor(job.createdBy), {
         action: `${job.kind}.import.${status}`,
         entityType: 'import',
         entityId: id,
-        details: { created: job.rowsCreated, updated: job.rowsUpdated, failed: job.rowsFailed },
+        details: { created: job.rowsCreated, updated: job.rowsUpdated, failed: job.rowsFailed, ...totals },
       });
     });
   }
@@ -358,7 +386,8 @@ export function createImportRunner(options: ImportRunnerOptions) {
             createdAt: now,
           })
           .execute();
-        await writeAudit(tx, clock, actor, { action: `${kind}.import.start`, entityType: 'import', entityId: id, details: { bytes: counter.bytes() } });
+        // The options say what the import will do (earn=true creates points): audited with who asked.
+        await writeAudit(tx, clock, actor, { action: `${kind}.import.start`, entityType: 'import', entityId: id, details: { bytes: counter.bytes(), options: jobOptions } });
       });
       return { job: await view(id), resumed: false };
     },

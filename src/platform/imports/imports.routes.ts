@@ -3,9 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { platformError } from '../errors.ts';
-import { actorOf } from '../http.ts';
+import { actorOf, principalOf } from '../http.ts';
 import { idPattern } from '../ids.ts';
-import { authErrors, errorResponses } from '../schemas.ts';
+import { can } from '../roles.ts';
+import { authErrors, Defaulted, errorResponses } from '../schemas.ts';
 import type { ImportType } from './import-format.ts';
 import type { ImportRunner } from './import-runner.ts';
 
@@ -48,7 +49,7 @@ export function importRoutes(
       tags: ['imports'],
       summary: 'Progress and errors of an import',
       params: Type.Object({ id: Type.String({ pattern: idPattern('imp') }) }),
-      querystring: Type.Object({ errorsLimit: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }) }, { additionalProperties: false }),
+      querystring: Type.Object({ errorsLimit: Defaulted(Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 })) }, { additionalProperties: false }),
       response: { 200: ImportJob, ...errorResponses(400, ...authErrors, 404) },
     },
     handler: async (request) => imports.get(request.params.id, request.query.errorsLimit),
@@ -73,8 +74,15 @@ export function importRoutes(
             throw platformError('request.unsupported_media_type', `Send the file as the body with Content-Type: ${upload.contentTypes[0]}`);
           }
           const values = request.query as Record<string, unknown>;
+          const options = upload.options?.(values) ?? {};
+          // Options that need more than the route's permission (earn=true) are refused before the file is read.
+          const needed = upload.optionPermission?.(options);
+          const { role } = principalOf(request);
+          if (needed && !can(role, needed.permission)) {
+            throw platformError('auth.forbidden', `The ${role} role may not ${needed.doing} (needs ${needed.permission})`);
+          }
           const fileName = typeof values.fileName === 'string' ? values.fileName : `upload.${upload.extension}`;
-          const { job, resumed } = await imports.submit(kind, request.body, fileName, actorOf(request), importLimitBytes, upload.options?.(values) ?? {});
+          const { job, resumed } = await imports.submit(kind, request.body, fileName, actorOf(request), importLimitBytes, options);
           void imports.run(job.id);
           reply.header('location', `/v1/imports/${job.id}`);
           if (resumed) reply.header('x-patron-import', 'resumed');

@@ -1,3 +1,4 @@
+import { restoreCell } from '../../../platform/csv-cells.ts';
 import type { FieldProblem } from '../../../platform/errors.ts';
 import { isStorableText, parseInstant } from '../../../platform/text.ts';
 import { isTimezone } from '../../../platform/time-zones.ts';
@@ -75,7 +76,8 @@ export function parseRow(
   };
 
   columns.forEach((column, index) => {
-    const cell = (cells[index] ?? '').trim();
+    // An exported file quotes cells a spreadsheet would run as formulas; the quote is not data.
+    const cell = restoreCell((cells[index] ?? '').trim());
     if (cell === '') return;
     if (cell.length > 1000) return note(column, 'is longer than 1000 characters');
     if (!isStorableText(cell)) return note(column, 'holds a character that cannot be stored (U+0000)');

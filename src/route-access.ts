@@ -1,0 +1,100 @@
+import { can, permissions, roles, type Permission, type Role } from './platform/roles.ts';
+
+/** Who may call a route: holders of a permission of the roles table, or anyone ('public'). */
+export type Access = Permission | 'public';
+
+/**
+ * The authorisation matrix: every route the app serves (`METHOD /path`, paths as the OpenAPI
+ * document writes them), with the permission it needs; with the roles table (platform/roles.ts)
+ * it says, for every route and role, allowed or denied. A route whose options need more than
+ * the route's own permission has an entry of its own with the query that asks for it.
+ * tests/authorization.test.ts sends every route with every role, no key and a revoked key and
+ * fails on any disagreement, on a served route missing here and on an entry no route serves;
+ * docs/api.md shows this table (`routeAccessMarkdown`). It lives beside app.ts, which composes
+ * the modules' routes: the platform names no module's routes.
+ */
+export const routeAccess = {
+  // platform
+  'GET /health': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'GET /docs/': 'public',
+  'GET /docs/static/index.html': 'public',
+  'GET /docs/static/swagger-initializer.js': 'public',
+  'GET /docs/*': 'public',
+  'GET /docs/json': 'public',
+  'GET /docs/yaml': 'public',
+  'POST /v1/api-keys': 'keys:manage',
+  'GET /v1/api-keys': 'keys:manage',
+  'DELETE /v1/api-keys/{id}': 'keys:manage',
+  'GET /v1/audit-log': 'audit:read',
+  'POST /v1/admin/backup': 'backup:create',
+  'GET /v1/imports': 'imports:read',
+  'GET /v1/imports/{id}': 'imports:read',
+  // customers
+  'POST /v1/customers': 'customers:sign-up',
+  'GET /v1/customers': 'customers:read',
+  'GET /v1/customers/lookup': 'customers:identify',
+  'GET /v1/customers/{id}': 'customers:identify',
+  'PATCH /v1/customers/{id}': 'customers:write',
+  'GET /v1/customers/{id}/consents': 'customers:read',
+  'PUT /v1/customers/{id}/consents': 'customers:write',
+  'POST /v1/customers/{id}/merge': 'customers:merge',
+  'POST /v1/customers/{id}/erase': 'customers:erase',
+  'GET /v1/customer-attributes': 'attributes:read',
+  'PUT /v1/customer-attributes/{key}': 'attributes:write',
+  'POST /v1/imports/customers': 'customers:import',
+  'GET /v1/exports/customers': 'customers:export',
+  // loyalty
+  'POST /v1/checkout/calculate': 'checkout',
+  'POST /v1/checkout/confirm': 'checkout',
+  'POST /v1/checkout/cancel': 'checkout',
+  'POST /v1/receipts/{id}/refunds': 'refunds:create',
+  'GET /v1/receipts/{id}': 'receipts:read',
+  'GET /v1/customers/{id}/receipts': 'receipts:read',
+  'POST /v1/receipts/bulk': 'receipts:import',
+  'POST /v1/receipts/bulk?earn=true': 'receipts:import-earn',
+  'GET /v1/customers/{id}/balance': 'points:balance',
+  'GET /v1/customers/{id}/ledger': 'points:ledger',
+  'POST /v1/customers/{id}/points/adjustments': 'points:adjust',
+  'GET /v1/program': 'program:read',
+  'PUT /v1/program': 'program:write',
+  'GET /v1/earning-rules': 'program:read',
+  'PUT /v1/earning-rules': 'program:write',
+  'GET /v1/tiers': 'program:read',
+  'PUT /v1/tiers': 'program:write',
+  'GET /v1/stores': 'program:read',
+  'PUT /v1/stores': 'catalog:write',
+  'PUT /v1/stores/{id}': 'catalog:write',
+  'GET /v1/products': 'program:read',
+  'PUT /v1/products': 'catalog:write',
+  'POST /v1/jobs/{name}/run': 'jobs:run',
+} as const satisfies Record<string, Access>;
+
+export type RouteKey = keyof typeof routeAccess;
+
+/** Whether a key of `role` may call the route (public routes: anyone, with or without a key). */
+export function allowed(route: RouteKey, role: Role): boolean {
+  const access: Access = routeAccess[route];
+  return access === 'public' || can(role, access);
+}
+
+/** The matrix as Markdown, route by route (the public documentation routes left out): docs/api.md shows exactly this. */
+export function routeAccessMarkdown(): string {
+  const header = `| route | permission | ${roles.map((role) => `\`${role}\``).join(' | ')} |`;
+  const rule = `| --- | --- |${roles.map(() => ' :-: |').join('')}`;
+  const rows = (Object.keys(routeAccess) as RouteKey[])
+    .filter((route) => !route.startsWith('GET /docs'))
+    .map((route) => {
+      const access: Access = routeAccess[route];
+      const cells = roles.map((role) => (allowed(route, role) ? '✓' : ''));
+      return `| \`${route}\` | ${access === 'public' ? 'none (public)' : `\`${access}\``} | ${cells.join(' | ')} |`;
+    });
+  return [header, rule, ...rows].join('\n');
+}
+
+/** Permissions no route needs: a table entry with nothing behind it. */
+export function unusedPermissions(): Permission[] {
+  const used = new Set<string>(Object.values(routeAccess));
+  return permissions.filter((permission) => !used.has(permission));
+}
