@@ -6,22 +6,28 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
  * must not mark it required, in a query string or in a request body (Defaulted in
  * src/platform/schemas.ts). Responses are not checked: there the server always sends it.
  */
-type Schema = { type?: string; default?: unknown; required?: string[]; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[] };
+type Schema = { $ref?: string; type?: string; default?: unknown; required?: string[]; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[] };
 type Operation = {
   parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Schema }>;
   requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
 };
 
 let t: TestApp;
-let doc: { paths: Record<string, Record<string, Operation>> };
+let doc: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 beforeAll(async () => {
   t = await createTestApp();
   doc = (await t.call({ method: 'GET', url: '/openapi.json', role: null })).json();
 });
 afterAll(async () => t?.close());
 
+/** A named schema (`$ref` to components.schemas, src/platform/openapi-names.ts) as the schema it names. */
+function deref(schema: Schema | undefined): Schema | undefined {
+  return schema?.$ref ? deref(doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')]) : schema;
+}
+
 /** Every `where: field` that has a default and is listed as required, anywhere in a schema. */
-function requiredWithDefault(schema: Schema | undefined, where: string): string[] {
+function requiredWithDefault(rawSchema: Schema | undefined, where: string): string[] {
+  const schema = deref(rawSchema);
   if (!schema) return [];
   const found: string[] = [];
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
@@ -47,6 +53,9 @@ describe('the OpenAPI document and server defaults', () => {
         }
         for (const [type, content] of Object.entries(operation.requestBody?.content ?? {})) {
           defaults += JSON.stringify(content.schema ?? {}).split('"default":').length - 1;
+          for (const name of JSON.stringify(content.schema ?? {}).match(/(?<="#\/components\/schemas\/)[^"]+/g) ?? []) {
+            defaults += JSON.stringify(doc.components.schemas[name] ?? {}).split('"default":').length - 1;
+          }
           found.push(...requiredWithDefault(content.schema, `${where} (${type}) body`));
         }
       }
@@ -56,11 +65,11 @@ describe('the OpenAPI document and server defaults', () => {
   });
 
   it('lets an earning rule leave out priority and active, and a tier its privileges; the server fills them in', async () => {
-    const rule = doc.paths['/v1/earning-rules']?.put?.requestBody?.content?.['application/json']?.schema?.properties?.rules?.items;
+    const rule = deref(deref(doc.paths['/v1/earning-rules']?.put?.requestBody?.content?.['application/json']?.schema)?.properties?.rules?.items);
     expect(rule?.required).toEqual(expect.arrayContaining(['id', 'kind', 'stacking']));
     expect(rule?.required).not.toContain('priority');
     expect(rule?.required).not.toContain('active');
-    const tier = doc.paths['/v1/tiers']?.put?.requestBody?.content?.['application/json']?.schema?.properties?.tiers?.items;
+    const tier = deref(deref(doc.paths['/v1/tiers']?.put?.requestBody?.content?.['application/json']?.schema)?.properties?.tiers?.items);
     expect(tier?.required).not.toContain('privileges');
 
     const saved = await t.call({

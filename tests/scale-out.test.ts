@@ -33,7 +33,7 @@ type Call =
  */
 type KnownViolation = { calls: Call[]; statement: RegExp; item: number; reason: string };
 const knownViolations: KnownViolation[] = [
-  { calls: ['confirm again'], statement: /^\/\*ps:receipt_replay\*\/ select request_hash, response from receipts where store_id = \$1::text and pos_receipt_id = \$2::text$/,
+  { calls: ['confirm again'], statement: /^\/\*ps:receipt_replay\*\/ select request_hash, request_fields, response from receipts where store_id = \$1::text and pos_receipt_id = \$2::text$/,
     item: 1, reason: 'the replay reads receipts by POS receipt id: no customer to route by' },
   { calls: ['cancel'], statement: /^select id, status from receipts where store_id = \$1 and pos_receipt_id = \$2$/,
     item: 1, reason: 'cancel finds the receipt by POS receipt id: no customer to route by' },

@@ -1,3 +1,5 @@
+import type { Permission } from './roles.ts';
+
 /**
  * Errors a caller can act on. Each module declares its codes in one table with the HTTP
  * status and a title, and makes errors only through that table, so a code without a status
@@ -9,7 +11,16 @@ export type ErrorTable = Record<string, ErrorSpec>;
 
 export type FieldProblem = { field: string; reason: string };
 
+/**
+ * Members a problem body carries beyond the standard ones (`holderId` of a taken identifier),
+ * shown only to a caller whose role has `permission`: a till learns that a phone is taken, not
+ * whose it is.
+ */
+export type ProblemMembers = { values: Record<string, string>; permission: Permission };
+
 export class AppError extends Error {
+  members?: ProblemMembers;
+
   constructor(
     readonly code: string,
     readonly status: ErrorStatus,
@@ -19,6 +30,12 @@ export class AppError extends Error {
   ) {
     super(detail);
     this.name = 'AppError';
+  }
+
+  /** Adds members for the callers allowed to see them (see ProblemMembers). */
+  withMembers(values: Record<string, string>, permission: Permission): this {
+    this.members = { values, permission };
+    return this;
   }
 }
 

@@ -69,29 +69,29 @@ describe('malformed and unreadable bodies', () => {
   it('a JSON null or a missing body is a validation error, not a crash', async () => {
     expectProblem(await t.call(json('POST', customers, 'null')), 400, 'request.invalid');
     const missing = expectProblem(await t.call({ method: 'POST', url: customers }), 400, 'request.invalid');
-    expect(missing.errors).toEqual([{ field: '(root)', reason: 'must be object' }]);
+    expect(missing.errors).toEqual([{ field: '(root)', reason: 'must be an object {…}' }]);
   });
 });
 
 describe('schema validation at the edge', () => {
   it.each([
-    ['top-level unknown field', customers, { firstName: 'A', nickname: 'x' }, [{ field: 'nickname', reason: 'unknown field' }]],
+    ['top-level unknown field', customers, { firstName: 'A', nickname: 'x' }, [{ field: 'nickname', reason: expect.stringMatching(/^is not a known field/) }]],
     [
       'nested unknown field',
       customers,
       { consents: [{ channel: 'sms', purpose: 'marketing', granted: true, source: 'web', signedBy: 'me' }] },
-      [{ field: 'consents.0.signedBy', reason: 'unknown field' }],
+      [{ field: 'consents.0.signedBy', reason: expect.stringMatching(/^is not a known field/) }],
     ],
     [
       'unknown evidence field',
       customers,
       { consents: [{ channel: 'sms', purpose: 'marketing', granted: true, source: 'web', evidence: { ip: '1.2.3.4', gps: 'x' } }] },
-      [{ field: 'consents.0.evidence.gps', reason: 'unknown field' }],
+      [{ field: 'consents.0.evidence.gps', reason: expect.stringMatching(/^is not a known field/) }],
     ],
-  ] as const)('%s → 400 with errors[].reason "unknown field"', async (_label, url, payload, errors) => {
+  ] as const)('%s → 400 with errors[].reason "is not a known field"', async (_label, url, payload, errors) => {
     const problem = expectProblem(await t.call({ method: 'POST', url, payload }), 400, 'request.invalid');
     expect(problem.errors).toEqual(errors);
-    expect(problem.detail).toContain('unknown field');
+    expect(problem.detail).toContain('is not a known field');
   });
 
   it('names every unknown field at once', async () => {
@@ -101,8 +101,8 @@ describe('schema validation at the edge', () => {
       'request.invalid',
     );
     expect(problem.errors).toEqual([
-      { field: 'a', reason: 'unknown field' },
-      { field: 'b', reason: 'unknown field' },
+      { field: 'a', reason: expect.stringMatching(/^is not a known field/) },
+      { field: 'b', reason: expect.stringMatching(/^is not a known field/) },
     ]);
   });
 
@@ -139,7 +139,8 @@ describe('limits and media types', () => {
   it('refuses a body over the limit with 413 request.body_too_large', async () => {
     const big = JSON.stringify({ firstName: 'A', tags: Array.from({ length: 400 }, (_, i) => `tag-${i}-${'x'.repeat(20)}`) });
     expect(big.length).toBeGreaterThan(BODY_LIMIT);
-    expectProblem(await t.call(json('POST', customers, big)), 413, 'request.body_too_large');
+    const tooLarge = expectProblem(await t.call(json('POST', customers, big)), 413, 'request.body_too_large');
+    expect(tooLarge.detail).toContain(`at most ${BODY_LIMIT} bytes`);
     expectProblem(await t.call(json('PUT', consentsOf(), `[${' '.repeat(BODY_LIMIT)}]`)), 413, 'request.body_too_large');
     // Just under the limit is fine.
     const fits = await t.call({ method: 'POST', url: customers, payload: { firstName: 'x'.repeat(100), tags: ['a'] } });

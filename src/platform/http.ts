@@ -10,6 +10,7 @@ import type { ApiKeys, Principal } from './api-keys.ts';
 import { AppError, platformError, type FieldProblem } from './errors.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import { can, type Permission } from './roles.ts';
+import { describeAjvErrors } from './validation-messages.ts';
 import { findUnstorableText, isStorableText, jsonNestsDeeperThan, MAX_JSON_DEPTH } from './text.ts';
 
 declare module 'fastify' {
@@ -25,7 +26,8 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export function makeAjv(coerceTypes: boolean): Ajv {
   // Unknown fields are an error (additionalProperties: false in the schemas), never silently dropped.
-  const ajv = new Ajv({ allErrors: true, coerceTypes, removeAdditional: false, useDefaults: true, strict: false });
+  // verbose: each error carries its schema and the value sent, so the message can name the rule's limit.
+  const ajv = new Ajv({ allErrors: true, coerceTypes, removeAdditional: false, useDefaults: true, strict: false, verbose: true });
   addFormats(ajv);
   return ajv;
 }
@@ -160,14 +162,24 @@ export type Problem = {
   instance?: string;
   errors?: FieldProblem[];
   traceId?: string;
+  /** Members an error adds for callers allowed to see them (AppError.withMembers), e.g. holderId. */
+  [member: string]: unknown;
 };
 
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'code', 'detail', 'instance', 'errors', 'traceId']);
+
 function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  return reply.status(problem.status).type('application/problem+json').send(problem);
+  reply.status(problem.status).type('application/problem+json');
+  // The routes' Problem schema lists the standard members; an error's own (holderId) would be dropped by it.
+  if (Object.keys(problem).some((member) => !STANDARD_MEMBERS.has(member))) reply.serializer((payload) => JSON.stringify(payload));
+  return reply.send(problem);
 }
 
 function problemFromAppError(error: AppError, request: FastifyRequest): Problem {
+  const principal = principals.get(request);
+  const members = error.members && principal && can(principal.role, error.members.permission) ? error.members.values : {};
   return {
+    ...members,
     type: `https://patron.dev/problems/${error.code}`,
     title: error.title,
     status: error.status,
@@ -178,33 +190,21 @@ function problemFromAppError(error: AppError, request: FastifyRequest): Problem 
   };
 }
 
-export function describeAjvError(error: ErrorObject, context: string | undefined): FieldProblem {
-  const base = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : '';
-  const where = context === 'body' || !context ? '' : `${context}:`;
-  if (error.keyword === 'additionalProperties') {
-    const extra = String((error.params as { additionalProperty: string }).additionalProperty);
-    return { field: where + (base ? `${base}.${extra}` : extra), reason: 'unknown field' };
-  }
-  if (error.keyword === 'required') {
-    const missing = String((error.params as { missingProperty: string }).missingProperty);
-    return { field: where + (base ? `${base}.${missing}` : missing), reason: 'is required' };
-  }
-  return { field: where + (base || '(root)'), reason: error.message ?? 'is not valid' };
-}
+export { describeAjvError } from './validation-messages.ts';
 
 /** Maps Fastify's own errors (validation, parsing, limits) to our stable codes. */
-function appErrorFromFastify(error: FastifyError): AppError | null {
+function appErrorFromFastify(error: FastifyError, request: FastifyRequest): AppError | null {
   if (error.validation) {
-    const fields = error.validation.map((item) => describeAjvError(item as ErrorObject, error.validationContext));
-    // anyOf/oneOf add a summary line after the branch errors; keep the first line per field.
-    const unique = fields.filter((field, index) => fields.findIndex((other) => other.field === field.field) === index);
+    const unique = describeAjvErrors(error.validation as ErrorObject[], error.validationContext);
     return platformError('request.invalid', unique.map((f) => `${f.field}: ${f.reason}`).join('; '), unique);
   }
+  const tooLarge = () =>
+    platformError('request.body_too_large', `The body is larger than this route accepts: at most ${request.routeOptions.bodyLimit} bytes`);
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return platformError('request.unsupported_media_type', 'Send the body as application/json (or text/csv where a route says so)');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return platformError('request.body_too_large', 'The body is larger than this route accepts');
+      return tooLarge();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return platformError('request.malformed_json', 'The body is empty; send a JSON document');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -214,7 +214,7 @@ function appErrorFromFastify(error: FastifyError): AppError | null {
     case 'FST_ERR_NOT_ACCEPTABLE':
       return platformError('request.not_acceptable', error.message);
   }
-  if (error.statusCode === 413) return platformError('request.body_too_large', 'The body is larger than this route accepts');
+  if (error.statusCode === 413) return tooLarge();
   if (error.statusCode === 415) return platformError('request.unsupported_media_type', error.message);
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return platformError('request.invalid', error.message);
@@ -227,7 +227,7 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '55P03', '57014', '53300'
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const appError = error instanceof AppError ? error : appErrorFromFastify(error);
+    const appError = error instanceof AppError ? error : appErrorFromFastify(error, request);
     if (appError) return sendProblem(reply, problemFromAppError(appError, request));
     const sqlState = (error as { code?: string }).code;
     // 22003/22008: a number or a time beyond what a column holds (a huge price, a total past

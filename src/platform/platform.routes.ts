@@ -9,11 +9,12 @@ import type { PlatformDb } from './db-views.ts';
 import { platformError } from './errors.ts';
 import { actorOf } from './http.ts';
 import { idPattern } from './ids.ts';
+import { named } from './openapi-names.ts';
 import { roles } from './roles.ts';
 import { authErrors, Defaulted, errorResponses, StringEnum } from './schemas.ts';
 
 const Role = StringEnum(roles);
-const ApiKey = Type.Object({
+const ApiKey = named('ApiKey', Type.Object({
   id: Type.String(),
   name: Type.String(),
   role: Role,
@@ -22,7 +23,26 @@ const ApiKey = Type.Object({
   createdAt: Type.String(),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
-});
+}));
+const ApiKeyCreate = named('ApiKeyCreate', Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: Role }, { additionalProperties: false }));
+const ApiKeyCreated = named('ApiKeyCreated', Type.Object({ key: ApiKey, secret: Type.String({ description: 'Shown once; only its SHA-256 is stored' }) }));
+const Health = named('Health', Type.Object({ status: Type.Literal('ok') }));
+const HealthUnavailable = named('HealthUnavailable', Type.Object({ status: Type.Literal('unavailable') }));
+const AuditEntry = named(
+  'AuditEntry',
+  Type.Object({
+    id: Type.Integer(),
+    occurredAt: Type.String(),
+    actorKeyId: Type.Union([Type.String(), Type.Null()]),
+    actorName: Type.String(),
+    actorRole: Type.Union([Type.String(), Type.Null()]),
+    action: Type.String(),
+    entityType: Type.String(),
+    entityId: Type.Union([Type.String(), Type.Null()]),
+    details: Type.Record(Type.String(), Type.Unknown()),
+    requestId: Type.Union([Type.String(), Type.Null()]),
+  }),
+);
 
 export type PlatformRouteDeps = {
   db: PlatformDb;
@@ -41,7 +61,7 @@ export function platformRoutes(app: FastifyInstance, { db, apiKeys, clock, snaps
       tags: ['platform'],
       summary: 'Liveness and database reachability',
       security: [],
-      response: { 200: Type.Object({ status: Type.Literal('ok') }), 503: Type.Object({ status: Type.Literal('unavailable') }) },
+      response: { 200: Health, 503: HealthUnavailable },
     },
     handler: async (request, reply) => {
       try {
@@ -59,8 +79,8 @@ export function platformRoutes(app: FastifyInstance, { db, apiKeys, clock, snaps
     schema: {
       tags: ['access'],
       summary: 'Create an API key (the secret is shown once)',
-      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: Role }, { additionalProperties: false }),
-      response: { 201: Type.Object({ key: ApiKey, secret: Type.String() }), ...errorResponses(400, ...authErrors, 415) },
+      body: ApiKeyCreate,
+      response: { 201: ApiKeyCreated, ...errorResponses(400, ...authErrors, 415) },
     },
     handler: async (request, reply) => {
       const created = await apiKeys.create({ ...request.body, source: 'api' }, actorOf(request));
@@ -100,20 +120,7 @@ export function platformRoutes(app: FastifyInstance, { db, apiKeys, clock, snaps
         { additionalProperties: false },
       ),
       response: {
-        200: Type.Array(
-          Type.Object({
-            id: Type.Integer(),
-            occurredAt: Type.String(),
-            actorKeyId: Type.Union([Type.String(), Type.Null()]),
-            actorName: Type.String(),
-            actorRole: Type.Union([Type.String(), Type.Null()]),
-            action: Type.String(),
-            entityType: Type.String(),
-            entityId: Type.Union([Type.String(), Type.Null()]),
-            details: Type.Record(Type.String(), Type.Unknown()),
-            requestId: Type.Union([Type.String(), Type.Null()]),
-          }),
-        ),
+        200: Type.Array(AuditEntry),
         ...errorResponses(400, ...authErrors),
       },
     },

@@ -12,6 +12,7 @@ export const ProblemSchema = Type.Object(
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
     traceId: Type.Optional(Type.String()),
+    holderId: Type.Optional(Type.String({ description: 'customer.identifier_taken: the customer who holds the identifier (roles that may read customers only)' })),
   },
   { $id: 'Problem', description: 'application/problem+json' },
 );

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { named } from '../../platform/openapi-names.ts';
 import { Defaulted, StringEnum } from '../../platform/schemas.ts';
 import { consentChannels, consentPurposes, consentSources } from './consents.ts';
 import { customerIds } from './customers.ids.ts';
@@ -27,7 +28,7 @@ const Attributes = Type.Record(Type.String({ pattern: ATTRIBUTE_KEY }), Attribut
 });
 
 
-export const ConsentEvidence = Type.Object(
+export const ConsentEvidence = named('ConsentEvidence', Type.Object(
   {
     ip: Type.Optional(Type.String({ maxLength: 64 })),
     userAgent: Type.Optional(Type.String({ maxLength: 500 })),
@@ -35,9 +36,9 @@ export const ConsentEvidence = Type.Object(
     textVersion: Type.Optional(Type.String({ maxLength: 100, description: 'Version of the consent text the customer saw' })),
   },
   { additionalProperties: false },
-);
+));
 
-export const ConsentInput = Type.Object(
+export const ConsentInput = named('ConsentInput', Type.Object(
   {
     channel: StringEnum(consentChannels),
     purpose: StringEnum(consentPurposes),
@@ -47,11 +48,11 @@ export const ConsentInput = Type.Object(
     at: Type.Optional(Type.String({ format: 'date-time', description: 'When it was given, if not now' })),
   },
   { additionalProperties: false },
-);
+));
 
 const externalIdsOptions = { maxProperties: 20, description: 'External ids by source system, e.g. {"eshop": "A-1001"}' };
 
-export const CreateCustomerBody = Type.Object(
+export const CreateCustomerBody = named('CustomerCreate', Type.Object(
   {
     phone: Type.Optional(Phone),
     email: Type.Optional(Email),
@@ -69,9 +70,9 @@ export const CreateCustomerBody = Type.Object(
     consents: Type.Optional(Type.Array(ConsentInput, { maxItems: 50 })),
   },
   { additionalProperties: false },
-);
+));
 
-export const UpdateCustomerBody = Type.Object(
+export const UpdateCustomerBody = named('CustomerUpdate', Type.Object(
   {
     phone: Type.Optional(Nullable(Phone)),
     email: Type.Optional(Nullable(Email)),
@@ -90,7 +91,7 @@ export const UpdateCustomerBody = Type.Object(
     attributes: Type.Optional(Attributes),
   },
   { additionalProperties: false, description: 'Merge patch: a field left out stays, null clears it' },
-);
+));
 
 export const Customer = Type.Object(
   {
@@ -125,7 +126,7 @@ export const Customer = Type.Object(
 );
 
 /** What a till (pos) or partner key sees of a customer: no name, birth date, other cards, tags or attributes. */
-export const TillView = Type.Object(
+export const TillView = named('TillView', Type.Object(
   {
     id: Type.String(),
     phone: Nullable(Type.String({ description: 'Masked, e.g. +7926*****67' })),
@@ -136,7 +137,7 @@ export const TillView = Type.Object(
     tier: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
   },
   { description: 'The till view: what pos and partner keys get instead of the profile' },
-);
+));
 
 /** What identify and sign-up answer: the profile (masked for analysts), or the till view for pos and partner keys. */
 export const CustomerOrTillView = Type.Union([TillView, Type.Ref('Customer')]);
@@ -170,29 +171,29 @@ export const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const CustomerPage = Type.Object({ items: Type.Array(Type.Ref('Customer')), nextCursor: Nullable(Type.String()) });
+export const CustomerPage = named('CustomerPage', Type.Object({ items: Type.Array(Type.Ref('Customer')), nextCursor: Nullable(Type.String()) }));
 
-const ConsentState = Type.Object({
+const ConsentState = named('ConsentState', Type.Object({
   channel: Type.String(),
   purpose: Type.String(),
   granted: Type.Boolean(),
   source: Type.String(),
   at: Type.String({ format: 'date-time' }),
-});
+}));
 
-export const ConsentView = Type.Object({
+export const ConsentView = named('ConsentView', Type.Object({
   current: Type.Array(ConsentState),
   history: Type.Array(
     Type.Intersect([ConsentState, Type.Object({ id: Type.String(), recordedAt: Type.String(), evidence: ConsentEvidence })]),
   ),
-});
+}));
 
-export const PutConsentsBody = Type.Array(ConsentInput, { minItems: 1, maxItems: 50 });
+export const PutConsentsBody = named('ConsentsUpdate', Type.Array(ConsentInput, { minItems: 1, maxItems: 50 }));
 
-export const MergeBody = Type.Object({ from: CustomerId }, { additionalProperties: false });
+export const MergeBody = named('MergeRequest', Type.Object({ from: CustomerId }, { additionalProperties: false }));
 
 export const AttributeParams = Type.Object({ key: Type.String({ pattern: ATTRIBUTE_KEY }) });
-export const AttributeBody = Type.Object(
+export const AttributeBody = named('AttributeDeclaration', Type.Object(
   {
     type: StringEnum(['string', 'number', 'integer', 'boolean', 'date', 'enum'] as const),
     label: Type.String({ minLength: 1, maxLength: 200 }),
@@ -200,11 +201,11 @@ export const AttributeBody = Type.Object(
     personal: Type.Optional(Type.Boolean({ description: 'Erase values with the customer (string attributes always are)' })),
   },
   { additionalProperties: false },
-);
-export const AttributeDefinition = Type.Object({
+));
+export const AttributeDefinition = named('AttributeDefinition', Type.Object({
   key: Type.String(),
   type: Type.String(),
   label: Type.String(),
   options: Nullable(Type.Array(Type.String())),
   personal: Type.Boolean(),
-});
+}));

@@ -11,6 +11,7 @@ import { describeIdentifier, type Identifier } from './identifiers.ts';
  */
 export async function setPrimaryIdentifiers(tx: Tx, clock: Clock, customerId: string, identifiers: Identifier[]): Promise<void> {
   const taken: FieldProblem[] = [];
+  const holders: string[] = [];
   for (const identifier of identifiers) {
     const owner = await tx
       .selectFrom('customerIdentifiers')
@@ -22,6 +23,7 @@ export async function setPrimaryIdentifiers(tx: Tx, clock: Clock, customerId: st
       .executeTakeFirst();
     if (owner && owner.customerId !== customerId) {
       taken.push({ field: describeIdentifier(identifier), reason: 'belongs to another customer' });
+      holders.push(owner.customerId);
       continue;
     }
     if (owner?.isPrimary) continue;
@@ -43,10 +45,24 @@ export async function setPrimaryIdentifiers(tx: Tx, clock: Clock, customerId: st
       .onConflict((oc) => oc.columns(['kind', 'source', 'value']).doNothing())
       .returning('customerId')
       .executeTakeFirst();
-    if (!inserted) taken.push({ field: describeIdentifier(identifier), reason: 'belongs to another customer' });
+    if (!inserted) {
+      taken.push({ field: describeIdentifier(identifier), reason: 'belongs to another customer' });
+      // Inserted by a transaction that committed after our check: its row is visible now.
+      const holder = await tx
+        .selectFrom('customerIdentifiers')
+        .select('customerId')
+        .where('kind', '=', identifier.kind)
+        .where('source', '=', identifier.source)
+        .where('value', '=', identifier.value)
+        .executeTakeFirst();
+      if (holder) holders.push(holder.customerId);
+    }
   }
   if (taken.length > 0) {
-    throw customerError('customer.identifier_taken', taken.map((t) => `${t.field} ${t.reason}`).join('; '), taken);
+    const error = customerError('customer.identifier_taken', taken.map((t) => `${t.field} ${t.reason}`).join('; '), taken);
+    // Who holds it is customer data: only roles that may read customers learn the id.
+    const holderId = holders[0];
+    throw holderId ? error.withMembers({ holderId }, 'customers:read') : error;
   }
 }
 

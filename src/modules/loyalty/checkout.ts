@@ -15,7 +15,7 @@ import type { CheckoutCache, ProductFacts } from './checkout-cache.ts';
 import { readCustomerState, type CustomerState } from './checkout-state.ts';
 import type { LoyaltyConfig } from './config-store.ts';
 import { addLot, expiryFor, lockBalance, settleDue, spend, type Balance } from './ledger.ts';
-import { loyaltyError } from './loyalty.errors.ts';
+import { loyaltyError, OCCURRED_AT_SKEW_MINUTES, OCCURRED_IN_FUTURE_REASON } from './loyalty.errors.ts';
 import { prepareAdjusters, runPipeline, segmentsOf, type CheckoutContext, type CheckoutExtensions, type PipelineResult } from './pipeline.ts';
 import { tierIndexOf, upgradeAtConfirm, windowStart } from './tiers.ts';
 
@@ -61,7 +61,7 @@ function categoriesOf(category: string | undefined, catalog: string[] | undefine
 }
 
 /** Receipt lines as the engine takes them: quantities in thousandths, the catalog filling gaps. */
-export function engineLines(lines: CheckoutLineInput[], catalog: Map<string, ProductFacts>): EngineLine[] {
+function engineLines(lines: CheckoutLineInput[], catalog: Map<string, ProductFacts>): EngineLine[] {
   const problems: FieldProblem[] = [];
   const result = lines.map((line, index) => {
     const qtyMilli = toQtyMilli(line.qty);
@@ -101,8 +101,10 @@ async function prepare(deps: LoyaltyDeps, db: DbOrTx, input: CheckoutInput): Pro
   if (!occurredAt) {
     throw loyaltyError('checkout.invalid_line', 'occurredAt must be a real time between 1900 and 9999', [{ field: 'occurredAt', reason: 'is not a real time' }]);
   }
-  if (occurredAt.getTime() > now.getTime() + 10 * 60_000) {
-    throw loyaltyError('checkout.invalid_line', 'occurredAt is in the future', [{ field: 'occurredAt', reason: 'is in the future' }]);
+  if (occurredAt.getTime() > now.getTime() + OCCURRED_AT_SKEW_MINUTES * 60_000) {
+    throw loyaltyError('checkout.occurred_in_future', `occurredAt ${input.occurredAt} ${OCCURRED_IN_FUTURE_REASON} (now ${now.toISOString()})`, [
+      { field: 'occurredAt', reason: OCCURRED_IN_FUTURE_REASON },
+    ]);
   }
   return { config, store: { id: store.id, timezone: store.timezone }, lines, occurredAt };
 }
@@ -168,13 +170,34 @@ export async function calculateCheckout(deps: LoyaltyDeps, input: CheckoutInput)
 
 export type ConfirmOutcome = { result: ConfirmResult; replayed: boolean };
 
-async function replay(db: DbOrTx, storeId: string, posReceiptId: string, hash: string): Promise<ConfirmOutcome | null> {
-  const existing = await sql<{ requestHash: string; response: ConfirmResult }>`/*ps:receipt_replay*/
-    select request_hash, response from receipts where store_id = ${storeId}::text and pos_receipt_id = ${posReceiptId}::text`.execute(db);
+/** A hash of each top-level field of a confirm body: a conflicting replay can then name what differs. */
+function requestFieldHashes(input: ConfirmInput): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(input)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value]) => [field, requestHash(value).slice(0, 32)]),
+  );
+}
+
+function differingFields(stored: Record<string, string>, sent: Record<string, string>): string[] {
+  const fields = [...new Set([...Object.keys(stored), ...Object.keys(sent)])].sort();
+  return fields.filter((field) => stored[field] !== sent[field]);
+}
+
+async function replay(db: DbOrTx, storeId: string, posReceiptId: string, hash: string, fields: Record<string, string>): Promise<ConfirmOutcome | null> {
+  const existing = await sql<{ requestHash: string; requestFields: Record<string, string> | null; response: ConfirmResult }>`/*ps:receipt_replay*/
+    select request_hash, request_fields, response from receipts where store_id = ${storeId}::text and pos_receipt_id = ${posReceiptId}::text`.execute(db);
   const row = existing.rows[0];
   if (!row) return null;
   if (row.requestHash !== hash) {
-    throw loyaltyError('checkout.receipt_conflict', `Receipt ${posReceiptId} of store ${storeId} was confirmed with a different body`);
+    // Receipts stored before the per-field hashes (migration 0008) can only say "a different body".
+    const differing = row.requestFields ? differingFields(row.requestFields, fields) : [];
+    const what = differing.length > 0 ? `different ${differing.join(', ')}` : 'a different body';
+    throw loyaltyError(
+      'checkout.receipt_conflict',
+      `posReceiptId ${posReceiptId} of store ${storeId} was confirmed with ${what}; send the same body to replay it, or use a new posReceiptId for a new receipt`,
+      differing.map((field) => ({ field, reason: 'differs from the body this posReceiptId was first confirmed with' })),
+    );
   }
   return { result: row.response, replayed: true };
 }
@@ -190,7 +213,7 @@ class ReceiptTaken extends Error {}
 async function storeReceipt(
   tx: Tx,
   deps: Pick<LoyaltyDeps, 'clock' | 'ids'>,
-  row: { id: string; customerId: string | null; input: ConfirmInput; prepared: Prepared; result: PipelineResult; hash: string; response: ConfirmResult; now: Date },
+  row: { id: string; customerId: string | null; input: ConfirmInput; prepared: Prepared; result: PipelineResult; hash: string; fields: Record<string, string>; response: ConfirmResult; now: Date },
 ): Promise<void> {
   const { id, input, prepared, result } = row;
   const event = loyaltyEvents.insert(deps.clock, deps.ids, [
@@ -204,11 +227,11 @@ async function storeReceipt(
   const stored = await sql<{ id: string }>`/*ps:receipt_store*/
     with receipt as (
       insert into receipts (id, store_id, pos_receipt_id, register_id, channel, source, customer_id, status, occurred_at, created_at, currency,
-        total_minor, discount_minor, points_redeemed, redeemed_minor, paid_minor, points_earned, request_hash, response)
+        total_minor, discount_minor, points_redeemed, redeemed_minor, paid_minor, points_earned, request_hash, request_fields, response)
       values (${id}::text, ${input.storeId}::text, ${input.posReceiptId}::text, ${input.registerId ?? null}::text, ${input.channel ?? 'offline'}::text, 'checkout',
         ${row.customerId}::text, 'confirmed', ${prepared.occurredAt}::timestamptz, ${row.now}::timestamptz, ${prepared.config.program.body.currency}::text,
         ${result.total}::bigint, ${result.discount}::bigint, ${result.pointsRedeemed}::int, ${result.redeemedMinor}::bigint, ${result.payable}::bigint,
-        ${result.pointsToEarn}::int, ${row.hash}::text, ${JSON.stringify(row.response)}::jsonb)
+        ${result.pointsToEarn}::int, ${row.hash}::text, ${JSON.stringify(row.fields)}::jsonb, ${JSON.stringify(row.response)}::jsonb)
       on conflict do nothing
       returning id
     ), lines as (
@@ -260,6 +283,7 @@ async function storeAdjustments(tx: Tx, receiptId: string, customerId: string | 
 export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, actor: Actor): Promise<ConfirmOutcome> {
   const { db, clock, ids } = deps;
   const hash = requestHash(input);
+  const fields = requestFieldHashes(input);
   const customer = await identify(deps.customers, input.customer);
   if (!customer && (input.redeemPoints ?? 0) > 0) throw loyaltyError('checkout.redemption_needs_customer', 'Identify the customer to redeem points');
   const prepared = await prepare(deps, db, input);
@@ -285,7 +309,7 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
       const result = runPipeline(ctx, deps.extensions.adjusters);
       if (result.shortfall) {
         // A replay of a receipt that spent the points must answer as the first time did.
-        const earlier = await replay(tx, input.storeId, input.posReceiptId, hash);
+        const earlier = await replay(tx, input.storeId, input.posReceiptId, hash, fields);
         if (earlier) return earlier;
         refuseShortfall(result);
       }
@@ -319,7 +343,7 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
         occurredAt: prepared.occurredAt.toISOString(),
         ...answer(result, prepared, ctx, balance),
       };
-      await storeReceipt(tx, deps, { id: receiptId, customerId: customer?.id ?? null, input, prepared, result, hash, response, now });
+      await storeReceipt(tx, deps, { id: receiptId, customerId: customer?.id ?? null, input, prepared, result, hash, fields, response, now });
       for (const adjuster of deps.extensions.adjusters) {
         const applied = result.adjustments.applied.filter((a) => a.adjuster === adjuster.name);
         if (applied.length > 0) await adjuster.commit(tx, { ...ctx, receiptId }, applied);
@@ -342,7 +366,7 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
   }
   if (outcome) return outcome;
   // The POS receipt id was taken (a replay, or a concurrent confirm of it): answer as a replay.
-  const winner = await replay(db, input.storeId, input.posReceiptId, hash);
+  const winner = await replay(db, input.storeId, input.posReceiptId, hash, fields);
   if (!winner) throw new Error('receipt claimed by a transaction that then rolled back; retry');
   return winner;
 }

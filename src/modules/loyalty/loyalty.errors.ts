@@ -6,6 +6,7 @@ export const loyaltyErrors = defineErrors({
   'checkout.store_inactive': { status: 409, title: 'The store is closed' },
   'checkout.insufficient_points': { status: 409, title: 'Not enough points for the asked redemption' },
   'checkout.redemption_needs_customer': { status: 400, title: 'Points can only be redeemed for an identified customer' },
+  'checkout.occurred_in_future': { status: 400, title: 'The purchase time is in the future' },
   'checkout.receipt_conflict': { status: 409, title: 'This POS receipt id was confirmed with a different body' },
   'receipt.not_found': { status: 404, title: 'Receipt not found' },
   'receipt.cancelled': { status: 409, title: 'The receipt was cancelled' },
@@ -19,3 +20,7 @@ export const loyaltyErrors = defineErrors({
   'catalog.invalid_csv': { status: 400, title: 'The catalog file is not usable' },
 });
 export const loyaltyError = loyaltyErrors.error;
+
+/** How far ahead of the server's clock a purchase time may be: till clocks drift a little. */
+export const OCCURRED_AT_SKEW_MINUTES = 10;
+export const OCCURRED_IN_FUTURE_REASON = `is in the future: it may be at most ${OCCURRED_AT_SKEW_MINUTES} minutes ahead of the server's clock`;

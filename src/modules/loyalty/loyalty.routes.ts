@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../platform/http.ts';
 import { idPattern } from './loyalty.ids.ts';
+import { named } from '../../platform/openapi-names.ts';
 import { authErrors, Defaulted, errorResponses, StringEnum } from '../../platform/schemas.ts';
 import type { Customers } from '../customers/index.ts';
 import type { Loyalty } from './index.ts';
@@ -24,7 +25,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 const CustomerParams = Type.Object({ id: Type.String({ pattern: idPattern('cus') }) });
 const ReceiptParams = Type.Object({ id: Type.String({ pattern: idPattern('rcp') }) });
 
-const ResultLine = Type.Object({
+const ResultLine = named('CheckoutLineResult', Type.Object({
   sku: Type.String(),
   qty: Type.Number(),
   price: Type.Integer(),
@@ -35,8 +36,8 @@ const ResultLine = Type.Object({
   pointsRedeemed: Type.Integer(),
   redeemedMinor: Type.Integer(),
   payable: Type.Integer(),
-});
-const CheckoutResult = Type.Object({
+}));
+const CheckoutResult = named('CheckoutResult', Type.Object({
   lines: Type.Array(ResultLine),
   total: Type.Integer({ description: 'Sum of line totals, minor units' }),
   discount: Type.Integer(),
@@ -67,15 +68,15 @@ const CheckoutResult = Type.Object({
     { description: 'Discounts the checkout pipeline applied before points (promotions), and the ones it rejected with their reason codes' },
   ),
   rulesVersion: Type.Integer(),
-});
-const ConfirmResult = Type.Object({
+}));
+const ConfirmResult = named('ConfirmResult', Type.Object({
   receiptId: Type.String(),
   storeId: Type.String(),
   posReceiptId: Type.String(),
   occurredAt: Type.String(),
   ...CheckoutResult.properties,
-});
-const RefundResult = Type.Object({
+}));
+const RefundResult = named('RefundResult', Type.Object({
   receiptId: Type.String(),
   refundId: Type.String(),
   lines: Type.Array(Type.Object({ lineNo: Type.Integer(), sku: Type.String(), qty: Type.Number(), amount: Type.Integer(), pointsReversed: Type.Integer(), pointsReturned: Type.Integer() })),
@@ -85,7 +86,7 @@ const RefundResult = Type.Object({
   pointsForgiven: Type.Integer({ description: 'Spent points not taken back, when the program forgives them' }),
   pointsAlreadyExpired: Type.Integer({ description: 'Points of the returned goods that had already expired' }),
   customer: Type.Optional(Type.Object({ id: Type.String(), balance: Type.Integer(), pending: Type.Integer() })),
-});
+}));
 const ReceiptHeader = {
   id: Type.String(),
   storeId: Type.String(),
@@ -105,7 +106,7 @@ const ReceiptHeader = {
   pointsEarned: Type.Integer(),
   refunded: Type.Integer(),
 };
-const Receipt = Type.Object({
+const Receipt = named('Receipt', Type.Object({
   ...ReceiptHeader,
   lines: Type.Array(
     Type.Object({
@@ -124,8 +125,9 @@ const Receipt = Type.Object({
     }),
   ),
   refunds: Type.Array(Type.Object({ refundId: Type.String(), at: Type.String() })),
-});
-const Balance = Type.Object({
+}));
+const ReceiptPage = named('ReceiptPage', Type.Object({ items: Type.Array(named('ReceiptSummary', Type.Object(ReceiptHeader))), nextBefore: Nullable(Type.String()) }));
+const Balance = named('Balance', Type.Object({
   customerId: Type.String(),
   available: Type.Integer(),
   pending: Type.Array(Type.Object({ points: Type.Integer(), activatesAt: Type.String() })),
@@ -142,8 +144,8 @@ const Balance = Type.Object({
       next: Nullable(Type.Object({ id: Type.String(), name: Type.String(), threshold: Type.Integer(), remaining: Type.Integer() })),
     }),
   }),
-});
-const LedgerPage = Type.Object({
+}));
+const LedgerPage = named('LedgerPage', Type.Object({
   items: Type.Array(
     Type.Object({
       id: Type.Integer(),
@@ -159,9 +161,29 @@ const LedgerPage = Type.Object({
     }),
   ),
   nextBefore: Nullable(Type.Integer()),
-});
+}));
+const AdjustmentResult = named(
+  'AdjustmentResult',
+  Type.Object({ customerId: Type.String(), points: Type.Integer(), reason: Type.String(), balance: Type.Integer(), pending: Type.Integer() }),
+);
 const Versioned = <T extends Parameters<typeof Type.Object>[0]>(body: ReturnType<typeof Type.Object<T>>) =>
   Type.Object({ version: Type.Integer(), updatedAt: Nullable(Type.String()), body });
+const ProgramSettingsVersion = named('ProgramSettingsVersion', Versioned(ProgramSettingsSchema));
+const EarningRuleSetVersion = named('EarningRuleSetVersion', Versioned(EarningRuleSetSchema));
+const TierConfigVersion = named('TierConfigVersion', Versioned(TierConfigSchema));
+const StoreOut = named('Store', Type.Object({ id: Type.String(), name: Type.String(), region: Nullable(Type.String()), timezone: Type.String(), active: Type.Boolean() }));
+const StoreUpdate = named('StoreUpdate', Type.Omit(StoreSchema, ['id']));
+const ProductOut = named(
+  'Product',
+  Type.Object({
+    sku: Type.String(),
+    name: Type.String(),
+    categoryPath: Type.Array(Type.String()),
+    brand: Nullable(Type.String()),
+    attributes: Type.Record(Type.String(), Type.Unknown()),
+  }),
+);
+const ProductUpsertResult = named('ProductUpsertResult', Type.Object({ upserted: Type.Integer() }));
 
 export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { loyalty: Loyalty; customers: Customers }): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -235,7 +257,7 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
         { limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), before: Type.Optional(Type.String({ pattern: idPattern('rcp') })) },
         { additionalProperties: false },
       ),
-      response: { 200: Type.Object({ items: Type.Array(Type.Object(ReceiptHeader)), nextBefore: Nullable(Type.String()) }), ...errorResponses(400, ...authErrors, 404) },
+      response: { 200: ReceiptPage, ...errorResponses(400, ...authErrors, 404) },
     },
     handler: async (request) => loyalty.customerReceipts(await customers.resolveId(request.params.id), request.query.limit, request.query.before),
   });
@@ -272,8 +294,8 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
       body: AdjustmentBody,
       response: {
-        200: Type.Object({ customerId: Type.String(), points: Type.Integer(), reason: Type.String(), balance: Type.Integer(), pending: Type.Integer() }),
-        201: Type.Object({ customerId: Type.String(), points: Type.Integer(), reason: Type.String(), balance: Type.Integer(), pending: Type.Integer() }),
+        200: AdjustmentResult,
+        201: AdjustmentResult,
         ...errorResponses(400, ...authErrors, 404, 409, 415),
       },
     },
@@ -288,13 +310,14 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
     url: string,
     summary: string,
     schema: S,
+    versioned: ReturnType<typeof Type.Object>,
     read: () => Promise<{ version: number; updatedAt: string | null; body: unknown }>,
     save: (body: never, actor: ReturnType<typeof actorOf>) => Promise<{ version: number; updatedAt: string | null; body: unknown }>,
   ) => {
     // Untyped registration: one helper serves three schemas; validation still runs on each.
     app.get(url, {
       config: { permission: 'program:read' },
-      schema: { tags: ['program'], summary: `${summary} (current version)`, response: { 200: Versioned(schema), ...errorResponses(...authErrors) } },
+      schema: { tags: ['program'], summary: `${summary} (current version)`, response: { 200: versioned, ...errorResponses(...authErrors) } },
       handler: async () => read(),
     });
     app.put(url, {
@@ -303,16 +326,15 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
         tags: ['program'],
         summary: `Replace ${summary.toLowerCase()}: saved as a new version`,
         body: schema,
-        response: { 200: Versioned(schema), ...errorResponses(400, ...authErrors, 415) },
+        response: { 200: versioned, ...errorResponses(400, ...authErrors, 415) },
       },
       handler: async (request) => save(request.body as never, actorOf(request)),
     });
   };
-  configRoute('/v1/program', 'Program settings', ProgramSettingsSchema, async () => (await loyalty.config()).program, loyalty.saveProgram);
-  configRoute('/v1/earning-rules', 'Earning rules', EarningRuleSetSchema, async () => (await loyalty.config()).rules, loyalty.saveRules);
-  configRoute('/v1/tiers', 'Tiers', TierConfigSchema, async () => (await loyalty.config()).tiers, loyalty.saveTiers);
+  configRoute('/v1/program', 'Program settings', ProgramSettingsSchema, ProgramSettingsVersion, async () => (await loyalty.config()).program, loyalty.saveProgram);
+  configRoute('/v1/earning-rules', 'Earning rules', EarningRuleSetSchema, EarningRuleSetVersion, async () => (await loyalty.config()).rules, loyalty.saveRules);
+  configRoute('/v1/tiers', 'Tiers', TierConfigSchema, TierConfigVersion, async () => (await loyalty.config()).tiers, loyalty.saveTiers);
 
-  const StoreOut = Type.Object({ id: Type.String(), name: Type.String(), region: Nullable(Type.String()), timezone: Type.String(), active: Type.Boolean() });
   r.get('/v1/stores', {
     config: { permission: 'program:read' },
     schema: { tags: ['catalog'], summary: 'Stores', response: { 200: Type.Array(StoreOut), ...errorResponses(...authErrors) } },
@@ -334,19 +356,12 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       tags: ['catalog'],
       summary: 'Create or update one store',
       params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }) }),
-      body: Type.Omit(StoreSchema, ['id']),
+      body: StoreUpdate,
       response: { 200: StoreOut, ...errorResponses(400, ...authErrors, 415) },
     },
     handler: async (request) => (await loyalty.stores.upsert([{ ...request.body, id: request.params.id }], actorOf(request)))[0]!,
   });
 
-  const ProductOut = Type.Object({
-    sku: Type.String(),
-    name: Type.String(),
-    categoryPath: Type.Array(Type.String()),
-    brand: Nullable(Type.String()),
-    attributes: Type.Record(Type.String(), Type.Unknown()),
-  });
   r.get('/v1/products', {
     config: { permission: 'program:read' },
     schema: {
@@ -376,7 +391,7 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
         summary: 'Create or update products (by SKU), as JSON or CSV (sku, name, category_path, brand, attr.<key>)',
         consumes: ['application/json', 'text/csv'],
         body: Type.Array(ProductSchema, { minItems: 1, maxItems: 10_000 }),
-        response: { 200: Type.Object({ upserted: Type.Integer() }), ...errorResponses(400, ...authErrors, 413, 415) },
+        response: { 200: ProductUpsertResult, ...errorResponses(400, ...authErrors, 413, 415) },
       },
       handler: async (request) => ({ upserted: await loyalty.products.upsert(request.body, actorOf(request)) }),
     });

@@ -1,13 +1,14 @@
 import { Type } from 'typebox';
 import { MAX_RECEIPT_LINES } from '../../platform/money.ts';
+import { named } from '../../platform/openapi-names.ts';
 import { Defaulted, StringEnum } from '../../platform/schemas.ts';
 
 const Id = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
 const Points = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
-const Minor = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
+const Minor = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'An amount in minor units (kopecks): 100000 is 1,000.00' });
 
-export const ProgramSettingsSchema = Type.Object(
+export const ProgramSettingsSchema = named('ProgramSettings', Type.Object(
   {
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
     pointValueMinor: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'What one point pays, in minor units (100 = 1.00)' }),
@@ -31,9 +32,9 @@ export const ProgramSettingsSchema = Type.Object(
     cashierExpiryWarningDays: Type.Integer({ minimum: 0, maximum: 365 }),
   },
   { additionalProperties: false },
-);
+));
 
-export const EarningRuleSchema = Type.Object(
+export const EarningRuleSchema = named('EarningRule', Type.Object(
   {
     id: Id,
     name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -64,11 +65,11 @@ export const EarningRuleSchema = Type.Object(
     active: Defaulted(Type.Boolean({ default: true })),
   },
   { additionalProperties: false },
-);
+));
 
-export const EarningRuleSetSchema = Type.Object({ rules: Type.Array(EarningRuleSchema, { maxItems: 500 }) }, { additionalProperties: false });
+export const EarningRuleSetSchema = named('EarningRuleSet', Type.Object({ rules: Type.Array(EarningRuleSchema, { maxItems: 500 }) }, { additionalProperties: false }));
 
-export const TierSchema = Type.Object(
+export const TierSchema = named('Tier', Type.Object(
   {
     id: Id,
     name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -79,9 +80,9 @@ export const TierSchema = Type.Object(
     privileges: Defaulted(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, default: [] })),
   },
   { additionalProperties: false },
-);
+));
 
-export const TierConfigSchema = Type.Object(
+export const TierConfigSchema = named('TierConfig', Type.Object(
   {
     metric: StringEnum(['spend', 'points_earned'] as const),
     window: Type.Union([
@@ -92,11 +93,11 @@ export const TierConfigSchema = Type.Object(
     tiers: Type.Array(TierSchema, { minItems: 1, maxItems: 20 }),
   },
   { additionalProperties: false },
-);
+));
 
 export const ConfigVersion = Type.Object({ version: Type.Integer(), updatedAt: Type.Union([Type.String(), Type.Null()]) });
 
-export const StoreSchema = Type.Object(
+export const StoreSchema = named('StoreInput', Type.Object(
   {
     id: Id,
     name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -105,9 +106,9 @@ export const StoreSchema = Type.Object(
     active: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
-);
+));
 
-export const ProductSchema = Type.Object(
+export const ProductSchema = named('ProductInput', Type.Object(
   {
     sku: Type.String({ minLength: 1, maxLength: 100 }),
     name: Type.String({ minLength: 1, maxLength: 300 }),
@@ -116,9 +117,9 @@ export const ProductSchema = Type.Object(
     attributes: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean()]), { maxProperties: 50 })),
   },
   { additionalProperties: false },
-);
+));
 
-const CustomerRef = Type.Object(
+const CustomerRef = named('CustomerIdentifier', Type.Object(
   {
     phone: Type.Optional(Type.String({ maxLength: 32 })),
     card: Type.Optional(Type.String({ maxLength: 64 })),
@@ -127,9 +128,9 @@ const CustomerRef = Type.Object(
     externalId: Type.Optional(Type.String({ maxLength: 161 })),
   },
   { additionalProperties: false, description: 'Exactly one identifier' },
-);
+));
 
-const LineInput = Type.Object(
+const LineInput = named('CheckoutLine', Type.Object(
   {
     sku: Type.String({ minLength: 1, maxLength: 100 }),
     name: Type.Optional(Type.String({ maxLength: 300 })),
@@ -140,9 +141,9 @@ const LineInput = Type.Object(
     discount: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000_000, description: 'Discount on the line already given by the POS, minor units' })),
   },
   { additionalProperties: false },
-);
+));
 
-export const CheckoutBody = Type.Object(
+export const CheckoutBody = named('CheckoutRequest', Type.Object(
   {
     storeId: Id,
     customer: Type.Optional(CustomerRef),
@@ -158,19 +159,19 @@ export const CheckoutBody = Type.Object(
     registerId: Type.Optional(Type.String({ maxLength: 100 })),
   },
   { additionalProperties: false },
-);
+));
 
-export const ConfirmBody = Type.Object(
+export const ConfirmBody = named('ConfirmRequest', Type.Object(
   {
     ...CheckoutBody.properties,
     posReceiptId: Type.String({ minLength: 1, maxLength: 100 }),
   },
   { additionalProperties: false },
-);
+));
 
-export const CancelBody = Type.Object({ storeId: Id, posReceiptId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+export const CancelBody = named('CancelRequest', Type.Object({ storeId: Id, posReceiptId: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }));
 
-export const RefundBody = Type.Object(
+export const RefundBody = named('RefundRequest', Type.Object(
   {
     refundId: Type.String({ minLength: 1, maxLength: 100, pattern: '^(?!cancel:)', description: 'Any id except those starting with "cancel:", which cancel uses' }),
     lines: Type.Array(Type.Object({ sku: Type.String({ minLength: 1, maxLength: 100 }), qty: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }) }, { additionalProperties: false }), {
@@ -179,12 +180,12 @@ export const RefundBody = Type.Object(
     }),
   },
   { additionalProperties: false },
-);
+));
 
-export const AdjustmentBody = Type.Object(
+export const AdjustmentBody = named('AdjustmentRequest', Type.Object(
   {
     points: Type.Integer({ minimum: -1_000_000_000, maximum: 1_000_000_000, not: { const: 0 } }),
     reason: Type.String({ minLength: 1, maxLength: 500 }),
   },
   { additionalProperties: false },
-);
+));

@@ -50,6 +50,8 @@ export type ReceiptsTable = {
   pointsEarned: Generated<number>;
   refundedMinor: Generated<number>;
   requestHash: string;
+  /** A hash of each top-level field of the confirm body (null before migration 0008, and for imports). */
+  requestFields: Json<Record<string, string>> | null;
   response: Json<Record<string, unknown>>;
 };
 

@@ -14,6 +14,7 @@ import { currentCustomerId, customerIdByIdentifier, lookupIdentifier } from '../
 import type { EngineLine } from './calculate.ts';
 import { loadLoyaltyConfig } from './config-store.ts';
 import { insertHistoricalReceipts, type HistoricalReceipt } from './historical-receipts.ts';
+import { OCCURRED_AT_SKEW_MINUTES, OCCURRED_IN_FUTURE_REASON } from './loyalty.errors.ts';
 import { ConfirmBody } from './loyalty.schemas.ts';
 
 /** One NDJSON line: a confirm body with a required time and no redemption. */
@@ -50,7 +51,7 @@ function parseLine(text: string, line: number, now: Date): ImportRecord<ReceiptR
   const problems: FieldProblem[] = [];
   const occurredAt = parseInstant(receipt.occurredAt);
   if (!occurredAt) problems.push({ field: 'occurredAt', reason: 'must be a real time between 1900 and 9999' });
-  else if (occurredAt.getTime() > now.getTime() + 10 * 60_000) problems.push({ field: 'occurredAt', reason: 'is in the future' });
+  else if (occurredAt.getTime() > now.getTime() + OCCURRED_AT_SKEW_MINUTES * 60_000) problems.push({ field: 'occurredAt', reason: OCCURRED_IN_FUTURE_REASON });
   const qtyMilli = receipt.lines.map((l, i) => {
     const milli = toQtyMilli(l.qty);
     if (milli === null) problems.push({ field: `lines.${i}.qty`, reason: 'must be positive with at most three decimals' });

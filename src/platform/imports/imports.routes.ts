@@ -5,12 +5,13 @@ import { Type } from 'typebox';
 import { platformError } from '../errors.ts';
 import { actorOf, principalOf } from '../http.ts';
 import { idPattern } from '../ids.ts';
+import { named } from '../openapi-names.ts';
 import { can } from '../roles.ts';
 import { authErrors, Defaulted, errorResponses } from '../schemas.ts';
 import type { ImportType } from './import-format.ts';
 import type { ImportRunner } from './import-runner.ts';
 
-const ImportJob = Type.Object({
+const ImportJob = named('ImportJob', Type.Object({
   id: Type.String(),
   kind: Type.String({ description: 'What the file holds, as the module that imports it names it (customers, receipts, …)' }),
   status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
@@ -28,7 +29,7 @@ const ImportJob = Type.Object({
   createdAt: Type.String(),
   startedAt: Type.Union([Type.String(), Type.Null()]),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
-});
+}));
 
 /** Uploads that become import jobs (one route per import type the modules registered), and the jobs' progress. */
 export function importRoutes(

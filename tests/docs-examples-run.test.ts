@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docExamples, exampleIds } from '../src/docs-examples.ts';
+import { createTestApp, type TestApp } from './helpers/test-app.ts';
+
+/**
+ * The worked examples of /docs (src/docs-examples.ts) sent, in order, to a fresh server at their
+ * time (2026-03-01T09:00:00Z): each answer is the one the example shows, the ids the server made
+ * aside — each example id stands for the id the server returned in its place, the same one
+ * everywhere.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t?.close());
+
+const exampleIdSet = new Set<string>(Object.values(exampleIds));
+const realIds = new Map<string, string>();
+
+/** The request with the example ids the server has already named replaced by its ids. */
+function toReal<T>(value: T): T {
+  let text = JSON.stringify(value);
+  for (const [example, real] of realIds) text = text.replaceAll(example, real);
+  return text === undefined ? value : JSON.parse(text);
+}
+
+/** Where `actual` differs from `expected`; an example id matches the id the server made in its place. */
+function differences(expected: unknown, actual: unknown, where = '$'): string[] {
+  if (typeof expected === 'string' && exampleIdSet.has(expected)) {
+    if (typeof actual !== 'string' || actual.slice(0, 4) !== expected.slice(0, 4)) return [`${where}: ${JSON.stringify(actual)} is not an id like ${expected}`];
+    const known = realIds.get(expected);
+    if (known === undefined) realIds.set(expected, actual);
+    return known === undefined || known === actual ? [] : [`${where}: ${actual}, where the example's ${expected} was ${known} before`];
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) return [`${where}: ${JSON.stringify(actual)} is not ${expected.length} items`];
+    return expected.flatMap((item, i) => differences(item, actual[i], `${where}[${i}]`));
+  }
+  if (typeof expected === 'object' && expected !== null) {
+    if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return [`${where}: ${JSON.stringify(actual)} is not an object`];
+    const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+    return [...keys].flatMap((key) => differences((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], `${where}.${key}`));
+  }
+  return Object.is(expected, actual) ? [] : [`${where}: ${JSON.stringify(actual)}, the example says ${JSON.stringify(expected)}`];
+}
+
+describe('the worked examples, run', () => {
+  // One after another: each builds on the ones before (the customer, the receipt, the balance).
+  it.each(docExamples.map((example, index) => [`${index + 1}. ${example.route}: ${example.summary}`, example] as const))('%s', async (_name, example) => {
+    const [method, route] = example.route.split(' ') as [string, string];
+    const params = toReal(example.params ?? {});
+    const path = route.replace(/\{(\w+)\}/g, (_all, name: string) => encodeURIComponent(params[name] ?? ''));
+    const query = new URLSearchParams(toReal(example.query ?? {})).toString();
+    const response = await t.call({
+      method: method as 'GET',
+      url: query ? `${path}?${query}` : path,
+      role: example.role,
+      ...(example.headers ? { headers: example.headers } : {}),
+      ...(example.body !== undefined ? { payload: toReal(example.body) as object } : {}),
+    });
+    expect(response.statusCode, response.body).toBe(example.status);
+    expect(differences(example.response, response.json())).toEqual([]);
+  });
+});
