@@ -145,7 +145,7 @@ export async function lockCustomer(tx: DbOrTx, id: string): Promise<{ id: string
       .selectFrom('customers')
       .select(['id', 'status', 'mergedInto'])
       .where('id', '=', resolved)
-      .forUpdate()
+      .forNoKeyUpdate()
       .executeTakeFirstOrThrow();
     if (row.status !== 'merged' || !row.mergedInto) return { id: row.id, status: row.status };
     target = row.mergedInto;

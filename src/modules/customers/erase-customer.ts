@@ -22,7 +22,7 @@ export async function eraseCustomer(
   return db.transaction().execute(async (tx) => {
     const customer = await lockCustomer(tx, id);
     if (customer.status === 'erased') return loadCustomerRecord(tx, customer.id, false);
-    const merged = await tx.selectFrom('customers').select('id').where('mergedInto', '=', customer.id).forUpdate().execute();
+    const merged = await tx.selectFrom('customers').select('id').where('mergedInto', '=', customer.id).forNoKeyUpdate().execute();
     const targets = [customer.id, ...merged.map((row) => row.id)];
     const erasable = erasableAttributeKeys(await listAttributeDefinitions(tx));
     const now = clock.now();

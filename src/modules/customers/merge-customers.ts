@@ -23,13 +23,16 @@ export async function mergeCustomers(
   const { db, clock, ids } = deps;
   return db.transaction().execute(async (tx) => {
     const intoId = await resolveCustomerId(tx, survivorId);
-    // Lock both rows in id order so two merges of the same pair cannot deadlock.
+    // Lock both rows in id order so two merges of the same pair cannot deadlock. FOR NO KEY
+    // UPDATE, not FOR UPDATE: a merge changes no key, and other modules' writes that reference
+    // the customer (a points adjustment's lot) take a key-share lock that must not wait behind
+    // the merge while the merge waits for their balance lock (a deadlock, seen as 503s).
     const rows = await tx
       .selectFrom('customers')
       .select(['id', 'status', 'mergedInto'])
       .where('id', 'in', [intoId, duplicateId])
       .orderBy('id')
-      .forUpdate()
+      .forNoKeyUpdate()
       .execute();
     const into = rows.find((row) => row.id === intoId);
     const from = rows.find((row) => row.id === duplicateId);

@@ -8,6 +8,7 @@ import type { LoyaltyDeps } from './checkout.ts';
 import type { LoyaltyConfig } from './config-store.ts';
 import { addLot, balanceAsOf, expiryFor, lockAndSettle, spend } from './ledger.ts';
 import { loyaltyError } from './loyalty.errors.ts';
+import { currentCustomerId, customerErrors } from '../customers/index.ts';
 import { tierProgress, type TierProgress } from './tiers.ts';
 
 export type BalanceView = {
@@ -80,11 +81,39 @@ export async function ledgerPage(db: DbOrTx, customerId: string, limit: number, 
 
 export type AdjustmentResult = { customerId: string; points: number; reason: string; balance: number; pending: number };
 
+/** The customer was merged while the adjustment waited for its lock: redo it on the survivor. */
+class MergedMeanwhile extends Error {
+  constructor(readonly survivorId: string) {
+    super('merged');
+  }
+}
+
 /**
  * A support operator's correction: + adds an active lot (expiring as the program says),
  * − takes points oldest first and may not overdraw. Audited; idempotent on Idempotency-Key.
+ * A merge moves points under the same balance lock, so the customer is read again after the
+ * lock is taken: an adjustment that raced a merge lands on the survivor, never on the merged
+ * record (where its points would be stranded).
  */
 export async function adjustPoints(
+  deps: LoyaltyDeps,
+  customerId: string,
+  input: { points: number; reason: string },
+  actor: Actor,
+  idempotencyKey: string | undefined,
+): Promise<{ result: AdjustmentResult; replayed: boolean }> {
+  let target = customerId;
+  for (let hop = 0; ; hop++) {
+    try {
+      return await adjustOnce(deps, target, input, actor, idempotencyKey);
+    } catch (error) {
+      if (!(error instanceof MergedMeanwhile) || hop >= 2) throw error;
+      target = error.survivorId;
+    }
+  }
+}
+
+async function adjustOnce(
   deps: LoyaltyDeps,
   customerId: string,
   input: { points: number; reason: string },
@@ -95,6 +124,9 @@ export async function adjustPoints(
   return db.transaction().execute(async (tx) => {
     const now = clock.now();
     await lockAndSettle(tx, customerId, now);
+    const current = await currentCustomerId(tx, customerId);
+    if (current === null) throw customerErrors.error('customer.erased', `Customer ${customerId} was erased; its points cannot change`);
+    if (current !== customerId) throw new MergedMeanwhile(current);
     if (idempotencyKey) {
       const earlier = await tx.selectFrom('adjustments').select(['points', 'reason', 'response']).where('customerId', '=', customerId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
       if (earlier) {
