@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import type { Tx } from './customers.db.ts';
 import { customerError } from './customers.errors.ts';
+import { customerIdByIdentifier } from './find-customers.ts';
 import { describeIdentifier, type Identifier } from './identifiers.ts';
 
 /**
@@ -48,14 +49,8 @@ export async function setPrimaryIdentifiers(tx: Tx, clock: Clock, customerId: st
     if (!inserted) {
       taken.push({ field: describeIdentifier(identifier), reason: 'belongs to another customer' });
       // Inserted by a transaction that committed after our check: its row is visible now.
-      const holder = await tx
-        .selectFrom('customerIdentifiers')
-        .select('customerId')
-        .where('kind', '=', identifier.kind)
-        .where('source', '=', identifier.source)
-        .where('value', '=', identifier.value)
-        .executeTakeFirst();
-      if (holder) holders.push(holder.customerId);
+      const holder = await customerIdByIdentifier(tx, identifier);
+      if (holder) holders.push(holder);
     }
   }
   if (taken.length > 0) {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from './customers.db.ts';
 import { customerError } from './customers.errors.ts';
-import { lookupIdentifier, type LookupQuery } from './find-customers.ts';
+import { customerIdByIdentifier, lookupIdentifier, type LookupQuery } from './find-customers.ts';
 
 /** What a till's checkout needs to know about the customer it identified. */
 export type IdentifiedCustomer = { id: string; status: 'active' | 'merged' | 'erased'; birthDate: string | null; timezone: string | null };
@@ -19,10 +19,7 @@ export async function identifyCustomer(db: DbOrTx, ref: LookupQuery & { customer
   let id = customerId;
   if (!byId) {
     const identifier = lookupIdentifier(identifiers, phoneRegion);
-    const owner = await sql<{ customerId: string }>`/*ps:identify_owner*/
-      select customer_id from customer_identifiers
-      where kind = ${identifier.kind}::text and source = ${identifier.source}::text and value = ${identifier.value}::text`.execute(db);
-    id = owner.rows[0]?.customerId;
+    id = (await customerIdByIdentifier(db, identifier)) ?? undefined;
     if (!id) throw customerError('customer.not_found', 'No customer has that identifier');
   }
   for (let hop = 0; hop < 2; hop++) {

@@ -6,7 +6,8 @@ import { requestHash } from '../../platform/canonical-json.ts';
 import { emitEvents } from './loyalty.events.ts';
 import type { LoyaltyDeps } from './checkout.ts';
 import type { LoyaltyConfig } from './config-store.ts';
-import { addLot, balanceAsOf, expiryFor, lockAndSettle, spend } from './ledger.ts';
+import { readCustomerState } from './checkout-state.ts';
+import { addLot, expiryFor, lockAndSettle, spend } from './ledger.ts';
 import { loyaltyError } from './loyalty.errors.ts';
 import { currentCustomerId, customerErrors } from '../customers/index.ts';
 import { tierProgress, type TierProgress } from './tiers.ts';
@@ -24,7 +25,7 @@ export async function balanceView(db: DbOrTx, customerId: string, now: Date, con
   // Read as of now: due pending lots count as available and lapsed ones as gone, even before the jobs run.
   const [balance, current, pending, expiring, tier] = await Promise.all([
     db.selectFrom('pointBalances').selectAll().where('customerId', '=', customerId).executeTakeFirst(),
-    balanceAsOf(db, customerId, now),
+    readCustomerState(db, customerId, now, { warningDays: 0, tiers: null }),
     sql<{ points: number; activatesAt: Date }>`
       select sum(remaining)::int as points, activates_at from point_lots
       where customer_id = ${customerId} and activated_at is null and expired_at is null and remaining > 0 and activates_at > ${now}

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbOrTx, Tx } from './loyalty.db.ts';
+import type { Tx } from './loyalty.db.ts';
 import type { PointEntriesTable, PointLotsTable } from './loyalty.tables.ts';
 import type { Ids } from './loyalty.ids.ts';
 import type { ExpiryPolicy } from './config-types.ts';
@@ -412,25 +412,6 @@ export async function returnRedeemed(
   return after;
 }
 
-/** The balance as of `now` without writing: pending lots that are due count as available, expired ones not. */
-export async function balanceAsOf(db: DbOrTx, customerId: string, now: Date): Promise<{ available: number; pending: number }> {
-  const row = await sql<{ available: number | null; pending: number | null; due: number | null; lapsed: number | null; lapsedPending: number | null }>`
-    select b.available, b.pending,
-      (select sum(remaining) from point_lots where customer_id = ${customerId} and activated_at is null and activates_at <= ${now}
-         and (expires_at is null or expires_at > ${now}))::int as due,
-      (select sum(remaining) from point_lots where customer_id = ${customerId} and activated_at is not null and expired_at is null
-         and expires_at <= ${now})::int as lapsed,
-      (select sum(remaining) from point_lots where customer_id = ${customerId} and activated_at is null and expired_at is null
-         and expires_at <= ${now})::int as lapsed_pending
-    from point_balances b where b.customer_id = ${customerId}`.execute(db);
-  const first = row.rows[0];
-  if (!first) return { available: 0, pending: 0 };
-  const due = Number(first.due ?? 0);
-  return {
-    available: Number(first.available ?? 0) + due - Number(first.lapsed ?? 0),
-    pending: Number(first.pending ?? 0) - due - Number(first.lapsedPending ?? 0),
-  };
-}
 
 /**
  * A merge moves the duplicate's lots, entries, consumptions and balance to the survivor, in the
