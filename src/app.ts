@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { viewOf, type Database } from './db/database.ts';
 import { createCustomers, customerRoutes, CustomerSchema, customersModule, type Customers } from './modules/customers/index.ts';
 import { createLoyalty, loyaltyModule, loyaltyRoutes, type Loyalty } from './modules/loyalty/index.ts';
+import { createPromotions, promotionRoutes, promotionsModule, type Promotions } from './modules/promotions/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import {
@@ -16,6 +17,7 @@ import {
   installRateLimits,
   installSecurityHeaders,
   installValidators,
+  shorten,
 } from './platform/http.ts';
 import type { Ids } from './platform/ids.ts';
 import { createImportRunner, type ImportRunner } from './platform/imports/import-runner.ts';
@@ -40,7 +42,7 @@ export type AppDeps = {
   logger?: boolean | { stream: { write(line: string): void } };
 };
 
-export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty; imports: ImportRunner; registry: Registry };
+export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty; promotions: Promotions; imports: ImportRunner; registry: Registry };
 
 /** Builds the HTTP app and the module services from injected parts; never listens. */
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
@@ -54,10 +56,14 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     { db: viewOf(db), clock, ids, customers, phoneRegion: config.defaultPhoneRegion, cacheMaxAgeMs: config.checkoutCacheMs },
     customers.hooksFor(loyaltyModule.ownTx),
   );
+  const promotions = createPromotions({ db: viewOf(db), clock, ids, cacheMs: config.checkoutCacheMs ?? 1000 }, customers.hooksFor(promotionsModule.ownTx));
+  // Promotions price receipts as the checkout pipeline's adjuster (discounts before points).
+  loyalty.checkout.adjusters.push(promotions.checkoutAdjuster);
   // Modules bring their event types, id prefixes, error codes and import types; the platform names none.
   const registry = createRegistry();
   registry.register(customersModule, customers);
   registry.register(loyaltyModule, loyalty);
+  registry.register(promotionsModule, promotions);
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -66,6 +72,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     dataDir: config.dataDir,
     // In PGlite mode this process owns the data directory, so a "running" import is an orphan.
     staleAfterMs: database.kind === 'pglite' ? 0 : 60_000,
+    // On PostgreSQL a job's advisory lock says whether a live process runs it (a killed one's goes with its connection).
+    jobLocks: database.kind === 'postgres',
   });
 
   const app = Fastify({
@@ -96,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       void reply
         .status(400)
         .type('application/problem+json')
-        .send({ type: 'https://patron.dev/problems/request.invalid', title: 'The request is not valid', status: 400, code: 'request.invalid', detail: `The URL is not valid: ${error.message}` });
+        .send({ type: 'https://patron.dev/problems/request.invalid', title: 'The request is not valid', status: 400, code: 'request.invalid', detail: `The URL is not valid: ${shorten(error.message, 300)}` });
     },
   });
   const limits = config.rateLimits ?? noRateLimits;
@@ -140,6 +148,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   importRoutes(app, { imports, types: registry.importTypes(), importLimitBytes: config.importLimitBytes });
   customerRoutes(app, { customers });
   loyaltyRoutes(app, { loyalty, customers });
-  app.addHook('onClose', async () => imports.stop());
-  return { app, services: { apiKeys, customers, loyalty, imports, registry } };
+  promotionRoutes(app, { promotions, customers });
+  app.addHook('onClose', async () => {
+    await imports.stop();
+    await promotions.batches.stop();
+  });
+  return { app, services: { apiKeys, customers, loyalty, promotions, imports, registry } };
 }

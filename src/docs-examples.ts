@@ -45,6 +45,8 @@ export const exampleIds = {
   receiptLot: 'lot_0195f3c2c0b87c9d0e1f2a3b4c5d6e7f',
   adjustmentLot: 'lot_0195f3c2bf107d2e3f4a5b6c7d8e9f01',
   ownerKey: 'key_0195f3c29d5e7a6b5c4d3e2f1a0b9c8d',
+  promotion: 'prm_0195f3c2d1a27b3c4d5e6f708192a3b4',
+  batch: 'pcb_0195f3c2d2b37c4d5e6f708192a3b4c5',
 } as const;
 const ids = exampleIds;
 
@@ -72,7 +74,7 @@ export const docExamples: DocExample[] = [
     role: 'owner',
     body: { rules: [{ id: 'base', name: 'Base rate 5%', kind: 'percent', rateBp: 500, conditions: {}, priority: 0, stacking: 'highest', active: true }, { id: 'coffee-x3', name: 'Coffee ×3', kind: 'multiplier', factor: 3, conditions: { categories: ['coffee'] }, priority: 10, stacking: 'highest', active: true }] },
     status: 200,
-    response: { version: 1, updatedAt: '2026-03-01T09:00:00.000Z', body: { rules: [{ id: 'base', name: 'Base rate 5%', kind: 'percent', conditions: {}, stacking: 'highest', rateBp: 500, priority: 0, active: true }, { id: 'coffee-x3', name: 'Coffee ×3', kind: 'multiplier', conditions: { categories: ['coffee'] }, stacking: 'highest', factor: 3, priority: 10, active: true }] } },
+    response: { rules: [{ id: 'base', name: 'Base rate 5%', kind: 'percent', conditions: {}, stacking: 'highest', rateBp: 500, priority: 0, active: true }, { id: 'coffee-x3', name: 'Coffee ×3', kind: 'multiplier', conditions: { categories: ['coffee'] }, stacking: 'highest', factor: 3, priority: 10, active: true }], version: 1, updatedAt: '2026-03-01T09:00:00.000Z' },
   },
   {
     route: 'PUT /v1/tiers',
@@ -80,7 +82,7 @@ export const docExamples: DocExample[] = [
     role: 'owner',
     body: { metric: 'spend', window: { kind: 'rolling', days: 365 }, downgrade: 'one_level', tiers: [{ id: 'silver', name: 'Silver', threshold: 0, privileges: [] }, { id: 'gold', name: 'Gold', threshold: 3000000, earnRateBp: 700, privileges: ['free delivery'] }, { id: 'platinum', name: 'Platinum', threshold: 8000000, earnRateBp: 1000, maxRedeemShareBp: 5000, privileges: ['free delivery', 'personal manager'] }] },
     status: 200,
-    response: { version: 1, updatedAt: '2026-03-01T09:00:00.000Z', body: { metric: 'spend', window: { kind: 'rolling', days: 365 }, downgrade: 'one_level', tiers: [{ id: 'silver', name: 'Silver', threshold: 0, privileges: [] }, { id: 'gold', name: 'Gold', threshold: 3000000, earnRateBp: 700, privileges: ['free delivery'] }, { id: 'platinum', name: 'Platinum', threshold: 8000000, earnRateBp: 1000, maxRedeemShareBp: 5000, privileges: ['free delivery', 'personal manager'] }] } },
+    response: { metric: 'spend', window: { kind: 'rolling', days: 365 }, downgrade: 'one_level', tiers: [{ id: 'silver', name: 'Silver', threshold: 0, privileges: [] }, { id: 'gold', name: 'Gold', threshold: 3000000, earnRateBp: 700, privileges: ['free delivery'] }, { id: 'platinum', name: 'Platinum', threshold: 8000000, earnRateBp: 1000, maxRedeemShareBp: 5000, privileges: ['free delivery', 'personal manager'] }], version: 1, updatedAt: '2026-03-01T09:00:00.000Z' },
   },
   {
     route: 'POST /v1/customers',
@@ -104,7 +106,7 @@ export const docExamples: DocExample[] = [
     role: 'pos',
     query: { phone: '+79123456789' },
     status: 200,
-    response: { id: ids.anna, phone: '+7912*****89', email: 'a***@example.com', card: null, balance: 0, pending: 0, tier: { id: 'silver', name: 'Silver' } },
+    response: { id: ids.anna, phone: '+7912*****89', email: 'a***@example.com', card: null, balance: 0, pendingPoints: 0, tier: { id: 'silver', name: 'Silver' } },
   },
   {
     route: 'PATCH /v1/customers/{id}',
@@ -183,7 +185,7 @@ export const docExamples: DocExample[] = [
     headers: { 'idempotency-key': 'ticket-4711' },
     body: { points: 1000, reason: 'Points moved from the old card (ticket 4711)' },
     status: 201,
-    response: { customerId: ids.anna, points: 1000, reason: 'Points moved from the old card (ticket 4711)', balance: 1000, pending: 0 },
+    response: { customerId: ids.anna, points: 1000, reason: 'Points moved from the old card (ticket 4711)', balance: 1000, pendingPoints: 0 },
   },
   {
     route: 'POST /v1/checkout/calculate',
@@ -191,7 +193,7 @@ export const docExamples: DocExample[] = [
     role: 'pos',
     body: { storeId: 'msk-01', customer: { phone: '8 912 345-67-89' }, lines: [{ sku: 'COF-1KG', qty: 1, price: 149000 }, { sku: 'cheese', category: 'dairy', qty: 0.455, price: 34990 }], redeemPoints: 500 },
     status: 200,
-    response: { lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 0, excluded: false, pointsEarned: 156, pointsRedeemed: 446, redeemedMinor: 44631, payable: 104369 }, { sku: 'cheese', qty: 0.455, price: 34990, total: 15920, discount: 0, excluded: false, pointsEarned: 5, pointsRedeemed: 48, redeemedMinor: 4769, payable: 11151 }], total: 164920, discount: 0, pointsToEarn: 161, maxRedeemable: 494, pointsRedeemed: 494, redeemedMinor: 49400, payable: 115520, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 57, lines: [0, 1] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 104, lines: [0] }], messages: ['At most 494 points can pay for this receipt (30% of eligible goods)'], adjustments: { applied: [], rejected: [] }, rulesVersion: 1, customer: { id: ids.anna, balance: 1000, pending: 0, tier: { id: 'silver', name: 'Silver' } } },
+    response: { lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 0, excluded: false, pointsEarned: 156, pointsRedeemed: 446, redeemedMinor: 44631, payable: 104369 }, { sku: 'cheese', qty: 0.455, price: 34990, total: 15920, discount: 0, excluded: false, pointsEarned: 5, pointsRedeemed: 48, redeemedMinor: 4769, payable: 11151 }], total: 164920, discount: 0, pointsToEarn: 161, maxRedeemable: 494, pointsRedeemed: 494, redeemedMinor: 49400, payable: 115520, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 57, lines: [0, 1] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 104, lines: [0] }], messages: ['At most 494 points can pay for this receipt (30% of eligible goods)'], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.anna, balance: 1000, pendingPoints: 0, tier: { id: 'silver', name: 'Silver' } } },
   },
   {
     route: 'POST /v1/checkout/confirm',
@@ -199,7 +201,7 @@ export const docExamples: DocExample[] = [
     role: 'pos',
     body: { storeId: 'msk-01', posReceiptId: 'R-000123', registerId: 'msk-01-R1', customer: { phone: '8 912 345-67-89' }, lines: [{ sku: 'COF-1KG', qty: 1, price: 149000 }, { sku: 'cheese', category: 'dairy', qty: 0.455, price: 34990 }], redeemPoints: 500 },
     status: 201,
-    response: { receiptId: ids.receipt, storeId: 'msk-01', posReceiptId: 'R-000123', occurredAt: '2026-03-01T09:00:00.000Z', lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 0, excluded: false, pointsEarned: 156, pointsRedeemed: 446, redeemedMinor: 44631, payable: 104369 }, { sku: 'cheese', qty: 0.455, price: 34990, total: 15920, discount: 0, excluded: false, pointsEarned: 5, pointsRedeemed: 48, redeemedMinor: 4769, payable: 11151 }], total: 164920, discount: 0, pointsToEarn: 161, maxRedeemable: 494, pointsRedeemed: 494, redeemedMinor: 49400, payable: 115520, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 57, lines: [0, 1] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 104, lines: [0] }], messages: ['At most 494 points can pay for this receipt (30% of eligible goods)'], adjustments: { applied: [], rejected: [] }, rulesVersion: 1, customer: { id: ids.anna, balance: 506, pending: 161, tier: { id: 'silver', name: 'Silver' } } },
+    response: { receiptId: ids.receipt, storeId: 'msk-01', posReceiptId: 'R-000123', occurredAt: '2026-03-01T09:00:00.000Z', lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 0, excluded: false, pointsEarned: 156, pointsRedeemed: 446, redeemedMinor: 44631, payable: 104369 }, { sku: 'cheese', qty: 0.455, price: 34990, total: 15920, discount: 0, excluded: false, pointsEarned: 5, pointsRedeemed: 48, redeemedMinor: 4769, payable: 11151 }], total: 164920, discount: 0, pointsToEarn: 161, maxRedeemable: 494, pointsRedeemed: 494, redeemedMinor: 49400, payable: 115520, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 57, lines: [0, 1] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 104, lines: [0] }], messages: ['At most 494 points can pay for this receipt (30% of eligible goods)'], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.anna, balance: 506, pendingPoints: 161, tier: { id: 'silver', name: 'Silver' } } },
   },
   {
     route: 'POST /v1/receipts/{id}/refunds',
@@ -208,7 +210,7 @@ export const docExamples: DocExample[] = [
     params: { id: ids.receipt },
     body: { refundId: 'RF-1', lines: [{ sku: 'cheese', qty: 0.455 }] },
     status: 201,
-    response: { receiptId: ids.receipt, refundId: 'RF-1', lines: [{ lineNo: 2, sku: 'cheese', qty: 0.455, amount: 11151, pointsReversed: 5, pointsReturned: 48 }], amount: 11151, pointsReversed: 5, pointsReturned: 48, pointsForgiven: 0, pointsAlreadyExpired: 0, customer: { id: ids.anna, balance: 554, pending: 156 } },
+    response: { receiptId: ids.receipt, refundId: 'RF-1', lines: [{ lineNo: 2, sku: 'cheese', qty: 0.455, amount: 11151, pointsReversed: 5, pointsReturned: 48 }], amount: 11151, pointsReversed: 5, pointsReturned: 48, pointsForgiven: 0, pointsAlreadyExpired: 0, customer: { id: ids.anna, balance: 554, pendingPoints: 156 } },
   },
   {
     route: 'POST /v1/checkout/confirm',
@@ -217,7 +219,7 @@ export const docExamples: DocExample[] = [
     step: true,
     body: { storeId: 'msk-01', posReceiptId: 'R-000124', registerId: 'msk-01-R1', customer: { card: '7770 0001' }, lines: [{ sku: 'COF-1KG', qty: 2, price: 149000 }] },
     status: 201,
-    response: { receiptId: ids.cancelledReceipt, storeId: 'msk-01', posReceiptId: 'R-000124', occurredAt: '2026-03-01T09:00:00.000Z', lines: [{ sku: 'COF-1KG', qty: 2, price: 149000, total: 298000, discount: 0, excluded: false, pointsEarned: 447, pointsRedeemed: 0, redeemedMinor: 0, payable: 298000 }], total: 298000, discount: 0, pointsToEarn: 447, maxRedeemable: 554, pointsRedeemed: 0, redeemedMinor: 0, payable: 298000, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 149, lines: [0] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 298, lines: [0] }], messages: [], adjustments: { applied: [], rejected: [] }, rulesVersion: 1, customer: { id: ids.anna, balance: 554, pending: 603, tier: { id: 'silver', name: 'Silver' } } },
+    response: { receiptId: ids.cancelledReceipt, storeId: 'msk-01', posReceiptId: 'R-000124', occurredAt: '2026-03-01T09:00:00.000Z', lines: [{ sku: 'COF-1KG', qty: 2, price: 149000, total: 298000, discount: 0, excluded: false, pointsEarned: 447, pointsRedeemed: 0, redeemedMinor: 0, payable: 298000 }], total: 298000, discount: 0, pointsToEarn: 447, maxRedeemable: 554, pointsRedeemed: 0, redeemedMinor: 0, payable: 298000, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 149, lines: [0] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 298, lines: [0] }], messages: [], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.anna, balance: 554, pendingPoints: 603, tier: { id: 'silver', name: 'Silver' } } },
   },
   {
     route: 'POST /v1/checkout/cancel',
@@ -225,7 +227,7 @@ export const docExamples: DocExample[] = [
     role: 'pos',
     body: { storeId: 'msk-01', posReceiptId: 'R-000124' },
     status: 200,
-    response: { receiptId: ids.cancelledReceipt, refundId: 'cancel:R-000124', lines: [{ lineNo: 1, sku: 'COF-1KG', qty: 2, amount: 298000, pointsReversed: 447, pointsReturned: 0 }], amount: 298000, pointsReversed: 447, pointsReturned: 0, pointsForgiven: 0, pointsAlreadyExpired: 0, customer: { id: ids.anna, balance: 554, pending: 156 } },
+    response: { receiptId: ids.cancelledReceipt, refundId: 'cancel:R-000124', lines: [{ lineNo: 1, sku: 'COF-1KG', qty: 2, amount: 298000, pointsReversed: 447, pointsReturned: 0 }], amount: 298000, pointsReversed: 447, pointsReturned: 0, pointsForgiven: 0, pointsAlreadyExpired: 0, customer: { id: ids.anna, balance: 554, pendingPoints: 156 } },
   },
   {
     route: 'GET /v1/customers/{id}/balance',
@@ -233,7 +235,7 @@ export const docExamples: DocExample[] = [
     role: 'pos',
     params: { id: ids.anna },
     status: 200,
-    response: { customerId: ids.anna, available: 554, pending: [{ points: 156, activatesAt: '2026-03-15T09:00:00.000Z' }], expiring: { points: 554, at: '2027-03-01T09:00:00.000Z' }, lifetime: { earned: 1156, redeemed: 446, expired: 0 }, tier: { id: 'silver', name: 'Silver', privileges: [], progress: { metric: 'spend', value: 104369, windowStart: '2025-03-01T09:00:00.000Z', next: { id: 'gold', name: 'Gold', threshold: 3000000, remaining: 2895631 } } } },
+    response: { customerId: ids.anna, available: 554, pendingPoints: 156, pending: [{ points: 156, activatesAt: '2026-03-15T09:00:00.000Z' }], expiring: { points: 554, at: '2027-03-01T09:00:00.000Z' }, lifetime: { earned: 1156, redeemed: 446, expired: 0 }, tier: { id: 'silver', name: 'Silver', privileges: [], progress: { metric: 'spend', value: 104369, windowStart: '2025-03-01T09:00:00.000Z', next: { id: 'gold', name: 'Gold', threshold: 3000000, remaining: 2895631 } } } },
   },
   {
     route: 'GET /v1/customers/{id}/ledger',
@@ -242,7 +244,48 @@ export const docExamples: DocExample[] = [
     params: { id: ids.anna },
     query: { limit: '20' },
     status: 200,
-    response: { items: [{ id: 7, kind: 'reverse_earn', available: 0, pending: -447, lotId: null, receiptId: ids.cancelledReceipt, refundId: 'cancel:R-000124', reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 6, kind: 'earn', available: 0, pending: 447, lotId: ids.cancelledLot, receiptId: ids.cancelledReceipt, refundId: null, reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 5, kind: 'return_redeemed', available: 48, pending: 0, lotId: ids.returnedLot, receiptId: ids.receipt, refundId: 'RF-1', reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 4, kind: 'reverse_earn', available: 0, pending: -5, lotId: null, receiptId: ids.receipt, refundId: 'RF-1', reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 3, kind: 'earn', available: 0, pending: 161, lotId: ids.receiptLot, receiptId: ids.receipt, refundId: null, reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 2, kind: 'redeem', available: -494, pending: 0, lotId: null, receiptId: ids.receipt, refundId: null, reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 1, kind: 'adjust', available: 1000, pending: 0, lotId: ids.adjustmentLot, receiptId: null, refundId: null, reason: 'Points moved from the old card (ticket 4711)', actor: ids.ownerKey, at: '2026-03-01T09:00:00.000Z' }], nextBefore: null },
+    response: { items: [{ id: 7, kind: 'reverse_earn', available: 0, pending: -447, lotId: null, receiptId: ids.cancelledReceipt, refundId: 'cancel:R-000124', reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 6, kind: 'earn', available: 0, pending: 447, lotId: ids.cancelledLot, receiptId: ids.cancelledReceipt, refundId: null, reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 5, kind: 'return_redeemed', available: 48, pending: 0, lotId: ids.returnedLot, receiptId: ids.receipt, refundId: 'RF-1', reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 4, kind: 'reverse_earn', available: 0, pending: -5, lotId: null, receiptId: ids.receipt, refundId: 'RF-1', reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 3, kind: 'earn', available: 0, pending: 161, lotId: ids.receiptLot, receiptId: ids.receipt, refundId: null, reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 2, kind: 'redeem', available: -494, pending: 0, lotId: null, receiptId: ids.receipt, refundId: null, reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 1, kind: 'adjust', available: 1000, pending: 0, lotId: ids.adjustmentLot, receiptId: null, refundId: null, reason: 'Points moved from the old card (ticket 4711)', actor: ids.ownerKey, at: '2026-03-01T09:00:00.000Z' }], nextCursor: null },
+  },
+  {
+    route: 'POST /v1/promotions',
+    summary: 'Coffee 15% off with a code, 100,000.00 budget, once per customer',
+    role: 'owner',
+    body: { name: 'Coffee week', status: 'active', requiresCode: true, benefit: { kind: 'percent_off', percentBp: 1500, target: { categories: ['coffee'] } }, validity: { from: '2026-03-01T00:00:00Z', to: '2026-03-08T00:00:00Z' }, limits: { budgetMinor: 10000000, perCustomer: 1 } },
+    status: 201,
+    response: { id: ids.promotion, name: 'Coffee week', status: 'active', benefit: { kind: 'percent_off', percentBp: 1500, target: { categories: ['coffee'] } }, audience: { kind: 'everyone' }, validity: { from: '2026-03-01T00:00:00Z', to: '2026-03-08T00:00:00Z' }, stacking: { exclusive: false, priority: 0 }, limits: { budgetMinor: 10000000, perCustomer: 1 }, requiresCode: true, releaseOnReturn: true, usage: { usedMinor: 0, uses: 0, budgetLeftMinor: 10000000, usesLeft: null }, version: 1, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'POST /v1/promo-codes',
+    summary: 'A public code for it',
+    role: 'owner',
+    body: { promotionId: ids.promotion, code: 'COFFEE-15' },
+    status: 201,
+    response: { code: 'COFFEE15', promotionId: ids.promotion, batchId: null, customerId: null, usesLimit: null, uses: 0, perCustomer: null, validFrom: null, validTo: null, createdAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'POST /v1/checkout/calculate',
+    summary: 'A till applies the code: the discount comes off before points',
+    role: 'pos',
+    body: { storeId: 'msk-01', customer: { phone: '+79123456789' }, lines: [{ sku: 'COF-1KG', qty: 1, price: 149000 }], promoCodes: ['coffee-15', 'NOSUCHCODE'] },
+    status: 200,
+    response: { lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 22350, excluded: false, pointsEarned: 189, pointsRedeemed: 0, redeemedMinor: 0, payable: 126650 }], total: 149000, discount: 22350, pointsToEarn: 189, maxRedeemable: 379, pointsRedeemed: 0, redeemedMinor: 0, payable: 126650, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 63, lines: [0] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 126, lines: [0] }], messages: [], adjustments: { applied: [{ adjuster: 'promotions', id: ids.promotion, name: 'Coffee week', discountMinor: 22350, lines: [{ line: 0, discountMinor: 22350 }] }], rejected: [{ adjuster: 'promotions', id: 'NOSUCHCODE', reason: 'unknown', detail: 'Code NOSUCHCODE: no such promo code' }] }, promotions: [{ id: ids.promotion, name: 'Coffee week', code: 'COFFEE15', applied: true, discount: 22350, reason: null, detail: null }, { id: 'NOSUCHCODE', name: null, code: 'NOSUCHCODE', applied: false, discount: 0, reason: 'unknown', detail: 'Code NOSUCHCODE: no such promo code' }], rulesVersion: 1, customer: { id: ids.anna, balance: 554, pendingPoints: 156, tier: { id: 'silver', name: 'Silver' } } },
+  },
+  {
+    route: 'PATCH /v1/promotions/{id}',
+    summary: 'Pause it (a merge patch: nothing else changes)',
+    role: 'owner',
+    params: { id: ids.promotion },
+    body: { status: 'paused' },
+    status: 200,
+    response: { id: ids.promotion, name: 'Coffee week', status: 'paused', benefit: { kind: 'percent_off', percentBp: 1500, target: { categories: ['coffee'] } }, audience: { kind: 'everyone' }, validity: { from: '2026-03-01T00:00:00Z', to: '2026-03-08T00:00:00Z' }, stacking: { exclusive: false, priority: 0 }, limits: { budgetMinor: 10000000, perCustomer: 1 }, requiresCode: true, releaseOnReturn: true, usage: { usedMinor: 0, uses: 0, budgetLeftMinor: 10000000, usesLeft: null }, version: 2, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'POST /v1/promo-codes/batches',
+    summary: '10,000 single-use codes with a prefix and a check character',
+    role: 'owner',
+    body: { promotionId: ids.promotion, count: 10000, prefix: 'CW', checkCharacter: true },
+    status: 202,
+    response: { id: ids.batch, promotionId: ids.promotion, count: 10000, length: 6, prefix: 'CW', checkCharacter: true, usesPerCode: 1, generated: 0, progress: 0, status: 'queued', failure: null, createdAt: '2026-03-01T09:00:00.000Z', startedAt: null, finishedAt: null },
   },
 ];
 

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import type { Server, ServerResponse } from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type Services } from './app.ts';
@@ -71,27 +73,89 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     log: app.log,
   });
   const tierReview = startScheduler([task('review-tiers')], { intervalMs: config.tierReviewIntervalMs, log: app.log });
-  app.addHook('onClose', async () => {
-    await ledgerJobs.stop();
-    await tierReview.stop();
-  });
   const resumed = await opened.imports.resumePending();
   if (resumed.length > 0) app.log.info({ imports: resumed }, 'resuming unfinished imports');
+  const batches = await opened.promotions.batches.resumePending();
+  if (batches.length > 0) app.log.info({ batches }, 'resuming unfinished promo-code batches');
+  // Not only at start: an import whose process died (another instance, or this one's job lock
+  // still held by a killed predecessor's connection for a moment) is taken up within a tick.
+  const importResume = startScheduler([{ name: 'resume-imports', run: () => opened.imports.resumePending() }], {
+    intervalMs: config.jobIntervalMs,
+    log: app.log,
+  });
+  // onClose hooks run after the server has answered every request in flight, last added first:
+  // these stop the schedulers (a running task finishes) before buildApp's stops the imports.
+  app.addHook('onClose', async () => {
+    await Promise.all([ledgerJobs.stop(), tierReview.stop(), importResume.stop()]);
+  });
 
+  const drainRequests = trackRequests(app.server);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info(`${signal}: finishing requests and the current import batch, then stopping`);
-    await opened.close();
+    app.log.info(`${signal}: answering the requests under way, finishing the running job and the current import batch, then stopping`);
+    try {
+      await listening.catch(() => undefined);
+      // No new connections; every request that reached the server is answered, while the
+      // running scheduled task finishes and imports stop after the batch they are writing.
+      await Promise.all([drainRequests(), ledgerJobs.stop(), tierReview.stop(), importResume.stop(), opened.imports.stop(), opened.promotions.batches.stop()]);
+      await opened.close();
+    } catch (error) {
+      app.log.error({ err: error }, `${signal}: could not stop cleanly`);
+      process.exit(1);
+    }
     process.exit(0);
   };
+  const listening = app.listen({ port: config.port, host: config.host });
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-
-  await app.listen({ port: config.port, host: config.host });
+  await listening;
   app.log.info(
     `Patron is running on ${opened.database.kind === 'pglite' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL'}; ` +
       `API docs at http://localhost:${config.port}/docs`,
   );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Counts the requests under way and returns the graceful stop of the HTTP side. Fastify's close
+ * (Node's server.close()) drops the connections idle at that moment, among them a keep-alive
+ * connection whose next request is in its socket but not yet read (that till gets a reset and
+ * cannot tell whether its receipt was stored); answers 503 to requests read after it; and then
+ * waits for the busy connections, which stay open after their answer until the keep-alive
+ * timeout, 72 s (tests/sigterm.test.ts measured 71 s). Here only the listener is closed; every
+ * request that reaches the server is answered, with `Connection: close`; and idle connections
+ * are dropped once no request has been under way for `quietMs`.
+ */
+function trackRequests(server: Server, quietMs = 250): () => Promise<void> {
+  const open = new Set<ServerResponse>();
+  let draining = false;
+  let lastDone = 0;
+  server.on('request', (_request, response: ServerResponse) => {
+    open.add(response);
+    if (draining && !response.headersSent) response.setHeader('connection', 'close');
+    response.once('close', () => {
+      open.delete(response);
+      lastDone = Date.now();
+    });
+  });
+  return async () => {
+    draining = true;
+    lastDone = Date.now();
+    for (const response of open) if (!response.headersSent) response.setHeader('connection', 'close');
+    // A whole turn of the event loop first (its poll phase accepts): connections the kernel has
+    // completed are taken in and answered, not reset with the listener.
+    await sleep(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    let closed = false;
+    net.Server.prototype.close.call(server, () => {
+      closed = true;
+    });
+    while (!closed) {
+      if (open.size === 0 && Date.now() - lastDone >= quietMs) server.closeIdleConnections();
+      await sleep(25);
+    }
+  };
 }

@@ -51,6 +51,11 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/receipts\//, 'id', 'rcp_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/stores\//, 'id', 's1'],
   [/^\/v1\/customer-attributes\//, 'key', 'size'],
+  [/^\/v1\/earning-rules\//, 'id', 'base'],
+  [/^\/v1\/promotions\//, 'id', 'prm_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/promo-codes\/batches\//, 'id', 'pcb_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/promo-codes\//, 'code', 'NOPE'],
+  [/^\/v1\/tiers\//, 'id', 'silver'],
   [/^\/v1\/jobs\//, 'name', 'activate-points'],
 ];
 

@@ -51,7 +51,7 @@ describe('patron backup and restore around a running server', () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(gunzipSync(fs.readFileSync(file)).length).toBeGreaterThan(1024 * 1024);
 
-    const audit = (await (await api(server, '/v1/audit-log?entityType=database')).json()) as Array<{ action: string; actorRole: string }>;
+    const audit = ((await (await api(server, '/v1/audit-log?entityType=database')).json()) as { items: Array<{ action: string; actorRole: string }> }).items;
     expect(audit[0]).toMatchObject({ action: 'database.backup', actorRole: 'owner' });
   }, 60_000);
 

@@ -59,7 +59,7 @@ function unnamed(schema: Schema | undefined): boolean {
   return JSON.stringify(schema).includes('"properties"');
 }
 
-/** The routes of the integrators' issue: each has a worked example. */
+/** The routes of the integrators' issue and the promotions one: each has a worked example. */
 const exampleRoutes = [
   'POST /v1/checkout/calculate',
   'POST /v1/checkout/confirm',
@@ -77,6 +77,10 @@ const exampleRoutes = [
   'GET /v1/customers/{id}/balance',
   'GET /v1/customers/{id}/ledger',
   'POST /v1/customers/{id}/points/adjustments',
+  'POST /v1/promotions',
+  'PATCH /v1/promotions/{id}',
+  'POST /v1/promo-codes',
+  'POST /v1/promo-codes/batches',
 ];
 
 describe('/docs', () => {

@@ -12,6 +12,7 @@ export type HttpClient = {
   post(path: string, body: string, key: string): Promise<Reply>;
   put(path: string, body: string, key: string): Promise<Reply>;
   get(path: string, key?: string): Promise<Reply>;
+  patch(path: string, body: string, key: string): Promise<Reply>;
   close(): void;
 };
 
@@ -25,7 +26,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
  */
 export function httpClient(port: number, connections = 256): HttpClient {
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1, headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS });
-  const request = async (method: 'GET' | 'POST' | 'PUT', path: string, body: string | null, key: string | undefined): Promise<Reply> => {
+  const request = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body: string | null, key: string | undefined): Promise<Reply> => {
     const headers: Record<string, string> = key ? { authorization: `Bearer ${key}` } : {};
     if (body !== null) headers['content-type'] = 'application/json';
     const reply = await pool.request({ method, path, headers, body });
@@ -35,6 +36,7 @@ export function httpClient(port: number, connections = 256): HttpClient {
     post: (path, body, key) => request('POST', path, body, key),
     put: (path, body, key) => request('PUT', path, body, key),
     get: (path, key) => request('GET', path, null, key),
+    patch: (path, body, key) => request('PATCH', path, body, key),
     close: () => void pool.destroy().catch(() => undefined),
   };
 }

@@ -1,10 +1,12 @@
 import type { Scenario } from '../harness/scenario.ts';
 import { bulkReceipts } from './bulk-receipts.ts';
 import { calculate } from './calculate.ts';
+import { calculatePromotions } from './calculate-promotions.ts';
 import { confirm } from './confirm.ts';
 import { customerImport } from './customer-import.ts';
 import { lookup } from './lookup.ts';
 import { pgliteConfirm } from './pglite-confirm.ts';
+import { promoCodeBatch } from './promo-code-batch.ts';
 import { serverRss } from './server-rss.ts';
 
 /**
@@ -12,4 +14,4 @@ import { serverRss } from './server-rss.ts';
  * folder exporting a Scenario and a line here. The scenarios that load the shared server come
  * first and server-rss after them, so it reports the peak of their loads.
  */
-export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, serverRss, customerImport, bulkReceipts, pgliteConfirm];
+export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];

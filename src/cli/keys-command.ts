@@ -35,9 +35,14 @@ export async function keysCommand(config: Config, action: 'create' | 'list' | 'r
       process.stderr.write(`Created ${key.role} key ${key.id} (${key.name}). The secret is shown only now:\n`);
       process.stdout.write(`${secret}\n`);
     } else if (action === 'list') {
-      for (const key of await services.apiKeys.list()) {
-        process.stdout.write(`${key.id}\t${key.role}\t${key.name}\t${key.hint}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}\n`);
-      }
+      let cursor: string | undefined;
+      do {
+        const page = await services.apiKeys.list(500, cursor);
+        for (const key of page.items) {
+          process.stdout.write(`${key.id}\t${key.role}\t${key.name}\t${key.hint}\t${key.revokedAt ? `revoked ${key.revokedAt}` : 'active'}\n`);
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
     } else {
       const id = args[0]!;
       try {

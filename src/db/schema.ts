@@ -1,5 +1,6 @@
 import type { CustomersTables } from '../modules/customers/customers.tables.ts';
 import type { LoyaltyTables } from '../modules/loyalty/loyalty.tables.ts';
+import type { PromotionsTables } from '../modules/promotions/promotions.tables.ts';
 import type { PlatformTables } from '../platform/platform.tables.ts';
 
 /**
@@ -7,4 +8,4 @@ import type { PlatformTables } from '../platform/platform.tables.ts';
  * tables beside its code and queries only through its own view (`<module>.db.ts`); this union
  * is for migrations, tests and buildApp's wiring, where each module's view is made from it.
  */
-export type DB = PlatformTables & CustomersTables & LoyaltyTables;
+export type DB = PlatformTables & CustomersTables & LoyaltyTables & PromotionsTables;

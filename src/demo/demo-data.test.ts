@@ -30,6 +30,15 @@ describe('demo data', () => {
     expect(tiers.map((r) => r.tierId).sort()).toContain('gold');
     await expectLedgerConsistent(t.database.db);
 
+    // The README's and docs' demo customer: a Gold regular with a receipt history and points enough
+    // for their redemptions (tests/docs-run.test.ts runs those examples).
+    const regular = await t.services.customers.lookup({ card: '7770000001' }, false);
+    const balance = await t.services.loyalty.balance(regular.id);
+    expect(balance.tier?.id).toBe('gold');
+    expect(balance.available).toBeGreaterThanOrEqual(1000);
+    const history = await t.database.db.selectFrom('receipts').select((eb) => eb.fn.countAll<number>().as('n')).where('customerId', '=', regular.id).executeTakeFirstOrThrow();
+    expect(Number(history.n)).toBe(16);
+
     expect(await loadDemoData({ database: t.database, ...t.services }, t.clock)).toBe(false);
     expect(await count('receipts')).toBe(receipts);
   });

@@ -30,7 +30,7 @@ describe('API keys', () => {
     const second = 'second-admin-key-0123456789abcdef';
     await keys.ensureEnvAdminKey(first);
     await keys.ensureEnvAdminKey(first);
-    expect((await keys.list()).filter((k) => k.source === 'env')).toHaveLength(1);
+    expect((await keys.list(500)).items.filter((k) => k.source === 'env')).toHaveLength(1);
     expect((await keys.authenticate(first))?.role).toBe('owner');
     await keys.ensureEnvAdminKey(second);
     expect(await keys.authenticate(first)).toBeNull();
@@ -38,7 +38,7 @@ describe('API keys', () => {
     // Going back to the first value brings that key back rather than making a third.
     await keys.ensureEnvAdminKey(first);
     expect((await keys.authenticate(first))?.role).toBe('owner');
-    expect((await keys.list()).filter((k) => k.source === 'env')).toHaveLength(2);
+    expect((await keys.list(500)).items.filter((k) => k.source === 'env')).toHaveLength(2);
   });
 
   it('notices a revoke made by another process once the cache entry expires', async () => {

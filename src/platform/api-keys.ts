@@ -6,6 +6,7 @@ import type { Clock } from './clock.ts';
 import type { PlatformDb, PlatformTx } from './db-views.ts';
 import { platformError } from './errors.ts';
 import type { Ids } from './ids.ts';
+import { decodeCursor, isIdKey, pageOf, type Page } from './pagination.ts';
 import type { ApiKeysTable } from './platform.tables.ts';
 import type { Role } from './roles.ts';
 
@@ -145,9 +146,13 @@ export function createApiKeys({ db, clock, ids, revocationCheckMs = REVOCATION_C
       return { key, secret };
     },
 
-    async list(): Promise<ApiKeyView[]> {
-      const rows = await db.selectFrom('apiKeys').select(viewColumns).orderBy('createdAt').orderBy('id').execute();
-      return rows.map(toView);
+    /** Oldest first (ids are UUIDv7: id order is creation order). */
+    async list(limit: number, cursor?: string): Promise<Page<ApiKeyView>> {
+      const after = decodeCursor(cursor, isIdKey('key'));
+      let query = db.selectFrom('apiKeys').select(viewColumns).orderBy('id').limit(limit + 1);
+      if (after !== undefined) query = query.where('id', '>', after);
+      const page = pageOf(await query.execute(), limit, (row) => row.id);
+      return { items: page.items.map(toView), nextCursor: page.nextCursor };
     },
 
     async revoke(id: string, actor: Actor): Promise<ApiKeyView> {

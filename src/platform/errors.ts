@@ -58,6 +58,7 @@ export const platformErrors = defineErrors({
   'request.invalid_character': { status: 400, title: 'The request holds a character that cannot be stored' },
   'request.out_of_range': { status: 400, title: 'A value is out of range' },
   'request.too_deeply_nested': { status: 400, title: 'The JSON body is nested too deeply' },
+  'request.invalid_cursor': { status: 400, title: 'The cursor is not one this list gave' },
   'request.timeout': { status: 408, title: 'The request took too long to arrive' },
   'request.headers_too_large': { status: 431, title: 'The URL or the headers are too large' },
   'request.rate_limited': { status: 429, title: 'Too many requests' },

@@ -396,7 +396,7 @@ describe('API key lifecycle', () => {
 
     const list = await t.call({ method: 'GET', url: '/v1/api-keys' });
     expect(list.statusCode).toBe(200);
-    const keys = list.json() as Array<Record<string, unknown>>;
+    const keys = list.json().items as Array<Record<string, unknown>>;
     expect(keys.map((k) => k.id)).toContain(key.id);
     expect(list.body).not.toContain(secret);
     expect(list.body).not.toContain(secret.slice(12));
@@ -432,7 +432,7 @@ describe('API key lifecycle', () => {
     const dropped = await t.call({ method: 'DELETE', url: `/v1/api-keys/${second.key.id}` });
     expect(dropped.statusCode).toBe(200);
 
-    const owners = ((await t.call({ method: 'GET', url: '/v1/api-keys' })).json() as Array<{ id: string; role: string; revokedAt: string | null }>).filter(
+    const owners = ((await t.call({ method: 'GET', url: '/v1/api-keys' })).json().items as Array<{ id: string; role: string; revokedAt: string | null }>).filter(
       (k) => k.role === 'owner' && k.revokedAt === null,
     );
     expect(owners).toHaveLength(1);
@@ -440,7 +440,7 @@ describe('API key lifecycle', () => {
     const problem = expectProblem(await t.call({ method: 'DELETE', url: `/v1/api-keys/${last.id}` }), 409, 'apikey.last_owner');
     expect(problem.detail).toMatch(/owner/);
 
-    const still = (await t.call({ method: 'GET', url: '/v1/api-keys' })).json() as Array<{ id: string; revokedAt: string | null }>;
+    const still = (await t.call({ method: 'GET', url: '/v1/api-keys' })).json().items as Array<{ id: string; revokedAt: string | null }>;
     expect(still.find((k) => k.id === last.id)?.revokedAt).toBeNull();
     expect((await t.call({ method: 'GET', url: customers })).statusCode).toBe(200);
   });

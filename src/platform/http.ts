@@ -192,11 +192,25 @@ function problemFromAppError(error: AppError, request: FastifyRequest): Problem 
 
 export { describeAjvError } from './validation-messages.ts';
 
+const MAX_VALIDATION_ERRORS = 1000;
+const MAX_LISTED_FIELDS = 50;
+
+/** Text from the request (a field named by an unknown key, a URL) as an error quotes it: at most `max` characters. */
+export function shorten(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
 /** Maps Fastify's own errors (validation, parsing, limits) to our stable codes. */
 function appErrorFromFastify(error: FastifyError, request: FastifyRequest): AppError | null {
   if (error.validation) {
-    const unique = describeAjvErrors(error.validation as ErrorObject[], error.validationContext);
-    return platformError('request.invalid', unique.map((f) => `${f.field}: ${f.reason}`).join('; '), unique);
+    // A request can break its schema thousands of times (a list of 100,000 wrong items, 20,000
+    // unknown query parameters): describing every error blocked the server for over a minute and
+    // answered megabytes. The first ones say what to fix; the detail says there are more.
+    const errors = error.validation as ErrorObject[];
+    const described = describeAjvErrors(errors.slice(0, MAX_VALIDATION_ERRORS), error.validationContext);
+    const listed = described.slice(0, MAX_LISTED_FIELDS).map((f) => ({ field: shorten(f.field), reason: f.reason }));
+    const more = errors.length > MAX_VALIDATION_ERRORS || described.length > listed.length ? `; and more (the first ${listed.length} are listed)` : '';
+    return platformError('request.invalid', listed.map((f) => `${f.field}: ${f.reason}`).join('; ') + more, listed);
   }
   const tooLarge = () =>
     platformError('request.body_too_large', `The body is larger than this route accepts: at most ${request.routeOptions.bodyLimit} bytes`);

@@ -11,7 +11,8 @@ import { actorOf } from './http.ts';
 import { idPattern } from './ids.ts';
 import { named } from './openapi-names.ts';
 import { roles } from './roles.ts';
-import { authErrors, Defaulted, errorResponses, StringEnum } from './schemas.ts';
+import { decodeCursor, isIntegerKey, pageOf, PageOf, pageQuery } from './pagination.ts';
+import { authErrors, errorResponses, StringEnum } from './schemas.ts';
 
 const Role = StringEnum(roles);
 const ApiKey = named('ApiKey', Type.Object({
@@ -43,6 +44,8 @@ const AuditEntry = named(
     requestId: Type.Union([Type.String(), Type.Null()]),
   }),
 );
+const ApiKeyPage = PageOf('ApiKeyPage', ApiKey);
+const AuditEntryPage = PageOf('AuditEntryPage', AuditEntry);
 
 export type PlatformRouteDeps = {
   db: PlatformDb;
@@ -90,8 +93,13 @@ export function platformRoutes(app: FastifyInstance, { db, apiKeys, clock, snaps
 
   r.get('/v1/api-keys', {
     config: { permission: 'keys:manage' },
-    schema: { tags: ['access'], summary: 'All API keys (never their secrets)', response: { 200: Type.Array(ApiKey), ...errorResponses(...authErrors) } },
-    handler: async () => apiKeys.list(),
+    schema: {
+      tags: ['access'],
+      summary: 'API keys, oldest first (never their secrets)',
+      querystring: Type.Object(pageQuery({ defaultLimit: 100, maxLimit: 500 }), { additionalProperties: false }),
+      response: { 200: ApiKeyPage, ...errorResponses(400, ...authErrors) },
+    },
+    handler: async (request) => apiKeys.list(request.query.limit, request.query.cursor),
   });
 
   r.delete('/v1/api-keys/:id', {
@@ -114,23 +122,24 @@ export function platformRoutes(app: FastifyInstance, { db, apiKeys, clock, snaps
         {
           entityType: Type.Optional(Type.String({ maxLength: 50 })),
           entityId: Type.Optional(Type.String({ maxLength: 100 })),
-          limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-          before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'id of the oldest entry of the previous page' })),
+          ...pageQuery({ defaultLimit: 100, maxLimit: 500 }),
         },
         { additionalProperties: false },
       ),
       response: {
-        200: Type.Array(AuditEntry),
+        200: AuditEntryPage,
         ...errorResponses(400, ...authErrors),
       },
     },
     handler: async (request) => {
-      let query = db.selectFrom('auditLog').selectAll().orderBy('id', 'desc').limit(request.query.limit);
-      if (request.query.entityType) query = query.where('entityType', '=', request.query.entityType);
-      if (request.query.entityId) query = query.where('entityId', '=', request.query.entityId);
-      if (request.query.before) query = query.where('id', '<', request.query.before);
-      const rows = await query.execute();
-      return rows.map((row) => ({ ...row, occurredAt: row.occurredAt.toISOString() }));
+      const { limit, cursor, entityType, entityId } = request.query;
+      const before = decodeCursor(cursor, isIntegerKey);
+      let query = db.selectFrom('auditLog').selectAll().orderBy('id', 'desc').limit(limit + 1);
+      if (entityType) query = query.where('entityType', '=', entityType);
+      if (entityId) query = query.where('entityId', '=', entityId);
+      if (before !== undefined) query = query.where('id', '<', before);
+      const page = pageOf(await query.execute(), limit, (row) => row.id);
+      return { items: page.items.map((row) => ({ ...row, occurredAt: row.occurredAt.toISOString() })), nextCursor: page.nextCursor };
     },
   });
   // Plain `app`: the answer is binary, not the JSON the type provider derives from the schema.

@@ -43,6 +43,8 @@ const permissionTable = {
   'program:read': { allows: 'read program settings, earning rules, tiers, stores and products', roles: ['owner', 'marketer', 'analyst', 'support'] },
   'program:write': { allows: 'change program settings, earning rules and tiers', roles: ['owner', 'marketer'] },
   'catalog:write': { allows: 'change stores and products', roles: ['owner', 'marketer'] },
+  'promotions:read': { allows: 'read promotions with their usage and budget left, promo codes and code batches', roles: ['owner', 'marketer', 'analyst', 'support'] },
+  'promotions:write': { allows: 'create and change promotions, promo codes and code batches', roles: ['owner', 'marketer'] },
   'jobs:run': { allows: 'run a scheduled job now', roles: ['owner'] },
   'keys:manage': { allows: 'create, list and revoke API keys', roles: ['owner'] },
   'audit:read': { allows: 'read the audit log', roles: ['owner'] },

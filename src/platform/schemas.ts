@@ -56,8 +56,3 @@ export function Defaulted<T extends TSchema>(schema: T): T {
 
 // Every route that needs a key may also answer 429 (rate limits, the lockout after failed keys).
 export const authErrors: ErrorStatus[] = [401, 403, 429];
-
-export const PageQuery = {
-  limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor from the previous page' })),
-};

@@ -7,8 +7,18 @@ export function isStorableText(text: string): boolean {
 }
 
 /**
- * The first string in a JSON value that cannot be stored, as a path, or null. Walks with an
- * explicit stack, depth first in document order, so no nesting depth can overflow the call stack.
+ * Text with what cannot be stored written as escapes (`\u0000`, `\ud800`): to name a key that
+ * holds them in an error, which is itself shown, logged and stored (an import's line errors).
+ */
+export function escapeUnstorable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- U+0000 is the character this is about
+  return text.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The first string in a JSON value that cannot be stored, as a path (a bad key written with
+ * escapes), or null. Walks with an explicit stack, depth first in document order, so no nesting
+ * depth can overflow the call stack.
  */
 export function findUnstorableText(value: unknown, path = ''): string | null {
   const stack: Array<{ value: unknown; path: string; badKey?: true }> = [{ value, path }];
@@ -26,8 +36,10 @@ export function findUnstorableText(value: unknown, path = ''): string | null {
       // Keys are checked when their entry is reached, so the first bad thing found is the first in the document.
       for (let index = entries.length - 1; index >= 0; index--) {
         const [key, child] = entries[index]!;
-        const at = here ? `${here}.${key}` : key;
-        stack.push(isStorableText(key) ? { value: child, path: at } : { value: null, path: at, badKey: true });
+        const storable = isStorableText(key);
+        const name = storable ? key : escapeUnstorable(key);
+        const at = here ? `${here}.${name}` : name;
+        stack.push(storable ? { value: child, path: at } : { value: null, path: at, badKey: true });
       }
     }
   }

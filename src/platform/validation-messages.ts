@@ -291,6 +291,14 @@ export function describeAjvErrors(errors: ErrorObject[], context: string | undef
     if (unionReason(error.schema)) unionAt.set(error.instancePath, describeAjvError(error, context));
   }
   const { skip, added } = narrowUnions(errors, context);
+  // Paths with an error below them, found once (not by a search per error: thousands of errors made that minutes).
+  const hasDeeper = new Set<string>();
+  for (const error of errors) {
+    for (let at = error.instancePath.lastIndexOf('/'); at >= 0; at = error.instancePath.lastIndexOf('/', at - 1)) {
+      hasDeeper.add(error.instancePath.slice(0, at));
+      if (at === 0) break;
+    }
+  }
   for (const error of errors) {
     const replacement = added.get(error);
     if (replacement) problems.push(replacement);
@@ -300,11 +308,13 @@ export function describeAjvErrors(errors: ErrorObject[], context: string | undef
       problems.push(union);
       continue;
     }
-    if (error.keyword === 'anyOf' || error.keyword === 'oneOf') {
-      const deeper = errors.some((other) => other !== error && other.instancePath.startsWith(`${error.instancePath}/`));
-      if (deeper) continue;
-    }
+    if ((error.keyword === 'anyOf' || error.keyword === 'oneOf') && hasDeeper.has(error.instancePath)) continue;
     problems.push(describeAjvError(error, context));
   }
-  return problems.filter((p, index) => problems.findIndex((q) => q.field === p.field) === index);
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    if (seen.has(p.field)) return false;
+    seen.add(p.field);
+    return true;
+  });
 }

@@ -23,8 +23,12 @@ export const distributedBy: Record<string, string> = {
   customer_tiers: 'customer_id',
   adjustments: 'customer_id',
   outbox_events: 'customer_id',
+  // What each receipt took from each promotion: counted per customer under the customer's lock.
+  promotion_redemptions: 'customer_id',
   // A lookup table: the till knows a phone or card before it knows the customer.
   customer_identifiers: 'value',
+  // Looked up by the code the customer presents; a personal code's customer_id is an attribute.
+  promo_codes: 'code',
 };
 
 /** Tables colocated with `customers`: one customer's rows of all of them live on one shard. */

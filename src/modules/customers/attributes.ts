@@ -2,6 +2,7 @@ import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
+import { decodeCursor, isTextKey, pageOf, type Page } from '../../platform/pagination.ts';
 import type { Db, DbOrTx } from './customers.db.ts';
 import { customerError } from './customers.errors.ts';
 import type { AttributeDefinitionsTable } from './customers.tables.ts';
@@ -16,8 +17,10 @@ export type AttributeDefinition = {
   personal: boolean;
 };
 
+/** What PUT takes: what GET answers (`key` must then be the route's, `options` may be null), or less. */
 export type AttributeDefinitionInput = Omit<AttributeDefinition, 'key' | 'options' | 'personal'> & {
-  options?: string[];
+  key?: string;
+  options?: string[] | null;
   personal?: boolean;
 };
 
@@ -25,6 +28,20 @@ const columns = ['key', 'type', 'label', 'options', 'personal'] as const;
 
 export async function listAttributeDefinitions(db: DbOrTx): Promise<AttributeDefinition[]> {
   return db.selectFrom('attributeDefinitions').select(columns).orderBy('key').execute();
+}
+
+/** The definitions by key, a page at a time. */
+export async function pageAttributeDefinitions(db: DbOrTx, limit: number, cursor?: string): Promise<Page<AttributeDefinition>> {
+  const after = decodeCursor(cursor, isTextKey);
+  let query = db.selectFrom('attributeDefinitions').select(columns).orderBy('key').limit(limit + 1);
+  if (after !== undefined) query = query.where('key', '>', after);
+  return pageOf(await query.execute(), limit, (row) => row.key);
+}
+
+export async function getAttributeDefinition(db: DbOrTx, key: string): Promise<AttributeDefinition> {
+  const definition = await db.selectFrom('attributeDefinitions').select(columns).where('key', '=', key).executeTakeFirst();
+  if (!definition) throw customerError('attribute.not_found', `No attribute ${key} is declared`);
+  return definition;
 }
 
 export async function attributeDefinitionMap(db: DbOrTx): Promise<Map<string, AttributeDefinition>> {
@@ -39,12 +56,15 @@ export async function putAttributeDefinition(
   key: string,
   input: AttributeDefinitionInput,
 ): Promise<{ definition: AttributeDefinition; created: boolean }> {
+  if (input.key !== undefined && input.key !== key) {
+    throw customerError('attribute.invalid', `key: the body names ${input.key} while the path names ${key}`, [{ field: 'key', reason: 'must be the key in the path' }]);
+  }
   if (input.type === 'enum' && (!input.options || input.options.length === 0)) {
     throw customerError('attribute.invalid', 'An enum attribute needs a non-empty list of options', [
       { field: 'options', reason: 'is required for type enum' },
     ]);
   }
-  if (input.type !== 'enum' && input.options !== undefined) {
+  if (input.type !== 'enum' && input.options !== undefined && input.options !== null) {
     throw customerError('attribute.invalid', 'Only enum attributes take options', [{ field: 'options', reason: 'only for type enum' }]);
   }
   const options = input.type === 'enum' ? [...new Set(input.options)] : null;

@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const tillViewKeys = ['balance', 'card', 'email', 'id', 'pending', 'phone', 'tier'];
+const tillViewKeys = ['balance', 'card', 'email', 'id', 'pendingPoints', 'phone', 'tier'];
 
 describe('the till view (pos and partner)', () => {
   it('a lookup by card answers id, masked contacts, balance, tier and that card; nothing else', async () => {
@@ -44,7 +44,7 @@ describe('the till view (pos and partner)', () => {
       email: 'a***@example.com',
       card: '77700001',
       balance: 120,
-      pending: 0,
+      pendingPoints: 0,
       tier: { id: 'base', name: 'Member' },
     });
     for (const hidden of ['1234567', 'anna.petrova', '77700099', 'Anna', 'Petrova', '1990', 'vip']) expect(found.body).not.toContain(hidden);
@@ -88,12 +88,12 @@ describe('a till signs a customer up', () => {
     });
     expect(signedUp.statusCode, signedUp.body).toBe(201);
     const view = signedUp.json();
-    expect(view).toEqual({ id: expect.stringMatching(/^cus_/), phone: '+7903*****33', email: null, card: '77700002', balance: 0, pending: 0, tier: { id: 'base', name: 'Member' } });
+    expect(view).toEqual({ id: expect.stringMatching(/^cus_/), phone: '+7903*****33', email: null, card: '77700002', balance: 0, pendingPoints: 0, tier: { id: 'base', name: 'Member' } });
     const stored = (await t.call({ method: 'GET', url: `/v1/customers/${view.id}` })).json();
     expect(stored).toMatchObject({ phone: '+79031112233', cardNumber: '77700002' });
     const consents = (await t.call({ method: 'GET', url: `/v1/customers/${view.id}/consents` })).json();
     expect(consents.current).toEqual([expect.objectContaining({ channel: 'sms', purpose: 'marketing', granted: true, source: 'pos' })]);
-    const audit = (await t.call({ method: 'GET', url: `/v1/audit-log?entityType=customer&entityId=${view.id}` })).json();
+    const audit = (await t.call({ method: 'GET', url: `/v1/audit-log?entityType=customer&entityId=${view.id}` })).json().items;
     expect(audit.map((entry: { action: string; actorRole: string }) => [entry.action, entry.actorRole])).toEqual([['customer.create', 'pos']]);
   });
 

@@ -10,7 +10,6 @@ export const customerErrors = defineErrors({
   'customer.merge_self': { status: 409, title: 'A customer cannot be merged into itself' },
   'customer.already_merged': { status: 409, title: 'The customer was already merged into another one' },
   'customer.erased': { status: 409, title: 'The customer was erased' },
-  'customer.invalid_cursor': { status: 400, title: 'The cursor is not valid' },
   'attribute.not_found': { status: 404, title: 'Attribute not found' },
   'attribute.type_change': { status: 409, title: 'An attribute\'s type cannot change once defined' },
   'attribute.invalid': { status: 400, title: 'The attribute definition is not valid' },

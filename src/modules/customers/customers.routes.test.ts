@@ -132,7 +132,7 @@ describe('customer profiles and identifiers', () => {
     expect(byName.json().items).toHaveLength(1);
     const badCursor = await t.call({ method: 'GET', url: '/v1/customers?cursor=zzz' });
     expect(badCursor.statusCode).toBe(400);
-    expect(badCursor.json().code).toBe('customer.invalid_cursor');
+    expect(badCursor.json().code).toBe('request.invalid_cursor');
   });
 });
 
@@ -204,11 +204,11 @@ describe('merge', () => {
     const consents = (await t.call({ method: 'GET', url: `/v1/customers/${survivor.id}/consents` })).json();
     expect(consents.current).toContainEqual(expect.objectContaining({ channel: 'sms', purpose: 'marketing', granted: true }));
 
-    const auditBefore = (await t.call({ method: 'GET', url: '/v1/audit-log?entityType=customer&limit=500' })).json().length;
+    const auditBefore = (await t.call({ method: 'GET', url: '/v1/audit-log?entityType=customer&limit=500' })).json().items.length;
     const again = await t.call({ method: 'POST', url: `/v1/customers/${survivor.id}/merge`, payload: { from: duplicate.id } });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(body);
-    const auditAfter = (await t.call({ method: 'GET', url: '/v1/audit-log?entityType=customer&limit=500' })).json().length;
+    const auditAfter = (await t.call({ method: 'GET', url: '/v1/audit-log?entityType=customer&limit=500' })).json().items.length;
     expect(auditAfter).toBe(auditBefore);
 
     const self = await t.call({ method: 'POST', url: `/v1/customers/${survivor.id}/merge`, payload: { from: survivor.id } });
@@ -332,7 +332,7 @@ describe('access', () => {
   it('writes every change to the audit log with who did it, and no personal values', async () => {
     const created = (await create({ phone: '+79031112233', firstName: 'Audited' })).body;
     await t.call({ method: 'PATCH', url: `/v1/customers/${created.id}`, payload: { firstName: 'Changed' }, role: 'support' });
-    const log = (await t.call({ method: 'GET', url: `/v1/audit-log?entityType=customer&entityId=${created.id}` })).json();
+    const log = (await t.call({ method: 'GET', url: `/v1/audit-log?entityType=customer&entityId=${created.id}` })).json().items;
     expect(log.map((e: { action: string; actorRole: string }) => [e.action, e.actorRole])).toEqual([
       ['customer.update', 'support'],
       ['customer.create', 'owner'],

@@ -4,12 +4,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { platformError } from '../../platform/errors.ts';
 import { actorOf, principalOf } from '../../platform/http.ts';
+import { mergePatchMediaTypes } from '../../platform/merge-patch.ts';
 import { can, customerViewOf, seesMaskedContacts } from '../../platform/roles.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { Customers } from './index.ts';
 import {
   AttributeBody,
   AttributeDefinition,
+  AttributeListQuery,
+  AttributePage,
   AttributeParams,
   ConsentView,
   CreateCustomerBody,
@@ -106,6 +109,7 @@ export function customerRoutes(app: FastifyInstance, { customers }: CustomerRout
     schema: {
       tags,
       summary: 'Change a customer (merge patch: null clears a field)',
+      consumes: mergePatchMediaTypes,
       params: CustomerParams,
       body: UpdateCustomerBody,
       response: { 200: CustomerRef, ...errorResponses(400, ...authErrors, 404, 409, 413, 415) },
@@ -130,12 +134,19 @@ export function customerRoutes(app: FastifyInstance, { customers }: CustomerRout
     schema: {
       tags,
       summary: 'Record consents granted or withdrawn',
-      description: 'Appends to the history; the current state per channel and purpose is the latest entry.',
+      description:
+        'Appends to the history; the current state per channel and purpose is the latest entry. Takes a list of consents (each recorded), ' +
+        'or `{current, history}` as GET answers it (only the entries of `current` that differ from the current state are recorded; history is never rewritten).',
       params: CustomerParams,
       body: PutConsentsBody,
       response: { 200: ConsentView, ...errorResponses(400, ...authErrors, 404, 409, 413, 415) },
     },
-    handler: async (request) => customers.setConsents(request.params.id, request.body, actorOf(request)),
+    handler: async (request) => {
+      const body = request.body;
+      return Array.isArray(body)
+        ? customers.setConsents(request.params.id, body, actorOf(request))
+        : customers.setConsents(request.params.id, body.current, actorOf(request), { onlyChanges: true });
+    },
   });
 
   r.post('/v1/customers/:id/merge', {
@@ -163,8 +174,19 @@ export function customerRoutes(app: FastifyInstance, { customers }: CustomerRout
 
   r.get('/v1/customer-attributes', {
     config: { permission: 'attributes:read' },
-    schema: { tags, summary: 'Declared custom attributes', response: { 200: Type.Array(AttributeDefinition), ...errorResponses(...authErrors) } },
-    handler: async () => customers.attributes.list(),
+    schema: {
+      tags,
+      summary: 'Declared custom attributes, by key',
+      querystring: AttributeListQuery,
+      response: { 200: AttributePage, ...errorResponses(400, ...authErrors) },
+    },
+    handler: async (request) => customers.attributes.list(request.query.limit, request.query.cursor),
+  });
+
+  r.get('/v1/customer-attributes/:key', {
+    config: { permission: 'attributes:read' },
+    schema: { tags, summary: 'One declared attribute', params: AttributeParams, response: { 200: AttributeDefinition, ...errorResponses(400, ...authErrors, 404) } },
+    handler: async (request) => customers.attributes.get(request.params.key),
   });
 
   r.put('/v1/customer-attributes/:key', {

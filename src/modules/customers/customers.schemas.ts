@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { named } from '../../platform/openapi-names.ts';
-import { Defaulted, StringEnum } from '../../platform/schemas.ts';
+import { StringEnum } from '../../platform/schemas.ts';
+import { pageQuery, PageOf } from '../../platform/pagination.ts';
 import { consentChannels, consentPurposes, consentSources } from './consents.ts';
 import { customerIds } from './customers.ids.ts';
 
@@ -133,7 +134,7 @@ export const TillView = named('TillView', Type.Object(
     email: Nullable(Type.String({ description: 'Masked, e.g. a***@example.com' })),
     card: Nullable(Type.String({ description: 'The card the till looked the customer up by, or signed them up with; null otherwise' })),
     balance: Type.Integer({ description: 'Points available now' }),
-    pending: Type.Integer({ description: 'Points earned and not yet available (waiting out the return window)' }),
+    pendingPoints: Type.Integer({ description: 'Points earned and not yet available (waiting out the return window)' }),
     tier: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
   },
   { description: 'The till view: what pos and partner keys get instead of the profile' },
@@ -165,13 +166,12 @@ export const ListQuery = Type.Object(
     ),
     status: Type.Optional(StringEnum(['active', 'merged', 'erased'] as const)),
     tag: Type.Optional(Type.String({ maxLength: 64 })),
-    limit: Defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+    ...pageQuery({ defaultLimit: 50, maxLimit: 500 }),
   },
   { additionalProperties: false },
 );
 
-export const CustomerPage = named('CustomerPage', Type.Object({ items: Type.Array(Type.Ref('Customer')), nextCursor: Nullable(Type.String()) }));
+export const CustomerPage = PageOf('CustomerPage', Type.Ref('Customer'));
 
 const ConsentState = named('ConsentState', Type.Object({
   channel: Type.String(),
@@ -188,16 +188,26 @@ export const ConsentView = named('ConsentView', Type.Object({
   ),
 }));
 
-export const PutConsentsBody = named('ConsentsUpdate', Type.Array(ConsentInput, { minItems: 1, maxItems: 50 }));
+export const PutConsentsBody = Type.Union([
+  named('ConsentsUpdate', Type.Array(ConsentInput, { minItems: 1, maxItems: 50, description: 'Consents given or withdrawn: each is recorded' })),
+  named('ConsentsState', Type.Object(
+    {
+      current: Type.Array(ConsentInput, { maxItems: 200 }),
+      history: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'As GET answers it; ignored: history is never rewritten' })),
+    },
+    { additionalProperties: false, description: 'The state as GET answers it: only entries that differ from the current state are recorded' },
+  )),
+]);
 
 export const MergeBody = named('MergeRequest', Type.Object({ from: CustomerId }, { additionalProperties: false }));
 
 export const AttributeParams = Type.Object({ key: Type.String({ pattern: ATTRIBUTE_KEY }) });
 export const AttributeBody = named('AttributeDeclaration', Type.Object(
   {
+    key: Type.Optional(Type.String({ pattern: ATTRIBUTE_KEY, description: 'As GET answers it: must be the key in the path' })),
     type: StringEnum(['string', 'number', 'integer', 'boolean', 'date', 'enum'] as const),
     label: Type.String({ minLength: 1, maxLength: 200 }),
-    options: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 200 })),
+    options: Type.Optional(Nullable(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 200, description: 'enum only; null or left out for the other types' }))),
     personal: Type.Optional(Type.Boolean({ description: 'Erase values with the customer (string attributes always are)' })),
   },
   { additionalProperties: false },
@@ -209,3 +219,5 @@ export const AttributeDefinition = named('AttributeDefinition', Type.Object({
   options: Nullable(Type.Array(Type.String())),
   personal: Type.Boolean(),
 }));
+export const AttributePage = PageOf('AttributeDefinitionPage', AttributeDefinition);
+export const AttributeListQuery = Type.Object(pageQuery({ defaultLimit: 100, maxLimit: 500 }), { additionalProperties: false });

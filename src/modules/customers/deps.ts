@@ -12,7 +12,7 @@ export type CustomersDeps = {
 };
 
 /** What a till shows of a customer's account beside the masked contacts: points and tier. */
-export type AccountSummary = { balance: number; pending: number; tier: { id: string; name: string } | null };
+export type AccountSummary = { balance: number; pendingPoints: number; tier: { id: string; name: string } | null };
 
 /**
  * What other modules do when customers merge or are erased, inside the same transaction:

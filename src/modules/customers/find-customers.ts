@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { FieldProblem } from '../../platform/errors.ts';
+import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
 import { loadCustomerRecord, loadCustomerRecords, type CustomerRecord } from './customer-record.ts';
 import type { DbOrTx } from './customers.db.ts';
 import { customerError } from './customers.errors.ts';
@@ -48,12 +49,8 @@ export async function lookupCustomer(db: DbOrTx, query: LookupQuery, phoneRegion
 
 export type ListQuery = { q?: string; limit: number; cursor?: string; status?: 'active' | 'merged' | 'erased'; tag?: string };
 
-// Cursors are the last id seen: ids are UUIDv7, so id order is creation order.
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^cus_[0-9a-f]{32}$/.test(id)) throw customerError('customer.invalid_cursor', 'Pass the nextCursor of an earlier page');
-  return id;
-}
+// The cursor is the last id seen: ids are UUIDv7, so id order is creation order.
+const isCustomerKey = isIdKey('cus');
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -71,9 +68,10 @@ export async function listCustomers(
   query: ListQuery,
   phoneRegion: string,
   masked: boolean,
-): Promise<{ items: CustomerRecord[]; nextCursor: string | null }> {
+): Promise<Page<CustomerRecord>> {
   let select = db.selectFrom('customers').select('id').where('status', '=', query.status ?? 'active');
-  if (query.cursor) select = select.where('id', '<', decodeCursor(query.cursor));
+  const after = decodeCursor(query.cursor, isCustomerKey);
+  if (after) select = select.where('id', '<', after);
   if (query.tag) select = select.where(sql<boolean>`${query.tag} = any(tags)`);
   const q = query.q?.trim();
   if (q) {
@@ -88,10 +86,8 @@ export async function listCustomers(
     );
   }
   const rows = await select.orderBy('id', 'desc').limit(query.limit + 1).execute();
-  const page = rows.slice(0, query.limit).map((row) => row.id);
-  const items = await loadCustomerRecords(db, page, masked);
-  const last = page.at(-1);
-  return { items, nextCursor: rows.length > query.limit && last ? Buffer.from(last).toString('base64url') : null };
+  const page = pageOf(rows, query.limit, (row) => row.id);
+  return { items: await loadCustomerRecords(db, page.items.map((row) => row.id), masked), nextCursor: page.nextCursor };
 }
 
 function prefixIdentifierMatch(db: DbOrTx, q: string, phoneRegion: string) {

@@ -1,7 +1,7 @@
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { PlatformTx } from '../../platform/db-views.ts';
-import { putAttributeDefinition, listAttributeDefinitions, type AttributeDefinitionInput } from './attributes.ts';
+import { getAttributeDefinition, pageAttributeDefinitions, putAttributeDefinition, type AttributeDefinitionInput } from './attributes.ts';
 import { checkConsentTimes, loadConsents, recordConsents, type ConsentInput } from './consents.ts';
 import { createCustomer, type CreateCustomerInput } from './create-customer.ts';
 import { loadCustomerRecord, lockCustomer, resolveCustomerId } from './customer-record.ts';
@@ -42,7 +42,7 @@ export function createCustomers(deps: CustomersDeps) {
   // with none registered (customers alone) there are no points to show.
   const accountSummary: AccountSummaryOf = async (customerId) => {
     const provider = registrations.find((registered) => registered.accountSummary)?.accountSummary;
-    return provider ? provider(customerId) : { balance: 0, pending: 0, tier: null };
+    return provider ? provider(customerId) : { balance: 0, pendingPoints: 0, tier: null };
   };
   return {
     /**
@@ -84,13 +84,15 @@ export function createCustomers(deps: CustomersDeps) {
     merge: (survivorId: string, duplicateId: string, actor: Actor) => mergeCustomers(deps, hooks, survivorId, duplicateId, actor),
     erase: (id: string, actor: Actor) => eraseCustomer(deps, hooks, id, actor),
     consents: async (id: string, masked = false) => loadConsents(db, await resolveCustomerId(db, id), masked),
-    async setConsents(id: string, inputs: ConsentInput[], actor: Actor) {
+    /** Records consents; with `onlyChanges` (the state GET answered, sent back) one equal to the current state is skipped. */
+    async setConsents(id: string, inputs: ConsentInput[], actor: Actor, { onlyChanges }: { onlyChanges: boolean } = { onlyChanges: false }) {
       const problems = checkConsentTimes(inputs, clock.now(), '');
       if (problems.length > 0) throw customerError('customer.invalid_profile', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
       const customerId = await db.transaction().execute(async (tx) => {
         const customer = await lockCustomer(tx, id);
         if (customer.status === 'erased') throw customerError('customer.erased', `Customer ${id} was erased`);
-        await recordConsents(tx, clock, ids, customer.id, inputs, { onlyChanges: false });
+        const recorded = await recordConsents(tx, clock, ids, customer.id, inputs, { onlyChanges });
+        if (recorded === 0) return customer.id;
         const changed = inputs.map((i) => `${i.channel}/${i.purpose}`);
         await writeAudit(tx, clock, actor, { action: 'customer.consents', entityType: 'customer', entityId: customer.id, details: { consents: changed } });
         await emitEvents(tx, clock, ids, [{ type: 'customer.updated', customerId: customer.id, payload: { customerId: customer.id, changed: ['consents'], consents: changed } }]);
@@ -107,7 +109,8 @@ export function createCustomers(deps: CustomersDeps) {
      */
     importRows: (rows: ImportRow[], source: string) => db.transaction().execute((tx) => writeBatch(tx, clock, ids, source, rows)),
     attributes: {
-      list: () => listAttributeDefinitions(db),
+      list: (limit: number, cursor?: string) => pageAttributeDefinitions(db, limit, cursor),
+      get: (key: string) => getAttributeDefinition(db, key),
       put: (key: string, input: AttributeDefinitionInput, actor: Actor) => putAttributeDefinition(db, clock, actor, key, input),
     },
   };

@@ -1,3 +1,4 @@
+import { decodeCursor, isIntegerKey, pageOf, type Page } from '../../platform/pagination.ts';
 import { sql } from 'kysely';
 import type { DbOrTx } from './loyalty.db.ts';
 import type { Actor } from '../../platform/actor.ts';
@@ -7,7 +8,7 @@ import { emitEvents } from './loyalty.events.ts';
 import type { LoyaltyDeps } from './checkout.ts';
 import type { LoyaltyConfig } from './config-store.ts';
 import { readCustomerState } from './checkout-state.ts';
-import { addLot, expiryFor, lockAndSettle, spend } from './ledger.ts';
+import { addLot, expiryFor, lockAndSettle, MergedMeanwhile, spend } from './ledger.ts';
 import { loyaltyError } from './loyalty.errors.ts';
 import { currentCustomerId, customerErrors } from '../customers/index.ts';
 import { tierProgress, type TierProgress } from './tiers.ts';
@@ -15,6 +16,8 @@ import { tierProgress, type TierProgress } from './tiers.ts';
 export type BalanceView = {
   customerId: string;
   available: number;
+  /** Points waiting out the return window, in all (`pending` says when each batch becomes available). */
+  pendingPoints: number;
   pending: Array<{ points: number; activatesAt: string }>;
   expiring: { points: number; at: string } | null;
   lifetime: { earned: number; redeemed: number; expired: number };
@@ -41,6 +44,7 @@ export async function balanceView(db: DbOrTx, customerId: string, now: Date, con
   return {
     customerId,
     available: current.available,
+    pendingPoints: pending.rows.reduce((sum, row) => sum + Number(row.points), 0),
     pending: pending.rows.map((row) => ({ points: Number(row.points), activatesAt: row.activatesAt.toISOString() })),
     expiring: next ? { points: Number(next.points), at: next.at.toISOString() } : null,
     lifetime: { earned: balance?.lifetimeEarned ?? 0, redeemed: balance?.lifetimeRedeemed ?? 0, expired: balance?.lifetimeExpired ?? 0 },
@@ -61,11 +65,13 @@ export type LedgerEntry = {
   at: string;
 };
 
-export async function ledgerPage(db: DbOrTx, customerId: string, limit: number, before?: number): Promise<{ items: LedgerEntry[]; nextBefore: number | null }> {
+/** Every change to a customer's balance, newest first. */
+export async function ledgerPage(db: DbOrTx, customerId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>> {
+  const before = decodeCursor(cursor, isIntegerKey);
   let query = db.selectFrom('pointEntries').selectAll().where('customerId', '=', customerId).orderBy('id', 'desc').limit(limit + 1);
-  if (before) query = query.where('id', '<', before);
-  const rows = await query.execute();
-  const items = rows.slice(0, limit).map((row) => ({
+  if (before !== undefined) query = query.where('id', '<', before);
+  const page = pageOf(await query.execute(), limit, (row) => row.id);
+  const items = page.items.map((row) => ({
     id: row.id,
     kind: row.kind,
     available: row.availableDelta,
@@ -77,17 +83,11 @@ export async function ledgerPage(db: DbOrTx, customerId: string, limit: number, 
     actor: row.actor,
     at: row.occurredAt.toISOString(),
   }));
-  return { items, nextBefore: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+  return { items, nextCursor: page.nextCursor };
 }
 
-export type AdjustmentResult = { customerId: string; points: number; reason: string; balance: number; pending: number };
+export type AdjustmentResult = { customerId: string; points: number; reason: string; balance: number; pendingPoints: number };
 
-/** The customer was merged while the adjustment waited for its lock: redo it on the survivor. */
-class MergedMeanwhile extends Error {
-  constructor(readonly survivorId: string) {
-    super('merged');
-  }
-}
 
 /**
  * A support operator's correction: + adds an active lot (expiring as the program says),
@@ -145,7 +145,7 @@ async function adjustOnce(
     } else {
       balance = await spend(tx, customerId, -input.points, 'adjust', meta, now);
     }
-    const result: AdjustmentResult = { customerId, points: input.points, reason: input.reason, balance: balance.available, pending: balance.pending };
+    const result: AdjustmentResult = { customerId, points: input.points, reason: input.reason, balance: balance.available, pendingPoints: balance.pending };
     if (idempotencyKey) {
       await tx.insertInto('adjustments').values({ customerId, idempotencyKey, points: input.points, reason: input.reason, response: JSON.stringify(result), createdAt: now }).execute();
     }

@@ -1,6 +1,7 @@
 import { allocate, divide, lineTotal } from '../../platform/money.ts';
 import type { EarningRule, ProgramSettings, Tier } from './config-types.ts';
-import { hasLineConditions, localTime, matchesLine, matchesReceipt, type ReceiptContext } from './rule-conditions.ts';
+import { localTime } from '../../platform/local-time.ts';
+import { hasLineConditions, matchesLine, matchesReceipt, type ReceiptContext } from './rule-conditions.ts';
 
 /**
  * The points engine: pure, no I/O. Given a receipt, the program, the rules, the customer's tier

@@ -18,6 +18,8 @@ export type CustomerState = {
   tierId: string | null;
   /** The tier metric's value in its window, before this receipt; null when not asked. */
   qualifying: number | null;
+  /** Whether the customer has a confirmed receipt already (promotions for new customers ask). */
+  hasReceipts: boolean;
 };
 
 type Row = {
@@ -31,6 +33,7 @@ type Row = {
   soonAt: Date | null;
   tierId: string | null;
   qualifying: number | null;
+  hasReceipts: boolean;
 };
 
 export async function readCustomerState(
@@ -63,7 +66,8 @@ export async function readCustomerState(
           where customer_id = ${customerId}::text and status = 'confirmed' and occurred_at >= ${from}::timestamptz and occurred_at <= ${now}::timestamptz)
         when 'points_earned' then (select coalesce(sum(available_delta + pending_delta), 0) from point_entries
           where customer_id = ${customerId}::text and kind in ('earn', 'reverse_earn') and occurred_at >= ${from}::timestamptz and occurred_at <= ${now}::timestamptz)
-      end::bigint as qualifying
+      end::bigint as qualifying,
+      exists (select 1 from receipts where customer_id = ${customerId}::text and status = 'confirmed') as has_receipts
     from lots left join point_balances b on b.customer_id = ${customerId}::text`.execute(db);
   const r = row.rows[0]!;
   return {
@@ -73,5 +77,6 @@ export async function readCustomerState(
     expiringSoon: options.warningDays > 0 && r.soonPoints > 0 && r.soonAt ? { points: r.soonPoints, at: r.soonAt.toISOString() } : null,
     tierId: r.tierId,
     qualifying: r.qualifying === null ? null : Number(r.qualifying),
+    hasReceipts: r.hasReceipts,
   };
 }

@@ -14,7 +14,7 @@ import type { EngineLine } from './calculate.ts';
 import type { CheckoutCache, ProductFacts } from './checkout-cache.ts';
 import { readCustomerState, type CustomerState } from './checkout-state.ts';
 import type { LoyaltyConfig } from './config-store.ts';
-import { addLot, expiryFor, lockBalance, settleDue, spend, type Balance } from './ledger.ts';
+import { addLot, expiryFor, lockBalance, MergedMeanwhile, settleDue, spend, type Balance } from './ledger.ts';
 import { loyaltyError, OCCURRED_AT_SKEW_MINUTES, OCCURRED_IN_FUTURE_REASON } from './loyalty.errors.ts';
 import { prepareAdjusters, runPipeline, segmentsOf, type CheckoutContext, type CheckoutExtensions, type PipelineResult } from './pipeline.ts';
 import { tierIndexOf, upgradeAtConfirm, windowStart } from './tiers.ts';
@@ -35,10 +35,15 @@ export type CheckoutInput = {
 };
 export type ConfirmInput = CheckoutInput & { posReceiptId: string };
 
+/** One promotion the pipeline considered: applied with its discount, or not, with the reason code. */
+export type PromotionOutcome = { id: string; name: string | null; code: string | null; applied: boolean; discount: number; reason: string | null; detail: string | null };
+
 export type CheckoutResult = Omit<PipelineResult, 'shortfall'> & {
   currency: string;
+  /** The adjusters' outcomes, one per promotion (or unknown code), as the till shows them. */
+  promotions: PromotionOutcome[];
   /** calculate: the balance before this receipt; confirm: after it. */
-  customer?: { id: string; balance: number; pending: number; tier: { id: string; name: string } };
+  customer?: { id: string; balance: number; pendingPoints: number; tier: { id: string; name: string } };
   rulesVersion: number;
 };
 export type ConfirmResult = CheckoutResult & { receiptId: string; storeId: string; posReceiptId: string; occurredAt: string };
@@ -117,7 +122,7 @@ async function context(deps: LoyaltyDeps, db: DbOrTx, prepared: Prepared, input:
     occurredAt: prepared.occurredAt,
     customer:
       customer && state
-        ? { id: customer.id, birthDate: customer.birthDate, timezone: customer.timezone, balance: state.available, pending: state.pending, expiringSoon: state.expiringSoon }
+        ? { id: customer.id, birthDate: customer.birthDate, timezone: customer.timezone, balance: state.available, pending: state.pending, expiringSoon: state.expiringSoon, hasReceipts: state.hasReceipts }
         : null,
     tier: customer && state ? tiers.tiers[tierIndexOf(tiers, state.tierId)]! : null,
     segments: await segmentsOf(deps.extensions, db, customer?.id ?? null),
@@ -136,8 +141,12 @@ function answer(result: PipelineResult, prepared: Prepared, ctx: CheckoutContext
   return {
     ...rest,
     currency: prepared.config.program.body.currency,
+    promotions: [
+      ...result.adjustments.applied.map((a) => ({ id: a.id, name: a.name, code: (a.data?.code as string | undefined) ?? null, applied: true, discount: a.discountMinor, reason: null, detail: null })),
+      ...result.adjustments.rejected.map((r) => ({ id: r.id, name: null, code: r.code ?? null, applied: false, discount: 0, reason: r.reason, detail: r.detail })),
+    ],
     ...(ctx.customer && ctx.tier && balance
-      ? { customer: { id: ctx.customer.id, balance: balance.available, pending: balance.pending, tier: { id: ctx.tier.id, name: ctx.tier.name } } }
+      ? { customer: { id: ctx.customer.id, balance: balance.available, pendingPoints: balance.pending, tier: { id: ctx.tier.id, name: ctx.tier.name } } }
       : {}),
     rulesVersion: prepared.config.rules.version,
   };
@@ -284,20 +293,21 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
   const { db, clock, ids } = deps;
   const hash = requestHash(input);
   const fields = requestFieldHashes(input);
-  const customer = await identify(deps.customers, input.customer);
-  if (!customer && (input.redeemPoints ?? 0) > 0) throw loyaltyError('checkout.redemption_needs_customer', 'Identify the customer to redeem points');
+  let identified = await identify(deps.customers, input.customer);
+  if (!identified && (input.redeemPoints ?? 0) > 0) throw loyaltyError('checkout.redemption_needs_customer', 'Identify the customer to redeem points');
   const prepared = await prepare(deps, db, input);
   const settings = prepared.config.program.body;
   const tiers = prepared.config.tiers.body;
 
-  let outcome: ConfirmOutcome | null;
-  try {
-    outcome = await db.transaction().execute(async (tx): Promise<ConfirmOutcome | null> => {
+  const commit = (customer: IdentifiedCustomer | null) =>
+    db.transaction().execute(async (tx): Promise<ConfirmOutcome | null> => {
       const now = clock.now();
       let balance: Balance | null = null;
       let state: CustomerState | null = null;
       if (customer) {
-        balance = await lockBalance(tx, customer.id, now);
+        const locked = await lockBalance(tx, customer.id, now);
+        if (locked.mergedInto) throw new MergedMeanwhile(locked.mergedInto);
+        balance = locked;
         // Read after the lock: this statement sees every change that committed before it.
         state = await readCustomerState(tx, customer.id, now, { warningDays: settings.cashierExpiryWarningDays, tiers });
         if (state.settle) {
@@ -360,9 +370,21 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
       }
       return { result: response, replayed: false };
     });
-  } catch (error) {
-    if (!(error instanceof ReceiptTaken)) throw error;
-    outcome = null;
+
+  let outcome: ConfirmOutcome | null = null;
+  for (let hop = 0; ; hop++) {
+    try {
+      outcome = await commit(identified);
+      break;
+    } catch (error) {
+      // Merged between identify and the lock: the receipt and its points go to the survivor.
+      if (error instanceof MergedMeanwhile && hop < 2) {
+        identified = await identify(deps.customers, { customerId: error.survivorId });
+        continue;
+      }
+      if (!(error instanceof ReceiptTaken)) throw error;
+      break;
+    }
   }
   if (outcome) return outcome;
   // The POS receipt id was taken (a replay, or a concurrent confirm of it): answer as a replay.

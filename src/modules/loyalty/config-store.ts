@@ -4,6 +4,7 @@ import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
+import { canonicalJson } from '../../platform/canonical-json.ts';
 import { parseInstant } from '../../platform/text.ts';
 import { isTimezone } from '../../platform/time-zones.ts';
 import {
@@ -75,29 +76,54 @@ const checkers: { [K in ConfigKind]: (body: Bodies[K]) => FieldProblem[] } = {
   tiers: checkTiers,
 };
 
-/** Saves a new version; the previous ones stay, so every receipt's rules can be traced. */
+/** What a save asks: a new body, or a change of the current one (a merge patch, one rule), made under the writers' lock. */
+export type ConfigChange<T> = T | ((current: T) => T);
+
+/**
+ * Saves a new version; the previous ones stay, so every receipt's rules can be traced. With
+ * `expectedVersion` (the version the caller read), a version saved since is a 409 instead of a
+ * lost update. A body equal to the current one saves nothing: PUT what GET answered, and
+ * nothing changes.
+ */
 export async function saveLoyaltyConfig<K extends ConfigKind>(
   tx: Tx,
   clock: Clock,
   actor: Actor,
   kind: K,
-  body: Bodies[K],
+  change: ConfigChange<Bodies[K]>,
+  expectedVersion?: number,
 ): Promise<Versioned<Bodies[K]>> {
+  // Serialise writers of one kind: the current version is read, changed and written under this lock.
+  await sql`select pg_advisory_xact_lock(7246002, ${['program', 'earning_rules', 'tiers'].indexOf(kind)})`.execute(tx);
+  const current = await currentVersion(tx, kind);
+  if (expectedVersion !== undefined && expectedVersion !== current.version) {
+    throw loyaltyError(
+      'config.version_conflict',
+      `version: you read version ${expectedVersion}, but version ${current.version} was saved since; read it again and repeat your change`,
+      [{ field: 'version', reason: `is ${expectedVersion}; the current version is ${current.version}` }],
+    );
+  }
+  const body = typeof change === 'function' ? (change as (current: Bodies[K]) => Bodies[K])(current.body) : change;
   const problems = checkers[kind](body);
   if (problems.length > 0) throw loyaltyError('config.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
-  // Serialise writers of one kind: the next version number is read and written under this lock.
-  await sql`select pg_advisory_xact_lock(7246002, ${['program', 'earning_rules', 'tiers'].indexOf(kind)})`.execute(tx);
-  const current = await tx
-    .selectFrom('loyaltyConfig')
-    .select((eb) => eb.fn.max('version').as('version'))
-    .where('kind', '=', kind)
-    .executeTakeFirst();
-  const version = Number(current?.version ?? 0) + 1;
+  if (canonicalJson(body) === canonicalJson(current.body)) return current;
+  const version = current.version + 1;
   const now = clock.now();
   await tx.insertInto('loyaltyConfig').values({ kind, version, body: JSON.stringify(body), createdAt: now, createdBy: actor.keyId ?? actor.name }).execute();
   await bumpCacheVersion(tx);
   await writeAudit(tx, clock, actor, { action: `loyalty.${kind}.update`, entityType: 'loyalty_config', entityId: kind, details: { version } });
   return { body, version, updatedAt: now.toISOString() };
+}
+
+async function currentVersion<K extends ConfigKind>(tx: Tx, kind: K): Promise<Versioned<Bodies[K]>> {
+  const row = await tx
+    .selectFrom('loyaltyConfig')
+    .select(['version', 'body', 'createdAt'])
+    .where('kind', '=', kind)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { body: row.body as Bodies[K], version: row.version, updatedAt: row.createdAt.toISOString() } : { body: defaults[kind], version: 0, updatedAt: null };
 }
 
 export function checkTimezone(timezone: string): void {

@@ -47,7 +47,7 @@ export async function insertHistoricalReceipts(
         store: { id: receipt.storeId, timezone: storeTimezones.get(receipt.storeId) ?? 'UTC' },
         channel: receipt.channel,
         occurredAt: receipt.occurredAt,
-        customer: earn && receipt.customerId ? { id: receipt.customerId, balance: 0, pending: 0, birthDate: null, timezone: null, expiringSoon: null } : null,
+        customer: earn && receipt.customerId ? { id: receipt.customerId, balance: 0, pending: 0, birthDate: null, timezone: null, expiringSoon: null, hasReceipts: true } : null,
         tier: entryTier,
         segments: new Set(),
         lines: receipt.lines,

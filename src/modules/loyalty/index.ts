@@ -5,15 +5,15 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Ids } from './loyalty.ids.ts';
 import type { CustomerLifecycleHooks } from '../customers/index.ts';
 import { adjustPoints, balanceView, ledgerPage } from './account.ts';
-import { listProducts, listStores, upsertProducts, upsertStores, type ProductInput, type StoreInput } from './catalog.ts';
+import { getStore, listProducts, listStores, pageStores, patchStore, upsertProducts, upsertStores, type ProductInput, type StoreInput } from './catalog.ts';
 import { calculateCheckout, confirmCheckout, type CheckoutInput, type ConfirmInput, type CustomerFinder, type LoyaltyDeps } from './checkout.ts';
 import { createCheckoutCache } from './checkout-cache.ts';
 import { readCustomerState } from './checkout-state.ts';
-import { saveLoyaltyConfig } from './config-store.ts';
+import { saveLoyaltyConfig, type ConfigChange } from './config-store.ts';
 import type { EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
 import { insertHistoricalReceipts, type HistoricalReceipt } from './historical-receipts.ts';
 import { jobs, type JobName } from './jobs.ts';
-import { eraseLedgerReasons, mergeLedgers } from './ledger.ts';
+import { eraseLedgerReasons, lockBalances, mergeLedgers } from './ledger.ts';
 import { createCheckoutExtensions } from './pipeline.ts';
 import { receiptNdjsonFormat } from './receipt-ndjson-format.ts';
 import { cancelReceipt, refundReceipt, type RefundInput } from './refunds.ts';
@@ -48,6 +48,9 @@ export function createLoyalty(
   // A merge moves the duplicate's receipts, lots, ledger and balance to the survivor; the
   // ledger stays whole because entries move with their lots and balances add up.
   hooks.onMerge.push(async (tx, fromId, intoId) => {
+    // Balance locks first: a confirm or adjustment that holds the duplicate's lock commits its
+    // receipt before the moves below read, and one that waits for it finds the row merged.
+    await lockBalances(tx, [fromId, intoId], clock.now());
     for (const table of ['receipts', 'receipt_lines', 'refunds', 'receipt_adjustments']) {
       await sql`update ${sql.table(table)} set customer_id = ${intoId} where customer_id = ${fromId}`.execute(tx);
     }
@@ -69,7 +72,7 @@ export function createLoyalty(
     const state = await readCustomerState(db, customerId, clock.now(), { warningDays: 0, tiers: null });
     const tiers = config.tiers.body.tiers;
     const tier = tiers[tierIndexOf(config.tiers.body, state.tierId)];
-    return { balance: state.available, pending: state.pending, tier: tier ? { id: tier.id, name: tier.name } : null };
+    return { balance: state.available, pendingPoints: state.pending, tier: tier ? { id: tier.id, name: tier.name } : null };
   };
 
   return {
@@ -80,18 +83,29 @@ export function createLoyalty(
     cancel: (storeId: string, posReceiptId: string, actor: Actor) => cancelReceipt(deps, storeId, posReceiptId, actor),
     refund: (receiptId: string, input: RefundInput, actor: Actor) => refundReceipt(deps, receiptId, input, actor),
     receipt: (id: string) => getReceipt(db, id),
-    customerReceipts: (customerId: string, limit: number, before?: string) => customerReceipts(db, customerId, limit, before),
+    customerReceipts: (customerId: string, limit: number, cursor?: string) => customerReceipts(db, customerId, limit, cursor),
     balance: async (customerId: string) => balanceView(db, customerId, clock.now(), await cache.config(db)),
-    ledger: (customerId: string, limit: number, before?: number) => ledgerPage(db, customerId, limit, before),
+    ledger: (customerId: string, limit: number, cursor?: string) => ledgerPage(db, customerId, limit, cursor),
     adjust: (customerId: string, input: { points: number; reason: string }, actor: Actor, key?: string) => adjustPoints(deps, customerId, input, actor, key),
     config: () => cache.config(db),
-    saveProgram: (body: ProgramSettings, actor: Actor) => thenChanged(db.transaction().execute((tx) => saveLoyaltyConfig(tx, clock, actor, 'program', body))),
-    saveRules: (body: EarningRuleSet, actor: Actor) => thenChanged(db.transaction().execute((tx) => saveLoyaltyConfig(tx, clock, actor, 'earning_rules', body))),
-    saveTiers: (body: TierConfig, actor: Actor) => thenChanged(db.transaction().execute((tx) => saveLoyaltyConfig(tx, clock, actor, 'tiers', body))),
-    stores: { upsert: (stores: StoreInput[], actor: Actor) => thenChanged(upsertStores(db, clock, actor, stores)), list: () => listStores(db) },
+    /** Saves program settings, the earning rules or the tiers: a whole body or a change of the current one (config-items.ts). */
+    saveProgram: (change: ConfigChange<ProgramSettings>, actor: Actor, expectedVersion?: number) =>
+      thenChanged(db.transaction().execute((tx) => saveLoyaltyConfig(tx, clock, actor, 'program', change, expectedVersion))),
+    saveRules: (change: ConfigChange<EarningRuleSet>, actor: Actor, expectedVersion?: number) =>
+      thenChanged(db.transaction().execute((tx) => saveLoyaltyConfig(tx, clock, actor, 'earning_rules', change, expectedVersion))),
+    saveTiers: (change: ConfigChange<TierConfig>, actor: Actor, expectedVersion?: number) =>
+      thenChanged(db.transaction().execute((tx) => saveLoyaltyConfig(tx, clock, actor, 'tiers', change, expectedVersion))),
+    stores: {
+      upsert: (stores: StoreInput[], actor: Actor) => thenChanged(upsertStores(db, clock, actor, stores)),
+      patch: (id: string, patch: Record<string, unknown>, actor: Actor) => thenChanged(patchStore(db, clock, actor, id, patch)),
+      /** Every store, for code; the route pages. */
+      list: () => listStores(db),
+      page: (limit: number, cursor?: string) => pageStores(db, limit, cursor),
+      get: (id: string) => getStore(db, id),
+    },
     products: {
       upsert: (products: ProductInput[], actor: Actor) => thenChanged(upsertProducts(db, clock, actor, products)),
-      list: (limit: number, after?: string, q?: string) => listProducts(db, limit, after, q),
+      list: (limit: number, cursor?: string, q?: string) => listProducts(db, limit, cursor, q),
     },
     /** Loads receipts from before Patron (or an offline till) in one transaction; see historical-receipts.ts. */
     importHistorical: async (receipts: HistoricalReceipt[], options: { earn: boolean; pendingFrom?: 'load' | 'purchase' }) => {

@@ -95,7 +95,7 @@ export async function reviewTiers(db: Db, clock: Clock, ids: Ids): Promise<{ rev
   for (;;) {
     const rows = (
       await sql<{ customerId: string }>`
-        select customer_id from (select customer_id from customer_tiers union select customer_id from point_balances) members
+        select customer_id from (select customer_id from customer_tiers union select customer_id from point_balances where merged_into is null) members
         where customer_id > ${after} order by customer_id limit ${BATCH}`.execute(db)
     ).rows;
     if (rows.length === 0) return report;

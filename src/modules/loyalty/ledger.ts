@@ -17,6 +17,19 @@ import { loyaltyError } from './loyalty.errors.ts';
  *   Σ remaining of pending lots = pending, Σ remaining of active lots = max(available, 0).
  */
 export type Balance = { customerId: string; available: number; pending: number };
+/** A locked balance row; `mergedInto` is set when the customer was merged, and names the survivor. */
+export type LockedBalance = Balance & { mergedInto: string | null };
+
+/**
+ * The customer was merged while the writer waited for its balance lock (it had identified the
+ * customer just before the merge committed): the points belong to the survivor, so the writer
+ * redoes its work there instead of stranding them on the merged record.
+ */
+export class MergedMeanwhile extends Error {
+  constructor(readonly survivorId: string) {
+    super(`the customer was merged into ${survivorId}`);
+  }
+}
 
 export type EntryMeta = { receiptId?: string | null; refundId?: string | null; reason?: string | null; actor?: string | null };
 
@@ -36,12 +49,12 @@ const iso = (at: Date | null) => (at ? at.toISOString() : null);
  * Locks the customer's balance row, creating it on first use, and returns it. One statement:
  * an upsert that always takes the row lock, so every change to one customer is serialised here.
  */
-export async function lockBalance(tx: Tx, customerId: string, now: Date): Promise<Balance> {
-  const row = await sql<Balance>`/*ps:ledger_lock*/
+export async function lockBalance(tx: Tx, customerId: string, now: Date): Promise<LockedBalance> {
+  const row = await sql<LockedBalance>`/*ps:ledger_lock*/
     insert into point_balances as b (customer_id, available, pending, lifetime_earned, lifetime_redeemed, lifetime_expired, updated_at)
     values (${customerId}, 0, 0, 0, 0, 0, ${now}::timestamptz)
     on conflict (customer_id) do update set customer_id = b.customer_id
-    returning b.customer_id, b.available, b.pending`.execute(tx);
+    returning b.customer_id, b.available, b.pending, b.merged_into`.execute(tx);
   return row.rows[0]!;
 }
 
@@ -424,12 +437,20 @@ export async function mergeLedgers(tx: Tx, fromId: string, intoId: string, now: 
   for (const table of ['point_lots', 'point_entries', 'lot_consumptions']) {
     await sql`update ${sql.table(table)} set customer_id = ${intoId} where customer_id = ${fromId}`.execute(tx);
   }
+  // The merged record's row stays, emptied and naming the survivor (see MergedMeanwhile).
   await sql`
-    with gone as (delete from point_balances where customer_id = ${fromId}::text returning *)
-    update point_balances b set available = b.available + gone.available, pending = b.pending + gone.pending,
-      lifetime_earned = b.lifetime_earned + gone.lifetime_earned, lifetime_redeemed = b.lifetime_redeemed + gone.lifetime_redeemed,
-      lifetime_expired = b.lifetime_expired + gone.lifetime_expired, updated_at = ${now}::timestamptz
-    from gone where b.customer_id = ${intoId}::text`.execute(tx);
+    with gone as (select * from point_balances where customer_id = ${fromId}::text),
+    moved as (
+      update point_balances b set available = b.available + gone.available, pending = b.pending + gone.pending,
+        lifetime_earned = b.lifetime_earned + gone.lifetime_earned, lifetime_redeemed = b.lifetime_redeemed + gone.lifetime_redeemed,
+        lifetime_expired = b.lifetime_expired + gone.lifetime_expired, updated_at = ${now}::timestamptz
+      from gone where b.customer_id = ${intoId}::text
+    )
+    update point_balances set available = 0, pending = 0, lifetime_earned = 0, lifetime_redeemed = 0, lifetime_expired = 0,
+      merged_into = ${intoId}, updated_at = ${now}::timestamptz
+    where customer_id = ${fromId}::text`.execute(tx);
+  // Rows that named the merged record as their survivor now name this one: chains stay one hop.
+  await sql`update point_balances set merged_into = ${intoId} where merged_into = ${fromId}::text`.execute(tx);
 }
 
 /**

@@ -16,6 +16,10 @@ export const loyaltyErrors = defineErrors({
   'points.insufficient': { status: 409, title: 'Not enough points' },
   'points.adjustment_conflict': { status: 409, title: 'This idempotency key was used with a different body' },
   'config.invalid': { status: 400, title: 'The configuration is not valid' },
+  'config.version_conflict': { status: 409, title: 'Another version was saved since the one you read' },
+  'rule.not_found': { status: 404, title: 'Earning rule not found' },
+  'tier.not_found': { status: 404, title: 'Tier not found' },
+  'store.not_found': { status: 404, title: 'Store not found' },
   'store.invalid': { status: 400, title: 'The store is not valid' },
   'catalog.invalid_csv': { status: 400, title: 'The catalog file is not usable' },
 });

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Json, Timestamp } from '../../platform/platform.tables.ts';
 
 /** The loyalty module's tables (Kysely's view, camel-cased). Only this module names them. */
@@ -90,6 +90,8 @@ export type PointBalancesTable = {
   lifetimeRedeemed: number;
   lifetimeExpired: number;
   updatedAt: Timestamp;
+  /** Set when the customer was merged: the row stays, emptied, naming the survivor (migration 0009). */
+  mergedInto: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 export type PointLotsTable = {

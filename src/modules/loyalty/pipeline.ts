@@ -19,6 +19,8 @@ export type CheckoutCustomer = {
   balance: number;
   pending: number;
   expiringSoon: { points: number; at: string } | null;
+  /** Whether an earlier receipt of the customer's was confirmed (new-customer offers ask). */
+  hasReceipts: boolean;
 };
 
 export type CheckoutContext = {
@@ -55,7 +57,8 @@ export type Adjustment = {
   data?: Record<string, unknown>;
 };
 
-export type Rejection = { adjuster: string; id: string; reason: string; detail: string };
+/** An adjustment not applied, with its reason code; `code` is the promo code it was asked by, if any. */
+export type Rejection = { adjuster: string; id: string; reason: string; detail: string; code?: string };
 
 export type AdjusterOutcome = { applied: Adjustment[]; rejected: Rejection[] };
 
@@ -65,7 +68,10 @@ export type AdjustmentReversal = {
   refundId: string;
   customerId: string | null;
   cancel: boolean;
-  /** Quantities in thousandths: this refund's, what earlier refunds took, what was bought. */
+  /**
+   * Every line of the receipt, quantities in thousandths: this return's (0 for a line it leaves),
+   * what earlier returns took, what was bought — so an adjuster can tell when the whole receipt is back.
+   */
   lines: Array<{ lineNo: number; qtyMilli: number; refundedBeforeMilli: number; boughtMilli: number }>;
   /** The adjuster's own adjustments on the receipt, as committed. */
   applied: Adjustment[];

@@ -34,6 +34,30 @@ describe.runIf(onPostgres)('writes racing merges and cancels (PostgreSQL)', () =
     await expectLedgerConsistent(t.database.db);
   });
 
+  it('confirms racing a merge all land on the survivor: receipts and points, none on the merged record', async () => {
+    for (let round = 0; round < 3; round++) {
+      const survivor = await customer(`+7916710${round}001`);
+      const duplicate = await customer(`+7916710${round}002`);
+      const confirms = Array.from({ length: 20 }, (_, i) =>
+        t.call({
+          method: 'POST',
+          url: '/v1/checkout/confirm',
+          payload: { storeId: 's1', posReceiptId: `merge-race-${round}-${i}`, customer: { customerId: duplicate }, lines: [{ sku: 'A', qty: 1, price: 20000 }] },
+        }),
+      );
+      const merge = t.call({ method: 'POST', url: `/v1/customers/${survivor}/merge`, payload: { from: duplicate } });
+      const answers = await Promise.all([...confirms, merge]);
+      expect(answers.map((a) => a.statusCode)).toEqual([...Array(20).fill(201), 200]);
+      const byCustomer = await t.database.db.selectFrom('receipts').select(['customerId', (eb) => eb.fn.countAll<number>().as('n')]).where('posReceiptId', 'like', `merge-race-${round}-%`).groupBy('customerId').execute();
+      expect(byCustomer.map((row) => [row.customerId, Number(row.n)])).toEqual([[survivor, 20]]);
+      const balance = (await t.call({ method: 'GET', url: `/v1/customers/${survivor}/balance` })).json();
+      expect(balance.pendingPoints).toBe(20 * 10);
+      const left = await t.database.db.selectFrom('pointBalances').select(['available', 'pending', 'mergedInto']).where('customerId', '=', duplicate).executeTakeFirst();
+      expect(left).toEqual({ available: 0, pending: 0, mergedInto: survivor });
+    }
+    await expectLedgerConsistent(t.database.db);
+  });
+
   it('a cancel racing refunds of the same receipt ends cancelled, returning exactly what the refunds left', async () => {
     const id = await customer('+79167009999');
     const confirm = await t.call({

@@ -108,12 +108,12 @@ describe('who may load receipts that earn', () => {
   });
 
   it("audits an owner's load with earn: who, the option, the receipts and the points", async () => {
-    const owner = (await t.call({ method: 'GET', url: '/v1/api-keys' })).json().find((key: { role: string; name: string }) => key.role === 'owner' && key.name === 'test owner');
+    const owner = (await t.call({ method: 'GET', url: '/v1/api-keys' })).json().items.find((key: { role: string; name: string }) => key.role === 'owner' && key.name === 'test owner');
     const loaded = await post(true, 'owner', [good(40, { customer: { customerId } }), good(41, { customer: { card: 'C100' } }), good(42)].join('\n'));
     expect(loaded.statusCode, loaded.body).toBe(202);
     await t.services.imports.idle();
     const importId = loaded.json().id;
-    const log = (await t.call({ method: 'GET', url: `/v1/audit-log?entityType=import&entityId=${importId}` })).json() as Array<{ action: string; actorKeyId: string; actorRole: string | null; details: Record<string, unknown> }>;
+    const log = (await t.call({ method: 'GET', url: `/v1/audit-log?entityType=import&entityId=${importId}` })).json().items as Array<{ action: string; actorKeyId: string; actorRole: string | null; details: Record<string, unknown> }>;
     expect(log.map((entry) => [entry.action, entry.actorKeyId, entry.details]).reverse()).toEqual([
       ['receipts.import.start', owner.id, { bytes: expect.any(Number), options: { earn: true } }],
       ['receipts.import.batch', owner.id, { upToLine: 3, points: 100 }],
@@ -150,7 +150,7 @@ describe('product catalog as CSV', () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({ upserted: 2 });
     const products = (await t.call({ method: 'GET', url: '/v1/products?q=tea' })).json();
-    expect(products).toEqual([{ sku: 'TEA-1', name: 'Green tea', categoryPath: ['grocery', 'tea'], brand: 'Leaf', attributes: { weight: '100g' } }]);
+    expect(products).toEqual({ items: [{ sku: 'TEA-1', name: 'Green tea', categoryPath: ['grocery', 'tea'], brand: 'Leaf', attributes: { weight: '100g' } }], nextCursor: null });
     const missingName = await t.call({ method: 'PUT', url: '/v1/products', payload: 'sku,name\nX-1,\n', headers: { 'content-type': 'text/csv' } });
     expect(missingName.statusCode).toBe(400);
     expect(missingName.json().errors[0]).toEqual({ field: '0.name', reason: 'is required' });

@@ -33,6 +33,7 @@ type Parsed = { storeId: string; posReceiptId: string; registerId?: string; chan
 export type ReceiptRow = { line: number; receipt: Parsed; occurredAt: Date; qtyMilli: number[] };
 
 const validate = makeAjv(false).compile(HistoricalReceiptSchema);
+const MAX_LINE_PROBLEMS = 50;
 
 function parseLine(text: string, line: number, now: Date): ImportRecord<ReceiptRow> {
   let value: unknown;
@@ -44,8 +45,18 @@ function parseLine(text: string, line: number, now: Date): ImportRecord<ReceiptR
   const bad = findUnstorableText(value);
   if (bad) return { line, problems: [{ field: bad, reason: 'holds a character that cannot be stored' }] };
   if (!validate(value)) {
-    const problems = (validate.errors ?? []).map((error) => describeAjvError(error as ErrorObject, 'body'));
-    return { line, problems: problems.filter((p, i) => problems.findIndex((q) => q.field === p.field) === i) };
+    // One line can break its schema thousands of times (40,000 wrong items took 17 s, a search
+    // per problem, and stored as many error rows): its first problems, one a field, say what to fix.
+    const seen = new Set<string>();
+    const problems: FieldProblem[] = [];
+    for (const error of validate.errors ?? []) {
+      const problem = describeAjvError(error as ErrorObject, 'body');
+      if (seen.has(problem.field)) continue;
+      seen.add(problem.field);
+      problems.push(problem);
+      if (problems.length === MAX_LINE_PROBLEMS) break;
+    }
+    return { line, problems };
   }
   const receipt = value as Parsed;
   const problems: FieldProblem[] = [];

@@ -1,3 +1,4 @@
+import { decodeCursor, isIdKey, pageOf } from '../../platform/pagination.ts';
 import type { Selectable } from 'kysely';
 import type { DbOrTx } from './loyalty.db.ts';
 import type { ReceiptsTable } from './loyalty.tables.ts';
@@ -58,11 +59,11 @@ export async function getReceipt(db: DbOrTx, id: string): Promise<ReceiptView> {
   };
 }
 
-/** A customer's receipts, newest first; `before` is the id of the last receipt of the previous page. */
-export async function customerReceipts(db: DbOrTx, customerId: string, limit: number, before?: string) {
+/** A customer's receipts, newest first (ids are UUIDv7: id order is the order they were recorded). */
+export async function customerReceipts(db: DbOrTx, customerId: string, limit: number, cursor?: string) {
+  const before = decodeCursor(cursor, isIdKey('rcp'));
   let query = db.selectFrom('receipts').select(headerColumns).where('customerId', '=', customerId).orderBy('id', 'desc').limit(limit + 1);
-  if (before) query = query.where('id', '<', before);
-  const rows = await query.execute();
-  const items = rows.slice(0, limit).map(header);
-  return { items, nextBefore: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+  if (before !== undefined) query = query.where('id', '<', before);
+  const page = pageOf(await query.execute(), limit, (row) => row.id);
+  return { items: page.items.map(header), nextCursor: page.nextCursor };
 }

@@ -25,7 +25,7 @@ export type RefundResult = {
   pointsForgiven: number;
   /** Points of the returned goods that had expired already: gone from the balance, not taken twice. */
   pointsAlreadyExpired: number;
-  customer?: { id: string; balance: number; pending: number };
+  customer?: { id: string; balance: number; pendingPoints: number };
 };
 
 /**
@@ -80,7 +80,7 @@ export async function refundReceipt(
       refundId: input.refundId,
       customerId: receipt.customerId,
       cancel: options.cancel === true,
-      lines: lines.filter((l) => taken.has(l.lineNo)).map((l) => ({ lineNo: l.lineNo, qtyMilli: taken.get(l.lineNo)!, refundedBeforeMilli: l.refundedQtyMilli, boughtMilli: l.qtyMilli })),
+      lines: lines.map((l) => ({ lineNo: l.lineNo, qtyMilli: taken.get(l.lineNo) ?? 0, refundedBeforeMilli: l.refundedQtyMilli, boughtMilli: l.qtyMilli })),
       applied: [],
     });
     for (const line of lines) {
@@ -118,7 +118,7 @@ export async function refundReceipt(
       result.pointsAlreadyExpired = reversal.alreadyExpired;
       result.pointsForgiven = reversal.forgiven;
       const after = await returnRedeemed(tx, ids, reversal.balance, receiptId, result.pointsReturned, settings.returnedPointsExtraDays, meta, now);
-      result.customer = { id: receipt.customerId, balance: after.available, pending: after.pending };
+      result.customer = { id: receipt.customerId, balance: after.available, pendingPoints: after.pending };
     }
     await tx
       .updateTable('receipts')
@@ -147,7 +147,14 @@ export async function refundReceipt(
  */
 async function reverseAdjustments(tx: Tx, extensions: CheckoutExtensions, reversal: AdjustmentReversal): Promise<void> {
   if (extensions.adjusters.length === 0 || reversal.lines.length === 0) return;
-  const rows = await tx.selectFrom('receiptAdjustments').selectAll().where('receiptId', '=', reversal.receiptId).orderBy('seq').execute();
+  // By the customer too: on a sharded database the customer's id routes the read to one shard.
+  const rows = await tx
+    .selectFrom('receiptAdjustments')
+    .selectAll()
+    .where('receiptId', '=', reversal.receiptId)
+    .where('customerId', reversal.customerId === null ? 'is' : '=', reversal.customerId)
+    .orderBy('seq')
+    .execute();
   for (const adjuster of extensions.adjusters) {
     const applied: Adjustment[] = rows
       .filter((row) => row.adjuster === adjuster.name)

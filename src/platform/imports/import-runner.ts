@@ -10,6 +10,7 @@ import type { Clock } from '../clock.ts';
 import type { PlatformDb, PlatformTx } from '../db-views.ts';
 import { AppError, platformError } from '../errors.ts';
 import type { Ids } from '../ids.ts';
+import { decodeCursor, isIdKey, pageOf, type Page } from '../pagination.ts';
 import { BatchRaceError, type BatchOutcome, type ImportFormat, type ImportOptionsBag, type ImportType } from './import-format.ts';
 
 export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
@@ -45,12 +46,22 @@ export type ImportRunnerOptions = {
   batchSize?: number;
   /** A running job whose heartbeat is older than this belongs to a dead process and may be resumed. */
   staleAfterMs?: number;
+  /**
+   * PostgreSQL: the process running a job holds a session advisory lock on it, which the
+   * database drops the moment that process's connection ends (a crash, a kill), so a restarted
+   * or another instance takes the job over at once; the heartbeat then decides nothing. Not for
+   * PGlite: one process owns it, and holding its one connection would stall every other query.
+   */
+  jobLocks?: boolean;
   log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 };
 
 export type RunOptions = { signal?: AbortSignal; onProgress?: (job: ImportJobView) => void };
 
 class ImportStopped extends Error {}
+
+/** The first key of the two-key advisory locks on import jobs (the second is a hash of the job id). */
+const JOB_LOCK_SPACE = 0x50_49_4d; // "PIM"
 
 /** A job's batches and its end are the import's doing, on behalf of the key that started it. */
 const importActor = (createdBy: string | null): Actor => ({ keyId: createdBy, name: 'import', role: null });
@@ -77,6 +88,15 @@ export function createImportRunner(options: ImportRunnerOptions) {
   const { db, clock, ids } = options;
   const batchSize = options.batchSize ?? 2000;
   const staleAfterMs = options.staleAfterMs ?? 60_000;
+  const jobLocks = options.jobLocks ?? false;
+  /**
+   * A running job whose heartbeat is older than this has no live process behind it. With job
+   * locks every running job is a candidate: process() takes its lock before claiming it, and
+   * gets it only when no live process holds it.
+   */
+  const orphanedBefore = (now: Date) => (jobLocks ? new Date(8.64e15) : new Date(now.getTime() - staleAfterMs));
+  // Each job running under a lock keeps one pooled connection for it: two at a time leave the pool to the API.
+  const slots = createSlots(jobLocks ? 2 : Number.POSITIVE_INFINITY);
   const dir = path.join(options.dataDir, 'imports');
   const active = new Map<string, Promise<ImportJobView>>();
   const controllers = new Map<string, AbortController>();
@@ -116,28 +136,47 @@ export function createImportRunner(options: ImportRunnerOptions) {
     };
   }
 
-  /** Takes the job for this process unless another live process holds it. */
-  async function claim(id: string): Promise<boolean> {
+  /**
+   * Takes the job for this process unless another live process holds it, and returns it as it
+   * stands then: the update waits for a dead process's last batch to commit or roll back, so
+   * the checkpoint read is the one to go on from.
+   */
+  async function claim(id: string) {
     const now = clock.now();
-    const claimed = await db
+    return db
       .updateTable('importJobs')
       .set({ status: 'running', startedAt: sql`coalesce(started_at, ${now})`, heartbeatAt: now, failure: null })
       .where('id', '=', id)
       .where((eb) =>
-        eb.or([
-          eb('status', 'in', ['queued', 'failed']),
-          eb.and([eb('status', '=', 'running'), eb('heartbeatAt', '<=', new Date(now.getTime() - staleAfterMs))]),
-        ]),
+        eb.or([eb('status', 'in', ['queued', 'failed']), eb.and([eb('status', '=', 'running'), eb('heartbeatAt', '<=', orphanedBefore(now))])]),
       )
-      .returning('id')
+      .returningAll()
       .executeTakeFirst();
-    return claimed !== undefined;
   }
 
   async function process(id: string, run: RunOptions): Promise<ImportJobView> {
-    if (!(await claim(id))) return view(id);
-    const job = await db.selectFrom('importJobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    // Stopping (shutdown) before this job's turn came: leave it for the next start.
+    if (run.signal?.aborted) return view(id);
+    if (!jobLocks) return processClaimed(id, run);
+    // The lock lives as long as this connection, held for the whole run.
+    return db.connection().execute(async (connection) => {
+      const lock = sql`${sql.lit(JOB_LOCK_SPACE)}::int, hashtext(${id})`;
+      const taken = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${lock}) as locked`.execute(connection);
+      if (!taken.rows[0]?.locked) return view(id); // a live process runs it
+      try {
+        return await processClaimed(id, run);
+      } finally {
+        await sql`select pg_advisory_unlock(${lock})`.execute(connection).catch(() => undefined);
+      }
+    });
+  }
+
+  async function processClaimed(id: string, run: RunOptions): Promise<ImportJobView> {
+    const job = await claim(id);
+    if (!job) return view(id);
     const file = fileOf(id);
+    // The checkpoint this process last saw committed: each batch moves it on only from there.
+    let committed = job.checkpointLine;
     try {
       if (!fs.existsSync(file)) throw new Error('the uploaded file is no longer on disk; upload it again');
       const format = formatOf(job.kind);
@@ -148,7 +187,8 @@ export function createImportRunner(options: ImportRunnerOptions) {
       let problemLines = 0;
       let lastLine = job.checkpointLine;
       const flush = async () => {
-        await commitBatch(job, format, batch, problems, lastLine, counter.bytes());
+        await commitBatch(job, format, batch, problems, committed, lastLine, counter.bytes());
+        committed = lastLine;
         batch = [];
         problems = [];
         problemLines = 0;
@@ -168,14 +208,13 @@ export function createImportRunner(options: ImportRunnerOptions) {
         }
       }
       await flush();
-      await finish(id, 'completed', null, job.bytesTotal);
-      fs.rmSync(file, { force: true });
+      if (await finish(id, committed, 'completed', null, job.bytesTotal)) fs.rmSync(file, { force: true });
     } catch (error) {
       if (error instanceof ImportStopped) return view(id);
       // A database message may quote a value from the file: keep personal data out of the job.
       const reason = error instanceof AppError ? error.detail : error instanceof Error && !('code' in error) ? error.message : 'a database error stopped the import; run it again to resume';
       options.log?.error({ importId: id, code: (error as { code?: string }).code }, 'import failed');
-      await finish(id, 'failed', reason, null);
+      await finish(id, committed, 'failed', reason, null);
     }
     return view(id);
   }
@@ -191,6 +230,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
     format: ImportFormat<unknown>,
     rows: unknown[],
     problems: Array<{ line: number; field: string; reason: string }>,
+    from: number,
     upTo: number,
     bytesDone: number,
   ): Promise<void> {
@@ -216,7 +256,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
               on conflict do nothing`.execute(tx);
           }
           const failedLines = new Set(errors.map((e) => e.line)).size;
-          await tx
+          const moved = await tx
             .updateTable('importJobs')
             .set((eb) => ({
               checkpointLine: upTo,
@@ -228,7 +268,11 @@ export function createImportRunner(options: ImportRunnerOptions) {
               heartbeatAt: clock.now(),
             }))
             .where('id', '=', id)
-            .execute();
+            // A fence: if another process took the job over and moved the checkpoint, this batch rolls back.
+            .where('checkpointLine', '=', from)
+            .returning('id')
+            .executeTakeFirst();
+          if (!moved) throw new ImportStopped();
         });
         return;
       } catch (error) {
@@ -276,14 +320,18 @@ export function createImportRunner(options: ImportRunnerOptions) {
     return total;
   }
 
-  async function finish(id: string, status: 'completed' | 'failed', failure: string | null, bytesDone: number | null): Promise<void> {
-    await db.transaction().execute(async (tx) => {
+  /** Ends the job, unless another process has taken it over since `committed` (then false). */
+  async function finish(id: string, committed: number, status: 'completed' | 'failed', failure: string | null, bytesDone: number | null): Promise<boolean> {
+    return db.transaction().execute(async (tx) => {
       const job = await tx
         .updateTable('importJobs')
         .set({ status, failure, finishedAt: clock.now(), heartbeatAt: clock.now(), ...(bytesDone !== null ? { bytesDone } : {}) })
         .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where('checkpointLine', '=', committed)
         .returning(['kind', 'rowsCreated', 'rowsUpdated', 'rowsFailed', 'createdBy'])
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      if (!job) return false;
       // The batches' audited totals (points a receipt load created), added up for the whole import.
       const batches = await tx
         .selectFrom('auditLog')
@@ -302,6 +350,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
         entityId: id,
         details: { created: job.rowsCreated, updated: job.rowsUpdated, failed: job.rowsFailed, ...totals },
       });
+      return true;
     });
   }
 
@@ -311,7 +360,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
     const controller = new AbortController();
     const signal = run.signal ? AbortSignal.any([run.signal, controller.signal]) : controller.signal;
     controllers.set(id, controller);
-    const promise = process(id, { ...run, signal }).finally(() => {
+    const promise = slots.run(() => process(id, { ...run, signal })).finally(() => {
       active.delete(id);
       controllers.delete(id);
     });
@@ -361,7 +410,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
         .where((eb) =>
           eb.or([
             eb('status', 'in', ['queued', 'failed']),
-            eb.and([eb('status', '=', 'running'), eb('heartbeatAt', '<=', new Date(now.getTime() - staleAfterMs))]),
+            eb.and([eb('status', '=', 'running'), eb('heartbeatAt', '<=', orphanedBefore(now))]),
           ]),
         )
         .orderBy('createdAt', 'desc')
@@ -404,20 +453,26 @@ export function createImportRunner(options: ImportRunnerOptions) {
         .where((eb) =>
           eb.or([
             eb('status', '=', 'queued'),
-            eb.and([eb('status', '=', 'running'), eb('heartbeatAt', '<=', new Date(now.getTime() - staleAfterMs))]),
+            eb.and([eb('status', '=', 'running'), eb('heartbeatAt', '<=', orphanedBefore(now))]),
           ]),
         )
         .orderBy('createdAt')
         .execute();
-      for (const job of pending) void schedule(job.id);
-      return pending.map((job) => job.id);
+      // Jobs this process runs already are left as they are.
+      const started = pending.map((job) => job.id).filter((id) => !active.has(id));
+      for (const id of started) void schedule(id);
+      return started;
     },
 
     get: view,
 
-    async list(limit = 50): Promise<ImportJobView[]> {
-      const rows = await db.selectFrom('importJobs').select('id').orderBy('createdAt', 'desc').limit(limit).execute();
-      return Promise.all(rows.map((row) => view(row.id, 0)));
+    /** Newest first (ids are UUIDv7: id order is creation order). */
+    async list(limit: number, cursor?: string): Promise<Page<ImportJobView>> {
+      const before = decodeCursor(cursor, isIdKey('imp'));
+      let query = db.selectFrom('importJobs').select('id').orderBy('id', 'desc').limit(limit + 1);
+      if (before !== undefined) query = query.where('id', '<', before);
+      const page = pageOf(await query.execute(), limit, (row) => row.id);
+      return { items: await Promise.all(page.items.map((row) => view(row.id, 0))), nextCursor: page.nextCursor };
     },
 
     /** Asks running jobs to stop after their current batch and waits for them (graceful shutdown). */
@@ -433,6 +488,26 @@ export function createImportRunner(options: ImportRunnerOptions) {
 }
 
 export type ImportRunner = ReturnType<typeof createImportRunner>;
+
+/** Runs at most `size` pieces of work at once; the rest wait their turn, first come first served. */
+function createSlots(size: number) {
+  let busy = 0;
+  const waiting: Array<() => void> = [];
+  return {
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      if (busy >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+      else busy++;
+      try {
+        return await work();
+      } finally {
+        // The slot passes straight to the next in line, or is freed.
+        const next = waiting.shift();
+        if (next) next();
+        else busy--;
+      }
+    },
+  };
+}
 
 /** SQLSTATE class 22 (data exception) or 23 (constraint) other than a unique race: a bad value. */
 function isDataError(error: unknown): boolean {

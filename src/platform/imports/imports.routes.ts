@@ -6,6 +6,7 @@ import { platformError } from '../errors.ts';
 import { actorOf, principalOf } from '../http.ts';
 import { idPattern } from '../ids.ts';
 import { named } from '../openapi-names.ts';
+import { PageOf, pageQuery } from '../pagination.ts';
 import { can } from '../roles.ts';
 import { authErrors, Defaulted, errorResponses } from '../schemas.ts';
 import type { ImportType } from './import-format.ts';
@@ -30,6 +31,7 @@ const ImportJob = named('ImportJob', Type.Object({
   startedAt: Type.Union([Type.String(), Type.Null()]),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
 }));
+const ImportJobPage = PageOf('ImportJobPage', ImportJob);
 
 /** Uploads that become import jobs (one route per import type the modules registered), and the jobs' progress. */
 export function importRoutes(
@@ -40,8 +42,13 @@ export function importRoutes(
 
   r.get('/v1/imports', {
     config: { permission: 'imports:read' },
-    schema: { tags: ['imports'], summary: 'Recent imports', response: { 200: Type.Array(ImportJob), ...errorResponses(...authErrors) } },
-    handler: async () => imports.list(),
+    schema: {
+      tags: ['imports'],
+      summary: 'Imports, newest first',
+      querystring: Type.Object(pageQuery({ defaultLimit: 50, maxLimit: 200 }), { additionalProperties: false }),
+      response: { 200: ImportJobPage, ...errorResponses(400, ...authErrors) },
+    },
+    handler: async (request) => imports.list(request.query.limit, request.query.cursor),
   });
 
   r.get('/v1/imports/:id', {

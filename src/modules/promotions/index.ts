@@ -1,0 +1,90 @@
+import type { Actor } from '../../platform/actor.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { CustomerLifecycleHooks } from '../customers/index.ts';
+import { createBatch, createPromoCode, exportBatchCsv, generateBatch, getBatch, getPromoCode, listBatches, listPromoCodes, type BatchInput, type PromoCodeInput } from './promo-codes.ts';
+import { promotionAdjuster } from './promotion-adjuster.ts';
+import { createPromotionCache } from './promotion-cache.ts';
+import { createPromotion, deletePromotion, getPromotion, listPromotions, mergePromotion, savePromotion, toDefinition, type PromotionInput } from './promotion-store.ts';
+import type { PromotionStatus } from './promotion-types.ts';
+import type { Db, Tx } from './promotions.db.ts';
+import type { Ids } from './promotions.ids.ts';
+
+export { promotionsModule } from './promotions.module.ts';
+export { promotionRoutes } from './promotions.routes.ts';
+export type { PromotionDefinition } from './promotion-types.ts';
+
+export type PromotionsDeps = { db: Db; clock: Clock; ids: Ids; cacheMs: number; log?: { error(obj: object, msg: string): void } };
+
+/** The promotions module's public face: promotions, promo codes and their batches, and the checkout adjuster. */
+export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDeps, hooks: CustomerLifecycleHooks<Tx>) {
+  const cache = createPromotionCache(cacheMs);
+  const changed = async <T>(work: Promise<T>): Promise<T> => {
+    const result = await work;
+    cache.changed();
+    return result;
+  };
+  const adjuster = promotionAdjuster(cache, clock, async (view, promotionIds) =>
+    (await view.selectFrom('promotions').selectAll().where('id', 'in', promotionIds).execute()).map(toDefinition),
+  );
+
+  // A merge moves the duplicate's personal codes and its uses to the survivor, so per-customer limits keep counting them.
+  hooks.onMerge.push(async (tx, fromId, intoId) => {
+    await tx.updateTable('promotionRedemptions').set({ customerId: intoId }).where('customerId', '=', fromId).execute();
+    await tx.updateTable('promoCodes').set({ customerId: intoId }).where('customerId', '=', fromId).execute();
+  });
+
+  // Batches generate in the background, one promise each; stop() asks them to finish their chunk and waits.
+  const running = new Map<string, Promise<unknown>>();
+  const controller = new AbortController();
+  const start = (id: string) => {
+    if (running.has(id)) return;
+    const work = generateBatch(db, clock, id, controller.signal)
+      .catch((error: unknown) => log?.error({ err: error, batchId: id }, 'promo-code batch failed'))
+      .finally(() => running.delete(id));
+    running.set(id, work);
+  };
+
+  return {
+    checkoutAdjuster: adjuster,
+    promotions: {
+      create: (input: PromotionInput, actor: Actor) => changed(createPromotion(db, clock, ids, actor, input)),
+      get: (id: string) => getPromotion(db, id),
+      list: (query: { limit: number; cursor?: string; status?: PromotionStatus; q?: string }) => listPromotions(db, query),
+      replace: (id: string, input: PromotionInput, actor: Actor, expectedVersion?: number) => changed(savePromotion(db, clock, actor, id, () => input, expectedVersion)),
+      patch: (id: string, patch: Record<string, unknown>, actor: Actor, expectedVersion?: number) =>
+        changed(savePromotion(db, clock, actor, id, mergePromotion(patch), expectedVersion)),
+      delete: (id: string, actor: Actor) => changed(deletePromotion(db, clock, actor, id)),
+    },
+    codes: {
+      create: (input: PromoCodeInput, actor: Actor) => createPromoCode(db, clock, actor, input),
+      get: (code: string) => getPromoCode(db, code),
+      list: (query: { limit: number; cursor?: string; promotionId?: string; batchId?: string; customerId?: string }) => listPromoCodes(db, query),
+    },
+    batches: {
+      /** Records the batch and starts generating it in the background (202: follow it with get). */
+      create: async (input: BatchInput, actor: Actor) => {
+        const batch = await createBatch(db, clock, ids, actor, input);
+        start(batch.id);
+        return batch;
+      },
+      get: (id: string) => getBatch(db, id),
+      list: (query: { limit: number; cursor?: string; promotionId?: string }) => listBatches(db, query),
+      exportCsv: (id: string) => exportBatchCsv(db, id),
+      /** At start: batches a stopped process left queued or running go on where they stopped. */
+      async resumePending(): Promise<string[]> {
+        const pending = await db.selectFrom('promoCodeBatches').select('id').where('status', 'in', ['queued', 'running']).orderBy('id').execute();
+        for (const { id } of pending) start(id);
+        return pending.map((row) => row.id);
+      },
+      async idle(): Promise<void> {
+        await Promise.allSettled([...running.values()]);
+      },
+      async stop(): Promise<void> {
+        controller.abort();
+        await Promise.allSettled([...running.values()]);
+      },
+    },
+  };
+}
+
+export type Promotions = ReturnType<typeof createPromotions>;

@@ -1,0 +1,216 @@
+import type { Selectable } from 'kysely';
+import type { Actor } from '../../platform/actor.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import { canonicalJson } from '../../platform/canonical-json.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { FieldProblem } from '../../platform/errors.ts';
+import { applyMergePatch, checkMerged } from '../../platform/merge-patch.ts';
+import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
+import type { Benefit, PromotionDefinition, PromotionStatus } from './promotion-types.ts';
+import type { Db, DbOrTx, Tx } from './promotions.db.ts';
+import { promotionError } from './promotions.errors.ts';
+import type { Ids } from './promotions.ids.ts';
+import { PromotionCreate } from './promotions.schemas.ts';
+import type { PromotionsTable, StoredDefinition } from './promotions.tables.ts';
+
+/** What a marketer writes: a promotion without its id, counters and version. */
+export type PromotionInput = Omit<PromotionDefinition, 'id' | 'status' | 'audience' | 'validity' | 'stacking' | 'limits'> & {
+  status?: PromotionStatus;
+  audience?: PromotionDefinition['audience'];
+  validity?: PromotionDefinition['validity'];
+  stacking?: Partial<PromotionDefinition['stacking']>;
+  limits?: PromotionDefinition['limits'];
+  releaseOnReturn?: boolean;
+};
+
+export type PromotionView = PromotionDefinition & {
+  releaseOnReturn: boolean;
+  usage: { usedMinor: number; uses: number; budgetLeftMinor: number | null; usesLeft: number | null };
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+type Row = Selectable<PromotionsTable>;
+
+export function toDefinition(row: Row): PromotionDefinition {
+  const { releaseOnReturn: _release, ...definition } = row.definition;
+  return {
+    ...definition,
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    limits: {
+      ...(row.budgetMinor !== null ? { budgetMinor: Number(row.budgetMinor) } : {}),
+      ...(row.usesLimit !== null ? { uses: row.usesLimit } : {}),
+      ...(row.perCustomer !== null ? { perCustomer: row.perCustomer } : {}),
+      ...(row.perCustomerPerDay !== null ? { perCustomerPerDay: row.perCustomerPerDay } : {}),
+    },
+  };
+}
+
+export function toView(row: Row): PromotionView {
+  const usedMinor = Number(row.usedMinor);
+  return {
+    ...toDefinition(row),
+    releaseOnReturn: row.releaseOnReturn,
+    usage: {
+      usedMinor,
+      uses: row.uses,
+      budgetLeftMinor: row.budgetMinor === null ? null : Number(row.budgetMinor) - usedMinor,
+      usesLeft: row.usesLimit === null ? null : row.usesLimit - row.uses,
+    },
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** A promotion as PUT would take it back: what GET answers, without the read-only members. */
+function toInput(view: PromotionView): PromotionInput {
+  const { id: _id, usage: _usage, version: _version, createdAt: _created, updatedAt: _updated, ...input } = view;
+  return input;
+}
+
+/** Rules the schema cannot say: a promotion that could never apply, or whose limits are already broken. */
+function checkInput(input: PromotionInput, used?: { usedMinor: number; uses: number }): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const benefit: Benefit = input.benefit;
+  if (benefit.kind === 'n_for_m' && benefit.pay >= benefit.buy) problems.push({ field: 'benefit.pay', reason: `must be less than buy (${benefit.buy})` });
+  const v = input.validity ?? {};
+  if (v.from && v.to && Date.parse(v.from) >= Date.parse(v.to)) problems.push({ field: 'validity.to', reason: 'must be after validity.from' });
+  if (v.timeFrom && v.timeTo && v.timeFrom === v.timeTo) problems.push({ field: 'validity.timeTo', reason: 'must differ from timeFrom (an empty window)' });
+  const limits = input.limits ?? {};
+  if (used && limits.budgetMinor !== undefined && limits.budgetMinor < used.usedMinor) {
+    problems.push({ field: 'limits.budgetMinor', reason: `must be at least what was already given away (${used.usedMinor})` });
+  }
+  if (used && limits.uses !== undefined && limits.uses < used.uses) problems.push({ field: 'limits.uses', reason: `must be at least the uses so far (${used.uses})` });
+  return problems;
+}
+
+function refuse(problems: FieldProblem[]): never {
+  throw promotionError('promotion.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
+}
+
+function columnsOf(input: PromotionInput) {
+  const { name, status, limits = {}, releaseOnReturn, ...rest } = input;
+  const definition: StoredDefinition = {
+    ...rest,
+    audience: rest.audience ?? { kind: 'everyone' },
+    validity: rest.validity ?? {},
+    stacking: { exclusive: rest.stacking?.exclusive ?? false, priority: rest.stacking?.priority ?? 0, ...(rest.stacking?.group !== undefined ? { group: rest.stacking.group } : {}) },
+    requiresCode: rest.requiresCode ?? false,
+  };
+  return {
+    name,
+    status: status ?? ('draft' as const),
+    definition: JSON.stringify(definition),
+    budgetMinor: limits.budgetMinor ?? null,
+    usesLimit: limits.uses ?? null,
+    perCustomer: limits.perCustomer ?? null,
+    perCustomerPerDay: limits.perCustomerPerDay ?? null,
+    releaseOnReturn: releaseOnReturn ?? true,
+  };
+}
+
+/** Columns with the definition parsed, so two saves compare by content, not by key order. */
+const comparable = (columns: ReturnType<typeof columnsOf>) => ({ ...columns, definition: JSON.parse(columns.definition) as unknown });
+
+export async function createPromotion(db: Db, clock: Clock, ids: Ids, actor: Actor, input: PromotionInput): Promise<PromotionView> {
+  const problems = checkInput(input);
+  if (problems.length > 0) refuse(problems);
+  const now = clock.now();
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('promotions')
+      .values({ id: ids.next('prm'), ...columnsOf(input), createdAt: now, updatedAt: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAudit(tx, clock, actor, { action: 'promotion.create', entityType: 'promotion', entityId: row.id, details: { status: row.status } });
+    return toView(row);
+  });
+}
+
+export async function getPromotion(db: DbOrTx, id: string): Promise<PromotionView> {
+  const row = await db.selectFrom('promotions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw promotionError('promotion.not_found', `No promotion ${id}; GET /v1/promotions lists them`);
+  return toView(row);
+}
+
+export async function listPromotions(db: DbOrTx, query: { limit: number; cursor?: string; status?: PromotionStatus; q?: string }): Promise<Page<PromotionView>> {
+  const before = decodeCursor(query.cursor, isIdKey('prm'));
+  let select = db.selectFrom('promotions').selectAll().orderBy('id', 'desc').limit(query.limit + 1);
+  if (before !== undefined) select = select.where('id', '<', before);
+  if (query.status) select = select.where('status', '=', query.status);
+  if (query.q) select = select.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${query.q!.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`));
+  const page = pageOf(await select.execute(), query.limit, (row) => row.id);
+  return { items: page.items.map(toView), nextCursor: page.nextCursor };
+}
+
+async function locked(tx: Tx, id: string): Promise<Row> {
+  const row = await tx.selectFrom('promotions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) throw promotionError('promotion.not_found', `No promotion ${id}; GET /v1/promotions lists them`);
+  return row;
+}
+
+/**
+ * PUT: the promotion replaced by `change(current)`, under its row lock (checkouts reserving
+ * from it wait, so a limit is never lowered below a use committed meanwhile). `expectedVersion`
+ * is the version the caller read: another saved since is a 409, not a lost change. An
+ * unchanged promotion is not saved again.
+ */
+export async function savePromotion(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  id: string,
+  change: (current: PromotionInput) => PromotionInput,
+  expectedVersion?: number,
+): Promise<PromotionView> {
+  return db.transaction().execute(async (tx) => {
+    const row = await locked(tx, id);
+    if (expectedVersion !== undefined && expectedVersion !== row.version) {
+      throw promotionError(
+        'promotion.version_conflict',
+        `version: you read version ${expectedVersion}, but version ${row.version} was saved since; read it again and repeat your change`,
+        [{ field: 'version', reason: `is ${expectedVersion}; the current version is ${row.version}` }],
+      );
+    }
+    const current = toInput(toView(row));
+    const input = change(current);
+    const problems = checkInput(input, { usedMinor: Number(row.usedMinor), uses: row.uses });
+    if (problems.length > 0) refuse(problems);
+    const columns = columnsOf(input);
+    if (canonicalJson(comparable(columnsOf(current))) === canonicalJson(comparable(columns))) return toView(row);
+    const saved = await tx
+      .updateTable('promotions')
+      .set({ ...columns, version: row.version + 1, updatedAt: clock.now() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAudit(tx, clock, actor, { action: 'promotion.update', entityType: 'promotion', entityId: id, details: { version: saved.version, status: saved.status } });
+    return toView(saved);
+  });
+}
+
+/** PATCH: a merge patch of what GET answers, checked whole once merged. */
+export function mergePromotion(patch: Record<string, unknown>) {
+  return (current: PromotionInput): PromotionInput => checkMerged<PromotionInput>(PromotionCreate, applyMergePatch(current, patch));
+}
+
+/** A promotion that no receipt used and no code names may go; one that did stays for its history (archive it). */
+export async function deletePromotion(db: Db, clock: Clock, actor: Actor, id: string): Promise<PromotionView> {
+  return db.transaction().execute(async (tx) => {
+    const row = await locked(tx, id);
+    const used = await tx.selectFrom('promotionRedemptions').select('receiptId').where('promotionId', '=', id).limit(1).executeTakeFirst();
+    const coded =
+      (await tx.selectFrom('promoCodes').select('code').where('batchId', 'is', null).where('promotionId', '=', id).limit(1).executeTakeFirst()) ??
+      (await tx.selectFrom('promoCodeBatches').select('id').where('promotionId', '=', id).limit(1).executeTakeFirst());
+    if (used || coded) {
+      throw promotionError('promotion.in_use', `Promotion ${id} ${used ? 'applied to receipts' : 'has promo codes'}: it stays for their history; set its status to archived instead`);
+    }
+    await tx.deleteFrom('promotions').where('id', '=', id).execute();
+    await writeAudit(tx, clock, actor, { action: 'promotion.delete', entityType: 'promotion', entityId: id, details: {} });
+    return toView(row);
+  });
+}
