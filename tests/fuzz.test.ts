@@ -24,7 +24,8 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
  *   PATRON_FUZZ_RUNS=50000 npm run test:fuzz          (random requests after the sweep)
  *   PATRON_FUZZ_SEED=1234 … to replay a run; PATRON_FUZZ_SECONDS caps the random part;
  *   PATRON_FUZZ_REPORT=fuzz.json writes the figures; PATRON_FUZZ_ONLY=<regex> fuzzes matching routes only;
- *   PATRON_FUZZ_FULL_RANGE=0|1 (on in long runs) sends valid numbers from their whole range.
+ *   PATRON_FUZZ_FULL_RANGE=0|1 (on in long runs) sends valid numbers from their whole range;
+ *   PATRON_FUZZ_TRACE=<first>-<last> logs those requests one by one.
  */
 const env = process.env;
 const seed = fuzzSeed(env);
@@ -33,6 +34,8 @@ const seconds = Number(env.PATRON_FUZZ_SECONDS ?? (env.PATRON_FUZZ_RUNS ? 24 * 3
 const only = env.PATRON_FUZZ_ONLY ? new RegExp(env.PATRON_FUZZ_ONLY) : null;
 // Long runs send valid numbers from their whole range (a batch of a million codes); CI keeps them small and cheap.
 const fullRange = (env.PATRON_FUZZ_FULL_RANGE ?? (env.PATRON_FUZZ_RUNS ? '1' : '0')) === '1';
+// PATRON_FUZZ_TRACE=48100-48131 logs those requests one by one (with the seed of a run, what led to its finding).
+const trace = /^(\d+)-(\d+)$/.exec(env.PATRON_FUZZ_TRACE ?? '')?.slice(1).map(Number) as [number, number] | undefined;
 const BODY_LIMIT = 1024 * 1024;
 
 /**
@@ -65,7 +68,7 @@ beforeAll(async () => {
   const uploads = t.services.registry.importTypes().map((type) => ({ kind: type.kind, url: type.upload.url, contentTypes: type.upload.contentTypes }));
   operations = fuzzOperations(doc, served, uploads, excluded).filter((op) => !only || only.test(op.key));
   log(`seed ${seed} (PATRON_FUZZ_SEED=${seed} replays it); ${operations.length} operations; random part: ${runs} requests or ${seconds} s; numbers ${fullRange ? 'from their whole range' : 'near their minimum'}`);
-  fuzzer = await createFuzzer({ t, doc, operations, rng: createRng(seed), bodyLimit: BODY_LIMIT, port, fullRange, log });
+  fuzzer = await createFuzzer({ t, doc, operations, rng: createRng(seed), bodyLimit: BODY_LIMIT, port, fullRange, trace, log });
   seeded = await fuzzer.seedWithExamples();
   await fuzzer.sweep();
   const swept = fuzzer.stats().sent;
@@ -245,6 +248,13 @@ describe('inputs the fuzzer found', () => {
   it('a path parameter of 100,000 characters is a 400 that quotes 300 of them', async () => {
     const response = await t.call({ method: 'GET', url: `/v1/customers/cus_${'a'.repeat(100_000)}` });
     expect(expectSmallProblem(response, 400, 'request.invalid').detail).toMatch(/^The URL is not valid: .{300}… \(\d+ characters\)$/);
+  });
+
+  it('an unknown path of 100,000 characters is a short 404 (it echoed the path twice: 200 KB)', async () => {
+    const response = await t.call({ method: 'GET', url: `/v1/${'a'.repeat(100_000)}` });
+    const problem = expectSmallProblem(response, 404, 'route.not_found') as { detail: string; instance?: string };
+    expect(problem.detail).toMatch(/^No route GET \/v1\/a{296}… \(100004 characters\)$/);
+    expect(problem.instance).toBeUndefined();
   });
 
   it('U+0000 in one query parameter and a broken escape in another is a 400 (the NUL reached PostgreSQL: a 500)', async () => {

@@ -137,20 +137,18 @@ export function installJsonParser(app: FastifyInstance): void {
   );
 }
 
+/**
+ * U+0000 gets into a URL's text only as `%00` (or as a raw byte, which the HTTP parser refuses), so
+ * that is what is looked for. Decoding the whole URL first let a broken escape anywhere else hide it
+ * (`?q=a%00b&tag=%C0%AF`: decoding failed, the raw text held no NUL, and `q` still decoded to one —
+ * a 500 from PostgreSQL).
+ */
 export function installNulGuard(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
-    if (!isStorableText(decodeURIComponentSafe(request.url))) {
+    if (request.url.includes('%00') || !isStorableText(request.url)) {
       throw platformError('request.invalid_character', 'The URL may not contain the NUL character');
     }
   });
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 export type Problem = {
@@ -175,7 +173,10 @@ function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   return reply.send(problem);
 }
 
+const MAX_INSTANCE_LENGTH = 2048;
+
 function problemFromAppError(error: AppError, request: FastifyRequest): Problem {
+  const path = request.url.split('?')[0] ?? '';
   const principal = principals.get(request);
   const members = error.members && principal && can(principal.role, error.members.permission) ? error.members.values : {};
   return {
@@ -185,7 +186,8 @@ function problemFromAppError(error: AppError, request: FastifyRequest): Problem 
     status: error.status,
     code: error.code,
     detail: error.detail,
-    instance: request.url.split('?')[0],
+    // The path as sent, unless it is longer than any real one (a problem never echoes 100 KB back).
+    ...(path.length <= MAX_INSTANCE_LENGTH ? { instance: path } : {}),
     ...(error.fields ? { errors: error.fields } : {}),
   };
 }
@@ -266,7 +268,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
-      problemFromAppError(platformError('route.not_found', `No route ${request.method} ${request.url.split('?')[0]}`), request),
+      problemFromAppError(platformError('route.not_found', `No route ${shorten(request.method, 20)} ${shorten(request.url.split('?')[0] ?? '', 300)}`), request),
     ),
   );
 }
@@ -291,7 +293,9 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
     code: appError.code,
     detail: appError.detail,
   } satisfies Problem);
-  if (socket.writable) {
+  // Only when nothing was written on this connection yet (Node's own rule): an error in the body of a
+  // request already answered (a broken chunk after a 400 for its URL) gave the client a second answer.
+  if (socket.writable && !(socket as Duplex & { bytesWritten?: number }).bytesWritten) {
     socket.write(
       `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status] ?? 'Error'}\r\n` +
         `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
