@@ -30,7 +30,7 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
 const env = process.env;
 const seed = fuzzSeed(env);
 const runs = Number(env.PATRON_FUZZ_RUNS ?? 1000);
-const seconds = Number(env.PATRON_FUZZ_SECONDS ?? (env.PATRON_FUZZ_RUNS ? 24 * 3600 : 20));
+const seconds = Number(env.PATRON_FUZZ_SECONDS ?? (env.PATRON_FUZZ_RUNS ? 24 * 3600 : 15));
 const only = env.PATRON_FUZZ_ONLY ? new RegExp(env.PATRON_FUZZ_ONLY) : null;
 // Long runs send valid numbers from their whole range (a batch of a million codes); CI keeps them small and cheap.
 const fullRange = (env.PATRON_FUZZ_FULL_RANGE ?? (env.PATRON_FUZZ_RUNS ? '1' : '0')) === '1';

@@ -20,7 +20,7 @@ export type MutationContext = {
   bodyLimit: number;
   schemas: Record<string, Schema>;
   now: () => Date;
-  /** Whether the operation's accepted requests proved slow: its numbers are then kept near their minimum. */
+  /** Whether the operation has put work in the background (a 202): its numbers are then kept near their minimum. */
   modest: (op: FuzzOperation) => boolean;
   /** Worked examples of the operation (src/docs-examples.ts) with the run's real ids. */
   examples: (op: FuzzOperation) => Array<{ params: Record<string, string>; query: Record<string, string>; headers: Record<string, string>; body?: unknown }>;

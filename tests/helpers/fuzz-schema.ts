@@ -98,6 +98,8 @@ export class ValuePool {
 
   remember(name: string, value: unknown): void {
     if (value === null || value === undefined || (typeof value === 'string' && (value.length === 0 || value.length > 200))) return;
+    // What a mutation put in a body the server took (a lone surrogate in an upload's row) is no value to send again.
+    if (typeof value === 'string' && (value.includes('\u0000') || !value.isWellFormed())) return;
     if (typeof value === 'object') return;
     for (const key of [name, ...(typeof value === 'string' && ID.test(value) ? [`id:${value.slice(0, 3)}`] : [])]) {
       const list = this.byName.get(key) ?? [];
