@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
+import { docExamples } from '../src/docs-examples.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFuzzer, type Finding, type FindingKind, type OperationCoverage } from './helpers/fuzz-runner.ts';
 import { mutationsFor } from './helpers/fuzz-mutations.ts';
@@ -255,6 +256,15 @@ describe('inputs the fuzzer found', () => {
     const problem = expectSmallProblem(response, 404, 'route.not_found') as { detail: string; instance?: string };
     expect(problem.detail).toMatch(/^No route GET \/v1\/a{296}… \(100004 characters\)$/);
     expect(problem.instance).toBeUndefined();
+  });
+
+  it("a module's detail quoting a 500,000-character id is cut where problems are made (it answered 1 MB)", async () => {
+    const example = docExamples.find((e) => e.route === 'POST /v1/promotions')!;
+    const created = await t.call({ method: 'POST', url: '/v1/promotions', payload: example.body as object });
+    expect(created.statusCode, created.body).toBe(201);
+    const promotion = created.json() as Record<string, unknown>;
+    const response = await t.call({ method: 'PUT', url: `/v1/promotions/${String(promotion.id)}`, payload: { ...promotion, id: 'x'.repeat(500_000) } });
+    expect(expectSmallProblem(response, 400, 'promotion.invalid').detail).toMatch(/^id: the body names x{7000,}… \(\d+ characters\)$/);
   });
 
   it('U+0000 in one query parameter and a broken escape in another is a 400 (the NUL reached PostgreSQL: a 500)', async () => {

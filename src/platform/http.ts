@@ -174,6 +174,12 @@ function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
 }
 
 const MAX_INSTANCE_LENGTH = 2048;
+// An error names the rule and the value's start, wherever it is made: a module's detail that quotes
+// what was sent (`id: the body names <a 1 MB id> while the path names …`) is cut here, for all of them.
+const MAX_DETAIL_LENGTH = 8_000;
+const MAX_REASON_LENGTH = 500;
+const MAX_LISTED_FIELDS = 50;
+const MAX_VALIDATION_ERRORS = 1000;
 
 function problemFromAppError(error: AppError, request: FastifyRequest): Problem {
   const path = request.url.split('?')[0] ?? '';
@@ -185,17 +191,14 @@ function problemFromAppError(error: AppError, request: FastifyRequest): Problem 
     title: error.title,
     status: error.status,
     code: error.code,
-    detail: error.detail,
+    detail: shorten(error.detail, MAX_DETAIL_LENGTH),
     // The path as sent, unless it is longer than any real one (a problem never echoes 100 KB back).
     ...(path.length <= MAX_INSTANCE_LENGTH ? { instance: path } : {}),
-    ...(error.fields ? { errors: error.fields } : {}),
+    ...(error.fields ? { errors: error.fields.slice(0, MAX_LISTED_FIELDS).map((f) => ({ field: shorten(f.field), reason: shorten(f.reason, MAX_REASON_LENGTH) })) } : {}),
   };
 }
 
 export { describeAjvError } from './validation-messages.ts';
-
-const MAX_VALIDATION_ERRORS = 1000;
-const MAX_LISTED_FIELDS = 50;
 
 /** Text from the request (a field named by an unknown key, a URL) as an error quotes it: at most `max` characters. */
 export function shorten(text: string, max = 200): string {
