@@ -15,6 +15,7 @@ import { insertHistoricalReceipts, type HistoricalReceipt } from './historical-r
 import { jobs, type JobName } from './jobs.ts';
 import { eraseLedgerReasons, lockBalances, mergeLedgers } from './ledger.ts';
 import { createCheckoutExtensions } from './pipeline.ts';
+import { pointsPort } from './points-port.ts';
 import { receiptNdjsonFormat } from './receipt-ndjson-format.ts';
 import { cancelReceipt, refundReceipt, type RefundInput } from './refunds.ts';
 import { tierIndexOf } from './tiers.ts';
@@ -24,6 +25,7 @@ export type { JobName } from './jobs.ts';
 export type { HistoricalReceipt } from './historical-receipts.ts';
 export type { EngineLine } from './calculate.ts';
 export type { EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
+export type { PointsAward, PointsMove, PointsPort } from './points-port.ts';
 export type { Adjuster, AdjusterOutcome, Adjustment, AdjustmentReversal, CheckoutContext, CheckoutExtensions, MembershipProvider, PricedLine, Rejection } from './pipeline.ts';
 export { loyaltyErrors } from './loyalty.errors.ts';
 export { loyaltyModule } from './loyalty.module.ts';
@@ -78,6 +80,8 @@ export function createLoyalty(
   return {
     /** Where promotions add adjusters and segments sets the membership provider (see pipeline.ts). */
     checkout: extensions,
+    /** How other modules give and take points inside their own transactions (points-port.ts). */
+    points: pointsPort(deps),
     calculate: (input: CheckoutInput) => calculateCheckout(deps, input),
     confirm: (input: ConfirmInput, actor: Actor) => confirmCheckout(deps, input, actor),
     cancel: (storeId: string, posReceiptId: string, actor: Actor) => cancelReceipt(deps, storeId, posReceiptId, actor),

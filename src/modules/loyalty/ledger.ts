@@ -153,7 +153,7 @@ export async function addLot(
   tx: Tx,
   ids: Ids,
   lot: NewLot,
-  kind: 'earn' | 'return_redeemed' | 'adjust',
+  kind: 'earn' | 'return_redeemed' | 'adjust' | 'award',
   meta: EntryMeta,
   now: Date,
 ): Promise<Balance> {

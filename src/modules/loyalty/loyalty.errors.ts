@@ -15,6 +15,7 @@ export const loyaltyErrors = defineErrors({
   'refund.conflict': { status: 409, title: 'This refund id was used with a different body' },
   'points.insufficient': { status: 409, title: 'Not enough points' },
   'points.adjustment_conflict': { status: 409, title: 'This idempotency key was used with a different body' },
+  'points.nothing_to_return': { status: 409, title: 'Those points were not spent, or were already returned' },
   'config.invalid': { status: 400, title: 'The configuration is not valid' },
   'config.version_conflict': { status: 409, title: 'Another version was saved since the one you read' },
   'rule.not_found': { status: 404, title: 'Earning rule not found' },

@@ -97,7 +97,7 @@ export type PointBalancesTable = {
 export type PointLotsTable = {
   id: string;
   customerId: string;
-  source: 'receipt' | 'adjustment' | 'return' | 'bulk';
+  source: 'receipt' | 'adjustment' | 'return' | 'bulk' | 'award';
   receiptId: string | null;
   points: number;
   remaining: number;
@@ -112,7 +112,7 @@ export type PointLotsTable = {
 export type PointEntriesTable = {
   id: Generated<number>;
   customerId: string;
-  kind: 'earn' | 'activate' | 'redeem' | 'expire' | 'reverse_earn' | 'return_redeemed' | 'adjust';
+  kind: 'earn' | 'activate' | 'redeem' | 'expire' | 'reverse_earn' | 'return_redeemed' | 'adjust' | 'award';
   availableDelta: number;
   pendingDelta: number;
   lotId: string | null;
