@@ -22,6 +22,7 @@ import {
 import type { Ids } from './platform/ids.ts';
 import { createImportRunner, type ImportRunner } from './platform/imports/import-runner.ts';
 import { importRoutes } from './platform/imports/imports.routes.ts';
+import { jobRoutes } from './platform/jobs.routes.ts';
 import { loggableError, scrubPersonalData } from './platform/log-safety.ts';
 import { namedComponents, refNamedSchemas } from './platform/openapi-names.ts';
 import { platformRoutes } from './platform/platform.routes.ts';
@@ -146,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   platformRoutes(app, { db: viewOf(db), apiKeys, clock, snapshot: database.snapshot?.bind(database) });
   importRoutes(app, { imports, types: registry.importTypes(), importLimitBytes: config.importLimitBytes });
+  jobRoutes(app, { jobs: registry.jobs() });
   customerRoutes(app, { customers });
   loyaltyRoutes(app, { loyalty, customers });
   promotionRoutes(app, { promotions, customers });

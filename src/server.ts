@@ -8,7 +8,6 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { loadDemoData } from './demo/demo-data.ts';
-import type { JobName } from './modules/loyalty/index.ts';
 import { systemActor } from './platform/actor.ts';
 import { systemClock } from './platform/clock.ts';
 import { uuidV7Ids } from './platform/ids.ts';
@@ -66,13 +65,10 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     app.log.info(loaded ? 'Demo data loaded' : 'Demo data was loaded before; left as it is');
     if (loaded) await catchUpLedger(opened);
   }
-  const task = (name: JobName) => ({ name, run: () => opened.loyalty.runJob(name) });
-  // Ledger jobs are cheap when nothing is due; the tier review walks every member, so it runs daily.
-  const ledgerJobs = startScheduler([task('activate-points'), task('expire-points'), task('announce-expiring-points')], {
-    intervalMs: config.jobIntervalMs,
-    log: app.log,
-  });
-  const tierReview = startScheduler([task('review-tiers')], { intervalMs: config.tierReviewIntervalMs, log: app.log });
+  // Every module's jobs: the frequent ones are cheap when nothing is due; the daily ones walk every member.
+  const jobs = opened.registry.jobs();
+  const ledgerJobs = startScheduler(jobs.filter((job) => job.cadence === 'frequent'), { intervalMs: config.jobIntervalMs, log: app.log });
+  const tierReview = startScheduler(jobs.filter((job) => job.cadence === 'daily'), { intervalMs: config.tierReviewIntervalMs, log: app.log });
   const resumed = await opened.imports.resumePending();
   if (resumed.length > 0) app.log.info({ imports: resumed }, 'resuming unfinished imports');
   const batches = await opened.promotions.batches.resumePending();

@@ -20,7 +20,16 @@ export type ModuleDefinition<S = unknown, T = unknown> = {
   ownTx: (tx: PlatformTx) => T;
   /** Import types, made from the module's service (their formats need its database view). */
   imports?: (service: S) => ImportType[];
+  /** Scheduled jobs, made from the module's service: the server runs them, an owner may run one now. */
+  jobs?: (service: S) => ScheduledJob[];
 };
+
+/**
+ * A job the server runs on a schedule: 'frequent' every job interval (cheap when nothing is due),
+ * 'daily' at the slower interval (walks every member). Jobs select what is due by time, so a
+ * missed run, a restart or two instances running one at once does no harm; `run` answers counts.
+ */
+export type ScheduledJob = { name: string; cadence: 'frequent' | 'daily'; run: () => Promise<Record<string, number>> };
 
 export function defineModule<S, T>(definition: ModuleDefinition<S, T>): ModuleDefinition<S, T> {
   return definition;
@@ -34,6 +43,8 @@ export function createRegistry() {
   );
   const importTypes: ImportType[] = [];
   const importOwners = new Map<string, string>();
+  const jobs: ScheduledJob[] = [];
+  const jobOwners = new Map<string, string>();
 
   const claim = (owners: Map<string, string>, what: string, name: string, module: string) => {
     const owner = owners.get(name);
@@ -58,6 +69,11 @@ export function createRegistry() {
         claim(importOwners, 'import route', `POST ${type.upload.url}`, name);
         importTypes.push(type);
       }
+      for (const job of definition.jobs?.(service) ?? []) {
+        if (!/^[a-z][a-z0-9-]{0,39}$/.test(job.name)) throw new Error(`job ${job.name} of module ${name} is not a short lower-case name`);
+        claim(jobOwners, 'job', job.name, name);
+        jobs.push(job);
+      }
     },
     /** Every event type a module emits: what the outbox's consumers may subscribe to. */
     eventTypes: (): string[] => [...eventOwners.keys()].sort(),
@@ -65,6 +81,8 @@ export function createRegistry() {
     /** Every error code with its status, title and module (the docs and the fuzz suite read it). */
     errorCodes: (): Map<string, ErrorSpec & { module: string }> => new Map(errors),
     importTypes: (): ImportType[] => [...importTypes],
+    /** Every module's scheduled jobs, in registration order. */
+    jobs: (): ScheduledJob[] => [...jobs],
   };
 }
 

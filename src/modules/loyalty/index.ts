@@ -117,7 +117,7 @@ export function createLoyalty(
       const stores = new Map((await listStores(db)).map((s) => [s.id, s.timezone]));
       return db.transaction().execute((tx) => insertHistoricalReceipts(tx, clock, ids, config, stores, receipts, options.earn, options.pendingFrom));
     },
-    runJob: (name: JobName) => jobs[name](db, clock, ids),
+    runJob: async (name: JobName) => (await jobs[name](db, clock, ids)) as Record<string, number>,
     receiptNdjsonFormat: receiptNdjsonFormat({ db, clock, ids, phoneRegion: base.phoneRegion }),
   };
 }

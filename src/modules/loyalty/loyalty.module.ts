@@ -15,6 +15,12 @@ export const loyaltyModule = defineModule({
   idPrefixes: loyaltyIds.prefixes,
   errors: loyaltyErrors.table,
   ownTx,
+  jobs: (loyalty: Loyalty) => [
+    { name: 'activate-points', cadence: 'frequent', run: () => loyalty.runJob('activate-points') },
+    { name: 'expire-points', cadence: 'frequent', run: () => loyalty.runJob('expire-points') },
+    { name: 'announce-expiring-points', cadence: 'frequent', run: () => loyalty.runJob('announce-expiring-points') },
+    { name: 'review-tiers', cadence: 'daily', run: () => loyalty.runJob('review-tiers') },
+  ],
   imports: (loyalty: Loyalty) => [
     defineImportType({
       kind: 'receipts',

@@ -6,7 +6,7 @@ import { applyMergePatch, checkMerged, mergePatchMediaTypes, mergePatchSchema } 
 import { idPattern } from './loyalty.ids.ts';
 import { named } from '../../platform/openapi-names.ts';
 import { PageOf, pageQuery } from '../../platform/pagination.ts';
-import { authErrors, errorResponses, StringEnum } from '../../platform/schemas.ts';
+import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { Customers } from '../customers/index.ts';
 import { findRule, findTier, patchRule, patchTier, putRule, removeRule } from './config-items.ts';
 import type { ConfigChange, Versioned } from './config-store.ts';
@@ -559,16 +559,5 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       },
       handler: async (request) => ({ upserted: await loyalty.products.upsert(Array.isArray(request.body) ? request.body : request.body.items, actorOf(request)) }),
     });
-  });
-
-  r.post('/v1/jobs/:name/run', {
-    config: { permission: 'jobs:run' },
-    schema: {
-      tags: ['operations'],
-      summary: 'Run a scheduled job now (they also run on their own every minute)',
-      params: Type.Object({ name: StringEnum(['activate-points', 'expire-points', 'announce-expiring-points', 'review-tiers'] as const) }),
-      response: { 200: Type.Record(Type.String(), Type.Integer()), ...errorResponses(400, ...authErrors) },
-    },
-    handler: async (request) => (await loyalty.runJob(request.params.name)) as Record<string, number>,
   });
 }
