@@ -4,8 +4,14 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import { viewOf, type Database } from './db/database.ts';
 import { createCustomers, customerRoutes, CustomerSchema, customersModule, type Customers } from './modules/customers/index.ts';
+import { createEngagement, engagementModule, engagementRoutes, type Engagement } from './modules/engagement/index.ts';
+import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
+import { createLotteries, lotteriesModule, lotteryRoutes, type Lotteries } from './modules/lotteries/index.ts';
 import { createLoyalty, loyaltyModule, loyaltyRoutes, type Loyalty } from './modules/loyalty/index.ts';
+import { createPartners, partnerRoutes, partnersModule, type Partners } from './modules/partners/index.ts';
 import { createPromotions, promotionRoutes, promotionsModule, type Promotions } from './modules/promotions/index.ts';
+import { createReferrals, referralRoutes, referralsModule, type Referrals } from './modules/referrals/index.ts';
+import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import {
@@ -28,6 +34,7 @@ import { namedComponents, refNamedSchemas } from './platform/openapi-names.ts';
 import { platformRoutes } from './platform/platform.routes.ts';
 import { createRateLimiter, noRateLimits } from './platform/rate-limits.ts';
 import { createRegistry, type Registry } from './platform/registry.ts';
+import { createStoreScope } from './platform/store-scope.ts';
 import { ProblemSchema } from './platform/schemas.ts';
 import { addRouteExamples, docsLogo } from './docs-examples.ts';
 
@@ -43,7 +50,7 @@ export type AppDeps = {
   logger?: boolean | { stream: { write(line: string): void } };
 };
 
-export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty; promotions: Promotions; imports: ImportRunner; registry: Registry };
+export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty; promotions: Promotions; partners: Partners; lotteries: Lotteries; referrals: Referrals; rewards: Rewards; giftCards: GiftCards; engagement: Engagement; imports: ImportRunner; registry: Registry };
 
 /** Builds the HTTP app and the module services from injected parts; never listens. */
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
@@ -58,13 +65,44 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     customers.hooksFor(loyaltyModule.ownTx),
   );
   const promotions = createPromotions({ db: viewOf(db), clock, ids, cacheMs: config.checkoutCacheMs ?? 1000 }, customers.hooksFor(promotionsModule.ownTx));
+  // Rewards are bought with points through loyalty's points port; tiers limit some of them.
+  const rewards = createRewards(
+    { db: viewOf(db), clock, ids, points: loyalty.points, tierOf: async (customerId) => (await loyalty.balance(customerId)).tier.id },
+    customers.hooksFor(rewardsModule.ownTx),
+  );
+  // A lottery prize with a reward is issued through the rewards module's grant, in the draw's transaction.
+  const lotteries = createLotteries({ db: viewOf(db), clock, ids, prizes: rewards });
+  const partners = createPartners({ db: viewOf(db), clock, ids, apiKeys, loyalty, cacheMs: config.checkoutCacheMs ?? 1000 });
+  // A partner's store earns at the partner's rate; a partner key acts at its partner's stores only.
+  loyalty.checkout.storeRates = partners.storeRates;
+  const storeScope = createStoreScope();
+  storeScope.ownersFrom(partners.ownerOf);
+  // Referrals read receipts (read-only) and credit both sides through loyalty's points port.
+  const referrals = createReferrals(
+    { db: viewOf(db), clock, ids, customers, receipts: loyalty.receiptStanding, points: loyalty.points, log: { error: (obj, msg) => app.log.error(obj, msg) } },
+    customers.hooksFor(referralsModule.ownTx),
+  );
   // Promotions price receipts as the checkout pipeline's adjuster (discounts before points).
   loyalty.checkout.adjusters.push(promotions.checkoutAdjuster);
+  // Gift cards pay what is left after discounts and points, as the checkout's tender; new cards hold the program's currency.
+  const giftCards = createGiftCards(
+    { db: viewOf(db), clock, ids, currency: async () => (await loyalty.config()).program.body.currency, log: { error: (obj, msg) => app.log.error(obj, msg) } },
+    customers.hooksFor(giftCardsModule.ownTx),
+  );
+  loyalty.checkout.tenders.push(giftCards.checkoutTender);
+  // Bonuses for actions and birthday offers: points through loyalty's points port, birthday codes through promotions.
+  const engagement = createEngagement({ db: viewOf(db), clock, ids, customers, points: loyalty.points, promotions }, customers.hooksFor(engagementModule.ownTx));
   // Modules bring their event types, id prefixes, error codes and import types; the platform names none.
   const registry = createRegistry();
   registry.register(customersModule, customers);
   registry.register(loyaltyModule, loyalty);
   registry.register(promotionsModule, promotions);
+  registry.register(rewardsModule, rewards);
+  registry.register(referralsModule, referrals);
+  registry.register(partnersModule, partners);
+  registry.register(lotteriesModule, lotteries);
+  registry.register(giftCardsModule, giftCards);
+  registry.register(engagementModule, engagement);
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -149,11 +187,18 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   importRoutes(app, { imports, types: registry.importTypes(), importLimitBytes: config.importLimitBytes });
   jobRoutes(app, { jobs: registry.jobs() });
   customerRoutes(app, { customers });
-  loyaltyRoutes(app, { loyalty, customers });
+  loyaltyRoutes(app, { loyalty, customers, storeScope });
   promotionRoutes(app, { promotions, customers });
+  rewardRoutes(app, { rewards, customers });
+  referralRoutes(app, { referrals });
+  partnerRoutes(app, { partners });
+  lotteryRoutes(app, { lotteries, customers });
+  giftCardRoutes(app, { giftCards, customers });
+  engagementRoutes(app, { engagement, customers });
   app.addHook('onClose', async () => {
     await imports.stop();
     await promotions.batches.stop();
+    await giftCards.batches.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, imports, registry } };
 }

@@ -47,8 +47,105 @@ export const exampleIds = {
   ownerKey: 'key_0195f3c29d5e7a6b5c4d3e2f1a0b9c8d',
   promotion: 'prm_0195f3c2d1a27b3c4d5e6f708192a3b4',
   batch: 'pcb_0195f3c2d2b37c4d5e6f708192a3b4c5',
+  giftCard: 'gcd_0195f3c2f1a27b3c4d5e6f708192a3b4',
+  giftCardBatch: 'gcb_0195f3c2f2b37c4d5e6f708192a3b4c5',
+  giftCardReceipt: 'rcp_0195f3c2f3c47d5e6f708192a3b4c5d6',
+  rewardMug: 'rwd_0195f3c2e1a27b3c4d5e6f708192a3c1',
+  rewardCinema: 'rwd_0195f3c2e2b37c4d5e6f708192a3c2d2',
+  rewardPriority: 'rwd_0195f3c2e3c47d5e6f708192a3c2d3e3',
+  cinemaOrder: 'rwo_0195f3c2e5e67f708192a3c2d3e4f505',
+  priorityOrder: 'rwo_0195f3c2e6f7708192a3c2d3e4f50616',
+  olga: 'cus_0195f3c2e0b17a2b3c4d5e6f70819203',
+  referral: 'rfl_0195f3c2e1a27b3c4d5e6f708192a3b4',
+  partner: 'prt_0195f3c2f8a17b2c3d4e5f60718293a4',
+  mila: 'cus_0195f3c2d7a17b2c3d4e5f60718293b5',
+  actionRule: 'acr_0195f3c2d8b27c3d4e5f60718293a4c6',
+  partnerKey: 'key_0195f3c2f8b27c3d4e5f60718293a4b5',
+  partnerCustomer: 'cus_0195f3c2f8c37d4e5f60718293a4b5c6',
+  partnerReceipt: 'rcp_0195f3c2f8d47e5f60718293a4b5c6d7',
+  lottery: 'ltr_0195f3c2d3a17b2c3d4e5f60718293c1',
+  pastLottery: 'ltr_0195f3c2d3b27c3d4e5f60718293c2d2',
+  upcomingLottery: 'ltr_0195f3c2d3c37d4e5f60718293c2d3e3',
 } as const;
 const ids = exampleIds;
+
+// The gift-card examples' answers (src/docs-examples.ts's gift-card section).
+const at = '2026-03-01T09:00:00.000Z';
+const GC_ISSUED = { id: ids.giftCard, code: 'CARD7KQ2MXPW4TZN', status: 'issued', balanceMinor: 0, currency: 'RUB', batchId: null, customerId: null, expiresAt: null, validDays: 365, activatedAt: null, blockedAt: null, blockReason: null, createdAt: at, updatedAt: at };
+const GC_ACTIVE = { ...GC_ISSUED, status: 'active', balanceMinor: 300000, expiresAt: '2027-03-01T09:00:00.000Z', activatedAt: at };
+const gcLines = [{ sku: 'COF-1KG', qty: 2, price: 149000, total: 298000, discount: 0, excluded: false, pointsEarned: 0, pointsRedeemed: 0, redeemedMinor: 0, payable: 298000 }];
+const gcReceipt = { lines: gcLines, total: 298000, discount: 0, pointsToEarn: 0, maxRedeemable: 0, pointsRedeemed: 0, redeemedMinor: 0, payable: 298000, currency: 'RUB', applied: [], messages: [], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1 };
+const GC_CALCULATED = { ...gcReceipt, giftCards: [{ code: '************4TZN', amount: 200000, applied: true, reason: null, detail: null, balance: 300000 }], leftToPay: 98000 };
+const GC_CONFIRMED = {
+  receiptId: ids.giftCardReceipt, storeId: 'msk-01', posReceiptId: 'R-000200', occurredAt: at, ...gcReceipt,
+  giftCards: [{ code: '************4TZN', amount: 200000, applied: true, reason: null, detail: null, balance: 100000 }], leftToPay: 98000,
+};
+const GC_REFUNDED = {
+  receiptId: ids.giftCardReceipt, refundId: 'RET-200-1', lines: [{ lineNo: 1, sku: 'COF-1KG', qty: 1, amount: 149000, pointsReversed: 0, pointsReturned: 0 }],
+  amount: 149000, pointsReversed: 0, pointsReturned: 0, pointsForgiven: 0, pointsAlreadyExpired: 0, giftCards: [{ code: '************4TZN', amount: 100000, balance: 200000 }],
+};
+const gcEntry = { receiptId: null, refundId: null, reason: null, createdAt: at };
+const GC_ENTRIES = {
+  items: [
+    { ...gcEntry, id: 3, kind: 'refund', amountMinor: 100000, balanceAfterMinor: 200000, receiptId: ids.giftCardReceipt, refundId: 'RET-200-1' },
+    { ...gcEntry, id: 2, kind: 'redeem', amountMinor: -200000, balanceAfterMinor: 100000, receiptId: ids.giftCardReceipt },
+    { ...gcEntry, id: 1, kind: 'activate', amountMinor: 300000, balanceAfterMinor: 300000 },
+  ],
+  nextCursor: null,
+};
+const GC_BATCH = { id: ids.giftCardBatch, count: 500, amountMinor: 500000, currency: 'RUB', prefix: 'XM', expiresAt: null, validDays: 365, generated: 0, progress: 0, status: 'queued', failure: null, createdAt: at, startedAt: null, finishedAt: null };
+
+/**
+ * Values the server draws at random rather than ids (a referral code): like an example id, each
+ * stands for the value the server made in its place, and the pattern says what one looks like.
+ */
+export const exampleDrawnValues: Record<string, RegExp> = {
+  KM7TQ4XB: /^[23456789BCDFGHJKMNPQRSTVWXYZ]{8}$/,
+  // A partner key's secret (shown once) and its hint.
+  patron_Zk3vQ9pXbW2mT7rY4nL8cF1hJ6dS0aGe5uKqVxBzN2o: /^patron_[A-Za-z0-9_-]{43}$/,
+  'patron_Zk3v…': /^patron_[A-Za-z0-9_-]{4}…$/,
+  // Lotteries' commitments and revealed seeds (docs/lotteries.md): 32 random bytes and their SHA-256, in hex.
+  a1a6b7569eef2100f04190589397087bc70e27aea1ce7f6486eaf5356a4cc383: /^[0-9a-f]{64}$/,
+  ee427c5cc0c149d6b4229cc11c46e800c255918d1881c66c441a98dcaf58986c: /^[0-9a-f]{64}$/,
+  '188f1410760d02a25983e65d98c785b406c4c22f38cf9b2de8b92a2091ab961f': /^[0-9a-f]{64}$/,
+  '3c61fc506dd5994262722440218e63731de57d3773d50f8fec98bb7e27b92115': /^[0-9a-f]{64}$/,
+};
+
+// The lottery examples' answers (docs/lotteries.md).
+const LOTTERY_BODY = {
+  name: 'Spring draw',
+  entryPeriod: { from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' },
+  rules: [{ kind: 'spend', perMinor: 100000, tierMultipliers: { gold: 2 } }, { kind: 'action', eventType: 'survey.answered', entries: 1 }],
+  prizes: [{ name: 'Coffee machine', count: 1 }, { name: 'A year of coffee', rewardId: 'rwd_0195f3c2e9a17b2c3d4e5f60718293f1', count: 3 }],
+};
+const LOTTERY = {
+  id: ids.lottery, ...LOTTERY_BODY, description: null, status: 'open', algorithm: 'patron-lottery-v1',
+  commitment: 'a1a6b7569eef2100f04190589397087bc70e27aea1ce7f6486eaf5356a4cc383', seed: null, entriesDigest: null, entrants: null, totalEntries: null, winners: [],
+  version: 1, createdAt: at, updatedAt: at, drawnAt: null,
+};
+const PAST_LOTTERY_BODY = { ...LOTTERY_BODY, name: 'February draw', entryPeriod: { from: '2026-02-01T00:00:00.000Z', to: '2026-03-01T00:00:00.000Z' } };
+const PAST_LOTTERY = { ...LOTTERY, ...PAST_LOTTERY_BODY, id: ids.pastLottery, status: 'closed', commitment: 'ee427c5cc0c149d6b4229cc11c46e800c255918d1881c66c441a98dcaf58986c' };
+const referralCode = 'KM7TQ4XB';
+const referralSettings = { enabled: true, referrerPoints: 500, refereePoints: 300, qualifyingPurchaseMinor: 100000, joinWindowDays: 30, qualifyWithinDays: 90, capPerReferrerPerMonth: 10, capPerReferrerTotal: 100 };
+
+// The partner examples' answers (docs/partners.md).
+const PARTNER = { id: ids.partner, name: 'Neft', status: 'active', storeIds: ['azs-01'], earnRateBp: 300, issuedPer100PointsMinor: 9000, redeemedPer100PointsMinor: 8500, version: 1, createdAt: at, updatedAt: at };
+const PARTNER_V2 = { ...PARTNER, issuedPer100PointsMinor: 9500, version: 2 };
+const PARTNER_RECEIPT = {
+  receiptId: ids.partnerReceipt, storeId: 'azs-01', posReceiptId: 'AZS-1-0001', occurredAt: at,
+  lines: [{ sku: 'AI-95', qty: 40, price: 6150, total: 246000, discount: 0, excluded: false, pointsEarned: 73, pointsRedeemed: 0, redeemedMinor: 0, payable: 246000 }],
+  total: 246000, discount: 0, pointsToEarn: 73, maxRedeemable: 0, pointsRedeemed: 0, redeemedMinor: 0, payable: 246000, currency: 'RUB',
+  applied: [{ ruleId: `partner:${ids.partner}`, kind: 'percent', name: 'Neft rate', points: 73, lines: [0] }],
+  messages: [], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1,
+  customer: { id: ids.partnerCustomer, balance: 0, pendingPoints: 73, tier: { id: 'silver', name: 'Silver' } },
+};
+// 73 points issued × 95.00 per 100 points = 69.35 owed by the partner; nothing redeemed.
+const settled = { pointsEarned: 73, pointsReversed: 0, pointsIssued: 73, pointsRedeemed: 0, pointsReturned: 0, pointsRedeemedNet: 0, partnerOwesMinor: 6935, operatorOwesMinor: 0, netMinor: 6935 };
+const SETTLEMENT = {
+  partnerId: ids.partner, partnerName: 'Neft', currency: 'RUB', from: '2026-03-01', to: '2026-03-01',
+  rates: { earnRateBp: 300, issuedPer100PointsMinor: 9500, redeemedPer100PointsMinor: 8500 },
+  totals: settled, days: [{ date: '2026-03-01', ...settled }], stores: [{ storeId: 'azs-01', ...settled }],
+};
 
 export const docExamples: DocExample[] = [
   {
@@ -252,7 +349,7 @@ export const docExamples: DocExample[] = [
     role: 'owner',
     body: { name: 'Coffee week', status: 'active', requiresCode: true, benefit: { kind: 'percent_off', percentBp: 1500, target: { categories: ['coffee'] } }, validity: { from: '2026-03-01T00:00:00Z', to: '2026-03-08T00:00:00Z' }, limits: { budgetMinor: 10000000, perCustomer: 1 } },
     status: 201,
-    response: { id: ids.promotion, name: 'Coffee week', status: 'active', benefit: { kind: 'percent_off', percentBp: 1500, target: { categories: ['coffee'] } }, audience: { kind: 'everyone' }, validity: { from: '2026-03-01T00:00:00Z', to: '2026-03-08T00:00:00Z' }, stacking: { exclusive: false, priority: 0 }, limits: { budgetMinor: 10000000, perCustomer: 1 }, requiresCode: true, releaseOnReturn: true, usage: { usedMinor: 0, uses: 0, budgetLeftMinor: 10000000, usesLeft: null }, version: 1, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+    response: { id: ids.promotion, name: 'Coffee week', status: 'active', benefit: { kind: 'percent_off', percentBp: 1500, target: { categories: ['coffee'] } }, audience: { kind: 'everyone' }, validity: { from: '2026-03-01T00:00:00Z', to: '2026-03-08T00:00:00Z' }, stacking: { exclusive: false, priority: 0 }, limits: { budgetMinor: 10000000, perCustomer: 1 }, requiresCode: true, releaseOnReturn: true, usage: { usedMinor: 0, uses: 0, budgetLeftMinor: 10000000, usedPoints: 0, budgetLeftPoints: null, usesLeft: null }, version: 1, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
   },
   {
     route: 'POST /v1/promo-codes',
@@ -268,7 +365,7 @@ export const docExamples: DocExample[] = [
     role: 'pos',
     body: { storeId: 'msk-01', customer: { phone: '+79123456789' }, lines: [{ sku: 'COF-1KG', qty: 1, price: 149000 }], promoCodes: ['coffee-15', 'NOSUCHCODE'] },
     status: 200,
-    response: { lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 22350, excluded: false, pointsEarned: 189, pointsRedeemed: 0, redeemedMinor: 0, payable: 126650 }], total: 149000, discount: 22350, pointsToEarn: 189, maxRedeemable: 379, pointsRedeemed: 0, redeemedMinor: 0, payable: 126650, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 63, lines: [0] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 126, lines: [0] }], messages: [], adjustments: { applied: [{ adjuster: 'promotions', id: ids.promotion, name: 'Coffee week', discountMinor: 22350, lines: [{ line: 0, discountMinor: 22350 }] }], rejected: [{ adjuster: 'promotions', id: 'NOSUCHCODE', reason: 'unknown', detail: 'Code NOSUCHCODE: no such promo code' }] }, promotions: [{ id: ids.promotion, name: 'Coffee week', code: 'COFFEE15', applied: true, discount: 22350, reason: null, detail: null }, { id: 'NOSUCHCODE', name: null, code: 'NOSUCHCODE', applied: false, discount: 0, reason: 'unknown', detail: 'Code NOSUCHCODE: no such promo code' }], rulesVersion: 1, customer: { id: ids.anna, balance: 554, pendingPoints: 156, tier: { id: 'silver', name: 'Silver' } } },
+    response: { lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 22350, excluded: false, pointsEarned: 189, pointsRedeemed: 0, redeemedMinor: 0, payable: 126650 }], total: 149000, discount: 22350, pointsToEarn: 189, maxRedeemable: 379, pointsRedeemed: 0, redeemedMinor: 0, payable: 126650, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 63, lines: [0] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 126, lines: [0] }], messages: [], adjustments: { applied: [{ adjuster: 'promotions', id: ids.promotion, name: 'Coffee week', discountMinor: 22350, lines: [{ line: 0, discountMinor: 22350 }] }], rejected: [{ adjuster: 'promotions', id: 'NOSUCHCODE', reason: 'unknown', detail: 'Code NOSUCHCODE: no such promo code' }] }, promotions: [{ id: ids.promotion, name: 'Coffee week', code: 'COFFEE15', applied: true, discount: 22350, points: 0, reason: null, detail: null }, { id: 'NOSUCHCODE', name: null, code: 'NOSUCHCODE', applied: false, discount: 0, points: 0, reason: 'unknown', detail: 'Code NOSUCHCODE: no such promo code' }], rulesVersion: 1, customer: { id: ids.anna, balance: 554, pendingPoints: 156, tier: { id: 'silver', name: 'Silver' } } },
   },
   {
     route: 'PATCH /v1/promotions/{id}',
@@ -277,7 +374,7 @@ export const docExamples: DocExample[] = [
     params: { id: ids.promotion },
     body: { status: 'paused' },
     status: 200,
-    response: { id: ids.promotion, name: 'Coffee week', status: 'paused', benefit: { kind: 'percent_off', percentBp: 1500, target: { categories: ['coffee'] } }, audience: { kind: 'everyone' }, validity: { from: '2026-03-01T00:00:00Z', to: '2026-03-08T00:00:00Z' }, stacking: { exclusive: false, priority: 0 }, limits: { budgetMinor: 10000000, perCustomer: 1 }, requiresCode: true, releaseOnReturn: true, usage: { usedMinor: 0, uses: 0, budgetLeftMinor: 10000000, usesLeft: null }, version: 2, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+    response: { id: ids.promotion, name: 'Coffee week', status: 'paused', benefit: { kind: 'percent_off', percentBp: 1500, target: { categories: ['coffee'] } }, audience: { kind: 'everyone' }, validity: { from: '2026-03-01T00:00:00Z', to: '2026-03-08T00:00:00Z' }, stacking: { exclusive: false, priority: 0 }, limits: { budgetMinor: 10000000, perCustomer: 1 }, requiresCode: true, releaseOnReturn: true, usage: { usedMinor: 0, uses: 0, budgetLeftMinor: 10000000, usedPoints: 0, budgetLeftPoints: null, usesLeft: null }, version: 2, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
   },
   {
     route: 'POST /v1/promo-codes/batches',
@@ -286,6 +383,443 @@ export const docExamples: DocExample[] = [
     body: { promotionId: ids.promotion, count: 10000, prefix: 'CW', checkCharacter: true },
     status: 202,
     response: { id: ids.batch, promotionId: ids.promotion, count: 10000, length: 6, prefix: 'CW', checkCharacter: true, usesPerCode: 1, generated: 0, progress: 0, status: 'queued', failure: null, createdAt: '2026-03-01T09:00:00.000Z', startedAt: null, finishedAt: null },
+  },
+  // Lotteries (docs/lotteries.md): a draw whose commitment is published from the start, one drawn, one deleted.
+  {
+    route: 'POST /v1/lotteries',
+    summary: 'A draw for March: one entry per 1,000.00 spent (double for Gold) and one per survey answered',
+    role: 'marketer',
+    body: LOTTERY_BODY,
+    status: 201,
+    response: LOTTERY,
+  },
+  {
+    route: 'GET /v1/lotteries/{id}',
+    summary: 'Its commitment, published now; the seed stays secret until the draw',
+    role: 'analyst',
+    params: { id: ids.lottery },
+    status: 200,
+    response: LOTTERY,
+  },
+  {
+    route: 'PATCH /v1/lotteries/{id}',
+    summary: 'A description for the customers (the rules are fixed once entries count)',
+    role: 'marketer',
+    params: { id: ids.lottery },
+    headers: { 'content-type': 'application/merge-patch+json' },
+    body: { description: 'Every 1,000.00 you spend in March is a ticket', version: 1 },
+    status: 200,
+    response: { ...LOTTERY, description: 'Every 1,000.00 you spend in March is a ticket', version: 2 },
+  },
+  {
+    route: 'GET /v1/lotteries',
+    summary: 'Lotteries open for entries',
+    role: 'analyst',
+    query: { status: 'open' },
+    status: 200,
+    response: { items: [{ ...LOTTERY, description: 'Every 1,000.00 you spend in March is a ticket', version: 2 }], nextCursor: null },
+  },
+  {
+    route: 'GET /v1/customers/{id}/lottery-entries',
+    summary: 'A customer\'s entries so far',
+    role: 'support',
+    params: { id: ids.anna },
+    status: 200,
+    response: { items: [{ lotteryId: ids.lottery, lotteryName: 'Spring draw', status: 'open', entries: 1, won: false, prizeName: null }], nextCursor: null },
+  },
+  {
+    route: 'POST /v1/lotteries',
+    summary: 'A lottery for February, whose entry period has ended',
+    role: 'marketer',
+    step: true,
+    body: PAST_LOTTERY_BODY,
+    status: 201,
+    response: PAST_LOTTERY,
+  },
+  {
+    route: 'POST /v1/lotteries/{id}/draw',
+    summary: 'The draw: entries frozen and hashed, the seed revealed, the winners drawn (nobody bought in February here)',
+    role: 'marketer',
+    params: { id: ids.pastLottery },
+    status: 200,
+    response: {
+      ...PAST_LOTTERY, status: 'drawn', seed: '188f1410760d02a25983e65d98c785b406c4c22f38cf9b2de8b92a2091ab961f',
+      entriesDigest: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', entrants: 0, totalEntries: 0, version: 2, drawnAt: at,
+    },
+  },
+  {
+    route: 'GET /v1/lotteries/{id}/entries',
+    summary: 'The frozen entries by customer id, the list the digest hashes',
+    role: 'analyst',
+    params: { id: ids.pastLottery },
+    status: 200,
+    response: { items: [], nextCursor: null },
+  },
+  {
+    route: 'POST /v1/lotteries',
+    summary: 'A summer draw',
+    role: 'marketer',
+    step: true,
+    body: { ...LOTTERY_BODY, name: 'Summer draw', entryPeriod: { from: '2026-06-01T00:00:00.000Z', to: '2026-09-01T00:00:00.000Z' } },
+    status: 201,
+    response: { ...LOTTERY, name: 'Summer draw', entryPeriod: { from: '2026-06-01T00:00:00.000Z', to: '2026-09-01T00:00:00.000Z' }, id: ids.upcomingLottery, status: 'upcoming', commitment: '3c61fc506dd5994262722440218e63731de57d3773d50f8fec98bb7e27b92115' },
+  },
+  {
+    route: 'DELETE /v1/lotteries/{id}',
+    summary: 'Deleted before its entry period starts (later it can only be cancelled)',
+    role: 'marketer',
+    params: { id: ids.upcomingLottery },
+    status: 200,
+    response: { ...LOTTERY, name: 'Summer draw', entryPeriod: { from: '2026-06-01T00:00:00.000Z', to: '2026-09-01T00:00:00.000Z' }, id: ids.upcomingLottery, status: 'upcoming', commitment: '3c61fc506dd5994262722440218e63731de57d3773d50f8fec98bb7e27b92115' },
+  },
+  // Gift cards (docs/gift-cards.md): one sold at the till and spent on part of a receipt, a return, a batch for printing.
+  {
+    route: 'POST /v1/gift-cards',
+    summary: 'A gift card printed with its code, valid a year from its sale',
+    role: 'owner',
+    body: { code: 'CARD-7KQ2-MXPW-4TZN', validDays: 365 },
+    status: 201,
+    response: GC_ISSUED,
+  },
+  {
+    route: 'POST /v1/gift-cards/{code}/activate',
+    summary: 'The till sells the card for 3,000.00 and activates it',
+    role: 'pos',
+    params: { code: 'CARD-7KQ2-MXPW-4TZN' },
+    headers: { 'idempotency-key': 'msk-01-till-3-sale-81' },
+    body: { amountMinor: 300000 },
+    status: 200,
+    response: GC_ACTIVE,
+  },
+  {
+    route: 'GET /v1/gift-cards/{code}',
+    summary: 'The till checks the balance',
+    role: 'pos',
+    params: { code: 'CARD7KQ2MXPW4TZN' },
+    status: 200,
+    response: GC_ACTIVE,
+  },
+  {
+    route: 'POST /v1/checkout/calculate',
+    summary: 'Paying 2,000.00 of a receipt with a gift card',
+    role: 'pos',
+    body: { storeId: 'msk-01', lines: [{ sku: 'COF-1KG', qty: 2, price: 149000 }], giftCards: [{ code: 'CARD7KQ2MXPW4TZN', amount: 200000 }] },
+    status: 200,
+    response: GC_CALCULATED,
+  },
+  {
+    route: 'POST /v1/checkout/confirm',
+    summary: 'The card is debited with the receipt',
+    role: 'pos',
+    body: { storeId: 'msk-01', posReceiptId: 'R-000200', lines: [{ sku: 'COF-1KG', qty: 2, price: 149000 }], giftCards: [{ code: 'CARD7KQ2MXPW4TZN', amount: 200000 }] },
+    status: 201,
+    response: GC_CONFIRMED,
+  },
+  {
+    route: 'POST /v1/receipts/{id}/refunds',
+    summary: 'Half the receipt returned: half of what the card paid goes back to it',
+    role: 'pos',
+    params: { id: ids.giftCardReceipt },
+    body: { refundId: 'RET-200-1', lines: [{ sku: 'COF-1KG', qty: 1 }] },
+    status: 201,
+    response: GC_REFUNDED,
+  },
+  {
+    route: 'GET /v1/gift-cards/{code}/entries',
+    summary: 'The card\'s ledger',
+    role: 'owner',
+    params: { code: 'CARD7KQ2MXPW4TZN' },
+    status: 200,
+    response: GC_ENTRIES,
+  },
+  {
+    route: 'POST /v1/gift-cards/batches',
+    summary: '500 cards of 5,000.00 for the holiday season, activated when sold',
+    role: 'owner',
+    body: { count: 500, amountMinor: 500000, prefix: 'XM', validDays: 365 },
+    status: 202,
+    response: GC_BATCH,
+  },
+  {
+    route: 'GET /v1/referral-program',
+    summary: 'The referral program as it starts',
+    role: 'owner',
+    status: 200,
+    response: { ...referralSettings, version: 1, updatedAt: null },
+  },
+  {
+    route: 'PUT /v1/referral-program',
+    summary: 'A link for sharing codes, 700 points to the referrer',
+    role: 'owner',
+    body: { ...referralSettings, referrerPoints: 700, linkTemplate: 'https://coffee.example/r/{code}', version: 1 },
+    status: 200,
+    response: { ...referralSettings, referrerPoints: 700, linkTemplate: 'https://coffee.example/r/{code}', version: 2, updatedAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'PATCH /v1/referral-program',
+    summary: 'At most 5 friends a month per referrer',
+    role: 'owner',
+    headers: { 'content-type': 'application/merge-patch+json' },
+    body: { capPerReferrerPerMonth: 5 },
+    status: 200,
+    response: { ...referralSettings, referrerPoints: 700, capPerReferrerPerMonth: 5, linkTemplate: 'https://coffee.example/r/{code}', version: 3, updatedAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'GET /v1/customers/{id}/referral',
+    summary: 'Anna\'s referral code and her link',
+    role: 'owner',
+    params: { id: ids.anna },
+    status: 200,
+    response: { customerId: ids.anna, code: referralCode, link: `https://coffee.example/r/${referralCode}`, referrals: { invited: 0, qualified: 0, rewarded: 0 }, rewardsEarned: 0 },
+  },
+  {
+    route: 'POST /v1/customers/{id}/referral/fingerprints',
+    summary: 'Anna\'s app records its device against self-referral (hashes: the device, and the e-mail she added since sign-up)',
+    role: 'pos',
+    params: { id: ids.anna },
+    body: { deviceId: 'ios-5F2C9A0E-anna' },
+    status: 200,
+    response: { customerId: ids.anna, recorded: 2 },
+  },
+  {
+    route: 'POST /v1/customers',
+    summary: 'Olga joins',
+    role: 'owner',
+    step: true,
+    body: { phone: '+79035550202', firstName: 'Olga' },
+    status: 201,
+    response: { id: ids.olga, status: 'active', phone: '+79035550202', email: null, cardNumber: null, externalIds: {}, identifiers: [{ kind: 'phone', value: '+79035550202', primary: true }], firstName: 'Olga', lastName: null, birthDate: null, gender: null, city: null, timezone: null, locale: null, tags: [], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'PUT /v1/customers/{id}/referrer',
+    summary: 'Olga names Anna\'s code at the till',
+    role: 'pos',
+    params: { id: ids.olga },
+    body: { code: referralCode, deviceId: 'android-0c41-olga' },
+    status: 201,
+    response: { id: ids.referral, customerId: ids.olga, referrerId: ids.anna, code: referralCode, status: 'invited', referrerPoints: 700, refereePoints: 300, qualifyingPurchaseMinor: 100000, qualifyBy: '2026-05-30T09:00:00.000Z', receiptId: null, qualifiedAt: null, rewardDueAt: null, rewardedAt: null, voidReason: null, createdAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'GET /v1/customers/{id}/referrals',
+    summary: 'Whom Anna brought, contacts masked',
+    role: 'owner',
+    params: { id: ids.anna },
+    query: { limit: '20' },
+    status: 200,
+    response: { items: [{ id: ids.referral, customerId: ids.olga, referrerId: ids.anna, code: referralCode, status: 'invited', referrerPoints: 700, refereePoints: 300, qualifyingPurchaseMinor: 100000, qualifyBy: '2026-05-30T09:00:00.000Z', receiptId: null, qualifiedAt: null, rewardDueAt: null, rewardedAt: null, voidReason: null, createdAt: '2026-03-01T09:00:00.000Z', referee: { phone: '+7903*****02', email: null } }], nextCursor: null },
+  },
+  {
+    route: 'POST /v1/rewards',
+    summary: 'A mug for 200 points: 100 in stock, two per customer, its code valid 30 days',
+    role: 'owner',
+    body: { name: 'Coffee mug', kind: 'goods', status: 'active', pointsCost: 200, stock: 100, perCustomer: 2, validDays: 30 },
+    status: 201,
+    response: { id: ids.rewardMug, name: 'Coffee mug', kind: 'goods', status: 'active', pointsCost: 200, stock: 100, perCustomer: 2, validDays: 30, usage: { issued: 0, cancelled: 0, redeemed: 0, stockLeft: 100, vouchersFree: null }, version: 1, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'POST /v1/rewards',
+    summary: 'A partner\'s cinema voucher',
+    role: 'owner',
+    step: true,
+    body: { name: 'Cinema ticket', kind: 'partner_voucher', partner: 'Kino Park', status: 'active', pointsCost: 150 },
+    status: 201,
+    response: { id: ids.rewardCinema, name: 'Cinema ticket', kind: 'partner_voucher', status: 'active', pointsCost: 150, partner: 'Kino Park', usage: { issued: 0, cancelled: 0, redeemed: 0, stockLeft: null, vouchersFree: 0 }, version: 1, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'POST /v1/rewards/{id}/vouchers',
+    summary: 'The partner\'s codes for it (CSV works too: code,valid_until)',
+    role: 'owner',
+    params: { id: ids.rewardCinema },
+    body: { vouchers: [{ code: 'KINO-0001', validUntil: '2026-06-30T21:00:00Z' }, { code: 'KINO-0002', validUntil: '2026-06-30T21:00:00Z' }] },
+    status: 200,
+    response: { added: 2, duplicates: 0, vouchersFree: 2 },
+  },
+  {
+    route: 'POST /v1/rewards',
+    summary: 'A privilege: priority service for 30 days',
+    role: 'owner',
+    step: true,
+    body: { name: 'Priority service', kind: 'privilege', privilege: 'priority_service', validDays: 30, status: 'active', pointsCost: 100 },
+    status: 201,
+    response: { id: ids.rewardPriority, name: 'Priority service', kind: 'privilege', status: 'active', pointsCost: 100, validDays: 30, privilege: 'priority_service', usage: { issued: 0, cancelled: 0, redeemed: 0, stockLeft: null, vouchersFree: null }, version: 1, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'POST /v1/customers/{id}/rewards',
+    summary: 'Anna buys a cinema ticket: 150 points debited, the first voucher of the pool',
+    role: 'pos',
+    params: { id: ids.anna },
+    headers: { 'idempotency-key': 'app-7f3a' },
+    body: { rewardId: ids.rewardCinema },
+    status: 201,
+    response: { id: ids.cinemaOrder, customerId: ids.anna, reward: { id: ids.rewardCinema, name: 'Cinema ticket', kind: 'partner_voucher' }, source: 'purchase', points: 150, status: 'issued', code: 'KINO-0001', validUntil: '2026-06-30T21:00:00.000Z', createdAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'POST /v1/customers/{id}/rewards/{orderId}/cancel',
+    summary: 'She changes her mind: the 150 points come back, the voucher is void',
+    role: 'support',
+    params: { id: ids.anna, orderId: ids.cinemaOrder },
+    status: 200,
+    response: { id: ids.cinemaOrder, customerId: ids.anna, reward: { id: ids.rewardCinema, name: 'Cinema ticket', kind: 'partner_voucher' }, source: 'purchase', points: 150, status: 'cancelled', code: 'KINO-0001', validUntil: '2026-06-30T21:00:00.000Z', createdAt: '2026-03-01T09:00:00.000Z', cancelledAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'POST /v1/customers/{id}/rewards',
+    summary: 'Anna takes priority service for 100 points',
+    role: 'pos',
+    step: true,
+    params: { id: ids.anna },
+    body: { rewardId: ids.rewardPriority },
+    status: 201,
+    response: { id: ids.priorityOrder, customerId: ids.anna, reward: { id: ids.rewardPriority, name: 'Priority service', kind: 'privilege' }, source: 'purchase', points: 100, status: 'issued', privilege: 'priority_service', validUntil: '2026-03-31T09:00:00.000Z', createdAt: '2026-03-01T09:00:00.000Z' },
+  },
+  {
+    route: 'GET /v1/customers/{id}/privileges',
+    summary: 'What the till shows: the privileges she holds now',
+    role: 'pos',
+    params: { id: ids.anna },
+    status: 200,
+    response: { items: [{ orderId: ids.priorityOrder, rewardId: ids.rewardPriority, name: 'Priority service', privilege: 'priority_service', since: '2026-03-01T09:00:00.000Z', validUntil: '2026-03-31T09:00:00.000Z' }], nextCursor: null },
+  },
+  {
+    route: 'PATCH /v1/rewards/{id}',
+    summary: 'Restock the mug (a merge patch; usage is read-only)',
+    role: 'owner',
+    params: { id: ids.rewardMug },
+    body: { stock: 150 },
+    status: 200,
+    response: { id: ids.rewardMug, name: 'Coffee mug', kind: 'goods', status: 'active', pointsCost: 200, stock: 150, perCustomer: 2, validDays: 30, usage: { issued: 0, cancelled: 0, redeemed: 0, stockLeft: 150, vouchersFree: null }, version: 2, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+  },
+  // Coalition partners (docs/partners.md): a fuel-station chain whose station earns at its own rate, its key, its settlement.
+  {
+    route: 'PUT /v1/stores/{id}',
+    summary: "A partner's fuel station",
+    role: 'owner',
+    step: true,
+    params: { id: 'azs-01' },
+    body: { name: 'Neft station, Leningradsky 40', region: 'Moscow', timezone: 'Europe/Moscow' },
+    status: 200,
+    response: { id: 'azs-01', name: 'Neft station, Leningradsky 40', region: 'Moscow', timezone: 'Europe/Moscow', active: true },
+  },
+  {
+    route: 'POST /v1/partners',
+    summary: 'A partner with its station: 3% in points there, 0.90 a point issued owed to the operator, 0.85 a point redeemed owed to the partner',
+    role: 'owner',
+    body: { name: 'Neft', storeIds: ['azs-01'], earnRateBp: 300, issuedPer100PointsMinor: 9000, redeemedPer100PointsMinor: 8500 },
+    status: 201,
+    response: PARTNER,
+  },
+  {
+    route: 'GET /v1/partners',
+    summary: 'The partners, a page at a time (filter by status or storeId)',
+    role: 'analyst',
+    query: { storeId: 'azs-01' },
+    status: 200,
+    response: { items: [PARTNER], nextCursor: null },
+  },
+  {
+    route: 'PATCH /v1/partners/{id}',
+    summary: 'A new settlement rate (a merge patch; the version read guards against a lost change)',
+    role: 'owner',
+    params: { id: ids.partner },
+    body: { issuedPer100PointsMinor: 9500, version: 1 },
+    status: 200,
+    response: PARTNER_V2,
+  },
+  {
+    route: 'GET /v1/partners/{id}',
+    summary: 'A partner with its stores and rates',
+    role: 'support',
+    params: { id: ids.partner },
+    status: 200,
+    response: PARTNER_V2,
+  },
+  {
+    route: 'POST /v1/partners/{id}/api-keys',
+    summary: "The partner's till key: checkout and returns at its own stations only (the secret is shown once)",
+    role: 'owner',
+    params: { id: ids.partner },
+    body: { name: 'Neft, station 1, till 1' },
+    status: 201,
+    response: {
+      key: { id: ids.partnerKey, name: 'Neft, station 1, till 1', role: 'partner', hint: 'patron_Zk3v…', source: 'api', createdAt: at, lastUsedAt: null, revokedAt: null, partnerId: ids.partner },
+      secret: 'patron_Zk3vQ9pXbW2mT7rY4nL8cF1hJ6dS0aGe5uKqVxBzN2o',
+    },
+  },
+  {
+    route: 'POST /v1/customers',
+    summary: 'A driver joins at the station',
+    role: 'owner',
+    step: true,
+    body: { phone: '+79035550303', firstName: 'Pavel' },
+    status: 201,
+    response: { id: ids.partnerCustomer, status: 'active', phone: '+79035550303', email: null, cardNumber: null, externalIds: {}, identifiers: [{ kind: 'phone', value: '+79035550303', primary: true }], firstName: 'Pavel', lastName: null, birthDate: null, gender: null, city: null, timezone: null, locale: null, tags: [], attributes: {}, createdAt: at, updatedAt: at },
+  },
+  {
+    route: 'POST /v1/checkout/confirm',
+    summary: "Fuel at the partner's station earns at the partner's rate (3%)",
+    role: 'owner',
+    step: true,
+    body: { storeId: 'azs-01', posReceiptId: 'AZS-1-0001', customer: { customerId: ids.partnerCustomer }, lines: [{ sku: 'AI-95', qty: 40, price: 6150 }] },
+    status: 201,
+    response: PARTNER_RECEIPT,
+  },
+  {
+    route: 'GET /v1/partners/{id}/settlement',
+    summary: "The partner's settlement for a day: points issued at its stations and the money owed each way (JSON; CSV with Accept: text/csv)",
+    role: 'owner',
+    params: { id: ids.partner },
+    query: { from: '2026-03-01', to: '2026-03-01' },
+    status: 200,
+    response: SETTLEMENT,
+  },
+  {
+    route: 'POST /v1/customers',
+    summary: 'Mila joins in the app (the bonus examples are hers)',
+    role: 'owner',
+    step: true,
+    body: { phone: '+79123450777', firstName: 'Mila' },
+    status: 201,
+    response: { id: ids.mila, status: 'active', phone: '+79123450777', email: null, cardNumber: null, externalIds: {}, identifiers: [{ kind: 'phone', value: '+79123450777', primary: true }], firstName: 'Mila', lastName: null, birthDate: null, gender: null, city: null, timezone: null, locale: null, tags: [], attributes: {}, createdAt: at, updatedAt: at },
+  },
+  {
+    route: 'POST /v1/action-rules',
+    summary: 'A five-star review earns 50 points, once a day, from a budget of 100,000 points',
+    role: 'marketer',
+    body: { name: 'Five-star review', eventType: 'review.posted', points: 50, conditions: { properties: { rating: 5 } }, limits: { perCustomerPerDay: 1, totalPoints: 100000 } },
+    status: 201,
+    response: { id: ids.actionRule, name: 'Five-star review', eventType: 'review.posted', points: 50, status: 'active', limits: { perCustomerPerDay: 1, totalPoints: 100000 }, conditions: { properties: { rating: 5 } }, usage: { awards: 0, points: 0, budgetLeft: 100000 }, version: 1, createdAt: at, updatedAt: at },
+  },
+  {
+    route: 'POST /v1/events',
+    summary: 'The app tells Patron Mila posted a five-star review',
+    role: 'pos',
+    body: { eventId: 'review-8812', customer: { phone: '+79123450777' }, type: 'review.posted', properties: { rating: 5, productId: 'COF-1KG' }, occurredAt: '2026-03-01T08:58:00Z' },
+    status: 201,
+    response: { eventId: 'review-8812', customerId: ids.mila, awards: [{ ruleId: ids.actionRule, points: 50 }], replayed: false },
+  },
+  {
+    route: 'GET /v1/customers/{id}/events',
+    summary: "Mila's events and what each earned",
+    role: 'marketer',
+    params: { id: ids.mila },
+    status: 200,
+    response: { items: [{ eventId: 'review-8812', customerId: ids.mila, type: 'review.posted', properties: { rating: 5, productId: 'COF-1KG' }, occurredAt: '2026-03-01T08:58:00.000Z', receivedAt: at, source: 'api', awards: [{ ruleId: ids.actionRule, points: 50 }] }], nextCursor: null },
+  },
+  {
+    route: 'PATCH /v1/action-rules/{id}',
+    summary: 'Pause the rule (a merge patch; version: the one you read)',
+    role: 'marketer',
+    params: { id: ids.actionRule },
+    body: { status: 'paused', version: 1 },
+    status: 200,
+    response: { id: ids.actionRule, name: 'Five-star review', eventType: 'review.posted', points: 50, status: 'paused', limits: { perCustomerPerDay: 1, totalPoints: 100000 }, conditions: { properties: { rating: 5 } }, usage: { awards: 1, points: 50, budgetLeft: 99950 }, version: 2, createdAt: at, updatedAt: at },
+  },
+  {
+    route: 'PUT /v1/birthday-offer',
+    summary: 'A birthday gift of 500 points, from 3 days before the birthday to 7 after, in each customer\'s timezone',
+    role: 'marketer',
+    body: { enabled: true, benefit: { kind: 'points', points: 500 }, daysBefore: 3, daysAfter: 7, defaultTimezone: 'Europe/Moscow', version: 1 },
+    status: 200,
+    response: { enabled: true, benefit: { kind: 'points', points: 500 }, daysBefore: 3, daysAfter: 7, defaultTimezone: 'Europe/Moscow', version: 2, updatedAt: at },
   },
 ];
 

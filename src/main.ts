@@ -47,6 +47,10 @@ async function run(line: CommandLine, env: NodeJS.ProcessEnv): Promise<number | 
       return backupCommand(config, args[0]!, values, env);
     case 'restore':
       return restoreCommand(config, args[0]!, values);
+    case 'lottery verify': {
+      const { lotteryVerifyCommand } = await import('./cli/lottery-command.ts');
+      return lotteryVerifyCommand(args[0]!, values, env);
+    }
     default:
       throw new Error(`the command table names "${command.name}" but main.ts does not run it`);
   }

@@ -73,6 +73,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (resumed.length > 0) app.log.info({ imports: resumed }, 'resuming unfinished imports');
   const batches = await opened.promotions.batches.resumePending();
   if (batches.length > 0) app.log.info({ batches }, 'resuming unfinished promo-code batches');
+  const cardBatches = await opened.giftCards.batches.resumePending();
+  if (cardBatches.length > 0) app.log.info({ batches: cardBatches }, 'resuming unfinished gift-card batches');
   // Not only at start: an import whose process died (another instance, or this one's job lock
   // still held by a killed predecessor's connection for a moment) is taken up within a tick.
   const importResume = startScheduler([{ name: 'resume-imports', run: () => opened.imports.resumePending() }], {

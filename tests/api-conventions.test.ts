@@ -61,11 +61,69 @@ beforeAll(async () => {
   params['/v1/promo-codes/{code}:code'] = 'AUTUMN1';
   const batches = (await t.call({ method: 'GET', url: '/v1/promo-codes/batches' })).json().items;
   params['/v1/promo-codes/batches/{id}:id'] = batches[0].id;
+  // Gift cards: two cards (one with two ledger entries) and two batches.
+  const card = await post('/v1/gift-cards', { amountMinor: 5000 });
+  await post(`/v1/gift-cards/${card.code}/activate`, { amountMinor: 1000 });
+  await post('/v1/gift-cards', { amountMinor: 7000, activate: true });
+  for (const count of [2, 3]) await post('/v1/gift-cards/batches', { count, amountMinor: 100000 });
+  await t.services.giftCards.batches.idle();
+  params['/v1/gift-cards/{code}:code'] = card.code;
+  params['/v1/gift-cards/{code}/entries:code'] = card.code;
+  params['/v1/gift-cards/batches/{id}:id'] = (await t.call({ method: 'GET', url: '/v1/gift-cards/batches' })).json().items[0].id;
   params.id = anna.id;
   params.key = 'size';
   params['/v1/stores/{id}:id'] = 's1';
   params['/v1/earning-rules/{id}:id'] = 'base';
   params['/v1/tiers/{id}:id'] = 'base';
+  // Partners: two, each with a store of its own (a store has one partner; s1 and s2 stay the operator's).
+  const partners = [];
+  for (const store of ['p1', 'p2']) await post(`/v1/stores/${store}`, { name: `Partner store ${store}`, timezone: 'Europe/Moscow' }, 'PUT');
+  for (const store of ['p1', 'p2']) partners.push(await post('/v1/partners', { name: `Partner of ${store}`, storeIds: [store], earnRateBp: 300, issuedPer100PointsMinor: 9000, redeemedPer100PointsMinor: 8500 }));
+  params['/v1/partners/{id}:id'] = partners[0].id;
+  // Rewards: two of the catalog, and a customer of their own with two orders and two privileges held.
+  const rita = await post('/v1/customers', { phone: '+79123456781', firstName: 'Rita' });
+  await post(`/v1/customers/${rita.id}/points/adjustments`, { points: 1000, reason: 'seed' });
+  const earlyAccess = await post('/v1/rewards', { name: 'Early access', kind: 'privilege', status: 'active', privilege: 'early_access', validDays: 30, pointsCost: 10 });
+  await post('/v1/rewards', { name: 'Mug', kind: 'goods', status: 'active', pointsCost: 10, stock: 5 });
+  for (const key of ['seed-1', 'seed-2']) {
+    const order = await t.call({ method: 'POST', url: `/v1/customers/${rita.id}/rewards`, headers: { 'idempotency-key': key }, payload: { rewardId: earlyAccess.id } });
+    expect(order.statusCode, order.body).toBe(201);
+  }
+  params['/v1/rewards/{id}:id'] = earlyAccess.id;
+  params['/v1/customers/{id}/rewards:id'] = rita.id;
+  params['/v1/customers/{id}/privileges:id'] = rita.id;
+  // Referrals: a referrer with two friends who named the code.
+  const olga = await post('/v1/customers', { phone: '+79123456782', firstName: 'Olga' });
+  const olgaCode = (await t.call({ method: 'GET', url: `/v1/customers/${olga.id}/referral` })).json().code;
+  for (const phone of ['+79123456783', '+79123456784']) {
+    const friend = await post('/v1/customers', { phone });
+    await post(`/v1/customers/${friend.id}/referrer`, { code: olgaCode }, 'PUT');
+  }
+  params['/v1/customers/{id}/referrals:id'] = olga.id;
+  // Lotteries: two with Anna's spend in their period (her entries in each), one drawn with a second entrant.
+  const lena = await post('/v1/customers', { phone: '+79123456785', firstName: 'Lena' });
+  await t.database.db.insertInto('outboxEvents').values({
+    eventId: 'evt_lottery_conventions', type: 'customer.action', customerId: lena.id,
+    payload: JSON.stringify({ type: 'survey.answered', eventId: 'survey-1', occurredAt: '2026-03-01T08:00:00Z' }), occurredAt: '2026-03-01T08:00:00Z',
+  }).execute();
+  const lotteries = [];
+  for (const name of ['March', 'Spring']) {
+    lotteries.push(await post('/v1/lotteries', {
+      name, entryPeriod: { from: '2026-03-01T00:00:00Z', to: '2026-03-01T09:00:00.500Z' },
+      rules: [{ kind: 'spend', perMinor: 10000 }, { kind: 'action', eventType: 'survey.answered', entries: 1 }], prizes: [{ name: 'Mug', count: 1 }],
+    }));
+  }
+  const now = t.clock.now();
+  t.clock.advance(1000);
+  await post(`/v1/lotteries/${lotteries[0].id}/draw`, {});
+  t.clock.set(now);
+  params['/v1/lotteries/{id}:id'] = lotteries[0].id;
+  params['/v1/lotteries/{id}/entries:id'] = lotteries[0].id;
+  // Engagement: two action rules, and two events of Anna's.
+  const actionRules = [];
+  for (const type of ['review.posted', 'app.login']) actionRules.push(await post('/v1/action-rules', { name: type, eventType: type, points: 10 }));
+  params['/v1/action-rules/{id}:id'] = actionRules[0].id;
+  for (const eventId of ['conv-1', 'conv-2']) await post('/v1/events', { eventId, customer: { customerId: anna.id }, type: 'review.posted' });
 });
 afterAll(async () => t?.close());
 

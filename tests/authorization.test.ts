@@ -55,7 +55,15 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/promotions\//, 'id', 'prm_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/promo-codes\/batches\//, 'id', 'pcb_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/promo-codes\//, 'code', 'NOPE'],
+  [/^\/v1\/gift-cards\/batches\//, 'id', 'gcb_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/gift-cards\//, 'code', 'NOPENOPENOPENOPE'],
   [/^\/v1\/tiers\//, 'id', 'silver'],
+  [/^\/v1\/partners\//, 'id', 'prt_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/action-rules\//, 'id', 'acr_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/rewards\//, 'id', 'rwd_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/customers\//, 'orderId', 'rwo_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/reward-codes\//, 'code', 'NOPE'],
+  [/^\/v1\/lotteries\//, 'id', 'ltr_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/jobs\//, 'name', 'activate-points'],
 ];
 

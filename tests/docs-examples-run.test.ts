@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docExamples, exampleIds } from '../src/docs-examples.ts';
+import { docExamples, exampleDrawnValues, exampleIds } from '../src/docs-examples.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 /**
@@ -14,7 +14,9 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const exampleIdSet = new Set<string>(Object.values(exampleIds));
+const exampleIdSet = new Set<string>([...Object.values(exampleIds), ...Object.keys(exampleDrawnValues)]);
+/** An id is of its example's kind by its prefix; a drawn value (a referral code) by its pattern. */
+const sameKind = (expected: string, actual: string) => exampleDrawnValues[expected]?.test(actual) ?? actual.slice(0, 4) === expected.slice(0, 4);
 const realIds = new Map<string, string>();
 
 /** The request with the example ids the server has already named replaced by its ids. */
@@ -27,7 +29,7 @@ function toReal<T>(value: T): T {
 /** Where `actual` differs from `expected`; an example id matches the id the server made in its place. */
 function differences(expected: unknown, actual: unknown, where = '$'): string[] {
   if (typeof expected === 'string' && exampleIdSet.has(expected)) {
-    if (typeof actual !== 'string' || actual.slice(0, 4) !== expected.slice(0, 4)) return [`${where}: ${JSON.stringify(actual)} is not an id like ${expected}`];
+    if (typeof actual !== 'string' || !sameKind(expected, actual)) return [`${where}: ${JSON.stringify(actual)} is not an id like ${expected}`];
     const known = realIds.get(expected);
     if (known === undefined) realIds.set(expected, actual);
     return known === undefined || known === actual ? [] : [`${where}: ${actual}, where the example's ${expected} was ${known} before`];
@@ -41,7 +43,9 @@ function differences(expected: unknown, actual: unknown, where = '$'): string[] 
     const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
     return [...keys].flatMap((key) => differences((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], `${where}.${key}`));
   }
-  return Object.is(expected, actual) ? [] : [`${where}: ${JSON.stringify(actual)}, the example says ${JSON.stringify(expected)}`];
+  // A string that embeds an example id or drawn value (a link with a referral code) holds the server's in its place.
+  const wanted = typeof expected === 'string' ? toReal(expected) : expected;
+  return Object.is(wanted, actual) ? [] : [`${where}: ${JSON.stringify(actual)}, the example says ${JSON.stringify(wanted)}`];
 }
 
 describe('the worked examples, run', () => {

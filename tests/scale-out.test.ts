@@ -39,7 +39,7 @@ const knownViolations: KnownViolation[] = [
     item: 1, reason: 'the replay reads receipts by POS receipt id: no customer to route by' },
   { calls: ['cancel'], statement: /^select id, status from receipts where store_id = \$1 and pos_receipt_id = \$2$/,
     item: 1, reason: 'cancel finds the receipt by POS receipt id: no customer to route by' },
-  { calls: ['refund', 'refund with a promotion', 'cancel'], statement: /^select id, customer_id, status from receipts where id = \$1 for update$/,
+  { calls: ['refund', 'refund with a promotion', 'cancel'], statement: /^select id, customer_id, status, paid_minor, refunded_minor from receipts where id = \$1 for update$/,
     item: 2, reason: 'the receipt is locked by id alone' },
   { calls: ['refund', 'refund with a promotion', 'cancel'], statement: /^select request_hash, response from refunds where receipt_id = \$1 and refund_id = \$2$/,
     item: 2, reason: 'the refund replay check names the receipt, not the customer' },

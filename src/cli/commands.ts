@@ -71,6 +71,16 @@ export const commands: readonly CommandSpec[] = [
     options: { force: { type: 'boolean', help: 'replace the database already in PATRON_DATA_DIR' } },
     details: ['Other files in PATRON_DATA_DIR (owner-key.txt, imports/) are left as they are.'],
   },
+  {
+    name: 'lottery verify',
+    args: ['ID'],
+    summary: 'recheck a drawn lottery from its public data: seed, entries, winners',
+    options: serverOptions,
+    details: [
+      'Fetches the lottery and its frozen entries through --url, checks SHA-256(seed) = commitment and the entries digest,',
+      'and recomputes the winners (docs/lotteries.md). Exit 0 when all match; 1 with each difference listed.',
+    ],
+  },
   { name: 'help', args: ['COMMAND'], optionalArgs: 1, summary: 'show the commands, or one command\'s options', options: {} },
 ];
 

@@ -1,6 +1,12 @@
+import type { GiftCardsTables } from '../modules/gift-cards/gift-cards.tables.ts';
 import type { CustomersTables } from '../modules/customers/customers.tables.ts';
+import type { EngagementTables } from '../modules/engagement/engagement.tables.ts';
+import type { LotteriesTables } from '../modules/lotteries/lotteries.tables.ts';
 import type { LoyaltyTables } from '../modules/loyalty/loyalty.tables.ts';
+import type { PartnersTables } from '../modules/partners/partners.tables.ts';
 import type { PromotionsTables } from '../modules/promotions/promotions.tables.ts';
+import type { ReferralsTables } from '../modules/referrals/referrals.tables.ts';
+import type { RewardsTables } from '../modules/rewards/rewards.tables.ts';
 import type { PlatformTables } from '../platform/platform.tables.ts';
 
 /**
@@ -8,4 +14,4 @@ import type { PlatformTables } from '../platform/platform.tables.ts';
  * tables beside its code and queries only through its own view (`<module>.db.ts`); this union
  * is for migrations, tests and buildApp's wiring, where each module's view is made from it.
  */
-export type DB = PlatformTables & CustomersTables & LoyaltyTables & PromotionsTables;
+export type DB = PlatformTables & CustomersTables & LoyaltyTables & PromotionsTables & PartnersTables & LotteriesTables & ReferralsTables & RewardsTables & GiftCardsTables & EngagementTables;

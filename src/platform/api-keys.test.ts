@@ -19,7 +19,7 @@ describe('API keys', () => {
     const row = await database.db.selectFrom('apiKeys').selectAll().where('id', '=', key.id).executeTakeFirstOrThrow();
     expect(row.secretHash).toBe(hashSecret(secret));
     expect(JSON.stringify(row)).not.toContain(secret);
-    expect(await keys.authenticate(secret)).toEqual({ keyId: key.id, name: 'till', role: 'pos' });
+    expect(await keys.authenticate(secret)).toEqual({ keyId: key.id, name: 'till', role: 'pos', partnerId: null });
     expect(await keys.authenticate(`${secret}x`)).toBeNull();
   });
 

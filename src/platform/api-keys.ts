@@ -19,9 +19,12 @@ export type ApiKeyView = {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** A partner key's partner: it acts only at that partner's stores (store-scope.ts). */
+  partnerId: string | null;
 };
 
-export type Principal = { keyId: string; name: string; role: Role };
+/** partnerId: the partner a `partner` key is bound to (null for every other key, and for an unbound partner key). */
+export type Principal = { keyId: string; name: string; role: Role; partnerId: string | null };
 
 const SECRET_PREFIX = 'patron_';
 
@@ -46,6 +49,7 @@ type KeyRow = {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  partnerId: string | null;
 };
 
 function toView(row: KeyRow): ApiKeyView {
@@ -58,10 +62,11 @@ function toView(row: KeyRow): ApiKeyView {
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    partnerId: row.partnerId,
   };
 }
 
-const viewColumns = ['id', 'name', 'role', 'hint', 'source', 'createdAt', 'lastUsedAt', 'revokedAt'] as const;
+const viewColumns = ['id', 'name', 'role', 'hint', 'source', 'createdAt', 'lastUsedAt', 'revokedAt', 'partnerId'] as const;
 
 export type ApiKeysDeps = {
   db: PlatformDb;
@@ -106,7 +111,7 @@ export function createApiKeys({ db, clock, ids, revocationCheckMs = REVOCATION_C
 
   async function insertKey(
     tx: PlatformDb | PlatformTx,
-    input: { name: string; role: Role; source: ApiKeysTable['source']; createdBy: string | null },
+    input: { name: string; role: Role; source: ApiKeysTable['source']; createdBy: string | null; partnerId?: string | null },
     secret: string,
   ): Promise<ApiKeyView> {
     const row = await tx
@@ -120,6 +125,7 @@ export function createApiKeys({ db, clock, ids, revocationCheckMs = REVOCATION_C
         source: input.source,
         createdAt: clock.now(),
         createdBy: input.createdBy,
+        partnerId: input.partnerId ?? null,
       })
       .returning(viewColumns)
       .executeTakeFirstOrThrow();
@@ -127,9 +133,9 @@ export function createApiKeys({ db, clock, ids, revocationCheckMs = REVOCATION_C
   }
 
   return {
-    /** Creates a key; the secret is returned once and only its hash is stored. */
+    /** Creates a key; the secret is returned once and only its hash is stored. A partner key names its partner (partnerId). */
     async create(
-      input: { name: string; role: Role; source: ApiKeysTable['source'] },
+      input: { name: string; role: Role; source: ApiKeysTable['source']; partnerId?: string },
       actor: Actor,
     ): Promise<{ key: ApiKeyView; secret: string }> {
       const secret = generateSecret();
@@ -139,7 +145,7 @@ export function createApiKeys({ db, clock, ids, revocationCheckMs = REVOCATION_C
           action: 'api_key.create',
           entityType: 'api_key',
           entityId: created.id,
-          details: { role: input.role, name: input.name },
+          details: { role: input.role, name: input.name, ...(input.partnerId ? { partnerId: input.partnerId } : {}) },
         });
         return created;
       });
@@ -193,7 +199,7 @@ export function createApiKeys({ db, clock, ids, revocationCheckMs = REVOCATION_C
       if (cached && cached.until > nowMs) return cached.principal;
       const row = await db
         .selectFrom('apiKeys')
-        .select(['id', 'name', 'role', 'lastUsedAt'])
+        .select(['id', 'name', 'role', 'lastUsedAt', 'partnerId'])
         .where('secretHash', '=', hash)
         .where('revokedAt', 'is', null)
         .executeTakeFirst();
@@ -201,7 +207,7 @@ export function createApiKeys({ db, clock, ids, revocationCheckMs = REVOCATION_C
         cache.delete(hash);
         return null;
       }
-      const principal: Principal = { keyId: row.id, name: row.name, role: row.role as Role };
+      const principal: Principal = { keyId: row.id, name: row.name, role: row.role as Role, partnerId: row.partnerId };
       const lastUsed = row.lastUsedAt?.getTime() ?? 0;
       if (nowMs - lastUsed > LAST_USED_RESOLUTION_MS) {
         await db.updateTable('apiKeys').set({ lastUsedAt: new Date(nowMs) }).where('id', '=', row.id).execute();

@@ -70,6 +70,8 @@ export const platformErrors = defineErrors({
   'auth.invalid_key': { status: 401, title: 'The API key is not valid' },
   'auth.forbidden': { status: 403, title: 'The API key\'s role may not do this' },
   'auth.too_many_attempts': { status: 429, title: 'Too many failed authentication attempts' },
+  'auth.store_out_of_scope': { status: 403, title: 'The API key may not act at this store' },
+  'auth.partner_suspended': { status: 403, title: 'The API key\'s partner is suspended' },
   'apikey.not_found': { status: 404, title: 'API key not found' },
   'apikey.last_owner': { status: 409, title: 'The last owner key cannot be revoked' },
   'backup.unavailable': { status: 409, title: 'This database is not backed up through Patron' },

@@ -400,7 +400,7 @@ describe('API key lifecycle', () => {
     expect(keys.map((k) => k.id)).toContain(key.id);
     expect(list.body).not.toContain(secret);
     expect(list.body).not.toContain(secret.slice(12));
-    for (const listed of keys) expect(Object.keys(listed).sort()).toEqual(['createdAt', 'hint', 'id', 'lastUsedAt', 'name', 'revokedAt', 'role', 'source']);
+    for (const listed of keys) expect(Object.keys(listed).sort()).toEqual(['createdAt', 'hint', 'id', 'lastUsedAt', 'name', 'partnerId', 'revokedAt', 'role', 'source']);
     expect(keys.find((k) => k.id === key.id)?.lastUsedAt).not.toBeNull();
 
     const revoked = await t.call({ method: 'DELETE', url: `/v1/api-keys/${key.id}` });

@@ -62,7 +62,15 @@ export function refNamedSchemas({ schema, url }: { schema: unknown; url: string 
   const copy: Json = { ...source };
   if (source.body) copy.body = withRefs(source.body);
   if (source.response && typeof source.response === 'object') {
-    copy.response = Object.fromEntries(Object.entries(source.response as Json).map(([status, response]) => [status, withRefs(response)]));
+    copy.response = Object.fromEntries(Object.entries(source.response as Json).map(([status, response]) => [status, withContentRefs(response)]));
   }
   return { schema: copy, url };
+}
+
+/** A response given per media type (`{content: {'application/json': {schema}, 'text/csv': …}}`, JSON or CSV): each media type's schema named. */
+function withContentRefs(response: unknown): unknown {
+  const content = (response as { content?: unknown } | null)?.content;
+  if (typeof content !== 'object' || content === null) return withRefs(response);
+  const media = Object.fromEntries(Object.entries(content as Json).map(([type, value]) => [type, { ...(value as Json), schema: withRefs((value as Json).schema) }]));
+  return { ...(response as Json), content: media };
 }

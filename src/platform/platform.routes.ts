@@ -24,9 +24,10 @@ const ApiKey = named('ApiKey', Type.Object({
   createdAt: Type.String(),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
+  partnerId: Type.Union([Type.String(), Type.Null()], { description: "A partner key's partner (POST /v1/partners/{id}/api-keys): it acts only at that partner's stores" }),
 }));
 const ApiKeyCreate = named('ApiKeyCreate', Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), role: Role }, { additionalProperties: false }));
-const ApiKeyCreated = named('ApiKeyCreated', Type.Object({ key: ApiKey, secret: Type.String({ description: 'Shown once; only its SHA-256 is stored' }) }));
+export const ApiKeyCreated = named('ApiKeyCreated', Type.Object({ key: ApiKey, secret: Type.String({ description: 'Shown once; only its SHA-256 is stored' }) }));
 const Health = named('Health', Type.Object({ status: Type.Literal('ok') }));
 const HealthUnavailable = named('HealthUnavailable', Type.Object({ status: Type.Literal('unavailable') }));
 const AuditEntry = named(

@@ -23,6 +23,8 @@ export type ApiKeysTable = {
   createdBy: string | null;
   lastUsedAt: Timestamp | null;
   revokedAt: Timestamp | null;
+  /** A partner key's partner (migration 0017): it acts only at that partner's stores. */
+  partnerId: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 export type AuditLogTable = {

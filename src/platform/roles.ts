@@ -34,8 +34,8 @@ const permissionTable = {
     roles: ['owner'],
   },
   'imports:read': { allows: 'follow imports: progress and per-line errors', roles: ['owner', 'marketer'] },
-  checkout: { allows: "the till's two-phase checkout and cancel", roles: ['owner', 'pos'] },
-  'refunds:create': { allows: 'return goods, whole or in part', roles: ['owner', 'support', 'pos'] },
+  checkout: { allows: "the till's two-phase checkout and cancel (partner: at its own partner's stores only)", roles: ['owner', 'pos', 'partner'] },
+  'refunds:create': { allows: "return goods, whole or in part (partner: receipts of its own partner's stores only)", roles: ['owner', 'support', 'pos', 'partner'] },
   'receipts:read': { allows: "read a receipt, and a customer's receipts (support: the whole story; pos: returns)", roles: ['owner', 'marketer', 'analyst', 'support', 'pos'] },
   'points:balance': { allows: 'read a balance: available, pending, expiring, tier and progress', roles: ['owner', 'marketer', 'analyst', 'support', 'pos', 'partner'] },
   'points:ledger': { allows: 'read every change to a balance', roles: ['owner', 'marketer', 'analyst', 'support'] },
@@ -45,6 +45,28 @@ const permissionTable = {
   'catalog:write': { allows: 'change stores and products', roles: ['owner', 'marketer'] },
   'promotions:read': { allows: 'read promotions with their usage and budget left, promo codes and code batches', roles: ['owner', 'marketer', 'analyst', 'support'] },
   'promotions:write': { allows: 'create and change promotions, promo codes and code batches', roles: ['owner', 'marketer'] },
+  'gift-cards:balance': { allows: "read one gift card's status and balance (the till checks a card here)", roles: ['owner', 'marketer', 'analyst', 'support', 'pos'] },
+  'gift-cards:read': { allows: 'list gift cards (codes masked), their ledgers and batches', roles: ['owner', 'marketer', 'analyst', 'support'] },
+  'gift-cards:write': { allows: 'issue gift cards, one or in batches, and export a batch with its codes', roles: ['owner', 'marketer'] },
+  'gift-cards:activate': { allows: 'activate a gift card as it is sold, loading what was paid', roles: ['owner', 'support', 'pos'] },
+  'gift-cards:adjust': { allows: 'block and unblock a gift card, put money on it or take it off by hand, with a reason', roles: ['owner', 'support'] },
+  'lotteries:read': { allows: 'read lotteries, their commitments, entries and winners (`patron lottery verify`)', roles: ['owner', 'marketer', 'analyst', 'support'] },
+  'lotteries:write': { allows: 'create, change and cancel lotteries', roles: ['owner', 'marketer'] },
+  'lotteries:draw': { allows: 'draw a lottery whose entry period has ended (reveals the seed, issues the prizes)', roles: ['owner', 'marketer'] },
+  'partners:read': { allows: 'read coalition partners: their stores and rates', roles: ['owner', 'marketer', 'analyst', 'support'] },
+  'partners:write': { allows: 'add and change coalition partners, their stores and rates', roles: ['owner', 'marketer'] },
+  'partners:settlement': { allows: "read a partner's settlement report, JSON or CSV (partner: its own only)", roles: ['owner', 'marketer', 'analyst', 'partner'] },
+  'referrals:read': { allows: "read a customer's referral code, who brought them and whom they brought (contacts masked)", roles: ['owner', 'marketer', 'analyst', 'support'] },
+  'referrals:write': { allows: "name a customer's referrer by code, record a device's or payment token's hash against self-referral", roles: ['owner', 'support', 'pos'] },
+  'rewards:read': { allows: 'read the rewards catalog with usage, stock left and free partner vouchers', roles: ['owner', 'marketer', 'analyst', 'support', 'pos'] },
+  'rewards:write': { allows: 'create and change rewards, upload partner vouchers', roles: ['owner', 'marketer'] },
+  'reward-orders:read': { allows: "read a customer's reward orders and the privileges they hold", roles: ['owner', 'marketer', 'analyst', 'support', 'pos'] },
+  'reward-orders:write': { allows: 'buy a reward with a customer\'s points, cancel a reward order (points and stock come back)', roles: ['owner', 'support', 'pos'] },
+  'reward-codes:redeem': { allows: 'accept a goods reward code at the till (marks it used)', roles: ['owner', 'pos'] },
+  'events:post': { allows: 'tell Patron a customer did something (`POST /v1/events`: app and site backends, tills); action rules turn events into points', roles: ['owner', 'pos'] },
+  'events:read': { allows: "read a customer's events and what each earned (properties may hold what the customer wrote)", roles: ['owner', 'marketer', 'support'] },
+  'engagement:read': { allows: 'read action rules with what they gave, and the birthday offer', roles: ['owner', 'marketer', 'analyst', 'support'] },
+  'engagement:write': { allows: 'create and change action rules and the birthday offer', roles: ['owner', 'marketer'] },
   'jobs:run': { allows: 'run a scheduled job now', roles: ['owner'] },
   'keys:manage': { allows: 'create, list and revoke API keys', roles: ['owner'] },
   'audit:read': { allows: 'read the audit log', roles: ['owner'] },
@@ -63,8 +85,8 @@ export function can(role: Role, permission: Permission): boolean {
  * What a role sees of a customer: the whole profile; the profile with phones, e-mails, cards and
  * consent evidence masked (the shape of the data, not the person); or the till view — id, masked
  * phone and e-mail, balance, tier and the card the till used, never birth date, other cards,
- * tags or attributes. A `partner` key will also be scoped to its own stores once partners exist
- * (the promotions issue); until then it identifies customers and reads balances only.
+ * tags or attributes. A `partner` key bound to a partner (POST /v1/partners/{id}/api-keys) also
+ * checks out and takes returns, at its own partner's stores only (platform/store-scope.ts).
  */
 export type CustomerView = 'full' | 'masked' | 'till';
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { docExamples, exampleIds } from '../../src/docs-examples.ts';
+import { docExamples, exampleDrawnValues, exampleIds } from '../../src/docs-examples.ts';
 import { systemActor } from '../../src/platform/actor.ts';
 import type { Role } from '../../src/platform/roles.ts';
 import { watchWrites } from './fuzz-db.ts';
@@ -100,7 +100,7 @@ export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, f
     for (const [example, real] of realIds) text = text.replaceAll(example, real);
     return JSON.parse(text) as T;
   };
-  const exampleIdSet = new Set<string>(Object.values(exampleIds));
+  const exampleIdSet = new Set<string>([...Object.values(exampleIds), ...Object.keys(exampleDrawnValues)]);
   /** Each example id stands for the id the server made in its place. */
   const learnIds = (expected: unknown, actual: unknown) => {
     if (typeof expected === 'string' && exampleIdSet.has(expected) && typeof actual === 'string' && !realIds.has(expected)) realIds.set(expected, actual);

@@ -29,6 +29,28 @@ export const distributedBy: Record<string, string> = {
   customer_identifiers: 'value',
   // Looked up by the code the customer presents; a personal code's customer_id is an attribute.
   promo_codes: 'code',
+  // A customer's reward orders: bought under the customer's balance lock, listed per customer.
+  reward_orders: 'customer_id',
+  // Looked up by the code the till scans; the customer_id is an attribute.
+  reward_codes: 'code',
+  // Referrals: the referee's row and each customer's hashes live with the customer; codes are looked up by code.
+  referrals: 'customer_id',
+  referral_fingerprints: 'customer_id',
+  referral_codes: 'code',
+  // Gift cards: looked up by the code the till presents (a card is its holder's, not a customer's); the payments of a
+  // receipt live with the receipt's customer.
+  gift_cards: 'code',
+  gift_card_payments: 'customer_id',
+  // Bonuses for actions and birthday offers: a customer's events, awards, limit counters and offers live with the customer.
+  customer_events: 'customer_id',
+  action_awards: 'customer_id',
+  action_rule_counts: 'customer_id',
+  action_rule_daily_counts: 'customer_id',
+  birthday_offers: 'customer_id',
+  // A lottery's frozen entries and winners: written once by its draw and read as one published list, so they live
+  // with the lottery; customer_id is an attribute (a customer's own entries fan out over the few lotteries).
+  lottery_entries: 'lottery_id',
+  lottery_winners: 'lottery_id',
 };
 
 /** Tables colocated with `customers`: one customer's rows of all of them live on one shard. */

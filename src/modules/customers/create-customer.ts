@@ -6,7 +6,8 @@ import { checkConsentTimes, recordConsents, type ConsentInput } from './consents
 import { loadCustomerRecord, type CustomerRecord } from './customer-record.ts';
 import { customerError } from './customers.errors.ts';
 import { emitEvents } from './customers.events.ts';
-import type { CustomersDeps } from './deps.ts';
+import { platformTx } from '../../platform/db-views.ts';
+import type { CustomerLifecycleHooks, CustomersDeps } from './deps.ts';
 import { setPrimaryIdentifiers } from './identifier-store.ts';
 import { normalizeIdentifiers, type IdentifierInput } from './identifiers.ts';
 import { checkProfile, type ProfileInput } from './profile.ts';
@@ -21,7 +22,7 @@ export function invalid(problems: FieldProblem[], code: 'customer.invalid_identi
   return customerError(code, problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
 }
 
-export async function createCustomer(deps: CustomersDeps, input: CreateCustomerInput, actor: Actor): Promise<CustomerRecord> {
+export async function createCustomer(deps: CustomersDeps, input: CreateCustomerInput, actor: Actor, hooks?: Pick<CustomerLifecycleHooks, 'onCreate'>): Promise<CustomerRecord> {
   const { db, clock, ids, phoneRegion } = deps;
   const identifiers = normalizeIdentifiers(input, phoneRegion);
   if (identifiers.problems.length > 0) throw invalid(identifiers.problems, 'customer.invalid_identifier');
@@ -54,6 +55,7 @@ export async function createCustomer(deps: CustomersDeps, input: CreateCustomerI
       })
       .execute();
     await setPrimaryIdentifiers(tx, clock, id, identifiers.set);
+    for (const hook of hooks?.onCreate ?? []) await hook(platformTx(tx), [{ id, identifiers: identifiers.set }]);
     await recordConsents(tx, clock, ids, id, input.consents ?? [], { onlyChanges: false });
     await writeAudit(tx, clock, actor, {
       action: 'customer.create',

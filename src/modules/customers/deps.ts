@@ -22,8 +22,16 @@ export type AccountSummary = { balance: number; pendingPoints: number; tier: { i
  * A module may also provide the account summary of the till view (loyalty does: balance and
  * tier), so a till's lookup answers in one call while customers never imports loyalty.
  */
+export type CreatedCustomer = { id: string; identifiers: Array<{ kind: 'phone' | 'email' | 'card' | 'external'; value: string }> };
+
 export type CustomerLifecycleHooks<T = PlatformTx> = {
   onMerge: Array<(tx: T, fromId: string, intoId: string) => Promise<void>>;
   onErase: Array<(tx: T, customerIds: string[]) => Promise<void>>;
+  /**
+   * Customers just created (by the API, at a till, or by an import batch: several at once), with
+   * the phones, e-mails and cards they were created with; in the creating transaction (referrals
+   * give each a code at sign-up here, so reading it later writes nothing).
+   */
+  onCreate?: Array<(tx: T, created: CreatedCustomer[]) => Promise<void>>;
   accountSummary?: (customerId: string) => Promise<AccountSummary>;
 };

@@ -21,7 +21,7 @@ import { updateCustomer, type UpdateCustomerInput } from './update-customer.ts';
 
 export type { CustomerRecord } from './customer-record.ts';
 export type { IdentifiedCustomer } from './identify.ts';
-export type { AccountSummary, CustomersDeps, CustomerLifecycleHooks } from './deps.ts';
+export type { AccountSummary, CreatedCustomer, CustomersDeps, CustomerLifecycleHooks } from './deps.ts';
 export type { TillView } from './till-view.ts';
 export type { ImportRow as CustomerImportRow } from './import/csv-row.ts';
 export { customerIds, type CustomerIdPrefix } from './customers.ids.ts';
@@ -31,11 +31,11 @@ export { customerRoutes } from './customers.routes.ts';
 export { Customer as CustomerSchema } from './customers.schemas.ts';
 export { normalizePhone, normalizeEmail, normalizeCard } from './identifiers.ts';
 export { lookupIdentifier } from './find-customers.ts';
-export { currentCustomerId, customerIdByIdentifier } from './customer-refs.ts';
+export { currentCustomerId, currentCustomerIds, customerIdByIdentifier } from './customer-refs.ts';
 
 /** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */
 export function createCustomers(deps: CustomersDeps) {
-  const hooks: CustomerLifecycleHooks = { onMerge: [], onErase: [] };
+  const hooks: CustomerLifecycleHooks & Required<Pick<CustomerLifecycleHooks, 'onCreate'>> = { onMerge: [], onErase: [], onCreate: [] };
   const registrations: Array<Pick<CustomerLifecycleHooks, 'accountSummary'>> = [];
   const { db, clock, ids, phoneRegion } = deps;
   // The module that registered an account summary (loyalty) fills the till view's points and tier;
@@ -50,20 +50,23 @@ export function createCustomers(deps: CustomersDeps) {
      * seen through `view`: the module's own claim of it (its `ownTx`), so they name only its tables.
      */
     hooksFor<T>(view: (tx: PlatformTx) => T): CustomerLifecycleHooks<T> {
-      const registered: CustomerLifecycleHooks<T> = { onMerge: [], onErase: [] };
+      const registered: CustomerLifecycleHooks<T> = { onMerge: [], onErase: [], onCreate: [] };
       hooks.onMerge.push(async (tx, fromId, intoId) => {
         for (const hook of registered.onMerge) await hook(view(tx), fromId, intoId);
       });
       hooks.onErase.push(async (tx, customerIds) => {
         for (const hook of registered.onErase) await hook(view(tx), customerIds);
       });
+      hooks.onCreate.push(async (tx, created) => {
+        for (const hook of registered.onCreate ?? []) await hook(view(tx), created);
+      });
       registrations.push(registered);
       return registered;
     },
-    create: (input: CreateCustomerInput, actor: Actor) => createCustomer(deps, input, actor),
+    create: (input: CreateCustomerInput, actor: Actor) => createCustomer(deps, input, actor, hooks),
     /** Signs a customer up at a till and answers with the till view (the card it was given, if any). */
     async createAtTill(input: CreateCustomerInput, actor: Actor) {
-      const created = await createCustomer(deps, input, actor);
+      const created = await createCustomer(deps, input, actor, hooks);
       return loadTillView(db, created.id, created.cardNumber, accountSummary);
     },
     update: (id: string, input: UpdateCustomerInput, actor: Actor) => updateCustomer(deps, id, input, actor),
@@ -81,6 +84,15 @@ export function createCustomers(deps: CustomersDeps) {
     /** One statement: who a till names, for checkout (follows merges; erased ones are returned as such). */
     identify: (ref: LookupQuery & { customerId?: string }) => identifyCustomer(db, ref, phoneRegion),
     list: (query: ListQuery, masked: boolean) => listCustomers(db, query, phoneRegion, masked),
+    /**
+     * Active customers with a birth date, by id after `after` (keyset pages: the birthday job
+     * walks them), only those born on one of `monthDays` ('MM-DD') when given.
+     */
+    async birthdays({ after, limit, monthDays }: { after: string; limit: number; monthDays?: string[] }) {
+      let select = db.selectFrom('customers').select(['id', 'birthDate', 'timezone']).where('status', '=', 'active').where('birthDate', 'is not', null).where('id', '>', after);
+      if (monthDays) select = select.where((eb) => eb(eb.fn<string>('to_char', ['birthDate', eb.val('MM-DD')]), 'in', monthDays.length > 0 ? monthDays : ['']));
+      return (await select.orderBy('id').limit(limit).execute()) as Array<{ id: string; birthDate: string; timezone: string | null }>;
+    },
     merge: (survivorId: string, duplicateId: string, actor: Actor) => mergeCustomers(deps, hooks, survivorId, duplicateId, actor),
     erase: (id: string, actor: Actor) => eraseCustomer(deps, hooks, id, actor),
     consents: async (id: string, masked = false) => loadConsents(db, await resolveCustomerId(db, id), masked),
@@ -102,12 +114,12 @@ export function createCustomers(deps: CustomersDeps) {
     },
     exportCsv: (masked: boolean) => exportCustomersCsv(db, masked),
     /** The CSV import's format (buildApp registers it through customersModule). */
-    csvFormat: customerCsvFormat({ db, clock, ids, phoneRegion }),
+    csvFormat: customerCsvFormat({ db, clock, ids, phoneRegion }, hooks),
     /**
      * Writes rows made in code (the demo data set) as one CSV import batch would, in its own
      * transaction: matched by identifiers, created or filled. Returns each row's customer by line.
      */
-    importRows: (rows: ImportRow[], source: string) => db.transaction().execute((tx) => writeBatch(tx, clock, ids, source, rows)),
+    importRows: (rows: ImportRow[], source: string) => db.transaction().execute((tx) => writeBatch(tx, clock, ids, source, rows, hooks)),
     attributes: {
       list: (limit: number, cursor?: string) => pageAttributeDefinitions(db, limit, cursor),
       get: (key: string) => getAttributeDefinition(db, key),

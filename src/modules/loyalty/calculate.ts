@@ -27,6 +27,8 @@ export type EngineInput = {
   context: Omit<ReceiptContext, 'receiptTotal' | 'tierId'>;
   customer: { balance: number; birthDate: string | null; timezone: string | null; expiringSoon: { points: number; at: string } | null } | null;
   redeemRequested: number;
+  /** Rules whose points the result reports line by line (`tracked`): a promotion's points benefit. */
+  trackRules?: readonly string[];
 };
 
 export type EngineLineResult = {
@@ -57,6 +59,8 @@ export type EngineResult = {
   messages: string[];
   /** Set when the ask (cut to the cap) exceeds the balance: checkout refuses the receipt. */
   shortfall: { asked: number; balance: number } | null;
+  /** For each rule of `trackRules` that earned: points by line (0-based). */
+  tracked?: Record<string, Record<number, number>>;
 };
 
 const BP = 10_000;
@@ -133,8 +137,14 @@ export function calculateReceipt(input: EngineInput): EngineResult {
   const context: ReceiptContext = { ...input.context, tierId, receiptTotal: netTotal };
   const rules = [...input.rules, ...tierRules(input.tier)].filter((rule) => matchesReceipt(rule, context));
   const applied = new Map<string, Applied>();
+  const tracking = new Set(input.trackRules ?? []);
+  const tracked: Record<string, Record<number, number>> = {};
   const credit = (rule: EarningRule, lineIndex: number, points: number) => {
     if (points <= 0) return;
+    if (tracking.has(rule.id) && lineIndex >= 0) {
+      const byLine = (tracked[rule.id] ??= {});
+      byLine[lineIndex] = (byLine[lineIndex] ?? 0) + points;
+    }
     const entry = applied.get(rule.id) ?? { ruleId: rule.id, kind: rule.kind, name: rule.name, points: 0, lines: [] };
     entry.points += points;
     if (lineIndex >= 0 && !entry.lines.includes(lineIndex)) entry.lines.push(lineIndex);
@@ -226,5 +236,6 @@ export function calculateReceipt(input: EngineInput): EngineResult {
     applied: [...applied.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)),
     messages,
     shortfall,
+    ...(tracking.size > 0 ? { tracked } : {}),
   };
 }

@@ -16,8 +16,10 @@ import { readCustomerState, type CustomerState } from './checkout-state.ts';
 import type { LoyaltyConfig } from './config-store.ts';
 import { addLot, expiryFor, lockBalance, MergedMeanwhile, settleDue, spend, type Balance } from './ledger.ts';
 import { loyaltyError, OCCURRED_AT_SKEW_MINUTES, OCCURRED_IN_FUTURE_REASON } from './loyalty.errors.ts';
-import { prepareAdjusters, runPipeline, segmentsOf, type CheckoutContext, type CheckoutExtensions, type PipelineResult } from './pipeline.ts';
+import { earningAtStore, prepareAdjusters, runPipeline, segmentsOf, type CheckoutContext, type CheckoutExtensions, type PipelineResult } from './pipeline.ts';
 import { tierIndexOf, upgradeAtConfirm, windowStart } from './tiers.ts';
+import { commitTenders, priceTenders, tenderAnswer, type TenderAsk, type TenderOutcome, type TenderResult } from './tenders.ts';
+import { AppError } from '../../platform/errors.ts';
 
 export type CustomerRef = { phone?: string; card?: string; email?: string; customerId?: string; externalId?: string };
 export type CheckoutLineInput = { sku: string; name?: string; category?: string; brand?: string; qty: number; price: number; discount?: number };
@@ -29,6 +31,8 @@ export type CheckoutInput = {
   channel?: 'offline' | 'online';
   occurredAt?: string;
   promoCodes?: string[];
+  /** Gift cards paying part of the receipt, in order: each pays `amount` of what is left after discounts and points (tenders.ts). */
+  giftCards?: TenderAsk[];
   /** Accepted so a till can send calculate the body it will confirm; calculate ignores them. */
   posReceiptId?: string;
   registerId?: string;
@@ -36,7 +40,7 @@ export type CheckoutInput = {
 export type ConfirmInput = CheckoutInput & { posReceiptId: string };
 
 /** One promotion the pipeline considered: applied with its discount, or not, with the reason code. */
-export type PromotionOutcome = { id: string; name: string | null; code: string | null; applied: boolean; discount: number; reason: string | null; detail: string | null };
+export type PromotionOutcome = { id: string; name: string | null; code: string | null; applied: boolean; discount: number; points: number; reason: string | null; detail: string | null };
 
 export type CheckoutResult = Omit<PipelineResult, 'shortfall'> & {
   currency: string;
@@ -45,6 +49,9 @@ export type CheckoutResult = Omit<PipelineResult, 'shortfall'> & {
   /** calculate: the balance before this receipt; confirm: after it. */
   customer?: { id: string; balance: number; pendingPoints: number; tier: { id: string; name: string } };
   rulesVersion: number;
+  /** When gift cards were asked: each card's outcome, and the money left to pay by other means. */
+  giftCards?: TenderOutcome[];
+  leftToPay?: number;
 };
 export type ConfirmResult = CheckoutResult & { receiptId: string; storeId: string; posReceiptId: string; occurredAt: string };
 
@@ -116,6 +123,9 @@ async function prepare(deps: LoyaltyDeps, db: DbOrTx, input: CheckoutInput): Pro
 
 async function context(deps: LoyaltyDeps, db: DbOrTx, prepared: Prepared, input: CheckoutInput, customer: IdentifiedCustomer | null, state: CustomerState | null): Promise<CheckoutContext> {
   const tiers = prepared.config.tiers.body;
+  // A partner's store earns at the partner's rate (earningAtStore); the program's own stores, as configured.
+  const rate = deps.extensions.storeRates ? await deps.extensions.storeRates.rateAt(db, prepared.store.id) : null;
+  const earning = earningAtStore(prepared.config.rules.body.rules, customer && state ? tiers.tiers[tierIndexOf(tiers, state.tierId)]! : null, prepared.store.id, rate);
   const base: CheckoutContext = {
     store: prepared.store,
     channel: input.channel ?? 'offline',
@@ -124,13 +134,13 @@ async function context(deps: LoyaltyDeps, db: DbOrTx, prepared: Prepared, input:
       customer && state
         ? { id: customer.id, birthDate: customer.birthDate, timezone: customer.timezone, balance: state.available, pending: state.pending, expiringSoon: state.expiringSoon, hasReceipts: state.hasReceipts }
         : null,
-    tier: customer && state ? tiers.tiers[tierIndexOf(tiers, state.tierId)]! : null,
+    tier: earning.tier,
     segments: await segmentsOf(deps.extensions, db, customer?.id ?? null),
     lines: prepared.lines,
     redeemRequested: input.redeemPoints ?? 0,
     promoCodes: input.promoCodes ?? [],
     program: prepared.config.program.body,
-    rules: prepared.config.rules.body.rules,
+    rules: earning.rules,
     extensions: {},
   };
   return deps.extensions.adjusters.length > 0 ? prepareAdjusters(deps.extensions, db, base) : base;
@@ -142,8 +152,17 @@ function answer(result: PipelineResult, prepared: Prepared, ctx: CheckoutContext
     ...rest,
     currency: prepared.config.program.body.currency,
     promotions: [
-      ...result.adjustments.applied.map((a) => ({ id: a.id, name: a.name, code: (a.data?.code as string | undefined) ?? null, applied: true, discount: a.discountMinor, reason: null, detail: null })),
-      ...result.adjustments.rejected.map((r) => ({ id: r.id, name: null, code: r.code ?? null, applied: false, discount: 0, reason: r.reason, detail: r.detail })),
+      ...result.adjustments.applied.map((a) => ({
+        id: a.id,
+        name: a.name,
+        code: (a.data?.code as string | undefined) ?? null,
+        applied: true,
+        discount: a.discountMinor,
+        points: a.points?.total ?? 0,
+        reason: null,
+        detail: null,
+      })),
+      ...result.adjustments.rejected.map((r) => ({ id: r.id, name: null, code: r.code ?? null, applied: false, discount: 0, points: 0, reason: r.reason, detail: r.detail })),
     ],
     ...(ctx.customer && ctx.tier && balance
       ? { customer: { id: ctx.customer.id, balance: balance.available, pendingPoints: balance.pending, tier: { id: ctx.tier.id, name: ctx.tier.name } } }
@@ -174,7 +193,11 @@ export async function calculateCheckout(deps: LoyaltyDeps, input: CheckoutInput)
   const ctx = await context(deps, db, prepared, input, customer, state);
   const result = runPipeline(ctx, deps.extensions.adjusters);
   refuseShortfall(result);
-  return answer(result, prepared, ctx, state);
+  const base = answer(result, prepared, ctx, state);
+  if (!input.giftCards?.length) return base;
+  // Gift cards pay what is left after discounts and points (tenders.ts).
+  const tendered = await priceTenders(deps.extensions, db, ctx, input.giftCards, result.payable);
+  return { ...base, giftCards: tenderAnswer(tendered.payments), leftToPay: tendered.leftToPay };
 }
 
 export type ConfirmOutcome = { result: ConfirmResult; replayed: boolean };
@@ -273,7 +296,8 @@ async function storeAdjustments(tx: Tx, receiptId: string, customerId: string | 
         name: a.name,
         discountMinor: a.discountMinor,
         lines: JSON.stringify(a.lines),
-        data: JSON.stringify(a.data ?? {}),
+        // A points benefit's points, line by line, go with its data: a return releases their share.
+        data: JSON.stringify(a.points ? { ...a.data, points: a.points } : (a.data ?? {})),
       })),
     )
     .execute();
@@ -326,6 +350,20 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
 
       const receiptId = ids.next('rcp');
       const meta = { receiptId, actor: actor.keyId };
+      // Gift cards are debited first, so a card that cannot pay refuses the receipt before anything else is written.
+      let tendered: TenderResult | null = null;
+      if (input.giftCards?.length) {
+        try {
+          const priced = await priceTenders(deps.extensions, tx, ctx, input.giftCards, result.payable);
+          tendered = await commitTenders(deps.extensions, tx, { ...ctx, receiptId, actor: actor.keyId }, priced);
+        } catch (error) {
+          // A replay of a receipt that spent the cards must answer as the first time did.
+          if (!(error instanceof AppError)) throw error;
+          const earlier = await replay(tx, input.storeId, input.posReceiptId, hash, fields);
+          if (earlier) return earlier;
+          throw error;
+        }
+      }
       if (customer && balance && result.pointsRedeemed > 0) {
         balance = await spend(tx, customer.id, result.pointsRedeemed, 'redeem', meta, now);
       }
@@ -352,6 +390,7 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
         posReceiptId: input.posReceiptId,
         occurredAt: prepared.occurredAt.toISOString(),
         ...answer(result, prepared, ctx, balance),
+        ...(tendered ? { giftCards: tenderAnswer(tendered.payments), leftToPay: tendered.leftToPay } : {}),
       };
       await storeReceipt(tx, deps, { id: receiptId, customerId: customer?.id ?? null, input, prepared, result, hash, fields, response, now });
       for (const adjuster of deps.extensions.adjusters) {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from './loyalty.db.ts';
 import type { Actor } from '../../platform/actor.ts';
+import type { AnyDb } from '../../platform/db-views.ts';
+import type { PlatformTables } from '../../platform/platform.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Ids } from './loyalty.ids.ts';
 import type { CustomerLifecycleHooks } from '../customers/index.ts';
@@ -16,17 +18,23 @@ import { jobs, type JobName } from './jobs.ts';
 import { eraseLedgerReasons, lockBalances, mergeLedgers } from './ledger.ts';
 import { createCheckoutExtensions } from './pipeline.ts';
 import { pointsPort } from './points-port.ts';
+import { receiptStanding } from './receipt-standing.ts';
 import { receiptNdjsonFormat } from './receipt-ndjson-format.ts';
 import { cancelReceipt, refundReceipt, type RefundInput } from './refunds.ts';
 import { tierIndexOf } from './tiers.ts';
 import { customerReceipts, getReceipt } from './receipts.ts';
+import { pointsAtStores, storeOfReceipt } from './store-points.ts';
 
 export type { JobName } from './jobs.ts';
 export type { HistoricalReceipt } from './historical-receipts.ts';
 export type { EngineLine } from './calculate.ts';
-export type { EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
+export type { EarningRule, EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
 export type { PointsAward, PointsMove, PointsPort } from './points-port.ts';
+export type { ReceiptStanding, StandingReceipt } from './receipt-standing.ts';
 export type { Adjuster, AdjusterOutcome, Adjustment, AdjustmentReversal, CheckoutContext, CheckoutExtensions, MembershipProvider, PricedLine, Rejection } from './pipeline.ts';
+export type { StoreRate, StoreRateProvider } from './pipeline.ts';
+export type { StorePointsRow } from './store-points.ts';
+export type { Tender, TenderAsk, TenderOutcome, TenderPayment, TenderReturn, TenderReversal } from './tenders.ts';
 export { loyaltyErrors } from './loyalty.errors.ts';
 export { loyaltyModule } from './loyalty.module.ts';
 export { loyaltyRoutes } from './loyalty.routes.ts';
@@ -82,11 +90,17 @@ export function createLoyalty(
     checkout: extensions,
     /** How other modules give and take points inside their own transactions (points-port.ts). */
     points: pointsPort(deps),
+    /** Read-only facts of receipts for modules that reward a purchase once it stands (referrals; receipt-standing.ts). */
+    receiptStanding: receiptStanding(db, cache),
     calculate: (input: CheckoutInput) => calculateCheckout(deps, input),
     confirm: (input: ConfirmInput, actor: Actor) => confirmCheckout(deps, input, actor),
     cancel: (storeId: string, posReceiptId: string, actor: Actor) => cancelReceipt(deps, storeId, posReceiptId, actor),
     refund: (receiptId: string, input: RefundInput, actor: Actor) => refundReceipt(deps, receiptId, input, actor),
     receipt: (id: string) => getReceipt(db, id),
+    /** Read-only, for a partner's settlement and scope (store-points.ts): ledger points on receipts of these stores, by day and store. */
+    pointsAtStores: (storeIds: readonly string[], from: Date, to: Date) => pointsAtStores(db, storeIds, from, to),
+    /** The store of a receipt (null: no such receipt), so a refund route can check a partner key's scope. */
+    storeOfReceipt: (receiptId: string) => storeOfReceipt(db, receiptId),
     customerReceipts: (customerId: string, limit: number, cursor?: string) => customerReceipts(db, customerId, limit, cursor),
     balance: async (customerId: string) => balanceView(db, customerId, clock.now(), await cache.config(db)),
     ledger: (customerId: string, limit: number, cursor?: string) => ledgerPage(db, customerId, limit, cursor),
@@ -123,3 +137,24 @@ export function createLoyalty(
 }
 
 export type Loyalty = ReturnType<typeof createLoyalty>;
+
+/**
+ * Net spend per customer in [from, to) (lotteries count entries by it): confirmed receipts' paid
+ * amounts minus what was refunded of them (a cancelled receipt counts nothing), with the tier each
+ * customer holds now. One set-based query; customers with nothing left to count are left out.
+ * Read-only, in the caller's view and transaction.
+ */
+export async function netSpendByCustomer<V extends PlatformTables>(
+  db: AnyDb<V>,
+  period: { from: Date; to: Date; customerId?: string },
+): Promise<Array<{ customerId: string; netMinor: number; tierId: string | null }>> {
+  const one = period.customerId === undefined ? sql`` : sql`and r.customer_id = ${period.customerId}`;
+  const result = await sql<{ customerId: string; netMinor: string | number; tierId: string | null }>`
+    select r.customer_id, sum(r.paid_minor - r.refunded_minor)::bigint as net_minor, min(t.tier_id) as tier_id
+    from receipts r left join customer_tiers t on t.customer_id = r.customer_id
+    where r.status = 'confirmed' and r.customer_id is not null
+      and r.occurred_at >= ${period.from}::timestamptz and r.occurred_at < ${period.to}::timestamptz ${one}
+    group by r.customer_id
+    having sum(r.paid_minor - r.refunded_minor) > 0`.execute(db);
+  return result.rows.map((row) => ({ customerId: row.customerId, netMinor: Number(row.netMinor), tierId: row.tierId }));
+}

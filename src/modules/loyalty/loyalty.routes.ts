@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TObject } from 'typebox';
 import { actorOf } from '../../platform/http.ts';
+import type { StoreScope } from '../../platform/store-scope.ts';
 import { applyMergePatch, checkMerged, mergePatchMediaTypes, mergePatchSchema } from '../../platform/merge-patch.ts';
 import { idPattern } from './loyalty.ids.ts';
 import { named } from '../../platform/openapi-names.ts';
@@ -84,12 +85,25 @@ const CheckoutResult = named('CheckoutResult', Type.Object({
       code: Nullable(Type.String({ description: 'The promo code it was asked by' })),
       applied: Type.Boolean(),
       discount: Money('What it took off the receipt'),
-      reason: Nullable(Type.String({ description: 'Why it did not apply: unknown, expired, not_started, inactive, used_up, customer_limit, other_customer, below_minimum, not_combinable, wrong_store, wrong_channel, wrong_time, not_in_audience, needs_customer, no_matching_items, budget_exhausted, duplicate' })),
+      points: Type.Integer({ description: 'Points it added (a points benefit: points_multiplier, bonus_points); 0 for a discount' }),
+      reason: Nullable(Type.String({ description: 'Why it did not apply: unknown, expired, not_started, inactive, used_up, customer_limit, other_customer, below_minimum, not_combinable, wrong_store, wrong_channel, wrong_time, not_in_audience, needs_customer, no_matching_items, budget_exhausted, duplicate, no_points' })),
       detail: Nullable(Type.String({ description: 'The reason in words, for the cashier' })),
     })),
     { description: 'Each promotion considered: applied with its discount, or not with its reason' },
   ),
   rulesVersion: Type.Integer(),
+  giftCards: Type.Optional(Type.Array(
+    named('GiftCardOutcome', Type.Object({
+      code: Type.String({ description: 'The card\'s code, masked: its last four characters' }),
+      amount: Money('What the card was asked to pay'),
+      applied: Type.Boolean(),
+      reason: Nullable(Type.String({ description: 'Why it does not pay: unknown, not_active, expired, wrong_currency, insufficient_balance, exceeds_total' })),
+      detail: Nullable(Type.String({ description: 'The reason in words, for the cashier' })),
+      balance: Nullable(Money('The card\'s balance: calculate, before this receipt; confirm, after it')),
+    })),
+    { description: 'Present when gift cards were asked: what each pays, in order (docs/gift-cards.md)' },
+  )),
+  leftToPay: Type.Optional(Money('Present when gift cards were asked: what is left to pay by other means after them')),
 }));
 const ConfirmResult = named('ConfirmResult', Type.Object({
   receiptId: Type.String(),
@@ -108,6 +122,14 @@ const RefundResult = named('RefundResult', Type.Object({
   pointsForgiven: Type.Integer({ description: 'Spent points not taken back, when the program forgives them' }),
   pointsAlreadyExpired: Type.Integer({ description: 'Points of the returned goods that had already expired' }),
   customer: Type.Optional(Type.Object({ id: Type.String(), balance: Type.Integer(), pendingPoints: Type.Integer({ description: 'Points not yet available, in all' }) })),
+  giftCards: Type.Optional(Type.Array(
+    named('GiftCardReturn', Type.Object({
+      code: Type.String({ description: 'The card\'s code, masked' }),
+      amount: Money('Given back to the card: its share of this return'),
+      balance: Money('The card\'s balance after it'),
+    })),
+    { description: 'Present when gift cards paid for the receipt: what went back to each; the rest of amount is the till\'s to return' },
+  )),
 }));
 const ReceiptHeader = {
   id: Type.String(),
@@ -230,7 +252,7 @@ const RuleInput = named('EarningRuleReplacement', Type.Object({ ...EarningRuleSc
 const EarningRulePatch = mergePatchSchema('EarningRulePatch', EarningRuleSchema);
 const TierPatch = mergePatchSchema('TierPatch', TierSchema);
 
-export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { loyalty: Loyalty; customers: Customers }): void {
+export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers, storeScope }: { loyalty: Loyalty; customers: Customers; storeScope: StoreScope }): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['checkout'];
 
@@ -242,7 +264,11 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       body: CheckoutBody,
       response: { 200: CheckoutResult, ...errorResponses(400, ...authErrors, 404, 409, 413, 415) },
     },
-    handler: async (request) => loyalty.calculate(request.body),
+    handler: async (request) => {
+      // A partner key checks out at its own partner's stores only (platform/store-scope.ts).
+      await storeScope.check(request, request.body.storeId);
+      return loyalty.calculate(request.body);
+    },
   });
 
   r.post('/v1/checkout/confirm', {
@@ -255,6 +281,7 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       response: { 200: ConfirmResult, 201: ConfirmResult, ...errorResponses(400, ...authErrors, 404, 409, 413, 415) },
     },
     handler: async (request, reply) => {
+      await storeScope.check(request, request.body.storeId);
       const { result, replayed } = await loyalty.confirm(request.body, actorOf(request));
       return reply.status(replayed ? 200 : 201).send(result);
     },
@@ -268,7 +295,10 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       body: CancelBody,
       response: { 200: RefundResult, ...errorResponses(400, ...authErrors, 404, 409, 415) },
     },
-    handler: async (request) => (await loyalty.cancel(request.body.storeId, request.body.posReceiptId, actorOf(request))).result,
+    handler: async (request) => {
+      await storeScope.check(request, request.body.storeId);
+      return (await loyalty.cancel(request.body.storeId, request.body.posReceiptId, actorOf(request))).result;
+    },
   });
 
   r.post('/v1/receipts/:id/refunds', {
@@ -281,6 +311,8 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers }: { lo
       response: { 200: RefundResult, 201: RefundResult, ...errorResponses(400, ...authErrors, 404, 409, 415) },
     },
     handler: async (request, reply) => {
+      // The receipt's store decides a partner key's scope (read only for a partner key).
+      await storeScope.check(request, () => loyalty.storeOfReceipt(request.params.id));
       const { result, replayed } = await loyalty.refund(request.params.id, request.body, actorOf(request));
       return reply.status(replayed ? 200 : 201).send(result);
     },

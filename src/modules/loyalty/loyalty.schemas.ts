@@ -156,6 +156,18 @@ export const CheckoutBody = named('CheckoutRequest', Type.Object(
       Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20, description: 'Codes the customer presented; promotions read them (ignored until a promotion uses them)' }),
     ),
     posReceiptId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Accepted so the till can send one body to calculate and confirm; calculate ignores it' })),
+    giftCards: Type.Optional(
+      Type.Array(
+        named('GiftCardPayment', Type.Object(
+          {
+            code: Type.String({ minLength: 1, maxLength: 80, description: 'The code on the card (spaces and dashes dropped)' }),
+            amount: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'What the card pays, in minor units (kopecks)' }),
+          },
+          { additionalProperties: false },
+        )),
+        { maxItems: 10, description: 'Gift cards paying part of the receipt, in order, from what is left after discounts and points; the same card twice is a 400' },
+      ),
+    ),
     registerId: Type.Optional(Type.String({ maxLength: 100 })),
   },
   { additionalProperties: false },

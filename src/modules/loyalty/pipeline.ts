@@ -2,6 +2,7 @@ import type { DbOrTx, Tx } from './loyalty.db.ts';
 import { lineTotal } from '../../platform/money.ts';
 import { calculateReceipt, type EngineLine, type EngineResult } from './calculate.ts';
 import type { EarningRule, ProgramSettings, Tier } from './config-types.ts';
+import type { Tender } from './tenders.ts';
 
 /**
  * The checkout pipeline: price → adjust → redeem → earn, over one context. calculate, confirm,
@@ -55,6 +56,15 @@ export type Adjustment = {
   lines: LineDiscount[];
   /** Anything commit and reverse need (a code, a budget id); stored with the receipt. */
   data?: Record<string, unknown>;
+  /**
+   * A points benefit instead of (or besides) a discount: an earning rule the earn step adds for
+   * this receipt (a promotion's "×2 points on coffee"). The pipeline fills `points` with what the
+   * rule earned, line by line, so commit can reserve a points budget and reverse release a share.
+   */
+  earningRule?: EarningRule;
+  /** At most this many points (a points budget's rest): a rule that would earn more does not apply. */
+  pointsLimit?: number;
+  points?: { total: number; lines: Array<{ line: number; points: number }> };
 };
 
 /** An adjustment not applied, with its reason code; `code` is the promo code it was asked by, if any. */
@@ -103,10 +113,38 @@ export type MembershipProvider = {
 export type CheckoutExtensions = {
   adjusters: Adjuster[];
   membership: MembershipProvider | null;
+  /** Earning rates of stores run by someone else (coalition partners); see `earningAtStore`. */
+  storeRates: StoreRateProvider | null;
+  /** Stored value that pays what is left after discounts and points (gift cards; tenders.ts). */
+  tenders: Tender[];
 };
 
 export function createCheckoutExtensions(): CheckoutExtensions {
-  return { adjusters: [], membership: null };
+  return { adjusters: [], membership: null, storeRates: null, tenders: [] };
+}
+
+/** A store's own earning rate: a coalition partner's (`id`, `name`), in basis points of the paid amount in point value. */
+export type StoreRate = { id: string; name: string; earnRateBp: number };
+
+export type StoreRateProvider = {
+  /** The rate at a store, or null for the program's own stores; cached in process, it runs on every checkout. */
+  rateAt(db: DbOrTx, storeId: string): Promise<StoreRate | null>;
+};
+
+/**
+ * The earning rules at a store with a rate of its own (a partner's store): the partner's rate is
+ * the base rate there (a percent rule `partner:<id>`), and it is the partner who pays for the
+ * points, so the program's rules apply only where they name the store (conditions.stores: a
+ * promotion the operator aimed at it) and tiers keep their redemption share but not their earning
+ * rate or multiplier. Elsewhere the rules and the tier are the program's, unchanged.
+ */
+export function earningAtStore(rules: EarningRule[], tier: Tier | null, storeId: string, rate: StoreRate | null): { rules: EarningRule[]; tier: Tier | null } {
+  if (!rate) return { rules, tier };
+  const partnerRule: EarningRule = { id: `partner:${rate.id}`, name: `${rate.name} rate`, kind: 'percent', rateBp: rate.earnRateBp, conditions: {}, priority: 0, stacking: 'highest', active: true };
+  const aimed = rules.filter((rule) => rule.conditions.stores?.includes(storeId));
+  if (!tier) return { rules: [partnerRule, ...aimed], tier };
+  const { earnRateBp: _rate, earnMultiplier: _multiplier, ...rest } = tier;
+  return { rules: [partnerRule, ...aimed], tier: rest };
 }
 
 export type PipelineResult = EngineResult & { adjustments: AdjusterOutcome };
@@ -157,7 +195,11 @@ function adjust(ctx: CheckoutContext, adjusters: Adjuster[]): { lines: EngineLin
         taken.set(part.line, (taken.get(part.line) ?? 0) + discountMinor);
         cut.push({ line: part.line, discountMinor });
       }
-      if (cut.length === 0) continue;
+      if (cut.length === 0) {
+        // A points benefit takes nothing off; it goes on to the earn step.
+        if (adjustment.earningRule) outcome.applied.push({ ...adjustment, adjuster: adjuster.name, lines: [], discountMinor: 0 });
+        continue;
+      }
       const discountMinor = cut.reduce((sum, part) => sum + part.discountMinor, 0);
       outcome.applied.push({ ...adjustment, adjuster: adjuster.name, lines: cut, discountMinor });
       lines = lines.map((line) => {
@@ -172,16 +214,57 @@ function adjust(ctx: CheckoutContext, adjusters: Adjuster[]): { lines: EngineLin
 /** price → adjust → redeem → earn. Pure: everything it needs is in the context. */
 export function runPipeline(ctx: CheckoutContext, adjusters: Adjuster[]): PipelineResult {
   const { lines, outcome } = adjust(ctx, adjusters);
-  const result = calculateReceipt({
-    lines,
-    settings: ctx.program,
-    rules: ctx.rules,
-    tier: ctx.tier,
-    context: { storeId: ctx.store.id, storeTimezone: ctx.store.timezone, channel: ctx.channel, occurredAt: ctx.occurredAt, segments: ctx.segments },
-    customer: ctx.customer
-      ? { balance: ctx.customer.balance, birthDate: ctx.customer.birthDate, timezone: ctx.customer.timezone, expiringSoon: ctx.customer.expiringSoon }
-      : null,
-    redeemRequested: ctx.redeemRequested,
-  });
-  return { ...result, adjustments: outcome };
+  const earn = (extraRules: EarningRule[]) =>
+    calculateReceipt({
+      lines,
+      settings: ctx.program,
+      rules: extraRules.length === 0 ? ctx.rules : [...ctx.rules, ...extraRules],
+      tier: ctx.tier,
+      context: { storeId: ctx.store.id, storeTimezone: ctx.store.timezone, channel: ctx.channel, occurredAt: ctx.occurredAt, segments: ctx.segments },
+      customer: ctx.customer
+        ? { balance: ctx.customer.balance, birthDate: ctx.customer.birthDate, timezone: ctx.customer.timezone, expiringSoon: ctx.customer.expiringSoon }
+        : null,
+      redeemRequested: ctx.redeemRequested,
+      ...(extraRules.length === 0 ? {} : { trackRules: extraRules.map((rule) => rule.id) }),
+    });
+  const rulesOf = (applied: Adjustment[]) => applied.flatMap((a) => (a.earningRule ? [a.earningRule] : []));
+  if (rulesOf(outcome.applied).length === 0) return { ...earn([]), adjustments: outcome };
+  let result = earn(rulesOf(outcome.applied));
+  let adjustments = withEarnedPoints(outcome, result.tracked ?? {}, ctx.customer !== null);
+  // A points benefit that would earn more than its budget has left does not apply; the receipt is priced again without it.
+  const over = adjustments.applied.filter((a) => a.pointsLimit !== undefined && (a.points?.total ?? 0) > a.pointsLimit);
+  if (over.length > 0) {
+    const kept = { applied: outcome.applied.filter((a) => !over.some((o) => o.id === a.id && o.adjuster === a.adjuster)), rejected: outcome.rejected };
+    result = earn(rulesOf(kept.applied));
+    adjustments = withEarnedPoints(kept, result.tracked ?? {}, ctx.customer !== null);
+    adjustments.rejected.push(
+      ...over.map((a) => ({ adjuster: a.adjuster, id: a.id, reason: 'budget_exhausted', detail: `${a.name}: its points budget has ${a.pointsLimit} points left, fewer than this receipt would earn`, ...codeOf(a) })),
+    );
+  }
+  const { tracked: _tracked, ...rest } = result;
+  return { ...rest, adjustments };
+}
+
+const codeOf = (a: Adjustment) => (typeof a.data?.code === 'string' ? { code: a.data.code } : {});
+
+/**
+ * What each points benefit earned, line by line (the engine credits its rule per line). One that
+ * earned nothing (no customer, or only excluded goods) did not apply: it reserves nothing.
+ */
+function withEarnedPoints(outcome: AdjusterOutcome, tracked: Record<string, Record<number, number>>, identified: boolean): AdjusterOutcome {
+  const applied: Adjustment[] = [];
+  const rejected = [...outcome.rejected];
+  for (const adjustment of outcome.applied) {
+    const rule = adjustment.earningRule;
+    if (!rule) {
+      applied.push(adjustment);
+      continue;
+    }
+    const lines = Object.entries(tracked[rule.id] ?? {}).map(([line, points]) => ({ line: Number(line), points }));
+    const total = lines.reduce((sum, line) => sum + line.points, 0);
+    if (total > 0 || adjustment.discountMinor > 0) applied.push({ ...adjustment, points: { total, lines } });
+    else if (!identified) rejected.push({ adjuster: adjustment.adjuster, id: adjustment.id, reason: 'needs_customer', detail: `${adjustment.name}: points need an identified customer`, ...codeOf(adjustment) });
+    else rejected.push({ adjuster: adjustment.adjuster, id: adjustment.id, reason: 'no_points', detail: `${adjustment.name}: earns nothing on this receipt`, ...codeOf(adjustment) });
+  }
+  return { applied, rejected };
 }

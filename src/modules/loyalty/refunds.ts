@@ -8,6 +8,7 @@ import type { LoyaltyDeps } from './checkout.ts';
 import { lockAndSettle, returnRedeemed, reverseEarned } from './ledger.ts';
 import { loyaltyError } from './loyalty.errors.ts';
 import type { Adjustment, AdjustmentReversal, CheckoutExtensions } from './pipeline.ts';
+import { reverseTenders, type TenderReturn } from './tenders.ts';
 
 export type RefundInput = { refundId: string; lines: Array<{ sku: string; qty: number }> };
 /** A cancel returns whatever is left on the receipt, read under the receipt's lock. */
@@ -26,6 +27,8 @@ export type RefundResult = {
   /** Points of the returned goods that had expired already: gone from the balance, not taken twice. */
   pointsAlreadyExpired: number;
   customer?: { id: string; balance: number; pendingPoints: number };
+  /** Money given back to the gift cards that paid (their share of `amount`; the rest is returned by the till). */
+  giftCards?: TenderReturn[];
 };
 
 /**
@@ -44,7 +47,7 @@ export async function refundReceipt(
   const hash = requestHash(input.lines === 'rest' ? { refundId: input.refundId, cancel: true } : input);
   return db.transaction().execute(async (tx) => {
     // The receipt row lock orders refunds of one receipt one after another.
-    const receipt = await tx.selectFrom('receipts').select(['id', 'customerId', 'status']).where('id', '=', receiptId).forUpdate().executeTakeFirst();
+    const receipt = await tx.selectFrom('receipts').select(['id', 'customerId', 'status', 'paidMinor', 'refundedMinor']).where('id', '=', receiptId).forUpdate().executeTakeFirst();
     if (!receipt) throw loyaltyError('receipt.not_found', `No receipt ${receiptId}`);
     const earlier = await tx.selectFrom('refunds').select(['requestHash', 'response']).where('receiptId', '=', receiptId).where('refundId', '=', input.refundId).executeTakeFirst();
     if (earlier) {
@@ -107,6 +110,18 @@ export async function refundReceipt(
         .execute();
     }
 
+    // Gift cards get back their share of the money this return gives back (tenders.ts).
+    const returned = await reverseTenders(deps.extensions, tx, {
+      receiptId,
+      refundId: input.refundId,
+      customerId: receipt.customerId,
+      cancel: options.cancel === true,
+      paidMinor: receipt.paidMinor,
+      refundedBeforeMinor: receipt.refundedMinor,
+      amountMinor: result.amount,
+      actor: actor.keyId,
+    });
+    if (returned.length > 0) result.giftCards = returned;
     const now = clock.now();
     if (receipt.customerId) {
       const settings = (await deps.cache.config(tx)).program.body;
@@ -158,7 +173,10 @@ async function reverseAdjustments(tx: Tx, extensions: CheckoutExtensions, revers
   for (const adjuster of extensions.adjusters) {
     const applied: Adjustment[] = rows
       .filter((row) => row.adjuster === adjuster.name)
-      .map((row) => ({ adjuster: row.adjuster, id: row.adjustmentId, name: row.name, discountMinor: row.discountMinor, lines: row.lines, data: row.data }));
+      .map((row) => {
+        const { points, ...data } = row.data as Record<string, unknown> & { points?: Adjustment['points'] };
+        return { adjuster: row.adjuster, id: row.adjustmentId, name: row.name, discountMinor: row.discountMinor, lines: row.lines, data, ...(points ? { points } : {}) };
+      });
     if (applied.length > 0) await adjuster.reverse(tx, { ...reversal, applied });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePromotions, discountOf, spread, type Candidate, type DiscountLine } from './discount-engine.ts';
+import { choosePointsPromotions, choosePromotions, discountOf, spread, type Candidate, type DiscountLine } from './discount-engine.ts';
 import type { Benefit, PromotionDefinition } from './promotion-types.ts';
 
 // A receipt: coffee 1,490.00 ×1, croissant 120.00 ×3, milk 89.90 ×2, cigarettes 250.00 ×1 (excluded), cheese 0.455 kg × 349.90.
@@ -135,5 +135,38 @@ describe('stacking', () => {
       const shuffled = [...all].sort(() => (i % 2 ? 1 : -1));
       expect(names(choosePromotions(shuffled.map((p) => candidate(p)), receipt))).toEqual(first);
     }
+  });
+});
+
+describe('points promotions beside the discounts', () => {
+  const double = promotion('p-double', { kind: 'points_multiplier', factor: 2, target: { categories: ['coffee'] } }, { stacking: { exclusive: false, priority: 1, group: 'points' } });
+  const bonus = promotion('p-bonus', { kind: 'bonus_points', points: 100 }, { stacking: { exclusive: false, priority: 0, group: 'points' } });
+  const tobacco = promotion('p-tobacco', { kind: 'bonus_points', points: 50, target: { categories: ['tobacco'] } });
+  const rich = promotion('p-rich', { kind: 'bonus_points', points: 500 }, { minSpendMinor: 1_000_000 });
+  const spent = promotion('p-spent', { kind: 'bonus_points', points: 10 }, { limits: { budgetPoints: 10 } });
+  const chosen = (discounts: PromotionDefinition[], points: PromotionDefinition[], left: Record<string, number> = {}) => {
+    const { applied } = choosePromotions(discounts.map((p) => candidate(p)), receipt);
+    const result = choosePointsPromotions(points.map((p) => ({ ...candidate(p), budgetLeftPoints: left[p.id] ?? null })), receipt, applied);
+    return { applied: result.applied.map((c) => c.promotion.id), passed: Object.fromEntries(result.passed.map((p) => [p.candidate.promotion.id, p.reason])) };
+  };
+
+  it('apply beside discounts; in a group the higher priority wins; excluded goods, minimum spend and a spent budget say why', () => {
+    const tenOff = promotion('d-ten', { kind: 'percent_off', percentBp: 1000 });
+    expect(chosen([tenOff], [double, bonus, tobacco, rich, spent], { 'p-spent': 0 })).toEqual({
+      applied: ['p-double'],
+      passed: { 'p-bonus': 'not_combinable', 'p-tobacco': 'no_matching_items', 'p-rich': 'below_minimum', 'p-spent': 'budget_exhausted' },
+    });
+  });
+
+  it('an exclusive discount applies alone; a discount of the same group keeps the points out', () => {
+    const alone = promotion('d-alone', { kind: 'percent_off', percentBp: 500 }, { stacking: { exclusive: true, priority: 0 } });
+    expect(chosen([alone], [double]).passed).toEqual({ 'p-double': 'not_combinable' });
+    const grouped = promotion('d-grouped', { kind: 'amount_off', amountMinor: 1000 }, { stacking: { exclusive: false, priority: 0, group: 'points' } });
+    expect(chosen([grouped], [double, bonus])).toEqual({ applied: [], passed: { 'p-double': 'not_combinable', 'p-bonus': 'not_combinable' } });
+  });
+
+  it('take nothing off any line', () => {
+    expect(discountOf(double.benefit, receipt)).toEqual([]);
+    expect(discountOf(bonus.benefit, receipt)).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ export type DiscountLine = {
 export type LineDiscount = { line: number; discountMinor: number };
 
 /** An eligible promotion, with what is left of its budget (null: no budget). */
-export type Candidate = { promotion: PromotionDefinition; budgetLeftMinor: number | null; code?: string };
+export type Candidate = { promotion: PromotionDefinition; budgetLeftMinor: number | null; budgetLeftPoints?: number | null; code?: string };
 
 export type Chosen = { candidate: Candidate; lines: LineDiscount[]; discountMinor: number };
 export type Passed = { candidate: Candidate; reason: 'below_minimum' | 'no_matching_items' | 'not_combinable' | 'budget_exhausted' };
@@ -171,6 +171,10 @@ export function discountOf(benefit: Benefit, lines: DiscountLine[]): LineDiscoun
       const units = unitsOf(lines, { skus: [benefit.sku] }).sort(dearestFirst);
       return byLine(units.slice(0, benefit.qty).map((unit) => ({ line: unit.line, discountMinor: unit.value })));
     }
+    case 'points_multiplier':
+    case 'bonus_points':
+      // Points, not money: the earn step prices them (see choosePointsPromotions).
+      return [];
   }
 }
 
@@ -213,7 +217,8 @@ class Taken {
 
 /** What the promotion's minimum is measured on: its target lines, or the whole receipt. */
 function spendOf(promotion: PromotionDefinition, lines: DiscountLine[]): number {
-  const target = promotion.benefit.kind === 'percent_off' || promotion.benefit.kind === 'amount_off' || promotion.benefit.kind === 'n_for_m' ? promotion.benefit.target : undefined;
+  // Benefits with one target (percent, amount, N for M, points) count their target lines; the others the whole receipt.
+  const target = 'target' in promotion.benefit ? promotion.benefit.target : undefined;
   return sum(lines.filter((line) => matchesTarget(line, target)).map((line) => line.netMinor));
 }
 
@@ -317,4 +322,37 @@ export function choosePromotions(candidates: Candidate[], lines: DiscountLine[])
     if (!inWinner.has(candidate)) passed.push({ candidate, reason: 'not_combinable' });
   }
   return { applied, passed: passed.sort((a, b) => byPriority(a.candidate, b.candidate)) };
+}
+
+/**
+ * Which points promotions apply, after the discounts were chosen (docs/promotions.md, "Points
+ * benefits"). They take nothing off, so they do not compete with discounts for the receipt:
+ * each applies alongside them unless an exclusive discount applied (it applies alone), a
+ * discount of its group applied, or a points promotion of its group ranks higher (priority,
+ * then the smaller id: points of different kinds cannot be weighed against each other before
+ * the earn step). One needs a target line that earns (not excluded, something left to pay) and
+ * its minimum spend; its points budget must have something left.
+ */
+export function choosePointsPromotions(candidates: Candidate[], lines: DiscountLine[], discounts: Chosen[]): { applied: Candidate[]; passed: Passed[] } {
+  const passed: Passed[] = [];
+  const exclusiveApplied = discounts.some((chosen) => chosen.candidate.promotion.stacking.exclusive);
+  const groupsTaken = new Set(discounts.flatMap((chosen) => chosen.candidate.promotion.stacking.group ?? []));
+  const inPlay: Candidate[] = [];
+  for (const candidate of [...candidates].sort(byPriority)) {
+    const { promotion } = candidate;
+    const target = 'target' in promotion.benefit ? promotion.benefit.target : undefined;
+    if (promotion.minSpendMinor !== undefined && spendOf(promotion, lines) < promotion.minSpendMinor) passed.push({ candidate, reason: 'below_minimum' });
+    else if (candidate.budgetLeftPoints != null && candidate.budgetLeftPoints <= 0) passed.push({ candidate, reason: 'budget_exhausted' });
+    else if (!lines.some((line) => line.netMinor > 0 && matchesTarget(line, target))) passed.push({ candidate, reason: 'no_matching_items' });
+    else if (exclusiveApplied) passed.push({ candidate, reason: 'not_combinable' });
+    else {
+      const group = promotion.stacking.group;
+      if (group !== undefined && groupsTaken.has(group)) passed.push({ candidate, reason: 'not_combinable' });
+      else {
+        if (group !== undefined) groupsTaken.add(group);
+        inPlay.push(candidate);
+      }
+    }
+  }
+  return { applied: inPlay, passed };
 }

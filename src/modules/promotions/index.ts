@@ -1,16 +1,20 @@
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
+import type { PlatformTx } from '../../platform/db-views.ts';
 import type { CustomerLifecycleHooks } from '../customers/index.ts';
-import { createBatch, createPromoCode, exportBatchCsv, generateBatch, getBatch, getPromoCode, listBatches, listPromoCodes, type BatchInput, type PromoCodeInput } from './promo-codes.ts';
+import { createBatch, createPromoCode, exportBatchCsv, generateBatch, getBatch, getPromoCode, listBatches, listPromoCodes, randomCode, type BatchInput, type PromoCodeInput } from './promo-codes.ts';
 import { promotionAdjuster } from './promotion-adjuster.ts';
 import { createPromotionCache } from './promotion-cache.ts';
 import { createPromotion, deletePromotion, getPromotion, listPromotions, mergePromotion, savePromotion, toDefinition, type PromotionInput } from './promotion-store.ts';
 import type { PromotionStatus } from './promotion-types.ts';
-import type { Db, Tx } from './promotions.db.ts';
+import { ownTx, type Db, type Tx } from './promotions.db.ts';
+import { promotionError } from './promotions.errors.ts';
 import type { Ids } from './promotions.ids.ts';
 
 export { promotionsModule } from './promotions.module.ts';
 export { promotionRoutes } from './promotions.routes.ts';
+/** The code alphabet (no look-alikes) and generator, shared with gift cards. */
+export { CODE_ALPHABET, randomCodes } from './promo-codes.ts';
 export type { PromotionDefinition } from './promotion-types.ts';
 
 export type PromotionsDeps = { db: Db; clock: Clock; ids: Ids; cacheMs: number; log?: { error(obj: object, msg: string): void } };
@@ -59,6 +63,36 @@ export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDep
       create: (input: PromoCodeInput, actor: Actor) => createPromoCode(db, clock, actor, input),
       get: (code: string) => getPromoCode(db, code),
       list: (query: { limit: number; cursor?: string; promotionId?: string; batchId?: string; customerId?: string }) => listPromoCodes(db, query),
+      /**
+       * A single-use personal code of `promotionId` for `customerId`, valid in [validFrom, validTo),
+       * written in the caller's transaction (a birthday offer's, so the offer and its code commit
+       * together); the code made before for the same customer, promotion and window if there is one.
+       */
+      async issuePersonal(tx: PlatformTx, input: { promotionId: string; customerId: string; validFrom: Date; validTo: Date }): Promise<string> {
+        const own = ownTx(tx);
+        const made = await own
+          .selectFrom('promoCodes')
+          .select('code')
+          .where('customerId', '=', input.customerId)
+          .where('promotionId', '=', input.promotionId)
+          .where('validFrom', '=', input.validFrom)
+          .where('validTo', '=', input.validTo)
+          .executeTakeFirst();
+        if (made) return made.code;
+        const promotion = await own.selectFrom('promotions').select('id').where('id', '=', input.promotionId).executeTakeFirst();
+        if (!promotion) throw promotionError('promotion.not_found', `No promotion ${input.promotionId}; GET /v1/promotions lists them`);
+        // 10 random characters of 32: a collision is one in 10^15 per existing code; one more draw settles it.
+        for (;;) {
+          const code = randomCode(10, '', false);
+          const row = await own
+            .insertInto('promoCodes')
+            .values({ code, promotionId: input.promotionId, batchId: null, customerId: input.customerId, usesLimit: 1, perCustomer: null, validFrom: input.validFrom, validTo: input.validTo, createdAt: clock.now() })
+            .onConflict((oc) => oc.column('code').doNothing())
+            .returning('code')
+            .executeTakeFirst();
+          if (row) return row.code;
+        }
+      },
     },
     batches: {
       /** Records the batch and starts generating it in the background (202: follow it with get). */

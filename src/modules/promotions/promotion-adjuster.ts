@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import type { Adjuster, Adjustment, AdjustmentReversal, CheckoutContext, PricedLine, Rejection } from '../loyalty/index.ts';
-import { choosePromotions, type Candidate, type DiscountLine } from './discount-engine.ts';
+import type { Adjuster, Adjustment, AdjustmentReversal, CheckoutContext, EarningRule, PricedLine, Rejection } from '../loyalty/index.ts';
+import { choosePointsPromotions, choosePromotions, type Candidate, type DiscountLine } from './discount-engine.ts';
 import { ineligibility, storeDay, type EligibilityFacts } from './eligibility.ts';
 import type { PromotionCache } from './promotion-cache.ts';
-import type { PromotionDefinition } from './promotion-types.ts';
+import { isPointsBenefit, type LineTarget, type PromotionDefinition } from './promotion-types.ts';
 import { ownDbOrTx, ownTx } from './promotions.db.ts';
 import { promotionError } from './promotions.errors.ts';
 
@@ -27,7 +27,7 @@ type CodeRow = {
   validFrom: string | null;
   validTo: string | null;
 };
-type Counter = { id: string; usedMinor: number; uses: number };
+type Counter = { id: string; usedMinor: number; usedPoints: number; uses: number };
 type Mine = { promotionId: string; code: string | null; total: number; today: number };
 
 /** What prepare loads. */
@@ -44,7 +44,10 @@ export type Prepared = {
 /** Codes as printed and as typed: upper-case, without spaces and dashes. */
 export const normalizeCode = (code: string) => code.replace(/[\s-]/g, '').toUpperCase();
 
-const hasLimits = (p: PromotionDefinition) => p.limits.budgetMinor !== undefined || p.limits.uses !== undefined || p.limits.perCustomer !== undefined || p.limits.perCustomerPerDay !== undefined;
+/** A promotion whose counters move (a budget or a use limit: its guards read them); the others only record redemptions. */
+const limited = sql`(p.budget_minor is not null or p.budget_points is not null or p.uses_limit is not null)`;
+
+const hasLimits = (p: PromotionDefinition) => p.limits.budgetMinor !== undefined || p.limits.budgetPoints !== undefined || p.limits.uses !== undefined || p.limits.perCustomer !== undefined || p.limits.perCustomerPerDay !== undefined;
 
 export function promotionAdjuster(
   cache: PromotionCache,
@@ -63,7 +66,7 @@ export function promotionAdjuster(
       if (limited.length === 0 && codes.length === 0) return { active, others: [], counters: [], codes: [], mine: [], day };
       const row = await sql<{ counters: Counter[]; codes: CodeRow[]; mine: Mine[] }>`/*ps:promotions_prepare*/
         select
-          (select coalesce(json_agg(json_build_object('id', id, 'usedMinor', used_minor, 'uses', uses)), '[]'::json)
+          (select coalesce(json_agg(json_build_object('id', id, 'usedMinor', used_minor, 'usedPoints', used_points, 'uses', uses)), '[]'::json)
             from promotions where id = any(${limited}::text[])) as counters,
           (select coalesce(json_agg(json_build_object('code', code, 'promotionId', promotion_id, 'customerId', customer_id, 'usesLimit', uses_limit,
               'uses', uses, 'perCustomer', per_customer, 'validFrom', valid_from, 'validTo', valid_to)), '[]'::json)
@@ -91,10 +94,11 @@ export function promotionAdjuster(
       const tx = ownTx(loyaltyTx as never);
       const prepared = ctx.extensions[ADJUSTER] as Prepared;
       const customerId = ctx.customer?.id ?? null;
-      const want = applied.map((a) => ({ id: a.id, minor: a.discountMinor, code: (a.data?.code as string | undefined) ?? null }));
+      const want = applied.map((a) => ({ id: a.id, minor: a.discountMinor, points: a.points?.total ?? 0, code: (a.data?.code as string | undefined) ?? null }));
       const result = await sql<{ promotions: number; codes: number; recorded: number }>`/*ps:promotions_reserve*/
         with want as (
-          select * from unnest(${want.map((w) => w.id)}::text[], ${want.map((w) => w.minor)}::bigint[], ${want.map((w) => w.code)}::text[]) as w(promotion_id, minor, code)
+          select * from unnest(${want.map((w) => w.id)}::text[], ${want.map((w) => w.minor)}::bigint[], ${want.map((w) => w.points)}::int[], ${want.map((w) => w.code)}::text[])
+            as w(promotion_id, minor, points, code)
         ),
         mine as (
           select r.promotion_id, count(*) as total, count(*) filter (where r.day = ${prepared.day}::date) as today
@@ -102,33 +106,52 @@ export function promotionAdjuster(
           where r.customer_id = ${customerId}::text and not r.use_released and r.promotion_id in (select promotion_id from want)
           group by r.promotion_id
         ),
+        -- A promotion with a budget or a use limit: its counters, under the guards.
         promotions_taken as (
-          update promotions p set used_minor = p.used_minor + w.minor, uses = p.uses + 1
+          update promotions p set used_minor = p.used_minor + w.minor, used_points = p.used_points + w.points, uses = p.uses + 1
           from want w left join mine m on m.promotion_id = w.promotion_id
-          where p.id = w.promotion_id and p.status = 'active'
+          where p.id = w.promotion_id and p.status = 'active' and ${limited}
             and (p.budget_minor is null or p.used_minor + w.minor <= p.budget_minor)
+            and (p.budget_points is null or p.used_points + w.points <= p.budget_points)
             and (p.uses_limit is null or p.uses + 1 <= p.uses_limit)
             and (${customerId}::text is null or p.per_customer is null or coalesce(m.total, 0) < p.per_customer)
             and (${customerId}::text is null or p.per_customer_per_day is null or coalesce(m.today, 0) < p.per_customer_per_day)
           returning p.id
+        ),
+        -- One without: a shared lock (a limit being added waits for this receipt), no counter, no queue.
+        promotions_shared as (
+          select p.id from promotions p join want w on w.promotion_id = p.id left join mine m on m.promotion_id = p.id
+          where p.status = 'active' and not ${limited}
+            and (${customerId}::text is null or p.per_customer is null or coalesce(m.total, 0) < p.per_customer)
+            and (${customerId}::text is null or p.per_customer_per_day is null or coalesce(m.today, 0) < p.per_customer_per_day)
+          for share of p
         ),
         codes_taken as (
           update promo_codes c set uses = c.uses + 1
           from want w
           -- The codes named as values too: a sharded database routes the update by them.
           where w.code is not null and c.code = w.code and c.code = any(${want.flatMap((w) => (w.code === null ? [] : [w.code]))}::text[])
+            and (c.uses_limit is not null or c.per_customer is not null)
             and (c.uses_limit is null or c.uses + 1 <= c.uses_limit)
             and (c.customer_id is null or c.customer_id = ${customerId}::text)
             and (${customerId}::text is null or c.per_customer is null or (
               select count(*) from promotion_redemptions r where r.customer_id = ${customerId}::text and r.code = c.code and not r.use_released) < c.per_customer)
           returning c.code
         ),
+        -- A code without limits (a public one) counts nothing: its redemptions say how often it was used.
+        codes_free as (
+          select c.code from promo_codes c join want w on c.code = w.code
+          where c.code = any(${want.flatMap((w) => (w.code === null ? [] : [w.code]))}::text[]) and c.uses_limit is null and c.per_customer is null
+            and (c.customer_id is null or c.customer_id = ${customerId}::text)
+        ),
         recorded as (
-          insert into promotion_redemptions (receipt_id, promotion_id, customer_id, code, day, discount_minor, created_at)
-          select ${ctx.receiptId}, promotion_id, ${customerId}, code, ${prepared.day}::date, minor, ${clock.now()}::timestamptz from want
+          insert into promotion_redemptions (receipt_id, promotion_id, customer_id, code, day, discount_minor, points, counted, created_at)
+          select ${ctx.receiptId}, promotion_id, ${customerId}, code, ${prepared.day}::date, minor, points,
+            promotion_id in (select id from promotions_taken), ${clock.now()}::timestamptz from want
           returning promotion_id
         )
-        select (select count(*) from promotions_taken)::int as promotions, (select count(*) from codes_taken)::int as codes,
+        select (select count(*) from promotions_taken)::int + (select count(*) from promotions_shared)::int as promotions,
+          (select count(*) from codes_taken)::int + (select count(*) from codes_free)::int as codes,
           (select count(*) from recorded)::int as recorded`.execute(tx);
       const taken = result.rows[0]!;
       const codes = want.filter((w) => w.code !== null).length;
@@ -153,7 +176,8 @@ export function promotionAdjuster(
       const ofCustomer = reversal.customerId === null ? sql`d.customer_id is null` : sql`d.customer_id = ${reversal.customerId}`;
       await sql`/*ps:promotions_release*/
         with rel as (
-          select * from unnest(${release.map((r) => r.id)}::text[], ${release.map((r) => r.minor)}::bigint[], ${release.map((r) => r.useBack)}::bool[]) as r(promotion_id, minor, use_back)
+          select * from unnest(${release.map((r) => r.id)}::text[], ${release.map((r) => r.minor)}::bigint[], ${release.map((r) => r.points)}::int[],
+            ${release.map((r) => r.useBack)}::bool[]) as r(promotion_id, minor, points, use_back)
         ),
         -- Every part of one statement sees the rows as they were: "before" is the state ahead of this return.
         before as (
@@ -162,19 +186,22 @@ export function promotionAdjuster(
         ),
         released as (
           update promotion_redemptions d
-          set released_minor = d.released_minor + r.minor, use_released = d.use_released or (r.use_back and b.release_on_return)
+          set released_minor = d.released_minor + r.minor, released_points = d.released_points + r.points,
+            use_released = d.use_released or (r.use_back and b.release_on_return)
           from rel r join before b on b.promotion_id = r.promotion_id
           where d.receipt_id = ${reversal.receiptId} and ${ofCustomer} and d.promotion_id = r.promotion_id and d.released_minor + r.minor <= d.discount_minor
-          returning d.promotion_id, d.code, r.minor, (r.use_back and b.release_on_return and not b.use_released) as use_back
+            and d.released_points + r.points <= d.points
+          returning d.promotion_id, d.code, d.counted, r.minor, r.points, (r.use_back and b.release_on_return and not b.use_released) as use_back
         ),
+        -- Only what was counted is given back to the counters (an unlimited promotion's receipts were not).
         promotions_back as (
-          update promotions p set used_minor = p.used_minor - x.minor, uses = p.uses - (case when x.use_back then 1 else 0 end)
-          from released x where p.id = x.promotion_id
+          update promotions p set used_minor = p.used_minor - x.minor, used_points = p.used_points - x.points, uses = p.uses - (case when x.use_back then 1 else 0 end)
+          from released x where p.id = x.promotion_id and x.counted
           returning p.id
         ),
         codes_back as (
           update promo_codes c set uses = c.uses - 1 from released x
-          where x.use_back and x.code is not null and c.code = x.code and c.code = any(${codes}::text[])
+          where x.use_back and x.code is not null and c.code = x.code and c.code = any(${codes}::text[]) and (c.uses_limit is not null or c.per_customer is not null)
           returning c.code
         )
         select (select count(*) from promotions_back) as promotions, (select count(*) from codes_back) as codes`.execute(tx);
@@ -183,18 +210,20 @@ export function promotionAdjuster(
 }
 
 /** What a return gives back: each line's share of its discount, by cumulative rounding (all returns add up to the discount), and the use once the whole receipt is back. */
-export function releases(reversal: AdjustmentReversal): Array<{ id: string; minor: number; useBack: boolean }> {
+export function releases(reversal: AdjustmentReversal): Array<{ id: string; minor: number; points: number; useBack: boolean }> {
   const byLine = new Map(reversal.lines.map((line) => [line.lineNo - 1, line]));
   const wholeBack = reversal.cancel || reversal.lines.every((line) => line.refundedBeforeMilli + line.qtyMilli >= line.boughtMilli);
   return reversal.applied.map((adjustment) => {
-    let minor = 0;
-    for (const part of adjustment.lines) {
-      const line = byLine.get(part.line);
-      if (!line || line.qtyMilli === 0) continue;
-      const share = (milli: number) => (milli >= line.boughtMilli ? part.discountMinor : Number((BigInt(part.discountMinor) * BigInt(milli)) / BigInt(line.boughtMilli)));
-      minor += share(line.refundedBeforeMilli + line.qtyMilli) - share(line.refundedBeforeMilli);
-    }
-    return { id: adjustment.id, minor, useBack: wholeBack };
+    // Each line's share of an amount by cumulative rounding: all returns of the line add up to it.
+    const returned = (lineNo: number, amount: number) => {
+      const line = byLine.get(lineNo);
+      if (!line || line.qtyMilli === 0) return 0;
+      const share = (milli: number) => (milli >= line.boughtMilli ? amount : Number((BigInt(amount) * BigInt(milli)) / BigInt(line.boughtMilli)));
+      return share(line.refundedBeforeMilli + line.qtyMilli) - share(line.refundedBeforeMilli);
+    };
+    const minor = adjustment.lines.reduce((sum, part) => sum + returned(part.line, part.discountMinor), 0);
+    const points = (adjustment.points?.lines ?? []).reduce((sum, part) => sum + returned(part.line, part.points), 0);
+    return { id: adjustment.id, minor, points, useBack: wholeBack };
   });
 }
 
@@ -216,6 +245,7 @@ const reasonWords: Record<string, string> = {
   no_matching_items: 'nothing on the receipt it applies to',
   budget_exhausted: 'its budget is spent',
   duplicate: 'another code of the same promotion is already applied',
+  no_points: 'earns nothing on this receipt',
 };
 
 function rejection(id: string, reason: string, name: string, code?: string): Rejection {
@@ -251,8 +281,13 @@ export function pricePromotions(ctx: CheckoutContext, lines: readonly PricedLine
     return null;
   };
   const candidateOf = (p: PromotionDefinition, code?: string): Candidate => {
-    const used = counters.get(p.id)?.usedMinor ?? 0;
-    return { promotion: p, budgetLeftMinor: p.limits.budgetMinor === undefined ? null : p.limits.budgetMinor - used, ...(code ? { code } : {}) };
+    const counter = counters.get(p.id);
+    return {
+      promotion: p,
+      budgetLeftMinor: p.limits.budgetMinor === undefined ? null : p.limits.budgetMinor - (counter?.usedMinor ?? 0),
+      budgetLeftPoints: p.limits.budgetPoints === undefined ? null : p.limits.budgetPoints - (counter?.usedPoints ?? 0),
+      ...(code ? { code } : {}),
+    };
   };
 
   const candidates: Candidate[] = [];
@@ -300,8 +335,9 @@ export function pricePromotions(ctx: CheckoutContext, lines: readonly PricedLine
     netMinor: line.netMinor,
     excluded: line.categories.some((category) => excluded.has(category)),
   }));
-  const { applied, passed } = choosePromotions(candidates, engineLines);
-  for (const { candidate, reason } of passed) rejected.push(rejection(candidate.promotion.id, reason, candidate.promotion.name, candidate.code));
+  const { applied, passed } = choosePromotions(candidates.filter((c) => !isPointsBenefit(c.promotion.benefit)), engineLines);
+  const points = choosePointsPromotions(candidates.filter((c) => isPointsBenefit(c.promotion.benefit)), engineLines, applied);
+  for (const { candidate, reason } of [...passed, ...points.passed]) rejected.push(rejection(candidate.promotion.id, reason, candidate.promotion.name, candidate.code));
   const adjustments: Adjustment[] = applied.map(({ candidate, lines: parts, discountMinor }) => ({
     adjuster: ADJUSTER,
     id: candidate.promotion.id,
@@ -310,5 +346,31 @@ export function pricePromotions(ctx: CheckoutContext, lines: readonly PricedLine
     lines: parts,
     ...(candidate.code ? { data: { code: candidate.code } } : {}),
   }));
+  for (const candidate of points.applied) {
+    adjustments.push({
+      adjuster: ADJUSTER,
+      id: candidate.promotion.id,
+      name: candidate.promotion.name,
+      discountMinor: 0,
+      lines: [],
+      ...(candidate.code ? { data: { code: candidate.code } } : {}),
+      earningRule: earningRuleOf(candidate.promotion),
+      ...(candidate.budgetLeftPoints != null ? { pointsLimit: candidate.budgetLeftPoints } : {}),
+    });
+  }
   return { applied: adjustments, rejected };
+}
+
+/**
+ * A points promotion as the earn step sees it: a rule that adds to the others ('sum'), on the
+ * target lines; the pipeline reports what it earned per line, and the budget counts that.
+ */
+function earningRuleOf(promotion: PromotionDefinition): EarningRule {
+  const benefit = promotion.benefit;
+  const target: LineTarget = 'target' in benefit && benefit.target ? benefit.target : {};
+  const conditions = { ...(target.skus ? { skus: target.skus } : {}), ...(target.categories ? { categories: target.categories } : {}), ...(target.brands ? { brands: target.brands } : {}) };
+  const base = { id: `promotion:${promotion.id}`, name: promotion.name, conditions, priority: 0, stacking: 'sum' as const, active: true };
+  if (benefit.kind === 'points_multiplier') return { ...base, kind: 'multiplier', factor: benefit.factor };
+  if (benefit.kind === 'bonus_points') return { ...base, kind: 'per_receipt', points: benefit.points };
+  throw new Error(`promotion ${promotion.id}: ${benefit.kind} is not a points benefit`);
 }

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { canonicalJson } from '../../platform/canonical-json.ts';
@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import { applyMergePatch, checkMerged } from '../../platform/merge-patch.ts';
 import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
-import type { Benefit, PromotionDefinition, PromotionStatus } from './promotion-types.ts';
+import { isPointsBenefit, type Benefit, type PromotionDefinition, type PromotionStatus } from './promotion-types.ts';
 import type { Db, DbOrTx, Tx } from './promotions.db.ts';
 import { promotionError } from './promotions.errors.ts';
 import type { Ids } from './promotions.ids.ts';
@@ -25,7 +25,7 @@ export type PromotionInput = Omit<PromotionDefinition, 'id' | 'status' | 'audien
 
 export type PromotionView = PromotionDefinition & {
   releaseOnReturn: boolean;
-  usage: { usedMinor: number; uses: number; budgetLeftMinor: number | null; usesLeft: number | null };
+  usage: { usedMinor: number; uses: number; budgetLeftMinor: number | null; usedPoints: number; budgetLeftPoints: number | null; usesLeft: number | null };
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -42,6 +42,7 @@ export function toDefinition(row: Row): PromotionDefinition {
     status: row.status,
     limits: {
       ...(row.budgetMinor !== null ? { budgetMinor: Number(row.budgetMinor) } : {}),
+      ...(row.budgetPoints !== null ? { budgetPoints: Number(row.budgetPoints) } : {}),
       ...(row.usesLimit !== null ? { uses: row.usesLimit } : {}),
       ...(row.perCustomer !== null ? { perCustomer: row.perCustomer } : {}),
       ...(row.perCustomerPerDay !== null ? { perCustomerPerDay: row.perCustomerPerDay } : {}),
@@ -58,12 +59,48 @@ export function toView(row: Row): PromotionView {
       usedMinor,
       uses: row.uses,
       budgetLeftMinor: row.budgetMinor === null ? null : Number(row.budgetMinor) - usedMinor,
+      usedPoints: Number(row.usedPoints),
+      budgetLeftPoints: row.budgetPoints === null ? null : Number(row.budgetPoints) - Number(row.usedPoints),
       usesLeft: row.usesLimit === null ? null : row.usesLimit - row.uses,
     },
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+type Counters = { usedMinor: number; usedPoints: number; uses: number };
+const none: Counters = { usedMinor: 0, usedPoints: 0, uses: 0 };
+
+/** A promotion whose counters move: one with a budget or a use limit (the adjuster's guards read them). */
+const isLimited = (row: Pick<Row, 'budgetMinor' | 'budgetPoints' | 'usesLimit'>) => row.budgetMinor !== null || row.budgetPoints !== null || row.usesLimit !== null;
+
+/** What the redemptions say promotions used: the usage of those whose counters stay still. */
+async function summed(db: DbOrTx, ids: string[]): Promise<Map<string, Counters>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('promotionRedemptions')
+    .select((eb) => [
+      'promotionId',
+      sql<string>`coalesce(sum(discount_minor - released_minor), 0)`.as('usedMinor'),
+      sql<string>`coalesce(sum(points - released_points), 0)`.as('usedPoints'),
+      eb.fn.countAll<string>().filterWhere('useReleased', '=', false).as('uses'),
+    ])
+    .where('promotionId', 'in', ids)
+    .groupBy('promotionId')
+    .execute();
+  return new Map(rows.map((row) => [row.promotionId, { usedMinor: Number(row.usedMinor), usedPoints: Number(row.usedPoints), uses: Number(row.uses) }]));
+}
+
+async function usageOf(db: DbOrTx, row: Row): Promise<Counters> {
+  if (isLimited(row)) return { usedMinor: Number(row.usedMinor), usedPoints: Number(row.usedPoints), uses: row.uses };
+  return (await summed(db, [row.id])).get(row.id) ?? none;
+}
+
+/** Promotions as shown: counters where they move, sums of the redemptions where they do not. */
+async function views(db: DbOrTx, rows: Row[]): Promise<PromotionView[]> {
+  const sums = await summed(db, rows.filter((row) => !isLimited(row)).map((row) => row.id));
+  return rows.map((row) => toView(isLimited(row) ? row : { ...row, ...(sums.get(row.id) ?? none) }));
 }
 
 /** A promotion as PUT would take it back: what GET answers, without the read-only members. */
@@ -73,16 +110,26 @@ function toInput(view: PromotionView): PromotionInput {
 }
 
 /** Rules the schema cannot say: a promotion that could never apply, or whose limits are already broken. */
-function checkInput(input: PromotionInput, used?: { usedMinor: number; uses: number }): FieldProblem[] {
+function checkInput(input: PromotionInput, used?: { usedMinor: number; usedPoints: number; uses: number }): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const benefit: Benefit = input.benefit;
   if (benefit.kind === 'n_for_m' && benefit.pay >= benefit.buy) problems.push({ field: 'benefit.pay', reason: `must be less than buy (${benefit.buy})` });
+  if (isPointsBenefit(benefit)) {
+    // Points add to whatever discounts apply; "alone" would need the points weighed against money.
+    if (input.stacking?.exclusive) problems.push({ field: 'stacking.exclusive', reason: 'a points benefit adds to the discounts: it cannot be exclusive (use a group to keep two points promotions apart)' });
+    if (input.limits?.budgetMinor !== undefined) problems.push({ field: 'limits.budgetMinor', reason: 'a points benefit gives no money: limit it with limits.budgetPoints' });
+  } else if (input.limits?.budgetPoints !== undefined) {
+    problems.push({ field: 'limits.budgetPoints', reason: 'a discount gives money, not points: limit it with limits.budgetMinor' });
+  }
   const v = input.validity ?? {};
   if (v.from && v.to && Date.parse(v.from) >= Date.parse(v.to)) problems.push({ field: 'validity.to', reason: 'must be after validity.from' });
   if (v.timeFrom && v.timeTo && v.timeFrom === v.timeTo) problems.push({ field: 'validity.timeTo', reason: 'must differ from timeFrom (an empty window)' });
   const limits = input.limits ?? {};
   if (used && limits.budgetMinor !== undefined && limits.budgetMinor < used.usedMinor) {
     problems.push({ field: 'limits.budgetMinor', reason: `must be at least what was already given away (${used.usedMinor})` });
+  }
+  if (used && limits.budgetPoints !== undefined && limits.budgetPoints < used.usedPoints) {
+    problems.push({ field: 'limits.budgetPoints', reason: `must be at least the points already given (${used.usedPoints})` });
   }
   if (used && limits.uses !== undefined && limits.uses < used.uses) problems.push({ field: 'limits.uses', reason: `must be at least the uses so far (${used.uses})` });
   return problems;
@@ -106,6 +153,7 @@ function columnsOf(input: PromotionInput) {
     status: status ?? ('draft' as const),
     definition: JSON.stringify(definition),
     budgetMinor: limits.budgetMinor ?? null,
+    budgetPoints: limits.budgetPoints ?? null,
     usesLimit: limits.uses ?? null,
     perCustomer: limits.perCustomer ?? null,
     perCustomerPerDay: limits.perCustomerPerDay ?? null,
@@ -134,7 +182,7 @@ export async function createPromotion(db: Db, clock: Clock, ids: Ids, actor: Act
 export async function getPromotion(db: DbOrTx, id: string): Promise<PromotionView> {
   const row = await db.selectFrom('promotions').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw promotionError('promotion.not_found', `No promotion ${id}; GET /v1/promotions lists them`);
-  return toView(row);
+  return (await views(db, [row]))[0]!;
 }
 
 export async function listPromotions(db: DbOrTx, query: { limit: number; cursor?: string; status?: PromotionStatus; q?: string }): Promise<Page<PromotionView>> {
@@ -144,7 +192,7 @@ export async function listPromotions(db: DbOrTx, query: { limit: number; cursor?
   if (query.status) select = select.where('status', '=', query.status);
   if (query.q) select = select.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${query.q!.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`));
   const page = pageOf(await select.execute(), query.limit, (row) => row.id);
-  return { items: page.items.map(toView), nextCursor: page.nextCursor };
+  return { items: await views(db, page.items), nextCursor: page.nextCursor };
 }
 
 async function locked(tx: Tx, id: string): Promise<Row> {
@@ -178,18 +226,27 @@ export async function savePromotion(
     }
     const current = toInput(toView(row));
     const input = change(current);
-    const problems = checkInput(input, { usedMinor: Number(row.usedMinor), uses: row.uses });
+    const used = await usageOf(tx, row);
+    const problems = checkInput(input, used);
     if (problems.length > 0) refuse(problems);
     const columns = columnsOf(input);
-    if (canonicalJson(comparable(columnsOf(current))) === canonicalJson(comparable(columns))) return toView(row);
+    if (canonicalJson(comparable(columnsOf(current))) === canonicalJson(comparable(columns))) return (await views(tx, [row]))[0]!;
+    // Given its first budget or use limit, the promotion starts counting from all it gave so far:
+    // under its row lock (checkouts recording uses hold a shared one, so none is in flight), its
+    // redemptions are marked counted, and the counters set from them.
+    let counters: Partial<Counters> = {};
+    if (isLimited(columns) && !isLimited(row)) {
+      await tx.updateTable('promotionRedemptions').set({ counted: true }).where('promotionId', '=', id).where('counted', '=', false).execute();
+      counters = (await summed(tx, [id])).get(id) ?? none;
+    }
     const saved = await tx
       .updateTable('promotions')
-      .set({ ...columns, version: row.version + 1, updatedAt: clock.now() })
+      .set({ ...columns, ...counters, version: row.version + 1, updatedAt: clock.now() })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
     await writeAudit(tx, clock, actor, { action: 'promotion.update', entityType: 'promotion', entityId: id, details: { version: saved.version, status: saved.status } });
-    return toView(saved);
+    return (await views(tx, [saved]))[0]!;
   });
 }
 

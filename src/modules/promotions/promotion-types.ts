@@ -19,7 +19,15 @@ export type Benefit =
   /** A set price for a bundle of items (e.g. coffee + croissant for 250.00), as often as the receipt holds it. */
   | { kind: 'bundle_price'; items: Array<{ target: LineTarget; qty: number }>; priceMinor: number }
   /** A gift: `qty` units of `sku` free when the receipt carries them (the till adds the gift line). */
-  | { kind: 'free_item'; sku: string; qty: number };
+  | { kind: 'free_item'; sku: string; qty: number }
+  /** Points, not money: the target lines earn `factor` times their percent points (the extra is the promotion's). */
+  | { kind: 'points_multiplier'; factor: number; target?: LineTarget }
+  /** Points, not money: `points` once per receipt, shared by the target lines (so returns take back their share). */
+  | { kind: 'bonus_points'; points: number; target?: LineTarget };
+
+/** Benefits paid in points: they take nothing off the receipt and add an earning rule for it. */
+export type PointsBenefit = Extract<Benefit, { kind: 'points_multiplier' | 'bonus_points' }>;
+export const isPointsBenefit = (benefit: Benefit): benefit is PointsBenefit => benefit.kind === 'points_multiplier' || benefit.kind === 'bonus_points';
 
 export type Audience =
   | { kind: 'everyone' }
@@ -53,6 +61,8 @@ export type Stacking = {
 export type Limits = {
   /** Money the promotion may give away in all, minor units. */
   budgetMinor?: number;
+  /** Points a points benefit may give in all. */
+  budgetPoints?: number;
   /** Receipts it may apply to in all. */
   uses?: number;
   perCustomer?: number;
@@ -78,4 +88,4 @@ export type PromotionDefinition = {
 };
 
 /** How much of a promotion is used: the counters the SQL guards keep. */
-export type Usage = { usedMinor: number; uses: number };
+export type Usage = { usedMinor: number; usedPoints: number; uses: number };

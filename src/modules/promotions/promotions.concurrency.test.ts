@@ -89,4 +89,39 @@ describe.runIf(onPostgres)('promotions under concurrency (PostgreSQL)', () => {
     expect([Number(c.used), c.uses, c.kept]).toEqual([Number(c.released), kept, kept]);
     await expectLedgerConsistent(t.database.db);
   });
+
+  it('a promotion and a public code without limits keep no counters; a budget given while confirms and cancels run counts every use once', async () => {
+    const active = (await t.call({ method: 'GET', url: '/v1/promotions?status=active&limit=500' })).json().items as Array<{ id: string }>;
+    for (const p of active) await t.call({ method: 'PATCH', url: `/v1/promotions/${p.id}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: { status: 'archived' } });
+    const id = await promotion({ name: 'Everyone 5%', requiresCode: true, benefit: { kind: 'percent_off', percentBp: 500 } });
+    await t.call({ method: 'POST', url: '/v1/promo-codes', payload: { promotionId: id, code: 'FREE5' } });
+    const first = await Promise.all(Array.from({ length: 100 }, (_, i) => confirm(`free-${i}`, { promoCodes: ['FREE5'] })));
+    expect(first.map((a) => [a.statusCode, a.json().discount])).toEqual(Array.from({ length: 100 }, () => [201, 1000]));
+    // Nothing queued on a counter: the row's stay at zero; the usage is the redemptions'.
+    expect(await counters(id)).toMatchObject({ used: 0, uses: 0, kept: 100 });
+    expect(await usage(id)).toMatchObject({ usedMinor: 100_000, uses: 100, budgetLeftMinor: null });
+    expect((await t.call({ method: 'GET', url: '/v1/promo-codes/FREE5' })).json().uses).toBe(100);
+
+    const work = [
+      ...Array.from({ length: 40 }, (_, i) => confirm(`free-more-${i}`, { promoCodes: ['FREE5'] })),
+      ...Array.from({ length: 20 }, (_, i) => t.call({ method: 'POST', url: '/v1/checkout/cancel', payload: { storeId: 's1', posReceiptId: `free-${i}` } })),
+      t.call({ method: 'PATCH', url: `/v1/promotions/${id}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: { limits: { budgetMinor: 10_000_000 } } }),
+      ...Array.from({ length: 40 }, (_, i) => confirm(`free-late-${i}`, { promoCodes: ['FREE5'] })),
+    ];
+    const answers = await Promise.all(work);
+    expect(answers.filter((a) => a.statusCode >= 500).map((a) => a.body)).toEqual([]);
+    // The moment the limit lands, a confirm that read the promotion unlimited is refused (409: calculate again), never half-counted.
+    for (const a of answers) expect([200, 201, 409]).toContain(a.statusCode);
+    const confirmed = answers.filter((a) => a.statusCode === 201 && a.json().receiptId && a.json().discount === 1000).length;
+    const kept = 100 - 20 + confirmed;
+    const c = await counters(id);
+    expect([Number(c.used), c.uses, c.kept]).toEqual([Number(c.released), kept, kept]);
+    expect(Number(c.used)).toBe(kept * 1000);
+    const uncounted = await sql<{ n: number }>`select count(*)::int as n from promotion_redemptions where promotion_id = ${id} and not counted`.execute(t.database.db);
+    expect(uncounted.rows[0]!.n).toBe(0);
+    // From now on the counters move: a cancel gives its kopecks back to them.
+    await t.call({ method: 'POST', url: '/v1/checkout/cancel', payload: { storeId: 's1', posReceiptId: 'free-50' } });
+    expect(await usage(id)).toMatchObject({ usedMinor: (kept - 1) * 1000, uses: kept - 1, budgetLeftMinor: 10_000_000 - (kept - 1) * 1000 });
+    await expectLedgerConsistent(t.database.db);
+  });
 });

@@ -43,13 +43,63 @@ let receiptNo = 0;
 const confirm = (body: object) => t.call({ method: 'POST', url: '/v1/checkout/confirm', payload: { storeId: 'msk-01', posReceiptId: `P-${++receiptNo}`, lines, ...body } });
 const pause = (id: string) => t.call({ method: 'PATCH', url: `/v1/promotions/${id}`, payload: { status: 'paused' } });
 
+describe('points benefits (a promotion that gives points, not money)', () => {
+  const earned = (answer: { promotions: Array<{ id: string; points: number; applied: boolean; reason: string | null }> }, id: string) => answer.promotions.find((p) => p.id === id);
+
+  it('×2 points on coffee earns the coffee line\'s points again; discounts still come first; its usage counts points', async () => {
+    const double = await create({ name: 'Double coffee points', status: 'active', benefit: { kind: 'points_multiplier', factor: 2, target: { categories: ['coffee'] } }, limits: { budgetPoints: 100 } });
+    const tenOff = await create({ name: 'Coffee −10%', status: 'active', benefit: { kind: 'percent_off', percentBp: 1000, target: { categories: ['coffee'] } } });
+    const answer = await calculate({ customer: { customerId: ivan } });
+    // Coffee 1,490.00 − 149.00 = 1,341.00 → 67 base points, ×2 adds 67; croissants 360.00 → 18; tobacco nothing.
+    expect(answer.lines.map((l: { discount: number }) => l.discount)).toEqual([14900, 0, 0]);
+    expect(earned(answer, double.id)).toMatchObject({ applied: true, discount: 0, points: 67 });
+    expect(answer.pointsToEarn).toBe(67 + 67 + 18);
+    const confirmed = await confirm({ customer: { customerId: ivan } });
+    expect(confirmed.statusCode, confirmed.body).toBe(201);
+    expect(confirmed.json().pointsToEarn).toBe(152);
+    const usage = (await t.call({ method: 'GET', url: `/v1/promotions/${double.id}` })).json().usage;
+    expect(usage).toEqual({ usedMinor: 0, uses: 1, budgetLeftMinor: null, usedPoints: 67, budgetLeftPoints: 33, usesLeft: null });
+    // 67 more would pass the budget's 33 left: the benefit does not apply, and the receipt earns without it.
+    const next = await calculate({ customer: { customerId: ivan } });
+    expect(earned(next, double.id)).toMatchObject({ applied: false, reason: 'budget_exhausted', points: 0 });
+    expect(next.pointsToEarn).toBe(67 + 18);
+    // Returning the coffee gives the promotion its 67 points back (and the ledger takes the 134 the line earned).
+    const refund = await t.call({ method: 'POST', url: `/v1/receipts/${confirmed.json().receiptId}/refunds`, payload: { refundId: 'PTS-1', lines: [{ sku: 'COF-1KG', qty: 1 }] } });
+    expect(refund.statusCode, refund.body).toBe(201);
+    expect((await t.call({ method: 'GET', url: `/v1/promotions/${double.id}` })).json().usage).toMatchObject({ usedPoints: 0, budgetLeftPoints: 100, uses: 1 });
+    await pause(double.id);
+    await pause(tenOff.id);
+    await expectLedgerConsistent(t.database.db);
+  });
+
+  it('bonus points are shared by the target lines; an anonymous receipt gets none (needs_customer); an exclusive discount keeps them out', async () => {
+    const bonus = await create({ name: '+200 points from 1,000.00', status: 'active', minSpendMinor: 100000, benefit: { kind: 'bonus_points', points: 200 } });
+    const answer = await calculate({ customer: { customerId: ivan } });
+    expect(earned(answer, bonus.id)).toMatchObject({ applied: true, points: 200 });
+    expect(answer.pointsToEarn).toBe(74 + 18 + 200);
+    expect(earned(await calculate({}), bonus.id)).toMatchObject({ applied: false, reason: 'needs_customer' });
+    const alone = await create({ name: 'Everything −5%, alone', status: 'active', benefit: { kind: 'percent_off', percentBp: 500 }, stacking: { exclusive: true } });
+    expect(earned(await calculate({ customer: { customerId: ivan } }), bonus.id)).toMatchObject({ applied: false, reason: 'not_combinable' });
+    await pause(alone.id);
+    const small = await calculate({ customer: { customerId: ivan }, lines: [{ sku: 'CROISSANT', qty: 1, price: 12000 }] });
+    expect(earned(small, bonus.id)).toMatchObject({ applied: false, reason: 'below_minimum' });
+    await pause(bonus.id);
+  });
+
+  it('a points benefit cannot be exclusive or carry a money budget', async () => {
+    const refused = await t.call({ method: 'POST', url: '/v1/promotions', payload: { name: 'x', benefit: { kind: 'bonus_points', points: 10 }, stacking: { exclusive: true }, limits: { budgetMinor: 100 } } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors.map((e: { field: string }) => e.field)).toEqual(['stacking.exclusive', 'limits.budgetMinor']);
+  });
+});
+
 describe('promotions in the checkout', () => {
   it('a 10% promotion applies before points: per-line discounts, points on what is paid, tobacco untouched', async () => {
     const promo = await create({ name: 'Autumn 10%', status: 'active', benefit: { kind: 'percent_off', percentBp: 1000 } });
     const answer = await calculate({ customer: { customerId: anna } });
     expect(answer.lines.map((l: { discount: number }) => l.discount)).toEqual([14900, 3600, 0]);
     expect(answer.discount).toBe(18500);
-    expect(answer.promotions).toEqual([{ id: promo.id, name: 'Autumn 10%', code: null, applied: true, discount: 18500, reason: null, detail: null }]);
+    expect(answer.promotions).toEqual([{ id: promo.id, name: 'Autumn 10%', code: null, applied: true, discount: 18500, points: 0, reason: null, detail: null }]);
     // 5% base on 1,341.00 + 324.00 (the tobacco line earns nothing): 67 + 16 points.
     expect(answer.pointsToEarn).toBe(83);
     await pause(promo.id);
@@ -61,15 +111,15 @@ describe('promotions in the checkout', () => {
     expect(confirmed.statusCode, confirmed.body).toBe(201);
     expect(confirmed.json().promotions).toEqual([expect.objectContaining({ id: promo.id, applied: true, discount: 20000 })]);
     const used = (await t.call({ method: 'GET', url: `/v1/promotions/${promo.id}` })).json();
-    expect(used.usage).toEqual({ usedMinor: 20000, uses: 1, budgetLeftMinor: 80000, usesLeft: 9 });
+    expect(used.usage).toEqual({ usedMinor: 20000, uses: 1, budgetLeftMinor: 80000, usedPoints: 0, budgetLeftPoints: null, usesLeft: 9 });
     const receiptId = confirmed.json().receiptId;
     // Returning the coffee line gives its whole discount back; the use stays while the croissants are kept.
     const refund = await t.call({ method: 'POST', url: `/v1/receipts/${receiptId}/refunds`, payload: { refundId: 'R1', lines: [{ sku: 'COF-1KG', qty: 1 }] } });
     expect(refund.statusCode, refund.body).toBe(201);
-    expect((await t.call({ method: 'GET', url: `/v1/promotions/${promo.id}` })).json().usage).toEqual({ usedMinor: 0, uses: 1, budgetLeftMinor: 100000, usesLeft: 9 });
+    expect((await t.call({ method: 'GET', url: `/v1/promotions/${promo.id}` })).json().usage).toEqual({ usedMinor: 0, uses: 1, budgetLeftMinor: 100000, usedPoints: 0, budgetLeftPoints: null, usesLeft: 9 });
     const cancel = await t.call({ method: 'POST', url: '/v1/checkout/cancel', payload: { storeId: 'msk-01', posReceiptId: `P-${receiptNo}` } });
     expect(cancel.statusCode, cancel.body).toBe(200);
-    expect((await t.call({ method: 'GET', url: `/v1/promotions/${promo.id}` })).json().usage).toEqual({ usedMinor: 0, uses: 0, budgetLeftMinor: 100000, usesLeft: 10 });
+    expect((await t.call({ method: 'GET', url: `/v1/promotions/${promo.id}` })).json().usage).toEqual({ usedMinor: 0, uses: 0, budgetLeftMinor: 100000, usedPoints: 0, budgetLeftPoints: null, usesLeft: 10 });
     await pause(promo.id);
     await expectLedgerConsistent(t.database.db);
   });
@@ -92,7 +142,7 @@ describe('promotions in the checkout', () => {
     const min = await create({ name: 'From 3,000', status: 'active', benefit: { kind: 'percent_off', percentBp: 1000 }, minSpendMinor: 300000 });
     const elsewhere = await create({ name: 'Petersburg only', status: 'active', benefit: { kind: 'percent_off', percentBp: 500 }, validity: { stores: ['spb-01'] } });
     const answer = await calculate({});
-    expect(answer.promotions).toEqual([{ id: min.id, name: null, code: null, applied: false, discount: 0, reason: 'below_minimum', detail: 'From 3,000: the receipt does not reach its minimum spend' }]);
+    expect(answer.promotions).toEqual([{ id: min.id, name: null, code: null, applied: false, discount: 0, points: 0, reason: 'below_minimum', detail: 'From 3,000: the receipt does not reach its minimum spend' }]);
     expect(answer.discount).toBe(0);
     await pause(min.id);
     await pause(elsewhere.id);
@@ -116,8 +166,8 @@ describe('promo codes', () => {
     expect(code.json()).toMatchObject({ code: 'AUTUMN15', usesLimit: null, uses: 0 });
     const withCode = await calculate({ promoCodes: ['Autumn 15', 'NOPE'] });
     expect(withCode.promotions).toEqual([
-      { id: promo.id, name: 'Code 15%', code: 'AUTUMN15', applied: true, discount: 22350, reason: null, detail: null },
-      { id: 'NOPE', name: null, code: 'NOPE', applied: false, discount: 0, reason: 'unknown', detail: 'Code NOPE: no such promo code' },
+      { id: promo.id, name: 'Code 15%', code: 'AUTUMN15', applied: true, discount: 22350, points: 0, reason: null, detail: null },
+      { id: 'NOPE', name: null, code: 'NOPE', applied: false, discount: 0, points: 0, reason: 'unknown', detail: 'Code NOPE: no such promo code' },
     ]);
     const personal = (await t.call({ method: 'POST', url: '/v1/promo-codes', payload: { promotionId: promo.id, customerId: anna, usesLimit: 1 } })).json();
     expect(personal.code).toMatch(new RegExp(`^[${CODE_ALPHABET}]{8}$`));

@@ -47,7 +47,15 @@ export const BenefitSchema = named('PromotionBenefit', Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ kind: Type.Literal('free_item'), sku: Name, qty: Units }, { additionalProperties: false, description: 'The gift line must be on the receipt (the till adds it)' }),
-], { description: 'What the promotion gives' }));
+  Type.Object(
+    { kind: Type.Literal('points_multiplier'), factor: Type.Number({ minimum: 1.01, maximum: 100, multipleOf: 0.01, description: '×factor the percent points of the target lines (2 = double points)' }), target: Type.Optional(LineTargetSchema) },
+    { additionalProperties: false, description: 'Points, not money: adds to the discounts; its extra points count against limits.budgetPoints' },
+  ),
+  Type.Object(
+    { kind: Type.Literal('bonus_points'), points: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Points once per receipt, shared by the target lines' }), target: Type.Optional(LineTargetSchema) },
+    { additionalProperties: false, description: 'Points, not money: adds to the discounts; counts against limits.budgetPoints' },
+  ),
+], { description: 'What the promotion gives: money off, or points (points_multiplier, bonus_points), earned on what is paid after discounts' }));
 
 export const AudienceSchema = named('PromotionAudience', Type.Union([
   Type.Object({ kind: Type.Literal('everyone') }, { additionalProperties: false }),
@@ -82,6 +90,7 @@ export const StackingSchema = named('PromotionStacking', Type.Object(
 export const LimitsSchema = named('PromotionLimits', Type.Object(
   {
     budgetMinor: Type.Optional(Minor('Money it may give away in all')),
+    budgetPoints: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'Points a points benefit may give in all' })),
     uses: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_000_000_000, description: 'Receipts it may apply to in all' })),
     perCustomer: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     perCustomerPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Days by the store\'s calendar' })),
@@ -109,6 +118,8 @@ const Usage = named('PromotionUsage', Type.Object({
   usedMinor: Minor('Discount given so far, returns deducted'),
   uses: Type.Integer({ description: 'Receipts it applied to, returns given back deducted' }),
   budgetLeftMinor: Type.Union([Minor('Budget left'), Type.Null()]),
+  usedPoints: Type.Integer({ description: 'Points a points benefit gave so far, returns deducted' }),
+  budgetLeftPoints: Type.Union([Type.Integer(), Type.Null()]),
   usesLeft: Type.Union([Type.Integer(), Type.Null()]),
 }, { description: 'Read-only: what PUT and PATCH ignore' }));
 

@@ -15,6 +15,8 @@ export type PromotionsTable = {
   definition: Json<StoredDefinition>;
   budgetMinor: number | null;
   usedMinor: WithDefault<number>;
+  budgetPoints: WithDefault<number | null>;
+  usedPoints: WithDefault<number>;
   usesLimit: number | null;
   uses: WithDefault<number>;
   perCustomer: number | null;
@@ -33,7 +35,10 @@ export type PromotionRedemptionsTable = {
   day: ColumnType<string, string, string>;
   discountMinor: number;
   releasedMinor: WithDefault<number>;
+  points: WithDefault<number>;
+  releasedPoints: WithDefault<number>;
   useReleased: WithDefault<boolean>;
+  counted: WithDefault<boolean>;
   createdAt: Timestamp;
 };
 

@@ -7,6 +7,7 @@ import type { ImportFormat, ImportRecord } from '../../../platform/imports/impor
 import { attributeDefinitionMap } from '../attributes.ts';
 import type { DbOrTx, Tx } from '../customers.db.ts';
 import type { Ids } from '../customers.ids.ts';
+import type { CustomerLifecycleHooks } from '../deps.ts';
 import { parseHeader, type Column } from './csv-columns.ts';
 import { parseRow, type ImportRow } from './csv-row.ts';
 import { writeBatch } from './write-batch.ts';
@@ -40,7 +41,7 @@ async function columnsOf(db: DbOrTx, header: string[]): Promise<Column[]> {
 }
 
 /** Customer CSV files (docs/import.md): a header row of known columns, then one customer a row. */
-export function customerCsvFormat(deps: { db: DbOrTx; clock: Clock; ids: Ids; phoneRegion: string }): ImportFormat<ImportRow, Tx> {
+export function customerCsvFormat(deps: { db: DbOrTx; clock: Clock; ids: Ids; phoneRegion: string }, hooks?: Pick<CustomerLifecycleHooks, 'onCreate'>): ImportFormat<ImportRow, Tx> {
   const { db, clock, ids, phoneRegion } = deps;
   return {
     async check(file) {
@@ -74,6 +75,6 @@ export function customerCsvFormat(deps: { db: DbOrTx; clock: Clock; ids: Ids; ph
       yield* skipped;
     },
 
-    write: (tx, importId, rows) => writeBatch(tx, clock, ids, importId, rows),
+    write: (tx, importId, rows) => writeBatch(tx, clock, ids, importId, rows, hooks),
   };
 }

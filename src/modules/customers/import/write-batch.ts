@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../../platform/clock.ts';
 import { BatchRaceError, type BatchOutcome } from '../../../platform/imports/import-format.ts';
+import { platformTx } from '../../../platform/db-views.ts';
 import type { Tx } from '../customers.db.ts';
+import type { CustomerLifecycleHooks } from '../deps.ts';
 import { emitEvents, type CustomerEvent } from '../customers.events.ts';
 import type { Ids } from '../customers.ids.ts';
 import type { Identifier } from '../identifiers.ts';
@@ -22,7 +24,14 @@ type Target = {
  * matched row updates (filling values, never clearing), an unmatched one creates; a row whose
  * identifiers name two different customers is refused.
  */
-export async function writeBatch(tx: Tx, clock: Clock, ids: Ids, importId: string, rows: ImportRow[]): Promise<BatchOutcome & { customerIds: Map<number, string> }> {
+export async function writeBatch(
+  tx: Tx,
+  clock: Clock,
+  ids: Ids,
+  importId: string,
+  rows: ImportRow[],
+  hooks?: Pick<CustomerLifecycleHooks, 'onCreate'>,
+): Promise<BatchOutcome & { customerIds: Map<number, string> }> {
   const now = clock.now();
   const failed: BatchOutcome['failed'] = [];
   const stored = await findOwners(tx, rows.flatMap((row) => row.identifiers));
@@ -96,6 +105,10 @@ export async function writeBatch(tx: Tx, clock: Clock, ids: Ids, importId: strin
 
   for (const id of await insertIdentifiers(tx, now, folded, stored)) changedIds.add(id);
   for (const id of await insertConsents(tx, now, ids, folded)) changedIds.add(id);
+  if (created.length > 0) {
+    const made = created.map((f) => ({ id: f.target.customerId, identifiers: f.identifiers }));
+    for (const hook of hooks?.onCreate ?? []) await hook(platformTx(tx), made);
+  }
 
   const events: CustomerEvent[] = [
     ...created.map((f) => ({

@@ -1,0 +1,78 @@
+import { sql } from 'kysely';
+import { currentCustomerIds } from '../customers/index.ts';
+import { netSpendByCustomer } from '../loyalty/index.ts';
+import { byCustomerId } from './fair-draw.ts';
+import type { DbOrTx } from './lotteries.db.ts';
+import type { ActionRule, EntryRule, SpendRule } from './lottery-types.ts';
+
+export type CountedEntry = { customerId: string; entries: number; spendEntries: number; actionEntries: number };
+
+type Period = { from: Date; to: Date };
+
+/** The customer-event type the engagement module writes to the outbox for every accepted POST /v1/events. */
+const CUSTOMER_ACTION = 'customer.action';
+
+/**
+ * Accepted customer events in [from, to) by the event's own time (payload.occurredAt), per
+ * customer and event type, each event once (payload.eventId: a replayed event is not two).
+ */
+async function countActions(db: DbOrTx, period: Period, types: string[], customerId?: string) {
+  if (types.length === 0) return [];
+  const one = customerId === undefined ? sql`` : sql`and customer_id = ${customerId}`;
+  const result = await sql<{ customerId: string; eventType: string; events: string | number }>`
+    select customer_id, payload->>'type' as event_type, count(distinct payload->>'eventId') as events
+    from outbox_events
+    where type = ${CUSTOMER_ACTION} and customer_id is not null and payload->>'type' = any(${types}::text[]) ${one}
+      and (payload->>'occurredAt')::timestamptz >= ${period.from}::timestamptz
+      and (payload->>'occurredAt')::timestamptz < ${period.to}::timestamptz
+    group by customer_id, payload->>'type'`.execute(db);
+  return result.rows.map((row) => ({ customerId: row.customerId, eventType: row.eventType, events: Number(row.events) }));
+}
+
+const capped = (rule: { maxEntries?: number }, entries: number) => (rule.maxEntries === undefined ? entries : Math.min(entries, rule.maxEntries));
+
+/**
+ * Every entrant's entries by the rules, in customer-id order (the draw's canonical order). Ids
+ * of merged customers count for the survivor; erased customers do not take part. `customerId`
+ * narrows it to one customer (their own entries so far). Three set-based queries whatever the
+ * number of entrants: spend (loyalty's), accepted events (the outbox), current customer ids.
+ */
+export async function countEntries(db: DbOrTx, period: Period, rules: readonly EntryRule[], customerId?: string): Promise<CountedEntry[]> {
+  const spendRules = rules.filter((rule): rule is SpendRule => rule.kind === 'spend');
+  const actionRules = rules.filter((rule): rule is ActionRule => rule.kind === 'action');
+  const spend = spendRules.length > 0 ? await netSpendByCustomer(db, { ...period, ...(customerId ? { customerId } : {}) }) : [];
+  const actions = await countActions(db, period, [...new Set(actionRules.map((rule) => rule.eventType))], customerId);
+
+  const current = await currentCustomerIds(db, [...new Set([...spend.map((row) => row.customerId), ...actions.map((row) => row.customerId)])]);
+  const netOf = new Map<string, number>();
+  const tierOf = new Map<string, string | null>();
+  for (const row of spend) {
+    const id = current.get(row.customerId);
+    if (!id) continue;
+    netOf.set(id, (netOf.get(id) ?? 0) + row.netMinor);
+    if (id === row.customerId || !tierOf.has(id)) tierOf.set(id, row.tierId);
+  }
+  const eventsOf = new Map<string, number>();
+  for (const row of actions) {
+    const id = current.get(row.customerId);
+    if (!id) continue;
+    const key = `${id}\n${row.eventType}`;
+    eventsOf.set(key, (eventsOf.get(key) ?? 0) + row.events);
+  }
+
+  const entrants = new Map<string, CountedEntry>();
+  const entrant = (id: string) => entrants.get(id) ?? entrants.set(id, { customerId: id, entries: 0, spendEntries: 0, actionEntries: 0 }).get(id)!;
+  for (const [id, net] of netOf) {
+    for (const rule of spendRules) {
+      const multiplier = rule.tierMultipliers?.[tierOf.get(id) ?? ''] ?? 1;
+      const entries = capped(rule, Math.floor(net / rule.perMinor) * multiplier);
+      if (entries > 0) entrant(id).spendEntries += entries;
+    }
+  }
+  for (const [key, events] of eventsOf) {
+    const [id, eventType] = key.split('\n') as [string, string];
+    for (const rule of actionRules.filter((r) => r.eventType === eventType)) entrant(id).actionEntries += capped(rule, events * rule.entries);
+  }
+  const list = [...entrants.values()].map((e) => ({ ...e, entries: e.spendEntries + e.actionEntries })).filter((e) => e.entries > 0);
+  return list.sort(byCustomerId);
+}
