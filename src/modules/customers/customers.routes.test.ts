@@ -84,6 +84,18 @@ describe('customer profiles and identifiers', () => {
     expect(profile.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['birthDate', 'timezone']);
   });
 
+  it('an empty patch changes nothing, even an hour later: no new updatedAt, no audit entry, no event', async () => {
+    const created = await create({ phone: '+79001112299', firstName: 'Olga' });
+    const id = created.body.id as string;
+    const events = async () => (await t.database.db.selectFrom('outboxEvents').select('id').where('customerId', '=', id).execute()).length;
+    const before = { events: await events(), record: (await t.call({ method: 'GET', url: `/v1/customers/${id}` })).json() };
+    t.clock.advance(3_600_000);
+    const patched = await t.call({ method: 'PATCH', url: `/v1/customers/${id}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: {} });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json()).toEqual(before.record);
+    expect(await events()).toBe(before.events);
+  });
+
   it('patches: null clears, a new phone replaces the primary, attributes are type-checked', async () => {
     const defined = await t.call({
       method: 'PUT',

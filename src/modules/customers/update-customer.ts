@@ -33,6 +33,8 @@ export async function updateCustomer(deps: CustomersDeps, id: string, input: Upd
   return db.transaction().execute(async (tx) => {
     const customer = await lockCustomer(tx, id);
     if (customer.status === 'erased') throw customerError('customer.erased', `Customer ${id} was erased and cannot change`);
+    // An empty patch changes nothing: no new updatedAt, no audit entry, no customer.updated event.
+    if (Object.keys(input).length === 0) return loadCustomerRecord(tx, customer.id, false);
     const changes: Updateable<CustomersTable> = { updatedAt: clock.now() };
     for (const field of profileFields) {
       if (profile[field] !== undefined) Object.assign(changes, { [field]: profile[field] });

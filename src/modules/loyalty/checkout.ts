@@ -393,10 +393,6 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
         ...(tendered ? { giftCards: tenderAnswer(tendered.payments), leftToPay: tendered.leftToPay } : {}),
       };
       await storeReceipt(tx, deps, { id: receiptId, customerId: customer?.id ?? null, input, prepared, result, hash, fields, response, now });
-      for (const adjuster of deps.extensions.adjusters) {
-        const applied = result.adjustments.applied.filter((a) => a.adjuster === adjuster.name);
-        if (applied.length > 0) await adjuster.commit(tx, { ...ctx, receiptId }, applied);
-      }
       await storeAdjustments(tx, receiptId, customer?.id ?? null, result);
       // The upgrade counts this receipt but applies from the next one: this answer keeps the old tier.
       if (customer && state && state.qualifying !== null) {
@@ -406,6 +402,12 @@ export async function confirmCheckout(deps: LoyaltyDeps, input: ConfirmInput, ac
       }
       if (actor.role !== 'pos') {
         await writeAudit(tx, clock, actor, { action: 'receipt.confirm', entityType: 'receipt', entityId: receiptId });
+      }
+      // Last, just before COMMIT: a budgeted promotion's row is one every till reserves from, so
+      // its lock is held for as short a time as the transaction allows.
+      for (const adjuster of deps.extensions.adjusters) {
+        const applied = result.adjustments.applied.filter((a) => a.adjuster === adjuster.name);
+        if (applied.length > 0) await adjuster.commit(tx, { ...ctx, receiptId }, applied);
       }
       return { result: response, replayed: false };
     });
