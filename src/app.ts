@@ -29,7 +29,7 @@ import type { Ids } from './platform/ids.ts';
 import { createImportRunner, type ImportRunner } from './platform/imports/import-runner.ts';
 import { importRoutes } from './platform/imports/imports.routes.ts';
 import { jobRoutes } from './platform/jobs.routes.ts';
-import { loggableError, scrubPersonalData } from './platform/log-safety.ts';
+import { loggableError, maskPathSecrets, scrubPersonalData } from './platform/log-safety.ts';
 import { namedComponents, refNamedSchemas } from './platform/openapi-names.ts';
 import { platformRoutes } from './platform/platform.routes.ts';
 import { createRateLimiter, noRateLimits } from './platform/rate-limits.ts';
@@ -126,8 +126,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
             ...(typeof deps.logger === 'object' ? { stream: deps.logger.stream } : {}),
             redact: ['req.headers.authorization'],
             serializers: {
-              // The query string can hold a phone or an e-mail (lookup): log the path only.
-              req: (request) => ({ method: request.method, path: request.url.split('?')[0], id: request.id }),
+              // The query string can hold a phone or an e-mail (lookup): log the path only, with a gift card's or reward's code masked.
+              req: (request) => ({ method: request.method, path: maskPathSecrets(request.url.split('?')[0] ?? ''), id: request.id }),
               err: (error) => loggableError(error),
             },
             hooks: { streamWrite: scrubPersonalData },

@@ -8,6 +8,7 @@ import secureJson from 'secure-json-parse';
 import type { Actor } from './actor.ts';
 import type { ApiKeys, Principal } from './api-keys.ts';
 import { AppError, platformError, type FieldProblem } from './errors.ts';
+import { maskPathSecrets } from './log-safety.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import { can, type Permission } from './roles.ts';
 import { describeAjvErrors } from './validation-messages.ts';
@@ -182,7 +183,8 @@ const MAX_LISTED_FIELDS = 50;
 const MAX_VALIDATION_ERRORS = 1000;
 
 function problemFromAppError(error: AppError, request: FastifyRequest): Problem {
-  const path = request.url.split('?')[0] ?? '';
+  // A gift card's or reward's code in the path is a bearer secret: the problem echoes it masked (it may be logged or shown).
+  const path = maskPathSecrets(request.url.split('?')[0] ?? '');
   const principal = principals.get(request);
   const members = error.members && principal && can(principal.role, error.members.permission) ? error.members.values : {};
   return {
@@ -271,7 +273,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
-      problemFromAppError(platformError('route.not_found', `No route ${shorten(request.method, 20)} ${shorten(request.url.split('?')[0] ?? '', 300)}`), request),
+      problemFromAppError(platformError('route.not_found', `No route ${shorten(request.method, 20)} ${shorten(maskPathSecrets(request.url.split('?')[0] ?? ''), 300)}`), request),
     ),
   );
 }

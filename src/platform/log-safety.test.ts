@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../tests/helpers/test-app.ts';
-import { loggableError, scrubPersonalData } from './log-safety.ts';
+import { loggableError, maskPathSecrets, scrubPersonalData } from './log-safety.ts';
 
 /**
  * The real logger (pino, as `patron serve` configures it, at the most talkative level) writing
@@ -60,6 +60,24 @@ describe('logs', () => {
     ok(await t.call({ method: 'POST', url: '/v1/checkout/calculate', payload: { storeId: 's1', customer: { phone: otherPhone.sent }, lines }, role: 'pos' }), 200);
     ok(await t.call({ method: 'POST', url: '/v1/checkout/confirm', payload: { storeId: 's1', posReceiptId: 'R1', customer: { email: emails[2] }, lines }, role: 'pos' }), 201);
     ok(await t.call({ method: 'POST', url: '/v1/checkout/calculate', payload: { storeId: 's1', customer: { phone: '+79265550199' }, lines }, role: 'pos' }), 404);
+    // Gift cards and reward codes: the code in the path is a bearer secret (masked in the log and in `instance`).
+    const issued = await t.call({ method: 'POST', url: '/v1/gift-cards', payload: { amountMinor: 5000 } });
+    ok(issued, 201);
+    const giftCard = issued.json() as { id: string; code: string };
+    const printed = giftCard.code.replace(/(.{4})(?=.)/g, '$1-');
+    ok(await t.call({ method: 'POST', url: `/v1/gift-cards/${giftCard.code}/activate`, payload: { amountMinor: 5000 }, role: 'pos' }), 200);
+    ok(await t.call({ method: 'GET', url: `/v1/gift-cards/${printed}`, role: 'pos' }), 200);
+    ok(await t.call({ method: 'GET', url: `/v1/gift-cards/${giftCard.code}/entries` }), 200);
+    ok(await t.call({ method: 'GET', url: `/v1/gift-cards/${giftCard.id}` }), 200);
+    ok(await t.call({ method: 'GET', url: '/v1/gift-cards/batches' }), 200);
+    const refused = await t.call({ method: 'POST', url: `/v1/gift-cards/${giftCard.code}/activate`, payload: { amountMinor: 5000 }, role: 'pos' });
+    ok(refused, 409);
+    expect(refused.json().instance).toBe(`/v1/gift-cards/************${giftCard.code.slice(-4)}/activate`);
+    ok(await t.call({ method: 'GET', url: `/v1/gift-cards/${giftCard.code}/nothing-here` }), 404);
+    const rewardCode = 'RWC-7K3M-Q9XZ';
+    const unknownReward = await t.call({ method: 'POST', url: `/v1/reward-codes/${rewardCode}/redeem`, payload: {}, role: 'pos' });
+    ok(unknownReward, 404);
+    expect(unknownReward.json().instance).toBe('/v1/reward-codes/************Q9XZ/redeem');
     // Keys: created, used, wrong, revoked, locked out.
     const made = await t.call({ method: 'POST', url: '/v1/api-keys', payload: { name: 'till 1', role: 'pos' } });
     ok(made, 201);
@@ -85,12 +103,29 @@ describe('logs', () => {
     expect(text).toContain('/v1/customers/lookup');
     expect(text).toContain('"statusCode":409');
     expect(text).toContain('23505');
+    expect(text).toContain(`/v1/gift-cards/************${giftCard.code.slice(-4)}/activate`);
+    expect(text).toContain(`/v1/gift-cards/${giftCard.id}`);
+    expect(text).toContain('/v1/gift-cards/batches');
+    expect(text).toContain('/v1/reward-codes/************Q9XZ/redeem');
     const secrets = [owner, pos, secret, wrongKey, owner.slice('patron_'.length), secret.slice('patron_'.length), wrongKey.slice(7)];
     const personal = [phones.sent, phones.stored, phones.digits, otherPhone.stored, otherPhone.digits, importedPhone.stored, importedPhone.digits, card, ...emails];
-    for (const value of [...secrets, ...personal]) {
+    const codes = [giftCard.code, printed, giftCard.code.slice(0, 12), rewardCode, 'RWC-7K3M', '7K3M-Q9XZ'];
+    for (const value of [...secrets, ...personal, ...codes]) {
       const at = text.indexOf(value);
       expect(at, `${value} is in the log: …${text.slice(Math.max(0, at - 200), at + 100)}…`).toBe(-1);
     }
+  });
+
+  it('masks the code in a gift-card or reward-code path, not an id nor batches', () => {
+    expect(maskPathSecrets('/v1/gift-cards/ABCDEFGHJKLMNPQR/activate')).toBe('/v1/gift-cards/************NPQR/activate');
+    expect(maskPathSecrets('/v1/gift-cards/abcd-efgh-jklm-npqr')).toBe('/v1/gift-cards/************npqr');
+    expect(maskPathSecrets('/v1/gift-cards/gcd_0190c0ffee0070008000000000000123/entries')).toBe('/v1/gift-cards/gcd_0190c0ffee0070008000000000000123/entries');
+    expect(maskPathSecrets('/v1/gift-cards/batches/gcb_1/export')).toBe('/v1/gift-cards/batches/gcb_1/export');
+    expect(maskPathSecrets('/v1/gift-cards/batchesABCDEFGHJKLM')).toBe('/v1/gift-cards/************JKLM');
+    expect(maskPathSecrets('/v1/gift-cards')).toBe('/v1/gift-cards');
+    expect(maskPathSecrets('/v1/reward-codes/RWC-7K3M-Q9XZ/redeem')).toBe('/v1/reward-codes/************Q9XZ/redeem');
+    expect(maskPathSecrets('/v1/reward-codes/SHORT/redeem')).toBe('/v1/reward-codes/************/redeem');
+    expect(maskPathSecrets('/v1/customers/cus_1')).toBe('/v1/customers/cus_1');
   });
 
   it('scrubs keys, E.164 phones and e-mails from a finished line, and keeps what a driver attaches out of errors', () => {

@@ -14,6 +14,22 @@ export function scrubPersonalData(line: string): string {
   return line.replace(SECRETS, 'patron_[redacted]').replace(EMAILS, '[e-mail]').replace(PHONES, '[phone]');
 }
 
+/**
+ * Paths that carry a bearer secret: a gift card's code (`/v1/gift-cards/<code>/…`, unless the
+ * segment is the card's id `gcd_…` or `batches`) and a goods reward's code
+ * (`/v1/reward-codes/<code>/redeem`). Logs and problem+json `instance` show such a path with the
+ * segment masked to its last four characters, as the gift-cards module's `maskCode` does.
+ */
+const SECRET_SEGMENTS = [/^(\/v1\/gift-cards\/+)(?!gcd_[0-9a-f]{32}(?:\/|$)|batches(?:\/|$))([^/]+)/i, /^(\/v1\/reward-codes\/+)([^/]+)/i];
+
+export function maskPathSecrets(path: string): string {
+  for (const pattern of SECRET_SEGMENTS) {
+    const masked = path.replace(pattern, (_all, head: string, secret: string) => `${head}************${secret.length > 8 ? secret.slice(-4) : ''}`);
+    if (masked !== path) return masked;
+  }
+  return path;
+}
+
 type ErrorLike = Error & { code?: unknown; constraint?: unknown; table?: unknown; column?: unknown; routine?: unknown; cause?: unknown };
 
 /**

@@ -14,9 +14,8 @@ alter table promotion_redemptions add column released_points integer not null de
 alter table promotion_redemptions add constraint promotion_redemptions_points_released check (released_points >= 0 and released_points <= points);
 
 -- Counters move only for promotions with a budget or a use limit, whose guards need them. A
--- promotion without those (most are) only records its redemptions (counted = false) under a
--- shared lock of its row, so tills applying it at once do not queue on the row; its usage is
--- summed from the redemptions. Giving it a limit later counts them all under the row's lock
+-- promotion without those (most are) only records its redemptions, under a shared lock of its
+-- row, so tills applying it at once do not queue on the row; its usage is summed from the
+-- redemptions. Giving it a limit later sets the counters from them under the row's lock
 -- (promotion-store.ts). Public codes without limits likewise keep no counter.
-alter table promotion_redemptions add column counted boolean not null default true;
 create index promotion_redemptions_code on promotion_redemptions (code) where code is not null;

@@ -6,7 +6,14 @@
  * customer was born in). An offer's window runs from `daysBefore` days before the celebrated day
  * to `daysAfter` days after it, both ends included, in the customer's own calendar.
  */
-export type DueOffer = { year: number; birthday: string; from: string; to: string };
+export type DueOffer = { year: number; birthday: string; from: string; to: string; late: boolean };
+
+/**
+ * Days after the window's end an offer not issued yet is still issued (late): the daily job runs
+ * every PATRON_TIER_REVIEW_HOURS, not at each customer's midnight, so a short window (a single
+ * day) can fall between two runs, across a DST change or a longer interval.
+ */
+export const LATE_GRACE_DAYS = 7;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const toDate = (ms: number) => {
@@ -28,14 +35,19 @@ export function birthdayIn(birthDate: string, year: number): string {
   return `${pad(year, 4)}-${monthDay}`;
 }
 
-/** The offer whose window holds `today` (the customer's local date), or null: at most one, the window being shorter than a year. */
-export function dueOffer(birthDate: string, today: string, daysBefore: number, daysAfter: number): DueOffer | null {
+/**
+ * The offer whose window holds `today` (the customer's local date), or null: at most one, the
+ * window (at most 121 days) and its grace being shorter than a year. Within LATE_GRACE_DAYS after
+ * the window it is the late offer: valid from today for as many days as the window had.
+ */
+export function dueOffer(birthDate: string, today: string, daysBefore: number, daysAfter: number, graceDays = LATE_GRACE_DAYS): DueOffer | null {
   const year = Number(today.slice(0, 4));
   for (const y of [year - 1, year, year + 1]) {
     const birthday = birthdayIn(birthDate, y);
     const from = addDays(birthday, -daysBefore);
     const to = addDays(birthday, daysAfter);
-    if (from <= today && today <= to) return { year: y, birthday, from, to };
+    if (from <= today && today <= to) return { year: y, birthday, from, to, late: false };
+    if (to < today && today <= addDays(to, graceDays)) return { year: y, birthday, from: today, to: addDays(today, daysBefore + daysAfter), late: true };
   }
   return null;
 }

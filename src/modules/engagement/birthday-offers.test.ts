@@ -97,6 +97,26 @@ describe('issue-birthday-offers', () => {
     expect((await offers(leap)).map((o) => [o.year, o.birthday])).toEqual([[2027, '2027-02-28'], [2028, '2028-02-29']]);
   });
 
+  it('a one-day window the runs skipped is made up late, once, up to 7 days after; the code starts that day', async () => {
+    const promotion = await t.call({ method: 'POST', url: '/v1/promotions', payload: { name: 'Late birthday', status: 'active', requiresCode: true, benefit: { kind: 'percent_off', percentBp: 1500 } } });
+    expect(promotion.statusCode, promotion.body).toBe(201);
+    await setOffer({ enabled: true, daysBefore: 0, daysAfter: 0, benefit: { kind: 'promo_code', promotionId: promotion.json().id, points: null } });
+    const zoya = await customer('1993-11-10', 'Asia/Vladivostok');
+    const yan = await customer('1993-11-01', 'Asia/Vladivostok');
+    // 23:00 on 9 November in Vladivostok, then a run every 25.5 hours: the next is at 00:30 on 11 November there.
+    await run('2026-11-09T13:00:00Z');
+    expect(await offers(zoya)).toHaveLength(0);
+    await run('2026-11-10T14:30:00Z');
+    const [offer] = await offers(zoya);
+    expect(offer).toMatchObject({ year: 2026, birthday: '2026-11-10', validFrom: new Date('2026-11-10T14:00:00Z'), validTo: new Date('2026-11-11T14:00:00Z') });
+    const code = (await t.call({ method: 'GET', url: `/v1/promo-codes/${offer!.code}` })).json();
+    expect(code).toMatchObject({ customerId: zoya, usesLimit: 1, validFrom: '2026-11-10T14:00:00.000Z', validTo: '2026-11-11T14:00:00.000Z' });
+    // Once a year all the same; and 8 days after a window it is too late (yan's was 1 November).
+    await run('2026-11-12T14:30:00Z');
+    expect(await offers(zoya)).toHaveLength(1);
+    expect(await offers(yan)).toHaveLength(0);
+  });
+
   it('a promo-code offer is a personal single-use code valid through the window', async () => {
     const promotion = await t.call({ method: 'POST', url: '/v1/promotions', payload: { name: 'Birthday 20%', status: 'active', requiresCode: true, benefit: { kind: 'percent_off', percentBp: 2000 } } });
     expect(promotion.statusCode, promotion.body).toBe(201);
@@ -128,10 +148,31 @@ describe('issue-birthday-offers', () => {
     await run('2026-09-12T12:00:00Z');
     expect(await offers(survivor)).toHaveLength(2);
     await t.call({ method: 'POST', url: `/v1/customers/${a}/erase` });
-    expect((await offers(a)).map((o) => [o.birthday, o.validFrom, o.validTo])).toEqual([[null, null, null], [null, null, null]]);
+    // Every date of an offer (issued_at too) tells the birth date: the rows go.
+    expect(await offers(a)).toEqual([]);
     await run('2027-09-10T12:00:00Z');
-    expect(await offers(a)).toHaveLength(2);
+    expect(await offers(a)).toEqual([]);
     await expectLedgerConsistent(t.database.db);
+  });
+
+  it("an erase leaves no birthday code's window readable: an unused code goes, a used one stays spent without dates", async () => {
+    const promotion = await t.call({ method: 'POST', url: '/v1/promotions', payload: { name: 'Birthday gift', status: 'active', requiresCode: true, benefit: { kind: 'percent_off', percentBp: 1000 } } });
+    expect(promotion.statusCode, promotion.body).toBe(201);
+    await setOffer({ enabled: true, daysBefore: 0, daysAfter: 3, benefit: { kind: 'promo_code', promotionId: promotion.json().id, points: null } });
+    const [unused, used] = [await customer('1979-10-05'), await customer('1979-10-05')];
+    await run('2026-10-05T12:00:00Z');
+    const usedCode = (await offers(used))[0]!.code!;
+    const unusedCode = (await offers(unused))[0]!.code!;
+    // A code spent at checkout before the erase: uses 1 of 1 (as a confirmed purchase leaves it).
+    await t.database.db.updateTable('promoCodes').set({ uses: 1 }).where('code', '=', usedCode).execute();
+    const listed = async (id: string) => (await t.call({ method: 'GET', url: `/v1/promo-codes?customerId=${id}` })).json().items as Array<Record<string, unknown>>;
+    expect(await listed(unused)).toEqual([expect.objectContaining({ code: unusedCode, validFrom: '2026-10-05T00:00:00.000Z' })]);
+    for (const id of [unused, used]) expect((await t.call({ method: 'POST', url: `/v1/customers/${id}/erase` })).statusCode).toBeLessThan(300);
+    expect(await listed(unused)).toEqual([]);
+    expect((await t.call({ method: 'GET', url: `/v1/promo-codes/${unusedCode}` })).statusCode).toBe(404);
+    expect(await listed(used)).toEqual([expect.objectContaining({ code: usedCode, validFrom: null, validTo: null, uses: 1, usesLimit: 1 })]);
+    expect(await offers(unused)).toEqual([]);
+    expect(await offers(used)).toEqual([]);
   });
 
   it('does nothing while off', async () => {

@@ -1,7 +1,7 @@
 import { AppError } from '../../platform/errors.ts';
 import { localTime } from '../../platform/local-time.ts';
 import type { Promotions } from '../promotions/index.ts';
-import { dueOffer, monthDaysAround, startOfLocalDay, addDays, type DueOffer } from './birthday-dates.ts';
+import { dueOffer, monthDaysAround, startOfLocalDay, addDays, LATE_GRACE_DAYS, type DueOffer } from './birthday-dates.ts';
 import { loadBirthdaySettings, type BirthdaySettings } from './birthday-settings.ts';
 import type { EngagementDeps } from './customer-events.ts';
 import { ownTx } from './engagement.db.ts';
@@ -12,8 +12,9 @@ import { emitEvents } from './engagement.events.ts';
  * today, in their own timezone (the setting's defaultTimezone when they have none) — gets the
  * offer once per year. The unique (customer_id, year) row is the guarantee, so a second run, a
  * second instance or a run after days off never issues twice, and a run after days off still
- * issues to those whose window is not over yet (a window missed whole is not made up: the offer
- * would arrive after it ended).
+ * issues to those whose window is not over yet. A window missed whole (a one-day window between
+ * two runs, across a DST change or a long interval) is made up late, up to LATE_GRACE_DAYS after
+ * it ended: valid from that day for the window's length. Later than that it is not made up.
  *
  * Customers are walked by id in pages (only those whose birthday falls near today, in SQL); the
  * page reached is saved, so a run stopped halfway goes on from there the same day.
@@ -36,7 +37,7 @@ export async function issueBirthdayOffers(deps: BirthdayDeps): Promise<BirthdayR
   const utcToday = now.toISOString().slice(0, 10);
   const state = await db.selectFrom('engagementJobState').select(['position', 'day']).where('name', '=', STATE).executeTakeFirst();
   let after = state?.day === utcToday && state.position ? state.position : '';
-  const monthDays = monthDaysAround(utcToday, settings.daysBefore, settings.daysAfter);
+  const monthDays = monthDaysAround(utcToday, settings.daysBefore, settings.daysAfter + LATE_GRACE_DAYS);
   for (;;) {
     const page = await deps.customers.birthdays({ after, limit: PAGE, monthDays });
     if (page.length === 0) break;
@@ -98,6 +99,9 @@ async function issueOffer(deps: BirthdayDeps, settings: BirthdaySettings, custom
       const tx = ownTx(ptx);
       if (benefit.kind === 'points') {
         await points.award(ptx, { customerId: id, points: benefit.points, reference: offerId, reason: `Birthday bonus ${offer.year}`, actor: 'patron' });
+      } else {
+        // A code moves no points, but the offer and the code must not land on a record a merge is moving away.
+        await points.lock(ptx, id);
       }
       const row = await tx
         .insertInto('birthdayOffers')

@@ -92,6 +92,10 @@ describe('POST /v1/events', () => {
     const welcome = await rule({ name: 'First app login', eventType: 'app.first_login', points: 100 });
     const first = await post({ eventId: 'login-1', customer: { customerId: vera }, type: 'app.login', occurredAt: '2026-03-01T08:00:00Z' });
     expect(first.json().awards).toEqual([{ ruleId: welcome, points: 100 }]);
+    // A replay answers the first answer, the first_login award made in the same call included.
+    const replayed = await post({ eventId: 'login-1', customer: { customerId: vera }, type: 'app.login', occurredAt: '2026-03-01T08:00:00Z' });
+    expect(replayed.statusCode).toBe(200);
+    expect(replayed.json()).toEqual({ ...first.json(), replayed: true });
     expect((await post({ eventId: 'login-2', customer: { customerId: vera }, type: 'app.login' })).json().awards).toEqual([]);
     expect(await available(vera)).toBe(100);
     const outbox = await t.database.db.selectFrom('outboxEvents').select(['type', 'customerId', 'payload']).where('type', '=', 'customer.action').where('customerId', '=', vera).orderBy('id').execute();
@@ -183,6 +187,41 @@ describe("Patron's own actions from the customers module's events", () => {
     expect(events.find((e) => e.type === 'profile.completed')!.awards).toEqual([{ ruleId: profile, points: 150 }]);
     expect(events.find((e) => e.type === 'consent.marketing_given')!.awards).toEqual([{ ruleId: consent, points: 50 }]);
     expect(events.find((e) => e.type === 'customer.joined')!.awards).toEqual([{ ruleId: joined, points: 200 }]);
+    await expectLedgerConsistent(t.database.db);
+  });
+
+  it("after a merge the survivor is not paid again for what the duplicate did once (profile, opt-in, first login)", async () => {
+    await run();
+    await rule({ name: 'Profile (merge test)', eventType: 'profile.completed', points: 7 });
+    await rule({ name: 'Opt-in (merge test)', eventType: 'consent.marketing_given', points: 3 });
+    await rule({ name: 'First login (merge test)', eventType: 'app.first_login', points: 11 });
+    const dup = await customer({ firstName: 'Ida', lastName: 'Popova', email: 'ida@example.com', birthDate: '1991-02-03' });
+    const keep = await customer();
+    const optIn = async (id: string) => {
+      const response = await t.call({ method: 'PUT', url: `/v1/customers/${id}/consents`, payload: [{ channel: 'email', purpose: 'marketing', granted: true, source: 'web' }] });
+      expect(response.statusCode, response.body).toBe(200);
+    };
+    await optIn(dup);
+    expect((await post({ eventId: 'ida-login', customer: { customerId: dup }, type: 'app.login' })).json().awards.length).toBeGreaterThan(0);
+    await run();
+    const before = (await available(dup)) + (await available(keep));
+    const merged = await t.call({ method: 'POST', url: `/v1/customers/${keep}/merge`, payload: { from: dup } });
+    expect(merged.statusCode, merged.body).toBeLessThan(300);
+    expect(await available(keep)).toBe(before);
+    // The survivor completes its profile, opts in and logs in: each was done once already.
+    const patched = await t.call({
+      method: 'PATCH',
+      url: `/v1/customers/${keep}`,
+      headers: { 'content-type': 'application/merge-patch+json' },
+      payload: JSON.stringify({ firstName: 'Ida', lastName: 'Popova', email: 'ida.p@example.com', birthDate: '1991-02-03' }),
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    await optIn(keep);
+    expect((await post({ eventId: 'keep-login', customer: { customerId: keep }, type: 'app.login' })).json().awards).toEqual([]);
+    await run();
+    expect(await available(keep)).toBe(before);
+    const types = (await t.database.db.selectFrom('customerEvents').select('type').where('customerId', '=', keep).where('source', '=', 'patron').execute()).map((r) => r.type).sort();
+    expect(types).toEqual(['app.first_login', 'consent.marketing_given', 'customer.joined', 'customer.joined', 'profile.completed']);
     await expectLedgerConsistent(t.database.db);
   });
 

@@ -60,7 +60,11 @@ async function awardsOf(db: DbOrTx, eventIds: string[]): Promise<Map<string, Awa
 
 /** The first answer for an eventId seen before, or 409 when this body is another event. */
 async function replay(deps: EngagementDeps, input: EventInput, hash: string, resolvedId?: string): Promise<EventAnswer | null> {
-  const row = await deps.db.selectFrom('customerEvents').select(['eventId', 'customerId', 'requestHash']).where('eventId', '=', input.eventId).executeTakeFirst();
+  const row = await deps.db
+    .selectFrom('customerEvents')
+    .select(['eventId', 'customerId', 'requestHash', 'type', 'receivedAt', 'occurredAt'])
+    .where('eventId', '=', input.eventId)
+    .executeTakeFirst();
   if (!row) return null;
   if (row.requestHash !== hash || (resolvedId !== undefined && resolvedId !== row.customerId)) {
     throw engagementError(
@@ -70,8 +74,22 @@ async function replay(deps: EngagementDeps, input: EventInput, hash: string, res
     );
   }
   // Answer with the record's current id: the one the first answer named, or its survivor after a merge.
-  const first = await awardsOf(deps.db, [row.eventId]);
-  return { eventId: row.eventId, customerId: row.customerId, awards: first.get(row.eventId)!, replayed: true };
+  const ids = [row.eventId];
+  if (row.type === 'app.login') {
+    // The first answer of a first login also held app.first_login's awards: that event was recorded in the same call, with the same times.
+    const first = await deps.db
+      .selectFrom('customerEvents')
+      .select('eventId')
+      .where('customerId', '=', row.customerId)
+      .where('type', '=', 'app.first_login')
+      .where('source', '=', 'patron')
+      .where('receivedAt', '=', row.receivedAt)
+      .where('occurredAt', '=', row.occurredAt)
+      .executeTakeFirst();
+    if (first) ids.push(first.eventId);
+  }
+  const awards = await awardsOf(deps.db, ids);
+  return { eventId: row.eventId, customerId: row.customerId, awards: ids.flatMap((id) => awards.get(id)!), replayed: true };
 }
 
 /** The id the reference names now, or undefined when it names no customer any more (erased). */
@@ -124,8 +142,12 @@ export type EventRecord = {
  */
 export async function recordEvent(deps: EngagementDeps, customer: { id: string; timezone: string | null }, event: EventRecord): Promise<EventAnswer | null> {
   return deps.points.transaction(customer.id, async (ptx, customerId) => {
+    // The balance lock first, as a merge takes it: an event that matches no rule must not land on a record being merged away either.
+    await deps.points.lock(ptx, customerId);
     const tx = ownTx(ptx);
-    const awards = await recordIn(deps, tx, customerId, customer.timezone, event);
+    // One time for the event and the first_login it may bring: a replay finds the pair by it.
+    const now = deps.clock.now();
+    const awards = await recordIn(deps, tx, customerId, customer.timezone, event, now);
     if (awards === null) return null;
     // The first app.login of a customer is also app.first_login (its own event, its own rules).
     if (event.type === 'app.login') {
@@ -136,15 +158,28 @@ export async function recordEvent(deps: EngagementDeps, customer: { id: string; 
         properties: {},
         hash: hashOf('app.first_login', {}, event.occurredAt.toISOString()),
         source: 'patron',
-      });
+      }, now);
       if (first) awards.push(...first);
     }
     return { eventId: event.eventId, customerId, awards, replayed: false };
   });
 }
 
-async function recordIn(deps: EngagementDeps, tx: Tx, customerId: string, timezone: string | null, event: EventRecord): Promise<Award[] | null> {
-  const now = deps.clock.now();
+async function recordIn(deps: EngagementDeps, tx: Tx, customerId: string, timezone: string | null, event: EventRecord, now: Date): Promise<Award[] | null> {
+  if (event.source === 'patron' && (builtInTypes as readonly string[]).includes(event.type)) {
+    // Patron's own actions happen once per customer. Their ids name the record they were detected
+    // on, so after a merge the survivor's id is a new one although the duplicate's event (moved
+    // here by the merge) already counts: look by type. The balance lock, held since the start of
+    // the transaction and taken by a merge too, keeps this check and the insert together.
+    const done = await tx
+      .selectFrom('customerEvents')
+      .select('eventId')
+      .where('customerId', '=', customerId)
+      .where('type', '=', event.type)
+      .where('source', '=', 'patron')
+      .executeTakeFirst();
+    if (done) return null;
+  }
   const inserted = await tx
     .insertInto('customerEvents')
     .values({

@@ -47,10 +47,13 @@ export function createEngagement(moduleDeps: EngagementModuleDeps, hooks: Custom
           select 1 from birthday_offers s where s.customer_id = ${intoId} and s.year = d.year and s.merged_from is null) then ${fromId} else d.merged_from end
       where d.customer_id = ${fromId}`.execute(tx);
   });
-  // What an event said (a review's text) and when a birthday is go with the customer's personal data; the rows stay for the ledger.
+  // What an event said (a review's text) goes with the customer's personal data; the event rows
+  // stay for the ledger's awards. Birthday offers go whole: every date on them (issued_at too,
+  // on or near the birthday) tells the birth date, and the ledger's award keeps the offer's id.
+  // The personal code of a birthday offer is the promotions module's to erase (its own hook).
   hooks.onErase.push(async (tx, customerIds) => {
     await tx.updateTable('customerEvents').set({ properties: '{}' }).where('customerId', 'in', customerIds).execute();
-    await tx.updateTable('birthdayOffers').set({ birthday: null, validFrom: null, validTo: null }).where('customerId', 'in', customerIds).execute();
+    await tx.deleteFrom('birthdayOffers').where('customerId', 'in', customerIds).execute();
   });
 
   const promotionExists = async (id: string) =>

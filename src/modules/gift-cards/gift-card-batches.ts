@@ -2,11 +2,13 @@ import { stringify } from 'csv-stringify/sync';
 import { sql, type Selectable } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
+import { requestHash } from '../../platform/canonical-json.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { neutraliseCell } from '../../platform/csv-cells.ts';
 import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
 import { newCodes, normalizeCode, printedCode } from './gift-card-codes.ts';
 import { insertCards } from './gift-card-ledger.ts';
+import { claimKey } from './gift-card-requests.ts';
 import type { Db, DbOrTx } from './gift-cards.db.ts';
 import { giftCardError } from './gift-cards.errors.ts';
 import type { Ids } from './gift-cards.ids.ts';
@@ -54,7 +56,8 @@ const batchView = (row: Selectable<GiftCardBatchesTable>): BatchView => ({
   finishedAt: row.finishedAt?.toISOString() ?? null,
 });
 
-export async function createBatch(db: Db, clock: Clock, ids: Ids, actor: Actor, currency: string, input: BatchInput): Promise<BatchView> {
+/** Records a batch (queued: the caller starts it). With an Idempotency-Key a retry answers the first batch (as it is now) and records nothing. */
+export async function createBatch(db: Db, clock: Clock, ids: Ids, actor: Actor, currency: string, input: BatchInput, key?: string): Promise<{ batch: BatchView; replayed: boolean }> {
   const prefix = normalizeCode(input.prefix ?? '');
   const now = clock.now();
   const problems = [];
@@ -62,10 +65,15 @@ export async function createBatch(db: Db, clock: Clock, ids: Ids, actor: Actor, 
   if (input.expiresAt !== undefined && Date.parse(input.expiresAt) <= now.getTime()) problems.push({ field: 'expiresAt', reason: `must be in the future (now ${now.toISOString()})` });
   if (problems.length > 0) throw giftCardError('gift_card_batch.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
   return db.transaction().execute(async (tx) => {
+    const id = ids.next('gcb');
+    if (key) {
+      const earlier = await claimKey(tx, 'batch', { key, hash: requestHash({ op: 'batch', ...input }) }, id, now);
+      if (earlier) return { batch: await getBatch(tx, earlier), replayed: true };
+    }
     const row = await tx
       .insertInto('giftCardBatches')
       .values({
-        id: ids.next('gcb'),
+        id,
         count: input.count,
         amountMinor: input.amountMinor ?? 0,
         currency,
@@ -83,7 +91,7 @@ export async function createBatch(db: Db, clock: Clock, ids: Ids, actor: Actor, 
       .returningAll()
       .executeTakeFirstOrThrow();
     await writeAudit(tx, clock, actor, { action: 'gift_card_batch.create', entityType: 'gift_card_batch', entityId: row.id, details: { count: row.count, amountMinor: row.amountMinor } });
-    return batchView(row);
+    return { batch: batchView(row), replayed: false };
   });
 }
 

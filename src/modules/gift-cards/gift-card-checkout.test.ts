@@ -147,6 +147,36 @@ describe('calculate: what each card pays, and why not', () => {
   });
 });
 
+describe("a partner's store", () => {
+  it('takes no gift card: wrong_store in calculate, 409 at confirm, the card untouched; the program\'s own store takes it', async () => {
+    await t.call({ method: 'PUT', url: '/v1/stores/azs-01', payload: { name: 'Fuel 1', timezone: 'Europe/Moscow' } });
+    const partner = await t.call({ method: 'POST', url: '/v1/partners', payload: { name: 'Neft', storeIds: ['azs-01'], earnRateBp: 200, issuedPer100PointsMinor: 9000, redeemedPer100PointsMinor: 8000 } });
+    expect(partner.statusCode, partner.body).toBe(201);
+    const x = await card({ amountMinor: 100000, activate: true });
+    const at = (storeId: string) => ({ storeId, lines, customer: { customerId: anna }, giftCards: [{ code: x.code, amount: 50000 }] });
+    const priced = await t.call({ method: 'POST', url: '/v1/checkout/calculate', payload: at('azs-01') });
+    expect(priced.statusCode, priced.body).toBe(200);
+    expect(priced.json().giftCards).toEqual([
+      {
+        code: maskCode(x.code),
+        amount: 50000,
+        applied: false,
+        reason: 'wrong_store',
+        detail: `Gift card ${maskCode(x.code)}: gift cards are the operator's money and are not accepted at partner stores (this store is Neft's); pay by other means`,
+        balance: null,
+      },
+    ]);
+    expect(priced.json().leftToPay).toBe(priced.json().payable);
+    const refused = await t.call({ method: 'POST', url: '/v1/checkout/confirm', payload: { ...at('azs-01'), posReceiptId: 'GC-PARTNER' } });
+    expect([refused.statusCode, refused.json().code]).toEqual([409, 'gift_card.payment_refused']);
+    expect(refused.json().detail).toContain('not accepted at partner stores');
+    expect(await balance(x.code)).toBe(100000);
+    const own = await t.call({ method: 'POST', url: '/v1/checkout/confirm', payload: { ...at('msk-01'), posReceiptId: 'GC-PARTNER' } });
+    expect(own.statusCode, own.body).toBe(201);
+    expect(await balance(x.code)).toBe(50000);
+  });
+});
+
 describe('confirm: the cards are debited with the receipt, or nothing is', () => {
   it('debits, writes a redeem entry per card, and a replay answers the first answer without a second debit', async () => {
     const a = await card({ amountMinor: 150000, activate: true });
@@ -228,6 +258,32 @@ describe('returns give each card its share, each kopeck once', () => {
     const again = await t.call({ method: 'POST', url: '/v1/checkout/cancel', payload: { storeId: 'msk-01', posReceiptId: 'GC-CANCEL' } });
     expect(again.json()).toEqual(cancelled.json());
     expect([await balance(x.code), await balance(y.code)]).toEqual([33333, 11111]);
+  });
+
+  it('a return to a card that expired meanwhile credits its share, and the next expiry run takes it off again', async () => {
+    const x = await card({ amountMinor: 185000, activate: true, expiresAt: '2026-03-05T00:00:00Z' });
+    const confirmed = await confirm({ giftCards: [{ code: x.code, amount: 185000 }] });
+    expect(confirmed.statusCode, confirmed.body).toBe(201);
+    t.clock.set('2026-03-06T00:00:00Z');
+    try {
+      expect((await t.call({ method: 'POST', url: '/v1/jobs/expire-gift-cards/run' })).statusCode).toBe(200);
+      expect((await t.call({ method: 'GET', url: `/v1/gift-cards/${x.code}` })).json()).toMatchObject({ status: 'expired', balanceMinor: 0 });
+      const back = await refund(confirmed.json().receiptId, 'late-croissant', [{ sku: 'CROISSANT', qty: 1 }]);
+      expect(back.statusCode, back.body).toBe(201);
+      expect(back.json().giftCards).toEqual([{ code: maskCode(x.code), amount: 12000, balance: 12000 }]);
+      expect((await t.call({ method: 'GET', url: `/v1/gift-cards/${x.code}` })).json()).toMatchObject({ status: 'expired', balanceMinor: 12000 });
+      const again = await t.call({ method: 'POST', url: '/v1/jobs/expire-gift-cards/run' });
+      expect(again.json()).toMatchObject({ cards: 1, minor: 12000 });
+      expect((await t.call({ method: 'GET', url: `/v1/gift-cards/${x.code}` })).json()).toMatchObject({ status: 'expired', balanceMinor: 0 });
+      const entries = (await t.call({ method: 'GET', url: `/v1/gift-cards/${x.code}/entries` })).json().items;
+      expect(entries.slice(0, 2).map((e: { kind: string; amountMinor: number; balanceAfterMinor: number }) => [e.kind, e.amountMinor, e.balanceAfterMinor])).toEqual([
+        ['expire', -12000, 0],
+        ['refund', 12000, 12000],
+      ]);
+      expect((await t.call({ method: 'POST', url: '/v1/jobs/expire-gift-cards/run' })).json()).toMatchObject({ cards: 0, minor: 0 });
+    } finally {
+      t.clock.set('2026-03-01T09:00:00Z');
+    }
   });
 
   it('returnShares: table of cumulative shares that add up to what each card took', () => {

@@ -58,6 +58,8 @@ export type Move = {
   deltaMinor: number;
   /** The statuses the card must be in for the move to apply. */
   from: GiftCardStatus[];
+  /** Only while the card's expiry has not passed at `now` (money loaded onto a card past its time could never be spent). */
+  unexpired?: boolean;
   /** Columns the same UPDATE sets (activation's status and dates). */
   set?: RawBuilder<unknown>;
   idempotencyKey?: string | null;
@@ -70,10 +72,12 @@ export type Move = {
  */
 export async function moveBalance(tx: Tx, move: Move): Promise<{ balanceMinor: number; entryId: number } | null> {
   const extra = move.set ? sql`, ${move.set}` : sql``;
+  const unexpired = move.unexpired ? sql`and (expires_at is null or expires_at > ${move.now}::timestamptz)` : sql``;
   const moved = await sql<{ balanceMinor: number; entryId: number }>`/*ps:gift_card_move*/
     with moved as (
       update gift_cards set balance_minor = balance_minor + ${move.deltaMinor}::bigint, updated_at = ${move.now}::timestamptz ${extra}
       where id = ${move.cardId}::text and status = any(${move.from}::text[]) and balance_minor + ${move.deltaMinor}::bigint >= 0
+        ${unexpired}
       returning id, balance_minor
     ), entry as (
       insert into gift_card_entries (card_id, kind, amount_minor, balance_after_minor, reason, actor, idempotency_key, request_hash, created_at)
@@ -162,14 +166,17 @@ export async function creditReturns(
 
 /**
  * Cards whose expiry has come: status expired, what was left taken off with an 'expire' entry
- * (the breakage). At most `limit` a call; rows another run holds are skipped, so two instances
- * running the job at once expire each card once.
+ * (the breakage). Also cards already expired that hold money again — a refund of a receipt they
+ * paid gives them their share back (creditReturns) — so that share is taken off too, not stranded
+ * on a card nothing can spend or adjust. At most `limit` a call; rows another run holds are
+ * skipped, so two instances running the job at once expire each card once.
  */
 export async function expireDue(tx: DbOrTx, now: Date, limit: number): Promise<{ cards: number; minor: number }> {
   const result = await sql<{ cards: number; minor: number }>`/*ps:gift_cards_expire*/
     with due as (
       select id, balance_minor from gift_cards
-      where status in ('issued', 'active', 'blocked') and expires_at <= ${now}::timestamptz
+      where (status in ('issued', 'active', 'blocked') and expires_at <= ${now}::timestamptz)
+        or (status = 'expired' and balance_minor > 0)
       order by expires_at limit ${limit} for update skip locked
     ), expired as (
       update gift_cards g set status = 'expired', balance_minor = 0, updated_at = ${now}::timestamptz

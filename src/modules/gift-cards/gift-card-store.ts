@@ -6,6 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { decodeCursor, isIdKey, isIntegerKey, pageOf, type Page } from '../../platform/pagination.ts';
 import { isCardId, maskCode, MAX_CODE_LENGTH, MIN_CODE_LENGTH, newCodes, normalizeCode, CODE_ALPHABET } from './gift-card-codes.ts';
 import { insertCards, moveBalance } from './gift-card-ledger.ts';
+import { claimKey } from './gift-card-requests.ts';
 import type { Db, DbOrTx, Tx } from './gift-cards.db.ts';
 import { giftCardError } from './gift-cards.errors.ts';
 import type { Ids } from './gift-cards.ids.ts';
@@ -101,8 +102,12 @@ function checkExpiry(now: Date, expiresAt: string | undefined): void {
   }
 }
 
-/** One card: issued (sold and activated later), or active at once (`activate: true`). The answer shows its code. */
-export async function issueCard(db: Db, clock: Clock, ids: Ids, actor: Actor, currency: string, input: IssueInput): Promise<GiftCardView> {
+/**
+ * One card: issued (sold and activated later), or active at once (`activate: true`). The answer
+ * shows its code. With an Idempotency-Key a retry answers the card the first request made (as it
+ * is now) and makes nothing.
+ */
+export async function issueCard(db: Db, clock: Clock, ids: Ids, actor: Actor, currency: string, input: IssueInput, key?: string): Promise<Outcome> {
   const now = clock.now();
   const code = input.code === undefined ? newCodes(1, '')[0]! : normalizeCode(input.code);
   checkCode(code);
@@ -110,11 +115,16 @@ export async function issueCard(db: Db, clock: Clock, ids: Ids, actor: Actor, cu
   const activate = input.activate === true;
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : activate && input.validDays ? addDays(now, input.validDays) : null;
   return db.transaction().execute(async (tx) => {
+    const newId = ids.next('gcd');
+    if (key) {
+      const earlier = await claimKey(tx, 'issue', { key, hash: requestHash({ op: 'issue', ...input }) }, newId, now);
+      if (earlier) return { card: cardView(await findCard(tx, { by: 'id', id: earlier }), true), replayed: true };
+    }
     const [id] = await insertCards(
       tx,
       [
         {
-          id: ids.next('gcd'),
+          id: newId,
           code,
           batchId: null,
           status: activate ? 'active' : 'issued',
@@ -130,7 +140,7 @@ export async function issueCard(db: Db, clock: Clock, ids: Ids, actor: Actor, cu
     );
     if (!id) throw giftCardError('gift_card.taken', 'A gift card with this code exists already; choose another, or leave code out to have one made');
     await writeAudit(tx, clock, actor, { action: 'gift_card.issue', entityType: 'gift_card', entityId: id, details: { amountMinor: input.amountMinor ?? 0, active: activate } });
-    return cardView(await findCard(tx, { by: 'id', id }), true);
+    return { card: cardView(await findCard(tx, { by: 'id', id }), true), replayed: false };
   });
 }
 
@@ -193,6 +203,11 @@ async function keyed(tx: Tx, cardId: string, key: string | undefined, hash: stri
   return true;
 }
 
+const pastExpiry = (card: Selectable<GiftCardsTable>, now: Date) => card.expiresAt !== null && card.expiresAt.getTime() <= now.getTime();
+
+const expiredError = (ref: CardRef, card: Selectable<GiftCardsTable>, consequence: string) =>
+  giftCardError('gift_card.expired', `Gift card ${describe(ref)} expired at ${card.expiresAt!.toISOString()}; ${consequence}`);
+
 export type Outcome = { card: GiftCardView; replayed: boolean };
 
 export type ActivateInput = { amountMinor?: number };
@@ -212,6 +227,7 @@ export async function activateCard(db: Db, clock: Clock, actor: Actor, ref: Card
       kind: 'activate',
       deltaMinor: input.amountMinor ?? 0,
       from: ['issued'],
+      unexpired: true,
       set: sql`status = 'active', activated_at = ${now}::timestamptz,
         expires_at = coalesce(expires_at, ${now}::timestamptz + make_interval(days => valid_days))`,
       actor: actor.keyId,
@@ -220,6 +236,7 @@ export async function activateCard(db: Db, clock: Clock, actor: Actor, ref: Card
       requestHash: key ? hash : null,
     });
     if (!moved) {
+      if (card.status === 'issued' && pastExpiry(card, now)) throw expiredError(ref, card, 'it cannot be activated: money loaded on it could never be spent; sell another card');
       const since = card.activatedAt ? ` since ${card.activatedAt.toISOString()}` : '';
       throw giftCardError('gift_card.wrong_status', `Gift card ${describe(ref)} is ${card.status}${since}; only an issued card can be activated`);
     }
@@ -242,6 +259,8 @@ export async function adjustCard(db: Db, clock: Clock, actor: Actor, ref: CardRe
       kind: 'adjust',
       deltaMinor: input.amountMinor,
       from: ['issued', 'active', 'blocked'],
+      // Money put on a card past its time could never be spent; taking money off one is allowed.
+      unexpired: input.amountMinor > 0,
       reason: input.reason,
       actor: actor.keyId,
       now,
@@ -250,6 +269,7 @@ export async function adjustCard(db: Db, clock: Clock, actor: Actor, ref: CardRe
     });
     if (!moved) {
       if (card.status === 'expired') throw giftCardError('gift_card.wrong_status', `Gift card ${describe(ref)} has expired; its money cannot be changed`);
+      if (input.amountMinor > 0 && pastExpiry(card, now)) throw expiredError(ref, card, 'no money can be put on it: it could never be spent');
       throw giftCardError(
         'gift_card.insufficient_balance',
         `Gift card ${describe(ref)} holds ${card.balanceMinor}; taking ${-input.amountMinor} would leave it below zero`,

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
-import type { CheckoutContext, Tender, TenderAsk, TenderPayment, TenderReturn, TenderReversal } from '../loyalty/index.ts';
+import type { CheckoutContext, Tender, TenderAsk, TenderPayment, TenderReturn, TenderReversal, TenderStore } from '../loyalty/index.ts';
 import { maskCode, normalizeCode } from './gift-card-codes.ts';
 import { creditReturns, debitForReceipt } from './gift-card-ledger.ts';
 import { ownDbOrTx, ownTx } from './gift-cards.db.ts';
@@ -12,12 +12,15 @@ import type { GiftCardStatus } from './gift-cards.tables.ts';
  * calculate says per card whether it pays and why not; confirm debits every card in the
  * receipt's transaction with one guarded statement (a card spent, blocked or expired since the
  * calculation refuses the whole receipt: 409 gift_card.payment_refused); a cancel or refund
- * gives each card back its share of the money returned.
+ * gives each card back its share of the money returned. No card pays at a coalition partner's
+ * store (reason wrong_store): the card's money is the operator's, and the partner settlement
+ * counts points only.
  */
 export const TENDER = 'gift_cards';
 
 type CardRow = { id: string; code: string; status: GiftCardStatus; currency: string; balanceMinor: number; expiresAt: Date | null };
-type Prepared = { cards: CardRow[]; now: Date };
+/** `partner`: the receipt is at a coalition partner's store, where no card pays. */
+type Prepared = { cards: CardRow[]; now: Date; partner?: TenderStore['partner'] };
 
 const money = (minor: number) => `${(minor / 100).toFixed(2)}`;
 
@@ -30,12 +33,19 @@ const reasonWords: Record<string, (card: CardRow | undefined, ask: TenderAsk, le
   exceeds_total: (_card, ask, left) => `${money(ask.amount)} was asked, only ${money(left)} is left to pay`,
 };
 
+// The partner settlement carries points only: money spent at a partner's store would never reach the operator.
+const wrongStore = (partner: { name: string }) => `gift cards are the operator's money and are not accepted at partner stores (this store is ${partner.name}'s); pay by other means`;
+
 /** Pure: each ask in order, against what is left to pay after the asks before it. */
 export function validatePayments(ctx: Pick<CheckoutContext, 'program'>, asks: TenderAsk[], prepared: Prepared, dueMinor: number): TenderPayment[] {
   const byCode = new Map(prepared.cards.map((card) => [card.code, card]));
   let left = dueMinor;
   return asks.map((ask) => {
     const code = normalizeCode(ask.code);
+    // At a partner's store no card pays, and the answer says nothing of the card (not even whether it exists).
+    if (prepared.partner) {
+      return { code: maskCode(code), amount: ask.amount, applied: false, reason: 'wrong_store', detail: `Gift card ${maskCode(code)}: ${wrongStore(prepared.partner)}`, balance: null, ref: null };
+    }
     const card = byCode.get(code);
     let reason: string | null = null;
     if (!card) reason = 'unknown';
@@ -72,7 +82,7 @@ export function giftCardTender(clock: Clock): Tender {
   return {
     name: TENDER,
 
-    async prepare(loyaltyDb, _ctx, asks): Promise<Prepared> {
+    async prepare(loyaltyDb, _ctx, asks, store): Promise<Prepared> {
       const codes = asks.map((ask) => normalizeCode(ask.code));
       const seen = new Map<string, number>();
       codes.forEach((code, index) => {
@@ -84,6 +94,7 @@ export function giftCardTender(clock: Clock): Tender {
         }
         seen.set(code, index);
       });
+      if (store.partner) return { cards: [], now: clock.now(), partner: store.partner };
       const db = ownDbOrTx(loyaltyDb);
       const cards = await db.selectFrom('giftCards').select(['id', 'code', 'status', 'currency', 'balanceMinor', 'expiresAt']).where('code', 'in', codes).execute();
       return { cards, now: clock.now() };

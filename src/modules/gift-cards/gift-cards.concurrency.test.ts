@@ -53,6 +53,34 @@ describe.runIf(onPostgres)('gift cards under concurrency (PostgreSQL)', () => {
     expect([await balance(a.code), await balance(b.code)]).toEqual([30_000, 30_000]);
   });
 
+  it('confirms of an identified customer with a card racing refunds and cancels of their earlier receipts with that card: no deadlock, money adds up', async () => {
+    const customer = await t.call({ method: 'POST', url: '/v1/customers', payload: { phone: '+79160000777' } });
+    expect(customer.statusCode, customer.body).toBe(201);
+    const who = { customerId: customer.json().id as string };
+    const one = await card(1_000_000);
+    const earlier = [];
+    for (let i = 0; i < 16; i++) {
+      const confirmed = await confirm(`lock-order-${i}`, { customer: who, giftCards: [{ code: one.code, amount: 5000 }] });
+      expect(confirmed.statusCode, confirmed.body).toBe(201);
+      earlier.push({ id: confirmed.json().receiptId as string, pos: `lock-order-${i}` });
+    }
+    // Confirm locks the customer's balance, then the card; a refund the receipt, then (since the fix) the balance, then the card.
+    const answers = await Promise.all(
+      earlier.flatMap((r, i) => [
+        confirm(`lock-order-new-${i}`, { customer: who, giftCards: [{ code: one.code, amount: 5000 }] }),
+        i % 4 === 3
+          ? t.call({ method: 'POST', url: '/v1/checkout/cancel', payload: { storeId: 's1', posReceiptId: r.pos } })
+          : t.call({ method: 'POST', url: `/v1/receipts/${r.id}/refunds`, payload: { refundId: 'half', lines: [{ sku: 'A', qty: 1 }] } }),
+      ]),
+    );
+    expect(answers.filter((a) => a.statusCode >= 300).map((a) => a.body)).toEqual([]);
+    // 32 receipts paid 5,000 each; 12 refunds gave back half (2,500), 4 cancels all (5,000).
+    expect(await balance(one.code)).toBe(1_000_000 - 32 * 5000 + 12 * 2500 + 4 * 5000);
+    const returned = answers.filter((_, i) => i % 2 === 1).map((a) => a.json().giftCards[0].amount as number);
+    expect(returned).toEqual(earlier.map((_, i) => (i % 4 === 3 ? 5000 : 2500)));
+    await expectGiftCardLedgerConsistent(t.database.db);
+  });
+
   it('refunds, replays and cancels racing on one receipt return each kopeck once', async () => {
     const receipts = [];
     for (let i = 0; i < 8; i++) {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectGiftCardLedgerConsistent } from '../../../tests/helpers/gift-card-ledger.ts';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
@@ -52,6 +53,27 @@ describe('issuing and reading a card', () => {
     const again = await post('/v1/gift-cards', { code: 'ABCDEFGHJKLMNPQR' });
     expect([again.statusCode, again.json().code]).toEqual([409, 'gift_card.taken']);
     expect((await card('NOSUCHCARDNOSUCH')).json().code).toBe('gift_card.not_found');
+  });
+
+  it('a keyed issue replays: the same key and body answer 200 with the first card (code in full) and make no other; another body is a 409', async () => {
+    const key = { 'idempotency-key': 'back-office-issue-1' };
+    const first = await post('/v1/gift-cards', { amountMinor: 150000, activate: true }, key);
+    const replay = await post('/v1/gift-cards', { amountMinor: 150000, activate: true }, key);
+    expect([first.statusCode, replay.statusCode]).toEqual([201, 200]);
+    expect(replay.json()).toEqual(first.json());
+    expect(first.json().code).toMatch(new RegExp(`^[${CODE_ALPHABET}]{16}$`));
+    const other = await post('/v1/gift-cards', { amountMinor: 999900, activate: true }, key);
+    expect([other.statusCode, other.json().code]).toEqual([409, 'gift_card.idempotency_conflict']);
+    expect(other.json().detail).toBe(`This Idempotency-Key was used to issue gift card ${first.json().id} with a different body; use a new key for a new request`);
+    const cards = await t.database.db.selectFrom('giftCards').select('id').where('balanceMinor', '=', 150000).execute();
+    expect(cards.map((c) => c.id)).toEqual([first.json().id]);
+    // A request refused (a code taken) leaves its key free for the corrected one.
+    const taken = await post('/v1/gift-cards', { code: 'TAKENTAKENTAKEN2' }, { 'idempotency-key': 'retry-me' });
+    expect(taken.statusCode).toBe(201);
+    const clash = await post('/v1/gift-cards', { code: 'TAKENTAKENTAKEN2' }, { 'idempotency-key': 'retry-me-2' });
+    expect([clash.statusCode, clash.json().code]).toEqual([409, 'gift_card.taken']);
+    const fixed = await post('/v1/gift-cards', { code: 'TAKENTAKENTAKEN3' }, { 'idempotency-key': 'retry-me-2' });
+    expect(fixed.statusCode, fixed.body).toBe(201);
   });
 
   it('refuses an expiry that has passed', async () => {
@@ -138,6 +160,29 @@ describe('expiry', () => {
   });
 });
 
+describe('a card past its expiry takes no money', () => {
+  it('activation and a top-up answer 409 gift_card.expired and load nothing, before the job has run; taking money off still works', async () => {
+    const unsold = await issue({ expiresAt: '2026-03-02T00:00:00Z' });
+    const active = await issue({ amountMinor: 1000, activate: true, expiresAt: '2026-03-02T00:00:00Z' });
+    t.clock.set('2026-03-02T00:00:00Z');
+    try {
+      const sold = await post(`/v1/gift-cards/${unsold.code}/activate`, { amountMinor: 300000 }, { 'idempotency-key': 'late-sale' }, 'pos');
+      expect([sold.statusCode, sold.json().code]).toEqual([409, 'gift_card.expired']);
+      expect(sold.json().detail).toBe(`Gift card ${maskCode(unsold.code)} expired at 2026-03-02T00:00:00.000Z; it cannot be activated: money loaded on it could never be spent; sell another card`);
+      expect((await card(unsold.code)).json()).toMatchObject({ status: 'issued', balanceMinor: 0 });
+      const topUp = await post(`/v1/gift-cards/${active.code}/adjustments`, { amountMinor: 500, reason: 'goodwill' }, {}, 'support');
+      expect([topUp.statusCode, topUp.json().code]).toEqual([409, 'gift_card.expired']);
+      expect(topUp.json().detail).toContain('no money can be put on it');
+      const off = await post(`/v1/gift-cards/${active.code}/adjustments`, { amountMinor: -400, reason: 'correction' }, {}, 'support');
+      expect([off.statusCode, off.json().balanceMinor]).toEqual([201, 600]);
+      const entries = (await t.call({ method: 'GET', url: `/v1/gift-cards/${unsold.code}/entries` })).json().items;
+      expect(entries).toEqual([]);
+    } finally {
+      t.clock.set('2026-03-01T09:00:00Z');
+    }
+  });
+});
+
 describe('batches', () => {
   it('makes its cards in the background, issued with the face value, and exports their codes as CSV', async () => {
     const created = await post('/v1/gift-cards/batches', { count: 25, amountMinor: 100000, prefix: 'gc', validDays: 180 });
@@ -165,7 +210,32 @@ describe('batches', () => {
   });
 });
 
+describe('a keyed batch', () => {
+  it('replays: the same key and body answer 200 with the first batch and make no other; another body is a 409', async () => {
+    const key = { 'idempotency-key': 'print-run-2026-03' };
+    const body = { count: 3, amountMinor: 70000, prefix: 'KEY' };
+    const first = await post('/v1/gift-cards/batches', body, key);
+    const replay = await post('/v1/gift-cards/batches', body, key);
+    expect([first.statusCode, replay.statusCode]).toEqual([202, 200]);
+    expect(replay.json().id).toBe(first.json().id);
+    const other = await post('/v1/gift-cards/batches', { ...body, count: 4 }, key);
+    expect([other.statusCode, other.json().code]).toEqual([409, 'gift_card.idempotency_conflict']);
+    await t.services.giftCards.batches.idle();
+    const batches = await t.database.db.selectFrom('giftCardBatches').select('id').where('prefix', '=', 'KEY').execute();
+    expect(batches.map((b) => b.id)).toEqual([first.json().id]);
+    expect((await t.call({ method: 'GET', url: `/v1/gift-cards?batchId=${first.json().id}` })).json().items).toHaveLength(3);
+    expect((await post('/v1/gift-cards/batches', body, key)).json()).toMatchObject({ id: first.json().id, status: 'completed', generated: 3 });
+  });
+});
+
 describe('the ledger', () => {
+  it('a customer merge finds the payments to move by an index on customer_id', async () => {
+    const indexes = await sql<{ def: string }>`select indexdef as def from pg_indexes where tablename = 'gift_card_payments'`.execute(t.database.db);
+    expect(indexes.rows.map((r) => r.def).filter((d) => /\(customer_id\)/.test(d))).toEqual([
+      expect.stringMatching(/gift_card_payments_customer .*\(customer_id\) WHERE \(customer_id IS NOT NULL\)/),
+    ]);
+  });
+
   it('every card: its entries add up to its balance', async () => {
     expect(await expectGiftCardLedgerConsistent(t.database.db)).toBeGreaterThan(30);
   });

@@ -42,14 +42,16 @@ export function giftCardRoutes(app: FastifyInstance, { giftCards, customers }: {
     config: { permission: 'gift-cards:write' },
     schema: {
       tags,
-      summary: 'Issue one gift card (issued, or active at once); the answer shows its code in full',
+      summary: 'Issue one gift card (issued, or active at once); the answer shows its code in full (Idempotency-Key header honoured: a retry answers 200 with the first card)',
+      headers: IdempotencyHeaders,
       body: GiftCardIssue,
-      response: { 201: GiftCardSchema, ...errorResponses(400, ...authErrors, 404, 409, 415) },
+      response: { 200: GiftCardSchema, 201: GiftCardSchema, ...errorResponses(400, ...authErrors, 404, 409, 415) },
     },
     handler: async (request, reply) => {
       const { customerId, ...input } = request.body;
       const owner = customerId === undefined ? {} : { customerId: await customers.resolveId(customerId) };
-      return reply.status(201).send(await giftCards.cards.issue({ ...input, ...owner }, actorOf(request)));
+      const { card, replayed } = await giftCards.cards.issue({ ...input, ...owner }, actorOf(request), request.headers['idempotency-key']);
+      return reply.status(replayed ? 200 : 201).send(card);
     },
   });
   r.get('/v1/gift-cards/batches', {
@@ -61,11 +63,16 @@ export function giftCardRoutes(app: FastifyInstance, { giftCards, customers }: {
     config: { permission: 'gift-cards:write' },
     schema: {
       tags,
-      summary: 'Issue a batch of cards in the background (follow it with GET …/batches/{id}); its cards are issued, activated when sold',
+      summary:
+        'Issue a batch of cards in the background (follow it with GET …/batches/{id}); its cards are issued, activated when sold (Idempotency-Key header honoured: a retry answers 200 with the first batch)',
+      headers: IdempotencyHeaders,
       body: GiftCardBatchCreate,
-      response: { 202: GiftCardBatchSchema, ...errorResponses(400, ...authErrors, 415) },
+      response: { 200: GiftCardBatchSchema, 202: GiftCardBatchSchema, ...errorResponses(400, ...authErrors, 409, 415) },
     },
-    handler: async (request, reply) => reply.status(202).send(await giftCards.batches.create(request.body, actorOf(request))),
+    handler: async (request, reply) => {
+      const { batch, replayed } = await giftCards.batches.create(request.body, actorOf(request), request.headers['idempotency-key']);
+      return reply.status(replayed ? 200 : 202).send(batch);
+    },
   });
   r.get('/v1/gift-cards/batches/:id', {
     config: { permission: 'gift-cards:read' },

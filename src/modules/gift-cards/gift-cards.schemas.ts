@@ -71,7 +71,11 @@ export const GiftCardAdjustment = named('GiftCardAdjustment', Type.Object(
   },
   { additionalProperties: false },
 ));
-export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) });
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'A retry with the same key and body answers the first answer and changes nothing more; the same key with another body is 409 gift_card.idempotency_conflict' }),
+  ),
+});
 
 export const GiftCardEntrySchema = named('GiftCardEntry', Type.Object({
   id: Type.Integer(),

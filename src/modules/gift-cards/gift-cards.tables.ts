@@ -69,7 +69,17 @@ export type GiftCardPaymentsTable = {
   createdAt: Timestamp;
 };
 
+/** An Idempotency-Key of issuing (`issue` one card, `batch`): what the first request made. */
+export type GiftCardRequestsTable = {
+  operation: 'issue' | 'batch';
+  idempotencyKey: string;
+  requestHash: string;
+  entityId: string;
+  createdAt: Timestamp;
+};
+
 export type GiftCardsTables = {
+  giftCardRequests: GiftCardRequestsTable;
   giftCardBatches: GiftCardBatchesTable;
   giftCards: GiftCardsTable;
   giftCardEntries: GiftCardEntriesTable;

@@ -45,7 +45,7 @@ export function createGiftCards({ db, clock, ids, currency, log }: GiftCardsDeps
   return {
     checkoutTender: giftCardTender(clock),
     cards: {
-      issue: async (input: IssueInput, actor: Actor) => issueCard(db, clock, ids, actor, await currency(), input),
+      issue: async (input: IssueInput, actor: Actor, key?: string) => issueCard(db, clock, ids, actor, await currency(), input, key),
       /** By code (shown in full) or by id gcd_… (masked). */
       get: (code: string) => getCard(db, cardRef(code)),
       list: (query: CardQuery) => listCards(db, query),
@@ -56,11 +56,11 @@ export function createGiftCards({ db, clock, ids, currency, log }: GiftCardsDeps
       unblock: (code: string, reason: string | undefined, actor: Actor) => unblockCard(db, clock, actor, cardRef(code), reason),
     },
     batches: {
-      /** Records the batch and starts making its cards in the background (202: follow it with get). */
-      create: async (input: BatchInput, actor: Actor) => {
-        const batch = await createBatch(db, clock, ids, actor, await currency(), input);
-        start(batch.id);
-        return batch;
+      /** Records the batch and starts making its cards in the background (202: follow it with get); a keyed retry answers the first batch. */
+      create: async (input: BatchInput, actor: Actor, key?: string) => {
+        const made = await createBatch(db, clock, ids, actor, await currency(), input, key);
+        if (!made.replayed) start(made.batch.id);
+        return made;
       },
       get: (id: string) => getBatch(db, id),
       list: (query: { limit: number; cursor?: string }) => listBatches(db, query),

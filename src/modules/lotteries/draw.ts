@@ -56,8 +56,9 @@ async function grantPrize(tx: Tx, granter: PrizeGranter, input: Parameters<Prize
 
 /**
  * The draw, once, in one transaction under the lottery's row lock: a second draw (at the same
- * time or later) waits for the first and answers its result. It counts the entries as of now,
- * freezes them in customer-id order with their digest, runs the published algorithm
+ * time or later) waits for the first and answers its result. It counts the entries Patron
+ * recorded in the entry period (lottery-entries.ts: nothing recorded from `to` on changes them,
+ * so the entries do not depend on when the draw runs), freezes them in customer-id order with their digest, runs the published algorithm
  * (fair-draw.ts) on the seed, records the winners, issues prizes with rewards, and reveals the
  * seed by setting the state to drawn.
  */

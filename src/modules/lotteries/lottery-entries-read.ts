@@ -35,8 +35,10 @@ export type CustomerEntryView = { lotteryId: string; lotteryName: string; status
 
 /**
  * A customer's entries in each lottery that has started, newest lottery first: frozen ones after
- * a draw, before it what the rules give so far (counted for this customer alone). Lotteries the
- * customer has no entry in are left out, so a page may hold fewer than `limit`.
+ * a draw, before it what the rules give so far — counted exactly as the draw counts them (every
+ * entrant, merged ids for their survivor), then this customer's line picked, so the figure shown
+ * is the one the draw will freeze. Lotteries the customer has no entry in are left out, so a page
+ * may hold fewer than `limit`.
  */
 export async function customerEntries(db: DbOrTx, clock: Clock, customerId: string, query: { limit: number; cursor?: string }): Promise<Page<CustomerEntryView>> {
   const before = decodeCursor(query.cursor, isIdKey('ltr'));
@@ -58,7 +60,7 @@ export async function customerEntries(db: DbOrTx, clock: Clock, customerId: stri
     const entries =
       row.state === 'drawn'
         ? Number(row.entries ?? 0)
-        : ((await countEntries(db, { from: row.entryFrom, to: row.entryTo }, row.rules, customerId))[0]?.entries ?? 0);
+        : ((await countEntries(db, { from: row.entryFrom, to: row.entryTo }, row.rules)).find((e) => e.customerId === customerId)?.entries ?? 0);
     if (entries === 0) continue;
     const prizeName = row.prizeIndex === null ? null : (row.prizes[row.prizeIndex]?.name ?? null);
     items.push({ lotteryId: row.id, lotteryName: row.name, status: statusOf(row, now), entries, won: prizeName !== null, prizeName });

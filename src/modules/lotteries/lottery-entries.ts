@@ -13,16 +13,20 @@ type Period = { from: Date; to: Date };
 const CUSTOMER_ACTION = 'customer.action';
 
 /**
- * Accepted customer events in [from, to) by the event's own time (payload.occurredAt), per
- * customer and event type, each event once (payload.eventId: a replayed event is not two).
+ * Accepted customer events per customer and event type, each event once (payload.eventId: a
+ * replayed event is not two), that Patron recorded in [from, to): the outbox row's own time
+ * (`occurred_at`, the server's clock when the event was accepted) is in the period. The event's
+ * stated time (payload.occurredAt, the caller's, any time in the past) must be in it too, but
+ * alone it would let an event posted after `to` and dated inside the period change a closed
+ * lottery's entries.
  */
-async function countActions(db: DbOrTx, period: Period, types: string[], customerId?: string) {
+async function countActions(db: DbOrTx, period: Period, types: string[]) {
   if (types.length === 0) return [];
-  const one = customerId === undefined ? sql`` : sql`and customer_id = ${customerId}`;
   const result = await sql<{ customerId: string; eventType: string; events: string | number }>`
     select customer_id, payload->>'type' as event_type, count(distinct payload->>'eventId') as events
     from outbox_events
-    where type = ${CUSTOMER_ACTION} and customer_id is not null and payload->>'type' = any(${types}::text[]) ${one}
+    where type = ${CUSTOMER_ACTION} and customer_id is not null and payload->>'type' = any(${types}::text[])
+      and occurred_at >= ${period.from}::timestamptz and occurred_at < ${period.to}::timestamptz
       and (payload->>'occurredAt')::timestamptz >= ${period.from}::timestamptz
       and (payload->>'occurredAt')::timestamptz < ${period.to}::timestamptz
     group by customer_id, payload->>'type'`.execute(db);
@@ -32,16 +36,18 @@ async function countActions(db: DbOrTx, period: Period, types: string[], custome
 const capped = (rule: { maxEntries?: number }, entries: number) => (rule.maxEntries === undefined ? entries : Math.min(entries, rule.maxEntries));
 
 /**
- * Every entrant's entries by the rules, in customer-id order (the draw's canonical order). Ids
- * of merged customers count for the survivor; erased customers do not take part. `customerId`
- * narrows it to one customer (their own entries so far). Three set-based queries whatever the
- * number of entrants: spend (loyalty's), accepted events (the outbox), current customer ids.
+ * Every entrant's entries by the rules, in customer-id order (the draw's canonical order): what
+ * Patron recorded in the period, so nothing recorded from `to` on changes them. Ids of merged
+ * customers count for the survivor; erased customers do not take part. Three set-based queries
+ * whatever the number of entrants: spend (loyalty's), accepted events (the outbox), current
+ * customer ids. There is no narrowing to one customer: receipts and events keep a merged
+ * duplicate's id, so one customer's entries are read off the whole count.
  */
-export async function countEntries(db: DbOrTx, period: Period, rules: readonly EntryRule[], customerId?: string): Promise<CountedEntry[]> {
+export async function countEntries(db: DbOrTx, period: Period, rules: readonly EntryRule[]): Promise<CountedEntry[]> {
   const spendRules = rules.filter((rule): rule is SpendRule => rule.kind === 'spend');
   const actionRules = rules.filter((rule): rule is ActionRule => rule.kind === 'action');
-  const spend = spendRules.length > 0 ? await netSpendByCustomer(db, { ...period, ...(customerId ? { customerId } : {}) }) : [];
-  const actions = await countActions(db, period, [...new Set(actionRules.map((rule) => rule.eventType))], customerId);
+  const spend = spendRules.length > 0 ? await netSpendByCustomer(db, period) : [];
+  const actions = await countActions(db, period, [...new Set(actionRules.map((rule) => rule.eventType))]);
 
   const current = await currentCustomerIds(db, [...new Set([...spend.map((row) => row.customerId), ...actions.map((row) => row.customerId)])]);
   const netOf = new Map<string, number>();

@@ -34,7 +34,7 @@ export type { ReceiptStanding, StandingReceipt } from './receipt-standing.ts';
 export type { Adjuster, AdjusterOutcome, Adjustment, AdjustmentReversal, CheckoutContext, CheckoutExtensions, MembershipProvider, PricedLine, Rejection } from './pipeline.ts';
 export type { StoreRate, StoreRateProvider } from './pipeline.ts';
 export type { StorePointsRow } from './store-points.ts';
-export type { Tender, TenderAsk, TenderOutcome, TenderPayment, TenderReturn, TenderReversal } from './tenders.ts';
+export type { Tender, TenderAsk, TenderOutcome, TenderPayment, TenderReturn, TenderReversal, TenderStore } from './tenders.ts';
 export { loyaltyErrors } from './loyalty.errors.ts';
 export { loyaltyModule } from './loyalty.module.ts';
 export { loyaltyRoutes } from './loyalty.routes.ts';
@@ -139,22 +139,38 @@ export function createLoyalty(
 export type Loyalty = ReturnType<typeof createLoyalty>;
 
 /**
- * Net spend per customer in [from, to) (lotteries count entries by it): confirmed receipts' paid
- * amounts minus what was refunded of them (a cancelled receipt counts nothing), with the tier each
- * customer holds now. One set-based query; customers with nothing left to count are left out.
- * Read-only, in the caller's view and transaction.
+ * Net spend per customer in [from, to) as Patron recorded it by `to` (lotteries count entries by
+ * it): receipts bought and recorded (`created_at`) in the period, their paid amounts minus the
+ * refunds recorded before `to`. Nothing recorded from `to` on changes the figure — not a till
+ * confirming a back-dated receipt late, not a later refund or cancel — so a lottery's entries
+ * cannot be steered once its period closed. A cancel is a receipt's last refund (none is taken
+ * after it): cancelled before `to`, the receipt counts nothing. The purchase time must be in the
+ * period too, so an import of old receipts during it adds nothing. With the tier each customer
+ * holds now. One set-based query; customers with nothing left to count are left out. Read-only,
+ * in the caller's view and transaction.
  */
 export async function netSpendByCustomer<V extends PlatformTables>(
   db: AnyDb<V>,
-  period: { from: Date; to: Date; customerId?: string },
+  period: { from: Date; to: Date },
 ): Promise<Array<{ customerId: string; netMinor: number; tierId: string | null }>> {
-  const one = period.customerId === undefined ? sql`` : sql`and r.customer_id = ${period.customerId}`;
   const result = await sql<{ customerId: string; netMinor: string | number; tierId: string | null }>`
-    select r.customer_id, sum(r.paid_minor - r.refunded_minor)::bigint as net_minor, min(t.tier_id) as tier_id
-    from receipts r left join customer_tiers t on t.customer_id = r.customer_id
-    where r.status = 'confirmed' and r.customer_id is not null
-      and r.occurred_at >= ${period.from}::timestamptz and r.occurred_at < ${period.to}::timestamptz ${one}
-    group by r.customer_id
-    having sum(r.paid_minor - r.refunded_minor) > 0`.execute(db);
+    with counted as (
+      select r.customer_id,
+        case when r.status = 'cancelled' and f.last_at < ${period.to}::timestamptz then 0
+          else r.paid_minor - coalesce(f.refunded_minor, 0) end as net_minor
+      from receipts r
+      left join lateral (
+        select sum((x.response->>'amount')::bigint) filter (where x.created_at < ${period.to}::timestamptz) as refunded_minor,
+          max(x.created_at) as last_at
+        from refunds x where x.receipt_id = r.id
+      ) f on true
+      where r.customer_id is not null
+        and r.occurred_at >= ${period.from}::timestamptz and r.occurred_at < ${period.to}::timestamptz
+        and r.created_at >= ${period.from}::timestamptz and r.created_at < ${period.to}::timestamptz
+    )
+    select c.customer_id, sum(c.net_minor)::bigint as net_minor, min(t.tier_id) as tier_id
+    from counted c left join customer_tiers t on t.customer_id = c.customer_id
+    group by c.customer_id
+    having sum(c.net_minor) > 0`.execute(db);
   return result.rows.map((row) => ({ customerId: row.customerId, netMinor: Number(row.netMinor), tierId: row.tierId }));
 }

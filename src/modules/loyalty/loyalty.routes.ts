@@ -97,7 +97,7 @@ const CheckoutResult = named('CheckoutResult', Type.Object({
       code: Type.String({ description: 'The card\'s code, masked: its last four characters' }),
       amount: Money('What the card was asked to pay'),
       applied: Type.Boolean(),
-      reason: Nullable(Type.String({ description: 'Why it does not pay: unknown, not_active, expired, wrong_currency, insufficient_balance, exceeds_total' })),
+      reason: Nullable(Type.String({ description: 'Why it does not pay: unknown, not_active, expired, wrong_currency, insufficient_balance, exceeds_total, wrong_store (a partner\'s store: gift cards are the operator\'s money)' })),
       detail: Nullable(Type.String({ description: 'The reason in words, for the cashier' })),
       balance: Nullable(Money('The card\'s balance: calculate, before this receipt; confirm, after it')),
     })),

@@ -69,6 +69,16 @@ export function pointsPort(deps: LoyaltyDeps) {
       }
     },
 
+    /**
+     * Takes the customer's balance lock on their current record without changing points: work
+     * that writes rows of its own for the customer (an event, a personal code) takes it first,
+     * as a merge does, so it cannot land on a record a merge is moving away (MergedMeanwhile:
+     * `transaction` redoes it on the survivor).
+     */
+    async lock(tx: PlatformTx, customerId: string): Promise<void> {
+      await lockCurrent(tx, customerId, clock.now());
+    },
+
     /** Credits points as an 'award' lot expiring as the program says; pending until `activatesAt` when that is later. */
     async award(tx: PlatformTx, move: PointsAward): Promise<Balance> {
       checkPoints(move.points);

@@ -5,7 +5,7 @@ import { proportionalPart, toQtyMilli } from '../../platform/money.ts';
 import { emitEvents } from './loyalty.events.ts';
 import type { Tx } from './loyalty.db.ts';
 import type { LoyaltyDeps } from './checkout.ts';
-import { lockAndSettle, returnRedeemed, reverseEarned } from './ledger.ts';
+import { lockAndSettle, lockBalance, returnRedeemed, reverseEarned } from './ledger.ts';
 import { loyaltyError } from './loyalty.errors.ts';
 import type { Adjustment, AdjustmentReversal, CheckoutExtensions } from './pipeline.ts';
 import { reverseTenders, type TenderReturn } from './tenders.ts';
@@ -55,6 +55,9 @@ export async function refundReceipt(
       return { result: earlier.response as unknown as RefundResult, replayed: true };
     }
     if (receipt.status === 'cancelled') throw loyaltyError('receipt.cancelled', `Receipt ${receiptId} was cancelled`);
+    // Confirm locks the customer's balance before the gift cards it debits; a refund (and a cancel)
+    // takes them in the same order — balance, then cards (reverseTenders) — or the two deadlock.
+    if (receipt.customerId) await lockBalance(tx, receipt.customerId, clock.now());
 
     const lines = await tx.selectFrom('receiptLines').selectAll().where('receiptId', '=', receiptId).orderBy('lineNo').execute();
     const taken = new Map<number, number>();

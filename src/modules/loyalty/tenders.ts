@@ -50,9 +50,16 @@ export type TenderReversal = {
 /** What a return gave back to one instrument. */
 export type TenderReturn = { code: string; amount: number; balance: number };
 
+/**
+ * Where the receipt is paid: `partner` is the coalition partner whose store it is (its rate,
+ * `extensions.storeRates`), null at the program's own stores. A tender may refuse a partner's
+ * store (gift cards: the operator's money, which the partner settlement does not carry).
+ */
+export type TenderStore = { partner: { id: string; name: string } | null };
+
 export type Tender = {
   name: string;
-  prepare(db: DbOrTx, ctx: CheckoutContext, asks: TenderAsk[]): Promise<unknown>;
+  prepare(db: DbOrTx, ctx: CheckoutContext, asks: TenderAsk[], store: TenderStore): Promise<unknown>;
   validate(ctx: CheckoutContext, asks: TenderAsk[], prepared: unknown, dueMinor: number): TenderPayment[];
   commit(tx: Tx, ctx: CheckoutContext & { receiptId: string; actor: string | null }, payments: TenderPayment[]): Promise<TenderPayment[]>;
   reverse(tx: Tx, reversal: TenderReversal): Promise<TenderReturn[]>;
@@ -74,7 +81,8 @@ const notAccepted = (ask: TenderAsk): TenderPayment => ({
 export async function priceTenders(extensions: CheckoutExtensions, db: DbOrTx, ctx: CheckoutContext, asks: TenderAsk[], dueMinor: number): Promise<TenderResult> {
   const tender = extensions.tenders?.[0];
   if (!tender) return { payments: asks.map(notAccepted), leftToPay: dueMinor };
-  const prepared = await tender.prepare(db, ctx, asks);
+  const rate = extensions.storeRates ? await extensions.storeRates.rateAt(db, ctx.store.id) : null;
+  const prepared = await tender.prepare(db, ctx, asks, { partner: rate ? { id: rate.id, name: rate.name } : null });
   const payments = tender.validate(ctx, asks, prepared, dueMinor);
   return { payments, leftToPay: dueMinor - payments.reduce((sum, p) => sum + (p.applied ? p.amount : 0), 0) };
 }

@@ -37,6 +37,18 @@ export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDep
     await tx.updateTable('promoCodes').set({ customerId: intoId }).where('customerId', '=', fromId).execute();
   });
 
+  // An erase: a personal code's window can give the birth date away (a birthday code starts on it),
+  // so the dates go. Unused codes are deleted (with no dates a code would be valid for ever, and
+  // uses_limit cannot be 0); used ones stay, spent (uses_limit = uses), for the redemptions that name them.
+  hooks.onErase.push(async (tx, customerIds) => {
+    await tx.deleteFrom('promoCodes').where('customerId', 'in', customerIds).where('uses', '=', 0).execute();
+    await tx
+      .updateTable('promoCodes')
+      .set((eb) => ({ validFrom: null, validTo: null, usesLimit: eb.ref('uses') }))
+      .where('customerId', 'in', customerIds)
+      .execute();
+  });
+
   // Batches generate in the background, one promise each; stop() asks them to finish their chunk and waits.
   const running = new Map<string, Promise<unknown>>();
   const controller = new AbortController();

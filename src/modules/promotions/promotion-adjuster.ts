@@ -45,7 +45,7 @@ export type Prepared = {
 export const normalizeCode = (code: string) => code.replace(/[\s-]/g, '').toUpperCase();
 
 /** A promotion whose counters move (a budget or a use limit: its guards read them); the others only record redemptions. */
-const limited = sql`(p.budget_minor is not null or p.budget_points is not null or p.uses_limit is not null)`;
+const limitedPromotion = sql`(p.budget_minor is not null or p.budget_points is not null or p.uses_limit is not null)`;
 
 const hasLimits = (p: PromotionDefinition) => p.limits.budgetMinor !== undefined || p.limits.budgetPoints !== undefined || p.limits.uses !== undefined || p.limits.perCustomer !== undefined || p.limits.perCustomerPerDay !== undefined;
 
@@ -110,7 +110,7 @@ export function promotionAdjuster(
         promotions_taken as (
           update promotions p set used_minor = p.used_minor + w.minor, used_points = p.used_points + w.points, uses = p.uses + 1
           from want w left join mine m on m.promotion_id = w.promotion_id
-          where p.id = w.promotion_id and p.status = 'active' and ${limited}
+          where p.id = w.promotion_id and p.status = 'active' and ${limitedPromotion}
             and (p.budget_minor is null or p.used_minor + w.minor <= p.budget_minor)
             and (p.budget_points is null or p.used_points + w.points <= p.budget_points)
             and (p.uses_limit is null or p.uses + 1 <= p.uses_limit)
@@ -121,7 +121,7 @@ export function promotionAdjuster(
         -- One without: a shared lock (a limit being added waits for this receipt), no counter, no queue.
         promotions_shared as (
           select p.id from promotions p join want w on w.promotion_id = p.id left join mine m on m.promotion_id = p.id
-          where p.status = 'active' and not ${limited}
+          where p.status = 'active' and not ${limitedPromotion}
             and (${customerId}::text is null or p.per_customer is null or coalesce(m.total, 0) < p.per_customer)
             and (${customerId}::text is null or p.per_customer_per_day is null or coalesce(m.today, 0) < p.per_customer_per_day)
           for share of p
@@ -145,9 +145,8 @@ export function promotionAdjuster(
             and (c.customer_id is null or c.customer_id = ${customerId}::text)
         ),
         recorded as (
-          insert into promotion_redemptions (receipt_id, promotion_id, customer_id, code, day, discount_minor, points, counted, created_at)
-          select ${ctx.receiptId}, promotion_id, ${customerId}, code, ${prepared.day}::date, minor, points,
-            promotion_id in (select id from promotions_taken), ${clock.now()}::timestamptz from want
+          insert into promotion_redemptions (receipt_id, promotion_id, customer_id, code, day, discount_minor, points, created_at)
+          select ${ctx.receiptId}, promotion_id, ${customerId}, code, ${prepared.day}::date, minor, points, ${clock.now()}::timestamptz from want
           returning promotion_id
         )
         select (select count(*) from promotions_taken)::int + (select count(*) from promotions_shared)::int as promotions,
@@ -191,20 +190,25 @@ export function promotionAdjuster(
           from rel r join before b on b.promotion_id = r.promotion_id
           where d.receipt_id = ${reversal.receiptId} and ${ofCustomer} and d.promotion_id = r.promotion_id and d.released_minor + r.minor <= d.discount_minor
             and d.released_points + r.points <= d.points
-          returning d.promotion_id, d.code, d.counted, r.minor, r.points, (r.use_back and b.release_on_return and not b.use_released) as use_back
+          returning d.promotion_id, d.code, r.minor, r.points, (r.use_back and b.release_on_return and not b.use_released) as use_back
         ),
-        -- Only what was counted is given back to the counters (an unlimited promotion's receipts were not).
+        -- A limited promotion's counters get the share back. An unlimited one keeps none (its usage
+        -- is the redemptions'), but the release holds its row shared, so a limit being added waits
+        -- for it and counts what it released; a limit added first makes this update take it.
         promotions_back as (
           update promotions p set used_minor = p.used_minor - x.minor, used_points = p.used_points - x.points, uses = p.uses - (case when x.use_back then 1 else 0 end)
-          from released x where p.id = x.promotion_id and x.counted
+          from released x where p.id = x.promotion_id and ${limitedPromotion}
           returning p.id
+        ),
+        promotions_seen as (
+          select p.id from promotions p join released x on x.promotion_id = p.id where not ${limitedPromotion} for share of p
         ),
         codes_back as (
           update promo_codes c set uses = c.uses - 1 from released x
           where x.use_back and x.code is not null and c.code = x.code and c.code = any(${codes}::text[]) and (c.uses_limit is not null or c.per_customer is not null)
           returning c.code
         )
-        select (select count(*) from promotions_back) as promotions, (select count(*) from codes_back) as codes`.execute(tx);
+        select (select count(*) from promotions_back) + (select count(*) from promotions_seen) as promotions, (select count(*) from codes_back) as codes`.execute(tx);
     },
   };
 }

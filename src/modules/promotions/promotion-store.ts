@@ -231,14 +231,11 @@ export async function savePromotion(
     if (problems.length > 0) refuse(problems);
     const columns = columnsOf(input);
     if (canonicalJson(comparable(columnsOf(current))) === canonicalJson(comparable(columns))) return (await views(tx, [row]))[0]!;
-    // Given its first budget or use limit, the promotion starts counting from all it gave so far:
-    // under its row lock (checkouts recording uses hold a shared one, so none is in flight), its
-    // redemptions are marked counted, and the counters set from them.
-    let counters: Partial<Counters> = {};
-    if (isLimited(columns) && !isLimited(row)) {
-      await tx.updateTable('promotionRedemptions').set({ counted: true }).where('promotionId', '=', id).where('counted', '=', false).execute();
-      counters = (await summed(tx, [id])).get(id) ?? none;
-    }
+    // Given a budget or a use limit, the promotion counts from all it gave so far: under its row
+    // lock (confirms and returns of an unlimited promotion hold it shared, so none is in flight)
+    // the counters are set from the redemptions; from then on confirms and returns move them.
+    // While unlimited the counters stand still and are not read.
+    const counters: Partial<Counters> = isLimited(columns) && !isLimited(row) ? used : {};
     const saved = await tx
       .updateTable('promotions')
       .set({ ...columns, ...counters, version: row.version + 1, updatedAt: clock.now() })

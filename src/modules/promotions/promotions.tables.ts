@@ -38,7 +38,6 @@ export type PromotionRedemptionsTable = {
   points: WithDefault<number>;
   releasedPoints: WithDefault<number>;
   useReleased: WithDefault<boolean>;
-  counted: WithDefault<boolean>;
   createdAt: Timestamp;
 };
 

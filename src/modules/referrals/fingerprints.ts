@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { CustomerRecord } from '../customers/index.ts';
@@ -7,14 +7,47 @@ import type { FingerprintKind } from './referrals.tables.ts';
 
 /**
  * What the self-referral check compares: a customer's contacts, device ids and payment tokens,
- * each as a SHA-256 hash (kind-prefixed, so a phone never matches a card). Only hashes are kept:
- * the check needs equality, never the value, and an erase deletes them.
+ * each as an HMAC-SHA256 under this installation's secret (kind-prefixed, so a phone never
+ * matches a card). Only hashes are kept: the check needs equality, never the value, and an erase
+ * deletes them. Keyed, because a plain hash of a phone number is undone by hashing every number
+ * (about 10^10 of them): without the secret, which lives in system_settings and nowhere near a
+ * dump of the fingerprints alone, the hashes say nothing.
  */
 export type Fingerprint = { kind: FingerprintKind; hash: string };
+/** The installation's secret for fingerprint hashes. */
+export type FingerprintKey = Buffer;
 
-export function fingerprintHash(kind: FingerprintKind, value: string): string {
-  return createHash('sha256').update(`patron-referral:${kind}:${value}`).digest('hex');
+export function fingerprintHash(key: FingerprintKey, kind: FingerprintKind, value: string): string {
+  return createHmac('sha256', key).update(`patron-referral:${kind}:${value}`).digest('hex');
 }
+
+const SECRET_SETTING = 'referrals.fingerprint_secret';
+
+/**
+ * The installation's fingerprint secret, made on first use (32 random bytes in system_settings;
+ * two first uses at once: the unique key makes one of them win, both read the winner's). It is
+ * kept in memory only once it is known committed: one made inside a transaction that then rolls
+ * back is made again next time, and no hash made with it survived that rollback either.
+ */
+export function fingerprintKeys(clock: Clock) {
+  let known: FingerprintKey | null = null;
+  return {
+    async get(db: DbOrTx): Promise<FingerprintKey> {
+      if (known) return known;
+      const made = await db
+        .insertInto('systemSettings')
+        .values({ key: SECRET_SETTING, value: JSON.stringify({ secret: randomBytes(32).toString('base64') }), updatedAt: clock.now() })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .returning('key')
+        .executeTakeFirst();
+      const row = await db.selectFrom('systemSettings').select('value').where('key', '=', SECRET_SETTING).executeTakeFirstOrThrow();
+      const key = Buffer.from((row.value as { secret: string }).secret, 'base64');
+      if (!made || !db.isTransaction) known = key;
+      return key;
+    },
+  };
+}
+export type FingerprintKeys = ReturnType<typeof fingerprintKeys>;
 
 /**
  * The mailbox an address delivers to: a +tag is dropped everywhere (ivan+2@x.ru reaches
@@ -34,20 +67,20 @@ export function canonicalMailbox(email: string): string {
 }
 
 /** Every phone, e-mail and card the customer has now (not just the primary ones). */
-export function contactFingerprints(record: { identifiers: Array<Pick<CustomerRecord['identifiers'][number], 'kind' | 'value'>> }): Fingerprint[] {
+export function contactFingerprints(key: FingerprintKey, record: { identifiers: Array<Pick<CustomerRecord['identifiers'][number], 'kind' | 'value'>> }): Fingerprint[] {
   const found: Fingerprint[] = [];
   for (const identifier of record.identifiers) {
-    if (identifier.kind === 'phone') found.push({ kind: 'phone', hash: fingerprintHash('phone', identifier.value) });
-    if (identifier.kind === 'email') found.push({ kind: 'email', hash: fingerprintHash('email', canonicalMailbox(identifier.value)) });
-    if (identifier.kind === 'card') found.push({ kind: 'card', hash: fingerprintHash('card', identifier.value) });
+    if (identifier.kind === 'phone') found.push({ kind: 'phone', hash: fingerprintHash(key, 'phone', identifier.value) });
+    if (identifier.kind === 'email') found.push({ kind: 'email', hash: fingerprintHash(key, 'email', canonicalMailbox(identifier.value)) });
+    if (identifier.kind === 'card') found.push({ kind: 'card', hash: fingerprintHash(key, 'card', identifier.value) });
   }
   return found;
 }
 
-export function secretFingerprints(given: { deviceId?: string; paymentToken?: string }): Fingerprint[] {
+export function secretFingerprints(key: FingerprintKey, given: { deviceId?: string; paymentToken?: string }): Fingerprint[] {
   const found: Fingerprint[] = [];
-  if (given.deviceId !== undefined) found.push({ kind: 'device', hash: fingerprintHash('device', given.deviceId.trim()) });
-  if (given.paymentToken !== undefined) found.push({ kind: 'payment', hash: fingerprintHash('payment', given.paymentToken.trim()) });
+  if (given.deviceId !== undefined) found.push({ kind: 'device', hash: fingerprintHash(key, 'device', given.deviceId.trim()) });
+  if (given.paymentToken !== undefined) found.push({ kind: 'payment', hash: fingerprintHash(key, 'payment', given.paymentToken.trim()) });
   return found;
 }
 

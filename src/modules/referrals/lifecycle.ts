@@ -6,7 +6,8 @@ import type { Tx } from './referrals.db.ts';
  * A merge: the duplicate's codes, hashes and referrals go to the survivor. A referral between the
  * two becomes void (one person cannot have brought themselves). When both were referees, the
  * survivor's own referral stands; the duplicate's is kept for its history (`merged_from`), void
- * if it was still open.
+ * if it was still open — unless the duplicate's was rewarded: then the survivor's open one is
+ * void and the duplicate's becomes the survivor's own. Either way one welcome bonus at most.
  */
 export async function mergeReferrals(tx: Tx, clock: Clock, fromId: string, intoId: string): Promise<void> {
   const now = clock.now();
@@ -22,6 +23,17 @@ export async function mergeReferrals(tx: Tx, clock: Clock, fromId: string, intoI
     .where((eb) => eb.or([eb.and([eb('referrerId', '=', fromId), eb('customerId', '=', intoId)]), eb.and([eb('referrerId', '=', intoId), eb('customerId', '=', fromId)])]))
     .execute();
   await tx.updateTable('referrals').set({ referrerId: intoId }).where('referrerId', '=', fromId).execute();
+  // One person gets one welcome bonus: when the duplicate's referral paid it already, the
+  // survivor's open one closes (the reverse, below, closes the duplicate's open one).
+  const duplicateRewarded = await tx.selectFrom('referrals').select('id').where('customerId', '=', fromId).where('status', '=', 'rewarded').executeTakeFirst();
+  if (duplicateRewarded) {
+    await tx
+      .updateTable('referrals')
+      .set({ status: 'void', voidReason: "merged: the duplicate's referral was rewarded already", receiptId: null, qualifiedAt: null, rewardDueAt: null, updatedAt: now })
+      .where('customerId', '=', intoId)
+      .where('status', 'in', ['invited', 'qualified'])
+      .execute();
+  }
   const survivorHasOwn = await tx
     .selectFrom('referrals')
     .select('id')

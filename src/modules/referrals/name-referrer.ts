@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { customerErrors } from '../customers/index.ts';
-import { contactFingerprints, kindWords, recordFingerprints, secretFingerprints, sharedKind, storedFingerprints, type Fingerprint } from './fingerprints.ts';
+import { contactFingerprints, kindWords, recordFingerprints, secretFingerprints, sharedKind, storedFingerprints, type Fingerprint, type FingerprintKey } from './fingerprints.ts';
 import { normalizeReferralCode } from './referral-codes.ts';
 import { loadReferralSettings, type ReferralSettings } from './referral-settings.ts';
 import { ownReferral, toReferral, type ReferralView } from './referral-view.ts';
@@ -22,7 +22,7 @@ const DAY = 86_400_000;
  * seen before) and when the referrer reached a cap. Naming the same code again answers the
  * referral made (a retried request), with `replayed`.
  */
-export async function nameReferrer(deps: ReferralsDeps, id: string, input: NamingInput, actor: Actor): Promise<{ referral: ReferralView; replayed: boolean }> {
+export async function nameReferrer(deps: ReferralsDeps, key: FingerprintKey, id: string, input: NamingInput, actor: Actor): Promise<{ referral: ReferralView; replayed: boolean }> {
   const { db, clock, customers } = deps;
   const settings = (await loadReferralSettings(db)).body;
   const refereeId = await customers.resolveId(id);
@@ -50,9 +50,9 @@ export async function nameReferrer(deps: ReferralsDeps, id: string, input: Namin
     throw referralError('referral.after_first_purchase', 'The customer has a confirmed purchase already; a referrer is named before the first one');
   }
 
-  const given = secretFingerprints(input);
-  const refereeMarks = [...contactFingerprints(referee), ...given, ...(await storedFingerprints(db, refereeId))];
-  const referrerMarks = [...contactFingerprints(referrer), ...(await storedFingerprints(db, referrerId))];
+  const given = secretFingerprints(key, input);
+  const refereeMarks = [...contactFingerprints(key, referee), ...given, ...(await storedFingerprints(db, refereeId))];
+  const referrerMarks = [...contactFingerprints(key, referrer), ...(await storedFingerprints(db, referrerId))];
   const shared = sharedKind(refereeMarks, referrerMarks);
   if (shared) {
     throw referralError('referral.self_referral', `The customer and the owner of ${code} share a ${kindWords[shared]}: a customer cannot refer themselves`);
@@ -74,8 +74,8 @@ export async function nameReferrer(deps: ReferralsDeps, id: string, input: Namin
       returning id`.execute(tx);
     const row = inserted.rows[0];
     if (!row) return null;
-    await recordFingerprints(tx, clock, refereeId, [...contactFingerprints(referee), ...given]);
-    await recordFingerprints(tx, clock, referrerId, contactFingerprints(referrer));
+    await recordFingerprints(tx, clock, refereeId, [...contactFingerprints(key, referee), ...given]);
+    await recordFingerprints(tx, clock, referrerId, contactFingerprints(key, referrer));
     await writeAudit(tx, clock, actor, { action: 'referral.name', entityType: 'referral', entityId: row.id, details: { customerId: refereeId, referrerId } });
     await emitEvents(tx, clock, deps.ids, [{ type: 'referral.named', customerId: refereeId, payload: { referralId: row.id, customerId: refereeId, referrerId } }]);
     return tx.selectFrom('referrals').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgerConsistent } from '../../../tests/helpers/ledger.ts';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
 import { onPostgres } from '../../../tests/helpers/test-db.ts';
+import { platformTx } from '../../platform/db-views.ts';
 import { referralSteps } from './referral-test-steps.ts';
 
 /**
@@ -68,6 +69,28 @@ describe.runIf(onPostgres)('referrals under concurrency (PostgreSQL)', () => {
       else expect(await s.awards(row.id)).toEqual({});
     }
     expect(job!.rewarded + job!.requalified).toBe(10);
+    await expectLedgerConsistent(t.database.db);
+  });
+
+  it('the reward job and a merge holding a balance lock: they take turns, no deadlock', async () => {
+    t.clock.set('2026-04-20T09:00:00Z');
+    const [anna, boris] = [await s.customer(), await s.customer()];
+    const named = await s.name(boris, { code: await s.code(anna) });
+    expect(named.statusCode, named.body).toBe(201);
+    await s.confirm(boris, 100_000);
+    expect((await s.runJob()).qualified).toBeGreaterThanOrEqual(1);
+    t.clock.set('2026-05-05T09:00:00Z');
+    // What a merge does: both balance locks first, then the referrals. The job starts in between.
+    let job: Promise<{ rewarded: number; failed: number }> | undefined;
+    await t.database.db.transaction().execute(async (tx) => {
+      for (const id of [anna, boris].sort()) await t.services.loyalty.points.lock(platformTx(tx), id);
+      job = t.services.referrals.runJob();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await sql`update referrals set updated_at = updated_at where id = ${named.json().id}`.execute(tx);
+    });
+    const report = await job!;
+    expect(report.failed).toBe(0);
+    expect(await s.awards(named.json().id)).toEqual({ [anna]: 500, [boris]: 300 });
     await expectLedgerConsistent(t.database.db);
   });
 

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgerConsistent } from '../../../tests/helpers/ledger.ts';
@@ -124,6 +125,15 @@ describe('self-referral', () => {
     await refused(await s.customer(), { code, paymentToken: 'tok_visa_4242' }, 'payment card');
     const raw = await sql<{ n: number }>`select count(*)::int as n from referral_fingerprints where hash like '%AAAA%' or hash like '%4242%'`.execute(t.database.db);
     expect(raw.rows[0]!.n).toBe(0);
+    // Keyed with the installation's secret (made once, in system_settings): a plain SHA-256 of the value matches nothing.
+    const secrets = await t.database.db.selectFrom('systemSettings').select('value').where('key', '=', 'referrals.fingerprint_secret').execute();
+    expect(secrets).toHaveLength(1);
+    const key = Buffer.from((secrets[0]!.value as { secret: string }).secret, 'base64');
+    expect(key).toHaveLength(32);
+    const stored = (await t.database.db.selectFrom('referralFingerprints').select('hash').where('customerId', '=', anna).where('kind', '=', 'device').execute()).map((r) => r.hash);
+    const input = 'patron-referral:device:ios-AAAA-1111';
+    expect(stored).toEqual([createHmac('sha256', key).update(input).digest('hex')]);
+    expect(stored).not.toContain(createHash('sha256').update(input).digest('hex'));
     // Another device is fine; that device then cannot bring a second account.
     const boris = await s.customer();
     expect((await s.name(boris, { code, deviceId: 'android-BBBB' })).statusCode).toBe(201);
@@ -262,6 +272,34 @@ describe('merge and erase', () => {
     // The duplicate's code still names the survivor.
     const carol = await s.customer();
     expect((await s.name(carol, { code: dupCode })).json()).toMatchObject({ referrerId: anna });
+  });
+
+  it('a merge after the duplicate\'s welcome bonus: the survivor\'s open referral is void and pays nothing', async () => {
+    t.clock.set('2027-04-01T09:00:00Z');
+    const [anna, carl, keep, dup] = [await s.customer(), await s.customer(), await s.customer(), await s.customer()];
+    const dupReferral = (await s.name(dup, { code: await s.code(anna) })).json().id as string;
+    const keepNamed = await s.name(keep, { code: await s.code(carl) });
+    expect(keepNamed.statusCode, keepNamed.body).toBe(201);
+    await s.confirm(dup, 150_000);
+    await s.runJob();
+    t.clock.set('2027-04-16T09:00:00Z');
+    expect((await s.runJob()).rewarded).toBe(1);
+    expect(await s.awards(dupReferral)).toEqual({ [anna]: 500, [dup]: 300 });
+    const merged = await t.call({ method: 'POST', url: `/v1/customers/${keep}/merge`, payload: { from: dup } });
+    expect(merged.statusCode, merged.body).toBe(200);
+    // The survivor buys: its own referral would have qualified and paid a second welcome bonus.
+    await s.confirm(keep, 150_000);
+    await s.runJob();
+    t.clock.set('2027-05-02T09:00:00Z');
+    expect((await s.runJob()).rewarded).toBe(0);
+    expect(await s.awards(keepNamed.json().id)).toEqual({});
+    const rows = await t.database.db.selectFrom('referrals').select(['id', 'status', 'mergedFrom']).where('customerId', '=', keep).orderBy('id').execute();
+    expect(rows).toEqual(expect.arrayContaining([
+      { id: keepNamed.json().id, status: 'void', mergedFrom: null },
+      { id: dupReferral, status: 'rewarded', mergedFrom: null },
+    ]));
+    expect((await s.referral(keep)).referredBy).toMatchObject({ status: 'rewarded' });
+    await expectLedgerConsistent(t.database.db);
   });
 
   it('an erase takes the customer\'s hashes and voids their open referral', async () => {

@@ -100,21 +100,33 @@ async function reward(deps: ReferralsDeps, report: ReferralJobReport): Promise<v
 type Outcome = 'rewarded' | 'requalify' | 'deferred' | 'taken';
 
 /**
- * One referral's reward, in one transaction with its points: claim the row (a second instance's
- * claim waits for this one and then finds it rewarded), look at the receipt under a share lock
- * (a refund racing this waits or has committed), then credit both sides through the points port.
+ * One referral's reward, in one transaction with its points: take both sides' balance locks, in
+ * id order, before any referral row (a merge takes the balance locks first and then updates
+ * referrals: taking them the other way round, the two would deadlock); then claim the row (a
+ * second instance's claim waits for this one and then finds it rewarded), look at the receipt
+ * under a share lock (a refund racing this waits or has committed), then credit both sides
+ * through the points port.
  */
 async function rewardOne(deps: ReferralsDeps, referralId: string, refereeId: string): Promise<Outcome> {
   const { clock, ids, points, receipts } = deps;
   return points.transaction(refereeId, async (platformTx) => {
     const tx = ownTx(platformTx);
     const now = clock.now();
+    const seen = await tx.selectFrom('referrals').select(['customerId', 'referrerId']).where('id', '=', referralId).where('status', '=', 'qualified').executeTakeFirst();
+    if (!seen) return 'taken';
+    // An erased referrer has no balance to lock (and gets nothing below). A side merged meanwhile
+    // makes the lock throw MergedMeanwhile: the transaction runs again and reads the moved row.
+    const referrer = await currentCustomerId(tx, seen.referrerId);
+    for (const id of [...new Set([seen.customerId, ...(referrer ? [referrer] : [])])].sort()) await points.lock(platformTx, id);
     const claimed = await tx
       .updateTable('referrals')
       .set({ status: 'rewarded', rewardedAt: now, updatedAt: now })
       .where('id', '=', referralId)
       .where('status', '=', 'qualified')
       .where('rewardDueAt', '<=', now)
+      // The sides locked above are still the row's (anything else waits for the next run).
+      .where('customerId', '=', seen.customerId)
+      .where('referrerId', '=', seen.referrerId)
       .returningAll()
       .executeTakeFirst();
     if (!claimed?.receiptId) return 'taken';

@@ -133,7 +133,8 @@ async function orderByKey(db: Db, customerId: string, key: string, rewardId: str
 export async function purchaseReward(deps: RewardsDeps, customerId: string, rewardId: string, actor: Actor, idempotencyKey?: string): Promise<{ order: OrderView; replayed: boolean }> {
   const { db, clock, ids, points } = deps;
   const key = idempotencyKey ?? null;
-  const replay = async () => (key === null ? null : orderByKey(db, customerId, key, rewardId));
+  // By the customer's current record: a merge (before a retry, or during the purchase) moves the order to the survivor.
+  const replay = async () => (key === null ? null : orderByKey(db, (await currentCustomerId(db, customerId)) ?? customerId, key, rewardId));
   const earlier = await replay();
   if (earlier) return { order: toOrderView(earlier), replayed: true };
   // The tier is read before the transaction: on PGlite a query outside an open transaction would wait for it.

@@ -65,6 +65,11 @@ describe('buying a reward with points', () => {
     expect(ledger).toMatchObject({ kind: 'redeem', available: -1200, receiptId: bought.json().id, reason: 'Reward: Branded mug' });
     const list = (await t.call({ method: 'GET', url: `/v1/customers/${anna}/rewards` })).json();
     expect(list.items[0]).toEqual(bought.json());
+    // The code is a bearer token: an analyst or a marketer sees its last four characters only.
+    for (const role of ['analyst', 'marketer'] as const) {
+      const seen = (await t.call({ method: 'GET', url: `/v1/customers/${anna}/rewards`, role })).json().items[0];
+      expect(seen.code).toBe(`****${String(bought.json().code).slice(-4)}`);
+    }
   });
 
   it('with too few points: 409 points.insufficient, and no stock, voucher, order, code or ledger entry changes', async () => {

@@ -30,6 +30,9 @@ import {
 } from './rewards.schemas.ts';
 import { vouchersFromCsv } from './vouchers.ts';
 
+/** Roles that see a reward order's code whole (they give it to the customer or accept it); the others see its last four characters. */
+const codeReaders = new Set(['owner', 'support', 'pos']);
+
 const tags = ['rewards'];
 
 export function rewardRoutes(app: FastifyInstance, { rewards, customers }: { rewards: Rewards; customers: Customers }): void {
@@ -118,7 +121,12 @@ export function rewardRoutes(app: FastifyInstance, { rewards, customers }: { rew
   r.get('/v1/customers/:id/rewards', {
     config: { permission: 'reward-orders:read' },
     schema: { tags, summary: 'A customer\'s reward orders, newest first; filter by status', params: CustomerParams, querystring: OrderListQuery, response: { 200: OrderPage, ...errorResponses(400, ...authErrors, 404) } },
-    handler: async (request) => rewards.orders.list(await customers.resolveId(request.params.id), request.query),
+    handler: async (request) => {
+      const page = await rewards.orders.list(await customers.resolveId(request.params.id), request.query);
+      // A goods code or a partner voucher is a bearer token worth money: the roles that hand it over (owner, support, the till) see it; others its last four characters.
+      if (codeReaders.has(actorOf(request).role ?? '')) return page;
+      return { ...page, items: page.items.map((order) => (order.code === undefined ? order : { ...order, code: `****${order.code.slice(-4)}` })) };
+    },
   });
   r.post('/v1/customers/:id/rewards', {
     config: { permission: 'reward-orders:write' },
