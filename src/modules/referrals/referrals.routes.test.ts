@@ -123,7 +123,7 @@ describe('self-referral', () => {
     expect(recorded.json()).toEqual({ customerId: anna, recorded: 2 });
     await refused(await s.customer(), { code, deviceId: 'ios-AAAA-1111' }, 'device');
     await refused(await s.customer(), { code, paymentToken: 'tok_visa_4242' }, 'payment card');
-    const raw = await sql<{ n: number }>`select count(*)::int as n from referral_fingerprints where hash like '%AAAA%' or hash like '%4242%'`.execute(t.database.db);
+    const raw = await sql<{ n: number }>`select count(*)::int as n from referral_fingerprints where hash like '%ios-AAAA-1111%' or hash like '%tok_visa_4242%'`.execute(t.database.db);
     expect(raw.rows[0]!.n).toBe(0);
     // Keyed with the installation's secret (made once, in system_settings): a plain SHA-256 of the value matches nothing.
     const secrets = await t.database.db.selectFrom('systemSettings').select('value').where('key', '=', 'referrals.fingerprint_secret').execute();
