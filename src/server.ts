@@ -97,7 +97,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       await listening.catch(() => undefined);
       // No new connections; every request that reached the server is answered, while the
       // running scheduled task finishes and imports stop after the batch they are writing.
-      await Promise.all([drainRequests(), ledgerJobs.stop(), tierReview.stop(), importResume.stop(), opened.imports.stop(), opened.promotions.batches.stop()]);
+      await Promise.all([drainRequests(), ledgerJobs.stop(), tierReview.stop(), importResume.stop(), opened.imports.stop(), opened.promotions.batches.stop(), opened.giftCards.batches.stop()]);
       await opened.close();
     } catch (error) {
       app.log.error({ err: error }, `${signal}: could not stop cleanly`);

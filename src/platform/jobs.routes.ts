@@ -16,6 +16,7 @@ export function jobRoutes(app: FastifyInstance, deps: { jobs: ScheduledJob[] }):
       params: Type.Object({ name: StringEnum(deps.jobs.map((job) => job.name) as [string, ...string[]]) }),
       response: { 200: Type.Record(Type.String(), Type.Integer()), ...errorResponses(400, ...authErrors) },
     },
-    handler: async (request) => byName.get(request.params.name)!.run(),
+    // Run to the end: an owner asked for it now (a server stopping still answers requests under way).
+    handler: async (request) => byName.get(request.params.name)!.run(new AbortController().signal),
   });
 }

@@ -28,8 +28,10 @@ export type ModuleDefinition<S = unknown, T = unknown> = {
  * A job the server runs on a schedule: 'frequent' every job interval (cheap when nothing is due),
  * 'daily' at the slower interval (walks every member). Jobs select what is due by time, so a
  * missed run, a restart or two instances running one at once does no harm; `run` answers counts.
+ * A job that works in batches stops after the batch it is writing once `signal` is aborted (the
+ * server stopping): the next run carries on, and a SIGTERM is not kept waiting for a long walk.
  */
-export type ScheduledJob = { name: string; cadence: 'frequent' | 'daily'; run: () => Promise<Record<string, number>> };
+export type ScheduledJob = { name: string; cadence: 'frequent' | 'daily'; run: (signal: AbortSignal) => Promise<Record<string, number>> };
 
 export function defineModule<S, T>(definition: ModuleDefinition<S, T>): ModuleDefinition<S, T> {
   return definition;

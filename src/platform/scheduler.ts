@@ -1,9 +1,10 @@
 /**
  * Runs periodic tasks in this process, one after another, every `intervalMs`. The tasks are
  * idempotent and catch up by themselves (they select what is due by time), so a missed tick,
- * a restart or two instances running them at once does no harm.
+ * a restart or two instances running them at once does no harm. `stop` aborts the signal the
+ * running task was given: a task working in batches ends after the current one.
  */
-export type ScheduledTask = { name: string; run: () => Promise<unknown> };
+export type ScheduledTask = { name: string; run: (signal: AbortSignal) => Promise<unknown> };
 
 export function startScheduler(
   tasks: ScheduledTask[],
@@ -11,13 +12,14 @@ export function startScheduler(
 ): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   let stopped = false;
+  const stopping = new AbortController();
   const tick = () => {
     if (running || stopped) return;
     running = (async () => {
       for (const task of tasks) {
         if (stopped) break;
         try {
-          const report = await task.run();
+          const report = await task.run(stopping.signal);
           options.log.info({ task: task.name, report }, 'scheduled task done');
         } catch (error) {
           options.log.error({ task: task.name, err: error }, 'scheduled task failed; it runs again next time');
@@ -33,6 +35,7 @@ export function startScheduler(
   return {
     async stop() {
       stopped = true;
+      stopping.abort();
       clearInterval(timer);
       await running;
     },

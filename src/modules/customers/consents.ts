@@ -162,3 +162,19 @@ export async function currentConsentsFor(
   }
   return result;
 }
+
+/**
+ * Each customer's first grant ever for `purpose`, on any channel: when (the consent's own time)
+ * and where. Order as `loadConsents`' history, so this is the first granted entry it lists.
+ */
+export async function firstGrants(db: DbOrTx, customerIds: string[], purpose: ConsentPurpose): Promise<Map<string, { at: string; channel: ConsentChannel }>> {
+  const result = new Map<string, { at: string; channel: ConsentChannel }>();
+  if (customerIds.length === 0) return result;
+  const rows = await sql<{ customerId: string; channel: ConsentChannel; occurredAt: Date }>`
+    select distinct on (customer_id) customer_id, channel, occurred_at
+    from consent_events
+    where customer_id = any(${customerIds}::text[]) and purpose = ${purpose} and granted
+    order by customer_id, occurred_at, id`.execute(db);
+  for (const row of rows.rows) result.set(row.customerId, { at: new Date(row.occurredAt).toISOString(), channel: row.channel });
+  return result;
+}

@@ -2,9 +2,10 @@ import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { PlatformTx } from '../../platform/db-views.ts';
 import { getAttributeDefinition, pageAttributeDefinitions, putAttributeDefinition, type AttributeDefinitionInput } from './attributes.ts';
-import { checkConsentTimes, loadConsents, recordConsents, type ConsentInput } from './consents.ts';
+import { checkConsentTimes, firstGrants, loadConsents, recordConsents, type ConsentInput, type ConsentPurpose } from './consents.ts';
 import { createCustomer, type CreateCustomerInput } from './create-customer.ts';
-import { loadCustomerRecord, lockCustomer, resolveCustomerId } from './customer-record.ts';
+import { loadCustomerRecord, loadCustomerRecords, lockCustomer, resolveCustomerId, type CustomerRecord } from './customer-record.ts';
+import { currentCustomerIds } from './customer-refs.ts';
 import { customerError } from './customers.errors.ts';
 import { emitEvents } from './customers.events.ts';
 import type { CustomerLifecycleHooks, CustomersDeps } from './deps.ts';
@@ -72,6 +73,21 @@ export function createCustomers(deps: CustomersDeps) {
     update: (id: string, input: UpdateCustomerInput, actor: Actor) => updateCustomer(deps, id, input, actor),
     get: async (id: string, masked: boolean) => loadCustomerRecord(db, await resolveCustomerId(db, id), masked),
     resolveId: (id: string) => resolveCustomerId(db, id),
+    /**
+     * The set-based `get` for jobs reading many customers' events: each id's current record (a
+     * merged id's survivor's), unmasked; ids with no active customer left (erased, unknown) are absent.
+     */
+    async currentRecords(ids: string[]): Promise<Map<string, CustomerRecord>> {
+      const current = await currentCustomerIds(db, ids);
+      const live = [...new Set([...current.values()].filter((id): id is string => id !== null))];
+      const records = new Map((await loadCustomerRecords(db, live, false)).filter((r) => r.status === 'active').map((r) => [r.id, r]));
+      const answer = new Map<string, CustomerRecord>();
+      for (const [id, to] of current) {
+        const record = to === null ? undefined : records.get(to);
+        if (record) answer.set(id, record);
+      }
+      return answer;
+    },
     lookup: (query: LookupQuery, masked: boolean) => lookupCustomer(db, query, phoneRegion, masked),
     /** What a till shows of the customer an identifier names: contacts masked, the card it used, points and tier. */
     async lookupForTill(query: LookupQuery) {
@@ -96,6 +112,8 @@ export function createCustomers(deps: CustomersDeps) {
     merge: (survivorId: string, duplicateId: string, actor: Actor) => mergeCustomers(deps, hooks, survivorId, duplicateId, actor),
     erase: (id: string, actor: Actor) => eraseCustomer(deps, hooks, id, actor),
     consents: async (id: string, masked = false) => loadConsents(db, await resolveCustomerId(db, id), masked),
+    /** Each of the customers' first consent ever given for `purpose`, on any channel (one query for many). */
+    firstGrants: (customerIds: string[], purpose: ConsentPurpose) => firstGrants(db, customerIds, purpose),
     /** Records consents; with `onlyChanges` (the state GET answered, sent back) one equal to the current state is skipped. */
     async setConsents(id: string, inputs: ConsentInput[], actor: Actor, { onlyChanges }: { onlyChanges: boolean } = { onlyChanges: false }) {
       const problems = checkConsentTimes(inputs, clock.now(), '');

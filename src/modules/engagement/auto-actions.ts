@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import { requestHash } from '../../platform/canonical-json.ts';
 import type { CustomerRecord } from '../customers/index.ts';
-import { recordEvent, type EngagementDeps } from './customer-events.ts';
+import { recordOwnEvents, type EngagementDeps, type OwnEvent } from './customer-events.ts';
 
 /**
  * Patron's own actions, detected from the customers module's events in the outbox:
@@ -23,18 +22,19 @@ import { recordEvent, type EngagementDeps } from './customer-events.ts';
  */
 export const MARGIN_MS = 10 * 60_000;
 const TYPES = ['customer.created', 'customer.updated', 'customer.merged'];
-const BATCH = 200;
+const BATCH = 1000;
 const CURSOR = 'detect-customer-actions';
 
 type OutboxRow = { id: number; type: string; customerId: string | null; occurredAt: Date; payload: Record<string, unknown> };
-type Candidate = { customerId: string; timezone: string | null; eventId: string; type: string; occurredAt: Date; properties: Record<string, unknown> };
 
-export async function detectCustomerActions(deps: EngagementDeps): Promise<{ events: number; recorded: number }> {
+export async function detectCustomerActions(deps: EngagementDeps, signal?: AbortSignal): Promise<{ events: number; recorded: number }> {
   const { db, clock } = deps;
   const report = { events: 0, recorded: 0 };
   const state = await db.selectFrom('engagementJobState').select('position').where('name', '=', CURSOR).executeTakeFirst();
   const cursor = Number(state?.position ?? 0);
-  for (;;) {
+  // Stopped (the server stopping): a batch handled whole is marked seen; one left half-way is not,
+  // and the next run handles it again, recording only what is still missing.
+  while (!signal?.aborted) {
     const rows = (
       await sql<OutboxRow>`
         select o.id, o.type, o.customer_id, o.occurred_at, o.payload from outbox_events o
@@ -44,7 +44,9 @@ export async function detectCustomerActions(deps: EngagementDeps): Promise<{ eve
     ).rows;
     if (rows.length === 0) break;
     report.events += rows.length;
-    report.recorded += await handle(deps, rows);
+    const handled = await handle(deps, rows, signal);
+    report.recorded += handled.recorded;
+    if (!handled.finished) break; // not marked seen: the next run handles the rest of the batch
     await db
       .insertInto('engagementOutboxSeen')
       .values(rows.map((row) => ({ outboxId: Number(row.id), seenAt: clock.now() })))
@@ -83,7 +85,7 @@ async function advanceCursor({ db, clock }: EngagementDeps, cursor: number): Pro
 }
 
 /** Detects the actions a batch of customer events may have completed and records those not recorded yet. */
-async function handle(deps: EngagementDeps, rows: OutboxRow[]): Promise<number> {
+async function handle(deps: EngagementDeps, rows: OutboxRow[], signal?: AbortSignal): Promise<{ recorded: number; finished: boolean }> {
   const byCustomer = new Map<string, { joined: OutboxRow | null; last: OutboxRow }>();
   for (const row of rows) {
     const id = typeof row.payload.customerId === 'string' ? row.payload.customerId : row.customerId;
@@ -91,9 +93,12 @@ async function handle(deps: EngagementDeps, rows: OutboxRow[]): Promise<number> 
     const seen = byCustomer.get(id);
     byCustomer.set(id, { joined: row.type === 'customer.created' ? row : (seen?.joined ?? null), last: row });
   }
-  const candidates: Candidate[] = [];
+  // The batch's customers as they are now (a merged one's survivor), and their first opt-ins: two queries however many.
+  const records = await deps.customers.currentRecords([...byCustomer.keys()]);
+  const optIns = await deps.customers.firstGrants([...new Set([...records.values()].map((record) => record.id))], 'marketing');
+  const candidates: OwnEvent[] = [];
   for (const [id, { joined, last }] of byCustomer) {
-    const record = await currentRecord(deps, id);
+    const record = records.get(id);
     if (!record) continue;
     const base = { customerId: record.id, timezone: record.timezone };
     if (joined) {
@@ -103,45 +108,12 @@ async function handle(deps: EngagementDeps, rows: OutboxRow[]): Promise<number> 
     if (profileComplete(record)) {
       candidates.push({ ...base, eventId: `auto:profile.completed:${record.id}`, type: 'profile.completed', occurredAt: new Date(last.occurredAt), properties: {} });
     }
-    const consents = await deps.customers.consents(record.id);
-    const firstOptIn = consents.history.find((entry) => entry.purpose === 'marketing' && entry.granted);
+    const firstOptIn = optIns.get(record.id);
     if (firstOptIn) {
       candidates.push({ ...base, eventId: `auto:consent.marketing_given:${record.id}`, type: 'consent.marketing_given', occurredAt: new Date(firstOptIn.at), properties: { channel: firstOptIn.channel } });
     }
   }
-  if (candidates.length === 0) return 0;
-  const known = new Set(
-    (await deps.db.selectFrom('customerEvents').select('eventId').where('eventId', 'in', candidates.map((c) => c.eventId)).execute()).map((row) => row.eventId),
-  );
-  let recorded = 0;
-  for (const candidate of candidates.filter((c) => !known.has(c.eventId))) {
-    const answer = await recordEvent(deps, { id: candidate.customerId, timezone: candidate.timezone }, {
-      eventId: candidate.eventId,
-      type: candidate.type,
-      properties: candidate.properties,
-      occurredAt: candidate.occurredAt,
-      hash: requestHash({ type: candidate.type, properties: candidate.properties, occurredAt: candidate.occurredAt.toISOString() }),
-      source: 'patron',
-      actor: 'patron',
-    }).catch((error: unknown) => {
-      // Erased between the read and now: it earns nothing, and there is nothing to retry.
-      if ((error as { code?: string }).code === 'customer.erased') return null;
-      throw error;
-    });
-    if (answer) recorded++;
-  }
-  return recorded;
-}
-
-/** The customer an event names, as it is now (a merged one's survivor); null once erased. */
-async function currentRecord(deps: EngagementDeps, id: string): Promise<CustomerRecord | null> {
-  try {
-    const record = await deps.customers.get(id, false);
-    return record.status === 'active' ? record : null;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'customer.not_found') return null;
-    throw error;
-  }
+  return recordOwnEvents(deps, candidates, signal);
 }
 
 /** The profile counts as complete with a first and last name, a birth date and an e-mail address. */

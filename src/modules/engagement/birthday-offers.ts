@@ -28,7 +28,7 @@ const STATE = 'issue-birthday-offers';
 /** Thrown inside the offer's transaction when another run issued it first: rolls back the points. */
 class AlreadyIssued extends Error {}
 
-export async function issueBirthdayOffers(deps: BirthdayDeps): Promise<BirthdayReport> {
+export async function issueBirthdayOffers(deps: BirthdayDeps, signal?: AbortSignal): Promise<BirthdayReport> {
   const { db, clock } = deps;
   const report: BirthdayReport = { customers: 0, due: 0, issued: 0, failed: 0 };
   const settings = await loadBirthdaySettings(db);
@@ -38,7 +38,8 @@ export async function issueBirthdayOffers(deps: BirthdayDeps): Promise<BirthdayR
   const state = await db.selectFrom('engagementJobState').select(['position', 'day']).where('name', '=', STATE).executeTakeFirst();
   let after = state?.day === utcToday && state.position ? state.position : '';
   const monthDays = monthDaysAround(utcToday, settings.daysBefore, settings.daysAfter + LATE_GRACE_DAYS);
-  for (;;) {
+  // Stopped (the server stopping) after a page: the saved position lets the next run go on from it.
+  while (!signal?.aborted) {
     const page = await deps.customers.birthdays({ after, limit: PAGE, monthDays });
     if (page.length === 0) break;
     report.customers += page.length;
@@ -69,7 +70,7 @@ export async function issueBirthdayOffers(deps: BirthdayDeps): Promise<BirthdayR
     after = page.at(-1)!.id;
     await saveState(deps, after, utcToday);
   }
-  await saveState(deps, null, utcToday);
+  if (!signal?.aborted) await saveState(deps, null, utcToday);
   return report;
 }
 

@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
 import { requestHash } from '../../platform/canonical-json.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { platformTx } from '../../platform/db-views.ts';
 import { localTime } from '../../platform/local-time.ts';
 import { decodeCursor, pageOf, type Page } from '../../platform/pagination.ts';
 import { parseInstant } from '../../platform/text.ts';
@@ -163,6 +165,84 @@ export async function recordEvent(deps: EngagementDeps, customer: { id: string; 
     }
     return { eventId: event.eventId, customerId, awards, replayed: false };
   });
+}
+
+/** One of Patron's own detected events (auto-actions.ts), on the customer's current record. */
+export type OwnEvent = { customerId: string; timezone: string | null; eventId: string; type: (typeof builtInTypes)[number]; occurredAt: Date; properties: Record<string, unknown> };
+
+/**
+ * Records many of Patron's own events at once, as `recordEvent` would one by one: an import of
+ * 10,000 customers brings 10,000 `customer.joined`, and one transaction each kept the job busy
+ * for minutes. Each happens once per customer, so those a customer has already are skipped.
+ * Events of a type no active rule rewards are written set-based, in one transaction under the
+ * customers' balance locks (a merge takes them too, so none lands on a record being merged
+ * away); those a rule may reward, and those whose customer a merge moved meanwhile, go through
+ * `recordEvent` (their points and limits are per event, about 100 a second), until `signal`
+ * aborts: `finished` false then, and recording them all again later records only the rest.
+ */
+export async function recordOwnEvents(deps: EngagementDeps, events: OwnEvent[], signal?: AbortSignal): Promise<{ recorded: number; finished: boolean }> {
+  const customerIds = [...new Set(events.map((event) => event.customerId))];
+  if (customerIds.length === 0) return { recorded: 0, finished: true };
+  const had = await deps.db.selectFrom('customerEvents').select(['customerId', 'type']).where('customerId', 'in', customerIds).where('source', '=', 'patron').execute();
+  const done = new Set(had.map((row) => `${row.customerId}/${row.type}`));
+  const fresh = events.filter((event) => {
+    const key = `${event.customerId}/${event.type}`;
+    if (done.has(key)) return false;
+    done.add(key); // a merged id and its survivor in one batch: the survivor's record gets it once
+    return true;
+  });
+  const rewarded = new Set(
+    (await deps.db.selectFrom('actionRules').select('eventType').distinct().where('status', '=', 'active').where('eventType', 'in', [...builtInTypes]).execute()).map((row) => row.eventType),
+  );
+  const oneByOne = fresh.filter((event) => rewarded.has(event.type));
+  const plain = fresh.filter((event) => !rewarded.has(event.type));
+  let recorded = 0;
+  if (plain.length > 0) {
+    const outcome = await deps.db.transaction().execute(async (tx) => {
+      const live = await deps.points.lockMany(platformTx(tx), plain.map((event) => event.customerId));
+      const now = deps.clock.now();
+      const ready = plain.filter((event) => live.has(event.customerId));
+      // The once-per-customer check again, under the locks: another run may have recorded some since the read above.
+      const inserted = (
+        await sql<{ eventId: string; customerId: string; type: string; occurredAt: Date }>`
+          insert into customer_events (event_id, customer_id, type, properties, occurred_at, received_at, request_hash, source)
+          select t.event_id, t.customer_id, t.type, t.properties::jsonb, t.occurred_at, ${now}::timestamptz, t.hash, 'patron'
+          from unnest(${ready.map((e) => e.eventId)}::text[], ${ready.map((e) => e.customerId)}::text[], ${ready.map((e) => e.type)}::text[],
+            ${ready.map((e) => JSON.stringify(e.properties))}::text[], ${ready.map((e) => e.occurredAt.toISOString())}::timestamptz[],
+            ${ready.map((e) => hashOf(e.type, e.properties, e.occurredAt.toISOString()))}::text[]) as t(event_id, customer_id, type, properties, occurred_at, hash)
+          where not exists (select 1 from customer_events e where e.customer_id = t.customer_id and e.type = t.type and e.source = 'patron')
+          on conflict (event_id) do nothing
+          returning event_id, customer_id, type, occurred_at`.execute(tx)
+      ).rows;
+      await emitEvents(
+        tx,
+        deps.clock,
+        deps.ids,
+        inserted.map((row) => ({ type: 'customer.action' as const, customerId: row.customerId, payload: { type: row.type, eventId: row.eventId, occurredAt: new Date(row.occurredAt).toISOString() } })),
+      );
+      return { inserted: inserted.length, moved: plain.filter((event) => !live.has(event.customerId)) };
+    });
+    recorded += outcome.inserted;
+    oneByOne.push(...outcome.moved);
+  }
+  for (const event of oneByOne) {
+    if (signal?.aborted) return { recorded, finished: false };
+    const answer = await recordEvent(deps, { id: event.customerId, timezone: event.timezone }, {
+      eventId: event.eventId,
+      type: event.type,
+      properties: event.properties,
+      occurredAt: event.occurredAt,
+      hash: hashOf(event.type, event.properties, event.occurredAt.toISOString()),
+      source: 'patron',
+      actor: 'patron',
+    }).catch((error: unknown) => {
+      // Erased between the read and now: it earns nothing, and there is nothing to retry.
+      if ((error as { code?: string }).code === 'customer.erased') return null;
+      throw error;
+    });
+    if (answer) recorded++;
+  }
+  return { recorded, finished: true };
 }
 
 async function recordIn(deps: EngagementDeps, tx: Tx, customerId: string, timezone: string | null, event: EventRecord, now: Date): Promise<Award[] | null> {

@@ -90,6 +90,31 @@ describe.runIf(onPostgres)('engagement under concurrency (PostgreSQL)', () => {
     await expectLedgerConsistent(t.database.db);
   });
 
+  it("Patron's own actions, set-based: 4 detection runs racing 10 merges record each once per customer, none on a merged record", async () => {
+    // No rule rewards customer.joined or profile.completed here: the set-based path.
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push(await customer({ firstName: 'Oleg', lastName: 'Sidorov', email: `oleg${i}@example.com`, birthDate: '1980-01-02' }));
+    const merges = Array.from({ length: 10 }, (_, i) => t.call({ method: 'POST', url: `/v1/customers/${ids[2 * i]}/merge`, payload: { from: ids[2 * i + 1] } }));
+    const runs = Array.from({ length: 4 }, () => t.call({ method: 'POST', url: '/v1/jobs/detect-customer-actions/run' }));
+    const answers = await Promise.all([...merges, ...runs]);
+    expect(answers.filter((a) => a.statusCode >= 300).map((a) => a.body)).toEqual([]);
+    expect((await t.call({ method: 'POST', url: '/v1/jobs/detect-customer-actions/run' })).statusCode).toBe(200);
+    const events = await t.database.db.selectFrom('customerEvents').select(['customerId', 'type']).where('customerId', 'in', ids).where('source', '=', 'patron').execute();
+    const merged = new Set(ids.filter((_, i) => i < 20 && i % 2 === 1));
+    expect(events.filter((e) => merged.has(e.customerId))).toEqual([]);
+    // Each action once per record: a survivor holds one of each, or two when both records had
+    // theirs before the merge moved the duplicate's over; one never merged holds exactly one.
+    ids.forEach((id, i) => {
+      if (merged.has(id)) return;
+      const records = i < 20 ? 2 : 1;
+      for (const type of ['customer.joined', 'profile.completed']) {
+        const n = events.filter((e) => e.customerId === id && e.type === type).length;
+        expect(n, `${id} ${type}`).toBeGreaterThanOrEqual(1);
+        expect(n, `${id} ${type}`).toBeLessThanOrEqual(records);
+      }
+    });
+  });
+
   it('two birthday runs at once issue one offer per customer', async () => {
     const patch = await t.call({ method: 'PATCH', url: '/v1/birthday-offer', headers: { 'content-type': 'application/merge-patch+json' }, payload: JSON.stringify({ enabled: true, daysAfter: 3, benefit: { kind: 'points', points: 40 } }) });
     expect(patch.statusCode, patch.body).toBe(200);

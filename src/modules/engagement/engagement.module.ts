@@ -14,7 +14,7 @@ export const engagementModule = defineModule({
   ownTx,
   jobs: (engagement: Engagement) => [
     // Cheap when nothing is new: one indexed read of the outbox above the cursor.
-    { name: 'detect-customer-actions', cadence: 'frequent', run: () => engagement.runJob('detect-customer-actions') },
-    { name: 'issue-birthday-offers', cadence: 'daily', run: () => engagement.runJob('issue-birthday-offers') },
+    { name: 'detect-customer-actions', cadence: 'frequent', run: (signal) => engagement.runJob('detect-customer-actions', signal) },
+    { name: 'issue-birthday-offers', cadence: 'daily', run: (signal) => engagement.runJob('issue-birthday-offers', signal) },
   ],
 });

@@ -103,8 +103,8 @@ export function createEngagement(moduleDeps: EngagementModuleDeps, hooks: Custom
         issuedAt: row.issuedAt.toISOString(),
       };
     },
-    runJob: async (name: EngagementJob): Promise<Record<string, number>> =>
-      name === 'detect-customer-actions' ? detectCustomerActions(deps) : issueBirthdayOffers(birthdayDeps),
+    runJob: async (name: EngagementJob, signal?: AbortSignal): Promise<Record<string, number>> =>
+      name === 'detect-customer-actions' ? detectCustomerActions(deps, signal) : issueBirthdayOffers(birthdayDeps, signal),
   };
 }
 

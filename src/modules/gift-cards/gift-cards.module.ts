@@ -11,5 +11,5 @@ export const giftCardsModule = defineModule({
   idPrefixes: giftCardIds.prefixes,
   errors: giftCardErrors.table,
   ownTx,
-  jobs: (giftCards: GiftCards) => [{ name: 'expire-gift-cards', cadence: 'daily', run: () => giftCards.expireCards() }],
+  jobs: (giftCards: GiftCards) => [{ name: 'expire-gift-cards', cadence: 'daily', run: (signal) => giftCards.expireCards(signal) }],
 });

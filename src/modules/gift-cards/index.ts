@@ -80,15 +80,16 @@ export function createGiftCards({ db, clock, ids, currency, log }: GiftCardsDeps
       },
     },
     /** The daily job: cards past their expiry lose what is left on them (an 'expire' entry each), in chunks. */
-    async expireCards(): Promise<Record<string, number>> {
+    async expireCards(signal?: AbortSignal): Promise<Record<string, number>> {
       let cards = 0;
       let minor = 0;
-      for (;;) {
+      while (!signal?.aborted) {
         const done = await db.transaction().execute((tx) => expireDue(tx, clock.now(), EXPIRE_CHUNK));
         cards += done.cards;
         minor += Number(done.minor);
-        if (done.cards < EXPIRE_CHUNK) return { cards, minor };
+        if (done.cards < EXPIRE_CHUNK) break;
       }
+      return { cards, minor };
     },
   };
 }

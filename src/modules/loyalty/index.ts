@@ -131,7 +131,7 @@ export function createLoyalty(
       const stores = new Map((await listStores(db)).map((s) => [s.id, s.timezone]));
       return db.transaction().execute((tx) => insertHistoricalReceipts(tx, clock, ids, config, stores, receipts, options.earn, options.pendingFrom));
     },
-    runJob: async (name: JobName) => (await jobs[name](db, clock, ids)) as Record<string, number>,
+    runJob: async (name: JobName, signal?: AbortSignal) => (await jobs[name](db, clock, ids, signal)) as Record<string, number>,
     receiptNdjsonFormat: receiptNdjsonFormat({ db, clock, ids, phoneRegion: base.phoneRegion }),
   };
 }

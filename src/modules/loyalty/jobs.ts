@@ -12,6 +12,7 @@ import { reviewTierBatch } from './tiers.ts';
  * expires_at, a notified flag), so running it twice does nothing new and running it after
  * downtime catches up. Set-based: a batch of customers at a time, each batch one short
  * transaction of a few statements (lock the batch's balance rows, then settle or review them).
+ * An aborted `signal` (the server stopping) ends a job after its batch; the next run goes on.
  */
 export type JobReport = { customers: number; points: number };
 
@@ -38,32 +39,34 @@ async function settleBatch(db: Db, clock: Clock, ids: Ids, customers: string[], 
   report.customers += customers.length;
 }
 
-export async function activatePendingPoints(db: Db, clock: Clock, ids: Ids): Promise<JobReport> {
+export async function activatePendingPoints(db: Db, clock: Clock, ids: Ids, signal?: AbortSignal): Promise<JobReport> {
   const report = { customers: 0, points: 0 };
-  for (;;) {
+  while (!signal?.aborted) {
     const now = clock.now();
     const customers = await dueCustomers(db, sql`select distinct customer_id from point_lots where activated_at is null and expired_at is null and activates_at <= ${now} limit ${BATCH}`);
     if (customers.length === 0) return report;
     await settleBatch(db, clock, ids, customers, report, 'activated');
   }
+  return report;
 }
 
-export async function expirePoints(db: Db, clock: Clock, ids: Ids): Promise<JobReport> {
+export async function expirePoints(db: Db, clock: Clock, ids: Ids, signal?: AbortSignal): Promise<JobReport> {
   const report = { customers: 0, points: 0 };
-  for (;;) {
+  while (!signal?.aborted) {
     const now = clock.now();
     const customers = await dueCustomers(db, sql`select distinct customer_id from point_lots where expired_at is null and expires_at <= ${now} limit ${BATCH}`);
     if (customers.length === 0) return report;
     await settleBatch(db, clock, ids, customers, report, 'expired');
   }
+  return report;
 }
 
 /** `points.expiring` once per lot, `expiringNoticeDays` ahead, for reminders: one statement a batch. */
-export async function announceExpiringPoints(db: Db, clock: Clock, ids: Ids): Promise<JobReport> {
+export async function announceExpiringPoints(db: Db, clock: Clock, ids: Ids, signal?: AbortSignal): Promise<JobReport> {
   const report = { customers: 0, points: 0 };
   const days = (await loadLoyaltyConfig(db)).program.body.expiringNoticeDays;
   if (days <= 0) return report;
-  for (;;) {
+  while (!signal?.aborted) {
     const now = clock.now();
     const horizon = new Date(now.getTime() + days * 86_400_000);
     const found = await db.transaction().execute(async (tx) => {
@@ -80,6 +83,7 @@ export async function announceExpiringPoints(db: Db, clock: Clock, ids: Ids): Pr
     report.customers += found.length;
     report.points += found.reduce((sum, r) => sum + r.points, 0);
   }
+  return report;
 }
 
 /**
@@ -87,12 +91,12 @@ export async function announceExpiringPoints(db: Db, clock: Clock, ids: Ids): Pr
  * keyset-paged batches, each reviewed set-based under the batch's balance locks, so an upgrade
  * a concurrent confirm makes is either seen by the review or made after it — never undone.
  */
-export async function reviewTiers(db: Db, clock: Clock, ids: Ids): Promise<{ reviewed: number; up: number; down: number }> {
+export async function reviewTiers(db: Db, clock: Clock, ids: Ids, signal?: AbortSignal): Promise<{ reviewed: number; up: number; down: number }> {
   const config = (await loadLoyaltyConfig(db)).tiers.body;
   const report = { reviewed: 0, up: 0, down: 0 };
   if (config.tiers.length < 2) return report;
   let after = '';
-  for (;;) {
+  while (!signal?.aborted) {
     const rows = (
       await sql<{ customerId: string }>`
         select customer_id from (select customer_id from customer_tiers union select customer_id from point_balances where merged_into is null) members
@@ -109,11 +113,12 @@ export async function reviewTiers(db: Db, clock: Clock, ids: Ids): Promise<{ rev
     report.down += outcome.down;
     after = batch.at(-1)!;
   }
+  return report;
 }
 
 export type JobName = 'activate-points' | 'expire-points' | 'announce-expiring-points' | 'review-tiers';
 
-export const jobs: Record<JobName, (db: Db, clock: Clock, ids: Ids) => Promise<object>> = {
+export const jobs: Record<JobName, (db: Db, clock: Clock, ids: Ids, signal?: AbortSignal) => Promise<object>> = {
   'activate-points': activatePendingPoints,
   'expire-points': expirePoints,
   'announce-expiring-points': announceExpiringPoints,

@@ -16,10 +16,10 @@ export const loyaltyModule = defineModule({
   errors: loyaltyErrors.table,
   ownTx,
   jobs: (loyalty: Loyalty) => [
-    { name: 'activate-points', cadence: 'frequent', run: () => loyalty.runJob('activate-points') },
-    { name: 'expire-points', cadence: 'frequent', run: () => loyalty.runJob('expire-points') },
-    { name: 'announce-expiring-points', cadence: 'frequent', run: () => loyalty.runJob('announce-expiring-points') },
-    { name: 'review-tiers', cadence: 'daily', run: () => loyalty.runJob('review-tiers') },
+    { name: 'activate-points', cadence: 'frequent', run: (signal) => loyalty.runJob('activate-points', signal) },
+    { name: 'expire-points', cadence: 'frequent', run: (signal) => loyalty.runJob('expire-points', signal) },
+    { name: 'announce-expiring-points', cadence: 'frequent', run: (signal) => loyalty.runJob('announce-expiring-points', signal) },
+    { name: 'review-tiers', cadence: 'daily', run: (signal) => loyalty.runJob('review-tiers', signal) },
   ],
   imports: (loyalty: Loyalty) => [
     defineImportType({

@@ -1,11 +1,11 @@
 import type { PlatformTx } from '../../platform/db-views.ts';
 import { AppError } from '../../platform/errors.ts';
-import { currentCustomerId, customerErrors } from '../customers/index.ts';
+import { currentCustomerId, currentCustomerIds, customerErrors } from '../customers/index.ts';
 import type { LoyaltyDeps } from './checkout.ts';
 import { ownTx } from './loyalty.db.ts';
 import { emitEvents } from './loyalty.events.ts';
 import { loyaltyError } from './loyalty.errors.ts';
-import { addLot, expiryFor, lockAndSettle, MergedMeanwhile, returnRedeemed, spend, type Balance } from './ledger.ts';
+import { addLot, expiryFor, lockAndSettle, lockBalances, MergedMeanwhile, returnRedeemed, spend, type Balance } from './ledger.ts';
 
 /**
  * How other modules give and take points (bonuses for actions, referrals, birthdays, lottery
@@ -77,6 +77,20 @@ export function pointsPort(deps: LoyaltyDeps) {
      */
     async lock(tx: PlatformTx, customerId: string): Promise<void> {
       await lockCurrent(tx, customerId, clock.now());
+    },
+
+    /**
+     * `lock` for many customers in one statement (sorted, as batches and merges take them, so
+     * none waits for another in the opposite order). It changes no points, so nothing is settled.
+     * Answers the ids still their own current, unerased record once locked; the others (merged
+     * or erased meanwhile) are not the caller's to write to under these locks.
+     */
+    async lockMany(tx: PlatformTx, customerIds: string[]): Promise<Set<string>> {
+      const own = ownTx(tx);
+      const isCurrent = (current: Map<string, string | null>) => [...current].filter(([id, to]) => to === id).map(([id]) => id);
+      // Only live records get a balance row (an erased one's would outlive the erasure).
+      await lockBalances(own, isCurrent(await currentCustomerIds(own, customerIds)), clock.now());
+      return new Set(isCurrent(await currentCustomerIds(own, customerIds)));
     },
 
     /** Credits points as an 'award' lot expiring as the program says; pending until `activatesAt` when that is later. */

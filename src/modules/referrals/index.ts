@@ -51,7 +51,7 @@ export function createReferrals(deps: ReferralsDeps, hooks: CustomerLifecycleHoo
       patch: (patch: Record<string, unknown>, actor: Actor, expectedVersion?: number) =>
         saveReferralSettings(db, clock, actor, (current) => checkMerged<ReferralSettings>(ReferralProgramSettingsSchema, applyMergePatch(current, patch)), expectedVersion),
     },
-    runJob: () => runReferralJob(deps),
+    runJob: (signal?: AbortSignal) => runReferralJob(deps, signal),
   };
 }
 

@@ -12,5 +12,5 @@ export const referralsModule = defineModule({
   idPrefixes: referralIds.prefixes,
   errors: referralErrors.table,
   ownTx,
-  jobs: (referrals: Referrals) => [{ name: 'reward-referrals', cadence: 'frequent', run: async () => ({ ...(await referrals.runJob()) }) }],
+  jobs: (referrals: Referrals) => [{ name: 'reward-referrals', cadence: 'frequent', run: async (signal) => ({ ...(await referrals.runJob(signal)) }) }],
 });

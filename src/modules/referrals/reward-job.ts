@@ -14,23 +14,24 @@ import { emitEvents } from './referrals.events.ts';
  * (invited, or qualified and due), so a missed run catches up and two instances at once do no
  * harm: the reward is claimed with one guarded `update … where status = 'qualified' returning`.
  * The invited set is bounded by `qualifyWithinDays` (older ones expire), and it is read in
- * pages of 500 referees, one set-based receipt query a page.
+ * pages of 500 referees, one set-based receipt query a page. An aborted `signal` (the server
+ * stopping) ends the run after its page.
  */
 export type ReferralJobReport = { qualified: number; expired: number; rewarded: number; requalified: number; failed: number };
 
 const PAGE = 500;
 
-export async function runReferralJob(deps: ReferralsDeps): Promise<ReferralJobReport> {
+export async function runReferralJob(deps: ReferralsDeps, signal?: AbortSignal): Promise<ReferralJobReport> {
   const report: ReferralJobReport = { qualified: 0, expired: 0, rewarded: 0, requalified: 0, failed: 0 };
-  await qualify(deps, report);
-  await reward(deps, report);
+  await qualify(deps, report, signal);
+  await reward(deps, report, signal);
   return report;
 }
 
-async function qualify(deps: ReferralsDeps, report: ReferralJobReport): Promise<void> {
+async function qualify(deps: ReferralsDeps, report: ReferralJobReport, signal?: AbortSignal): Promise<void> {
   const { db, clock, ids } = deps;
   let after = '';
-  for (;;) {
+  while (!signal?.aborted) {
     const invited = await db
       .selectFrom('referrals')
       .select(['id', 'customerId', 'thresholdMinor', 'qualifyBy'])
@@ -68,10 +69,10 @@ async function qualify(deps: ReferralsDeps, report: ReferralJobReport): Promise<
   }
 }
 
-async function reward(deps: ReferralsDeps, report: ReferralJobReport): Promise<void> {
+async function reward(deps: ReferralsDeps, report: ReferralJobReport, signal?: AbortSignal): Promise<void> {
   const { db, clock } = deps;
   let after = '';
-  for (;;) {
+  while (!signal?.aborted) {
     const due = await db
       .selectFrom('referrals')
       .select(['id', 'customerId'])

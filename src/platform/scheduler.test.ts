@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { startScheduler } from './scheduler.ts';
+
+const quietLog = { error() {}, info() {} };
+
+describe('scheduler', () => {
+  it('stop aborts the running task\'s signal, waits for it to end, and runs no task after it', async () => {
+    const ran: string[] = [];
+    let batches = 0;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const scheduler = startScheduler(
+      [
+        {
+          name: 'walk',
+          async run(signal) {
+            ran.push('walk');
+            started();
+            // A long walk in batches: it ends after the batch under way once the signal aborts.
+            while (!signal.aborted) {
+              batches++;
+              await new Promise((resolve) => setTimeout(resolve, 5));
+            }
+          },
+        },
+        { name: 'next', run: async () => void ran.push('next') },
+      ],
+      { intervalMs: 60_000, log: quietLog },
+    );
+    await running;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const stopping = Date.now();
+    await scheduler.stop();
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+    expect(batches).toBeGreaterThan(1);
+    expect(ran).toEqual(['walk']);
+  });
+
+  it('a task that fails is logged and the next one still runs', async () => {
+    const errors: string[] = [];
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const scheduler = startScheduler(
+      [
+        { name: 'fails', run: async () => Promise.reject(new Error('boom')) },
+        { name: 'runs', run: async () => done() },
+      ],
+      { intervalMs: 60_000, log: { error: (obj: object) => void errors.push((obj as { task: string }).task), info() {} } },
+    );
+    await finished;
+    await scheduler.stop();
+    expect(errors).toEqual(['fails']);
+  });
+});
