@@ -38,57 +38,71 @@ export function createCheckoutCache(options: { maxAgeMs: number; now?: () => num
   const now = options.now ?? (() => performance.now());
   let version: number | null = null;
   let checkedAt = -Infinity;
-  let config: Promise<LoyaltyConfig> | null = null;
-  let stores: Promise<Map<string, StoreFacts>> | null = null;
+  // Values loaded; `generation` moves when they are dropped, so a load that started before a drop
+  // does not put old values back.
+  let generation = 0;
+  let config: LoyaltyConfig | null = null;
+  let stores: Map<string, StoreFacts> | null = null;
   let products = new Map<string, ProductFacts | null>();
 
   const drop = () => {
+    generation++;
     config = null;
     stores = null;
     products = new Map();
   };
 
-  // At most one check in flight; requests in the meantime use what is cached.
-  let checking: Promise<void> | null = null;
-  async function fresh(db: DbOrTx): Promise<void> {
-    if (now() - checkedAt < options.maxAgeMs) return;
-    checking ??= (async () => {
-      try {
-        const row = await sql<{ version: number }>`/*ps:cache_version*/ select version from loyalty_cache_version`.execute(db);
-        const current = Number(row.rows[0]?.version ?? 0);
-        if (current !== version) drop();
-        version = current;
-        checkedAt = now();
-      } finally {
-        checking = null;
-      }
-    })();
-    await checking;
+  /**
+   * A load runs on the connection it was started with. One started inside a transaction can sit
+   * behind that transaction's statement waiting for a row lock another transaction holds, and one
+   * started on the pool needs a free connection: a transaction awaiting either may be waiting for
+   * itself, a deadlock PostgreSQL cannot see (CI found it: confirms and refunds with gift cards hung
+   * under load once the cache went stale). So a caller inside a transaction awaits only its own
+   * statements — it takes values already loaded, never a load in flight; callers outside one
+   * share a single load.
+   */
+  function shared<T>(db: DbOrTx, inFlight: Promise<T> | null, load: () => Promise<T>, keep: (promise: Promise<T> | null) => void): Promise<T> {
+    if (db.isTransaction) return load();
+    if (inFlight) return inFlight;
+    const started = load().finally(() => keep(null));
+    keep(started);
+    return started;
   }
 
-  // A failed load must not stick: the next request tries again.
-  const remember = <T>(load: Promise<T>, forget: () => void): Promise<T> => {
-    load.catch(forget);
-    return load;
+  let checking: Promise<void> | null = null;
+  async function check(db: DbOrTx): Promise<void> {
+    const row = await sql<{ version: number }>`/*ps:cache_version*/ select version from loyalty_cache_version`.execute(db);
+    const current = Number(row.rows[0]?.version ?? 0);
+    if (current !== version) drop();
+    version = current;
+    checkedAt = now();
+  }
+  async function fresh(db: DbOrTx): Promise<void> {
+    if (now() - checkedAt < options.maxAgeMs) return;
+    await shared(db, checking, () => check(db), (p) => (checking = p));
+  }
+
+  let configLoad: Promise<LoyaltyConfig> | null = null;
+  let storesLoad: Promise<Map<string, StoreFacts>> | null = null;
+  /** Loads with `load` and keeps the value unless what is cached was dropped meanwhile. */
+  const keeping = <T>(load: () => Promise<T>, set: (value: T) => void) => async () => {
+    const at = generation;
+    const value = await load();
+    if (at === generation) set(value);
+    return value;
   };
 
   return {
     async config(db) {
       await fresh(db);
-      config ??= remember(loadLoyaltyConfig(db), () => (config = null));
-      return config;
+      if (config) return config;
+      return shared(db, configLoad, keeping(() => loadLoyaltyConfig(db), (value) => (config = value)), (p) => (configLoad = p));
     },
     async store(db, id) {
       await fresh(db);
-      stores ??= remember(
-        db
-          .selectFrom('stores')
-          .select(['id', 'timezone', 'active'])
-          .execute()
-          .then((rows) => new Map(rows.map((row) => [row.id, row]))),
-        () => (stores = null),
-      );
-      return (await stores).get(id);
+      if (stores) return stores.get(id);
+      const loadStores = async () => new Map((await db.selectFrom('stores').select(['id', 'timezone', 'active']).execute()).map((row) => [row.id, row]));
+      return (await shared(db, storesLoad, keeping(loadStores, (value) => (stores = value)), (p) => (storesLoad = p))).get(id);
     },
     async products(db, skus) {
       await fresh(db);
