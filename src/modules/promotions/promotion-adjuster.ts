@@ -173,7 +173,7 @@ export function promotionAdjuster(
       // The receipt's customer routes every statement below to one shard (docs/scale-out.md).
       const codes = reversal.applied.flatMap((a) => (typeof a.data?.code === 'string' ? [a.data.code] : []));
       const ofCustomer = reversal.customerId === null ? sql`d.customer_id is null` : sql`d.customer_id = ${reversal.customerId}`;
-      await sql`/*ps:promotions_release*/
+      const outcome = await sql<{ released: Array<{ id: string; minor: number; points: number; useBack: boolean }> | null; handled: string[] | null }>`/*ps:promotions_release*/
         with rel as (
           select * from unnest(${release.map((r) => r.id)}::text[], ${release.map((r) => r.minor)}::bigint[], ${release.map((r) => r.points)}::int[],
             ${release.map((r) => r.useBack)}::bool[]) as r(promotion_id, minor, points, use_back)
@@ -208,7 +208,21 @@ export function promotionAdjuster(
           where x.use_back and x.code is not null and c.code = x.code and c.code = any(${codes}::text[]) and (c.uses_limit is not null or c.per_customer is not null)
           returning c.code
         )
-        select (select count(*) from promotions_back) + (select count(*) from promotions_seen) as promotions, (select count(*) from codes_back) as codes`.execute(tx);
+        select (select json_agg(json_build_object('id', promotion_id, 'minor', minor, 'points', points, 'useBack', use_back)) from released) as released,
+          (select array_agg(id) from (select id from promotions_back union all select id from promotions_seen) h) as handled`.execute(tx);
+      // A limit added while this statement waited for the promotion's row: the statement's snapshot
+      // is from before the limit, so the row was neither counted back (it looked unlimited) nor held
+      // (the lock's re-check saw the limit). The limit's sums were taken before this release
+      // committed, so the counters still hold its share: give it back now, in a statement that sees
+      // the limit. (CI once saw counters 8 uses high when cancels raced a new budget.)
+      const handled = new Set(outcome.rows[0]?.handled ?? []);
+      const missed = (outcome.rows[0]?.released ?? []).filter((r) => !handled.has(r.id));
+      if (missed.length > 0) {
+        await sql`update promotions p set used_minor = p.used_minor - x.minor, used_points = p.used_points - x.points, uses = p.uses - (case when x.use_back then 1 else 0 end)
+          from unnest(${missed.map((m) => m.id)}::text[], ${missed.map((m) => m.minor)}::bigint[], ${missed.map((m) => m.points)}::int[], ${missed.map((m) => m.useBack)}::bool[])
+            as x(promotion_id, minor, points, use_back)
+          where p.id = x.promotion_id and ${limitedPromotion}`.execute(tx);
+      }
     },
   };
 }

@@ -122,4 +122,32 @@ describe.runIf(onPostgres)('promotions under concurrency (PostgreSQL)', () => {
     expect(await usage(id)).toMatchObject({ usedMinor: (kept - 1) * 1000, uses: kept - 1, budgetLeftMinor: 10_000_000 - (kept - 1) * 1000 });
     await expectLedgerConsistent(t.database.db);
   });
+
+  it('a cancel whose release waits for a budget being added gives its share back to the new counters', async () => {
+    const active = (await t.call({ method: 'GET', url: '/v1/promotions?status=active&limit=500' })).json().items as Array<{ id: string }>;
+    for (const p of active) await t.call({ method: 'PATCH', url: `/v1/promotions/${p.id}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: { status: 'archived' } });
+    const id = await promotion({ name: 'Open 10%', benefit: { kind: 'percent_off', percentBp: 1000 } });
+    for (const pos of ['limit-wait-1', 'limit-wait-2', 'limit-wait-3']) {
+      const answer = await confirm(pos, {});
+      expect(answer.json().discount, answer.body).toBe(2000);
+    }
+    expect((await counters(id)).kept).toBe(3);
+    // A budget being added, held open: the promotion's row locked for update, the counters set from the redemptions (as a PATCH does).
+    const cancelled = await t.database.db.connection().execute(async (patch) => {
+      await sql`begin`.execute(patch);
+      await sql`select id from promotions where id = ${id} for update`.execute(patch);
+      await sql`update promotions set budget_minor = 1000000,
+        used_minor = (select coalesce(sum(discount_minor - released_minor), 0) from promotion_redemptions where promotion_id = ${id}),
+        uses = (select count(*) from promotion_redemptions where promotion_id = ${id} and not use_released) where id = ${id}`.execute(patch);
+      // The cancel's release reaches the promotion's row and waits for it.
+      const cancel = t.call({ method: 'POST', url: '/v1/checkout/cancel', payload: { storeId: 's1', posReceiptId: 'limit-wait-1' } });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sql`commit`.execute(patch);
+      return cancel;
+    });
+    expect(cancelled.statusCode, cancelled.body).toBeLessThan(300);
+    const c = await counters(id);
+    expect([Number(c.used), c.uses, c.kept]).toEqual([Number(c.released), 2, 2]);
+    expect(Number(c.used)).toBe(4000);
+  });
 });
