@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import { viewOf, type Database } from './db/database.ts';
-import { createCustomers, customerRoutes, CustomerSchema, customersModule, type Customers } from './modules/customers/index.ts';
+import { createCustomers, customerRoutes, CustomerSchema, customersModule, segmentPopulation, type Customers } from './modules/customers/index.ts';
 import { createEngagement, engagementModule, engagementRoutes, type Engagement } from './modules/engagement/index.ts';
 import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
 import { createLotteries, lotteriesModule, lotteryRoutes, type Lotteries } from './modules/lotteries/index.ts';
@@ -12,6 +12,7 @@ import { createPartners, partnerRoutes, partnersModule, type Partners } from './
 import { createPromotions, promotionRoutes, promotionsModule, type Promotions } from './modules/promotions/index.ts';
 import { createReferrals, referralRoutes, referralsModule, type Referrals } from './modules/referrals/index.ts';
 import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
+import { createSegments, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import {
@@ -50,7 +51,21 @@ export type AppDeps = {
   logger?: boolean | { stream: { write(line: string): void } };
 };
 
-export type Services = { apiKeys: ApiKeys; customers: Customers; loyalty: Loyalty; promotions: Promotions; partners: Partners; lotteries: Lotteries; referrals: Referrals; rewards: Rewards; giftCards: GiftCards; engagement: Engagement; imports: ImportRunner; registry: Registry };
+export type Services = {
+  apiKeys: ApiKeys;
+  customers: Customers;
+  loyalty: Loyalty;
+  promotions: Promotions;
+  partners: Partners;
+  lotteries: Lotteries;
+  referrals: Referrals;
+  rewards: Rewards;
+  giftCards: GiftCards;
+  engagement: Engagement;
+  segments: Segments;
+  imports: ImportRunner;
+  registry: Registry;
+};
 
 /** Builds the HTTP app and the module services from injected parts; never listens. */
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
@@ -103,6 +118,19 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   registry.register(lotteriesModule, lotteries);
   registry.register(giftCardsModule, giftCards);
   registry.register(engagementModule, engagement);
+  // Segments compile rules over every module's fields (each module's SQL about one customer);
+  // their membership is the checkout's membership provider (segment conditions of rules and promotions).
+  const segments = createSegments({
+    db: viewOf(db),
+    clock,
+    ids,
+    fields: registry.segmentFields(),
+    population: segmentPopulation(),
+    customers,
+    log: { error: (obj, msg) => app.log.error(obj, msg) },
+  });
+  registry.register(segmentsModule, segments);
+  loyalty.checkout.membership = segments.membership;
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -195,10 +223,12 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   lotteryRoutes(app, { lotteries, customers });
   giftCardRoutes(app, { giftCards, customers });
   engagementRoutes(app, { engagement, customers });
+  segmentRoutes(app, { segments });
   app.addHook('onClose', async () => {
     await imports.stop();
     await promotions.batches.stop();
     await giftCards.batches.stop();
+    await segments.recomputes.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, imports, registry } };
 }

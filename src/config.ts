@@ -15,6 +15,8 @@ export type Config = {
   importLimitBytes: number;
   /** How often the point activation, expiry, reminder and tier review jobs run. */
   jobIntervalMs: number;
+  /** How often the live jobs (segment membership) read the outbox. */
+  liveJobIntervalMs: number;
   /** How often every member's tier is reviewed. */
   tierReviewIntervalMs: number;
   /** Longest time a change made on another instance may go unseen by this one's checkout cache. */
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: integer(env, 'PATRON_BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
     importLimitBytes: integer(env, 'PATRON_IMPORT_LIMIT', 2 * 1024 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
     jobIntervalMs: integer(env, 'PATRON_JOB_INTERVAL_SECONDS', 60, 1, 86_400) * 1000,
+    liveJobIntervalMs: integer(env, 'PATRON_LIVE_JOB_INTERVAL_SECONDS', 5, 1, 3_600) * 1000,
     tierReviewIntervalMs: integer(env, 'PATRON_TIER_REVIEW_HOURS', 24, 1, 24 * 31) * 3_600_000,
     checkoutCacheMs: integer(env, 'PATRON_CACHE_MS', 1000, 0, 3_600_000),
     rateLimits: {

@@ -157,6 +157,19 @@ export const routeAccess = {
   'GET /v1/birthday-offer': 'engagement:read',
   'PUT /v1/birthday-offer': 'engagement:write',
   'PATCH /v1/birthday-offer': 'engagement:write',
+  // segments
+  'GET /v1/segment-fields': 'segments:read',
+  'GET /v1/segments': 'segments:read',
+  'POST /v1/segments': 'segments:write',
+  'POST /v1/segments/preview': 'segments:read',
+  'GET /v1/segments/{id}': 'segments:read',
+  'PUT /v1/segments/{id}': 'segments:write',
+  'PATCH /v1/segments/{id}': 'segments:write',
+  'DELETE /v1/segments/{id}': 'segments:write',
+  'POST /v1/segments/{id}/recompute': 'segments:write',
+  'GET /v1/segments/{id}/recomputes/{recomputeId}': 'segments:read',
+  'GET /v1/segments/{id}/members': 'segments:read',
+  'GET /v1/segments/{id}/changes': 'segments:read',
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof routeAccess;

@@ -69,12 +69,15 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const jobs = opened.registry.jobs();
   const ledgerJobs = startScheduler(jobs.filter((job) => job.cadence === 'frequent'), { intervalMs: config.jobIntervalMs, log: app.log });
   const tierReview = startScheduler(jobs.filter((job) => job.cadence === 'daily'), { intervalMs: config.tierReviewIntervalMs, log: app.log });
+  const liveJobs = startScheduler(jobs.filter((job) => job.cadence === 'live'), { intervalMs: config.liveJobIntervalMs, log: app.log });
   const resumed = await opened.imports.resumePending();
   if (resumed.length > 0) app.log.info({ imports: resumed }, 'resuming unfinished imports');
   const batches = await opened.promotions.batches.resumePending();
   if (batches.length > 0) app.log.info({ batches }, 'resuming unfinished promo-code batches');
   const cardBatches = await opened.giftCards.batches.resumePending();
   if (cardBatches.length > 0) app.log.info({ batches: cardBatches }, 'resuming unfinished gift-card batches');
+  const recomputes = await opened.segments.recomputes.resumePending();
+  if (recomputes.length > 0) app.log.info({ recomputes }, 'resuming unfinished segment recomputes');
   // Not only at start: an import whose process died (another instance, or this one's job lock
   // still held by a killed predecessor's connection for a moment) is taken up within a tick.
   const importResume = startScheduler([{ name: 'resume-imports', run: () => opened.imports.resumePending() }], {
@@ -84,7 +87,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   // onClose hooks run after the server has answered every request in flight, last added first:
   // these stop the schedulers (a running task finishes) before buildApp's stops the imports.
   app.addHook('onClose', async () => {
-    await Promise.all([ledgerJobs.stop(), tierReview.stop(), importResume.stop()]);
+    await Promise.all([ledgerJobs.stop(), tierReview.stop(), liveJobs.stop(), importResume.stop()]);
   });
 
   const drainRequests = trackRequests(app.server);
@@ -97,7 +100,17 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       await listening.catch(() => undefined);
       // No new connections; every request that reached the server is answered, while the
       // running scheduled task finishes and imports stop after the batch they are writing.
-      await Promise.all([drainRequests(), ledgerJobs.stop(), tierReview.stop(), importResume.stop(), opened.imports.stop(), opened.promotions.batches.stop(), opened.giftCards.batches.stop()]);
+      await Promise.all([
+        drainRequests(),
+        ledgerJobs.stop(),
+        tierReview.stop(),
+        liveJobs.stop(),
+        importResume.stop(),
+        opened.imports.stop(),
+        opened.promotions.batches.stop(),
+        opened.giftCards.batches.stop(),
+        opened.segments.recomputes.stop(),
+      ]);
       await opened.close();
     } catch (error) {
       app.log.error({ err: error }, `${signal}: could not stop cleanly`);

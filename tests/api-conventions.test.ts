@@ -124,6 +124,15 @@ beforeAll(async () => {
   for (const type of ['review.posted', 'app.login']) actionRules.push(await post('/v1/action-rules', { name: type, eventType: type, points: 10 }));
   params['/v1/action-rules/{id}:id'] = actionRules[0].id;
   for (const eventId of ['conv-1', 'conv-2']) await post('/v1/events', { eventId, customer: { customerId: anna.id }, type: 'review.posted' });
+  // Segments: two, the first with at least two members and two entries.
+  const segments = [];
+  for (const name of ['Has a phone', 'Named Anna']) {
+    segments.push(await post('/v1/segments', { name, rules: name === 'Has a phone' ? { field: 'identifier', kind: 'phone', op: 'eq', value: true } : { field: 'profile.firstName', op: 'eq', value: 'Anna' } }));
+  }
+  await t.services.segments.recomputes.idle();
+  params['/v1/segments/{id}:id'] = segments[0].id;
+  params['/v1/segments/{id}/members:id'] = segments[0].id;
+  params['/v1/segments/{id}/changes:id'] = segments[0].id;
 });
 afterAll(async () => t?.close());
 

@@ -50,6 +50,10 @@ export type OutboxEventsTable = {
   publishedAt: Timestamp | null;
 };
 
+/** Where each outbox consumer stopped (outbox-consumer.ts), and the newer events it handled already. */
+export type OutboxCursorsTable = { name: string; position: string; updatedAt: Timestamp };
+export type OutboxSeenTable = { consumer: string; outboxId: number; seenAt: Timestamp };
+
 export type ImportJobsTable = {
   id: string;
   /** The import type's kind, as a module registered it (`customers`, `receipts`, …). */
@@ -80,6 +84,8 @@ export type PlatformTables = {
   apiKeys: ApiKeysTable;
   auditLog: AuditLogTable;
   outboxEvents: OutboxEventsTable;
+  outboxCursors: OutboxCursorsTable;
+  outboxSeen: OutboxSeenTable;
   importJobs: ImportJobsTable;
   importErrors: ImportErrorsTable;
 };

@@ -2,6 +2,7 @@ import { platformErrors, type ErrorSpec, type ErrorTable } from './errors.ts';
 import type { PlatformTx } from './db-views.ts';
 import { platformIdPrefixes } from './ids.ts';
 import type { ImportType } from './imports/import-format.ts';
+import type { SegmentField } from './segment-fields.ts';
 
 /**
  * What a module brings to the platform: the event types it emits, the id prefixes it makes,
@@ -22,16 +23,19 @@ export type ModuleDefinition<S = unknown, T = unknown> = {
   imports?: (service: S) => ImportType[];
   /** Scheduled jobs, made from the module's service: the server runs them, an owner may run one now. */
   jobs?: (service: S) => ScheduledJob[];
+  /** What segment rules can say about a customer from this module's data (segment-fields.ts). */
+  segmentFields?: (service: S) => SegmentField[];
 };
 
 /**
- * A job the server runs on a schedule: 'frequent' every job interval (cheap when nothing is due),
- * 'daily' at the slower interval (walks every member). Jobs select what is due by time, so a
+ * A job the server runs on a schedule: 'live' every few seconds (an outbox consumer whose effect
+ * people wait for), 'frequent' every job interval (cheap when nothing is due), 'daily' at the
+ * slower interval (walks every member). Jobs select what is due by time, so a
  * missed run, a restart or two instances running one at once does no harm; `run` answers counts.
  * A job that works in batches stops after the batch it is writing once `signal` is aborted (the
  * server stopping): the next run carries on, and a SIGTERM is not kept waiting for a long walk.
  */
-export type ScheduledJob = { name: string; cadence: 'frequent' | 'daily'; run: (signal: AbortSignal) => Promise<Record<string, number>> };
+export type ScheduledJob = { name: string; cadence: 'live' | 'frequent' | 'daily'; run: (signal: AbortSignal) => Promise<Record<string, number>> };
 
 export function defineModule<S, T>(definition: ModuleDefinition<S, T>): ModuleDefinition<S, T> {
   return definition;
@@ -47,6 +51,8 @@ export function createRegistry() {
   const importOwners = new Map<string, string>();
   const jobs: ScheduledJob[] = [];
   const jobOwners = new Map<string, string>();
+  const segmentFields: SegmentField[] = [];
+  const fieldOwners = new Map<string, string>();
 
   const claim = (owners: Map<string, string>, what: string, name: string, module: string) => {
     const owner = owners.get(name);
@@ -76,6 +82,11 @@ export function createRegistry() {
         claim(jobOwners, 'job', job.name, name);
         jobs.push(job);
       }
+      for (const field of definition.segmentFields?.(service) ?? []) {
+        if (!/^[a-z][a-zA-Z]*(\.[a-z][a-zA-Z]*)*$/.test(field.key)) throw new Error(`segment field ${field.key} of module ${name} is not a dotted camel-case name`);
+        claim(fieldOwners, 'segment field', field.key, name);
+        segmentFields.push(field);
+      }
     },
     /** Every event type a module emits: what the outbox's consumers may subscribe to. */
     eventTypes: (): string[] => [...eventOwners.keys()].sort(),
@@ -85,6 +96,8 @@ export function createRegistry() {
     importTypes: (): ImportType[] => [...importTypes],
     /** Every module's scheduled jobs, in registration order. */
     jobs: (): ScheduledJob[] => [...jobs],
+    /** Every module's segment fields, in registration order. */
+    segmentFields: (): SegmentField[] => [...segmentFields],
   };
 }
 

@@ -67,6 +67,8 @@ const permissionTable = {
   'events:read': { allows: "read a customer's events and what each earned (properties may hold what the customer wrote)", roles: ['owner', 'marketer', 'support'] },
   'engagement:read': { allows: 'read action rules with what they gave, and the birthday offer', roles: ['owner', 'marketer', 'analyst', 'support'] },
   'engagement:write': { allows: 'create and change action rules and the birthday offer', roles: ['owner', 'marketer'] },
+  'segments:read': { allows: 'read segments, preview rules, list members (analyst: contacts masked) and the entries and exits', roles: ['owner', 'marketer', 'analyst'] },
+  'segments:write': { allows: 'create, change, recompute and delete segments', roles: ['owner', 'marketer'] },
   'jobs:run': { allows: 'run a scheduled job now', roles: ['owner'] },
   'keys:manage': { allows: 'create, list and revoke API keys', roles: ['owner'] },
   'audit:read': { allows: 'read the audit log', roles: ['owner'] },

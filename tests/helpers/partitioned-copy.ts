@@ -47,6 +47,10 @@ export const distributedBy: Record<string, string> = {
   action_rule_counts: 'customer_id',
   action_rule_daily_counts: 'customer_id',
   birthday_offers: 'customer_id',
+  // Segments: a customer's memberships and their history live with the customer (live membership
+  // updates a batch of customers; the checkout reads one customer's segments).
+  segment_members: 'customer_id',
+  segment_changes: 'customer_id',
   // A lottery's frozen entries and winners: written once by its draw and read as one published list, so they live
   // with the lottery; customer_id is an attribute (a customer's own entries fan out over the few lotteries).
   lottery_entries: 'lottery_id',

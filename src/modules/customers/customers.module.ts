@@ -5,6 +5,7 @@ import { customerErrors } from './customers.errors.ts';
 import { customerEvents } from './customers.events.ts';
 import { customerIds } from './customers.ids.ts';
 import type { Customers } from './index.ts';
+import { customerSegmentFields } from './segment-fields.ts';
 
 /** What the customers module registers with the platform when buildApp wires it. */
 export const customersModule = defineModule({
@@ -13,6 +14,7 @@ export const customersModule = defineModule({
   idPrefixes: customerIds.prefixes,
   errors: customerErrors.table,
   ownTx,
+  segmentFields: () => customerSegmentFields,
   imports: (customers: Customers) => [
     defineImportType({
       kind: 'customers',

@@ -33,6 +33,7 @@ export { Customer as CustomerSchema } from './customers.schemas.ts';
 export { normalizePhone, normalizeEmail, normalizeCard } from './identifiers.ts';
 export { lookupIdentifier } from './find-customers.ts';
 export { currentCustomerId, currentCustomerIds, customerIdByIdentifier } from './customer-refs.ts';
+export { segmentPopulation } from './segment-fields.ts';
 
 /** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */
 export function createCustomers(deps: CustomersDeps) {
@@ -73,6 +74,8 @@ export function createCustomers(deps: CustomersDeps) {
     update: (id: string, input: UpdateCustomerInput, actor: Actor) => updateCustomer(deps, id, input, actor),
     get: async (id: string, masked: boolean) => loadCustomerRecord(db, await resolveCustomerId(db, id), masked),
     resolveId: (id: string) => resolveCustomerId(db, id),
+    /** Several records by id as they are (no merge resolution): a list's page, a sample. */
+    getMany: (ids: string[], masked: boolean) => loadCustomerRecords(db, ids, masked),
     /**
      * The set-based `get` for jobs reading many customers' events: each id's current record (a
      * merged id's survivor's), unmasked; ids with no active customer left (erased, unknown) are absent.

@@ -241,6 +241,6 @@ describe("Patron's own actions from the customers module's events", () => {
     // Past the margin the cursor moves on and the remembered ids are forgotten.
     t.clock.advance(11 * 60_000);
     await run();
-    expect(Number((await sql<{ n: number }>`select count(*)::int as n from engagement_outbox_seen`.execute(t.database.db)).rows[0]!.n)).toBe(0);
+    expect(Number((await sql<{ n: number }>`select count(*)::int as n from outbox_seen where consumer = 'detect-customer-actions'`.execute(t.database.db)).rows[0]!.n)).toBe(0);
   });
 });

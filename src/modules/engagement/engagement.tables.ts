@@ -64,8 +64,6 @@ export type BirthdayOffersTable = {
 
 export type EngagementJobStateTable = { name: string; position: string | null; day: DateColumn | null; updatedAt: Timestamp };
 
-export type EngagementOutboxSeenTable = { outboxId: number; seenAt: Timestamp };
-
 export type EngagementTables = {
   actionRules: ActionRulesTable;
   customerEvents: CustomerEventsTable;
@@ -75,5 +73,4 @@ export type EngagementTables = {
   birthdayOfferSettings: BirthdayOfferSettingsTable;
   birthdayOffers: BirthdayOffersTable;
   engagementJobState: EngagementJobStateTable;
-  engagementOutboxSeen: EngagementOutboxSeenTable;
 };

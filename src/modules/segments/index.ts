@@ -1,0 +1,171 @@
+import { stringify } from 'csv-stringify/sync';
+import { sql } from 'kysely';
+import type { Actor } from '../../platform/actor.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { neutraliseCell } from '../../platform/csv-cells.ts';
+import type { AnyDb } from '../../platform/db-views.ts';
+import { applyMergePatch, checkMerged } from '../../platform/merge-patch.ts';
+import { decodeCursor, pageOf, type Page } from '../../platform/pagination.ts';
+import type { PlatformTables } from '../../platform/platform.tables.ts';
+import { operatorsByKind, type SegmentField } from '../../platform/segment-fields.ts';
+import type { Customers } from '../customers/index.ts';
+import type { MembershipProvider } from '../loyalty/index.ts';
+import { updateLiveMembership } from './live.ts';
+import { matchingQuery, segmentsOfCustomer, type Compiler, type Population } from './membership.ts';
+import { createRecomputes } from './recompute.ts';
+import { checkRules, type RuleNode } from './rules.ts';
+import { createSegment, deleteSegment, getSegment, listSegments, saveSegment, type SegmentInput, type SegmentView } from './segment-store.ts';
+import { ownDbOrTx, type Db } from './segments.db.ts';
+import { segmentError } from './segments.errors.ts';
+import type { Ids } from './segments.ids.ts';
+import { SegmentCreate } from './segments.schemas.ts';
+
+export { segmentsModule } from './segments.module.ts';
+export { segmentRoutes } from './segments.routes.ts';
+export type { RuleNode } from './rules.ts';
+export type { SegmentInput, SegmentView } from './segment-store.ts';
+
+export type SegmentsDeps = {
+  db: Db;
+  clock: Clock;
+  ids: Ids;
+  /** Every module's segment fields (the registry's), to which this module adds its own. */
+  fields: SegmentField[];
+  population: Population;
+  customers: Pick<Customers, 'getMany'>;
+  log?: { error(obj: object, msg: string): void };
+};
+
+export type MemberView = { customerId: string; enteredAt: string; firstName: string | null; lastName: string | null; phone: string | null; email: string | null };
+export type ChangeView = { id: string; customerId: string; change: 'entered' | 'left'; cause: 'recompute' | 'event'; at: string };
+
+const SAMPLE = 10;
+
+/** The segments module's own field: membership of another segment (built on it; no cycles). */
+const segmentField: SegmentField = {
+  key: 'segment',
+  kind: 'boolean',
+  description: 'Is a member of the segment `id` (a segment built on another; none may lead back to itself)',
+  params: {
+    id: {
+      required: true,
+      describe: 'a segment id (seg_…)',
+      check: (value) => (typeof value === 'string' && /^seg_[0-9a-f]{32}$/.test(value) ? null : 'must be a segment id (seg_…)'),
+    },
+  },
+  value: (params, ctx) => sql`exists (select 1 from segment_members m where m.segment_id = ${params.id as string} and m.customer_id = ${ctx.id})`,
+};
+
+/** The segments module's public face: saved segments with live membership, previews, members, recomputes. */
+export function createSegments(deps: SegmentsDeps) {
+  const { db, clock, ids } = deps;
+  const fields = new Map([...deps.fields, segmentField].map((field) => [field.key, field]));
+  const compiler: Compiler = { fields, population: deps.population };
+  const store = { db, clock, ids, fields };
+  const recomputes = createRecomputes({ db, clock, ids, compiler, ...(deps.log ? { log: deps.log } : {}) });
+
+  const withRecompute = async (view: SegmentView): Promise<SegmentView> => ({ ...view, lastRecompute: await recomputes.start(view.id, null) });
+
+  async function members(segmentId: string, query: { limit: number; cursor?: string }, masked: boolean): Promise<Page<MemberView>> {
+    await getSegment(db, segmentId);
+    const after = decodeCursor(query.cursor, (value): value is string => typeof value === 'string' && value.length <= 60);
+    let select = db.selectFrom('segmentMembers').select(['customerId', 'enteredAt']).where('segmentId', '=', segmentId).orderBy('customerId').limit(query.limit + 1);
+    if (after !== undefined) select = select.where('customerId', '>', after);
+    const page = pageOf(await select.execute(), query.limit, (row) => row.customerId);
+    const records = new Map((await deps.customers.getMany(page.items.map((row) => row.customerId), masked)).map((record) => [record.id, record]));
+    return {
+      items: page.items.map((row) => {
+        const record = records.get(row.customerId);
+        return {
+          customerId: row.customerId,
+          enteredAt: row.enteredAt.toISOString(),
+          firstName: record?.firstName ?? null,
+          lastName: record?.lastName ?? null,
+          phone: record?.phone ?? null,
+          email: record?.email ?? null,
+        };
+      }),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  return {
+    /** Every field a rule can name, with its operators and settings (the console builds its editor from it). */
+    fields: () =>
+      [...fields.values()].map((field) => ({
+        key: field.key,
+        kind: field.kind,
+        description: field.description,
+        operators: [...operatorsByKind[field.kind]],
+        params: Object.fromEntries(Object.entries(field.params ?? {}).map(([key, param]) => [key, { required: param.required, description: param.describe }])),
+        ...(field.values ? { values: [...field.values] } : {}),
+      })),
+    /** Saves the segment and starts its first recompute. */
+    create: async (input: SegmentInput, actor: Actor) => withRecompute(await createSegment(store, actor, input)),
+    get: (id: string) => getSegment(db, id),
+    list: (query: { limit: number; cursor?: string }) => listSegments(db, query),
+    async replace(id: string, input: SegmentInput, actor: Actor, version?: number) {
+      const { view, rulesChanged } = await saveSegment(store, actor, id, () => input, version);
+      return rulesChanged ? withRecompute(view) : view;
+    },
+    async patch(id: string, patch: Record<string, unknown>, actor: Actor, version?: number) {
+      const { view, rulesChanged } = await saveSegment(store, actor, id, (current) => checkMerged<SegmentInput>(SegmentCreate, applyMergePatch(current, patch)), version);
+      return rulesChanged ? withRecompute(view) : view;
+    },
+    delete: (id: string, actor: Actor, version?: number) => deleteSegment(store, actor, id, version),
+    /** How many customers the rules match now, and the first few: nothing is saved. */
+    async preview(rules: RuleNode, masked: boolean): Promise<{ count: number; sample: MemberView[] }> {
+      const problems = checkRules(rules, fields);
+      if (problems.length > 0) throw segmentError('segment.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
+      const matched = matchingQuery(compiler, rules, clock.now(), { kind: 'all' });
+      // One query: the window count is taken over every match before the limit.
+      const rows = (await sql<{ id: string; count: string | number }>`select m.id, count(*) over () as count from (${matched}) m order by m.id limit ${SAMPLE}`.execute(db)).rows;
+      const records = new Map((await deps.customers.getMany(rows.map((row) => row.id), masked)).map((record) => [record.id, record]));
+      return {
+        count: Number(rows[0]?.count ?? 0),
+        sample: rows.map((row) => {
+          const record = records.get(row.id);
+          return { customerId: row.id, enteredAt: clock.now().toISOString(), firstName: record?.firstName ?? null, lastName: record?.lastName ?? null, phone: record?.phone ?? null, email: record?.email ?? null };
+        }),
+      };
+    },
+    members,
+    /** Every member as CSV (contacts masked for roles that see them so), a page at a time. */
+    async *membersCsv(segmentId: string, masked: boolean): AsyncGenerator<string> {
+      await getSegment(db, segmentId);
+      yield stringify([['customer_id', 'entered_at', 'first_name', 'last_name', 'phone', 'email']]);
+      let cursor: string | undefined;
+      do {
+        const page = await members(segmentId, { limit: 1000, ...(cursor ? { cursor } : {}) }, masked);
+        yield stringify(page.items.map((m) => [m.customerId, m.enteredAt, m.firstName ?? '', m.lastName ?? '', m.phone ?? '', m.email ?? ''].map((cell) => neutraliseCell(cell))));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    },
+    /** Entries and exits, newest first. */
+    async changes(segmentId: string, query: { limit: number; cursor?: string; customerId?: string }): Promise<Page<ChangeView>> {
+      await getSegment(db, segmentId);
+      const before = decodeCursor(query.cursor, (value): value is string => typeof value === 'string' && /^\d{1,19}$/.test(value));
+      let select = db.selectFrom('segmentChanges').selectAll().where('segmentId', '=', segmentId).orderBy('id', 'desc').limit(query.limit + 1);
+      if (before !== undefined) select = select.where('id', '<', before);
+      if (query.customerId) select = select.where('customerId', '=', query.customerId);
+      const page = pageOf(await select.execute(), query.limit, (row) => String(row.id));
+      return { items: page.items.map((row) => ({ id: String(row.id), customerId: row.customerId, change: row.change, cause: row.cause, at: row.at.toISOString() })), nextCursor: page.nextCursor };
+    },
+    recomputes,
+    /** The segments a customer is in now (the customer view). */
+    segmentsOf: (customerId: string) => segmentsOfCustomer(db, customerId),
+    /** The checkout's membership provider: one index read on the checkout's own connection. */
+    membership: {
+      segmentsOf: async <V extends PlatformTables>(checkoutDb: AnyDb<V>, customerId: string) => new Set(await segmentsOfCustomer(ownDbOrTx(checkoutDb), customerId)),
+    } satisfies MembershipProvider,
+    /** Live membership (the 'live' job) and the daily recompute of every segment (time-only conditions move without events). */
+    updateLive: (signal?: AbortSignal) => updateLiveMembership({ db, clock, ids, compiler }, signal),
+    async recomputeAll(): Promise<{ segments: number }> {
+      const all = await db.selectFrom('segments').select('id').execute();
+      for (const segment of all) await recomputes.start(segment.id, null);
+      return { segments: all.length };
+    },
+  };
+}
+
+export type Segments = ReturnType<typeof createSegments>;

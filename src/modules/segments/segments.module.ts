@@ -1,0 +1,21 @@
+import { defineModule } from '../../platform/registry.ts';
+import type { Segments } from './index.ts';
+import { ownTx } from './segments.db.ts';
+import { segmentErrors } from './segments.errors.ts';
+import { segmentEvents } from './segments.events.ts';
+import { segmentIds } from './segments.ids.ts';
+
+/** What the segments module registers with the platform when buildApp wires it. */
+export const segmentsModule = defineModule({
+  name: 'segments',
+  events: segmentEvents.types,
+  idPrefixes: segmentIds.prefixes,
+  errors: segmentErrors.table,
+  ownTx,
+  jobs: (segments: Segments) => [
+    // Every few seconds: one indexed read of the outbox above the cursor when nothing happened.
+    { name: 'update-segment-membership', cadence: 'live', run: (signal) => segments.updateLive(signal) },
+    // Conditions on time alone (no purchase for 30 days) move with no event: a recompute a day catches them.
+    { name: 'recompute-segments', cadence: 'daily', run: () => segments.recomputeAll() },
+  ],
+});

@@ -1,0 +1,49 @@
+import type { Generated } from 'kysely';
+import type { Json, Timestamp } from '../../platform/platform.tables.ts';
+import type { RuleNode } from './rules.ts';
+
+/** The segments module's tables (Kysely's view, camel-cased). Only this module names them. */
+export type SegmentsTable = {
+  id: string;
+  name: string;
+  description: string | null;
+  rules: Json<RuleNode>;
+  version: number;
+  memberCount: Generated<number>;
+  computedAt: Timestamp | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+};
+
+export type SegmentMembersTable = { segmentId: string; customerId: string; enteredAt: Timestamp };
+
+export type SegmentChangesTable = {
+  id: Generated<string>;
+  segmentId: string;
+  customerId: string;
+  change: 'entered' | 'left';
+  cause: 'recompute' | 'event';
+  at: Timestamp;
+};
+
+export type SegmentRecomputesTable = {
+  id: string;
+  segmentId: string;
+  status: 'running' | 'completed' | 'failed';
+  position: string | null;
+  total: number;
+  processed: Generated<number>;
+  entered: Generated<number>;
+  leftCount: Generated<number>;
+  failure: string | null;
+  requestedBy: string | null;
+  startedAt: Timestamp;
+  finishedAt: Timestamp | null;
+};
+
+export type SegmentsTables = {
+  segments: SegmentsTable;
+  segmentMembers: SegmentMembersTable;
+  segmentChanges: SegmentChangesTable;
+  segmentRecomputes: SegmentRecomputesTable;
+};
