@@ -5,7 +5,7 @@ import { requestHash } from '../../platform/canonical-json.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { decodeCursor, isIdKey, isIntegerKey, pageOf, type Page } from '../../platform/pagination.ts';
 import { isCardId, maskCode, MAX_CODE_LENGTH, MIN_CODE_LENGTH, newCodes, normalizeCode, CODE_ALPHABET } from './gift-card-codes.ts';
-import { insertCards, moveBalance } from './gift-card-ledger.ts';
+import { insertCards, moveBalance, type Move } from './gift-card-ledger.ts';
 import { claimKey } from './gift-card-requests.ts';
 import type { Db, DbOrTx, Tx } from './gift-cards.db.ts';
 import { giftCardError } from './gift-cards.errors.ts';
@@ -212,36 +212,58 @@ export type Outcome = { card: GiftCardView; replayed: boolean };
 
 export type ActivateInput = { amountMinor?: number };
 
+type CardRow = Selectable<GiftCardsTable>;
+
+/**
+ * Activate and adjust: one balance move on a card, idempotent on its Idempotency-Key, in one
+ * transaction — a replay answers the card as it is; the guarded move; when it does not apply,
+ * the refusal in words (`refuse` sees the card as read); the audit entry; the card after.
+ */
+async function keyedMove(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  ref: CardRef,
+  key: string | undefined,
+  op: {
+    hash: string;
+    move: (now: Date) => Omit<Move, 'cardId' | 'actor' | 'now' | 'idempotencyKey' | 'requestHash'>;
+    refuse: (card: CardRow, now: Date) => never;
+    audit: { action: string; details: Record<string, unknown> };
+  },
+): Promise<Outcome> {
+  return db.transaction().execute(async (tx) => {
+    const card = await findCard(tx, ref, true);
+    if (await keyed(tx, card.id, key, op.hash)) return { card: cardView(card, ref.by === 'code'), replayed: true };
+    const now = clock.now();
+    const moved = await moveBalance(tx, { ...op.move(now), cardId: card.id, actor: actor.keyId, now, idempotencyKey: key ?? null, requestHash: key ? op.hash : null });
+    if (!moved) op.refuse(card, now);
+    await writeAudit(tx, clock, actor, { ...op.audit, entityType: 'gift_card', entityId: card.id });
+    return { card: cardView(await findCard(tx, { by: 'id', id: card.id }), ref.by === 'code'), replayed: false };
+  });
+}
+
 /**
  * Issued → active, loading `amountMinor` (what the customer paid at the till) in the same
  * statement; the validity in days, if the card has one, starts now.
  */
 export async function activateCard(db: Db, clock: Clock, actor: Actor, ref: CardRef, input: ActivateInput, key?: string): Promise<Outcome> {
-  const hash = requestHash({ op: 'activate', ...input });
-  return db.transaction().execute(async (tx) => {
-    const card = await findCard(tx, ref, true);
-    if (await keyed(tx, card.id, key, hash)) return { card: cardView(card, ref.by === 'code'), replayed: true };
-    const now = clock.now();
-    const moved = await moveBalance(tx, {
-      cardId: card.id,
+  return keyedMove(db, clock, actor, ref, key, {
+    hash: requestHash({ op: 'activate', ...input }),
+    move: (now) => ({
       kind: 'activate',
       deltaMinor: input.amountMinor ?? 0,
       from: ['issued'],
       unexpired: true,
       set: sql`status = 'active', activated_at = ${now}::timestamptz,
         expires_at = coalesce(expires_at, ${now}::timestamptz + make_interval(days => valid_days))`,
-      actor: actor.keyId,
-      now,
-      idempotencyKey: key ?? null,
-      requestHash: key ? hash : null,
-    });
-    if (!moved) {
+    }),
+    refuse(card, now) {
       if (card.status === 'issued' && pastExpiry(card, now)) throw expiredError(ref, card, 'it cannot be activated: money loaded on it could never be spent; sell another card');
       const since = card.activatedAt ? ` since ${card.activatedAt.toISOString()}` : '';
       throw giftCardError('gift_card.wrong_status', `Gift card ${describe(ref)} is ${card.status}${since}; only an issued card can be activated`);
-    }
-    await writeAudit(tx, clock, actor, { action: 'gift_card.activate', entityType: 'gift_card', entityId: card.id, details: { amountMinor: input.amountMinor ?? 0 } });
-    return { card: cardView(await findCard(tx, { by: 'id', id: card.id }), ref.by === 'code'), replayed: false };
+    },
+    audit: { action: 'gift_card.activate', details: { amountMinor: input.amountMinor ?? 0 } },
   });
 }
 
@@ -249,25 +271,17 @@ export type AdjustInput = { amountMinor: number; reason: string };
 
 /** Money on or off a card by hand, with a reason (support's correction; a top-up): audited, idempotent on Idempotency-Key. */
 export async function adjustCard(db: Db, clock: Clock, actor: Actor, ref: CardRef, input: AdjustInput, key?: string): Promise<Outcome> {
-  const hash = requestHash({ op: 'adjust', ...input });
-  return db.transaction().execute(async (tx) => {
-    const card = await findCard(tx, ref, true);
-    if (await keyed(tx, card.id, key, hash)) return { card: cardView(card, ref.by === 'code'), replayed: true };
-    const now = clock.now();
-    const moved = await moveBalance(tx, {
-      cardId: card.id,
+  return keyedMove(db, clock, actor, ref, key, {
+    hash: requestHash({ op: 'adjust', ...input }),
+    move: () => ({
       kind: 'adjust',
       deltaMinor: input.amountMinor,
       from: ['issued', 'active', 'blocked'],
       // Money put on a card past its time could never be spent; taking money off one is allowed.
       unexpired: input.amountMinor > 0,
       reason: input.reason,
-      actor: actor.keyId,
-      now,
-      idempotencyKey: key ?? null,
-      requestHash: key ? hash : null,
-    });
-    if (!moved) {
+    }),
+    refuse(card, now) {
       if (card.status === 'expired') throw giftCardError('gift_card.wrong_status', `Gift card ${describe(ref)} has expired; its money cannot be changed`);
       if (input.amountMinor > 0 && pastExpiry(card, now)) throw expiredError(ref, card, 'no money can be put on it: it could never be spent');
       throw giftCardError(
@@ -275,9 +289,8 @@ export async function adjustCard(db: Db, clock: Clock, actor: Actor, ref: CardRe
         `Gift card ${describe(ref)} holds ${card.balanceMinor}; taking ${-input.amountMinor} would leave it below zero`,
         [{ field: 'amountMinor', reason: `must be at least -${card.balanceMinor}` }],
       );
-    }
-    await writeAudit(tx, clock, actor, { action: 'gift_card.adjust', entityType: 'gift_card', entityId: card.id, details: { amountMinor: input.amountMinor, reason: input.reason } });
-    return { card: cardView(await findCard(tx, { by: 'id', id: card.id }), ref.by === 'code'), replayed: false };
+    },
+    audit: { action: 'gift_card.adjust', details: { amountMinor: input.amountMinor, reason: input.reason } },
   });
 }
 

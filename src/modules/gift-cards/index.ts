@@ -1,3 +1,4 @@
+import { backgroundRuns } from '../../platform/background-runs.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { CustomerLifecycleHooks } from '../customers/index.ts';
@@ -32,15 +33,10 @@ export function createGiftCards({ db, clock, ids, currency, log }: GiftCardsDeps
   });
 
   // Batches generate in the background, one promise each; stop() asks them to finish their chunk and waits.
-  const running = new Map<string, Promise<unknown>>();
-  const controller = new AbortController();
-  const start = (id: string) => {
-    if (running.has(id)) return;
-    const work = generateBatch(db, clock, ids, id, controller.signal)
-      .catch((error: unknown) => log?.error({ err: error, batchId: id }, 'gift-card batch failed'))
-      .finally(() => running.delete(id));
-    running.set(id, work);
-  };
+  const batchRuns = backgroundRuns(
+    (id, signal) => generateBatch(db, clock, ids, id, signal),
+    (error, id) => log?.error({ err: error, batchId: id }, 'gift-card batch failed'),
+  );
 
   return {
     checkoutTender: giftCardTender(clock),
@@ -59,7 +55,7 @@ export function createGiftCards({ db, clock, ids, currency, log }: GiftCardsDeps
       /** Records the batch and starts making its cards in the background (202: follow it with get); a keyed retry answers the first batch. */
       create: async (input: BatchInput, actor: Actor, key?: string) => {
         const made = await createBatch(db, clock, ids, actor, await currency(), input, key);
-        if (!made.replayed) start(made.batch.id);
+        if (!made.replayed) batchRuns.start(made.batch.id);
         return made;
       },
       get: (id: string) => getBatch(db, id),
@@ -68,16 +64,10 @@ export function createGiftCards({ db, clock, ids, currency, log }: GiftCardsDeps
       /** At start: batches a stopped process left queued or running go on where they stopped. */
       async resumePending(): Promise<string[]> {
         const pending = await db.selectFrom('giftCardBatches').select('id').where('status', 'in', ['queued', 'running']).orderBy('id').execute();
-        for (const { id } of pending) start(id);
-        return pending.map((row) => row.id);
+        return batchRuns.resume(pending.map((row) => row.id));
       },
-      async idle(): Promise<void> {
-        await Promise.allSettled([...running.values()]);
-      },
-      async stop(): Promise<void> {
-        controller.abort();
-        await Promise.allSettled([...running.values()]);
-      },
+      idle: batchRuns.idle,
+      stop: batchRuns.stop,
     },
     /** The daily job: cards past their expiry lose what is left on them (an 'expire' entry each), in chunks. */
     async expireCards(signal?: AbortSignal): Promise<Record<string, number>> {

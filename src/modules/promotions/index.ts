@@ -1,3 +1,4 @@
+import { backgroundRuns } from '../../platform/background-runs.ts';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { PlatformTx } from '../../platform/db-views.ts';
@@ -50,15 +51,10 @@ export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDep
   });
 
   // Batches generate in the background, one promise each; stop() asks them to finish their chunk and waits.
-  const running = new Map<string, Promise<unknown>>();
-  const controller = new AbortController();
-  const start = (id: string) => {
-    if (running.has(id)) return;
-    const work = generateBatch(db, clock, id, controller.signal)
-      .catch((error: unknown) => log?.error({ err: error, batchId: id }, 'promo-code batch failed'))
-      .finally(() => running.delete(id));
-    running.set(id, work);
-  };
+  const batchRuns = backgroundRuns(
+    (id, signal) => generateBatch(db, clock, id, signal),
+    (error, id) => log?.error({ err: error, batchId: id }, 'promo-code batch failed'),
+  );
 
   return {
     checkoutAdjuster: adjuster,
@@ -110,7 +106,7 @@ export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDep
       /** Records the batch and starts generating it in the background (202: follow it with get). */
       create: async (input: BatchInput, actor: Actor) => {
         const batch = await createBatch(db, clock, ids, actor, input);
-        start(batch.id);
+        batchRuns.start(batch.id);
         return batch;
       },
       get: (id: string) => getBatch(db, id),
@@ -119,16 +115,10 @@ export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDep
       /** At start: batches a stopped process left queued or running go on where they stopped. */
       async resumePending(): Promise<string[]> {
         const pending = await db.selectFrom('promoCodeBatches').select('id').where('status', 'in', ['queued', 'running']).orderBy('id').execute();
-        for (const { id } of pending) start(id);
-        return pending.map((row) => row.id);
+        return batchRuns.resume(pending.map((row) => row.id));
       },
-      async idle(): Promise<void> {
-        await Promise.allSettled([...running.values()]);
-      },
-      async stop(): Promise<void> {
-        controller.abort();
-        await Promise.allSettled([...running.values()]);
-      },
+      idle: batchRuns.idle,
+      stop: batchRuns.stop,
     },
   };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
+import { backgroundRuns } from '../../platform/background-runs.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { lockSegment, writeDiff, type Compiler } from './membership.ts';
 import { recomputeView, type RecomputeView } from './segment-store.ts';
@@ -21,8 +22,6 @@ export type RecomputeDeps = { db: Db; clock: Clock; ids: Ids; compiler: Compiler
 export function createRecomputes(deps: RecomputeDeps) {
   const { db, clock, ids } = deps;
   const { population } = deps.compiler;
-  const running = new Map<string, Promise<void>>();
-  let stopping = false;
 
   async function nextUpto(after: string): Promise<string | null> {
     const row = await sql<{ id: string }>`select c.id from ${population.from} where c.id > ${after} order by c.id offset ${PAGE - 1} limit 1`.execute(db);
@@ -63,10 +62,10 @@ export function createRecomputes(deps: RecomputeDeps) {
     });
   }
 
-  async function walk(recomputeId: string): Promise<void> {
+  async function walk(recomputeId: string, signal: AbortSignal): Promise<void> {
     try {
       for (;;) {
-        if (stopping) return;
+        if (signal.aborted) return;
         const job = await db.selectFrom('segmentRecomputes').select(['segmentId', 'position', 'status', 'processed']).where('id', '=', recomputeId).executeTakeFirst();
         if (!job || job.status !== 'running') return;
         // The first page starts before every id ('' sorts first); a null position after pages were written means the last one was (killed before finishing).
@@ -85,11 +84,8 @@ export function createRecomputes(deps: RecomputeDeps) {
     }
   }
 
-  function launch(recomputeId: string): void {
-    if (running.has(recomputeId) || stopping) return;
-    const work = walk(recomputeId).finally(() => running.delete(recomputeId));
-    running.set(recomputeId, work);
-  }
+  // A walk records its own failure on its row; this only logs what even that could not record.
+  const runs = backgroundRuns(walk, (error, id) => deps.log?.error({ err: error, recomputeId: id }, 'segment recompute failed'));
 
   return {
     /** Starts a recompute of the segment (one already running is answered instead of a second). */
@@ -106,7 +102,7 @@ export function createRecomputes(deps: RecomputeDeps) {
           .returningAll()
           .executeTakeFirstOrThrow();
       });
-      launch(row.id);
+      runs.start(row.id);
       return recomputeView(row);
     },
     async get(segmentId: string, recomputeId: string): Promise<RecomputeView> {
@@ -117,19 +113,11 @@ export function createRecomputes(deps: RecomputeDeps) {
     /** Takes up recomputes left running by a stopped or killed process. */
     async resumePending(): Promise<string[]> {
       const rows = await db.selectFrom('segmentRecomputes').select('id').where('status', '=', 'running').orderBy('startedAt').execute();
-      const taken = rows.map((row) => row.id).filter((id) => !running.has(id));
-      taken.forEach(launch);
-      return taken;
+      return runs.resume(rows.map((row) => row.id));
     },
-    /** Resolves when nothing runs (tests). */
-    async idle(): Promise<void> {
-      while (running.size > 0) await Promise.all([...running.values()]);
-    },
+    idle: runs.idle,
     /** Stops after the pages under way; their positions are saved, so a restart goes on from there. */
-    async stop(): Promise<void> {
-      stopping = true;
-      await Promise.all([...running.values()]);
-    },
+    stop: runs.stop,
   };
 }
 
