@@ -131,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   });
   registry.register(segmentsModule, segments);
   loyalty.checkout.membership = segments.membership;
+  customers.extendView(async (customerId) => ({ segments: await segments.segmentsOf(customerId) }));
   const imports = createImportRunner({
     db: viewOf(db),
     clock,

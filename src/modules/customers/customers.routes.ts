@@ -101,7 +101,7 @@ export function customerRoutes(app: FastifyInstance, { customers }: CustomerRout
       params: CustomerParams,
       response: { 200: CustomerOrTillView, ...errorResponses(400, ...authErrors, 404) },
     },
-    handler: async (request) => (tillView(request) ? customers.getForTill(request.params.id) : customers.get(request.params.id, masked(request))),
+    handler: async (request) => (tillView(request) ? customers.getForTill(request.params.id) : customers.view(request.params.id, masked(request))),
   });
 
   r.patch('/v1/customers/:id', {

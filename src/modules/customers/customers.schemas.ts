@@ -122,6 +122,9 @@ export const Customer = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
     erasedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    segments: Type.Optional(
+      Type.Array(Type.Object({ id: Type.String(), name: Type.String() }), { description: 'GET /v1/customers/{id} only: the segments the customer is in now' }),
+    ),
   },
   { $id: 'Customer' },
 );

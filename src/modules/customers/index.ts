@@ -46,6 +46,7 @@ export function createCustomers(deps: CustomersDeps) {
     const provider = registrations.find((registered) => registered.accountSummary)?.accountSummary;
     return provider ? provider(customerId) : { balance: 0, pendingPoints: 0, tier: null };
   };
+  const viewExtensions: Array<(customerId: string) => Promise<Record<string, unknown>>> = [];
   return {
     /**
      * Lifecycle hooks for another module. Its handlers run in the merge's or erase's transaction,
@@ -73,6 +74,16 @@ export function createCustomers(deps: CustomersDeps) {
     },
     update: (id: string, input: UpdateCustomerInput, actor: Actor) => updateCustomer(deps, id, input, actor),
     get: async (id: string, masked: boolean) => loadCustomerRecord(db, await resolveCustomerId(db, id), masked),
+    /** The customer as GET /v1/customers/{id} shows it: the record, and what other modules add to it (their segments). */
+    async view(id: string, masked: boolean) {
+      const record = await loadCustomerRecord(db, await resolveCustomerId(db, id), masked);
+      const extras = await Promise.all(viewExtensions.map((extend) => extend(record.id)));
+      return Object.assign(record, ...extras) as CustomerRecord & Record<string, unknown>;
+    },
+    /** Another module adds to the customer view (buildApp wires it, as the lifecycle hooks). */
+    extendView(extend: (customerId: string) => Promise<Record<string, unknown>>) {
+      viewExtensions.push(extend);
+    },
     resolveId: (id: string) => resolveCustomerId(db, id),
     /** Several records by id as they are (no merge resolution): a list's page, a sample. */
     getMany: (ids: string[], masked: boolean) => loadCustomerRecords(db, ids, masked),

@@ -7,9 +7,10 @@ import { daysParam, stringListParam, windowParam, windowSql, type FieldContext, 
  * Purchases are the customer's confirmed receipts (a cancelled one is not a purchase), the ones of
  * records merged into them included, in the `window` by the receipt's time, that still hold a
  * line not wholly returned — narrowed by `filter` to receipts with such a line of the given
- * categories, SKUs or brands, at the given stores or channel. What was spent is money paid net
- * of refunds: without a filter the receipts' paid totals less what refunds gave back; with a line
- * filter the matching lines' paid amounts (after discounts and points) for the quantity kept.
+ * categories (anywhere in the line's category path), SKUs or brands, at the given stores or
+ * channel. What was spent is money paid net of refunds: without a filter the receipts' paid
+ * totals less what refunds gave back; with a line filter the matching lines' paid amounts (after
+ * discounts and points) for the quantity kept.
  */
 type Filter = { categories?: string[]; skus?: string[]; brands?: string[]; stores?: string[]; channel?: 'offline' | 'online' };
 
@@ -36,7 +37,8 @@ const filterParam: FieldParam = {
 
 const lineFilter = (filter: Filter | undefined): RawBuilder<unknown> => {
   const parts: RawBuilder<unknown>[] = [];
-  if (filter?.categories) parts.push(sql`and l.category = any(${filter.categories}::text[])`);
+  // Anywhere in the line's category path ('grocery/coffee' is coffee and grocery), as earning rules match it.
+  if (filter?.categories) parts.push(sql`and string_to_array(l.category, '/') && ${filter.categories}::text[]`);
   if (filter?.skus) parts.push(sql`and l.sku = any(${filter.skus}::text[])`);
   if (filter?.brands) parts.push(sql`and l.brand = any(${filter.brands}::text[])`);
   return sql.join(parts, sql` `);

@@ -11,7 +11,7 @@ import { operatorsByKind, type SegmentField } from '../../platform/segment-field
 import type { Customers } from '../customers/index.ts';
 import type { MembershipProvider } from '../loyalty/index.ts';
 import { updateLiveMembership } from './live.ts';
-import { matchingQuery, segmentsOfCustomer, type Compiler, type Population } from './membership.ts';
+import { matchingQuery, namedSegmentsOf, segmentsOfCustomer, type Compiler, type Population } from './membership.ts';
 import { createRecomputes } from './recompute.ts';
 import { checkRules, type RuleNode } from './rules.ts';
 import { createSegment, deleteSegment, getSegment, listSegments, saveSegment, type SegmentInput, type SegmentView } from './segment-store.ts';
@@ -152,8 +152,8 @@ export function createSegments(deps: SegmentsDeps) {
       return { items: page.items.map((row) => ({ id: String(row.id), customerId: row.customerId, change: row.change, cause: row.cause, at: row.at.toISOString() })), nextCursor: page.nextCursor };
     },
     recomputes,
-    /** The segments a customer is in now (the customer view). */
-    segmentsOf: (customerId: string) => segmentsOfCustomer(db, customerId),
+    /** The segments a customer is in now, by name (the customer view). */
+    segmentsOf: (customerId: string) => namedSegmentsOf(db, customerId),
     /** The checkout's membership provider: one index read on the checkout's own connection. */
     membership: {
       segmentsOf: async <V extends PlatformTables>(checkoutDb: AnyDb<V>, customerId: string) => new Set(await segmentsOfCustomer(ownDbOrTx(checkoutDb), customerId)),

@@ -98,7 +98,18 @@ export async function lockSegment(tx: Tx, id: string): Promise<{ id: string; rul
   return row.rows[0] ?? null;
 }
 
-/** The segments a customer is in now: one index read (the checkout's membership provider and the customer view). */
+/** The segments a customer is in now, with their names (the customer view). */
+export async function namedSegmentsOf(db: DbOrTx, customerId: string): Promise<Array<{ id: string; name: string }>> {
+  return db
+    .selectFrom('segmentMembers as m')
+    .innerJoin('segments as s', 's.id', 'm.segmentId')
+    .select(['s.id', 's.name'])
+    .where('m.customerId', '=', customerId)
+    .orderBy('s.name')
+    .execute();
+}
+
+/** The segments a customer is in now: one index read (the checkout's membership provider). */
 export async function segmentsOfCustomer(db: DbOrTx, customerId: string): Promise<string[]> {
   return (await db.selectFrom('segmentMembers').select('segmentId').where('customerId', '=', customerId).orderBy('segmentId').execute()).map((row) => row.segmentId);
 }

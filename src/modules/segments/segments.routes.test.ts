@@ -121,5 +121,15 @@ describe('segments', () => {
       (await t.call({ method: 'POST', url: '/v1/checkout/calculate', payload: { storeId: 's1', customer: { customerId }, lines: [{ sku: 'X', qty: 1, price: 10_000 }] } })).json();
     const [forKate, forMax] = [await calc(kate), await calc(max)];
     expect(forKate.pointsToEarn).toBeGreaterThan(forMax.pointsToEarn);
+    // A promotion for the segment's audience: 5% off for members only.
+    const promo = await t.call({ method: 'POST', url: '/v1/promotions', payload: { name: 'Coffee club 5%', status: 'active', audience: { kind: 'segments', segments: [vip.id] }, benefit: { kind: 'percent_off', percentBp: 500 } } });
+    expect(promo.statusCode, promo.body).toBe(201);
+    const [kateNow, maxNow] = [await calc(kate), await calc(max)];
+    expect(kateNow.discount).toBe(500);
+    expect(maxNow.discount).toBe(0);
+    // The customer view names the segments the customer is in.
+    const view = (await t.call({ method: 'GET', url: `/v1/customers/${kate}` })).json();
+    expect(view.segments).toContainEqual({ id: vip.id, name: 'Coffee buyers' });
+    expect((await t.call({ method: 'GET', url: `/v1/customers/${max}` })).json().segments).not.toContainEqual({ id: vip.id, name: 'Coffee buyers' });
   });
 });
