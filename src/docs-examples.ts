@@ -66,6 +66,8 @@ export const exampleIds = {
   lottery: 'ltr_0195f3c2d3a17b2c3d4e5f60718293c1',
   pastLottery: 'ltr_0195f3c2d3b27c3d4e5f60718293c2d2',
   upcomingLottery: 'ltr_0195f3c2d3c37d4e5f60718293c2d3e3',
+  segment: 'seg_0195f3c2c5d17e2f3a4b5c6d7e8f9a01',
+  segmentRecompute: 'sgr_0195f3c2c5e27f3a4b5c6d7e8f9a0b12',
 } as const;
 const ids = exampleIds;
 
@@ -147,6 +149,19 @@ const SETTLEMENT = {
   totals: settled, days: [{ date: '2026-03-01', ...settled }], stores: [{ storeId: 'azs-01', ...settled }],
 };
 
+// The segment examples (docs/segments.md explains the rules): Anna's coffee, paid partly with points, counts net of them.
+const SEGMENT_RULES = {
+  all: [
+    { field: 'purchases.spentMinor', window: { days: 30 }, filter: { brands: ['Roastery'] }, op: 'gte', value: 100000 },
+    { field: 'consent', channel: 'email', purpose: 'marketing', op: 'eq', value: true },
+  ],
+};
+const SEGMENT = {
+  id: ids.segment, name: 'Roastery regulars on e-mail', description: 'Spent 1,000.00 on Roastery coffee in 30 days, e-mail marketing allowed', rules: SEGMENT_RULES,
+  memberCount: 0, computedAt: null, version: 1, createdAt: at, updatedAt: at,
+};
+const SEGMENT_RECOMPUTE = { id: ids.segmentRecompute, segmentId: ids.segment, status: 'running', customers: 1, processed: 0, entered: 0, left: 0, startedAt: at };
+
 export const docExamples: DocExample[] = [
   {
     route: 'PUT /v1/stores/{id}',
@@ -195,7 +210,7 @@ export const docExamples: DocExample[] = [
     role: 'owner',
     params: { id: ids.anna },
     status: 200,
-    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.petrova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.petrova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Petrova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.petrova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.petrova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Petrova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [] },
   },
   {
     route: 'GET /v1/customers/lookup',
@@ -212,7 +227,7 @@ export const docExamples: DocExample[] = [
     params: { id: ids.anna },
     body: { email: 'anna.smirnova@example.com', lastName: 'Smirnova' },
     status: 200,
-    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.smirnova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.smirnova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Smirnova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z' },
+    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.smirnova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.smirnova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Smirnova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [] },
   },
   {
     route: 'GET /v1/customers',
@@ -342,6 +357,22 @@ export const docExamples: DocExample[] = [
     query: { limit: '20' },
     status: 200,
     response: { items: [{ id: 7, kind: 'reverse_earn', available: 0, pending: -447, lotId: null, receiptId: ids.cancelledReceipt, refundId: 'cancel:R-000124', reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 6, kind: 'earn', available: 0, pending: 447, lotId: ids.cancelledLot, receiptId: ids.cancelledReceipt, refundId: null, reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 5, kind: 'return_redeemed', available: 48, pending: 0, lotId: ids.returnedLot, receiptId: ids.receipt, refundId: 'RF-1', reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 4, kind: 'reverse_earn', available: 0, pending: -5, lotId: null, receiptId: ids.receipt, refundId: 'RF-1', reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 3, kind: 'earn', available: 0, pending: 161, lotId: ids.receiptLot, receiptId: ids.receipt, refundId: null, reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 2, kind: 'redeem', available: -494, pending: 0, lotId: null, receiptId: ids.receipt, refundId: null, reason: null, actor: ids.posKey, at: '2026-03-01T09:00:00.000Z' }, { id: 1, kind: 'adjust', available: 1000, pending: 0, lotId: ids.adjustmentLot, receiptId: null, refundId: null, reason: 'Points moved from the old card (ticket 4711)', actor: ids.ownerKey, at: '2026-03-01T09:00:00.000Z' }], nextCursor: null },
+  },
+  {
+    route: 'POST /v1/segments/preview',
+    summary: 'Who spent 1,000.00 on Roastery coffee in 30 days (net of points and refunds) and takes e-mail: a count and the first few, nothing saved',
+    role: 'marketer',
+    body: { rules: SEGMENT_RULES },
+    status: 200,
+    response: { count: 1, sample: [{ customerId: ids.anna, enteredAt: at, firstName: 'Anna', lastName: 'Smirnova', phone: '+79123456789', email: 'anna.smirnova@example.com' }] },
+  },
+  {
+    route: 'POST /v1/segments',
+    summary: 'Save it as a segment: its first recompute starts at once (lastRecompute), live updates follow',
+    role: 'marketer',
+    body: { name: SEGMENT.name, description: SEGMENT.description, rules: SEGMENT_RULES },
+    status: 201,
+    response: { ...SEGMENT, lastRecompute: SEGMENT_RECOMPUTE },
   },
   {
     route: 'POST /v1/promotions',
@@ -820,6 +851,24 @@ export const docExamples: DocExample[] = [
     body: { enabled: true, benefit: { kind: 'points', points: 500 }, daysBefore: 3, daysAfter: 7, defaultTimezone: 'Europe/Moscow', version: 1 },
     status: 200,
     response: { enabled: true, benefit: { kind: 'points', points: 500 }, daysBefore: 3, daysAfter: 7, defaultTimezone: 'Europe/Moscow', version: 2, updatedAt: at },
+  },
+  // The segment saved above has long finished its recompute by now (one customer; every example since ran after it).
+  {
+    route: 'GET /v1/segments/{id}',
+    summary: 'The segment with its member count and its completed recompute',
+    role: 'analyst',
+    params: { id: ids.segment },
+    status: 200,
+    response: { ...SEGMENT, memberCount: 1, computedAt: at, lastRecompute: { ...SEGMENT_RECOMPUTE, status: 'completed', processed: 1, entered: 1, finishedAt: at } },
+  },
+  {
+    route: 'GET /v1/segments/{id}/members',
+    summary: 'Its members, a page at a time, contacts masked for an analyst (Accept: text/csv for all of them as CSV)',
+    role: 'analyst',
+    params: { id: ids.segment },
+    query: { limit: '100' },
+    status: 200,
+    response: { items: [{ customerId: ids.anna, enteredAt: at, firstName: 'Anna', lastName: 'Smirnova', phone: '+7912*****89', email: 'a***@example.com' }], nextCursor: null },
   },
 ];
 

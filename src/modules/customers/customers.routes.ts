@@ -114,7 +114,7 @@ export function customerRoutes(app: FastifyInstance, { customers }: CustomerRout
       body: UpdateCustomerBody,
       response: { 200: CustomerRef, ...errorResponses(400, ...authErrors, 404, 409, 413, 415) },
     },
-    handler: async (request) => customers.update(request.params.id, request.body, actorOf(request)),
+    handler: async (request) => customers.updateAndView(request.params.id, request.body, actorOf(request)),
   });
 
   r.get('/v1/customers/:id/consents', {

@@ -123,7 +123,7 @@ export const Customer = Type.Object(
     updatedAt: Type.String({ format: 'date-time' }),
     erasedAt: Type.Optional(Type.String({ format: 'date-time' })),
     segments: Type.Optional(
-      Type.Array(Type.Object({ id: Type.String(), name: Type.String() }), { description: 'GET /v1/customers/{id} only: the segments the customer is in now' }),
+      Type.Array(Type.Object({ id: Type.String(), name: Type.String() }), { description: 'GET and PATCH /v1/customers/{id}: the segments the customer is in now (live membership follows a change within seconds)' }),
     ),
   },
   { $id: 'Customer' },

@@ -47,6 +47,10 @@ export function createCustomers(deps: CustomersDeps) {
     return provider ? provider(customerId) : { balance: 0, pendingPoints: 0, tier: null };
   };
   const viewExtensions: Array<(customerId: string) => Promise<Record<string, unknown>>> = [];
+  const withExtras = async (record: CustomerRecord) => {
+    const extras = await Promise.all(viewExtensions.map((extend) => extend(record.id)));
+    return Object.assign(record, ...extras) as CustomerRecord & Record<string, unknown>;
+  };
   return {
     /**
      * Lifecycle hooks for another module. Its handlers run in the merge's or erase's transaction,
@@ -74,12 +78,10 @@ export function createCustomers(deps: CustomersDeps) {
     },
     update: (id: string, input: UpdateCustomerInput, actor: Actor) => updateCustomer(deps, id, input, actor),
     get: async (id: string, masked: boolean) => loadCustomerRecord(db, await resolveCustomerId(db, id), masked),
-    /** The customer as GET /v1/customers/{id} shows it: the record, and what other modules add to it (their segments). */
-    async view(id: string, masked: boolean) {
-      const record = await loadCustomerRecord(db, await resolveCustomerId(db, id), masked);
-      const extras = await Promise.all(viewExtensions.map((extend) => extend(record.id)));
-      return Object.assign(record, ...extras) as CustomerRecord & Record<string, unknown>;
-    },
+    /** The customer as GET and PATCH /v1/customers/{id} answer: the record, and what other modules add to it (their segments). */
+    view: async (id: string, masked: boolean) => withExtras(await loadCustomerRecord(db, await resolveCustomerId(db, id), masked)),
+    /** Changes the customer; answers as GET would. */
+    updateAndView: async (id: string, input: UpdateCustomerInput, actor: Actor) => withExtras(await updateCustomer(deps, id, input, actor)),
     /** Another module adds to the customer view (buildApp wires it, as the lifecycle hooks). */
     extendView(extend: (customerId: string) => Promise<Record<string, unknown>>) {
       viewExtensions.push(extend);

@@ -13,10 +13,9 @@ import type { MembershipProvider } from '../loyalty/index.ts';
 import { updateLiveMembership } from './live.ts';
 import { matchingQuery, namedSegmentsOf, segmentsOfCustomer, type Compiler, type Population } from './membership.ts';
 import { createRecomputes } from './recompute.ts';
-import { checkRules, type RuleNode } from './rules.ts';
-import { createSegment, deleteSegment, getSegment, listSegments, saveSegment, type SegmentInput, type SegmentView } from './segment-store.ts';
+import type { RuleNode } from './rules.ts';
+import { checkSegmentInput, createSegment, deleteSegment, getSegment, listSegments, saveSegment, type SegmentInput, type SegmentView } from './segment-store.ts';
 import { ownDbOrTx, type Db } from './segments.db.ts';
-import { segmentError } from './segments.errors.ts';
 import type { Ids } from './segments.ids.ts';
 import { SegmentCreate } from './segments.schemas.ts';
 
@@ -115,8 +114,8 @@ export function createSegments(deps: SegmentsDeps) {
     delete: (id: string, actor: Actor, version?: number) => deleteSegment(store, actor, id, version),
     /** How many customers the rules match now, and the first few: nothing is saved. */
     async preview(rules: RuleNode, masked: boolean): Promise<{ count: number; sample: MemberView[] }> {
-      const problems = checkRules(rules, fields);
-      if (problems.length > 0) throw segmentError('segment.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
+      // The same checks as saving (a segment named must exist), nothing written.
+      await checkSegmentInput(db, fields, { name: 'preview', rules }, null);
       const matched = matchingQuery(compiler, rules, clock.now(), { kind: 'all' });
       // One query: the window count is taken over every match before the limit.
       const rows = (await sql<{ id: string; count: string | number }>`select m.id, count(*) over () as count from (${matched}) m order by m.id limit ${SAMPLE}`.execute(db)).rows;

@@ -96,7 +96,7 @@ function refuse(problems: FieldProblem[]): never {
  * The rules' own checks, then the segments they name: each must exist, and none may lead back to
  * this one (a segment built on itself, directly or through others, has no answer).
  */
-async function checkInput(db: DbOrTx, fields: ReadonlyMap<string, SegmentField>, input: SegmentInput, selfId: string | null): Promise<void> {
+export async function checkSegmentInput(db: DbOrTx, fields: ReadonlyMap<string, SegmentField>, input: SegmentInput, selfId: string | null): Promise<void> {
   const problems = checkRules(input.rules, fields);
   if (problems.length > 0) refuse(problems);
   const named = [...new Set(referencedSegments(input.rules))];
@@ -124,7 +124,7 @@ export type StoreDeps = { db: Db; clock: Clock; ids: Ids; fields: ReadonlyMap<st
 
 export async function createSegment(deps: StoreDeps, actor: Actor, input: SegmentInput): Promise<SegmentView> {
   const { db, clock, ids } = deps;
-  await checkInput(db, deps.fields, input, null);
+  await checkSegmentInput(db, deps.fields, input, null);
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
     await nameTaken(tx, input.name, null);
@@ -188,7 +188,7 @@ export async function saveSegment(
     checkVersion(row, expectedVersion);
     const current = inputOf(row);
     const input = change(current);
-    await checkInput(tx, deps.fields, input, id);
+    await checkSegmentInput(tx, deps.fields, input, id);
     if (canonicalJson(input) === canonicalJson(current)) return { view: toView(row, (await lastRecomputes(tx, [id])).get(id) ?? null), rulesChanged: false };
     if (input.name.toLowerCase() !== row.name.toLowerCase()) await nameTaken(tx, input.name, id);
     const saved = await tx
