@@ -51,4 +51,21 @@ describe('scheduler', () => {
     await scheduler.stop();
     expect(errors).toEqual(['fails']);
   });
+
+  it('logs a run that did something, not one that found nothing to do', async () => {
+    const logged: string[] = [];
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const scheduler = startScheduler(
+      [
+        { name: 'idle', run: async () => ({ events: 0, entered: 0 }) },
+        { name: 'busy', run: async () => ({ events: 2, entered: 0 }) },
+        { name: 'last', run: async () => void done() },
+      ],
+      { intervalMs: 60_000, log: { error() {}, info: (obj: object) => void logged.push((obj as { task: string }).task) } },
+    );
+    await finished;
+    await scheduler.stop();
+    expect(logged).toEqual(['busy', 'last']);
+  });
 });

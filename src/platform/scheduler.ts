@@ -6,6 +6,12 @@
  */
 export type ScheduledTask = { name: string; run: (signal: AbortSignal) => Promise<unknown> };
 
+/** Whether a task's report counts anything (a report that is not counts is always logged). */
+function didWork(report: unknown): boolean {
+  if (typeof report !== 'object' || report === null) return true;
+  return Object.values(report).some((value) => typeof value !== 'number' || value !== 0);
+}
+
 export function startScheduler(
   tasks: ScheduledTask[],
   options: { intervalMs: number; log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void } },
@@ -20,7 +26,8 @@ export function startScheduler(
         if (stopped) break;
         try {
           const report = await task.run(stopping.signal);
-          options.log.info({ task: task.name, report }, 'scheduled task done');
+          // A run that found nothing to do says nothing: live jobs run every few seconds.
+          if (didWork(report)) options.log.info({ task: task.name, report }, 'scheduled task done');
         } catch (error) {
           options.log.error({ task: task.name, err: error }, 'scheduled task failed; it runs again next time');
         }
