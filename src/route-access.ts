@@ -170,6 +170,7 @@ export const routeAccess = {
   'GET /v1/segments/{id}/recomputes/{recomputeId}': 'segments:read',
   'GET /v1/segments/{id}/members': 'segments:read',
   'GET /v1/segments/{id}/changes': 'segments:read',
+  'GET /v1/segments/{id}/audience-export': 'segments:export',
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof routeAccess;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import { sql } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
@@ -39,6 +40,8 @@ export type MemberView = { customerId: string; enteredAt: string; firstName: str
 export type ChangeView = { id: string; customerId: string; change: 'entered' | 'left'; cause: 'recompute' | 'event'; at: string };
 
 const SAMPLE = 10;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The segments module's own field: membership of another segment (built on it; no cycles). */
 const segmentField: SegmentField = {
@@ -139,6 +142,25 @@ export function createSegments(deps: SegmentsDeps) {
         yield stringify(page.items.map((m) => [m.customerId, m.enteredAt, m.firstName ?? '', m.lastName ?? '', m.phone ?? '', m.email ?? ''].map((cell) => neutraliseCell(cell))));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
+    },
+    /**
+     * The members who allow profiling (their current consent for purpose `profiling` on channel
+     * `all`: what matching them on an ad platform needs), as an ad platform's hashed
+     * customer list: each e-mail trimmed and lower-cased, each phone in E.164 with its +, then
+     * SHA-256 in hex. No clear-text contact leaves; a member with neither contact is left out.
+     */
+    async *audienceCsv(segmentId: string): AsyncGenerator<string> {
+      await getSegment(db, segmentId);
+      yield stringify([['email_sha256', 'phone_sha256']]);
+      const rules: RuleNode = { all: [{ field: 'segment', id: segmentId, op: 'eq', value: true }, { field: 'consent', channel: 'all', purpose: 'profiling', op: 'eq', value: true }] };
+      const ids = (await matchingQuery(compiler, rules, clock.now(), { kind: 'all' }).execute(db)).rows.map((row) => row.id);
+      for (let i = 0; i < ids.length; i += 1000) {
+        const records = await deps.customers.getMany(ids.slice(i, i + 1000), false);
+        const rows = records
+          .map((record) => [record.email ? sha256(record.email.trim().toLowerCase()) : '', record.phone ? sha256(record.phone) : ''])
+          .filter(([email, phone]) => email !== '' || phone !== '');
+        if (rows.length > 0) yield stringify(rows);
+      }
     },
     /** Entries and exits, newest first. */
     async changes(segmentId: string, query: { limit: number; cursor?: string; customerId?: string }): Promise<Page<ChangeView>> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
 
@@ -131,5 +132,30 @@ describe('segments', () => {
     const view = (await t.call({ method: 'GET', url: `/v1/customers/${kate}` })).json();
     expect(view.segments).toContainEqual({ id: vip.id, name: 'Coffee buyers' });
     expect((await t.call({ method: 'GET', url: `/v1/customers/${max}` })).json().segments).not.toContainEqual({ id: vip.id, name: 'Coffee buyers' });
+  });
+
+  it('the audience export holds only members who allow profiling, hashed as ad platforms take them, no clear-text contact', async () => {
+    const allows = await customer({ email: '  Zoe.Audience@Example.COM ', firstName: 'Zoe', consents: [{ channel: 'all', purpose: 'profiling', granted: true, source: 'web' }] });
+    const phoneOnly = await customer({ consents: [{ channel: 'all', purpose: 'profiling', granted: true, source: 'web' }] });
+    const refuses = await customer({ email: 'no.ads@example.com', consents: [{ channel: 'all', purpose: 'profiling', granted: false, source: 'web' }] });
+    const silent = await customer({ email: 'silent@example.com' });
+    const ids = [allows, phoneOnly, refuses, silent];
+    const segment = await create({ name: 'Audience test', rules: { field: 'profile.daysSinceJoined', op: 'gte', value: 0 } });
+    expect(await members(segment.id)).toEqual(expect.arrayContaining(ids));
+    const answer = await t.call({ method: 'GET', url: `/v1/segments/${segment.id}/audience-export` });
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.headers['content-type']).toContain('text/csv');
+    const hash = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    const records = await Promise.all(ids.map(async (id) => (await t.call({ method: 'GET', url: `/v1/customers/${id}` })).json() as { email: string | null; phone: string }));
+    const lines = answer.body.trim().split('\n');
+    expect(lines[0]).toBe('email_sha256,phone_sha256');
+    const expected = [records[0]!, records[1]!].map((r) => `${r.email ? hash(r.email.trim().toLowerCase()) : ''},${hash(r.phone)}`);
+    expect(lines.slice(1).sort()).toEqual(expected.sort());
+    expect(hash('zoe.audience@example.com')).toBe(lines.slice(1).find((line) => line.startsWith(hash('zoe.audience@example.com')))?.split(',')[0]);
+    for (const r of records) {
+      if (r.email) expect(answer.body).not.toContain(r.email);
+      expect(answer.body).not.toContain(r.phone.slice(1));
+    }
+    expect((await t.call({ method: 'GET', url: `/v1/segments/${segment.id}/audience-export`, role: 'analyst' })).statusCode).toBe(403);
   });
 });
