@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import { consumeOutbox, type OutboxRow } from '../../platform/outbox-consumer.ts';
 import { lockSegment, writeDiff, type Compiler } from './membership.ts';
+import { referencedSegments } from './rules.ts';
 import { segmentsInOrder } from './segment-store.ts';
 import type { Db } from './segments.db.ts';
 import type { Ids } from './segments.ids.ts';
@@ -38,10 +39,14 @@ export async function updateLiveMembership(deps: { db: Db; clock: Clock; ids: Id
       types: null,
       batch: BATCH,
       async handle(rows) {
-        const customers = customersOf(rows);
-        if (customers.length === 0) return true;
         // Read each batch: a segment saved meanwhile is evaluated from its next batch on (its recompute covers the rest).
-        for (const segment of await segmentsInOrder(deps.db)) {
+        const segments = await segmentsInOrder(deps.db);
+        // A segment's own entries and exits matter only to segments built on it: a recompute that
+        // moves a million customers must not make this job re-evaluate them all for nothing.
+        const builtOn = new Set(segments.flatMap((segment) => referencedSegments(segment.rules)));
+        const customers = customersOf(rows.filter((row) => !row.type.startsWith('segment.') || builtOn.has(String(row.payload.segmentId))));
+        if (customers.length === 0) return true;
+        for (const segment of segments) {
           if (signal?.aborted) return false;
           const diff = await deps.db.transaction().execute(async (tx) => {
             const current = await lockSegment(tx, segment.id);
