@@ -34,6 +34,7 @@ export type { ReceiptStanding, StandingReceipt } from './receipt-standing.ts';
 export type { Adjuster, AdjusterOutcome, Adjustment, AdjustmentReversal, CheckoutContext, CheckoutExtensions, MembershipProvider, PricedLine, Rejection } from './pipeline.ts';
 export type { StoreRate, StoreRateProvider } from './pipeline.ts';
 export type { StorePointsRow } from './store-points.ts';
+export { purchaseFacts, type FactsWindow, type PurchaseFacts } from './purchase-facts.ts';
 export type { Tender, TenderAsk, TenderOutcome, TenderPayment, TenderReturn, TenderReversal, TenderStore } from './tenders.ts';
 export { loyaltyErrors } from './loyalty.errors.ts';
 export { loyaltyModule } from './loyalty.module.ts';

@@ -1,0 +1,45 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/**
+ * Read-only purchase facts for the modules that analyse behaviour (RFM, clusters,
+ * recommendations, analytics): SQL they select from as a subquery, so they never name loyalty's
+ * tables and every one of them counts a purchase the same way the segment fields do.
+ *
+ * A purchase is a confirmed receipt of a known customer (a merged record's receipts already moved
+ * to the survivor) that still holds a line not wholly returned; a cancelled receipt is none. Money
+ * is what was paid net of refunds. The window is [from, to) by the receipt's time; no `from`
+ * means all history.
+ */
+export type FactsWindow = { from?: Date; to: Date };
+
+const windowOf = (w: FactsWindow) => sql`${w.from ? sql`and r.occurred_at >= ${w.from}::timestamptz` : sql``} and r.occurred_at < ${w.to}::timestamptz`;
+
+/**
+ * One row per purchase: `customer_id, receipt_id, occurred_at, local_hour` (0–23 in the store's
+ * time zone), `store_id, channel, net_minor` (paid − refunded), `discount_minor, redeemed_minor`
+ * (paid with points) and `total_minor` (before discounts).
+ */
+export function purchaseReceipts(w: FactsWindow): RawBuilder<unknown> {
+  return sql`select r.customer_id, r.id as receipt_id, r.occurred_at,
+      extract(hour from r.occurred_at at time zone s.timezone)::int as local_hour,
+      r.store_id, r.channel, r.paid_minor - r.refunded_minor as net_minor, r.discount_minor, r.redeemed_minor, r.total_minor
+    from receipts r join stores s on s.id = r.store_id
+    where r.customer_id is not null and r.status = 'confirmed' ${windowOf(w)}
+      and exists (select 1 from receipt_lines l where l.receipt_id = r.id and l.refunded_qty_milli < l.qty_milli)`;
+}
+
+/**
+ * One row per purchased line not wholly returned: `customer_id, receipt_id, occurred_at, sku,
+ * category` (the path, 'grocery/coffee'), `top_category` (its first part), `brand, qty_milli`
+ * (kept) and `net_minor` (the line's paid share of the quantity kept).
+ */
+export function purchaseLines(w: FactsWindow): RawBuilder<unknown> {
+  return sql`select r.customer_id, r.id as receipt_id, r.occurred_at, l.sku, l.category, split_part(l.category, '/', 1) as top_category, l.brand,
+      l.qty_milli - l.refunded_qty_milli as qty_milli,
+      (l.total_minor - l.discount_minor - l.redeemed_minor) * (l.qty_milli - l.refunded_qty_milli) / l.qty_milli as net_minor
+    from receipts r join receipt_lines l on l.receipt_id = r.id
+    where r.customer_id is not null and r.status = 'confirmed' ${windowOf(w)} and l.refunded_qty_milli < l.qty_milli`;
+}
+
+export const purchaseFacts = { receipts: purchaseReceipts, lines: purchaseLines };
+export type PurchaseFacts = typeof purchaseFacts;
