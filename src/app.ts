@@ -7,12 +7,12 @@ import { createCustomers, customerRoutes, CustomerSchema, customersModule, segme
 import { createEngagement, engagementModule, engagementRoutes, type Engagement } from './modules/engagement/index.ts';
 import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
 import { createLotteries, lotteriesModule, lotteryRoutes, type Lotteries } from './modules/lotteries/index.ts';
-import { createLoyalty, loyaltyModule, loyaltyRoutes, type Loyalty } from './modules/loyalty/index.ts';
+import { createLoyalty, loyaltyModule, loyaltyRoutes, purchaseFacts, type Loyalty } from './modules/loyalty/index.ts';
 import { createPartners, partnerRoutes, partnersModule, type Partners } from './modules/partners/index.ts';
 import { createPromotions, promotionRoutes, promotionsModule, type Promotions } from './modules/promotions/index.ts';
 import { createReferrals, referralRoutes, referralsModule, type Referrals } from './modules/referrals/index.ts';
 import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
-import { createSegments, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
+import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import {
@@ -126,12 +126,13 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     ids,
     fields: registry.segmentFields(),
     population: segmentPopulation(),
+    purchases: purchaseFacts,
     customers,
     log: { error: (obj, msg) => app.log.error(obj, msg) },
   });
   registry.register(segmentsModule, segments);
   loyalty.checkout.membership = segments.membership;
-  customers.extendView(async (customerId) => ({ segments: await segments.segmentsOf(customerId) }));
+  customers.extendView(async (customerId) => ({ segments: await segments.segmentsOf(customerId), rfm: await segments.rfm.ofCustomer(customerId) }));
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -225,11 +226,13 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   giftCardRoutes(app, { giftCards, customers });
   engagementRoutes(app, { engagement, customers });
   segmentRoutes(app, { segments });
+  rfmRoutes(app, { segments });
   app.addHook('onClose', async () => {
     await imports.stop();
     await promotions.batches.stop();
     await giftCards.batches.stop();
     await segments.recomputes.stop();
+    await segments.rfm.stop();
   });
   return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, imports, registry } };
 }

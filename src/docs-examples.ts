@@ -1,5 +1,6 @@
 import type { Role } from './platform/roles.ts';
 import type { RouteKey } from './route-access.ts';
+import { rfmCells, rfmGroupMapping } from './modules/segments/index.ts';
 
 /**
  * The worked examples of the API: one scenario — a coffee shop in Moscow, its catalog and
@@ -68,6 +69,7 @@ export const exampleIds = {
   upcomingLottery: 'ltr_0195f3c2d3c37d4e5f60718293c2d3e3',
   segment: 'seg_0195f3c2c5d17e2f3a4b5c6d7e8f9a01',
   segmentRecompute: 'sgr_0195f3c2c5e27f3a4b5c6d7e8f9a0b12',
+  rfmRun: 'rfm_0195f3c2c6f37a4b5c6d7e8f9a0b1c23',
 } as const;
 const ids = exampleIds;
 
@@ -160,6 +162,26 @@ const SEGMENT = {
   id: ids.segment, name: 'Roastery regulars on e-mail', description: 'Spent 1,000.00 on Roastery coffee in 30 days, e-mail marketing allowed', rules: SEGMENT_RULES,
   memberCount: 0, computedAt: null, version: 1, createdAt: at, updatedAt: at,
 };
+const RFM_RUN = { id: ids.rfmRun, status: 'running', phase: 'scoring', windowDays: 365, asOf: at, scored: 0, startedAt: at };
+// Two customers bought, both today: relative scores say little with so few (docs/rfm.md), and ties share the lowest place, so both are R 1 F 1, "Lost".
+const rfmCell = (recency: number, frequency: number) => (recency === 1 && frequency === 1 ? { customers: 2, revenueMinor: 350369, purchases: 2, averageCheckMinor: 175184 } : { customers: 0, revenueMinor: 0, purchases: 0, averageCheckMinor: null });
+const RFM_REPORT = {
+  customers: 2,
+  notScored: 2,
+  revenueMinor: 350369,
+  scores: {
+    recency: [{ score: 1, customers: 2, min: 0, max: 0 }],
+    frequency: [{ score: 1, customers: 2, min: 1, max: 1 }],
+    monetary: [{ score: 1, customers: 1, min: 104369, max: 104369 }, { score: 3, customers: 1, min: 246000, max: 246000 }],
+  },
+  grid: rfmCells().map(({ recency, frequency, group }) => ({ recency, frequency, group, ...rfmCell(recency, frequency) })),
+  groups: rfmGroupMapping().map(({ group, meaning, cells }) =>
+    group === 'Lost'
+      ? { group, meaning, cells, customers: 2, share: 1, revenueMinor: 350369, averageCheckMinor: 175184, averageRecencyDays: 0, averageFrequency: 1 }
+      : { group, meaning, cells, customers: 0, share: 0, revenueMinor: 0, averageCheckMinor: null, averageRecencyDays: null, averageFrequency: null },
+  ),
+  transitions: { previousRunId: null, moves: [] },
+};
 const SEGMENT_RECOMPUTE = { id: ids.segmentRecompute, segmentId: ids.segment, status: 'running', customers: 1, processed: 0, entered: 0, left: 0, startedAt: at };
 
 export const docExamples: DocExample[] = [
@@ -210,7 +232,7 @@ export const docExamples: DocExample[] = [
     role: 'owner',
     params: { id: ids.anna },
     status: 200,
-    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.petrova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.petrova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Petrova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [] },
+    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.petrova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.petrova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Petrova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [], rfm: null },
   },
   {
     route: 'GET /v1/customers/lookup',
@@ -227,7 +249,7 @@ export const docExamples: DocExample[] = [
     params: { id: ids.anna },
     body: { email: 'anna.smirnova@example.com', lastName: 'Smirnova' },
     status: 200,
-    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.smirnova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.smirnova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Smirnova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [] },
+    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.smirnova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.smirnova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Smirnova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [], rfm: null },
   },
   {
     route: 'GET /v1/customers',
@@ -869,6 +891,29 @@ export const docExamples: DocExample[] = [
     query: { limit: '100' },
     status: 200,
     response: { items: [{ customerId: ids.anna, enteredAt: at, firstName: 'Anna', lastName: 'Smirnova', phone: '+7912*****89', email: 'a***@example.com' }], nextCursor: null },
+  },
+  {
+    route: 'POST /v1/analytics/rfm/runs',
+    summary: 'Score every customer who bought in the last 365 days by recency, frequency and money: a job',
+    role: 'marketer',
+    body: { windowDays: 365 },
+    status: 202,
+    response: RFM_RUN,
+  },
+  {
+    route: 'GET /v1/analytics/rfm/runs/{id}',
+    summary: 'The run, done',
+    role: 'analyst',
+    params: { id: ids.rfmRun },
+    status: 200,
+    response: { ...RFM_RUN, status: 'completed', phase: 'done', scored: 2, finishedAt: at },
+  },
+  {
+    route: 'GET /v1/analytics/rfm',
+    summary: 'The report: score ranges, the 5×5 grid, the groups (Accept: text/csv and table=grid, groups or transitions for one as CSV)',
+    role: 'analyst',
+    status: 200,
+    response: { ...RFM_RUN, status: 'completed', phase: 'done', scored: 2, finishedAt: at, report: RFM_REPORT },
   },
 ];
 

@@ -171,6 +171,10 @@ export const routeAccess = {
   'GET /v1/segments/{id}/members': 'segments:read',
   'GET /v1/segments/{id}/changes': 'segments:read',
   'GET /v1/segments/{id}/audience-export': 'segments:export',
+  // RFM (segments module)
+  'POST /v1/analytics/rfm/runs': 'segments:write',
+  'GET /v1/analytics/rfm/runs/{id}': 'segments:read',
+  'GET /v1/analytics/rfm': 'segments:read',
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof routeAccess;

@@ -50,6 +50,13 @@ export function principalOf(request: FastifyRequest): Principal {
   return principal;
 }
 
+/** CSV when asked by format=csv or by an Accept header that prefers text/csv to JSON (reports with both forms). */
+export function wantsCsv(request: FastifyRequest, format?: 'json' | 'csv'): boolean {
+  if (format) return format === 'csv';
+  const accept = request.headers.accept ?? '';
+  return /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept);
+}
+
 export function actorOf(request: FastifyRequest): Actor {
   const principal = principalOf(request);
   return { keyId: principal.keyId, name: principal.name, role: principal.role, requestId: request.id };

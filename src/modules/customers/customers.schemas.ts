@@ -125,6 +125,25 @@ export const Customer = Type.Object(
     segments: Type.Optional(
       Type.Array(Type.Object({ id: Type.String(), name: Type.String() }), { description: 'GET and PATCH /v1/customers/{id}: the segments the customer is in now (live membership follows a change within seconds)' }),
     ),
+    rfm: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            recency: Type.Integer({ minimum: 1, maximum: 5 }),
+            frequency: Type.Integer({ minimum: 1, maximum: 5 }),
+            monetary: Type.Integer({ minimum: 1, maximum: 5 }),
+            cell: Type.String({ description: 'R F M as three digits, e.g. "545"' }),
+            group: Type.String({ description: 'Champions, Loyal, … (docs/rfm.md has the mapping)' }),
+            recencyDays: Type.Integer({ description: 'Days since the last purchase when the run scored' }),
+            purchases: Type.Integer({ description: 'Purchases in the window' }),
+            spentMinor: Type.Integer({ description: 'Money spent in the window net of refunds, minor units' }),
+            windowDays: Type.Integer(),
+            computedAt: Type.String({ format: 'date-time', description: 'When the run finished' }),
+          },
+          { description: 'GET and PATCH /v1/customers/{id}: the RFM scores and group of the current run; null when the customer bought nothing in its window or no run is done yet' },
+        ),
+      ),
+    ),
   },
   { $id: 'Customer' },
 );

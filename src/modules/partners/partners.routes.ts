@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { actorOf, principalOf } from '../../platform/http.ts';
+import { actorOf, principalOf, wantsCsv } from '../../platform/http.ts';
 import { mergePatchMediaTypes } from '../../platform/merge-patch.ts';
 import { ApiKeyCreated } from '../../platform/platform.routes.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
@@ -30,13 +30,6 @@ function refuseOtherPartner(request: FastifyRequest, partnerId: string): void {
       principal.partnerId ? `This key belongs to partner ${principal.partnerId}: it reads that partner's settlement only` : 'This partner key is bound to no partner, so it reads no settlement',
     );
   }
-}
-
-/** CSV when asked by format=csv or by an Accept header that prefers text/csv to JSON. */
-function wantsCsv(request: FastifyRequest, format: 'json' | 'csv' | undefined): boolean {
-  if (format) return format === 'csv';
-  const accept = request.headers.accept ?? '';
-  return /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept);
 }
 
 export function partnerRoutes(app: FastifyInstance, { partners }: { partners: Partners }): void {

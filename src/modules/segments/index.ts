@@ -10,11 +10,12 @@ import { decodeCursor, pageOf, type Page } from '../../platform/pagination.ts';
 import type { PlatformTables } from '../../platform/platform.tables.ts';
 import { operatorsByKind, type SegmentField } from '../../platform/segment-fields.ts';
 import type { Customers } from '../customers/index.ts';
-import type { MembershipProvider } from '../loyalty/index.ts';
+import type { MembershipProvider, PurchaseFacts } from '../loyalty/index.ts';
 import { updateLiveMembership } from './live.ts';
 import { matchingQuery, namedSegmentsOf, segmentsOfCustomer, type Compiler, type Population } from './membership.ts';
 import { createRecomputes } from './recompute.ts';
-import type { RuleNode } from './rules.ts';
+import { createRfm, rfmSegmentFields } from './rfm.ts';
+import { conditionsOf, type RuleNode } from './rules.ts';
 import { checkSegmentInput, createSegment, deleteSegment, getSegment, listSegments, saveSegment, type SegmentInput, type SegmentView } from './segment-store.ts';
 import { ownDbOrTx, type Db } from './segments.db.ts';
 import type { Ids } from './segments.ids.ts';
@@ -22,8 +23,11 @@ import { SegmentCreate } from './segments.schemas.ts';
 
 export { segmentsModule } from './segments.module.ts';
 export { segmentRoutes } from './segments.routes.ts';
+export { rfmRoutes } from './rfm.routes.ts';
+export { rfmCells, rfmGroupMapping, rfmGroups } from './rfm-groups.ts';
 export type { RuleNode } from './rules.ts';
 export type { SegmentInput, SegmentView } from './segment-store.ts';
+export type { CustomerRfm } from './rfm.ts';
 
 export type SegmentsDeps = {
   db: Db;
@@ -32,6 +36,8 @@ export type SegmentsDeps = {
   /** Every module's segment fields (the registry's), to which this module adds its own. */
   fields: SegmentField[];
   population: Population;
+  /** Loyalty's purchases, as SQL RFM selects from. */
+  purchases: PurchaseFacts;
   customers: Pick<Customers, 'getMany'>;
   log?: { error(obj: object, msg: string): void };
 };
@@ -61,10 +67,27 @@ const segmentField: SegmentField = {
 /** The segments module's public face: saved segments with live membership, previews, members, recomputes. */
 export function createSegments(deps: SegmentsDeps) {
   const { db, clock, ids } = deps;
-  const fields = new Map([...deps.fields, segmentField].map((field) => [field.key, field]));
+  const fields = new Map([...deps.fields, ...rfmSegmentFields, segmentField].map((field) => [field.key, field]));
   const compiler: Compiler = { fields, population: deps.population };
   const store = { db, clock, ids, fields };
   const recomputes = createRecomputes({ db, clock, ids, compiler, ...(deps.log ? { log: deps.log } : {}) });
+
+  /** Recomputes the saved segments whose rules read a field `uses` picks (RFM's or clusters' after a new run: no event says who moved). */
+  async function recomputeUsing(uses: (fieldKey: string) => boolean): Promise<{ segments: number }> {
+    const saved = await db.selectFrom('segments').select(['id', 'rules']).execute();
+    const reading = saved.filter((segment) => conditionsOf(segment.rules as RuleNode).some((condition) => uses(condition.field)));
+    for (const segment of reading) await recomputes.start(segment.id, null);
+    return { segments: reading.length };
+  }
+  const rfm = createRfm({
+    db,
+    clock,
+    ids,
+    population: deps.population,
+    purchases: deps.purchases,
+    onComputed: () => recomputeUsing((key) => key.startsWith('rfm.')),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
 
   const withRecompute = async (view: SegmentView): Promise<SegmentView> => ({ ...view, lastRecompute: await recomputes.start(view.id, null) });
 
@@ -181,6 +204,8 @@ export function createSegments(deps: SegmentsDeps) {
     } satisfies MembershipProvider,
     /** Live membership (the 'live' job) and the daily recompute of every segment (time-only conditions move without events). */
     updateLive: (signal?: AbortSignal) => updateLiveMembership({ db, clock, ids, compiler }, signal),
+    recomputeUsing,
+    rfm,
     async recomputeAll(): Promise<{ segments: number }> {
       const all = await db.selectFrom('segments').select('id').execute();
       for (const segment of all) await recomputes.start(segment.id, null);

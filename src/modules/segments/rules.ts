@@ -122,16 +122,21 @@ function valueProblem(kind: FieldKind, op: string, value: unknown, values: reado
   return one(value);
 }
 
-/** The segments a tree names in `segment` conditions (for the cycle check). */
-export function referencedSegments(root: RuleNode): string[] {
-  const found: string[] = [];
+/** Every condition of a tree, depth first. */
+export function conditionsOf(root: RuleNode): Condition[] {
+  const found: Condition[] = [];
   const visit = (node: RuleNode) => {
     const kind = nodeKind(node);
     if ('all' in kind) kind.all.forEach(visit);
     else if ('any' in kind) kind.any.forEach(visit);
     else if ('not' in kind) visit(kind.not);
-    else if (kind.condition.field === 'segment' && typeof kind.condition.id === 'string') found.push(kind.condition.id);
+    else found.push(kind.condition);
   };
   visit(root);
   return found;
+}
+
+/** The segments a tree names in `segment` conditions (for the cycle check). */
+export function referencedSegments(root: RuleNode): string[] {
+  return conditionsOf(root).flatMap((condition) => (condition.field === 'segment' && typeof condition.id === 'string' ? [condition.id] : []));
 }

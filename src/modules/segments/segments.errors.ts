@@ -7,5 +7,7 @@ export const segmentErrors = defineErrors({
   'segment.name_taken': { status: 409, title: 'Another segment has that name' },
   'segment.in_use': { status: 409, title: 'Another segment is built on this one' },
   'segment.recompute_not_found': { status: 404, title: 'Recompute not found' },
+  'rfm.run_not_found': { status: 404, title: 'RFM run not found' },
+  'rfm.not_computed': { status: 404, title: 'RFM has not been computed yet' },
 });
 export const segmentError = segmentErrors.error;

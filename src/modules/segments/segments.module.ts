@@ -17,5 +17,7 @@ export const segmentsModule = defineModule({
     { name: 'update-segment-membership', cadence: 'live', run: (signal) => segments.updateLive(signal) },
     // Conditions on time alone (no purchase for 30 days) move with no event: a recompute a day catches them.
     { name: 'recompute-segments', cadence: 'daily', run: () => segments.recomputeAll() },
+    // Scores move with time alone (recency): RFM is scored again every night over the last run's window.
+    { name: 'compute-rfm', cadence: 'daily', run: async () => ({ started: (await segments.rfm.start({}, null)).status === 'running' ? 1 : 0 }) },
   ],
 });

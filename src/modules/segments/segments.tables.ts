@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { Json, Timestamp } from '../../platform/platform.tables.ts';
+import type { RfmReport } from './rfm-report.ts';
 import type { RuleNode } from './rules.ts';
 
 /** The segments module's tables (Kysely's view, camel-cased). Only this module names them. */
@@ -41,9 +42,38 @@ export type SegmentRecomputesTable = {
   finishedAt: Timestamp | null;
 };
 
+export type RfmRunsTable = {
+  id: string;
+  status: 'running' | 'completed' | 'failed';
+  windowDays: number;
+  asOf: Timestamp;
+  phase: 'scoring' | 'reporting' | 'done';
+  scored: Generated<number>;
+  report: Json<RfmReport> | null;
+  failure: string | null;
+  requestedBy: string | null;
+  startedAt: Timestamp;
+  finishedAt: Timestamp | null;
+  isCurrent: Generated<boolean>;
+};
+
+export type RfmScoresTable = {
+  customerId: string;
+  runId: string;
+  recencyDays: number;
+  frequency: number;
+  monetaryMinor: string | number;
+  r: number;
+  f: number;
+  m: number;
+  rfmGroup: string;
+};
+
 export type SegmentsTables = {
   segments: SegmentsTable;
   segmentMembers: SegmentMembersTable;
   segmentChanges: SegmentChangesTable;
   segmentRecomputes: SegmentRecomputesTable;
+  rfmRuns: RfmRunsTable;
+  rfmScores: RfmScoresTable;
 };
