@@ -171,6 +171,10 @@ export const routeAccess = {
   'GET /v1/segments/{id}/members': 'segments:read',
   'GET /v1/segments/{id}/changes': 'segments:read',
   'GET /v1/segments/{id}/audience-export': 'segments:export',
+  // clusters (segments' permissions: clusters are read and run by whoever builds segments)
+  'POST /v1/clusters/runs': 'segments:write',
+  'GET /v1/clusters/runs/{id}': 'segments:read',
+  'GET /v1/clusters': 'segments:read',
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof routeAccess;

@@ -78,6 +78,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (cardBatches.length > 0) app.log.info({ batches: cardBatches }, 'resuming unfinished gift-card batches');
   const recomputes = await opened.segments.recomputes.resumePending();
   if (recomputes.length > 0) app.log.info({ recomputes }, 'resuming unfinished segment recomputes');
+  const clusterRuns = await opened.clusters.runs.resumePending();
+  if (clusterRuns.length > 0) app.log.info({ runs: clusterRuns }, 'restarting unfinished clustering runs');
   // Not only at start: an import whose process died (another instance, or this one's job lock
   // still held by a killed predecessor's connection for a moment) is taken up within a tick.
   const importResume = startScheduler([{ name: 'resume-imports', run: () => opened.imports.resumePending() }], {

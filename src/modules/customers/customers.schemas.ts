@@ -125,6 +125,11 @@ export const Customer = Type.Object(
     segments: Type.Optional(
       Type.Array(Type.Object({ id: Type.String(), name: Type.String() }), { description: 'GET and PATCH /v1/customers/{id}: the segments the customer is in now (live membership follows a change within seconds)' }),
     ),
+    cluster: Type.Optional(
+      Type.Union([Type.Object({ runId: Type.String(), cluster: Type.Integer(), description: Type.String(), unstable: Type.Boolean() }), Type.Null()], {
+        description: "GET and PATCH /v1/customers/{id}: the customer's cluster in the latest completed clustering run (GET /v1/clusters); null when they have none",
+      }),
+    ),
   },
   { $id: 'Customer' },
 );

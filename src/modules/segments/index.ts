@@ -14,7 +14,7 @@ import type { MembershipProvider } from '../loyalty/index.ts';
 import { updateLiveMembership } from './live.ts';
 import { matchingQuery, namedSegmentsOf, segmentsOfCustomer, type Compiler, type Population } from './membership.ts';
 import { createRecomputes } from './recompute.ts';
-import type { RuleNode } from './rules.ts';
+import { fieldsOf, type RuleNode } from './rules.ts';
 import { checkSegmentInput, createSegment, deleteSegment, getSegment, listSegments, saveSegment, type SegmentInput, type SegmentView } from './segment-store.ts';
 import { ownDbOrTx, type Db } from './segments.db.ts';
 import type { Ids } from './segments.ids.ts';
@@ -181,6 +181,13 @@ export function createSegments(deps: SegmentsDeps) {
     } satisfies MembershipProvider,
     /** Live membership (the 'live' job) and the daily recompute of every segment (time-only conditions move without events). */
     updateLive: (signal?: AbortSignal) => updateLiveMembership({ db, clock, ids, compiler }, signal),
+    /** Recomputes the segments whose rules name the field (another module's values changed at once: a clustering run). */
+    async recomputeUsing(fieldKey: string): Promise<{ segments: number }> {
+      const all = await db.selectFrom('segments').select(['id', 'rules']).execute();
+      const using = all.filter((segment) => fieldsOf(segment.rules).includes(fieldKey));
+      for (const segment of using) await recomputes.start(segment.id, null);
+      return { segments: using.length };
+    },
     async recomputeAll(): Promise<{ segments: number }> {
       const all = await db.selectFrom('segments').select('id').execute();
       for (const segment of all) await recomputes.start(segment.id, null);

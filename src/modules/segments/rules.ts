@@ -135,3 +135,17 @@ export function referencedSegments(root: RuleNode): string[] {
   visit(root);
   return found;
 }
+
+/** The fields a tree's conditions name (a segment to recompute when one of them changes for everyone). */
+export function fieldsOf(root: RuleNode): string[] {
+  const found: string[] = [];
+  const visit = (node: RuleNode) => {
+    const kind = nodeKind(node);
+    if ('all' in kind) kind.all.forEach(visit);
+    else if ('any' in kind) kind.any.forEach(visit);
+    else if ('not' in kind) visit(kind.not);
+    else found.push(kind.condition.field);
+  };
+  visit(root);
+  return found;
+}
