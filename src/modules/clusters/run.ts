@@ -148,8 +148,8 @@ export function createRuns(deps: RunDeps) {
     await db.deleteFrom('customerClusters').where('runId', '=', runId).execute();
     await db.deleteFrom('clusters').where('runId', '=', runId).execute();
     await setPhase(runId, 'features', { customers: 0, processed: 0, chosenK: null });
-    // The window ends when the run was asked for, so a resumed run sees the same purchases.
-    const window = { from: new Date(row.startedAt.getTime() - params.windowDays * DAY_MS), to: row.startedAt };
+    // The window ends when the run was asked for (that instant included: the facts' end is exclusive), so a resumed run sees the same purchases.
+    const window = { from: new Date(row.startedAt.getTime() - params.windowDays * DAY_MS), to: new Date(row.startedAt.getTime() + 1) };
     const table = await loadFeatures(db, deps.facts, window, params.categories);
     const n = table.customerIds.length;
     const d = table.specs.length;
