@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import { viewOf, type Database } from './db/database.ts';
+import { clusterRoutes, clustersModule, createClusters, type Clusters } from './modules/clusters/index.ts';
 import { createCustomers, customerRoutes, CustomerSchema, customersModule, segmentPopulation, type Customers } from './modules/customers/index.ts';
 import { createEngagement, engagementModule, engagementRoutes, type Engagement } from './modules/engagement/index.ts';
 import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
@@ -63,6 +64,7 @@ export type Services = {
   giftCards: GiftCards;
   engagement: Engagement;
   segments: Segments;
+  clusters: Clusters;
   imports: ImportRunner;
   registry: Registry;
 };
@@ -118,6 +120,18 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   registry.register(lotteriesModule, lotteries);
   registry.register(giftCardsModule, giftCards);
   registry.register(engagementModule, engagement);
+  // Clusters read purchases through loyalty's purchase facts; their `cluster` field must be
+  // registered before segments take the registry's fields. A completed run has the segments
+  // whose rules name `cluster` recompute (segments exist by the time any run completes).
+  const clusters = createClusters({
+    db: viewOf(db),
+    clock,
+    ids,
+    facts: purchaseFacts,
+    onComputed: () => segments.recomputeUsing((key) => key === 'cluster'),
+    log: { error: (obj, msg) => app.log.error(obj, msg) },
+  });
+  registry.register(clustersModule, clusters);
   // Segments compile rules over every module's fields (each module's SQL about one customer);
   // their membership is the checkout's membership provider (segment conditions of rules and promotions).
   const segments = createSegments({
@@ -132,7 +146,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   });
   registry.register(segmentsModule, segments);
   loyalty.checkout.membership = segments.membership;
-  customers.extendView(async (customerId) => ({ segments: await segments.segmentsOf(customerId), rfm: await segments.rfm.ofCustomer(customerId) }));
+  customers.extendView(async (customerId) => ({
+    segments: await segments.segmentsOf(customerId),
+    rfm: await segments.rfm.ofCustomer(customerId),
+    cluster: await clusters.clusterOf(customerId),
+  }));
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -227,12 +245,14 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   engagementRoutes(app, { engagement, customers });
   segmentRoutes(app, { segments });
   rfmRoutes(app, { segments });
+  clusterRoutes(app, { clusters });
   app.addHook('onClose', async () => {
     await imports.stop();
     await promotions.batches.stop();
     await giftCards.batches.stop();
     await segments.recomputes.stop();
     await segments.rfm.stop();
+    await clusters.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, imports, registry } };
 }

@@ -63,6 +63,8 @@ export const exampleIds = {
   actionRule: 'acr_0195f3c2d8b27c3d4e5f60718293a4c6',
   partnerKey: 'key_0195f3c2f8b27c3d4e5f60718293a4b5',
   partnerCustomer: 'cus_0195f3c2f8c37d4e5f60718293a4b5c6',
+  olgaReceipt: 'rcp_0195f3c2f9d47e5f60718293a4b5c6d7',
+  clusterRun: 'clr_0195f3c2fae57f60718293a4b5c6d7e8',
   partnerReceipt: 'rcp_0195f3c2f8d47e5f60718293a4b5c6d7',
   lottery: 'ltr_0195f3c2d3a17b2c3d4e5f60718293c1',
   pastLottery: 'ltr_0195f3c2d3b27c3d4e5f60718293c2d2',
@@ -163,26 +165,29 @@ const SEGMENT = {
   memberCount: 0, computedAt: null, version: 1, createdAt: at, updatedAt: at,
 };
 const RFM_RUN = { id: ids.rfmRun, status: 'running', phase: 'scoring', windowDays: 365, asOf: at, scored: 0, startedAt: at };
-// Two customers bought, both today: relative scores say little with so few (docs/rfm.md), and ties share the lowest place, so both are R 1 F 1, "Lost".
-const rfmCell = (recency: number, frequency: number) => (recency === 1 && frequency === 1 ? { customers: 2, revenueMinor: 350369, purchases: 2, averageCheckMinor: 175184 } : { customers: 0, revenueMinor: 0, purchases: 0, averageCheckMinor: null });
+// Three customers bought once, all today: relative scores say little with so few (docs/rfm.md), and ties share the lowest place, so all are R 1 F 1, "Lost".
+const rfmCell = (recency: number, frequency: number) => (recency === 1 && frequency === 1 ? { customers: 3, revenueMinor: 797369, purchases: 3, averageCheckMinor: 265789 } : { customers: 0, revenueMinor: 0, purchases: 0, averageCheckMinor: null });
 const RFM_REPORT = {
-  customers: 2,
-  notScored: 2,
-  revenueMinor: 350369,
+  customers: 3,
+  notScored: 1,
+  revenueMinor: 797369,
   scores: {
-    recency: [{ score: 1, customers: 2, min: 0, max: 0 }],
-    frequency: [{ score: 1, customers: 2, min: 1, max: 1 }],
-    monetary: [{ score: 1, customers: 1, min: 104369, max: 104369 }, { score: 3, customers: 1, min: 246000, max: 246000 }],
+    recency: [{ score: 1, customers: 3, min: 0, max: 0 }],
+    frequency: [{ score: 1, customers: 3, min: 1, max: 1 }],
+    monetary: [{ score: 1, customers: 1, min: 104369, max: 104369 }, { score: 2, customers: 1, min: 246000, max: 246000 }, { score: 4, customers: 1, min: 447000, max: 447000 }],
   },
   grid: rfmCells().map(({ recency, frequency, group }) => ({ recency, frequency, group, ...rfmCell(recency, frequency) })),
   groups: rfmGroupMapping().map(({ group, meaning, cells }) =>
     group === 'Lost'
-      ? { group, meaning, cells, customers: 2, share: 1, revenueMinor: 350369, averageCheckMinor: 175184, averageRecencyDays: 0, averageFrequency: 1 }
+      ? { group, meaning, cells, customers: 3, share: 1, revenueMinor: 797369, averageCheckMinor: 265789, averageRecencyDays: 0, averageFrequency: 1 }
       : { group, meaning, cells, customers: 0, share: 0, revenueMinor: 0, averageCheckMinor: null, averageRecencyDays: null, averageFrequency: null },
   ),
   transitions: { previousRunId: null, moves: [] },
 };
 const SEGMENT_RECOMPUTE = { id: ids.segmentRecompute, segmentId: ids.segment, status: 'running', customers: 1, processed: 0, entered: 0, left: 0, startedAt: at };
+
+const CLUSTER_PARAMS = { windowDays: 365, kMin: 2, kMax: 8, seed: 7, bootstrapSamples: 10, stabilityThreshold: 0.75, sampleSize: 20000, silhouetteSampleSize: 2000, categories: 5 };
+const CLUSTER_RUN_DONE = { id: ids.clusterRun, status: 'completed', phase: 'done', params: CLUSTER_PARAMS, customers: 3, processed: 3, chosenK: 2, silhouettes: [{ k: 2, silhouette: 0.1301 }], meanAdjustedRand: 0.9, startedAt: at, finishedAt: at };
 
 export const docExamples: DocExample[] = [
   {
@@ -232,7 +237,7 @@ export const docExamples: DocExample[] = [
     role: 'owner',
     params: { id: ids.anna },
     status: 200,
-    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.petrova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.petrova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Petrova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [], rfm: null },
+    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.petrova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.petrova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Petrova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [], rfm: null, cluster: null },
   },
   {
     route: 'GET /v1/customers/lookup',
@@ -249,7 +254,7 @@ export const docExamples: DocExample[] = [
     params: { id: ids.anna },
     body: { email: 'anna.smirnova@example.com', lastName: 'Smirnova' },
     status: 200,
-    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.smirnova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.smirnova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Smirnova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [], rfm: null },
+    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.smirnova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.smirnova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Smirnova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [], rfm: null, cluster: null },
   },
   {
     route: 'GET /v1/customers',
@@ -891,6 +896,53 @@ export const docExamples: DocExample[] = [
     query: { limit: '100' },
     status: 200,
     response: { items: [{ customerId: ids.anna, enteredAt: at, firstName: 'Anna', lastName: 'Smirnova', phone: '+7912*****89', email: 'a***@example.com' }], nextCursor: null },
+  },  // Clusters (docs/clusters.md): Olga's first purchase makes three customers who bought; a run clusters them.
+  {
+    route: 'POST /v1/checkout/confirm',
+    summary: 'Olga buys three packs of coffee',
+    role: 'pos',
+    step: true,
+    body: { storeId: 'msk-01', posReceiptId: 'R-000301', registerId: 'msk-01-R1', customer: { customerId: ids.olga }, lines: [{ sku: 'COF-1KG', qty: 3, price: 149000 }] },
+    status: 201,
+    response: { receiptId: ids.olgaReceipt, storeId: 'msk-01', posReceiptId: 'R-000301', occurredAt: at, lines: [{ sku: 'COF-1KG', qty: 3, price: 149000, total: 447000, discount: 0, excluded: false, pointsEarned: 670, pointsRedeemed: 0, redeemedMinor: 0, payable: 447000 }], total: 447000, discount: 0, pointsToEarn: 670, maxRedeemable: 0, pointsRedeemed: 0, redeemedMinor: 0, payable: 447000, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 223, lines: [0] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 447, lines: [0] }], messages: [], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.olga, balance: 0, pendingPoints: 670, tier: { id: 'silver', name: 'Silver' } } },
+  },
+  {
+    route: 'POST /v1/clusters/runs',
+    summary: 'Cluster the customers who bought in the last year (seed 7, 10 bootstrap samples): a job with progress',
+    role: 'marketer',
+    body: { seed: 7, bootstrapSamples: 10 },
+    status: 202,
+    response: { id: ids.clusterRun, status: 'running', phase: 'features', params: CLUSTER_PARAMS, customers: 0, processed: 0, chosenK: null, silhouettes: [], meanAdjustedRand: null, startedAt: at },
+  },
+  {
+    route: 'GET /v1/clusters/runs/{id}',
+    summary: 'The run, completed: k chosen by silhouette, every customer given a cluster',
+    role: 'analyst',
+    params: { id: ids.clusterRun },
+    status: 200,
+    response: CLUSTER_RUN_DONE,
+  },
+  {
+    route: 'GET /v1/clusters',
+    summary: 'The clusters of the latest run: what stands out, size, revenue, centroid, stability (Accept: text/csv for a CSV)',
+    role: 'analyst',
+    status: 200,
+    response: {
+      run: CLUSTER_RUN_DONE,
+      features: ['recencyDays', 'frequency', 'monetaryMinor', 'averageBasketMinor', 'linesPerBasket', 'onlineShare', 'stores', 'topStoreShare', 'morningShare', 'afternoonShare', 'eveningShare', 'discountShare', 'pointsShare', 'share.grocery', 'share.other'],
+      clusters: [
+        {
+          cluster: 1, description: 'large baskets', size: 2, revenueMinor: 693000, stability: 0.95, unstable: false,
+          centroid: { recencyDays: 0, frequency: 1, monetaryMinor: 346500, averageBasketMinor: 346500, linesPerBasket: 1, onlineShare: 0, stores: 1, topStoreShare: 1, morningShare: 0, afternoonShare: 1, eveningShare: 0, discountShare: 0, pointsShare: 0, 'share.grocery': 0.5, 'share.other': 0.5 },
+          zScores: { recencyDays: 0, frequency: 0, monetaryMinor: 0.645, averageBasketMinor: 0.645, linesPerBasket: 0, onlineShare: 0, stores: 0, topStoreShare: 0, morningShare: 0, afternoonShare: 0, eveningShare: 0, discountShare: 0, pointsShare: -0.707, 'share.grocery': -0.354, 'share.other': 0.354 },
+        },
+        {
+          cluster: 2, description: 'small baskets, grocery, uses points', size: 1, revenueMinor: 104369, stability: 1, unstable: false,
+          centroid: { recencyDays: 0, frequency: 1, monetaryMinor: 104369, averageBasketMinor: 104369, linesPerBasket: 1, onlineShare: 0, stores: 1, topStoreShare: 1, morningShare: 0, afternoonShare: 1, eveningShare: 0, discountShare: 0, pointsShare: 0.2995, 'share.grocery': 1, 'share.other': 0 },
+          zScores: { recencyDays: 0, frequency: 0, monetaryMinor: -1.291, averageBasketMinor: -1.291, linesPerBasket: 0, onlineShare: 0, stores: 0, topStoreShare: 0, morningShare: 0, afternoonShare: 0, eveningShare: 0, discountShare: 0, pointsShare: 1.414, 'share.grocery': 0.707, 'share.other': -0.707 },
+        },
+      ],
+    },
   },
   {
     route: 'POST /v1/analytics/rfm/runs',
@@ -906,14 +958,14 @@ export const docExamples: DocExample[] = [
     role: 'analyst',
     params: { id: ids.rfmRun },
     status: 200,
-    response: { ...RFM_RUN, status: 'completed', phase: 'done', scored: 2, finishedAt: at },
+    response: { ...RFM_RUN, status: 'completed', phase: 'done', scored: 3, finishedAt: at },
   },
   {
     route: 'GET /v1/analytics/rfm',
     summary: 'The report: score ranges, the 5×5 grid, the groups (Accept: text/csv and table=grid, groups or transitions for one as CSV)',
     role: 'analyst',
     status: 200,
-    response: { ...RFM_RUN, status: 'completed', phase: 'done', scored: 2, finishedAt: at, report: RFM_REPORT },
+    response: { ...RFM_RUN, status: 'completed', phase: 'done', scored: 3, finishedAt: at, report: RFM_REPORT },
   },
 ];
 

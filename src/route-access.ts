@@ -175,6 +175,10 @@ export const routeAccess = {
   'POST /v1/analytics/rfm/runs': 'segments:write',
   'GET /v1/analytics/rfm/runs/{id}': 'segments:read',
   'GET /v1/analytics/rfm': 'segments:read',
+  // clusters (segments' permissions: clusters are read and run by whoever builds segments)
+  'POST /v1/clusters/runs': 'segments:write',
+  'GET /v1/clusters/runs/{id}': 'segments:read',
+  'GET /v1/clusters': 'segments:read',
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof routeAccess;

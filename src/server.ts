@@ -80,6 +80,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (recomputes.length > 0) app.log.info({ recomputes }, 'resuming unfinished segment recomputes');
   const rfmRuns = await opened.segments.rfm.resumePending();
   if (rfmRuns.length > 0) app.log.info({ rfmRuns }, 'resuming unfinished RFM runs');
+  const clusterRuns = await opened.clusters.runs.resumePending();
+  if (clusterRuns.length > 0) app.log.info({ runs: clusterRuns }, 'restarting unfinished clustering runs');
   // Not only at start: an import whose process died (another instance, or this one's job lock
   // still held by a killed predecessor's connection for a moment) is taken up within a tick.
   const importResume = startScheduler([{ name: 'resume-imports', run: () => opened.imports.resumePending() }], {

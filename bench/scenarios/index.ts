@@ -2,6 +2,7 @@ import type { Scenario } from '../harness/scenario.ts';
 import { bulkReceipts } from './bulk-receipts.ts';
 import { calculate } from './calculate.ts';
 import { calculatePromotions } from './calculate-promotions.ts';
+import { clusters } from './clusters.ts';
 import { confirm } from './confirm.ts';
 import { confirmPromoCode } from './confirm-promo-code.ts';
 import { customerImport } from './customer-import.ts';
@@ -16,4 +17,4 @@ import { serverRss } from './server-rss.ts';
  * folder exporting a Scenario and a line here. The scenarios that load the shared server come
  * first and server-rss after them, so it reports the peak of their loads.
  */
-export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];
+export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, clusters, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];

@@ -53,6 +53,8 @@ export const distributedBy: Record<string, string> = {
   segment_changes: 'customer_id',
   // RFM scores: a customer's scores are read with the customer (segments, the customer view).
   rfm_scores: 'customer_id',
+  // Clusters: each customer's cluster in a run lives with the customer (the customer view and segments read one customer's).
+  customer_clusters: 'customer_id',
   // A lottery's frozen entries and winners: written once by its draw and read as one published list, so they live
   // with the lottery; customer_id is an attribute (a customer's own entries fan out over the few lotteries).
   lottery_entries: 'lottery_id',

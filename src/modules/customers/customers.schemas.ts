@@ -144,6 +144,11 @@ export const Customer = Type.Object(
         ),
       ),
     ),
+    cluster: Type.Optional(
+      Type.Union([Type.Object({ runId: Type.String(), cluster: Type.Integer(), description: Type.String(), unstable: Type.Boolean() }), Type.Null()], {
+        description: "GET and PATCH /v1/customers/{id}: the customer's cluster in the latest completed clustering run (GET /v1/clusters); null when they have none",
+      }),
+    ),
   },
   { $id: 'Customer' },
 );
