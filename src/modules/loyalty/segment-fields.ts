@@ -5,7 +5,8 @@ import { daysParam, stringListParam, windowParam, windowSql, type FieldContext, 
  * What segments can say from loyalty's data: the tier, points, and purchase behaviour.
  *
  * Purchases are the customer's confirmed receipts (a cancelled one is not a purchase), the ones of
- * records merged into them included, in the `window` by the receipt's time, that still hold a
+ * records merged into them included (a merge moves them to the survivor), in the `window` by the
+ * receipt's time, that still hold a
  * line not wholly returned — narrowed by `filter` to receipts with such a line of the given
  * categories (anywhere in the line's category path), SKUs or brands, at the given stores or
  * channel. What was spent is money paid net of refunds: without a filter the receipts' paid
@@ -49,7 +50,9 @@ const hasLineFilter = (filter: Filter | undefined) => lineKeys.some((key) => fil
 /** The counted receipts' conditions (`r`): the customer's, confirmed, in the window, at the stores, not wholly returned, with a matching line. */
 function counted(params: Record<string, unknown>, ctx: FieldContext): RawBuilder<unknown> {
   const filter = params.filter as Filter | undefined;
-  return sql`r.customer_id = any(${ctx.ids}) and r.status = 'confirmed' ${windowSql(sql`r.occurred_at`, params.window, ctx.now)}
+  // The customer's own id: a merge moves the duplicate's receipts and lines to the survivor (index.ts), so
+  // no merged record's id is needed, and `=` lets the planner use receipts_customer for one customer.
+  return sql`r.customer_id = ${ctx.id} and r.status = 'confirmed' ${windowSql(sql`r.occurred_at`, params.window, ctx.now)}
     ${filter?.stores ? sql`and r.store_id = any(${filter.stores}::text[])` : sql``}
     ${filter?.channel ? sql`and r.channel = ${filter.channel}` : sql``}
     and exists (select 1 from receipt_lines l where l.receipt_id = r.id and l.refunded_qty_milli < l.qty_milli ${lineFilter(filter)})`;
