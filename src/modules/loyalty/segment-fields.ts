@@ -6,10 +6,9 @@ import { daysParam, stringListParam, windowParam, windowSql, type FieldContext, 
  *
  * Purchases are the customer's confirmed receipts (a cancelled one is not a purchase), the ones of
  * records merged into them included (a merge moves them to the survivor), in the `window` by the
- * receipt's time, that still hold a
- * line not wholly returned — narrowed by `filter` to receipts with such a line of the given
- * categories (anywhere in the line's category path), SKUs or brands, at the given stores or
- * channel. What was spent is money paid net of refunds: without a filter the receipts' paid
+ * receipt's time, that still hold a line not wholly returned — narrowed by `filter` to receipts
+ * with such a line of the given categories (anywhere in the line's category path), SKUs or
+ * brands, at the given stores or channel. What was spent is money paid net of refunds: without a filter the receipts' paid
  * totals less what refunds gave back; with a line filter the matching lines' paid amounts (after
  * discounts and points) for the quantity kept.
  */
