@@ -185,6 +185,16 @@ export function createSegments(deps: SegmentsDeps) {
         if (rows.length > 0) yield stringify(rows);
       }
     },
+    /** Every entry and exit (of one customer, if given) as CSV, newest first, a page at a time. */
+    async *changesCsv(segmentId: string, customerId?: string): AsyncGenerator<string> {
+      yield stringify([['id', 'customer_id', 'change', 'cause', 'at']]);
+      let cursor: string | undefined;
+      do {
+        const page = await this.changes(segmentId, { limit: 1000, ...(cursor ? { cursor } : {}), ...(customerId ? { customerId } : {}) });
+        if (page.items.length > 0) yield stringify(page.items.map((c) => [c.id, c.customerId, c.change, c.cause, c.at]));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    },
     /** Entries and exits, newest first. */
     async changes(segmentId: string, query: { limit: number; cursor?: string; customerId?: string }): Promise<Page<ChangeView>> {
       await getSegment(db, segmentId);

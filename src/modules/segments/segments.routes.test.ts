@@ -47,6 +47,12 @@ describe('segments', () => {
     expect(await members(segment.id)).toEqual([]);
     const changes = (await t.call({ method: 'GET', url: `/v1/segments/${segment.id}/changes?customerId=${ada}` })).json().items as Array<{ change: string; cause: string }>;
     expect(changes.map((c) => [c.change, c.cause])).toEqual([['left', 'event'], ['entered', 'event']]);
+    const csv = await t.call({ method: 'GET', url: `/v1/segments/${segment.id}/changes?customerId=${ada}`, headers: { accept: 'text/csv' } });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.trim().split('\n').map((line) => line.split(',').slice(1, 4).join(','))).toEqual(['customer_id,change,cause', `${ada},left,event`, `${ada},entered,event`]);
+    const missing = await t.call({ method: 'GET', url: '/v1/segments/seg_0190c0ffee00700080000000000000ab/changes', headers: { accept: 'text/csv' } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toContain('application/problem+json');
     const events = await t.database.db.selectFrom('outboxEvents').select(['type', 'payload']).where('customerId', '=', ada).where('type', 'like', 'segment.%').orderBy('id').execute();
     expect(events.map((e) => e.type)).toEqual(['segment.entered', 'segment.left']);
     expect(events[0]!.payload).toEqual({ segmentId: segment.id, customerId: ada, cause: 'event' });

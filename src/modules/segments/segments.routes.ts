@@ -178,7 +178,22 @@ export function segmentRoutes(app: FastifyInstance, { segments }: { segments: Se
   });
   r.get('/v1/segments/:id/changes', {
     config: { permission: 'segments:read' },
-    schema: { tags, summary: 'Entries and exits, newest first, with their time and cause', params: SegmentParams, querystring: ChangeQuery, response: { 200: ChangePage, ...errorResponses(400, ...authErrors, 404) } },
-    handler: async (request) => segments.changes(request.params.id, request.query),
+    schema: {
+      tags,
+      summary: 'Entries and exits, newest first, with their time and cause (Accept: text/csv for all of them as CSV)',
+      params: SegmentParams,
+      querystring: ChangeQuery,
+      produces: ['application/json', 'text/csv'],
+      response: { 200: ChangePage, ...errorResponses(400, ...authErrors, 404) },
+    },
+    handler: async (request, reply) => {
+      if (!(request.headers.accept ?? '').includes('text/csv')) return segments.changes(request.params.id, request.query);
+      // The segment is checked before the first byte, so a 404 is still a problem+json and not a broken stream.
+      await segments.get(request.params.id);
+      const rows = segments.changesCsv(request.params.id, request.query.customerId);
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="segment-${request.params.id}-changes.csv"`);
+      return reply.send(Readable.from(rows) as never);
+    },
   });
 }
