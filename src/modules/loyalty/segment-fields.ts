@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { keptReceipt } from './purchase-facts.ts';
 import { daysParam, stringListParam, windowParam, windowSql, type FieldContext, type FieldParam, type SegmentField } from '../../platform/segment-fields.ts';
 
 /**
@@ -54,7 +55,7 @@ function counted(params: Record<string, unknown>, ctx: FieldContext): RawBuilder
   return sql`r.customer_id = ${ctx.id} and r.status = 'confirmed' ${windowSql(sql`r.occurred_at`, params.window, ctx.now)}
     ${filter?.stores ? sql`and r.store_id = any(${filter.stores}::text[])` : sql``}
     ${filter?.channel ? sql`and r.channel = ${filter.channel}` : sql``}
-    and exists (select 1 from receipt_lines l where l.receipt_id = r.id and l.refunded_qty_milli < l.qty_milli ${lineFilter(filter)})`;
+    and ${hasLineFilter(filter) ? sql`exists (select 1 from receipt_lines l where l.receipt_id = r.id and l.refunded_qty_milli < l.qty_milli ${lineFilter(filter)})` : keptReceipt}`;
 }
 
 /** Money kept: receipts' paid totals net of refunds, or with a line filter the matching lines' paid share of the quantity not returned. */
