@@ -69,28 +69,34 @@ function featureQuery(facts: PurchaseFacts, window: { from: Date; to: Date }, ca
   const named = categories.length > 0 ? sql`${sql.join(sums)},` : sql``;
   const topShares = categories.length > 0 ? sql`${sql.join(shares)},` : sql``;
   const topSum = categories.length > 0 ? sql.join(shares, sql` + `) : sql`0`;
-  return sql`with r as (${facts.receipts(window)}), l as (${facts.lines(window)}),
+  // One pass over the receipts, grouped by customer and store, then rolled up per customer: the
+  // store mix comes out of the same groups, and every aggregate can hash (a count(distinct …)
+  // would force a sort of all the window's receipts).
+  return sql`with by_store as (
+      select r.customer_id, r.store_id, count(*) as n, sum(r.net_minor) as net, max(r.occurred_at) as last_at,
+        sum((r.channel = 'online')::int) as online, sum((r.local_hour between 5 and 11)::int) as morning,
+        sum((r.local_hour between 12 and 16)::int) as afternoon, sum(r.discount_minor) as discount,
+        sum(r.redeemed_minor) as redeemed, sum(r.total_minor) as total
+      from (${facts.receipts(window)}) r group by r.customer_id, r.store_id),
     per_customer as (
-      select r.customer_id, count(*)::float8 as frequency, sum(r.net_minor)::bigint as monetary,
-        extract(epoch from (${window.to}::timestamptz - max(r.occurred_at)))::float8 / 86400 as recency_days,
-        count(distinct r.store_id)::float8 as stores,
-        avg((r.channel = 'online')::int)::float8 as online_share,
-        avg((r.local_hour between 5 and 11)::int)::float8 as morning,
-        avg((r.local_hour between 12 and 16)::int)::float8 as afternoon,
-        sum(r.discount_minor)::float8 / greatest(sum(r.total_minor), 1) as discount_share,
-        sum(r.redeemed_minor)::float8 / greatest(sum(r.total_minor), 1) as points_share
-      from r group by r.customer_id),
-    top_store as (
-      select s.customer_id, max(s.n)::float8 as n from (select r.customer_id, count(*) as n from r group by r.customer_id, r.store_id) s group by s.customer_id),
+      select b.customer_id, sum(b.n)::float8 as frequency, sum(b.net)::bigint as monetary,
+        extract(epoch from (${window.to}::timestamptz - max(b.last_at)))::float8 / 86400 as recency_days,
+        count(*)::float8 as stores, max(b.n)::float8 as top_store,
+        sum(b.online)::float8 / sum(b.n) as online_share,
+        sum(b.morning)::float8 / sum(b.n) as morning,
+        sum(b.afternoon)::float8 / sum(b.n) as afternoon,
+        sum(b.discount)::float8 / greatest(sum(b.total), 1) as discount_share,
+        sum(b.redeemed)::float8 / greatest(sum(b.total), 1) as points_share
+      from by_store b group by b.customer_id),
     mix as (
       select l.customer_id, count(*)::float8 as lines, ${named} greatest(sum(l.net_minor), 0)::float8 as spend
-      from l group by l.customer_id)
+      from (${facts.lines(window)}) l group by l.customer_id)
     select p.customer_id as id, p.monetary,
       array[p.recency_days, p.frequency, p.monetary::float8, p.monetary::float8 / p.frequency, coalesce(m.lines, 0) / p.frequency,
-        p.online_share, p.stores, t.n / p.frequency, p.morning, p.afternoon, greatest(1 - p.morning - p.afternoon, 0),
+        p.online_share, p.stores, p.top_store / p.frequency, p.morning, p.afternoon, greatest(1 - p.morning - p.afternoon, 0),
         p.discount_share, p.points_share, ${topShares}
         case when coalesce(m.spend, 0) > 0 then greatest(1 - (${topSum}), 0) else 0 end]::float8[] as v
-    from per_customer p join top_store t on t.customer_id = p.customer_id left join mix m on m.customer_id = p.customer_id
+    from per_customer p left join mix m on m.customer_id = p.customer_id
     order by p.customer_id`;
 }
 
@@ -103,6 +109,8 @@ export async function loadFeatures(db: Db, facts: PurchaseFacts, window: { from:
   let values = new Float64Array(PAGE * d);
   let revenue = new Float64Array(PAGE);
   await db.transaction().execute(async (tx) => {
+    // Hash aggregates over a year's receipts and lines stay in memory instead of spilling to disk in 4 MB pieces.
+    await sql`set local work_mem = '256MB'`.execute(tx);
     await sql`declare cluster_features no scroll cursor for ${featureQuery(facts, window, categories)}`.execute(tx);
     for (;;) {
       const page = (await sql<{ id: string; monetary: number; v: number[] }>`fetch forward ${sql.lit(PAGE)} from cluster_features`.execute(tx)).rows;
