@@ -146,6 +146,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   });
   registry.register(segmentsModule, segments);
   loyalty.checkout.membership = segments.membership;
+  // Earning rules and promotions name segments by id: a save naming one that is not there is
+  // refused, and so is a delete of one still named (segment-references.ts: race-free on PostgreSQL).
+  loyalty.references.segments = segments.references.check;
+  promotions.references.segments = segments.references.check;
+  segments.references.usedBy.push(loyalty.rulesNamingSegment, promotions.promotionsNamingSegment);
   customers.extendView(async (customerId) => ({
     segments: await segments.segmentsOf(customerId),
     rfm: await segments.rfm.ofCustomer(customerId),

@@ -3,6 +3,7 @@ import type { DbOrTx, Tx } from './loyalty.db.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { platformTx, type PlatformTx } from '../../platform/db-views.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import { canonicalJson } from '../../platform/canonical-json.ts';
 import { parseInstant } from '../../platform/text.ts';
@@ -76,6 +77,27 @@ const checkers: { [K in ConfigKind]: (body: Bodies[K]) => FieldProblem[] } = {
   tiers: checkTiers,
 };
 
+/**
+ * The segments module's check of the ids a save names (buildApp sets it; loyalty built alone
+ * accepts any id): the ids that are not segments. It holds the others `for share` in `tx`
+ * until the save commits, so a delete of one waits and then sees the rule that names it.
+ */
+export type SegmentCheck = (tx: PlatformTx, ids: readonly string[]) => Promise<string[]>;
+
+/** Every earning rule's `conditions.segments` entry that names no segment, by its place. */
+async function unknownSegments(tx: Tx, check: SegmentCheck, set: EarningRuleSet): Promise<FieldProblem[]> {
+  const named = set.rules.flatMap((rule, i) => (rule.conditions.segments ?? []).map((id, j) => ({ id, field: `rules.${i}.conditions.segments.${j}` })));
+  if (named.length === 0) return [];
+  const unknown = new Set(await check(platformTx(tx), named.map((entry) => entry.id)));
+  return named.filter((entry) => unknown.has(entry.id)).map((entry) => ({ field: entry.field, reason: `no segment ${entry.id}; GET /v1/segments lists them` }));
+}
+
+/** Earning rules of the current version that name the segment, as a segment's delete reports them. */
+export async function rulesNamingSegment(tx: Tx, segmentId: string): Promise<string[]> {
+  const { body } = await currentVersion(tx, 'earning_rules');
+  return body.rules.filter((rule) => rule.conditions.segments?.includes(segmentId)).map((rule) => `earning rule "${rule.id}"`);
+}
+
 /** What a save asks: a new body, or a change of the current one (a merge patch, one rule), made under the writers' lock. */
 export type ConfigChange<T> = T | ((current: T) => T);
 
@@ -92,6 +114,7 @@ export async function saveLoyaltyConfig<K extends ConfigKind>(
   kind: K,
   change: ConfigChange<Bodies[K]>,
   expectedVersion?: number,
+  segments: SegmentCheck | null = null,
 ): Promise<Versioned<Bodies[K]>> {
   // Serialise writers of one kind: the current version is read, changed and written under this lock.
   await sql`select pg_advisory_xact_lock(7246002, ${['program', 'earning_rules', 'tiers'].indexOf(kind)})`.execute(tx);
@@ -107,6 +130,10 @@ export async function saveLoyaltyConfig<K extends ConfigKind>(
   const problems = checkers[kind](body);
   if (problems.length > 0) throw loyaltyError('config.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
   if (canonicalJson(body) === canonicalJson(current.body)) return current;
+  if (kind === 'earning_rules' && segments) {
+    const unknown = await unknownSegments(tx, segments, body as EarningRuleSet);
+    if (unknown.length > 0) throw loyaltyError('config.invalid', unknown.map((p) => `${p.field}: ${p.reason}`).join('; '), unknown);
+  }
   const version = current.version + 1;
   const now = clock.now();
   await tx.insertInto('loyaltyConfig').values({ kind, version, body: JSON.stringify(body), createdAt: now, createdBy: actor.keyId ?? actor.name }).execute();

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Db, Tx } from './loyalty.db.ts';
+import { ownTx, type Db, type Tx } from './loyalty.db.ts';
 import type { Actor } from '../../platform/actor.ts';
-import type { AnyDb } from '../../platform/db-views.ts';
+import type { AnyDb, PlatformTx } from '../../platform/db-views.ts';
 import type { PlatformTables } from '../../platform/platform.tables.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Ids } from './loyalty.ids.ts';
@@ -11,7 +11,7 @@ import { getStore, listProducts, listStores, pageStores, patchStore, upsertProdu
 import { calculateCheckout, confirmCheckout, type CheckoutInput, type ConfirmInput, type CustomerFinder, type LoyaltyDeps } from './checkout.ts';
 import { createCheckoutCache } from './checkout-cache.ts';
 import { readCustomerState } from './checkout-state.ts';
-import { saveLoyaltyConfig, type ConfigChange } from './config-store.ts';
+import { rulesNamingSegment, saveLoyaltyConfig, type ConfigChange, type SegmentCheck } from './config-store.ts';
 import type { EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
 import { insertHistoricalReceipts, type HistoricalReceipt } from './historical-receipts.ts';
 import { jobs, type JobName } from './jobs.ts';
@@ -26,6 +26,7 @@ import { customerReceipts, getReceipt } from './receipts.ts';
 import { pointsAtStores, storeOfReceipt } from './store-points.ts';
 
 export type { JobName } from './jobs.ts';
+export type { SegmentCheck } from './config-store.ts';
 export type { HistoricalReceipt } from './historical-receipts.ts';
 export type { EngineLine } from './calculate.ts';
 export type { EarningRule, EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
@@ -49,6 +50,8 @@ export function createLoyalty(
   const extensions = createCheckoutExtensions();
   const deps: LoyaltyDeps = { db: base.db, clock: base.clock, ids: base.ids, customers: base.customers, cache, extensions };
   const { db, clock, ids } = deps;
+  // The segments module's check of the segment ids earning rules name (buildApp sets it).
+  const references: { segments: SegmentCheck | null } = { segments: null };
   // A change seen by this instance's next request: drop the cache once the change committed.
   const thenChanged = async <T>(change: Promise<T>): Promise<T> => {
     const result = await change;
@@ -87,6 +90,10 @@ export function createLoyalty(
   };
 
   return {
+    /** Where segments sets the check of the segment ids an earning rule names; none set, any id is taken. */
+    references,
+    /** The earning rules (current version) that name the segment, in the caller's transaction: segments asks before a delete. */
+    rulesNamingSegment: (tx: PlatformTx, segmentId: string) => rulesNamingSegment(ownTx(tx), segmentId),
     /** Where promotions add adjusters and segments sets the membership provider (see pipeline.ts). */
     checkout: extensions,
     /** How other modules give and take points inside their own transactions (points-port.ts). */
@@ -111,7 +118,7 @@ export function createLoyalty(
     saveProgram: (change: ConfigChange<ProgramSettings>, actor: Actor, expectedVersion?: number) =>
       thenChanged(db.transaction().execute((tx) => saveLoyaltyConfig(tx, clock, actor, 'program', change, expectedVersion))),
     saveRules: (change: ConfigChange<EarningRuleSet>, actor: Actor, expectedVersion?: number) =>
-      thenChanged(db.transaction().execute((tx) => saveLoyaltyConfig(tx, clock, actor, 'earning_rules', change, expectedVersion))),
+      thenChanged(db.transaction().execute((tx) => saveLoyaltyConfig(tx, clock, actor, 'earning_rules', change, expectedVersion, references.segments))),
     saveTiers: (change: ConfigChange<TierConfig>, actor: Actor, expectedVersion?: number) =>
       thenChanged(db.transaction().execute((tx) => saveLoyaltyConfig(tx, clock, actor, 'tiers', change, expectedVersion))),
     stores: {

@@ -6,7 +6,18 @@ import type { CustomerLifecycleHooks } from '../customers/index.ts';
 import { createBatch, createPromoCode, exportBatchCsv, generateBatch, getBatch, getPromoCode, listBatches, listPromoCodes, randomCode, type BatchInput, type PromoCodeInput } from './promo-codes.ts';
 import { promotionAdjuster } from './promotion-adjuster.ts';
 import { createPromotionCache } from './promotion-cache.ts';
-import { createPromotion, deletePromotion, getPromotion, listPromotions, mergePromotion, savePromotion, toDefinition, type PromotionInput } from './promotion-store.ts';
+import {
+  createPromotion,
+  deletePromotion,
+  getPromotion,
+  listPromotions,
+  mergePromotion,
+  promotionsNamingSegment,
+  savePromotion,
+  toDefinition,
+  type PromotionInput,
+  type SegmentCheck,
+} from './promotion-store.ts';
 import type { PromotionStatus } from './promotion-types.ts';
 import { ownTx, type Db, type Tx } from './promotions.db.ts';
 import { promotionError } from './promotions.errors.ts';
@@ -17,12 +28,15 @@ export { promotionRoutes } from './promotions.routes.ts';
 /** The code alphabet (no look-alikes) and generator, shared with gift cards. */
 export { CODE_ALPHABET, randomCodes } from './promo-codes.ts';
 export type { PromotionDefinition } from './promotion-types.ts';
+export type { SegmentCheck } from './promotion-store.ts';
 
 export type PromotionsDeps = { db: Db; clock: Clock; ids: Ids; cacheMs: number; log?: { error(obj: object, msg: string): void } };
 
 /** The promotions module's public face: promotions, promo codes and their batches, and the checkout adjuster. */
 export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDeps, hooks: CustomerLifecycleHooks<Tx>) {
   const cache = createPromotionCache(cacheMs);
+  // The segments module's check of the segment ids an audience names (buildApp sets it).
+  const references: { segments: SegmentCheck | null } = { segments: null };
   const changed = async <T>(work: Promise<T>): Promise<T> => {
     const result = await work;
     cache.changed();
@@ -58,13 +72,17 @@ export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDep
 
   return {
     checkoutAdjuster: adjuster,
+    /** Where segments sets the check of the segment ids an audience names; none set, any id is taken. */
+    references,
+    /** The promotions whose audience names the segment, in the caller's transaction: segments asks before a delete. */
+    promotionsNamingSegment: (tx: PlatformTx, segmentId: string) => promotionsNamingSegment(ownTx(tx), segmentId),
     promotions: {
-      create: (input: PromotionInput, actor: Actor) => changed(createPromotion(db, clock, ids, actor, input)),
+      create: (input: PromotionInput, actor: Actor) => changed(createPromotion(db, clock, ids, actor, input, references.segments)),
       get: (id: string) => getPromotion(db, id),
       list: (query: { limit: number; cursor?: string; status?: PromotionStatus; q?: string }) => listPromotions(db, query),
-      replace: (id: string, input: PromotionInput, actor: Actor, expectedVersion?: number) => changed(savePromotion(db, clock, actor, id, () => input, expectedVersion)),
+      replace: (id: string, input: PromotionInput, actor: Actor, expectedVersion?: number) => changed(savePromotion(db, clock, actor, id, () => input, expectedVersion, references.segments)),
       patch: (id: string, patch: Record<string, unknown>, actor: Actor, expectedVersion?: number) =>
-        changed(savePromotion(db, clock, actor, id, mergePromotion(patch), expectedVersion)),
+        changed(savePromotion(db, clock, actor, id, mergePromotion(patch), expectedVersion, references.segments)),
       delete: (id: string, actor: Actor) => changed(deletePromotion(db, clock, actor, id)),
     },
     codes: {

@@ -3,6 +3,7 @@ import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { canonicalJson } from '../../platform/canonical-json.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { platformTx, type PlatformTx } from '../../platform/db-views.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import { applyMergePatch, checkMerged } from '../../platform/merge-patch.ts';
 import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
@@ -135,6 +136,38 @@ function checkInput(input: PromotionInput, used?: { usedMinor: number; usedPoint
   return problems;
 }
 
+/**
+ * The segments module's check of the ids an audience names (buildApp sets it; promotions built
+ * alone accept any id): the ids that are not segments. It holds the others `for share` in `tx`
+ * until the save commits, so a delete of one waits and then sees the promotion that names it.
+ */
+export type SegmentCheck = (tx: PlatformTx, ids: readonly string[]) => Promise<string[]>;
+
+/** The audience's segments that are not there, by their place. */
+async function unknownSegments(tx: Tx, check: SegmentCheck | null, input: PromotionInput): Promise<FieldProblem[]> {
+  const audience = input.audience;
+  if (!check || audience?.kind !== 'segments') return [];
+  const unknown = new Set(await check(platformTx(tx), audience.segments));
+  return audience.segments.flatMap((id, i) => (unknown.has(id) ? [{ field: `audience.segments.${i}`, reason: `no segment ${id}; GET /v1/segments lists them` }] : []));
+}
+
+/**
+ * The promotions that name the segment in their audience, as a segment's delete reports them.
+ * Every promotion that exists counts, whatever its status or period: a paused, archived or
+ * ended one can be set active or given a new period by a change that does not touch its
+ * audience, and its audience is part of what it was (GET shows it). To free the segment, change
+ * the audience or delete the promotion.
+ */
+export async function promotionsNamingSegment(tx: Tx, segmentId: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('promotions')
+    .select(['id', 'name'])
+    .where(sql<boolean>`definition @> ${JSON.stringify({ audience: { kind: 'segments', segments: [segmentId] } })}::jsonb`)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => `promotion "${row.name}" (${row.id})`);
+}
+
 function refuse(problems: FieldProblem[]): never {
   throw promotionError('promotion.invalid', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
 }
@@ -164,11 +197,13 @@ function columnsOf(input: PromotionInput) {
 /** Columns with the definition parsed, so two saves compare by content, not by key order. */
 const comparable = (columns: ReturnType<typeof columnsOf>) => ({ ...columns, definition: JSON.parse(columns.definition) as unknown });
 
-export async function createPromotion(db: Db, clock: Clock, ids: Ids, actor: Actor, input: PromotionInput): Promise<PromotionView> {
+export async function createPromotion(db: Db, clock: Clock, ids: Ids, actor: Actor, input: PromotionInput, segments: SegmentCheck | null = null): Promise<PromotionView> {
   const problems = checkInput(input);
   if (problems.length > 0) refuse(problems);
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
+    const unknown = await unknownSegments(tx, segments, input);
+    if (unknown.length > 0) refuse(unknown);
     const row = await tx
       .insertInto('promotions')
       .values({ id: ids.next('prm'), ...columnsOf(input), createdAt: now, updatedAt: now })
@@ -214,6 +249,7 @@ export async function savePromotion(
   id: string,
   change: (current: PromotionInput) => PromotionInput,
   expectedVersion?: number,
+  segments: SegmentCheck | null = null,
 ): Promise<PromotionView> {
   return db.transaction().execute(async (tx) => {
     const row = await locked(tx, id);
@@ -231,6 +267,8 @@ export async function savePromotion(
     if (problems.length > 0) refuse(problems);
     const columns = columnsOf(input);
     if (canonicalJson(comparable(columnsOf(current))) === canonicalJson(comparable(columns))) return (await views(tx, [row]))[0]!;
+    const unknown = await unknownSegments(tx, segments, input);
+    if (unknown.length > 0) refuse(unknown);
     // Given a budget or a use limit, the promotion counts from all it gave so far: under its row
     // lock (confirms and returns of an unlimited promotion hold it shared, so none is in flight)
     // the counters are set from the redemptions; from then on confirms and returns move them.

@@ -16,6 +16,7 @@ import { matchingQuery, namedSegmentsOf, segmentsOfCustomer, type Compiler, type
 import { createRecomputes } from './recompute.ts';
 import { createRfm, rfmSegmentFields } from './rfm.ts';
 import { conditionsOf, type RuleNode } from './rules.ts';
+import { unknownSegments, type SegmentUser } from './segment-references.ts';
 import { checkSegmentInput, createSegment, deleteSegment, getSegment, listSegments, saveSegment, type SegmentInput, type SegmentView } from './segment-store.ts';
 import { ownDbOrTx, type Db } from './segments.db.ts';
 import type { Ids } from './segments.ids.ts';
@@ -27,6 +28,7 @@ export { rfmRoutes } from './rfm.routes.ts';
 export { rfmCells, rfmGroupMapping, rfmGroups } from './rfm-groups.ts';
 export type { RuleNode } from './rules.ts';
 export type { SegmentInput, SegmentView } from './segment-store.ts';
+export type { SegmentUser } from './segment-references.ts';
 export type { CustomerRfm } from './rfm.ts';
 
 export type SegmentsDeps = {
@@ -69,7 +71,9 @@ export function createSegments(deps: SegmentsDeps) {
   const { db, clock, ids } = deps;
   const fields = new Map([...deps.fields, ...rfmSegmentFields, segmentField].map((field) => [field.key, field]));
   const compiler: Compiler = { fields, population: deps.population };
-  const store = { db, clock, ids, fields };
+  // Filled by buildApp: the modules that name segments, asked before a delete.
+  const users: SegmentUser[] = [];
+  const store = { db, clock, ids, fields, users };
   const recomputes = createRecomputes({ db, clock, ids, compiler, ...(deps.log ? { log: deps.log } : {}) });
 
   /** Recomputes the saved segments whose rules read a field `uses` picks (RFM's or clusters' after a new run: no event says who moved). */
@@ -208,6 +212,15 @@ export function createSegments(deps: SegmentsDeps) {
     recomputes,
     /** The segments a customer is in now, by name (the customer view). */
     segmentsOf: (customerId: string) => namedSegmentsOf(db, customerId),
+    /**
+     * For modules that name segments by id (earning rules, promotions): `check` answers which
+     * ids are not segments, holding the others `for share` in the caller's transaction until it
+     * commits; `usedBy` takes a module's answer to "who names this segment?", asked by a delete.
+     */
+    references: {
+      check: unknownSegments,
+      usedBy: users,
+    },
     /** The checkout's membership provider: one index read on the checkout's own connection. */
     membership: {
       segmentsOf: async <V extends PlatformTables>(checkoutDb: AnyDb<V>, customerId: string) => new Set(await segmentsOfCustomer(ownDbOrTx(checkoutDb), customerId)),

@@ -7,6 +7,7 @@ import type { FieldProblem } from '../../platform/errors.ts';
 import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
 import type { SegmentField } from '../../platform/segment-fields.ts';
 import { checkRules, referencedSegments, type RuleNode } from './rules.ts';
+import { usersOf, type SegmentUser } from './segment-references.ts';
 import type { Db, DbOrTx, Tx } from './segments.db.ts';
 import { segmentError } from './segments.errors.ts';
 import type { Ids } from './segments.ids.ts';
@@ -120,7 +121,14 @@ async function nameTaken(db: DbOrTx, name: string, selfId: string | null): Promi
   if (other && other.id !== selfId) throw segmentError('segment.name_taken', `Segment ${other.id} is already called "${name}"; choose another name`, [{ field: 'name', reason: 'is taken' }]);
 }
 
-export type StoreDeps = { db: Db; clock: Clock; ids: Ids; fields: ReadonlyMap<string, SegmentField> };
+export type StoreDeps = {
+  db: Db;
+  clock: Clock;
+  ids: Ids;
+  fields: ReadonlyMap<string, SegmentField>;
+  /** Other modules that name segments (earning rules, promotions), asked before a delete. */
+  users: readonly SegmentUser[];
+};
 
 export async function createSegment(deps: StoreDeps, actor: Actor, input: SegmentInput): Promise<SegmentView> {
   const { db, clock, ids } = deps;
@@ -203,7 +211,7 @@ export async function saveSegment(
   });
 }
 
-/** Deletes a segment, its members and its history; one another segment is built on stays (409). */
+/** Deletes a segment, its members and its history; one that another segment is built on, or another module names, stays (409). */
 export async function deleteSegment(deps: StoreDeps, actor: Actor, id: string, expectedVersion?: number): Promise<SegmentView> {
   const { db, clock } = deps;
   return db.transaction().execute(async (tx) => {
@@ -212,6 +220,10 @@ export async function deleteSegment(deps: StoreDeps, actor: Actor, id: string, e
     const others = await tx.selectFrom('segments').select(['id', 'rules']).where('id', '<>', id).execute();
     const users = others.filter((other) => referencedSegments(other.rules).includes(id)).map((other) => other.id);
     if (users.length > 0) throw segmentError('segment.in_use', `Segments ${users.join(', ')} are built on ${id}; change their rules first`);
+    // Asked under the row lock taken above: a save naming this segment either committed before
+    // (and is seen here) or waits on its `for share` check and then finds the segment gone.
+    const named = await usersOf(tx, deps.users, id);
+    if (named.length > 0) throw segmentError('segment.in_use', `Segment ${id} is named by ${named.join(', ')}; change or delete them first`);
     const view = toView(row, (await lastRecomputes(tx, [id])).get(id) ?? null);
     await tx.deleteFrom('segments').where('id', '=', id).execute();
     await writeAudit(tx, clock, actor, { action: 'segment.delete', entityType: 'segment', entityId: id, details: { name: row.name } });
