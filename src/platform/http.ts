@@ -30,6 +30,15 @@ export function makeAjv(coerceTypes: boolean): Ajv {
   // verbose: each error carries its schema and the value sent, so the message can name the rule's limit.
   const ajv = new Ajv({ allErrors: true, coerceTypes, removeAdditional: false, useDefaults: true, strict: false, verbose: true });
   addFormats(ajv);
+  // RFC 3339 allows a leap second (23:59:60), which JavaScript's Date cannot hold: a date-time
+  // must also be one a Date can be made of, or the service gets an Invalid Date (a 500 the fuzz
+  // suite found on a reward's validTo).
+  const rfc3339 = ajv.formats['date-time'];
+  const matches = (typeof rfc3339 === 'object' && rfc3339 !== null && 'validate' in rfc3339 ? rfc3339.validate : rfc3339) as ((value: string) => boolean) | RegExp | undefined;
+  ajv.addFormat('date-time', {
+    type: 'string',
+    validate: (value: string) => (typeof matches === 'function' ? matches(value) : matches instanceof RegExp ? matches.test(value) : true) && !Number.isNaN(Date.parse(value)),
+  });
   return ajv;
 }
 

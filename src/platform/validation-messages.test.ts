@@ -54,6 +54,7 @@ describe('schema errors in plain words', () => {
     ['a zero quantity', { ...valid, lines: [{ sku: 'a', qty: 0, price: 1 }] }, { field: 'lines.0.qty', reason: 'must be more than 0' }],
     ['an empty sku', { ...valid, lines: [{ sku: '', qty: 1, price: 1 }] }, { field: 'lines.0.sku', reason: 'must not be empty' }],
     ['a bad time', { ...valid, occurredAt: 'yesterday' }, { field: 'occurredAt', reason: 'must be a date-time like 2026-03-01T09:00:00Z' }],
+    ['a leap second, which no Date holds', { ...valid, occurredAt: '2024-02-29T23:59:60Z' }, { field: 'occurredAt', reason: 'must be a date-time like 2026-03-01T09:00:00Z' }],
     ['a nullable of the wrong type', { ...valid, note: 5 }, { field: 'note', reason: 'must be text or null' }],
     ['a nullable too long', { ...valid, note: 'toolong' }, { field: 'note', reason: 'must be at most 5 characters long' }],
     ['a string for a number', { ...valid, lines: [{ sku: 'a', qty: '1', price: 1 }] }, { field: 'lines.0.qty', reason: 'must be a number' }],
