@@ -10,6 +10,7 @@ import { createLotteries, lotteriesModule, lotteryRoutes, type Lotteries } from 
 import { createLoyalty, loyaltyModule, loyaltyRoutes, type Loyalty } from './modules/loyalty/index.ts';
 import { createPartners, partnerRoutes, partnersModule, type Partners } from './modules/partners/index.ts';
 import { createPromotions, promotionRoutes, promotionsModule, type Promotions } from './modules/promotions/index.ts';
+import { createRecommendations, recommendationRoutes, recommendationsModule, type Recommendations } from './modules/recommendations/index.ts';
 import { createReferrals, referralRoutes, referralsModule, type Referrals } from './modules/referrals/index.ts';
 import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
 import { createSegments, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
@@ -63,6 +64,7 @@ export type Services = {
   giftCards: GiftCards;
   engagement: Engagement;
   segments: Segments;
+  recommendations: Recommendations;
   imports: ImportRunner;
   registry: Registry;
 };
@@ -132,6 +134,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   registry.register(segmentsModule, segments);
   loyalty.checkout.membership = segments.membership;
   customers.extendView(async (customerId) => ({ segments: await segments.segmentsOf(customerId) }));
+  // Next best offers read purchases through loyalty's purchase facts, and product names from its catalog.
+  const recommendations = createRecommendations({ db: viewOf(db), clock, ids, productNames: loyalty.products.names, log: { error: (obj, msg) => app.log.error(obj, msg) } });
+  registry.register(recommendationsModule, recommendations);
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -225,11 +230,13 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   giftCardRoutes(app, { giftCards, customers });
   engagementRoutes(app, { engagement, customers });
   segmentRoutes(app, { segments });
+  recommendationRoutes(app, { recommendations, customers });
   app.addHook('onClose', async () => {
     await imports.stop();
     await promotions.batches.stop();
     await giftCards.batches.stop();
     await segments.recomputes.stop();
+    await recommendations.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, recommendations, imports, registry } };
 }

@@ -171,6 +171,12 @@ export const routeAccess = {
   'GET /v1/segments/{id}/members': 'segments:read',
   'GET /v1/segments/{id}/changes': 'segments:read',
   'GET /v1/segments/{id}/audience-export': 'segments:export',
+  // recommendations
+  'GET /v1/customers/{id}/recommendations': 'recommendations:read',
+  'POST /v1/recommendations/runs': 'recommendations:write',
+  'GET /v1/recommendations/runs/{id}': 'recommendations:read',
+  'GET /v1/recommendations': 'recommendations:read',
+  'GET /v1/recommendations/pairs': 'recommendations:read',
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof routeAccess;

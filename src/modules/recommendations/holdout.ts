@@ -1,0 +1,37 @@
+import { sql } from 'kysely';
+import { purchaseFacts } from '../loyalty/index.ts';
+import { itemOf } from './co-purchase.ts';
+import { rankedListsSql } from './ranking.ts';
+import type { DbOrTx } from './recommendations.db.ts';
+import type { ItemKind } from './recommendations.tables.ts';
+
+/**
+ * The time holdout, in one set-based statement. The model trained on purchases before the cut
+ * (model 'holdout') ranks each customer's top N from everything they bought before the cut, as
+ * the API would have answered at the cut; so does the popularity baseline. A customer counts
+ * when they bought both before and after the cut; a hit is a customer who bought any of their top
+ * N in the test period [cut, end). Hit rate at N = hits / customers, for both lists.
+ */
+export type HoldoutResult = { customers: number; modelHits: number; popularityHits: number };
+
+export async function evaluateHoldout(db: DbOrTx, spec: { runId: string; kind: ItemKind; cut: Date; end: Date; topN: number }): Promise<HoldoutResult> {
+  const item = itemOf(spec.kind);
+  const lists = rankedListsSql({ runId: spec.runId, model: 'holdout', kind: spec.kind, limit: spec.topN, reasons: false });
+  const result = await sql<HoldoutResult>`
+    with history as (select distinct l.customer_id, ${item} as item from (${purchaseFacts.lines({ to: spec.cut })}) l where ${item} is not null),
+    test as (select distinct l.customer_id, ${item} as item from (${purchaseFacts.lines({ from: spec.cut, to: spec.end })}) l where ${item} is not null),
+    custs as (select customer_id from history intersect select customer_id from test),
+    h as (select * from history where customer_id in (select customer_id from custs)),
+    ${lists},
+    hits as (
+      select distinct l.list, l.customer_id from lists l
+      where exists (select 1 from test t where t.customer_id = l.customer_id and t.item = l.item)
+    )
+    select (select count(*) from custs)::int as customers,
+      (select count(*) from hits where list = 'model')::int as model_hits,
+      (select count(*) from hits where list = 'baseline')::int as popularity_hits`.execute(db);
+  return result.rows[0]!;
+}
+
+/** A share with four decimals (0 of none). */
+export const rate = (hits: number, of: number): number => (of === 0 ? 0 : Math.round((hits / of) * 10_000) / 10_000);
