@@ -67,6 +67,7 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/jobs\//, 'name', 'activate-points'],
   [/^\/v1\/segments\//, 'id', 'seg_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/segments\//, 'recomputeId', 'sgr_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/recommendations\/runs\//, 'id', 'rcr_0190c0ffee00700080000000000000ab'],
 ];
 
 function requestFor(route: RouteKey): InjectOptions {

@@ -57,6 +57,8 @@ describe('the worked examples, run', () => {
     const query = new URLSearchParams(toReal(example.query ?? {})).toString();
     // A segment's recompute runs in the background: a reader of the docs reads its members after it finished.
     await t.services.segments.recomputes.idle();
+    // So does a recommendation run.
+    await t.services.recommendations.runs.idle();
     const response = await t.call({
       method: method as 'GET',
       url: query ? `${path}?${query}` : path,
