@@ -8,6 +8,7 @@ import { customerImport } from './customer-import.ts';
 import { lookup } from './lookup.ts';
 import { pgliteConfirm } from './pglite-confirm.ts';
 import { promoCodeBatch } from './promo-code-batch.ts';
+import { recommendations } from './recommendations.ts';
 import { segments } from './segments.ts';
 import { serverRss } from './server-rss.ts';
 
@@ -16,4 +17,4 @@ import { serverRss } from './server-rss.ts';
  * folder exporting a Scenario and a line here. The scenarios that load the shared server come
  * first and server-rss after them, so it reports the peak of their loads.
  */
-export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];
+export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, recommendations, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];
