@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { purchaseFacts } from '../loyalty/index.ts';
-import { itemOf } from './co-purchase.ts';
+import { itemOf, tempTableOf } from './co-purchase.ts';
 import { rankedListsSql } from './ranking.ts';
-import type { DbOrTx } from './recommendations.db.ts';
+import type { Tx } from './recommendations.db.ts';
 import type { ItemKind } from './recommendations.tables.ts';
 
 /**
@@ -14,12 +14,15 @@ import type { ItemKind } from './recommendations.tables.ts';
  */
 export type HoldoutResult = { customers: number; modelHits: number; popularityHits: number };
 
-export async function evaluateHoldout(db: DbOrTx, spec: { runId: string; kind: ItemKind; cut: Date; end: Date; topN: number }): Promise<HoldoutResult> {
+/** `tx` must be a transaction: what each customer bought before and after the cut are its temporary tables. */
+export async function evaluateHoldout(tx: Tx, spec: { runId: string; kind: ItemKind; cut: Date; end: Date; topN: number }): Promise<HoldoutResult> {
   const item = itemOf(spec.kind);
   const lists = rankedListsSql({ runId: spec.runId, model: 'holdout', kind: spec.kind, limit: spec.topN, reasons: false });
+  await tempTableOf(tx, 'recommendation_history', sql`select distinct l.customer_id, ${item} as item from (${purchaseFacts.lines({ to: spec.cut })}) l where ${item} is not null`);
+  await tempTableOf(tx, 'recommendation_test', sql`select distinct l.customer_id, ${item} as item from (${purchaseFacts.lines({ from: spec.cut, to: spec.end })}) l where ${item} is not null`);
   const result = await sql<HoldoutResult>`
-    with history as (select distinct l.customer_id, ${item} as item from (${purchaseFacts.lines({ to: spec.cut })}) l where ${item} is not null),
-    test as (select distinct l.customer_id, ${item} as item from (${purchaseFacts.lines({ from: spec.cut, to: spec.end })}) l where ${item} is not null),
+    with history as (select * from recommendation_history),
+    test as (select * from recommendation_test),
     custs as (select customer_id from history intersect select customer_id from test),
     h as (select * from history where customer_id in (select customer_id from custs)),
     ${lists},
@@ -29,7 +32,8 @@ export async function evaluateHoldout(db: DbOrTx, spec: { runId: string; kind: I
     )
     select (select count(*) from custs)::int as customers,
       (select count(*) from hits where list = 'model')::int as model_hits,
-      (select count(*) from hits where list = 'baseline')::int as popularity_hits`.execute(db);
+      (select count(*) from hits where list = 'baseline')::int as popularity_hits`.execute(tx);
+  await sql`drop table recommendation_history, recommendation_test`.execute(tx);
   return result.rows[0]!;
 }
 

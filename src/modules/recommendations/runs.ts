@@ -60,8 +60,10 @@ export function createRuns(deps: { db: Db; clock: Clock; ids: Ids; log?: { error
       if (signal.aborted) return;
 
       await setPhase(runId, 'evaluation', 2);
-      const sku = await evaluateHoldout(db, { runId, kind: 'sku', cut, end: through(end), topN: run.topN });
-      const category = await evaluateHoldout(db, { runId, kind: 'category', cut, end: through(end), topN: run.topN });
+      const { sku, category } = await db.transaction().execute(async (tx) => ({
+        sku: await evaluateHoldout(tx, { runId, kind: 'sku', cut, end: through(end), topN: run.topN }),
+        category: await evaluateHoldout(tx, { runId, kind: 'category', cut, end: through(end), topN: run.topN }),
+      }));
       if (signal.aborted) return;
 
       await db.transaction().execute(async (tx) => {
