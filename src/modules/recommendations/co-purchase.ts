@@ -58,9 +58,13 @@ export async function buildModel(tx: Tx, spec: ModelSpec): Promise<{ baskets: nu
       returning 1
     )
     select (select n from baskets)::int as baskets, (select count(*) from inserted)::int as items`.execute(tx);
+  // The items' basket counts again from the temporary table, not from recommendation_items: rows
+  // written in this transaction have no statistics, and a plan guessing them tiny joins each pair
+  // to them by a scan (minutes for 20,000 customers on PostgreSQL).
   const pairs = await sql<{ pairs: number }>`
     with lines as (select distinct receipt_id, item from recommendation_lines),
     baskets as (select count(distinct receipt_id)::float8 as n from lines),
+    counts as (select item, count(*)::float8 as basket_count from lines group by item),
     together as (
       select a.item as item_a, b.item as item_b, count(*)::int as pair_count
       from lines a join lines b on b.receipt_id = a.receipt_id and b.item <> a.item
@@ -69,11 +73,11 @@ export async function buildModel(tx: Tx, spec: ModelSpec): Promise<{ baskets: nu
     ),
     scored as (
       select t.item_a, t.item_b, t.pair_count, t.pair_count / n.n as support,
-        t.pair_count::float8 / ia.basket_count as confidence,
-        (t.pair_count::float8 / ia.basket_count) / ib.support as lift
+        t.pair_count / ia.basket_count as confidence,
+        (t.pair_count / ia.basket_count) / (ib.basket_count / n.n) as lift
       from together t cross join baskets n
-      join recommendation_items ia on ia.run_id = ${runId} and ia.model = ${model} and ia.kind = ${kind} and ia.item = t.item_a
-      join recommendation_items ib on ib.run_id = ${runId} and ib.model = ${model} and ib.kind = ${kind} and ib.item = t.item_b
+      join counts ia on ia.item = t.item_a
+      join counts ib on ib.item = t.item_b
     ),
     ranked as (
       select s.*, row_number() over (partition by s.item_a order by s.confidence desc, s.lift desc, s.item_b) as rank

@@ -17,18 +17,20 @@ export type HoldoutResult = { customers: number; modelHits: number; popularityHi
 /** `tx` must be a transaction: what each customer bought before and after the cut are its temporary tables. */
 export async function evaluateHoldout(tx: Tx, spec: { runId: string; kind: ItemKind; cut: Date; end: Date; topN: number }): Promise<HoldoutResult> {
   const item = itemOf(spec.kind);
-  const lists = rankedListsSql({ runId: spec.runId, model: 'holdout', kind: spec.kind, limit: spec.topN, reasons: false });
-  await tempTableOf(tx, 'recommendation_history', sql`select distinct l.customer_id, ${item} as item from (${purchaseFacts.lines({ to: spec.cut })}) l where ${item} is not null`);
+  const lists = rankedListsSql({ runId: spec.runId, model: 'holdout', kind: spec.kind, limit: spec.topN, reasons: false, history: sql.table('recommendation_history') });
+  // What the customers bought after the cut, then what those of them bought before it: the
+  // customers in both are the ones evaluated. Indexed, since the lists probe them per customer and item.
   await tempTableOf(tx, 'recommendation_test', sql`select distinct l.customer_id, ${item} as item from (${purchaseFacts.lines({ from: spec.cut, to: spec.end })}) l where ${item} is not null`);
+  await tempTableOf(tx, 'recommendation_history', sql`select distinct l.customer_id, ${item} as item from (${purchaseFacts.lines({ to: spec.cut })}) l
+    where ${item} is not null and l.customer_id in (select customer_id from recommendation_test)`);
+  await sql`create index on recommendation_test (customer_id, item)`.execute(tx);
+  await sql`create index on recommendation_history (customer_id, item)`.execute(tx);
   const result = await sql<HoldoutResult>`
-    with history as (select * from recommendation_history),
-    test as (select * from recommendation_test),
-    custs as (select customer_id from history intersect select customer_id from test),
-    h as (select * from history where customer_id in (select customer_id from custs)),
+    with custs as (select distinct customer_id from recommendation_history),
     ${lists},
     hits as (
       select distinct l.list, l.customer_id from lists l
-      where exists (select 1 from test t where t.customer_id = l.customer_id and t.item = l.item)
+      where exists (select 1 from recommendation_test t where t.customer_id = l.customer_id and t.item = l.item)
     )
     select (select count(*) from custs)::int as customers,
       (select count(*) from hits where list = 'model')::int as model_hits,

@@ -11,23 +11,34 @@ import type { ItemKind, ModelName } from './recommendations.tables.ts';
  *    customer with no history gets the popularity list;
  *  - 'baseline': the N most popular items (bought by the most distinct customers in the model's
  *    window) the customer has not bought.
- * It expects two relations before it in the same `with`: `h (customer_id, item)`, what each
- * customer bought, and `custs (customer_id)`, whom to rank for (customers with no history too).
+ * It expects `custs (customer_id)` before it in the same `with`, whom to rank for (customers with
+ * no history too), and reads what they bought from `history`.
  * Columns: list, customer_id, item, place (1…N), source, score, lift, customers, reasons (json
  * [{item, confidence, lift}] strongest first, when asked for), popularity_rank.
  */
-export type RankSpec = { runId: string; model: ModelName; kind: ItemKind; limit: number; reasons: boolean };
+export type RankSpec = {
+  runId: string;
+  model: ModelName;
+  kind: ItemKind;
+  limit: number;
+  reasons: boolean;
+  /**
+   * The relation of what each customer bought (customer_id, item): a CTE's name for one customer,
+   * an indexed temporary table for many (the "not bought" checks probe it per customer and item).
+   */
+  history: RawBuilder<unknown>;
+};
 
 export function rankedListsSql(spec: RankSpec): RawBuilder<unknown> {
-  const { runId, model, kind, limit } = spec;
+  const { runId, model, kind, limit, history } = spec;
   const reasons = spec.reasons
     ? sql`json_agg(json_build_object('item', p.item_a, 'confidence', p.confidence, 'lift', p.lift) order by p.confidence desc, p.item_a)`
     : sql`null::json`;
   return sql`
     scored as (
       select h.customer_id, p.item_b as item, sum(p.confidence)::float8 as score, max(p.lift)::float8 as lift, ${reasons} as reasons
-      from h join recommendation_pairs p on p.run_id = ${runId} and p.model = ${model} and p.kind = ${kind} and p.item_a = h.item
-      where not exists (select 1 from h o where o.customer_id = h.customer_id and o.item = p.item_b)
+      from ${history} h join recommendation_pairs p on p.run_id = ${runId} and p.model = ${model} and p.kind = ${kind} and p.item_a = h.item
+      where not exists (select 1 from ${history} o where o.customer_id = h.customer_id and o.item = p.item_b)
       group by h.customer_id, p.item_b
     ),
     popular as (
@@ -35,7 +46,7 @@ export function rankedListsSql(spec: RankSpec): RawBuilder<unknown> {
       from custs c cross join lateral (
         select i.item, i.support, i.customer_count, i.popularity_rank from recommendation_items i
         where i.run_id = ${runId} and i.model = ${model} and i.kind = ${kind}
-          and not exists (select 1 from h o where o.customer_id = c.customer_id and o.item = i.item)
+          and not exists (select 1 from ${history} o where o.customer_id = c.customer_id and o.item = i.item)
         order by i.popularity_rank limit ${limit}
       ) i
     ),

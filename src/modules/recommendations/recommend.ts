@@ -55,7 +55,7 @@ export async function recommendFor(
   const bought = sql`select distinct l.customer_id, ${item} as item from (${purchaseFacts.lines({ to: through(now) })}) l where l.customer_id = ${customerId} and ${item} is not null`;
   let rows: Row[];
   if (run) {
-    const lists = rankedListsSql({ runId: run.id, model: 'serve', kind, limit: query.limit, reasons: true });
+    const lists = rankedListsSql({ runId: run.id, model: 'serve', kind, limit: query.limit, reasons: true, history: sql`h` });
     rows = (await sql<Row>`with h as (${bought}), custs as (select ${customerId}::text as customer_id), ${lists}
       select list, item, place, source, score, customers, reasons from lists order by list, place`.execute(db)).rows;
   } else {

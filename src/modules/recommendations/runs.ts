@@ -4,7 +4,7 @@ import { backgroundRuns } from '../../platform/background-runs.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { buildModel, through } from './co-purchase.ts';
 import { evaluateHoldout } from './holdout.ts';
-import type { Db } from './recommendations.db.ts';
+import type { Db, Tx } from './recommendations.db.ts';
 import { recommendationError } from './recommendations.errors.ts';
 import type { Ids } from './recommendations.ids.ts';
 import type { RunPhase, RunRow } from './recommendations.tables.ts';
@@ -14,6 +14,8 @@ export type RunSettings = { windowDays: number; holdoutDays: number; topN: numbe
 export const defaultSettings: RunSettings = { windowDays: 365, holdoutDays: 30, topN: 5, minPairCount: 2, neighbours: 20 };
 
 const DAY_MS = 86_400_000;
+// Any constant, the same in every process: with the run id's hash it names one run's lock.
+const RUN_LOCK = 7_246_025;
 
 /**
  * A run rebuilds the model and evaluates it, in three phases, each one transaction:
@@ -34,36 +36,53 @@ export function createRuns(deps: { db: Db; clock: Clock; ids: Ids; log?: { error
     try {
       const run = await db.selectFrom('recommendationRuns').selectAll().where('id', '=', runId).executeTakeFirst();
       if (!run || run.status !== 'running' || signal.aborted) return;
-      // From its start, whatever a killed predecessor left.
-      await db.deleteFrom('recommendationPairs').where('runId', '=', runId).execute();
-      await db.deleteFrom('recommendationItems').where('runId', '=', runId).execute();
       const end = run.asOf;
       const cut = new Date(end.getTime() - run.holdoutDays * DAY_MS);
       const common = { runId, minPairCount: run.minPairCount, neighbours: run.neighbours };
+      // Each phase holds the run's lock for its transaction: a second walker of the same run (a
+      // restarted process whose predecessor's statement still runs in PostgreSQL) stops at the
+      // next phase instead of writing the same rows.
+      const phase = async <T>(work: (tx: Tx) => Promise<T>): Promise<T | null> =>
+        db.transaction().execute(async (tx) => {
+          const locked = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${RUN_LOCK}, hashtext(${runId})) as locked`.execute(tx);
+          return locked.rows[0]!.locked ? work(tx) : null;
+        });
+      // The model's own statistics, for the plans that read it next (the holdout's lists, the API).
+      const analyse = (tx: Tx) => sql`analyze recommendation_items, recommendation_pairs`.execute(tx);
 
       await setPhase(runId, 'model', 0);
-      const served = await db.transaction().execute(async (tx) => {
+      const served = await phase(async (tx) => {
+        // From its start, whatever a killed predecessor left.
+        await tx.deleteFrom('recommendationPairs').where('runId', '=', runId).execute();
+        await tx.deleteFrom('recommendationItems').where('runId', '=', runId).execute();
         const window = { from: new Date(end.getTime() - run.windowDays * DAY_MS), to: through(end) };
         const sku = await buildModel(tx, { ...common, model: 'serve', kind: 'sku', window });
         const category = await buildModel(tx, { ...common, model: 'serve', kind: 'category', window });
+        await analyse(tx);
         return { sku, category };
       });
+      if (!served) return;
       await db.updateTable('recommendationRuns').set({ baskets: served.sku.baskets, items: served.sku.items, pairs: served.sku.pairs, categoryPairs: served.category.pairs }).where('id', '=', runId).execute();
       if (signal.aborted) return;
 
       await setPhase(runId, 'holdout-model', 1);
-      await db.transaction().execute(async (tx) => {
+      const trained = await phase(async (tx) => {
         const window = { from: new Date(cut.getTime() - run.windowDays * DAY_MS), to: cut };
         await buildModel(tx, { ...common, model: 'holdout', kind: 'sku', window });
         await buildModel(tx, { ...common, model: 'holdout', kind: 'category', window });
+        await analyse(tx);
+        return true;
       });
+      if (!trained) return;
       if (signal.aborted) return;
 
       await setPhase(runId, 'evaluation', 2);
-      const { sku, category } = await db.transaction().execute(async (tx) => ({
+      const evaluated = await phase(async (tx) => ({
         sku: await evaluateHoldout(tx, { runId, kind: 'sku', cut, end: through(end), topN: run.topN }),
         category: await evaluateHoldout(tx, { runId, kind: 'category', cut, end: through(end), topN: run.topN }),
       }));
+      if (!evaluated) return;
+      const { sku, category } = evaluated;
       if (signal.aborted) return;
 
       await db.transaction().execute(async (tx) => {
