@@ -11,6 +11,7 @@ import { createLotteries, lotteriesModule, lotteryRoutes, type Lotteries } from 
 import { createLoyalty, loyaltyModule, loyaltyRoutes, purchaseFacts, type Loyalty } from './modules/loyalty/index.ts';
 import { createPartners, partnerRoutes, partnersModule, type Partners } from './modules/partners/index.ts';
 import { createPromotions, promotionRoutes, promotionsModule, type Promotions } from './modules/promotions/index.ts';
+import { createRecommendations, recommendationRoutes, recommendationsModule, type Recommendations } from './modules/recommendations/index.ts';
 import { createReferrals, referralRoutes, referralsModule, type Referrals } from './modules/referrals/index.ts';
 import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
@@ -65,6 +66,7 @@ export type Services = {
   engagement: Engagement;
   segments: Segments;
   clusters: Clusters;
+  recommendations: Recommendations;
   imports: ImportRunner;
   registry: Registry;
 };
@@ -156,6 +158,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     rfm: await segments.rfm.ofCustomer(customerId),
     cluster: await clusters.clusterOf(customerId),
   }));
+  // Next best offers read purchases through loyalty's purchase facts, and product names from its catalog.
+  const recommendations = createRecommendations({ db: viewOf(db), clock, ids, productNames: loyalty.products.names, log: { error: (obj, msg) => app.log.error(obj, msg) } });
+  registry.register(recommendationsModule, recommendations);
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -251,6 +256,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   segmentRoutes(app, { segments });
   rfmRoutes(app, { segments });
   clusterRoutes(app, { clusters });
+  recommendationRoutes(app, { recommendations, customers });
   app.addHook('onClose', async () => {
     await imports.stop();
     await promotions.batches.stop();
@@ -258,6 +264,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await segments.recomputes.stop();
     await segments.rfm.stop();
     await clusters.runs.stop();
+    await recommendations.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, recommendations, imports, registry } };
 }

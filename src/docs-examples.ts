@@ -72,6 +72,9 @@ export const exampleIds = {
   segment: 'seg_0195f3c2c5d17e2f3a4b5c6d7e8f9a01',
   segmentRecompute: 'sgr_0195f3c2c5e27f3a4b5c6d7e8f9a0b12',
   rfmRun: 'rfm_0195f3c2c6f37a4b5c6d7e8f9a0b1c23',
+  recommendationRun: 'rcr_0195f3c2c6a17b2c3d4e5f60718293d4',
+  basketReceipt: 'rcp_0195f3c2c6b27c3d4e5f60718293d4e5',
+  marketerKey: 'key_0195f3c2c6c37d4e5f60718293d4e5f6',
 } as const;
 const ids = exampleIds;
 
@@ -184,6 +187,12 @@ const RFM_REPORT = {
   ),
   transitions: { previousRunId: null, moves: [] },
 };
+// The recommendation run's answer as it starts (docs/recommendations.md); requestedBy is the marketer's key.
+const RECOMMENDATION_RUN = {
+  id: ids.recommendationRun, status: 'running', phase: 'queued', phasesDone: 0, phases: 3, asOf: at,
+  settings: { windowDays: 365, holdoutDays: 30, topN: 3, minPairCount: 1, neighbours: 20 }, model: null, evaluation: null, requestedBy: ids.marketerKey, startedAt: at,
+};
+const NO_HOLDOUT = { customers: 0, modelHits: 0, popularityHits: 0, modelHitRate: 0, popularityHitRate: 0 };
 const SEGMENT_RECOMPUTE = { id: ids.segmentRecompute, segmentId: ids.segment, status: 'running', customers: 1, processed: 0, entered: 0, left: 0, startedAt: at };
 
 const CLUSTER_PARAMS = { windowDays: 365, kMin: 2, kMax: 8, seed: 7, bootstrapSamples: 10, stabilityThreshold: 0.75, sampleSize: 20000, silhouetteSampleSize: 2000, categories: 5 };
@@ -966,6 +975,88 @@ export const docExamples: DocExample[] = [
     role: 'analyst',
     status: 200,
     response: { ...RFM_RUN, status: 'completed', phase: 'done', scored: 3, finishedAt: at, report: RFM_REPORT },
+  },
+  // Next best offers (docs/recommendations.md): before any run, popularity counted live; then a run builds the model and evaluates it.
+  {
+    route: 'POST /v1/checkout/confirm',
+    summary: 'Mila buys coffee with croissants (a basket the co-purchase model learns from)',
+    role: 'pos',
+    step: true,
+    body: { storeId: 'msk-01', posReceiptId: 'R-000300', customer: { customerId: ids.mila }, lines: [{ sku: 'COF-1KG', qty: 1, price: 149000 }, { sku: 'CROISSANT', category: 'bakery', qty: 2, price: 8990 }] },
+    status: 201,
+    response: {
+      receiptId: ids.basketReceipt, storeId: 'msk-01', posReceiptId: 'R-000300', occurredAt: at,
+      lines: [
+        { sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 0, excluded: false, pointsEarned: 223, pointsRedeemed: 0, redeemedMinor: 0, payable: 149000 },
+        { sku: 'CROISSANT', qty: 2, price: 8990, total: 17980, discount: 0, excluded: false, pointsEarned: 8, pointsRedeemed: 0, redeemedMinor: 0, payable: 17980 },
+      ],
+      total: 166980, discount: 0, pointsToEarn: 231, maxRedeemable: 50, pointsRedeemed: 0, redeemedMinor: 0, payable: 166980, currency: 'RUB',
+      applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 82, lines: [0, 1] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 149, lines: [0] }],
+      messages: [], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.mila, balance: 50, pendingPoints: 231, tier: { id: 'silver', name: 'Silver' } },
+    },
+  },
+  {
+    route: 'GET /v1/customers/{id}/recommendations',
+    summary: 'Before the first run: no model, so both lists are what most customers bought that Anna has not',
+    role: 'support',
+    params: { id: ids.anna },
+    query: { limit: '3' },
+    status: 200,
+    response: {
+      customerId: ids.anna, by: 'product', model: null,
+      recommendations: [{ item: 'AI-95', name: null, score: 0.3333, source: 'popularity', reasons: [] }, { item: 'CROISSANT', name: null, score: 0.3333, source: 'popularity', reasons: [] }],
+      popularity: [{ item: 'AI-95', name: null, score: 0.3333, customers: 1 }, { item: 'CROISSANT', name: null, score: 0.3333, customers: 1 }],
+    },
+  },
+  {
+    route: 'POST /v1/recommendations/runs',
+    summary: 'Rebuild the co-purchase model over a year of baskets and test it on the last 30 days: a job with progress',
+    role: 'marketer',
+    body: { windowDays: 365, holdoutDays: 30, topN: 3, minPairCount: 1 },
+    status: 202,
+    response: RECOMMENDATION_RUN,
+  },
+  {
+    route: 'GET /v1/recommendations/runs/{id}',
+    summary: 'The run, completed: the model built and its hit rate at 3 on the holdout against popularity',
+    role: 'analyst',
+    params: { id: ids.recommendationRun },
+    status: 200,
+    // The demo scenario's purchases are all from today, so nothing falls before the holdout's cut: no one to evaluate yet.
+    response: {
+      ...RECOMMENDATION_RUN, status: 'completed', phase: 'done', phasesDone: 3, model: { baskets: 3, items: 3, pairs: 2, categoryPairs: 0 },
+      evaluation: { cutAt: '2026-01-30T09:00:00.000Z', topN: 3, products: NO_HOLDOUT, categories: NO_HOLDOUT }, finishedAt: at,
+    },
+  },
+  {
+    route: 'GET /v1/recommendations/pairs',
+    summary: 'Item pairs of the model: bought together in how many baskets, support, confidence and lift',
+    role: 'analyst',
+    query: { limit: '3' },
+    status: 200,
+    response: {
+      items: [
+        { itemA: 'COF-1KG', itemB: 'CROISSANT', baskets: 1, support: 0.3333, confidence: 0.5, lift: 1.5, rank: 1 },
+        { itemA: 'CROISSANT', itemB: 'COF-1KG', baskets: 1, support: 0.3333, confidence: 1, lift: 1.5, rank: 1 },
+      ],
+      nextCursor: null,
+    },
+  },
+  {
+    route: 'GET /v1/customers/{id}/recommendations',
+    summary: "Anna's next best offers from the model, each with the items she bought that led to it, popularity beside them",
+    role: 'support',
+    params: { id: ids.anna },
+    query: { limit: '3' },
+    status: 200,
+    response: {
+      customerId: ids.anna, by: 'product', model: { runId: ids.recommendationRun, builtAt: at, windowDays: 365 },
+      recommendations: [
+        { item: 'CROISSANT', name: null, score: 0.5, source: 'co-purchase', reasons: [{ item: 'COF-1KG', name: 'Arabica 1 kg', confidence: 0.5, lift: 1.5 }] },
+        { item: 'AI-95', name: null, score: 0.3333, source: 'popularity', reasons: [] },
+      ],
+      popularity: [{ item: 'AI-95', name: null, score: 0.3333, customers: 1 }, { item: 'CROISSANT', name: null, score: 0.3333, customers: 1 }],
+    },
   },
 ];
 

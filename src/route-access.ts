@@ -179,6 +179,12 @@ export const routeAccess = {
   'POST /v1/clusters/runs': 'segments:write',
   'GET /v1/clusters/runs/{id}': 'segments:read',
   'GET /v1/clusters': 'segments:read',
+  // recommendations
+  'GET /v1/customers/{id}/recommendations': 'recommendations:read',
+  'POST /v1/recommendations/runs': 'recommendations:write',
+  'GET /v1/recommendations/runs/{id}': 'recommendations:read',
+  'GET /v1/recommendations': 'recommendations:read',
+  'GET /v1/recommendations/pairs': 'recommendations:read',
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof routeAccess;

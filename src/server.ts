@@ -99,6 +99,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (rfmRuns.length > 0) app.log.info({ rfmRuns }, 'resuming unfinished RFM runs');
   const clusterRuns = await opened.clusters.runs.resumePending();
   if (clusterRuns.length > 0) app.log.info({ runs: clusterRuns }, 'restarting unfinished clustering runs');
+  const recommendationRuns = await opened.recommendations.runs.resumePending();
+  if (recommendationRuns.length > 0) app.log.info({ runs: recommendationRuns }, 'restarting unfinished recommendation runs from their start');
   // Not only at start: an import whose process died (another instance, or this one's job lock
   // still held by a killed predecessor's connection for a moment) is taken up within a tick.
   const importResume = startScheduler([{ name: 'resume-imports', run: () => opened.imports.resumePending() }], {
@@ -132,6 +134,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
         opened.promotions.batches.stop(),
         opened.giftCards.batches.stop(),
         opened.segments.recomputes.stop(),
+        opened.recommendations.runs.stop(),
       ]);
       await opened.close();
     } catch (error) {

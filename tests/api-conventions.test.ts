@@ -45,7 +45,7 @@ beforeAll(async () => {
   await post('/v1/customer-attributes/size', { type: 'string', label: 'Size' }, 'PUT');
   await post('/v1/customer-attributes/colour', { type: 'enum', label: 'Colour', options: ['red', 'blue'] }, 'PUT');
   const anna = await post('/v1/customers', { phone: '+79123456789', firstName: 'Anna', consents: [{ channel: 'sms', purpose: 'marketing', granted: true, source: 'pos' }] });
-  await post('/v1/customers', { phone: '+79123456780', firstName: 'Ivan' });
+  const ivan = await post('/v1/customers', { phone: '+79123456780', firstName: 'Ivan' });
   for (const pos of ['R-1', 'R-2']) await post('/v1/checkout/confirm', { storeId: 's1', posReceiptId: pos, customer: { customerId: anna.id }, lines: [{ sku: 'A', qty: 1, price: 10000 }] });
   for (const name of ['a.csv', 'b.csv']) {
     await t.call({ method: 'POST', url: `/v1/imports/customers?fileName=${name}`, headers: { 'content-type': 'text/csv' }, payload: 'phone\n+79990000001\n' });
@@ -133,6 +133,12 @@ beforeAll(async () => {
   params['/v1/segments/{id}:id'] = segments[0].id;
   params['/v1/segments/{id}/members:id'] = segments[0].id;
   params['/v1/segments/{id}/changes:id'] = segments[0].id;
+  // Recommendations: two baskets of B and C (Ivan's, so Anna's points stay as the tests below count them) give the model two pairs (B→C, C→B).
+  for (const pos of ['R-BC-1', 'R-BC-2']) {
+    await post('/v1/checkout/confirm', { storeId: 's1', posReceiptId: pos, customer: { customerId: ivan.id }, lines: [{ sku: 'B', qty: 1, price: 5000 }, { sku: 'C', qty: 1, price: 7000 }] });
+  }
+  await post('/v1/recommendations/runs', { minPairCount: 1 });
+  await t.services.recommendations.runs.idle();
 });
 afterAll(async () => t?.close());
 

@@ -55,10 +55,11 @@ describe('the worked examples, run', () => {
     const params = toReal(example.params ?? {});
     const path = route.replace(/\{(\w+)\}/g, (_all, name: string) => encodeURIComponent(params[name] ?? ''));
     const query = new URLSearchParams(toReal(example.query ?? {})).toString();
-    // A segment's recompute and a clustering run go on in the background: a reader of the docs reads its members after it finished.
+    // Recomputes and runs (RFM, clusters, recommendations) go on in the background: a reader of the docs reads their results after they finished.
     await t.services.segments.recomputes.idle();
     await t.services.segments.rfm.idle();
     await t.services.clusters.runs.idle();
+    await t.services.recommendations.runs.idle();
     const response = await t.call({
       method: method as 'GET',
       url: query ? `${path}?${query}` : path,

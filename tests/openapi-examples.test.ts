@@ -106,6 +106,10 @@ const exampleRoutes = [
   'POST /v1/events',
   'GET /v1/customers/{id}/events',
   'PUT /v1/birthday-offer',
+  'GET /v1/customers/{id}/recommendations',
+  'POST /v1/recommendations/runs',
+  'GET /v1/recommendations/runs/{id}',
+  'GET /v1/recommendations/pairs',
 ];
 
 describe('/docs', () => {

@@ -10,6 +10,7 @@ import { lookup } from './lookup.ts';
 import { pgliteConfirm } from './pglite-confirm.ts';
 import { promoCodeBatch } from './promo-code-batch.ts';
 import { rfm } from './rfm.ts';
+import { recommendations } from './recommendations.ts';
 import { segments } from './segments.ts';
 import { serverRss } from './server-rss.ts';
 
@@ -18,4 +19,4 @@ import { serverRss } from './server-rss.ts';
  * folder exporting a Scenario and a line here. The scenarios that load the shared server come
  * first and server-rss after them, so it reports the peak of their loads.
  */
-export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, rfm, clusters, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];
+export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, rfm, clusters, recommendations, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];

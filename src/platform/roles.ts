@@ -70,6 +70,11 @@ const permissionTable = {
   'segments:read': { allows: 'read segments, preview rules, list members (analyst: contacts masked) and the entries and exits', roles: ['owner', 'marketer', 'analyst'] },
   'segments:write': { allows: 'create, change, recompute and delete segments', roles: ['owner', 'marketer'] },
   'segments:export': { allows: "export a segment's audience for ad platforms (hashed e-mails and phones of the members who allow profiling)", roles: ['owner', 'marketer'] },
+  'recommendations:read': {
+    allows: "read a customer's next best offers (with the popularity baseline), the co-purchase model, its item pairs and runs",
+    roles: ['owner', 'marketer', 'analyst', 'support'],
+  },
+  'recommendations:write': { allows: 'rebuild the co-purchase model and evaluate it (a run)', roles: ['owner', 'marketer'] },
   'jobs:run': { allows: 'run a scheduled job now', roles: ['owner'] },
   'keys:manage': { allows: 'create, list and revoke API keys', roles: ['owner'] },
   'audit:read': { allows: 'read the audit log', roles: ['owner'] },

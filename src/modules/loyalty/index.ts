@@ -132,6 +132,12 @@ export function createLoyalty(
     products: {
       upsert: (products: ProductInput[], actor: Actor) => thenChanged(upsertProducts(db, clock, actor, products)),
       list: (limit: number, cursor?: string, q?: string) => listProducts(db, limit, cursor, q),
+      /** Names by SKU, for answers that show products (recommendations); SKUs not in the catalog are absent. */
+      async names(skus: string[]): Promise<Map<string, string>> {
+        if (skus.length === 0) return new Map();
+        const rows = await db.selectFrom('products').select(['sku', 'name']).where('sku', 'in', skus).execute();
+        return new Map(rows.map((row) => [row.sku, row.name]));
+      },
     },
     /** Loads receipts from before Patron (or an offline till) in one transaction; see historical-receipts.ts. */
     importHistorical: async (receipts: HistoricalReceipt[], options: { earn: boolean; pendingFrom?: 'load' | 'purchase' }) => {
