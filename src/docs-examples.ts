@@ -1004,8 +1004,8 @@ export const docExamples: DocExample[] = [
     status: 200,
     response: {
       customerId: ids.anna, by: 'product', model: null,
-      recommendations: [{ item: 'AI-95', name: null, score: 0.3333, source: 'popularity', reasons: [] }, { item: 'CROISSANT', name: null, score: 0.3333, source: 'popularity', reasons: [] }],
-      popularity: [{ item: 'AI-95', name: null, score: 0.3333, customers: 1 }, { item: 'CROISSANT', name: null, score: 0.3333, customers: 1 }],
+      recommendations: [{ item: 'AI-95', name: null, score: 0.25, source: 'popularity', reasons: [] }, { item: 'CROISSANT', name: null, score: 0.25, source: 'popularity', reasons: [] }],
+      popularity: [{ item: 'AI-95', name: null, score: 0.25, customers: 1 }, { item: 'CROISSANT', name: null, score: 0.25, customers: 1 }],
     },
   },
   {
@@ -1024,7 +1024,7 @@ export const docExamples: DocExample[] = [
     status: 200,
     // The demo scenario's purchases are all from today, so nothing falls before the holdout's cut: no one to evaluate yet.
     response: {
-      ...RECOMMENDATION_RUN, status: 'completed', phase: 'done', phasesDone: 3, model: { baskets: 3, items: 3, pairs: 2, categoryPairs: 0 },
+      ...RECOMMENDATION_RUN, status: 'completed', phase: 'done', phasesDone: 3, model: { baskets: 4, items: 3, pairs: 2, categoryPairs: 0 },
       evaluation: { cutAt: '2026-01-30T09:00:00.000Z', topN: 3, products: NO_HOLDOUT, categories: NO_HOLDOUT }, finishedAt: at,
     },
   },
@@ -1036,8 +1036,8 @@ export const docExamples: DocExample[] = [
     status: 200,
     response: {
       items: [
-        { itemA: 'COF-1KG', itemB: 'CROISSANT', baskets: 1, support: 0.3333, confidence: 0.5, lift: 1.5, rank: 1 },
-        { itemA: 'CROISSANT', itemB: 'COF-1KG', baskets: 1, support: 0.3333, confidence: 1, lift: 1.5, rank: 1 },
+        { itemA: 'COF-1KG', itemB: 'CROISSANT', baskets: 1, support: 0.25, confidence: 0.3333, lift: 1.3333, rank: 1 },
+        { itemA: 'CROISSANT', itemB: 'COF-1KG', baskets: 1, support: 0.25, confidence: 1, lift: 1.3333, rank: 1 },
       ],
       nextCursor: null,
     },
@@ -1052,10 +1052,10 @@ export const docExamples: DocExample[] = [
     response: {
       customerId: ids.anna, by: 'product', model: { runId: ids.recommendationRun, builtAt: at, windowDays: 365 },
       recommendations: [
-        { item: 'CROISSANT', name: null, score: 0.5, source: 'co-purchase', reasons: [{ item: 'COF-1KG', name: 'Arabica 1 kg', confidence: 0.5, lift: 1.5 }] },
-        { item: 'AI-95', name: null, score: 0.3333, source: 'popularity', reasons: [] },
+        { item: 'CROISSANT', name: null, score: 0.3333, source: 'co-purchase', reasons: [{ item: 'COF-1KG', name: 'Arabica 1 kg', confidence: 0.3333, lift: 1.3333 }] },
+        { item: 'AI-95', name: null, score: 0.25, source: 'popularity', reasons: [] },
       ],
-      popularity: [{ item: 'AI-95', name: null, score: 0.3333, customers: 1 }, { item: 'CROISSANT', name: null, score: 0.3333, customers: 1 }],
+      popularity: [{ item: 'AI-95', name: null, score: 0.25, customers: 1 }, { item: 'CROISSANT', name: null, score: 0.25, customers: 1 }],
     },
   },
 ];
