@@ -4,11 +4,12 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import { viewOf, type Database } from './db/database.ts';
 import { clusterRoutes, clustersModule, createClusters, type Clusters } from './modules/clusters/index.ts';
-import { createCustomers, customerRoutes, CustomerSchema, customersModule, segmentPopulation, type Customers } from './modules/customers/index.ts';
+import { analyticsModule, analyticsRoutes, createAnalytics, type Analytics } from './modules/analytics/index.ts';
+import { createCustomers, customerRoutes, CustomerSchema, customersModule, memberFacts, segmentPopulation, type Customers } from './modules/customers/index.ts';
 import { createEngagement, engagementModule, engagementRoutes, type Engagement } from './modules/engagement/index.ts';
 import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
 import { createLotteries, lotteriesModule, lotteryRoutes, type Lotteries } from './modules/lotteries/index.ts';
-import { createLoyalty, loyaltyModule, loyaltyRoutes, purchaseFacts, type Loyalty } from './modules/loyalty/index.ts';
+import { createLoyalty, loyaltyModule, loyaltyRoutes, purchaseFacts, tillFacts, type Loyalty } from './modules/loyalty/index.ts';
 import { createPartners, partnerRoutes, partnersModule, type Partners } from './modules/partners/index.ts';
 import { createPromotions, promotionRoutes, promotionsModule, type Promotions } from './modules/promotions/index.ts';
 import { createRecommendations, recommendationRoutes, recommendationsModule, type Recommendations } from './modules/recommendations/index.ts';
@@ -66,6 +67,7 @@ export type Services = {
   engagement: Engagement;
   segments: Segments;
   clusters: Clusters;
+  analytics: Analytics;
   recommendations: Recommendations;
   imports: ImportRunner;
   registry: Registry;
@@ -161,6 +163,23 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // Next best offers read purchases through loyalty's purchase facts, and product names from its catalog.
   const recommendations = createRecommendations({ db: viewOf(db), clock, ids, productNames: loyalty.products.names, log: { error: (obj, msg) => app.log.error(obj, msg) } });
   registry.register(recommendationsModule, recommendations);
+  // Analytics reads every module's facts as the SQL they hand out, never their tables.
+  const analytics = createAnalytics({
+    db: viewOf(db),
+    clock,
+    ids,
+    sources: {
+      till: tillFacts,
+      purchases: purchaseFacts,
+      points: loyalty.pointsLedger,
+      members: memberFacts(),
+      segmentMembers: segments.membershipFacts(),
+      clusterMembers: clusters.members(),
+      customerEvents: engagement.eventFacts(),
+    },
+    log: { error: (obj, msg) => app.log.error(obj, msg) },
+  });
+  registry.register(analyticsModule, analytics);
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -257,6 +276,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   rfmRoutes(app, { segments });
   clusterRoutes(app, { clusters });
   recommendationRoutes(app, { recommendations, customers });
+  analyticsRoutes(app, { analytics });
   app.addHook('onClose', async () => {
     await imports.stop();
     await promotions.batches.stop();
@@ -266,5 +286,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await clusters.runs.stop();
     await recommendations.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, recommendations, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, recommendations, analytics, imports, registry } };
 }

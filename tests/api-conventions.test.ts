@@ -139,6 +139,16 @@ beforeAll(async () => {
   }
   await post('/v1/recommendations/runs', { minPairCount: 1 });
   await t.services.recommendations.runs.idle();
+  // Alerts: two rules, and two alerts the first fired (stored as its check stores them).
+  const alertRules = [];
+  for (const kpi of ['recognitionRate', 'revenueMinor']) alertRules.push(await post('/v1/alert-rules', { name: kpi, kind: 'drop', kpi }));
+  params['/v1/alert-rules/{id}:id'] = alertRules[0].id;
+  for (const day of ['2026-02-27', '2026-02-28']) {
+    await t.database.db.insertInto('analyticsAlerts').values({
+      id: `alt_${day.replaceAll('-', '')}00700080000000000000ab`.padEnd(36, '0'), ruleId: alertRules[0].id, day, groupKey: '{}', kpi: 'recognitionRate', value: 0.2,
+      message: 'Recognition rate dropped', evidence: '{}', firedAt: t.clock.now(),
+    }).execute();
+  }
 });
 afterAll(async () => t?.close());
 

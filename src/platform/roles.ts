@@ -75,6 +75,8 @@ const permissionTable = {
     roles: ['owner', 'marketer', 'analyst', 'support'],
   },
   'recommendations:write': { allows: 'rebuild the co-purchase model and evaluate it (a run)', roles: ['owner', 'marketer'] },
+  'analytics:read': { allows: 'read reports: KPIs, cohorts, funnels, the economics of the bonus system, CLV, what-if results, scheduled reports and alerts', roles: ['owner', 'marketer', 'analyst'] },
+  'analytics:write': { allows: 'run analyses (CLV fits, what-if replays), schedule reports and set alert rules', roles: ['owner', 'marketer', 'analyst'] },
   'jobs:run': { allows: 'run a scheduled job now', roles: ['owner'] },
   'keys:manage': { allows: 'create, list and revoke API keys', roles: ['owner'] },
   'audit:read': { allows: 'read the audit log', roles: ['owner'] },

@@ -114,6 +114,8 @@ export function createClusters(deps: ClustersDeps) {
       return found ? { runId: found.runId, cluster: found.cluster, description: found.description, unstable: found.unstable } : null;
     },
     segmentFields: (): SegmentField[] => [clusterField],
+    /** Each customer's cluster in the latest completed run as SQL (`customer_id, cluster` as text): analytics groups by it. */
+    members: () => sql`select cc.customer_id, cc.cluster::text as cluster from customer_clusters cc where cc.run_id = ${latestRun}`,
   };
 }
 

@@ -16,6 +16,8 @@ export type CreateCustomerInput = IdentifierInput &
   ProfileInput & {
     attributes?: Record<string, unknown>;
     consents?: ConsentInput[];
+    /** Where the customer joined; by default pos for a till's key, api for any other. */
+    source?: string;
   };
 
 export function invalid(problems: FieldProblem[], code: 'customer.invalid_identifier' | 'customer.invalid_profile' | 'customer.invalid_attribute') {
@@ -50,6 +52,7 @@ export async function createCustomer(deps: CustomersDeps, input: CreateCustomerI
         locale: profile.locale ?? null,
         tags: profile.tags ?? [],
         attributes: JSON.stringify(attributes.set),
+        signupSource: input.source ?? (actor.role === 'pos' ? 'pos' : 'api'),
         createdAt: now,
         updatedAt: now,
       })
@@ -63,7 +66,7 @@ export async function createCustomer(deps: CustomersDeps, input: CreateCustomerI
       entityId: id,
       details: { fields: Object.keys(input).sort() },
     });
-    await emitEvents(tx, clock, ids, [{ type: 'customer.created', customerId: id, payload: { customerId: id, source: 'api' } }]);
+    await emitEvents(tx, clock, ids, [{ type: 'customer.created', customerId: id, payload: { customerId: id, source: input.source ?? (actor.role === 'pos' ? 'pos' : 'api') } }]);
     return loadCustomerRecord(tx, id, false);
   });
 }

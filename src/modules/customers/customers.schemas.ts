@@ -69,6 +69,7 @@ export const CreateCustomerBody = named('CustomerCreate', Type.Object(
     tags: Type.Optional(Tags),
     attributes: Type.Optional(Attributes),
     consents: Type.Optional(Type.Array(ConsentInput, { maxItems: 50 })),
+    source: Type.Optional(Type.String({ pattern: SOURCE, description: 'Where the customer joined, e.g. web, app, kiosk (funnels split by it); a till\'s key records pos, any other key api, when left out' })),
   },
   { additionalProperties: false },
 ));

@@ -24,6 +24,8 @@ export type CustomersTable = {
   locale: string | null;
   tags: string[];
   attributes: Json<Record<string, unknown>>;
+  /** Where the customer joined (pos, web, app, import, api, …); null for customers from before it was kept. */
+  signupSource: string | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
   mergedAt: Timestamp | null;

@@ -34,6 +34,7 @@ export { normalizePhone, normalizeEmail, normalizeCard } from './identifiers.ts'
 export { lookupIdentifier } from './find-customers.ts';
 export { currentCustomerId, currentCustomerIds, customerIdByIdentifier } from './customer-refs.ts';
 export { segmentPopulation } from './segment-fields.ts';
+export { memberFacts } from './member-facts.ts';
 
 /** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */
 export function createCustomers(deps: CustomersDeps) {

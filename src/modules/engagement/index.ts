@@ -67,6 +67,8 @@ export function createEngagement(moduleDeps: EngagementModuleDeps, hooks: Custom
   const birthdayDeps = { ...deps, promotions };
 
   return {
+    /** Custom events as SQL (`customer_id, type, occurred_at`): analytics' funnels step through them. */
+    eventFacts: () => sql`select e.customer_id, e.type, e.occurred_at from customer_events e`,
     events: {
       post: (input: EventInput, actor: Actor) => postEvent(deps, input, actor),
       list: (customerId: string, query: { limit: number; cursor?: string; type?: string }) => listCustomerEvents(db, customerId, query),

@@ -24,6 +24,7 @@ import { cancelReceipt, refundReceipt, type RefundInput } from './refunds.ts';
 import { tierIndexOf } from './tiers.ts';
 import { customerReceipts, getReceipt } from './receipts.ts';
 import { pointsAtStores, storeOfReceipt } from './store-points.ts';
+import { pointsLedgerFacts } from './points-economics.ts';
 
 export type { JobName } from './jobs.ts';
 export type { SegmentCheck } from './config-store.ts';
@@ -36,6 +37,8 @@ export type { Adjuster, AdjusterOutcome, Adjustment, AdjustmentReversal, Checkou
 export type { StoreRate, StoreRateProvider } from './pipeline.ts';
 export type { StorePointsRow } from './store-points.ts';
 export { purchaseFacts, type FactsWindow, type PurchaseFacts } from './purchase-facts.ts';
+export { tillFacts, type TillFacts } from './till-facts.ts';
+export type { PointsLedgerFacts, PointsEconomics, PointsFlows, ExpiryMonth, Breakage } from './points-economics.ts';
 export type { Tender, TenderAsk, TenderOutcome, TenderPayment, TenderReturn, TenderReversal, TenderStore } from './tenders.ts';
 export { loyaltyErrors } from './loyalty.errors.ts';
 export { loyaltyModule } from './loyalty.module.ts';
@@ -145,6 +148,8 @@ export function createLoyalty(
       const stores = new Map((await listStores(db)).map((s) => [s.id, s.timezone]));
       return db.transaction().execute((tx) => insertHistoricalReceipts(tx, clock, ids, config, stores, receipts, options.earn, options.pendingFrom));
     },
+    /** Read-only ledger figures for the bonus system's economics (points-economics.ts). */
+    pointsLedger: pointsLedgerFacts(db, async () => (await cache.config(db)).program.body),
     runJob: async (name: JobName, signal?: AbortSignal) => (await jobs[name](db, clock, ids, signal)) as Record<string, number>,
     receiptNdjsonFormat: receiptNdjsonFormat({ db, clock, ids, phoneRegion: base.phoneRegion }),
   };

@@ -27,13 +27,13 @@ export const keptReceipt = sql`(not exists (select 1 from refunds f where f.rece
  * the 42 s the form above took (its subqueries keep a plan on one process) and of the 51 s of a
  * semi-join of every receipt against every line.
  */
-const notWhollyReturned = sql`not exists (select 1 from (
+export const notWhollyReturned = sql`not exists (select 1 from (
     select l.receipt_id from receipt_lines l
     where l.receipt_id in (select f.receipt_id from refunds f)
     group by l.receipt_id having bool_and(l.refunded_qty_milli >= l.qty_milli)) w
   where w.receipt_id = r.id)`;
 
-const windowOf = (w: FactsWindow) => sql`${w.from ? sql`and r.occurred_at >= ${w.from}::timestamptz` : sql``} and r.occurred_at < ${w.to}::timestamptz`;
+export const windowOf = (w: FactsWindow) => sql`${w.from ? sql`and r.occurred_at >= ${w.from}::timestamptz` : sql``} and r.occurred_at < ${w.to}::timestamptz`;
 
 /**
  * One row per purchase: `customer_id, receipt_id, occurred_at, local_hour` (0–23 in the store's

@@ -119,6 +119,8 @@ export function createSegments(deps: SegmentsDeps) {
   }
 
   return {
+    /** Current membership as SQL (`segment_id, customer_id`): analytics groups and filters by it. */
+    membershipFacts: () => sql`select m.segment_id, m.customer_id from segment_members m`,
     /** Every field a rule can name, with its operators and settings (the console builds its editor from it). */
     fields: () =>
       [...fields.values()].map((field) => ({

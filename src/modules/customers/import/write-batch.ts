@@ -64,9 +64,9 @@ export async function writeBatch(
 
   if (created.length > 0) {
     await sql`
-      insert into customers (id, status, first_name, last_name, birth_date, gender, city, timezone, locale, tags, attributes, created_at, updated_at)
+      insert into customers (id, status, first_name, last_name, birth_date, gender, city, timezone, locale, tags, attributes, signup_source, created_at, updated_at)
       select u.id, 'active', u.first_name, u.last_name, u.birth_date::date, u.gender, u.city, u.timezone, u.locale,
-        coalesce(array(select jsonb_array_elements_text(u.tags::jsonb)), '{}'), u.attributes::jsonb, coalesce(u.signed_up_at, ${now}), ${now}
+        coalesce(array(select jsonb_array_elements_text(u.tags::jsonb)), '{}'), u.attributes::jsonb, 'import', coalesce(u.signed_up_at, ${now}), ${now}
       from unnest(${created.map((f) => f.target.customerId)}::text[], ${column(created, 'firstName')}::text[],
         ${column(created, 'lastName')}::text[], ${column(created, 'birthDate')}::text[], ${column(created, 'gender')}::text[],
         ${column(created, 'city')}::text[], ${column(created, 'timezone')}::text[], ${column(created, 'locale')}::text[],

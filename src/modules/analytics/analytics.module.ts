@@ -1,0 +1,15 @@
+import { defineModule } from '../../platform/registry.ts';
+import { ownTx } from './analytics.db.ts';
+import { analyticsErrors } from './analytics.errors.ts';
+import { analyticsIds } from './analytics.ids.ts';
+import type { Analytics } from './index.ts';
+
+/** What the analytics module registers with the platform: its ids, errors and the daily alert check. */
+export const analyticsModule = defineModule({
+  name: 'analytics',
+  events: [],
+  idPrefixes: analyticsIds.prefixes,
+  errors: analyticsErrors.table,
+  ownTx,
+  jobs: (analytics: Analytics) => [{ name: 'check-alerts', cadence: 'frequent', run: (signal) => analytics.alerts.checkDue(signal) }],
+});

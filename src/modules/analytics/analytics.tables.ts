@@ -1,0 +1,39 @@
+import type { Generated } from 'kysely';
+import type { Json, Timestamp } from '../../platform/platform.tables.ts';
+
+/** The analytics module's tables (Kysely's view, camel-cased). Only this module names them. */
+export type AlertKind = 'drop' | 'weekday_band';
+export type AlertGrouping = 'none' | 'store' | 'register' | 'channel';
+
+export type AlertParams = { threshold?: number; days?: number; weeks?: number; k?: number; minHistory?: number };
+
+export type AnalyticsAlertRulesTable = {
+  id: string;
+  name: string;
+  kind: AlertKind;
+  kpi: string;
+  groupBy: AlertGrouping;
+  params: Json<AlertParams>;
+  timezone: string;
+  active: Generated<boolean>;
+  checkedThrough: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+};
+
+export type AnalyticsAlertsTable = {
+  id: string;
+  ruleId: string;
+  day: string;
+  groupKey: Json<Record<string, string | null>>;
+  kpi: string;
+  value: number;
+  message: string;
+  evidence: Json<Record<string, unknown>>;
+  firedAt: Timestamp;
+};
+
+export type AnalyticsTables = {
+  analyticsAlertRules: AnalyticsAlertRulesTable;
+  analyticsAlerts: AnalyticsAlertsTable;
+};

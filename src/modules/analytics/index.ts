@@ -1,0 +1,71 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from './analytics.db.ts';
+import { analyticsError } from './analytics.errors.ts';
+import type { Ids } from './analytics.ids.ts';
+import { cohortReport, type CohortSplit, type CohortUnit } from './cohorts.ts';
+import { economicsReport } from './economics.ts';
+import { DEFAULT_STEPS, funnelReport, parseSteps, type FunnelSplit } from './funnels.ts';
+import { kpiReport, type Compare, type KpiFilters, type KpiGrouping } from './kpis.ts';
+import { parsePeriod, periodView } from './period.ts';
+import type { AnalyticsSources } from './sources.ts';
+import { createAlerts } from './alerts.ts';
+
+export { analyticsModule } from './analytics.module.ts';
+export { analyticsRoutes } from './analytics.routes.ts';
+export type { AnalyticsSources } from './sources.ts';
+
+export type AnalyticsDeps = { db: Db; clock: Clock; ids: Ids; sources: AnalyticsSources; log?: { error(obj: object, msg: string): void } };
+
+type PeriodAsk = { from?: string; to?: string; timezone?: string };
+export type KpiAsk = PeriodAsk & { groupBy?: KpiGrouping; compare?: string; store?: string; channel?: 'offline' | 'online'; segment?: string };
+export type CohortAsk = PeriodAsk & { unit?: CohortUnit; by?: CohortSplit };
+export type FunnelAsk = PeriodAsk & { steps?: string; by?: FunnelSplit; withinDays?: number };
+export type EconomicsAsk = PeriodAsk & { series?: 'day' | 'week' | 'month' };
+
+function parseCompare(text: string | undefined): Compare[] {
+  if (text === undefined || text === '' || text === 'none') return [];
+  const parts = text.split(',').map((part) => part.trim());
+  const wrong = parts.find((part) => part !== 'previous' && part !== 'year');
+  if (wrong !== undefined) {
+    throw analyticsError('analytics.invalid_query', `compare: ${JSON.stringify(wrong.slice(0, 40))} is not a period to compare with; use previous, year or previous,year`, [
+      { field: 'compare', reason: 'must be previous, year or previous,year' },
+    ]);
+  }
+  return [...new Set(parts)] as Compare[];
+}
+
+/** The analytics module's public face: the reports, each as JSON-ready data. */
+export function createAnalytics(deps: AnalyticsDeps) {
+  const { db, clock, sources } = deps;
+  return {
+    /** Anomaly rules on daily key figures and the alerts they fired (alerts.ts). */
+    alerts: createAlerts(deps),
+    async kpis(ask: KpiAsk) {
+      const period = parsePeriod(ask, clock.now());
+      const filters: KpiFilters = {};
+      if (ask.store) filters.store = ask.store;
+      if (ask.channel) filters.channel = ask.channel;
+      if (ask.segment) filters.segment = ask.segment;
+      const report = await kpiReport(db, sources, period, ask.groupBy ?? 'none', parseCompare(ask.compare), filters);
+      const compared: { previous?: ReturnType<typeof periodView>; yearEarlier?: ReturnType<typeof periodView> } = {};
+      if (report.compared.previous) compared.previous = periodView(report.compared.previous);
+      if (report.compared.yearEarlier) compared.yearEarlier = periodView(report.compared.yearEarlier);
+      return { period: periodView(period), ...report, compared };
+    },
+    async cohorts(ask: CohortAsk) {
+      const period = parsePeriod(ask, clock.now());
+      return { period: periodView(period), ...(await cohortReport(db, sources, period, ask.unit ?? 'month', ask.by ?? 'none', clock.now())) };
+    },
+    async funnels(ask: FunnelAsk) {
+      const period = parsePeriod(ask, clock.now());
+      const steps = parseSteps(ask.steps ?? DEFAULT_STEPS);
+      return { period: periodView(period), ...(await funnelReport(db, sources, period, steps, ask.by ?? 'none', ask.withinDays ?? null, clock.now())) };
+    },
+    async economics(ask: EconomicsAsk) {
+      const period = parsePeriod(ask, clock.now());
+      return { period: periodView(period), ...(await economicsReport(db, sources, period, clock.now(), ask.series)) };
+    },
+  };
+}
+
+export type Analytics = ReturnType<typeof createAnalytics>;

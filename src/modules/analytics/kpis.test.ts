@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+
+/**
+ * A small month of receipts whose key figures are worked out by hand below (February 2026,
+ * compared with the 28 days before it: 4–31 January).
+ *
+ * Prices in minor units. January: A 100,000 at s1; B 200,000 at s1. February: A 2 × 100,000 at
+ * s1 r1 and 300,000 at s2 r1; C 50,000 at s1 r2 (C's first purchase); anonymous 70,000 at s1 r2
+ * and 80,000 at s2 r1; D 90,000 online at s2 (D's first); E 40,000 at s1, returned whole (no
+ * receipt at all). B buys nothing in February. Every identified receipt earns 10 %.
+ */
+let t: TestApp;
+const ids: Record<string, string> = {};
+let phones = 0;
+
+async function buy(at: string, store: string, price: number, options: { who?: string; register?: string; qty?: number; channel?: 'online' } = {}): Promise<string> {
+  t.clock.set(new Date(at));
+  const response = await t.call({
+    method: 'POST',
+    url: '/v1/checkout/confirm',
+    payload: {
+      storeId: store,
+      posReceiptId: `${store}-${at}`,
+      ...(options.register ? { registerId: options.register } : {}),
+      ...(options.channel ? { channel: options.channel } : {}),
+      ...(options.who ? { customer: { customerId: ids[options.who] } } : {}),
+      lines: [{ sku: 'SKU', qty: options.qty ?? 1, price }],
+    },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().receiptId as string;
+}
+
+const kpis = async (query: string, role?: 'analyst' | 'support') => {
+  const response = await t.call({ method: 'GET', url: `/v1/analytics/kpis?${query}`, ...(role ? { role } : {}) });
+  return response;
+};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set(new Date('2026-01-01T08:00:00Z'));
+  for (const store of ['s1', 's2']) await t.call({ method: 'PUT', url: `/v1/stores/${store}`, payload: { name: store, timezone: 'UTC' } });
+  const rules = await t.call({
+    method: 'PUT',
+    url: '/v1/earning-rules',
+    payload: { rules: [{ id: 'base', name: 'Base 10%', kind: 'percent', rateBp: 1000, conditions: {}, priority: 0, stacking: 'highest', active: true }] },
+  });
+  expect(rules.statusCode, rules.body).toBe(200);
+  for (const name of ['A', 'B', 'C', 'D', 'E']) {
+    const response = await t.call({ method: 'POST', url: '/v1/customers', payload: { phone: `+7916444${String(++phones).padStart(4, '0')}` } });
+    ids[name] = response.json().id;
+  }
+  await buy('2026-01-10T10:00:00Z', 's1', 100000, { who: 'A' });
+  await buy('2026-01-15T10:00:00Z', 's1', 200000, { who: 'B' });
+  await buy('2026-02-02T10:00:00Z', 's1', 100000, { who: 'A', register: 'r1', qty: 2 });
+  await buy('2026-02-10T10:00:00Z', 's2', 300000, { who: 'A', register: 'r1' });
+  await buy('2026-02-05T10:00:00Z', 's1', 50000, { who: 'C', register: 'r2' });
+  await buy('2026-02-06T10:00:00Z', 's1', 70000, { register: 'r2' });
+  await buy('2026-02-07T10:00:00Z', 's2', 80000, { register: 'r1' });
+  await buy('2026-02-08T10:00:00Z', 's2', 90000, { who: 'D', channel: 'online' });
+  const returned = await buy('2026-02-20T10:00:00Z', 's1', 40000, { who: 'E', register: 'r1' });
+  t.clock.set(new Date('2026-02-21T10:00:00Z'));
+  const refund = await t.call({ method: 'POST', url: `/v1/receipts/${returned}/refunds`, payload: { refundId: 'e-back', lines: [{ sku: 'SKU', qty: 1 }] } });
+  expect(refund.statusCode, refund.body).toBe(201);
+  t.clock.set(new Date('2026-03-05T09:00:00Z'));
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('GET /v1/analytics/kpis', () => {
+  it('answers the period\'s figures as worked out by hand', async () => {
+    const response = await kpis('from=2026-02-01&to=2026-02-28');
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body.period).toMatchObject({ from: '2026-02-01', to: '2026-02-28', timezone: 'UTC', start: '2026-02-01T00:00:00.000Z', end: '2026-03-01T00:00:00.000Z' });
+    expect(body.overall.current).toEqual({
+      revenueMinor: 790000, // 200,000 + 300,000 + 50,000 + 70,000 + 80,000 + 90,000
+      receipts: 6, // E's returned receipt is none
+      averageCheckMinor: 131667, // 790,000 ÷ 6 = 131,666.67
+      itemsPerReceipt: 1.17, // 7 units ÷ 6
+      grossMinor: 790000,
+      discountMinor: 0,
+      redeemedMinor: 0,
+      discountShare: 0,
+      pointsShare: 0,
+      customers: 3, // A, C, D
+      newCustomers: 2, // C, D
+      returningCustomers: 1,
+      purchaseFrequency: 1.33, // 4 identified receipts ÷ 3
+      repeatPurchaseRate: 0.3333, // A
+      previousCustomers: 2, // A, B in 4–31 January
+      retainedCustomers: 1, // A
+      retentionRate: 0.5,
+      churnRate: 0.5,
+      identifiedReceipts: 4,
+      tillReceipts: 5, // all but D's online one
+      tillIdentifiedReceipts: 3,
+      recognitionRate: 0.6,
+      members: 5,
+      activeMembers: 4, // A, C, D earned; E earned too (then returned)
+      loyaltyActivityRate: 0.8,
+    });
+    expect(body.rows).toEqual([]);
+  });
+
+  it('splits by store and by register, so a manager sees which tills do not ask for the card', async () => {
+    const byStore = (await kpis('from=2026-02-01&to=2026-02-28&groupBy=store')).json();
+    const stores = Object.fromEntries(byStore.rows.map((row: { group: { store: string }; current: Record<string, unknown> }) => [row.group.store, row.current]));
+    expect(stores.s1).toMatchObject({ receipts: 3, revenueMinor: 320000, tillReceipts: 3, tillIdentifiedReceipts: 2, recognitionRate: 0.6667, previousCustomers: 2, retainedCustomers: 1, retentionRate: 0.5, members: null, loyaltyActivityRate: null });
+    expect(stores.s2).toMatchObject({ receipts: 3, revenueMinor: 470000, tillReceipts: 2, tillIdentifiedReceipts: 1, recognitionRate: 0.5, previousCustomers: 0, retentionRate: null });
+    const byRegister = (await kpis('from=2026-02-01&to=2026-02-28&groupBy=register')).json();
+    const registers = byRegister.rows.map((row: { group: object; current: { receipts: number; recognitionRate: number | null } }) => [row.group, row.current.receipts, row.current.recognitionRate]);
+    expect(registers).toEqual([
+      [{ store: 's1', register: null }, 0, null], // January's buyers, no receipt this month: kept, for its retention
+      [{ store: 's1', register: 'r1' }, 1, 1],
+      [{ store: 's1', register: 'r2' }, 2, 0.5],
+      [{ store: 's2', register: null }, 1, null], // D's online order: no till
+      [{ store: 's2', register: 'r1' }, 2, 0.5],
+    ]);
+  });
+
+  it('compares with the period before and a year earlier', async () => {
+    const body = (await kpis('from=2026-02-01&to=2026-02-28&compare=previous,year')).json();
+    expect(body.compared.previous).toMatchObject({ from: '2026-01-04', to: '2026-01-31' });
+    expect(body.compared.yearEarlier).toMatchObject({ from: '2025-02-01', to: '2025-02-28' });
+    expect(body.overall.previous).toMatchObject({ receipts: 2, revenueMinor: 300000, customers: 2, newCustomers: 2, retentionRate: null });
+    expect(body.overall.yearEarlier).toMatchObject({ receipts: 0, revenueMinor: 0, averageCheckMinor: null });
+    expect(body.overall.change.previous.revenueMinor).toBe(1.6333); // (790,000 − 300,000) ÷ 300,000
+    expect(body.overall.change.yearEarlier.revenueMinor).toBeNull();
+  });
+
+  it('makes a monthly series whose retention compares each month with the one before', async () => {
+    const body = (await kpis('from=2026-01-01&to=2026-02-28&groupBy=month')).json();
+    expect(body.rows.map((row: { group: object; current: { receipts: number; revenueMinor: number; retentionRate: number | null } }) => [row.group, row.current.receipts, row.current.revenueMinor, row.current.retentionRate])).toEqual([
+      [{ period: '2026-01-01' }, 2, 300000, null],
+      [{ period: '2026-02-01' }, 6, 790000, 0.5],
+    ]);
+  });
+
+  it('counts a day as the given zone\'s clock shows it', async () => {
+    // 2026-02-02 10:00 UTC is still 2 February in Vladivostok (UTC+10: 20:00), and in Honolulu (UTC−10: 00:00).
+    const east = (await kpis('from=2026-02-02&to=2026-02-02&timezone=Asia/Vladivostok')).json();
+    expect(east.period.start).toBe('2026-02-01T14:00:00.000Z');
+    expect(east.overall.current.receipts).toBe(1);
+    const west = (await kpis('from=2026-02-01&to=2026-02-01&timezone=Pacific/Honolulu')).json();
+    expect(west.overall.current.receipts).toBe(0);
+  });
+
+  it('answers CSV with one row per group', async () => {
+    const response = await t.call({ method: 'GET', url: '/v1/analytics/kpis?from=2026-02-01&to=2026-02-28&groupBy=store', headers: { accept: 'text/csv' } });
+    expect(response.headers['content-type']).toContain('text/csv');
+    const lines = response.body.trim().split('\n');
+    expect(lines[0]).toMatch(/^store,revenue_minor,receipts,average_check_minor,/);
+    expect(lines.slice(1).map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['s1,320000,3', 's2,470000,3']);
+  });
+
+  it('refuses a bad period or comparison in words, and lets an analyst read but not support', async () => {
+    const backwards = await kpis('from=2026-03-01&to=2026-02-01');
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json()).toMatchObject({ code: 'analytics.invalid_period', detail: 'from (2026-03-01) must not be after to (2026-02-01)' });
+    expect((await kpis('from=2026-02-30')).json().detail).toBe('from: must be a date as YYYY-MM-DD, e.g. 2026-03-01; got "2026-02-30"');
+    expect((await kpis('timezone=Mars/Olympus')).json().code).toBe('analytics.invalid_period');
+    expect((await kpis('compare=lastweek')).json()).toMatchObject({ code: 'analytics.invalid_query' });
+    expect((await kpis('from=2000-01-01&to=2026-01-01')).statusCode).toBe(400);
+    expect((await kpis('', 'analyst')).statusCode).toBe(200);
+    expect((await kpis('', 'support')).statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,289 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from './analytics.db.ts';
+import { previousPeriod, startOfDay, yearEarlier, type Period } from './period.ts';
+import type { AnalyticsSources } from './sources.ts';
+
+/**
+ * Key figures of a period, in total or by one dimension, in one statement per period asked.
+ * Definitions (docs/analytics.md has them with examples):
+ * - a receipt is a confirmed one still holding a line not wholly returned, anonymous or not;
+ *   revenue is what was paid net of refunds; gross is the goods' value before discounts;
+ * - a buyer is a customer with a receipt in the period; new when they bought nothing before it;
+ * - retention: of the buyers of the period before (same length, or the bucket before in a
+ *   series), the share who bought again in this one; churn is the rest;
+ * - recognition at the till: identified offline receipts ÷ offline receipts;
+ * - loyalty activity: members (active customers registered by the period's end) who earned or
+ *   redeemed points in it ÷ members — in total and by tier, segment and cluster only, since a
+ *   member belongs to no store or channel.
+ */
+export const kpiGroupings = ['none', 'store', 'register', 'channel', 'tier', 'segment', 'cluster', 'day', 'week', 'month'] as const;
+export type KpiGrouping = (typeof kpiGroupings)[number];
+export type KpiFilters = { store?: string; channel?: 'offline' | 'online'; segment?: string };
+
+export type Kpis = {
+  revenueMinor: number;
+  receipts: number;
+  averageCheckMinor: number | null;
+  itemsPerReceipt: number | null;
+  grossMinor: number;
+  discountMinor: number;
+  redeemedMinor: number;
+  discountShare: number | null;
+  pointsShare: number | null;
+  customers: number;
+  newCustomers: number;
+  returningCustomers: number;
+  purchaseFrequency: number | null;
+  repeatPurchaseRate: number | null;
+  previousCustomers: number;
+  retainedCustomers: number;
+  retentionRate: number | null;
+  churnRate: number | null;
+  identifiedReceipts: number;
+  tillReceipts: number;
+  tillIdentifiedReceipts: number;
+  recognitionRate: number | null;
+  members: number | null;
+  activeMembers: number | null;
+  loyaltyActivityRate: number | null;
+};
+
+export type GroupKey = { store?: string; register?: string | null; channel?: string; tier?: string | null; segment?: string; cluster?: number; period?: string };
+export type KpiRow = { group: GroupKey; current: Kpis; previous?: Kpis | null; yearEarlier?: Kpis | null; change?: { previous?: Changes; yearEarlier?: Changes } };
+export type Changes = Partial<Record<keyof Kpis, number | null>>;
+export type Compare = 'previous' | 'year';
+
+const isSeries = (g: KpiGrouping): g is 'day' | 'week' | 'month' => g === 'day' || g === 'week' || g === 'month';
+const customerBased = (g: KpiGrouping) => g === 'tier' || g === 'segment' || g === 'cluster';
+
+/** The group a receipt falls in, as a text array (so every grouping keys alike). */
+function receiptGroup(g: KpiGrouping, timezone: string, shift: boolean): RawBuilder<string[]> {
+  switch (g) {
+    case 'none': return sql`array['all']::text[]`;
+    case 'store': return sql`array[t.store_id]::text[]`;
+    case 'register': return sql`array[t.store_id, t.register_id]::text[]`;
+    case 'channel': return sql`array[t.channel]::text[]`;
+    case 'tier': return sql`array[coalesce(t.tier_id, '')]::text[]`;
+    case 'segment': return sql`array[gm.segment_id]::text[]`;
+    case 'cluster': return sql`array[gm.cluster::text]::text[]`;
+    default: {
+      // A series compares each bucket with the bucket before: a receipt counts as "earlier" for the next bucket.
+      const bucket = sql`date_trunc(${g}, t.occurred_at at time zone ${timezone})`;
+      return shift ? sql`array[to_char(${bucket} + ${`1 ${g}`}::interval, 'YYYY-MM-DD')]::text[]` : sql`array[to_char(${bucket}, 'YYYY-MM-DD')]::text[]`;
+    }
+  }
+}
+
+function groupJoin(g: KpiGrouping, sources: AnalyticsSources, alias: string): RawBuilder<unknown> {
+  if (g === 'segment') return sql`join (${sources.segmentMembers}) gm on gm.customer_id = ${sql.ref(`${alias}.customer_id`)}`;
+  if (g === 'cluster') return sql`join (${sources.clusterMembers}) gm on gm.customer_id = ${sql.ref(`${alias}.customer_id`)}`;
+  return sql``;
+}
+
+const DAY = 86_400_000;
+
+/** The date (UTC ms) of the bucket holding a date, and of the bucket `steps` later. */
+function bucketDate(g: 'day' | 'week' | 'month', date: string, steps = 0): number {
+  const at = new Date(`${date}T00:00:00Z`);
+  if (g === 'day') return at.getTime() + steps * DAY;
+  if (g === 'week') return at.getTime() - ((at.getUTCDay() + 6) % 7) * DAY + steps * 7 * DAY;
+  return Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + steps, 1);
+}
+
+/** Where the receipts read begin: the period before (retention's reference), or in a series the bucket before the first. */
+function referenceStart(g: KpiGrouping, period: Period): Date {
+  return isSeries(g) ? startOfDay(bucketDate(g, period.from, -1), period.timezone) : previousPeriod(period).start;
+}
+
+type Row = {
+  g: string[];
+  receipts: string | null; revenue: string | null; gross: string | null; discount: string | null; redeemed: string | null;
+  identified: string | null; till: string | null; tillIdentified: string | null; unitsMilli: string | null;
+  customers: string | null; repeaters: string | null; newCustomers: string | null; retained: string | null; earlierCustomers: string | null;
+  members: string | null; activeMembers: string | null;
+};
+
+const n = (value: string | null | undefined) => Number(value ?? 0);
+const ratio = (a: number, b: number, digits = 4) => (b > 0 ? Math.round((a / b) * 10 ** digits) / 10 ** digits : null);
+
+function kpisOf(row: Row | undefined, withMembers: boolean): Kpis {
+  const receipts = n(row?.receipts);
+  const revenue = n(row?.revenue);
+  const gross = n(row?.gross);
+  const customers = n(row?.customers);
+  const newCustomers = n(row?.newCustomers);
+  const earlier = n(row?.earlierCustomers);
+  const retained = n(row?.retained);
+  const identified = n(row?.identified);
+  const till = n(row?.till);
+  const tillIdentified = n(row?.tillIdentified);
+  const members = withMembers ? n(row?.members) : null;
+  const activeMembers = withMembers ? n(row?.activeMembers) : null;
+  const retention = ratio(retained, earlier);
+  return {
+    revenueMinor: revenue,
+    receipts,
+    averageCheckMinor: receipts > 0 ? Math.round(revenue / receipts) : null,
+    itemsPerReceipt: ratio(n(row?.unitsMilli) / 1000, receipts, 2),
+    grossMinor: gross,
+    discountMinor: n(row?.discount),
+    redeemedMinor: n(row?.redeemed),
+    discountShare: ratio(n(row?.discount), gross),
+    pointsShare: ratio(n(row?.redeemed), gross),
+    customers,
+    newCustomers,
+    returningCustomers: customers - newCustomers,
+    purchaseFrequency: ratio(identified, customers, 2),
+    repeatPurchaseRate: ratio(n(row?.repeaters), customers),
+    previousCustomers: earlier,
+    retainedCustomers: retained,
+    retentionRate: retention,
+    churnRate: retention === null ? null : Math.round((1 - retention) * 1e4) / 1e4,
+    identifiedReceipts: identified,
+    tillReceipts: till,
+    tillIdentifiedReceipts: tillIdentified,
+    recognitionRate: ratio(tillIdentified, till),
+    members,
+    activeMembers,
+    loyaltyActivityRate: members === null || activeMembers === null ? null : ratio(activeMembers, members),
+  };
+}
+
+function groupKeyOf(g: KpiGrouping, key: string[]): GroupKey {
+  const [a = '', b = ''] = key;
+  switch (g) {
+    case 'none': return {};
+    case 'store': return { store: a };
+    case 'register': return { store: a, register: b === '' ? null : b };
+    case 'channel': return { channel: a };
+    case 'tier': return { tier: a === '' ? null : a };
+    case 'segment': return { segment: a };
+    case 'cluster': return { cluster: Number(a) };
+    default: return { period: a };
+  }
+}
+
+/** The figures of every group of one period, keyed by the group's text key. */
+async function periodRows(db: Db, sources: AnalyticsSources, period: Period, g: KpiGrouping, filters: KpiFilters): Promise<Map<string, { key: string[]; kpis: Kpis }>> {
+  const { till } = sources;
+  const current = receiptGroup(g, period.timezone, false);
+  const next = isSeries(g) ? receiptGroup(g, period.timezone, true) : current;
+  const where = [
+    filters.store ? sql`and t.store_id = ${filters.store}` : sql``,
+    filters.channel ? sql`and t.channel = ${filters.channel}` : sql``,
+    filters.segment ? sql`and t.customer_id in (select s.customer_id from (${sources.segmentMembers}) s where s.segment_id = ${filters.segment})` : sql``,
+    customerBased(g) ? sql`and t.customer_id is not null` : sql``,
+  ];
+  // Members belong to no store or channel and to no bucket of a series: activity is asked in total and by customer groups.
+  const withMembers = !isSeries(g) && !filters.store && !filters.channel && ['none', 'tier', 'segment', 'cluster'].includes(g);
+  const memberGroup = g === 'tier' ? sql`array[coalesce(mt.tier_id, '')]::text[]` : g === 'none' ? sql`array['all']::text[]` : receiptGroup(g, period.timezone, false);
+  const membersBy = withMembers
+    ? sql`, members_by as (
+        select ${memberGroup} as g, count(*) as members, count(la.customer_id) as active_members
+        from (${sources.members}) t ${groupJoin(g, sources, 't')}
+        ${g === 'tier' ? sql`left join (${till.tiers()}) mt on mt.customer_id = t.customer_id` : sql``}
+        left join (${till.loyaltyActive({ from: period.start, to: period.end })}) la on la.customer_id = t.customer_id
+        where t.created_at < ${period.end}::timestamptz
+          ${filters.segment ? sql`and t.customer_id in (select s.customer_id from (${sources.segmentMembers}) s where s.segment_id = ${filters.segment})` : sql``}
+        group by 1)`
+    : sql``;
+  const result = await sql<Row>`
+    with rc as (
+      select t.receipt_id, t.customer_id, t.channel, t.occurred_at, t.net_minor, t.total_minor, t.discount_minor, t.redeemed_minor,
+        t.occurred_at >= ${period.start}::timestamptz as current, ${current} as g, ${next} as g_next
+      from (${till.receipts({ from: referenceStart(g, period), to: period.end })}) t
+      ${groupJoin(g, sources, 't')}
+      where true ${sql.join(where, sql` `)}
+    ), cur as (select * from rc where current),
+    units as (select u.receipt_id, u.units_milli from (${till.units({ from: period.start, to: period.end })}) u),
+    receipts_by as (
+      select c.g, count(*) as receipts, sum(c.net_minor) as revenue, sum(c.total_minor) as gross, sum(c.discount_minor) as discount,
+        sum(c.redeemed_minor) as redeemed, count(c.customer_id) as identified,
+        count(*) filter (where c.channel = 'offline') as till, count(c.customer_id) filter (where c.channel = 'offline') as till_identified,
+        coalesce(sum(u.units_milli), 0) as units_milli
+      from cur c left join units u on u.receipt_id = c.receipt_id group by c.g
+    ), buyers as (
+      select g, customer_id, count(*) as n, min(occurred_at) as first_at from cur where customer_id is not null group by g, customer_id
+    ), earlier as (
+      select distinct g_next as g, customer_id from rc where ${isSeries(g) ? sql`true` : sql`not current`} and customer_id is not null
+    ), buyers_by as (
+      select b.g, count(*) as customers, count(*) filter (where b.n >= 2) as repeaters,
+        count(*) filter (where not ${till.purchasedBefore(sql`b.customer_id`, sql`b.first_at`)}) as new_customers,
+        count(e.customer_id) as retained
+      from buyers b left join earlier e on e.g = b.g and e.customer_id = b.customer_id group by b.g
+    ), earlier_by as (select g, count(*) as earlier_customers from earlier group by g)
+    ${membersBy}
+    select k.g, r.receipts, r.revenue, r.gross, r.discount, r.redeemed, r.identified, r.till, r.till_identified, r.units_milli,
+      b.customers, b.repeaters, b.new_customers, b.retained, e.earlier_customers
+      ${withMembers ? sql`, m.members, m.active_members` : sql`, null as members, null as active_members`}
+    from (select g from receipts_by union select g from earlier_by ${withMembers ? sql`union select g from members_by` : sql``}) k
+      left join receipts_by r on r.g = k.g left join buyers_by b on b.g = k.g left join earlier_by e on e.g = k.g
+      ${withMembers ? sql`left join members_by m on m.g = k.g` : sql``}
+    ${isSeries(g) ? sql`where k.g[1] <= ${new Date(bucketDate(g, period.to)).toISOString().slice(0, 10)}` : sql``}
+    order by k.g`.execute(db);
+  return new Map(result.rows.map((row) => [JSON.stringify(row.g), { key: row.g, kpis: kpisOf(row, withMembers) }]));
+}
+
+const changeKeys = ['revenueMinor', 'receipts', 'averageCheckMinor', 'itemsPerReceipt', 'customers', 'newCustomers', 'purchaseFrequency', 'repeatPurchaseRate', 'retentionRate', 'recognitionRate', 'loyaltyActivityRate', 'discountShare', 'pointsShare'] as const;
+
+/** The relative change of each headline figure (0.1 = 10 % up); null where the earlier one was 0 or absent. */
+function changes(now: Kpis, before: Kpis): Changes {
+  const out: Changes = {};
+  for (const key of changeKeys) {
+    const a = now[key];
+    const b = before[key];
+    out[key] = a === null || b === null || b === 0 ? null : Math.round(((a - b) / Math.abs(b)) * 1e4) / 1e4;
+  }
+  return out;
+}
+
+export type KpiReport = {
+  groupBy: KpiGrouping;
+  filters: KpiFilters;
+  compared: { previous?: Period; yearEarlier?: Period };
+  overall: KpiRow;
+  rows: KpiRow[];
+};
+
+/**
+ * The report: the total and each group of the period, each beside the same group in the
+ * periods compared (the period before, the same dates a year earlier). A series compares its
+ * total only: its buckets have no counterpart of the same length.
+ */
+export async function kpiReport(db: Db, sources: AnalyticsSources, period: Period, g: KpiGrouping, compare: Compare[], filters: KpiFilters): Promise<KpiReport> {
+  const compared: KpiReport['compared'] = {};
+  if (compare.includes('previous')) compared.previous = previousPeriod(period);
+  if (compare.includes('year')) compared.yearEarlier = yearEarlier(period);
+  const totals = async (p: Period) => (await periodRows(db, sources, p, 'none', filters)).get('["all"]')?.kpis ?? kpisOf(undefined, !filters.store && !filters.channel);
+  const rowOf = (group: GroupKey, current: Kpis, previous: Kpis | undefined, year: Kpis | undefined): KpiRow => {
+    const row: KpiRow = { group, current };
+    if (compared.previous) row.previous = previous ?? null;
+    if (compared.yearEarlier) row.yearEarlier = year ?? null;
+    if (previous || year) row.change = { ...(previous ? { previous: changes(current, previous) } : {}), ...(year ? { yearEarlier: changes(current, year) } : {}) };
+    return row;
+  };
+  const [total, totalBefore, totalYear] = await Promise.all([
+    totals(period),
+    compared.previous ? totals(compared.previous) : undefined,
+    compared.yearEarlier ? totals(compared.yearEarlier) : undefined,
+  ]);
+  const report: KpiReport = { groupBy: g, filters, compared, overall: rowOf({}, total, totalBefore, totalYear), rows: [] };
+  if (g === 'none') return report;
+  const comparable = !isSeries(g);
+  const [rows, before, year] = await Promise.all([
+    periodRows(db, sources, period, g, filters),
+    comparable && compared.previous ? periodRows(db, sources, compared.previous, g, filters) : undefined,
+    comparable && compared.yearEarlier ? periodRows(db, sources, compared.yearEarlier, g, filters) : undefined,
+  ]);
+  const emptyKpis = kpisOf(undefined, rows.values().next().value?.kpis.members !== null);
+  report.rows = [...rows.entries()].map(([k, row]) => rowOf(groupKeyOf(g, row.key), row.kpis, before ? (before.get(k)?.kpis ?? emptyKpis) : undefined, year ? (year.get(k)?.kpis ?? emptyKpis) : undefined));
+  if (!comparable) for (const row of report.rows) { delete row.previous; delete row.yearEarlier; }
+  return report;
+}
+
+/** The headline figures in CSV column order. */
+export const kpiColumns: Array<keyof Kpis> = [
+  'revenueMinor', 'receipts', 'averageCheckMinor', 'itemsPerReceipt', 'grossMinor', 'discountMinor', 'redeemedMinor', 'discountShare', 'pointsShare',
+  'customers', 'newCustomers', 'returningCustomers', 'purchaseFrequency', 'repeatPurchaseRate', 'previousCustomers', 'retainedCustomers', 'retentionRate', 'churnRate',
+  'identifiedReceipts', 'tillReceipts', 'tillIdentifiedReceipts', 'recognitionRate', 'members', 'activeMembers', 'loyaltyActivityRate',
+];

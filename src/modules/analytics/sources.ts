@@ -1,0 +1,23 @@
+import type { RawBuilder } from 'kysely';
+import type { PointsLedgerFacts, PurchaseFacts, TillFacts } from '../loyalty/index.ts';
+
+/**
+ * What the analytics module reads, as SQL other modules hand it (buildApp wires them): it never
+ * names another module's tables, and each fact keeps the one definition its owner gives it.
+ */
+export type AnalyticsSources = {
+  /** Loyalty: receipts (anonymous ones too), their units, first purchases, who earned or redeemed. */
+  till: TillFacts;
+  /** Loyalty: purchases (identified receipts not wholly returned), the one definition RFM and clusters use too. */
+  purchases: PurchaseFacts;
+  /** Loyalty: the points ledger's flows, lots by expiry, breakage history and the point's value. */
+  points: PointsLedgerFacts;
+  /** Customers: one row per active customer, `customer_id, created_at, signup_source`. */
+  members: RawBuilder<unknown>;
+  /** Segments: current membership, `segment_id, customer_id`. */
+  segmentMembers: RawBuilder<unknown>;
+  /** Clusters: the latest completed run's assignment, `cluster` (text), `customer_id`. */
+  clusterMembers: RawBuilder<unknown>;
+  /** Engagement: custom events, `customer_id, type, occurred_at`. */
+  customerEvents: RawBuilder<unknown>;
+};

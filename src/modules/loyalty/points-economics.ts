@@ -1,0 +1,132 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from './loyalty.db.ts';
+
+/**
+ * The points side of the bonus system's economics, read from the ledger (the analytics module
+ * prices it). Every figure is a sum of ledger entries, so the flows of a period add up to the
+ * change of what is outstanding:
+ *   outstanding(to) = outstanding(from) + issued + awarded + adjusted − reversed − redeemed + returned − expired
+ * (a test holds the figures to that identity).
+ */
+export type PointsFlows = {
+  /** Earned on receipts (checkout and loaded history). */
+  issued: number;
+  /** Given by other modules: bonuses for actions, referrals, birthdays, lottery prizes. */
+  awarded: number;
+  /** Added (+) and taken (−) by hand, net. */
+  adjusted: number;
+  /** Earned points taken back by returns. */
+  reversed: number;
+  /** Spent at the till. */
+  redeemedAtTill: number;
+  /** Spent on rewards from the catalog. */
+  redeemedOnRewards: number;
+  /** Spent points given back by returns and cancelled reward orders. */
+  returned: number;
+  expired: number;
+};
+
+export type PointsEconomics = PointsFlows & {
+  outstandingAtStart: number;
+  outstandingAtEnd: number;
+};
+
+/** Outstanding points now, by the month their lots expire ('never' for lots without expiry), as of now. */
+export type ExpiryMonth = { month: string; points: number };
+
+export type Breakage = {
+  /** Points of lots whose expiry date has passed (excluding points given back by returns). */
+  settledPoints: number;
+  /** Of those, how many expired unused. */
+  settledExpired: number;
+  /** Outstanding points now that carry an expiry date. */
+  outstandingExpiring: number;
+};
+
+const flowColumns = sql`
+  coalesce(sum(e.available_delta + e.pending_delta) filter (where e.kind = 'earn'), 0)::bigint as issued,
+  coalesce(sum(e.available_delta + e.pending_delta) filter (where e.kind = 'award'), 0)::bigint as awarded,
+  coalesce(sum(e.available_delta + e.pending_delta) filter (where e.kind = 'adjust'), 0)::bigint as adjusted,
+  coalesce(-sum(e.available_delta + e.pending_delta) filter (where e.kind = 'reverse_earn'), 0)::bigint as reversed,
+  coalesce(-sum(e.available_delta) filter (where e.kind = 'redeem' and at_till), 0)::bigint as redeemed_at_till,
+  coalesce(-sum(e.available_delta) filter (where e.kind = 'redeem' and not at_till), 0)::bigint as redeemed_on_rewards,
+  coalesce(sum(e.available_delta + e.pending_delta) filter (where e.kind = 'return_redeemed'), 0)::bigint as returned,
+  coalesce(-sum(e.available_delta + e.pending_delta) filter (where e.kind = 'expire'), 0)::bigint as expired`;
+
+// A redemption at the till names its receipt; one for a reward names the reward order instead.
+const entries = sql`(select e.*, (e.kind = 'redeem' and exists (select 1 from receipts r where r.id = e.receipt_id))::boolean as at_till from point_entries e)`;
+
+type FlowRow = { issued: string; awarded: string; adjusted: string; reversed: string; redeemedAtTill: string; redeemedOnRewards: string; returned: string; expired: string };
+
+const flowsOf = (row: FlowRow): PointsFlows => ({
+  issued: Number(row.issued),
+  awarded: Number(row.awarded),
+  adjusted: Number(row.adjusted),
+  reversed: Number(row.reversed),
+  redeemedAtTill: Number(row.redeemedAtTill),
+  redeemedOnRewards: Number(row.redeemedOnRewards),
+  returned: Number(row.returned),
+  expired: Number(row.expired),
+});
+
+/** The flows of [from, to) and what was outstanding at both ends, in one statement. */
+export async function pointsEconomics(db: DbOrTx, from: Date, to: Date): Promise<PointsEconomics> {
+  const result = await sql<FlowRow & { outstandingAtStart: string; outstandingAtEnd: string }>`
+    select ${flowColumns},
+      (select coalesce(sum(x.available_delta + x.pending_delta), 0) from point_entries x where x.occurred_at < ${from}::timestamptz)::bigint as outstanding_at_start,
+      (select coalesce(sum(x.available_delta + x.pending_delta), 0) from point_entries x where x.occurred_at < ${to}::timestamptz)::bigint as outstanding_at_end
+    from ${entries} e
+    where e.occurred_at >= ${from}::timestamptz and e.occurred_at < ${to}::timestamptz`.execute(db);
+  const row = result.rows[0]!;
+  return { ...flowsOf(row), outstandingAtStart: Number(row.outstandingAtStart), outstandingAtEnd: Number(row.outstandingAtEnd) };
+}
+
+/** The flows by period (`day`, `week` or `month` as the zone's clock shows it) of [from, to): one row per period with any entry. */
+export async function pointsFlowsBy(db: DbOrTx, from: Date, to: Date, period: 'day' | 'week' | 'month', timezone: string): Promise<Array<PointsFlows & { period: string }>> {
+  const result = await sql<FlowRow & { period: string }>`
+    select to_char(date_trunc(${period}, e.occurred_at at time zone ${timezone}), 'YYYY-MM-DD') as period, ${flowColumns}
+    from ${entries} e
+    where e.occurred_at >= ${from}::timestamptz and e.occurred_at < ${to}::timestamptz
+    group by 1 order by 1`.execute(db);
+  return result.rows.map((row) => ({ period: row.period, ...flowsOf(row) }));
+}
+
+/** What is outstanding now by expiry month, from the lots (pending lots included: they will be spendable). */
+export async function outstandingByExpiryMonth(db: DbOrTx, now: Date): Promise<ExpiryMonth[]> {
+  const result = await sql<{ month: string | null; points: string }>`
+    select to_char(date_trunc('month', l.expires_at at time zone 'UTC'), 'YYYY-MM') as month, sum(l.remaining)::bigint as points
+    from point_lots l
+    where l.remaining > 0 and l.expired_at is null and (l.expires_at is null or l.expires_at > ${now}::timestamptz)
+    group by 1 order by 1 nulls last`.execute(db);
+  return result.rows.map((row) => ({ month: row.month ?? 'never', points: Number(row.points) }));
+}
+
+/**
+ * The history breakage is estimated from: lots whose expiry date has passed have met their fate,
+ * so the share of their points that expired is the program's breakage so far. Lots re-created
+ * for points a return gave back are left out (they are the same points issued once).
+ */
+export async function breakageHistory(db: DbOrTx, now: Date): Promise<Breakage> {
+  const result = await sql<{ settledPoints: string; settledExpired: string; outstandingExpiring: string }>`
+    select
+      (select coalesce(sum(l.points), 0) from point_lots l where l.source <> 'return' and l.expires_at <= ${now}::timestamptz)::bigint as settled_points,
+      (select coalesce(-sum(e.available_delta + e.pending_delta), 0) from point_entries e
+        join point_lots l on l.customer_id = e.customer_id and l.id = e.lot_id
+        where e.kind = 'expire' and l.source <> 'return' and l.expires_at <= ${now}::timestamptz)::bigint as settled_expired,
+      (select coalesce(sum(l.remaining), 0) from point_lots l
+        where l.remaining > 0 and l.expired_at is null and l.expires_at > ${now}::timestamptz)::bigint as outstanding_expiring`.execute(db);
+  const row = result.rows[0]!;
+  return { settledPoints: Number(row.settledPoints), settledExpired: Number(row.settledExpired), outstandingExpiring: Number(row.outstandingExpiring) };
+}
+
+/** The ledger facts the analytics module prices (loyalty's service hands them out with its database). */
+export function pointsLedgerFacts(db: DbOrTx, programSettings: () => Promise<{ pointValueMinor: number; currency: string }>) {
+  return {
+    economics: (from: Date, to: Date) => pointsEconomics(db, from, to),
+    flowsBy: (from: Date, to: Date, period: 'day' | 'week' | 'month', timezone: string) => pointsFlowsBy(db, from, to, period, timezone),
+    byExpiryMonth: (now: Date) => outstandingByExpiryMonth(db, now),
+    breakage: (now: Date) => breakageHistory(db, now),
+    program: programSettings,
+  };
+}
+export type PointsLedgerFacts = ReturnType<typeof pointsLedgerFacts>;
