@@ -15,6 +15,7 @@ import { createRecommendations, recommendationRoutes, recommendationsModule, typ
 import { createReferrals, referralRoutes, referralsModule, type Referrals } from './modules/referrals/index.ts';
 import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
+import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import {
@@ -67,6 +68,7 @@ export type Services = {
   segments: Segments;
   clusters: Clusters;
   recommendations: Recommendations;
+  whatIf: WhatIf;
   imports: ImportRunner;
   registry: Registry;
 };
@@ -161,6 +163,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // Next best offers read purchases through loyalty's purchase facts, and product names from its catalog.
   const recommendations = createRecommendations({ db: viewOf(db), clock, ids, productNames: loyalty.products.names, log: { error: (obj, msg) => app.log.error(obj, msg) } });
   registry.register(recommendationsModule, recommendations);
+  // What-if replays run loyalty's pipeline over its receipts (loyalty.whatIf), promotions giving their changed set.
+  const whatIf = createWhatIf({ db: viewOf(db), clock, ids, loyalty, promotions, log: { error: (obj, msg) => app.log.error(obj, msg) } });
+  registry.register(whatIfModule, whatIf);
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -257,6 +262,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   rfmRoutes(app, { segments });
   clusterRoutes(app, { clusters });
   recommendationRoutes(app, { recommendations, customers });
+  whatIfRoutes(app, { whatIf });
   app.addHook('onClose', async () => {
     await imports.stop();
     await promotions.batches.stop();
@@ -265,6 +271,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await segments.rfm.stop();
     await clusters.runs.stop();
     await recommendations.runs.stop();
+    await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, recommendations, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, recommendations, whatIf, imports, registry } };
 }

@@ -75,6 +75,8 @@ const permissionTable = {
     roles: ['owner', 'marketer', 'analyst', 'support'],
   },
   'recommendations:write': { allows: 'rebuild the co-purchase model and evaluate it (a run)', roles: ['owner', 'marketer'] },
+  'analytics:read': { allows: 'read analytics: what-if runs and their reports (JSON or CSV)', roles: ['owner', 'marketer', 'analyst'] },
+  'analytics:write': { allows: 'run analytics jobs: a what-if replay of changed rules, tiers and promotions over past receipts (writes nothing but the run)', roles: ['owner', 'marketer', 'analyst'] },
   'jobs:run': { allows: 'run a scheduled job now', roles: ['owner'] },
   'keys:manage': { allows: 'create, list and revoke API keys', roles: ['owner'] },
   'audit:read': { allows: 'read the audit log', roles: ['owner'] },
