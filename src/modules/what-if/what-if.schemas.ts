@@ -55,7 +55,7 @@ export const WhatIfReportSchema = named('WhatIfReport', Type.Object({
   pointValueMinor: Type.Integer({ description: 'What one point is worth, in minor units (the program\'s setting when the run was asked for)' }),
   receipts: Type.Integer({ description: 'Receipts bought in the window (cancelled ones count nothing)' }),
   mismatched: Type.Integer({ description: 'Receipts the live configuration no longer prices as they were stored (it changed during the window, a promotion ran out, a segment moved): 0 means the replay reproduces what happened' }),
-  total: Type.Object(rowProperties, { description: 'All receipts: actual (as stored), whatIf (replayed), difference (whatIf − actual, figure by figure)' }),
+  total: Type.Object(rowProperties, { description: 'All receipts: actual (as stored), whatIf (replayed), difference (whatIf − actual, figure by figure); money in minor units, points whole' }),
   byStore: Type.Array(Type.Object({ storeId: Type.String(), ...rowProperties }), { description: 'Each store with a receipt in the window, by id (a fixed list, not paged)' }),
   byTier: Type.Array(Type.Object({ tierId: Nullable(Type.String({ description: 'The tier the receipt was priced at; null: no customer' })), ...rowProperties }), {
     description: 'Each tier with a receipt in the window, then receipts with no customer (a fixed list, not paged)',
