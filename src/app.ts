@@ -16,6 +16,7 @@ import { createRecommendations, recommendationRoutes, recommendationsModule, typ
 import { createReferrals, referralRoutes, referralsModule, type Referrals } from './modules/referrals/index.ts';
 import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
+import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import {
@@ -69,6 +70,7 @@ export type Services = {
   clusters: Clusters;
   analytics: Analytics;
   recommendations: Recommendations;
+  whatIf: WhatIf;
   imports: ImportRunner;
   registry: Registry;
 };
@@ -180,6 +182,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     log: { error: (obj, msg) => app.log.error(obj, msg) },
   });
   registry.register(analyticsModule, analytics);
+  // What-if replays run loyalty's pipeline over its receipts (loyalty.whatIf), promotions giving their changed set.
+  const whatIf = createWhatIf({ db: viewOf(db), clock, ids, loyalty, promotions, log: { error: (obj, msg) => app.log.error(obj, msg) } });
+  registry.register(whatIfModule, whatIf);
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -277,6 +282,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   clusterRoutes(app, { clusters });
   recommendationRoutes(app, { recommendations, customers });
   analyticsRoutes(app, { analytics });
+  whatIfRoutes(app, { whatIf });
   app.addHook('onClose', async () => {
     await imports.stop();
     await promotions.batches.stop();
@@ -285,6 +291,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await segments.rfm.stop();
     await clusters.runs.stop();
     await recommendations.runs.stop();
+    await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, recommendations, analytics, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, recommendations, analytics, whatIf, imports, registry } };
 }

@@ -75,6 +75,7 @@ export const exampleIds = {
   recommendationRun: 'rcr_0195f3c2c6a17b2c3d4e5f60718293d4',
   basketReceipt: 'rcp_0195f3c2c6b27c3d4e5f60718293d4e5',
   marketerKey: 'key_0195f3c2c6c37d4e5f60718293d4e5f6',
+  whatIfRun: 'wif_0195f3c2c7d47e5f60718293d4e5f607',
 } as const;
 const ids = exampleIds;
 
@@ -197,6 +198,29 @@ const SEGMENT_RECOMPUTE = { id: ids.segmentRecompute, segmentId: ids.segment, st
 
 const CLUSTER_PARAMS = { windowDays: 365, kMin: 2, kMax: 8, seed: 7, bootstrapSamples: 10, stabilityThreshold: 0.75, sampleSize: 20000, silhouetteSampleSize: 2000, categories: 5 };
 const CLUSTER_RUN_DONE = { id: ids.clusterRun, status: 'completed', phase: 'done', params: CLUSTER_PARAMS, customers: 3, processed: 3, chosenK: 2, silhouettes: [{ k: 2, silhouette: 0.1301 }], meanAdjustedRand: 0.9, startedAt: at, finishedAt: at };
+
+/** A what-if row's figures (docs/what-if.md): liability and cost follow from the others at 1 point = 1.00. */
+const figures = (pointsIssued: number, pointsBase: number, pointsRedeemed: number, redeemedMinor: number, revenueMinor: number, discountMinor = 0) => ({
+  pointsIssued, pointsBase, pointsBonus: pointsIssued - pointsBase, discountMinor, pointsRedeemed, redeemedMinor,
+  liabilityChangeMinor: (pointsIssued - pointsRedeemed) * 100, costMinor: redeemedMinor + discountMinor + (pointsIssued - pointsRedeemed) * 100, revenueMinor,
+});
+const whatIfRow = (receipts: number, actual: ReturnType<typeof figures>, whatIf: ReturnType<typeof figures>) => ({
+  receipts, actual, whatIf,
+  difference: Object.fromEntries(Object.entries(whatIf).map(([key, value]) => [key, value - actual[key as keyof typeof actual]])),
+});
+const WHAT_IF_REPORT = {
+  currency: 'RUB', pointValueMinor: 100, receipts: 6, mismatched: 0,
+  total: whatIfRow(6, figures(1130, 430, 446, 44631, 1113349), figures(2190, 790, 446, 44631, 1113349)),
+  byStore: [
+    { storeId: 'azs-01', ...whatIfRow(1, figures(73, 73, 0, 0, 246000), figures(73, 73, 0, 0, 246000)) },
+    { storeId: 'msk-01', ...whatIfRow(5, figures(1057, 357, 446, 44631, 867349), figures(2117, 717, 446, 44631, 867349)) },
+  ],
+  byTier: [
+    { tierId: 'silver', ...whatIfRow(5, figures(1130, 430, 446, 44631, 964349), figures(2190, 790, 446, 44631, 964349)) },
+    { tierId: null, ...whatIfRow(1, figures(0, 0, 0, 0, 149000), figures(0, 0, 0, 0, 149000)) },
+  ],
+};
+const WHAT_IF_RUN = { id: ids.whatIfRun, status: 'running', phase: 'counting', days: 30, window: { from: '2026-01-30T09:00:00.000Z', to: '2026-03-01T09:00:00.001Z' }, changes: { rules: true, tiers: false, promotions: 0 }, receipts: 0, processed: 0, startedAt: at };
 
 export const docExamples: DocExample[] = [
   {
@@ -1057,6 +1081,26 @@ export const docExamples: DocExample[] = [
       ],
       popularity: [{ item: 'AI-95', name: null, score: 0.25, customers: 1 }, { item: 'CROISSANT', name: null, score: 0.25, customers: 1 }],
     },
+  },
+  // What-if (docs/what-if.md): the last 30 days of receipts priced again with the base rate doubled, against what happened.
+  {
+    route: 'POST /v1/analytics/what-if',
+    summary: 'What would a 10% base rate have cost over the last 30 days? A job with progress; nothing is written',
+    role: 'marketer',
+    body: {
+      days: 30,
+      rules: { rules: [{ id: 'base', name: 'Base rate 10%', kind: 'percent', rateBp: 1000, conditions: {}, priority: 0, stacking: 'highest', active: true }, { id: 'coffee-x3', name: 'Coffee ×3', kind: 'multiplier', factor: 3, conditions: { categories: ['coffee'] }, priority: 10, stacking: 'highest', active: true }] },
+    },
+    status: 202,
+    response: WHAT_IF_RUN,
+  },
+  {
+    route: 'GET /v1/analytics/what-if/{id}',
+    summary: 'The run, completed: actual against what-if, in total, by store and by tier (Accept: text/csv for the table)',
+    role: 'analyst',
+    params: { id: ids.whatIfRun },
+    status: 200,
+    response: { ...WHAT_IF_RUN, status: 'completed', phase: 'done', receipts: 6, processed: 6, finishedAt: at, result: WHAT_IF_REPORT },
   },
 ];
 

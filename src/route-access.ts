@@ -192,6 +192,9 @@ export const routeAccess = {
   'POST /v1/clusters/runs': 'segments:write',
   'GET /v1/clusters/runs/{id}': 'segments:read',
   'GET /v1/clusters': 'segments:read',
+  // analytics
+  'POST /v1/analytics/what-if': 'analytics:write',
+  'GET /v1/analytics/what-if/{id}': 'analytics:read',
   // recommendations
   'GET /v1/customers/{id}/recommendations': 'recommendations:read',
   'POST /v1/recommendations/runs': 'recommendations:write',

@@ -101,6 +101,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (clusterRuns.length > 0) app.log.info({ runs: clusterRuns }, 'restarting unfinished clustering runs');
   const recommendationRuns = await opened.recommendations.runs.resumePending();
   if (recommendationRuns.length > 0) app.log.info({ runs: recommendationRuns }, 'restarting unfinished recommendation runs from their start');
+  const whatIfRuns = await opened.whatIf.runs.resumePending();
+  if (whatIfRuns.length > 0) app.log.info({ runs: whatIfRuns }, 'resuming unfinished what-if runs after their last saved batch');
   // Not only at start: an import whose process died (another instance, or this one's job lock
   // still held by a killed predecessor's connection for a moment) is taken up within a tick.
   const importResume = startScheduler([{ name: 'resume-imports', run: () => opened.imports.resumePending() }], {

@@ -60,6 +60,7 @@ describe('the worked examples, run', () => {
     await t.services.segments.rfm.idle();
     await t.services.clusters.runs.idle();
     await t.services.recommendations.runs.idle();
+    await t.services.whatIf.runs.idle();
     const response = await t.call({
       method: method as 'GET',
       url: query ? `${path}?${query}` : path,

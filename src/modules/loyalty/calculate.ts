@@ -204,8 +204,10 @@ export function calculateReceipt(input: EngineInput): EngineResult {
   }
 
   if (customer) {
-    const today = localTime(input.context.occurredAt, customer.timezone ?? input.context.storeTimezone).date;
-    if (customer.birthDate && customer.birthDate.slice(5) === today.slice(5)) messages.push('Birthday today');
+    // The local date costs a formatToParts when the minute is new (a replay of past receipts, every time): only a birthday asks for it.
+    if (customer.birthDate && customer.birthDate.slice(5) === localTime(input.context.occurredAt, customer.timezone ?? input.context.storeTimezone).date.slice(5)) {
+      messages.push('Birthday today');
+    }
     if (customer.expiringSoon && customer.expiringSoon.points > 0) {
       const days = Math.max(0, Math.ceil((new Date(customer.expiringSoon.at).getTime() - input.context.occurredAt.getTime()) / 86_400_000));
       messages.push(`${customer.expiringSoon.points} points expire in ${days} day${days === 1 ? '' : 's'}`);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbOrTx, Tx } from './loyalty.db.ts';
+import type { Db, DbOrTx, Tx } from './loyalty.db.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -90,6 +90,18 @@ async function unknownSegments(tx: Tx, check: SegmentCheck, set: EarningRuleSet)
   if (named.length === 0) return [];
   const unknown = new Set(await check(platformTx(tx), named.map((entry) => entry.id)));
   return named.filter((entry) => unknown.has(entry.id)).map((entry) => ({ field: entry.field, reason: `no segment ${entry.id}; GET /v1/segments lists them` }));
+}
+
+/**
+ * The checks a save of earning rules or tiers makes, without saving: the what-if replay takes a
+ * changed set as PUT takes it, and answers the same field problems. The segment check runs in a
+ * transaction of its own that writes nothing.
+ */
+export async function configProblems(db: Db, kind: 'earning_rules' | 'tiers', body: EarningRuleSet | TierConfig, segments: SegmentCheck | null): Promise<FieldProblem[]> {
+  if (kind === 'tiers') return checkTiers(body as TierConfig);
+  const problems = checkRules(body as EarningRuleSet);
+  if (problems.length > 0 || !segments) return problems;
+  return db.transaction().execute((tx) => unknownSegments(tx, segments, body as EarningRuleSet));
 }
 
 /** Earning rules of the current version that name the segment, as a segment's delete reports them. */

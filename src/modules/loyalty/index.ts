@@ -11,7 +11,7 @@ import { getStore, listProducts, listStores, pageStores, patchStore, upsertProdu
 import { calculateCheckout, confirmCheckout, type CheckoutInput, type ConfirmInput, type CustomerFinder, type LoyaltyDeps } from './checkout.ts';
 import { createCheckoutCache } from './checkout-cache.ts';
 import { readCustomerState } from './checkout-state.ts';
-import { rulesNamingSegment, saveLoyaltyConfig, type ConfigChange, type SegmentCheck } from './config-store.ts';
+import { configProblems, rulesNamingSegment, saveLoyaltyConfig, type ConfigChange, type SegmentCheck } from './config-store.ts';
 import type { EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
 import { insertHistoricalReceipts, type HistoricalReceipt } from './historical-receipts.ts';
 import { jobs, type JobName } from './jobs.ts';
@@ -23,6 +23,7 @@ import { receiptNdjsonFormat } from './receipt-ndjson-format.ts';
 import { cancelReceipt, refundReceipt, type RefundInput } from './refunds.ts';
 import { tierIndexOf } from './tiers.ts';
 import { customerReceipts, getReceipt } from './receipts.ts';
+import { createReplayer, type ReplayScenario } from './what-if-replay.ts';
 import { pointsAtStores, storeOfReceipt } from './store-points.ts';
 import { pointsLedgerFacts } from './points-economics.ts';
 
@@ -33,9 +34,11 @@ export type { EngineLine } from './calculate.ts';
 export type { EarningRule, EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
 export type { PointsAward, PointsMove, PointsPort } from './points-port.ts';
 export type { ReceiptStanding, StandingReceipt } from './receipt-standing.ts';
-export type { Adjuster, AdjusterOutcome, Adjustment, AdjustmentReversal, CheckoutContext, CheckoutExtensions, MembershipProvider, PricedLine, Rejection } from './pipeline.ts';
+export type { Adjuster, AdjusterOutcome, AdjusterReplay, Adjustment, AdjustmentReversal, CheckoutContext, CheckoutExtensions, MembershipProvider, PricedLine, Rejection } from './pipeline.ts';
 export type { StoreRate, StoreRateProvider } from './pipeline.ts';
 export type { StorePointsRow } from './store-points.ts';
+export type { ReceiptFigures, ReplayCursor, ReplayedReceipt, Replayer, ReplayScenario, ReplayWindow } from './what-if-replay.ts';
+export type { Tier } from './config-types.ts';
 export { purchaseFacts, type FactsWindow, type PurchaseFacts } from './purchase-facts.ts';
 export { tillFacts, type TillFacts } from './till-facts.ts';
 export type { PointsLedgerFacts, PointsEconomics, PointsFlows, ExpiryMonth, Breakage } from './points-economics.ts';
@@ -43,6 +46,8 @@ export type { Tender, TenderAsk, TenderOutcome, TenderPayment, TenderReturn, Ten
 export { loyaltyErrors } from './loyalty.errors.ts';
 export { loyaltyModule } from './loyalty.module.ts';
 export { loyaltyRoutes } from './loyalty.routes.ts';
+/** The earning-rules and tiers documents' schemas, for routes that take a changed set (the what-if replay). */
+export { EarningRuleSetSchema, TierConfigSchema } from './loyalty.schemas.ts';
 
 /** The loyalty module's public face: checkout, receipts, the points ledger, rules and tiers. */
 export function createLoyalty(
@@ -150,6 +155,17 @@ export function createLoyalty(
     },
     /** Read-only ledger figures for the bonus system's economics (points-economics.ts). */
     pointsLedger: pointsLedgerFacts(db, async () => (await cache.config(db)).program.body),
+    /** The what-if replay (what-if-replay.ts): stored receipts through the pipeline under a changed configuration, writing nothing. */
+    whatIf: {
+      /** The live program, rules and tiers as a replay scenario (adjusters' live sets are theirs to give). */
+      async live(): Promise<ReplayScenario> {
+        const config = await cache.config(db);
+        return { program: config.program.body, rules: config.rules.body, tiers: config.tiers.body, adjusters: {} };
+      },
+      /** What a PUT of these earning rules or tiers would refuse, field by field (segment references included); nothing is saved. */
+      problems: (kind: 'earning_rules' | 'tiers', body: EarningRuleSet | TierConfig) => configProblems(db, kind, body, references.segments),
+      replayer: (scenarios: { baseline: ReplayScenario; whatIf: ReplayScenario }) => createReplayer(db, extensions, scenarios),
+    },
     runJob: async (name: JobName, signal?: AbortSignal) => (await jobs[name](db, clock, ids, signal)) as Record<string, number>,
     receiptNdjsonFormat: receiptNdjsonFormat({ db, clock, ids, phoneRegion: base.phoneRegion }),
   };

@@ -87,9 +87,27 @@ export type AdjustmentReversal = {
   applied: Adjustment[];
 };
 
+/**
+ * What an adjuster gives the what-if replay (what-if-replay.ts): `price` over stored receipts,
+ * a batch at a time, with nothing reserved. Built for one scenario (the adjuster's own what-if
+ * input, or the live set when none).
+ */
+export type AdjusterReplay = {
+  /** Whether `price` looks at segment memberships: the replay reads them only then. */
+  needsSegments: boolean;
+  /** What `price` needs for each receipt of a batch (in order), loaded in one query at most. */
+  prepare(db: DbOrTx, ctxs: readonly CheckoutContext[]): Promise<unknown[]>;
+};
+
 export type Adjuster = {
   /** Unique; stored with each adjustment so refunds find their adjuster. */
   name: string;
+  /**
+   * For the what-if replay: `scenario` is this adjuster's what-if input as its own module made it
+   * (promotions: the definitions to price with); undefined, the live set. An adjuster without it
+   * takes no part in a replay.
+   */
+  replay?(db: DbOrTx, scenario: unknown): Promise<AdjusterReplay>;
   /** Loads what `price` needs (codes, budgets) before the pure step; optional. */
   prepare?(db: DbOrTx, ctx: CheckoutContext): Promise<unknown>;
   /** Pure: per-line discounts with reasons, and what it rejected and why. */
@@ -165,12 +183,17 @@ export async function prepareAdjusters(extensions: CheckoutExtensions, db: DbOrT
   return { ...ctx, extensions: loaded };
 }
 
+// Lines are copied member by member, not with spread and rest: a rest pattern that leaves members
+// out takes V8's slow path, and a replay of a month of receipts prices a million lines.
 function priced(lines: EngineLine[]): PricedLine[] {
   return lines.map((line, index) => {
     const totalMinor = lineTotal(line.qtyMilli, line.priceMinor);
-    return { ...line, index, totalMinor, netMinor: totalMinor - Math.min(line.discountMinor, totalMinor) };
+    const { sku, name, categories, brand, qtyMilli, priceMinor, discountMinor } = line;
+    return { sku, name, categories, brand, qtyMilli, priceMinor, discountMinor, index, totalMinor, netMinor: totalMinor - Math.min(discountMinor, totalMinor) };
   });
 }
+
+const engineLine = ({ sku, name, categories, brand, qtyMilli, priceMinor, discountMinor }: PricedLine): EngineLine => ({ sku, name, categories, brand, qtyMilli, priceMinor, discountMinor });
 
 /**
  * Adjusters run one after another, each on what is left to pay after the ones before it.
@@ -178,8 +201,9 @@ function priced(lines: EngineLine[]): PricedLine[] {
  * left on the line, and the cut is what gets committed and stored.
  */
 function adjust(ctx: CheckoutContext, adjusters: Adjuster[]): { lines: EngineLine[]; outcome: AdjusterOutcome } {
-  let lines = priced(ctx.lines);
   const outcome: AdjusterOutcome = { applied: [], rejected: [] };
+  if (adjusters.length === 0) return { lines: ctx.lines, outcome };
+  let lines = priced(ctx.lines);
   for (const adjuster of adjusters) {
     const result = adjuster.price(ctx, lines);
     outcome.rejected.push(...result.rejected.map((r) => ({ ...r, adjuster: adjuster.name })));
@@ -208,11 +232,15 @@ function adjust(ctx: CheckoutContext, adjusters: Adjuster[]): { lines: EngineLin
       });
     }
   }
-  return { lines: lines.map(({ index: _index, totalMinor: _total, netMinor: _net, ...line }) => line), outcome };
+  return { lines: lines.map(engineLine), outcome };
 }
 
-/** price → adjust → redeem → earn. Pure: everything it needs is in the context. */
-export function runPipeline(ctx: CheckoutContext, adjusters: Adjuster[]): PipelineResult {
+/**
+ * price → adjust → redeem → earn. Pure: everything it needs is in the context. `track` names
+ * rules whose points the result reports line by line (`tracked`): the what-if replay splits
+ * the base rate's points from the bonuses with it.
+ */
+export function runPipeline(ctx: CheckoutContext, adjusters: Adjuster[], track: readonly string[] = []): PipelineResult {
   const { lines, outcome } = adjust(ctx, adjusters);
   const earn = (extraRules: EarningRule[]) =>
     calculateReceipt({
@@ -225,10 +253,13 @@ export function runPipeline(ctx: CheckoutContext, adjusters: Adjuster[]): Pipeli
         ? { balance: ctx.customer.balance, birthDate: ctx.customer.birthDate, timezone: ctx.customer.timezone, expiringSoon: ctx.customer.expiringSoon }
         : null,
       redeemRequested: ctx.redeemRequested,
-      ...(extraRules.length === 0 ? {} : { trackRules: extraRules.map((rule) => rule.id) }),
+      ...(extraRules.length === 0 && track.length === 0 ? {} : { trackRules: [...extraRules.map((rule) => rule.id), ...track] }),
     });
   const rulesOf = (applied: Adjustment[]) => applied.flatMap((a) => (a.earningRule ? [a.earningRule] : []));
-  if (rulesOf(outcome.applied).length === 0) return { ...earn([]), adjustments: outcome };
+  if (rulesOf(outcome.applied).length === 0) {
+    const { tracked, ...plain } = earn([]);
+    return { ...plain, ...(track.length > 0 ? { tracked: tracked ?? {} } : {}), adjustments: outcome };
+  }
   let result = earn(rulesOf(outcome.applied));
   let adjustments = withEarnedPoints(outcome, result.tracked ?? {}, ctx.customer !== null);
   // A points benefit that would earn more than its budget has left does not apply; the receipt is priced again without it.
@@ -241,8 +272,8 @@ export function runPipeline(ctx: CheckoutContext, adjusters: Adjuster[]): Pipeli
       ...over.map((a) => ({ adjuster: a.adjuster, id: a.id, reason: 'budget_exhausted', detail: `${a.name}: its points budget has ${a.pointsLimit} points left, fewer than this receipt would earn`, ...codeOf(a) })),
     );
   }
-  const { tracked: _tracked, ...rest } = result;
-  return { ...rest, adjustments };
+  const { tracked, ...rest } = result;
+  return { ...rest, ...(track.length > 0 ? { tracked: tracked ?? {} } : {}), adjustments };
 }
 
 const codeOf = (a: Adjustment) => (typeof a.data?.code === 'string' ? { code: a.data.code } : {});

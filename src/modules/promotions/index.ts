@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { PlatformTx } from '../../platform/db-views.ts';
 import type { CustomerLifecycleHooks } from '../customers/index.ts';
 import { createBatch, createPromoCode, exportBatchCsv, generateBatch, getBatch, getPromoCode, listBatches, listPromoCodes, randomCode, type BatchInput, type PromoCodeInput } from './promo-codes.ts';
-import { promotionAdjuster } from './promotion-adjuster.ts';
+import { ADJUSTER, promotionAdjuster } from './promotion-adjuster.ts';
 import { createPromotionCache } from './promotion-cache.ts';
 import {
   createPromotion,
@@ -20,6 +20,7 @@ import {
 } from './promotion-store.ts';
 import type { PromotionStatus } from './promotion-types.ts';
 import { ownTx, type Db, type Tx } from './promotions.db.ts';
+import { livePromotions, whatIfPromotions, type PromotionChange } from './what-if.ts';
 import { promotionError } from './promotions.errors.ts';
 import type { Ids } from './promotions.ids.ts';
 
@@ -29,6 +30,7 @@ export { promotionRoutes } from './promotions.routes.ts';
 export { CODE_ALPHABET, randomCodes } from './promo-codes.ts';
 export type { PromotionDefinition } from './promotion-types.ts';
 export type { SegmentCheck } from './promotion-store.ts';
+export type { PromotionChange, PromotionsScenario } from './what-if.ts';
 
 export type PromotionsDeps = { db: Db; clock: Clock; ids: Ids; cacheMs: number; log?: { error(obj: object, msg: string): void } };
 
@@ -72,6 +74,15 @@ export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDep
 
   return {
     checkoutAdjuster: adjuster,
+    /**
+     * The what-if replay's promotions (what-if.ts): the live set, or the live set with changes
+     * checked as POST and PATCH check them; `adjuster` is the name the replay's input goes under.
+     */
+    whatIf: {
+      adjuster: ADJUSTER,
+      live: () => livePromotions(db),
+      withChanges: (changes: PromotionChange[]) => whatIfPromotions(db, changes, references.segments),
+    },
     /** Where segments sets the check of the segment ids an audience names; none set, any id is taken. */
     references,
     /** The promotions whose audience names the segment, in the caller's transaction: segments asks before a delete. */

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import type { Adjuster, Adjustment, AdjustmentReversal, CheckoutContext, EarningRule, PricedLine, Rejection } from '../loyalty/index.ts';
+import type { Adjuster, AdjusterReplay, Adjustment, AdjustmentReversal, CheckoutContext, EarningRule, PricedLine, Rejection } from '../loyalty/index.ts';
 import { choosePointsPromotions, choosePromotions, type Candidate, type DiscountLine } from './discount-engine.ts';
 import { ineligibility, storeDay, type EligibilityFacts } from './eligibility.ts';
 import type { PromotionCache } from './promotion-cache.ts';
 import { isPointsBenefit, type LineTarget, type PromotionDefinition } from './promotion-types.ts';
 import { ownDbOrTx, ownTx } from './promotions.db.ts';
 import { promotionError } from './promotions.errors.ts';
+import type { PromotionsScenario } from './what-if.ts';
 
 /**
  * Promotions in the checkout pipeline. `prepare` loads, in at most one query besides the cached
@@ -82,6 +83,26 @@ export function promotionAdjuster(
       const missing = [...new Set(loaded.codes.map((c) => c.promotionId).filter((id) => !known.has(id)))];
       const others = missing.length > 0 ? await load(db, missing) : [];
       return { active, others, counters: loaded.counters, codes: loaded.codes, mine: loaded.mine, day };
+    },
+
+    async replay(loyaltyDb, scenario): Promise<AdjusterReplay> {
+      // The what-if's set (what-if.ts), or the promotions active now.
+      const active = scenario ? (scenario as PromotionsScenario).active : await cache.active(ownDbOrTx(loyaltyDb));
+      return {
+        needsSegments: active.some((p) => p.audience.kind === 'segments'),
+        async prepare(batchDb, ctxs): Promise<Prepared[]> {
+          const presented = (ctx: CheckoutContext) => [...new Set(ctx.promoCodes.map(normalizeCode))].filter((code) => code.length > 0);
+          const codes = [...new Set(ctxs.flatMap(presented))];
+          const rows = codes.length === 0 ? [] : (await sql<{ codes: CodeRow[] }>`/*ps:promotions_replay_codes*/
+            select coalesce(json_agg(json_build_object('code', code, 'promotionId', promotion_id, 'customerId', customer_id, 'usesLimit', uses_limit,
+              'uses', uses, 'perCustomer', per_customer, 'validFrom', valid_from, 'validTo', valid_to)), '[]'::json) as codes
+            from promo_codes where code = any(${codes}::text[])`.execute(ownDbOrTx(batchDb))).rows[0]!.codes;
+          // Nothing is reserved in a replay, so every limit has room: a code as it was before its first use, no counters, no uses
+          // of the customer's (and so no day to count them by).
+          const byCode = new Map(rows.map((row) => [row.code, { ...row, uses: 0 }]));
+          return ctxs.map((ctx) => ({ active, others: [], counters: [], codes: presented(ctx).flatMap((code) => byCode.get(code) ?? []), mine: [], day: '' }));
+        },
+      };
     },
 
     price(ctx, lines) {

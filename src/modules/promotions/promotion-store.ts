@@ -105,13 +105,13 @@ async function views(db: DbOrTx, rows: Row[]): Promise<PromotionView[]> {
 }
 
 /** A promotion as PUT would take it back: what GET answers, without the read-only members. */
-function toInput(view: PromotionView): PromotionInput {
+export function toInput(view: PromotionView): PromotionInput {
   const { id: _id, usage: _usage, version: _version, createdAt: _created, updatedAt: _updated, ...input } = view;
   return input;
 }
 
 /** Rules the schema cannot say: a promotion that could never apply, or whose limits are already broken. */
-function checkInput(input: PromotionInput, used?: { usedMinor: number; usedPoints: number; uses: number }): FieldProblem[] {
+export function checkInput(input: PromotionInput, used?: { usedMinor: number; usedPoints: number; uses: number }): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const benefit: Benefit = input.benefit;
   if (benefit.kind === 'n_for_m' && benefit.pay >= benefit.buy) problems.push({ field: 'benefit.pay', reason: `must be less than buy (${benefit.buy})` });
@@ -144,7 +144,7 @@ function checkInput(input: PromotionInput, used?: { usedMinor: number; usedPoint
 export type SegmentCheck = (tx: PlatformTx, ids: readonly string[]) => Promise<string[]>;
 
 /** The audience's segments that are not there, by their place. */
-async function unknownSegments(tx: Tx, check: SegmentCheck | null, input: PromotionInput): Promise<FieldProblem[]> {
+export async function unknownSegments(tx: Tx, check: SegmentCheck | null, input: PromotionInput): Promise<FieldProblem[]> {
   const audience = input.audience;
   if (!check || audience?.kind !== 'segments') return [];
   const unknown = new Set(await check(platformTx(tx), audience.segments));
@@ -192,6 +192,13 @@ function columnsOf(input: PromotionInput) {
     perCustomerPerDay: limits.perCustomerPerDay ?? null,
     releaseOnReturn: releaseOnReturn ?? true,
   };
+}
+
+/** A promotion as checkout prices it, from what a marketer writes (the what-if replay's new promotions). */
+export function definitionOf(id: string, input: PromotionInput): PromotionDefinition {
+  const columns = columnsOf(input);
+  const definition = JSON.parse(columns.definition) as StoredDefinition;
+  return toDefinition({ ...columns, id, definition, usedMinor: 0, usedPoints: 0, uses: 0, version: 1, createdAt: new Date(0), updatedAt: new Date(0) });
 }
 
 /** Columns with the definition parsed, so two saves compare by content, not by key order. */

@@ -1,0 +1,298 @@
+import { sql } from 'kysely';
+import { canonicalJson } from '../../platform/canonical-json.ts';
+import { proportionalPart } from '../../platform/money.ts';
+import { tierRules, type EngineLine } from './calculate.ts';
+import type { EarningRule, EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
+import type { DbOrTx } from './loyalty.db.ts';
+import { earningAtStore, runPipeline, type Adjuster, type AdjusterReplay, type CheckoutContext, type CheckoutExtensions, type PipelineResult, type StoreRate } from './pipeline.ts';
+import { hasLineConditions } from './rule-conditions.ts';
+import { tierIndexOf } from './tiers.ts';
+
+/**
+ * The what-if replay: stored receipts run through the checkout pipeline again — the same
+ * runPipeline that calculate and confirm run, so no second copy of the arithmetic — under a
+ * changed configuration, writing nothing (no ledger, no reservations, no outbox). It lives here,
+ * beside the pipeline, because it rebuilds each receipt's context from loyalty's own tables; the
+ * what-if module runs it as a job and adds up the report.
+ *
+ * Each receipt's context is what was stored: lines (with the till's own discounts: the stored
+ * discount less what adjusters took), store, channel, purchase time, customer, the tier the
+ * confirm used (its answer names it), the points redeemed (taken as the ask, with a balance that
+ * covers it) and the promo codes presented (the answer lists them, applied or not). What is not
+ * kept is today's: segment memberships, a partner store's rate. Promotions price as if every
+ * budget and use limit had room (the replay reserves nothing). A receipt loaded in bulk runs as
+ * its load ran it: the entry tier, no adjusters, no segments, no redemption, earning only if it
+ * earned.
+ *
+ * Returns count by quantity: each line's figures count for the share of it not returned, by the
+ * refund's own cumulative rule (money.ts proportionalPart), so the actual side is what the ledger
+ * kept. A cancelled receipt counts nothing.
+ */
+
+/** A configuration to replay with: the program's settings, earning rules, tiers and each adjuster's input. */
+export type ReplayScenario = {
+  program: ProgramSettings;
+  rules: EarningRuleSet;
+  tiers: TierConfig;
+  /** Each adjuster's what-if input by adjuster name, as its own module made it (promotions: the definitions to price with). */
+  adjusters: Record<string, unknown>;
+};
+
+export type ReplayWindow = { from: Date; to: Date };
+/** Where a replay stands: the last receipt done, by purchase time (as the database writes it) and id. */
+export type ReplayCursor = { at: string; id: string };
+
+/** One receipt's figures, net of returns. Money in minor units, points whole. */
+export type ReceiptFigures = {
+  pointsIssued: number;
+  /** Of pointsIssued, what base rates earned: percent rules on every line (no SKU, category or brand condition), a tier's rate, a partner's rate. */
+  pointsBase: number;
+  /** What promotions (adjusters) took off; the till's own discounts are not the program's. */
+  discountMinor: number;
+  pointsRedeemed: number;
+  redeemedMinor: number;
+  /** What was paid in money: totals less discounts less points. */
+  revenueMinor: number;
+};
+
+export type ReplayedReceipt = {
+  id: string;
+  storeId: string;
+  /** The tier the receipt was priced at (null: no customer). */
+  tierId: string | null;
+  /** What was stored; its base part is the live configuration's split of it. */
+  actual: ReceiptFigures;
+  whatIf: ReceiptFigures;
+  /** The live configuration's replay differs from what was stored (the configuration changed since, a limit ran out, a segment moved). */
+  mismatch: boolean;
+};
+
+/** [line_no, sku, name, category, brand, qty_milli, price_minor, total_minor, discount_minor, points_earned, points_redeemed, redeemed_minor, refunded_qty_milli] */
+type StoredLine = [number, string, string | null, string | null, string | null, number, number, number, number, number, number, number, number];
+
+type StoredReceipt = {
+  id: string;
+  storeId: string;
+  channel: 'offline' | 'online';
+  source: 'checkout' | 'bulk';
+  customerId: string | null;
+  occurredAt: Date;
+  atText: string;
+  pointsRedeemed: number;
+  pointsEarned: number;
+  tierId: string | null;
+  codes: string[] | null;
+  hasEarlier: boolean;
+  lines: StoredLine[];
+  adjusted: Array<Array<{ line: number; discountMinor: number }>> | null;
+};
+
+const none: ReadonlySet<string> = new Set();
+
+/** The rules whose points are the base part: percent rules on every line, and tier and partner rates (they stand in for the base rate). */
+function baseRuleIds(ctx: CheckoutContext): string[] {
+  const isBase = (rule: EarningRule) => rule.kind === 'percent' && !hasLineConditions(rule) && !rule.id.startsWith('promotion:');
+  return [...ctx.rules, ...tierRules(ctx.tier)].filter(isBase).map((rule) => rule.id);
+}
+
+/** What is left of an amount of a line once its returns took their share. */
+function kept(line: StoredLine, amount: number): number {
+  const qty = line[5];
+  const refunded = Math.min(line[12], qty);
+  return refunded === 0 ? amount : amount - proportionalPart(amount, 0, refunded, qty);
+}
+
+function actualFigures(receipt: StoredReceipt): Omit<ReceiptFigures, 'pointsBase'> {
+  const figures = { pointsIssued: 0, discountMinor: 0, pointsRedeemed: 0, redeemedMinor: 0, revenueMinor: 0 };
+  for (const line of receipt.lines) {
+    figures.pointsIssued += kept(line, line[9]);
+    figures.pointsRedeemed += kept(line, line[10]);
+    figures.redeemedMinor += kept(line, line[11]);
+    figures.revenueMinor += kept(line, line[7] - line[8] - line[11]);
+  }
+  for (const parts of receipt.adjusted ?? []) {
+    for (const part of parts) {
+      const line = receipt.lines[part.line];
+      if (line) figures.discountMinor += kept(line, part.discountMinor);
+    }
+  }
+  return figures;
+}
+
+function replayedFigures(receipt: StoredReceipt, result: PipelineResult, base: string[]): ReceiptFigures {
+  const figures = { pointsIssued: 0, pointsBase: 0, discountMinor: 0, pointsRedeemed: 0, redeemedMinor: 0, revenueMinor: 0 };
+  result.lines.forEach((answer, index) => {
+    const line = receipt.lines[index]!;
+    figures.pointsIssued += kept(line, answer.pointsEarned);
+    figures.pointsRedeemed += kept(line, answer.pointsRedeemed);
+    figures.redeemedMinor += kept(line, answer.redeemedMinor);
+    figures.revenueMinor += kept(line, answer.payable);
+    let basePoints = 0;
+    for (const id of base) basePoints += result.tracked?.[id]?.[index] ?? 0;
+    figures.pointsBase += kept(line, basePoints);
+  });
+  for (const adjustment of result.adjustments.applied) {
+    for (const part of adjustment.lines) {
+      const line = receipt.lines[part.line];
+      if (line) figures.discountMinor += kept(line, part.discountMinor);
+    }
+  }
+  return figures;
+}
+
+/** A batch of stored receipts in the window after the cursor, with their lines and adjustments: one statement. */
+async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor | null, limit: number): Promise<StoredReceipt[]> {
+  // The keyset is (occurred_at, id); `occurred_at >= cursor` keeps the index range short, the row comparison skips what was done.
+  const from = after ? sql`r.occurred_at >= ${after.at}::timestamptz and (r.occurred_at, r.id) > (${after.at}::timestamptz, ${after.id}::text)` : sql`r.occurred_at >= ${window.from}::timestamptz`;
+  const rows = await sql<StoredReceipt>`/*ps:what_if_batch*/
+    select r.id, r.store_id, r.channel, r.source, r.customer_id, r.occurred_at, r.occurred_at::text as at_text, r.points_redeemed, r.points_earned,
+      r.response #>> '{customer,tier,id}' as tier_id,
+      (select array_agg(distinct p->>'code') from jsonb_array_elements(case when jsonb_typeof(r.response->'promotions') = 'array' then r.response->'promotions' else '[]'::jsonb end) p
+        where p->>'code' is not null) as codes,
+      -- A new customer's offers ask whether an earlier receipt was recorded before this one.
+      case when r.source = 'checkout' and r.customer_id is not null
+        then exists (select 1 from receipts e where e.customer_id = r.customer_id and e.created_at < r.created_at) else false end as has_earlier,
+      (select json_agg(json_build_array(l.line_no, l.sku, l.name, l.category, l.brand, l.qty_milli, l.price_minor, l.total_minor, l.discount_minor,
+          l.points_earned, l.points_redeemed, l.redeemed_minor, l.refunded_qty_milli) order by l.line_no)
+        from receipt_lines l where l.receipt_id = r.id) as lines,
+      (select json_agg(a.lines order by a.seq) from receipt_adjustments a where a.receipt_id = r.id) as adjusted
+    from receipts r
+    where ${from} and r.occurred_at < ${window.to}::timestamptz
+    order by r.occurred_at, r.id
+    limit ${limit}`.execute(db);
+  return rows.rows.map((row) => ({ ...row, lines: row.lines ?? [] }));
+}
+
+/** The lines as the engine takes them: the till's own discount is the stored one less what adjusters took. */
+function engineLines(receipt: StoredReceipt): EngineLine[] {
+  const taken = new Map<number, number>();
+  for (const parts of receipt.adjusted ?? []) for (const part of parts) taken.set(part.line, (taken.get(part.line) ?? 0) + part.discountMinor);
+  return receipt.lines.map((line, index) => ({
+    sku: line[1],
+    name: line[2],
+    categories: line[3] ? line[3].split('/').filter((part) => part !== '') : [],
+    brand: line[4],
+    qtyMilli: line[5],
+    priceMinor: line[6],
+    discountMinor: Math.max(0, line[8] - (taken.get(index) ?? 0)),
+  }));
+}
+
+type Prepared = { adjusters: Adjuster[]; replays: Map<string, AdjusterReplay>; segments: boolean };
+
+/**
+ * A replay of stored receipts under two configurations: the live one (`baseline`: it splits the
+ * actual points into base and bonus and says which receipts it no longer reproduces) and the
+ * changed one (`whatIf`). Built once per run: adjusters load their sets here.
+ */
+export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions, scenarios: { baseline: ReplayScenario; whatIf: ReplayScenario }) {
+  const adjusters = extensions.adjusters.filter((adjuster) => adjuster.replay);
+  const namesSegments = (scenario: ReplayScenario) => scenario.rules.rules.some((rule) => (rule.conditions.segments?.length ?? 0) > 0);
+  const prepare = async (scenario: ReplayScenario): Promise<Prepared> => {
+    const replays = new Map<string, AdjusterReplay>();
+    for (const adjuster of adjusters) replays.set(adjuster.name, await adjuster.replay!(db, scenario.adjusters[adjuster.name]));
+    return { adjusters, replays, segments: namesSegments(scenario) || [...replays.values()].some((r) => r.needsSegments) };
+  };
+  const baseline = await prepare(scenarios.baseline);
+  const same = canonicalJson(scenarios.baseline) === canonicalJson(scenarios.whatIf);
+  const whatIf = same ? baseline : await prepare(scenarios.whatIf);
+  const stores = new Map<string, { id: string; timezone: string }>();
+  const rates = new Map<string, StoreRate | null>();
+
+  async function storesOf(batch: StoredReceipt[]): Promise<void> {
+    const missing = [...new Set(batch.map((r) => r.storeId))].filter((id) => !stores.has(id));
+    if (missing.length > 0) {
+      const rows = await db.selectFrom('stores').select(['id', 'timezone']).where('id', 'in', missing).execute();
+      for (const row of rows) stores.set(row.id, row);
+    }
+    for (const id of missing) {
+      if (!rates.has(id)) rates.set(id, extensions.storeRates ? await extensions.storeRates.rateAt(db, id) : null);
+    }
+  }
+
+  async function segmentsOf(batch: StoredReceipt[]): Promise<Map<string, ReadonlySet<string>>> {
+    const found = new Map<string, ReadonlySet<string>>();
+    if (!extensions.membership || !(baseline.segments || whatIf.segments)) return found;
+    // Today's memberships (no history is kept); one index read per customer, only when a rule or promotion names a segment.
+    for (const id of new Set(batch.flatMap((r) => (r.source === 'checkout' && r.customerId ? [r.customerId] : [])))) {
+      found.set(id, await extensions.membership.segmentsOf(db, id));
+    }
+    return found;
+  }
+
+  function contextOf(receipt: StoredReceipt, scenario: ReplayScenario, lines: EngineLine[], segments: Map<string, ReadonlySet<string>>): CheckoutContext {
+    const store = stores.get(receipt.storeId) ?? { id: receipt.storeId, timezone: 'UTC' };
+    const common = { store, channel: receipt.channel, occurredAt: receipt.occurredAt, lines, program: scenario.program, extensions: {} };
+    if (receipt.source === 'bulk') {
+      // As historical-receipts.ts ran it: the entry tier, the rules as they are, earning only if the load earned.
+      const customer = receipt.customerId && receipt.pointsEarned > 0 ? { id: receipt.customerId, balance: 0, pending: 0, birthDate: null, timezone: null, expiringSoon: null, hasReceipts: true } : null;
+      return { ...common, customer, tier: scenario.tiers.tiers[0] ?? null, segments: none, redeemRequested: 0, promoCodes: [], rules: scenario.rules.rules };
+    }
+    const customer = receipt.customerId
+      ? { id: receipt.customerId, balance: receipt.pointsRedeemed, pending: 0, birthDate: null, timezone: null, expiringSoon: null, hasReceipts: receipt.hasEarlier }
+      : null;
+    const tier = customer ? scenario.tiers.tiers[tierIndexOf(scenario.tiers, receipt.tierId)]! : null;
+    const earning = earningAtStore(scenario.rules.rules, tier, store.id, rates.get(store.id) ?? null);
+    return {
+      ...common,
+      customer,
+      tier: earning.tier,
+      segments: customer ? (segments.get(customer.id) ?? none) : none,
+      redeemRequested: receipt.pointsRedeemed,
+      promoCodes: receipt.codes ?? [],
+      rules: earning.rules,
+    };
+  }
+
+  /** Every receipt of the batch priced under one configuration: adjusters prepare the batch in one go, then the pure pipeline runs. */
+  async function price(batch: StoredReceipt[], lines: EngineLine[][], scenario: ReplayScenario, prepared: Prepared, segments: Map<string, ReadonlySet<string>>) {
+    const contexts = batch.map((receipt, i) => contextOf(receipt, scenario, lines[i]!, segments));
+    const checkout = contexts.filter((_ctx, i) => batch[i]!.source === 'checkout');
+    const loaded = new Map<CheckoutContext, Record<string, unknown>>();
+    for (const adjuster of prepared.adjusters) {
+      const answers = await prepared.replays.get(adjuster.name)!.prepare(db, checkout);
+      checkout.forEach((ctx, i) => loaded.set(ctx, { ...loaded.get(ctx), [adjuster.name]: answers[i] }));
+    }
+    return contexts.map((ctx, i) => {
+      const full = { ...ctx, extensions: loaded.get(ctx) ?? {} };
+      const base = baseRuleIds(full);
+      const result = runPipeline(full, batch[i]!.source === 'checkout' ? prepared.adjusters : [], base);
+      return replayedFigures(batch[i]!, result, base);
+    });
+  }
+
+  return {
+    /** Receipts in the window: the run's total. */
+    async count(window: ReplayWindow): Promise<number> {
+      const row = await sql<{ n: number }>`select count(*)::int as n from receipts where occurred_at >= ${window.from}::timestamptz and occurred_at < ${window.to}::timestamptz`.execute(db);
+      return row.rows[0]!.n;
+    },
+    /** The next `limit` receipts after `after`, replayed; `next` is null when the window is done. */
+    async batch(window: ReplayWindow, after: ReplayCursor | null, limit: number): Promise<{ receipts: ReplayedReceipt[]; next: ReplayCursor | null }> {
+      const batch = await readBatch(db, window, after, limit);
+      if (batch.length === 0) return { receipts: [], next: null };
+      await storesOf(batch);
+      const segments = await segmentsOf(batch);
+      const lines = batch.map(engineLines);
+      const live = await price(batch, lines, scenarios.baseline, baseline, segments);
+      const changed = same ? live : await price(batch, lines, scenarios.whatIf, whatIf, segments);
+      const receipts = batch.map((receipt, i): ReplayedReceipt => {
+        const stored = actualFigures(receipt);
+        const replayed = live[i]!;
+        const tierId = receipt.customerId ? (receipt.source === 'bulk' ? (scenarios.baseline.tiers.tiers[0]?.id ?? null) : (receipt.tierId ?? scenarios.baseline.tiers.tiers[0]?.id ?? null)) : null;
+        return {
+          id: receipt.id,
+          storeId: receipt.storeId,
+          tierId,
+          actual: { ...stored, pointsBase: Math.min(replayed.pointsBase, stored.pointsIssued) },
+          whatIf: changed[i]!,
+          mismatch: replayed.pointsIssued !== stored.pointsIssued || replayed.discountMinor !== stored.discountMinor || replayed.pointsRedeemed !== stored.pointsRedeemed,
+        };
+      });
+      const last = batch[batch.length - 1]!;
+      return { receipts, next: batch.length < limit ? null : { at: last.atText, id: last.id } };
+    },
+  };
+}
+
+export type Replayer = Awaited<ReturnType<typeof createReplayer>>;
