@@ -143,6 +143,12 @@ beforeAll(async () => {
   const alertRules = [];
   for (const kpi of ['recognitionRate', 'revenueMinor']) alertRules.push(await post('/v1/alert-rules', { name: kpi, kind: 'drop', kpi }));
   params['/v1/alert-rules/{id}:id'] = alertRules[0].id;
+  // Scheduled reports: two, the first run twice.
+  const reports = [];
+  for (const kind of ['kpis', 'economics']) reports.push(await post('/v1/reports', { name: kind, kind, schedule: 'daily' }));
+  for (let i = 0; i < 2; i++) await post(`/v1/reports/${reports[0].id}/runs`, {});
+  params['/v1/reports/{id}:id'] = reports[0].id;
+  params['/v1/reports/{id}/runs:id'] = reports[0].id;
   for (const day of ['2026-02-27', '2026-02-28']) {
     await t.database.db.insertInto('analyticsAlerts').values({
       id: `alt_${day.replaceAll('-', '')}00700080000000000000ab`.padEnd(36, '0'), ruleId: alertRules[0].id, day, groupKey: '{}', kpi: 'recognitionRate', value: 0.2,

@@ -73,6 +73,8 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/recommendations\/runs\//, 'id', 'rcr_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/alert-rules\//, 'id', 'alr_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/alerts\//, 'id', 'alt_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/reports\//, 'id', 'rpt_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/reports\//, 'runId', 'rpr_0190c0ffee00700080000000000000ab'],
 ];
 
 function requestFor(route: RouteKey): InjectOptions {

@@ -4,12 +4,15 @@ import { analyticsErrors } from './analytics.errors.ts';
 import { analyticsIds } from './analytics.ids.ts';
 import type { Analytics } from './index.ts';
 
-/** What the analytics module registers with the platform: its ids, errors and the daily alert check. */
+/** What the analytics module registers with the platform: its ids, errors, the daily alert check and the scheduled reports. */
 export const analyticsModule = defineModule({
   name: 'analytics',
   events: [],
   idPrefixes: analyticsIds.prefixes,
   errors: analyticsErrors.table,
   ownTx,
-  jobs: (analytics: Analytics) => [{ name: 'check-alerts', cadence: 'frequent', run: (signal) => analytics.alerts.checkDue(signal) }],
+  jobs: (analytics: Analytics) => [
+    { name: 'check-alerts', cadence: 'frequent', run: (signal) => analytics.alerts.checkDue(signal) },
+    { name: 'run-scheduled-reports', cadence: 'frequent', run: (signal) => analytics.scheduled.runDue(signal) },
+  ],
 });

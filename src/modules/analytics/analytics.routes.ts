@@ -7,8 +7,11 @@ import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import {
   AlertCheckRequest, AlertCheckSchema, AlertListQuery, AlertPage, AlertParamsPath, AlertRuleCreate, AlertRuleListQuery, AlertRulePage, AlertRuleParams, AlertRuleSchema, AlertRuleUpdate, AlertSchema,
   CohortQuery, CohortReportSchema, EconomicsQuery, EconomicsReportSchema, FunnelQuery, FunnelReportSchema, KpiQuery, KpiReportSchema,
+  ReportCreate, ReportListQuery, ReportPage, ReportParams, ReportRunPage, ReportRunParams, ReportRunQuery, ReportRunSchema, ReportSchema, ReportUpdate,
 } from './analytics.schemas.ts';
+import type { ReportInput } from './scheduled-reports.ts';
 import type { AlertRuleInput } from './alerts.ts';
+import { analyticsError } from './analytics.errors.ts';
 import type { Analytics } from './index.ts';
 import { cohortCsv, economicsCsv, funnelCsv, kpiCsv } from './report-csv.ts';
 
@@ -136,5 +139,80 @@ export function analyticsRoutes(app: FastifyInstance, { analytics }: { analytics
     config: { permission: 'analytics:read' },
     schema: { tags, summary: 'An alert with its evidence', params: AlertParamsPath, response: { 200: AlertSchema, ...errorResponses(400, ...authErrors, 404) } },
     handler: async (request) => analytics.alerts.alert(request.params.id),
+  });
+
+  r.post('/v1/reports', {
+    config: { permission: 'analytics:write' },
+    schema: {
+      tags,
+      summary: 'Schedule a report: KPIs, cohorts, a funnel or the economics with its query, run daily, weekly or monthly once its period ends; each run kept as JSON and CSV',
+      body: ReportCreate,
+      response: { 201: ReportSchema, ...errorResponses(400, ...authErrors, 413, 415) },
+    },
+    handler: async (request, reply) => reply.status(201).send(await analytics.scheduled.create(request.body as ReportInput, actorOf(request))),
+  });
+  r.get('/v1/reports', {
+    config: { permission: 'analytics:read' },
+    schema: { tags, summary: 'Scheduled reports, by id', querystring: ReportListQuery, response: { 200: ReportPage, ...errorResponses(400, ...authErrors) } },
+    handler: async (request) => analytics.scheduled.list(request.query.limit ?? 50, request.query.cursor),
+  });
+  r.get('/v1/reports/:id', {
+    config: { permission: 'analytics:read' },
+    schema: { tags, summary: 'A scheduled report', params: ReportParams, response: { 200: ReportSchema, ...errorResponses(400, ...authErrors, 404) } },
+    handler: async (request) => analytics.scheduled.get(request.params.id),
+  });
+  r.patch('/v1/reports/:id', {
+    config: { permission: 'analytics:write' },
+    schema: {
+      tags,
+      summary: 'Change a scheduled report (JSON merge patch): its query, schedule or zone, or pause it',
+      consumes: mergePatchMediaTypes,
+      params: ReportParams,
+      body: ReportUpdate,
+      response: { 200: ReportSchema, ...errorResponses(400, ...authErrors, 404, 413, 415) },
+    },
+    handler: async (request) => analytics.scheduled.update(request.params.id, request.body as Partial<ReportInput>, actorOf(request)),
+  });
+  r.delete('/v1/reports/:id', {
+    config: { permission: 'analytics:write' },
+    schema: { tags, summary: 'Delete a scheduled report and its runs; answers the report as it was', params: ReportParams, response: { 200: ReportSchema, ...errorResponses(400, ...authErrors, 404) } },
+    handler: async (request) => analytics.scheduled.remove(request.params.id, actorOf(request)),
+  });
+  r.post('/v1/reports/:id/runs', {
+    config: { permission: 'analytics:write' },
+    schema: {
+      tags,
+      summary: 'Run the report now over its last complete period (kept beside the scheduled runs)',
+      params: ReportParams,
+      response: { 201: ReportRunSchema, ...errorResponses(400, ...authErrors, 404) },
+    },
+    handler: async (request, reply) => reply.status(201).send(await analytics.scheduled.runNow(request.params.id)),
+  });
+  r.get('/v1/reports/:id/runs', {
+    config: { permission: 'analytics:read' },
+    schema: { tags, summary: "A report's runs, newest first (without their answers)", params: ReportParams, querystring: ReportListQuery, response: { 200: ReportRunPage, ...errorResponses(400, ...authErrors, 404) } },
+    handler: async (request) => analytics.scheduled.runs(request.params.id, request.query.limit ?? 50, request.query.cursor),
+  });
+  r.get('/v1/reports/:id/runs/:runId', {
+    config: { permission: 'analytics:read' },
+    schema: {
+      tags,
+      summary: 'A run with the report it made (Accept: text/csv or format=csv for its CSV)',
+      params: ReportRunParams,
+      querystring: ReportRunQuery,
+      produces: ['application/json', 'text/csv'],
+      response: {
+        200: { description: 'The run', content: { 'application/json': { schema: ReportRunSchema }, 'text/csv': { schema: { type: 'string', description: "The report's CSV" } } } },
+        ...errorResponses(400, ...authErrors, 404, 409),
+      },
+    },
+    handler: async (request, reply) => {
+      const run = await analytics.scheduled.run(request.params.id, request.params.runId);
+      if (!wantsCsv(request, request.query.format)) return run.view;
+      if (run.csv === null) throw analyticsError('analytics.report_failed', `Run ${run.view.id} failed (${run.view.failure ?? 'no reason kept'}), so it has no CSV`);
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="report-${run.view.from}-${run.view.to}.csv"`);
+      return reply.send(run.csv);
+    },
   });
 }

@@ -276,3 +276,56 @@ export const AlertListQuery = Type.Object({
   ruleId: Type.Optional(Type.String({ pattern: analyticsIds.pattern('alr'), description: 'Only the alerts of this rule' })),
 }, { additionalProperties: false });
 export const AlertPage = PageOf('AlertPage', AlertSchema);
+
+const ReportKind = StringEnum(['kpis', 'cohorts', 'funnels', 'economics'] as const, { description: 'Which report: GET /v1/analytics/{kind}' });
+const ReportScheduleEnum = StringEnum(['daily', 'weekly', 'monthly'] as const, { description: 'daily covers yesterday, weekly last Monday to Sunday, monthly last month' });
+const ReportQuery = Type.Record(Type.String({ maxLength: 40 }), Type.Union([Type.String({ maxLength: 600 }), Type.Integer()]), {
+  maxProperties: 20,
+  description: "The report's query as its route takes it (groupBy, compare, steps, by, unit, series, …), less from, to and timezone: the schedule sets the period",
+});
+
+export const ReportCreate = named('ReportCreate', Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  kind: ReportKind,
+  query: Type.Optional(ReportQuery),
+  schedule: ReportScheduleEnum,
+  timezone: Type.Optional(Type.String({ maxLength: 64, description: 'The zone whose days, weeks and months the schedule counts (UTC when left out)' })),
+  active: Type.Optional(Type.Boolean({ description: 'Runs on its schedule when true (default)' })),
+}, { additionalProperties: false }));
+
+export const ReportUpdate = named('ReportUpdate', Type.Partial(ReportCreate, { additionalProperties: false }));
+
+export const ReportSchema = named('ScheduledReport', Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: ReportKind,
+  query: ReportQuery,
+  schedule: ReportScheduleEnum,
+  timezone: Type.String(),
+  active: Type.Boolean(),
+  nextRunAt: Type.String({ description: 'When the period the next run covers ends' }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+}));
+
+export const ReportRunSchema = named('ReportRun', Type.Object({
+  id: Type.String(),
+  reportId: Type.String(),
+  from: Type.String({ description: 'First day covered' }),
+  to: Type.String({ description: 'Last day covered' }),
+  trigger: StringEnum(['schedule', 'request'] as const),
+  status: StringEnum(['completed', 'failed'] as const),
+  failure: Nullable(Type.String()),
+  createdAt: Type.String(),
+  result: Type.Optional(Type.Unknown({ description: "The report's answer, as its route gives it (Accept: text/csv for its CSV)" })),
+}));
+
+export const ReportParams = Type.Object({ id: Type.String({ pattern: analyticsIds.pattern('rpt'), description: 'rpt_… id' }) });
+export const ReportRunParams = Type.Object({
+  id: Type.String({ pattern: analyticsIds.pattern('rpt'), description: 'rpt_… id' }),
+  runId: Type.String({ pattern: analyticsIds.pattern('rpr'), description: 'rpr_… id' }),
+});
+export const ReportRunQuery = Type.Object({ format: Type.Optional(StringEnum(['json', 'csv'] as const, { description: 'csv: the same as Accept: text/csv' })) }, { additionalProperties: false });
+export const ReportListQuery = Type.Object({ ...pageQuery({ defaultLimit: 50, maxLimit: 500 }) }, { additionalProperties: false });
+export const ReportPage = PageOf('ScheduledReportPage', ReportSchema);
+export const ReportRunPage = PageOf('ReportRunPage', ReportRunSchema);

@@ -2,8 +2,36 @@ import type { Generated } from 'kysely';
 import type { Json, Timestamp } from '../../platform/platform.tables.ts';
 
 /** The analytics module's tables (Kysely's view, camel-cased). Only this module names them. */
+export type ReportKind = 'kpis' | 'cohorts' | 'funnels' | 'economics';
+export type ReportSchedule = 'daily' | 'weekly' | 'monthly';
 export type AlertKind = 'drop' | 'weekday_band';
 export type AlertGrouping = 'none' | 'store' | 'register' | 'channel';
+
+export type AnalyticsReportsTable = {
+  id: string;
+  name: string;
+  kind: ReportKind;
+  query: Json<Record<string, string | number>>;
+  schedule: ReportSchedule;
+  timezone: string;
+  active: Generated<boolean>;
+  nextRunAt: Timestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+};
+
+export type AnalyticsReportRunsTable = {
+  id: string;
+  reportId: string;
+  periodFrom: string;
+  periodTo: string;
+  trigger: 'schedule' | 'request';
+  status: 'completed' | 'failed';
+  result: Json<unknown> | null;
+  csv: string | null;
+  failure: string | null;
+  createdAt: Timestamp;
+};
 
 export type AlertParams = { threshold?: number; days?: number; weeks?: number; k?: number; minHistory?: number };
 
@@ -34,6 +62,8 @@ export type AnalyticsAlertsTable = {
 };
 
 export type AnalyticsTables = {
+  analyticsReports: AnalyticsReportsTable;
+  analyticsReportRuns: AnalyticsReportRunsTable;
   analyticsAlertRules: AnalyticsAlertRulesTable;
   analyticsAlerts: AnalyticsAlertsTable;
 };

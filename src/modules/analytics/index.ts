@@ -9,6 +9,9 @@ import { kpiReport, type Compare, type KpiFilters, type KpiGrouping } from './kp
 import { parsePeriod, periodView } from './period.ts';
 import type { AnalyticsSources } from './sources.ts';
 import { createAlerts } from './alerts.ts';
+import type { ReportKind } from './analytics.tables.ts';
+import { cohortCsv, economicsCsv, funnelCsv, kpiCsv } from './report-csv.ts';
+import { createScheduledReports } from './scheduled-reports.ts';
 
 export { analyticsModule } from './analytics.module.ts';
 export { analyticsRoutes } from './analytics.routes.ts';
@@ -37,9 +40,7 @@ function parseCompare(text: string | undefined): Compare[] {
 /** The analytics module's public face: the reports, each as JSON-ready data. */
 export function createAnalytics(deps: AnalyticsDeps) {
   const { db, clock, sources } = deps;
-  return {
-    /** Anomaly rules on daily key figures and the alerts they fired (alerts.ts). */
-    alerts: createAlerts(deps),
+  const reports = {
     async kpis(ask: KpiAsk) {
       const period = parsePeriod(ask, clock.now());
       const filters: KpiFilters = {};
@@ -65,6 +66,29 @@ export function createAnalytics(deps: AnalyticsDeps) {
       const period = parsePeriod(ask, clock.now());
       return { period: periodView(period), ...(await economicsReport(db, sources, period, clock.now(), ask.series)) };
     },
+  };
+  // A scheduled report runs the same report as its route, with the query checked the same way.
+  const scheduled = createScheduledReports({
+    ...deps,
+    async run(kind: ReportKind, query: Record<string, string | number>) {
+      switch (kind) {
+        case 'kpis': { const r = await reports.kpis(query as KpiAsk); return { result: r, csv: kpiCsv(r) }; }
+        case 'cohorts': { const r = await reports.cohorts(query as CohortAsk); return { result: r, csv: cohortCsv(r) }; }
+        case 'funnels': { const r = await reports.funnels(query as FunnelAsk); return { result: r, csv: funnelCsv(r) }; }
+        case 'economics': { const r = await reports.economics(query as EconomicsAsk); return { result: r, csv: economicsCsv(r) }; }
+      }
+    },
+    semantic(kind: ReportKind, query: Record<string, string | number>) {
+      if (kind === 'kpis') parseCompare(query.compare === undefined ? undefined : String(query.compare));
+      if (kind === 'funnels' && query.steps !== undefined) parseSteps(String(query.steps));
+    },
+  });
+  return {
+    ...reports,
+    /** Reports on a schedule, each run kept as JSON and CSV (scheduled-reports.ts). */
+    scheduled,
+    /** Anomaly rules on daily key figures and the alerts they fired (alerts.ts). */
+    alerts: createAlerts(deps),
   };
 }
 
