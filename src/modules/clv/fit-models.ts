@@ -1,0 +1,42 @@
+import { fitBgnbd, type BgnbdFit } from './bgnbd.ts';
+import { fitGammaGamma, type GammaGammaFit } from './gamma-gamma.ts';
+import { totalWeight, type RfmData } from './rfm-data.ts';
+
+/**
+ * Both models fitted on one summary: BG/NBD on every customer's (x, tₓ, T), Gamma-Gamma on the
+ * repeat customers' (x, z̄). Too little data is refused in words (the route answers 409) rather
+ * than fitted into parameters that mean nothing.
+ */
+export type ModelsFit = { bgnbd: BgnbdFit; gammaGamma: GammaGammaFit; customers: number; repeatCustomers: number };
+
+export class TooLittleData extends Error {}
+
+export type FitOptions = {
+  seed?: number;
+  /** Repeat customers (x > 0 with spend) needed to fit; below it TooLittleData (default 2, the CLI's; the product asks for more). */
+  minRepeatCustomers?: number;
+};
+
+export function fitModels(data: RfmData, options: FitOptions = {}): ModelsFit {
+  const customers = totalWeight(data);
+  let repeatCustomers = 0;
+  let spread = false;
+  let firstZ: number | null = null;
+  for (let i = 0; i < data.x.length; i++) {
+    if (data.x[i]! > 0 && data.zbar[i]! > 0) {
+      repeatCustomers += data.weight[i]!;
+      firstZ ??= data.zbar[i]!;
+      if (data.zbar[i] !== firstZ) spread = true;
+    }
+  }
+  const needed = Math.max(2, options.minRepeatCustomers ?? 2);
+  if (repeatCustomers < needed) {
+    throw new TooLittleData(
+      `${repeatCustomers} of ${customers} customers bought again (on a later day) in the calibration period with a positive spend; the models need at least ${needed} (widen the calibration period or wait for more purchases)`,
+    );
+  }
+  // Every repeat customer with the same mean spend: the spend model's likelihood has no maximum (γ runs off to the bound).
+  if (!spread) throw new TooLittleData(`every repeat customer's mean spend is the same (${firstZ}); the spend model needs them to differ`);
+  const seed = options.seed ?? 1;
+  return { bgnbd: fitBgnbd(data, { seed }), gammaGamma: fitGammaGamma(data, { seed }), customers, repeatCustomers };
+}
