@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import { viewOf, type Database } from './db/database.ts';
 import { clusterRoutes, clustersModule, createClusters, type Clusters } from './modules/clusters/index.ts';
+import { clvModule, clvRoutes, createClv, type Clv } from './modules/clv/index.ts';
 import { createCustomers, customerRoutes, CustomerSchema, customersModule, segmentPopulation, type Customers } from './modules/customers/index.ts';
 import { createEngagement, engagementModule, engagementRoutes, type Engagement } from './modules/engagement/index.ts';
 import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
@@ -66,6 +67,7 @@ export type Services = {
   engagement: Engagement;
   segments: Segments;
   clusters: Clusters;
+  clv: Clv;
   recommendations: Recommendations;
   imports: ImportRunner;
   registry: Registry;
@@ -134,6 +136,18 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     log: { error: (obj, msg) => app.log.error(obj, msg) },
   });
   registry.register(clustersModule, clusters);
+  // Predicted CLV reads purchase days through loyalty's purchase facts; its clv.* fields, like
+  // `cluster`, are registered before segments take the fields, and a completed fit has the
+  // segments on them recompute.
+  const clv = createClv({
+    db: viewOf(db),
+    clock,
+    ids,
+    facts: purchaseFacts,
+    onComputed: () => segments.recomputeUsing((key) => key.startsWith('clv.')),
+    log: { error: (obj, msg) => app.log.error(obj, msg) },
+  });
+  registry.register(clvModule, clv);
   // Segments compile rules over every module's fields (each module's SQL about one customer);
   // their membership is the checkout's membership provider (segment conditions of rules and promotions).
   const segments = createSegments({
@@ -157,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     segments: await segments.segmentsOf(customerId),
     rfm: await segments.rfm.ofCustomer(customerId),
     cluster: await clusters.clusterOf(customerId),
+    clv: await clv.ofCustomer(customerId),
   }));
   // Next best offers read purchases through loyalty's purchase facts, and product names from its catalog.
   const recommendations = createRecommendations({ db: viewOf(db), clock, ids, productNames: loyalty.products.names, log: { error: (obj, msg) => app.log.error(obj, msg) } });
@@ -256,6 +271,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   segmentRoutes(app, { segments });
   rfmRoutes(app, { segments });
   clusterRoutes(app, { clusters });
+  clvRoutes(app, { clv });
   recommendationRoutes(app, { recommendations, customers });
   app.addHook('onClose', async () => {
     await imports.stop();
@@ -264,7 +280,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await segments.recomputes.stop();
     await segments.rfm.stop();
     await clusters.runs.stop();
+    await clv.runs.stop();
     await recommendations.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, recommendations, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, imports, registry } };
 }

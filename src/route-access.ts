@@ -179,6 +179,10 @@ export const routeAccess = {
   'POST /v1/clusters/runs': 'segments:write',
   'GET /v1/clusters/runs/{id}': 'segments:read',
   'GET /v1/clusters': 'segments:read',
+  // predicted CLV (analytics: read and run by analysts too)
+  'POST /v1/analytics/clv/fit': 'analytics:write',
+  'GET /v1/analytics/clv/fit/{id}': 'analytics:read',
+  'GET /v1/analytics/clv': 'analytics:read',
   // recommendations
   'GET /v1/customers/{id}/recommendations': 'recommendations:read',
   'POST /v1/recommendations/runs': 'recommendations:write',

@@ -75,6 +75,8 @@ const permissionTable = {
     roles: ['owner', 'marketer', 'analyst', 'support'],
   },
   'recommendations:write': { allows: 'rebuild the co-purchase model and evaluate it (a run)', roles: ['owner', 'marketer'] },
+  'analytics:read': { allows: 'read analytics: the latest CLV fit with its parameters and distribution, and fits\' progress', roles: ['owner', 'marketer', 'analyst'] },
+  'analytics:write': { allows: 'run analytics jobs (fit the CLV models); an analyst runs them too: they read purchases and change no customer', roles: ['owner', 'marketer', 'analyst'] },
   'jobs:run': { allows: 'run a scheduled job now', roles: ['owner'] },
   'keys:manage': { allows: 'create, list and revoke API keys', roles: ['owner'] },
   'audit:read': { allows: 'read the audit log', roles: ['owner'] },

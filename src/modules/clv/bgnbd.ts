@@ -1,6 +1,6 @@
 import { distinctValues, type RfmData } from './rfm-data.ts';
 import { minimize } from './nelder-mead.ts';
-import { betaln, expectationBracket, gammaln, logAddExp } from './special-functions.ts';
+import { betaln, expectationBracket, gammaln, gaussLegendre, logAddExp } from './special-functions.ts';
 
 /**
  * BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way"). While alive a
@@ -107,8 +107,41 @@ export function conditionalExpectedPurchases(params: BgnbdParams, t: number, x: 
   const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
   const z = t / (alpha + T + t);
-  const bracket = expectationBracket(a + b - 1 - r, a - 1, a + b + x - 1, z);
-  return (a + b + x - 1) * bracket * probabilityAlive(params, x, tx, T);
+  // With a large a (a fit where hardly anyone drops out sends a and b far out together), the
+  // ₂F₁ grows like (1 − z)^{1−a} and the power in front vanishes like its inverse: past e^{±30}
+  // the product loses digits and soon is 0 · ∞. There the expectation is integrated instead.
+  const ifAlive = (a - 1) * -Math.log1p(-z) > 30 ? expectedIfAliveByQuadrature(params, t, x, T) : (a + b + x - 1) * expectationBracket(a + b - 1 - r, a - 1, a + b + x - 1, z);
+  return ifAlive * probabilityAlive(params, x, tx, T);
+}
+
+/**
+ * E[Y(t) | alive, x, T] as the integral it comes from: given alive, λ ~ Gamma(r+x, α+T) and the
+ * drop-out probability p ~ Beta(a, b+x), independent, and a customer with (λ, p) makes
+ * (1 − e^{−λpt})/p purchases in t on average, so
+ *   E = ∫₀¹ (1 − ((α+T)/(α+T+pt))^{r+x}) / p · Beta(p; a, b+x) dp.
+ * Used only where a is large, so the Beta density is smooth and narrow: 64-point Gauss–Legendre
+ * over its mean ± 12 standard deviations (clipped to (0, 1)), normalised by the same rule.
+ */
+function expectedIfAliveByQuadrature({ r, alpha, a, b }: BgnbdParams, t: number, x: number, T: number): number {
+  const bx = b + x;
+  const mean = a / (a + bx);
+  const sd = Math.sqrt((mean * (1 - mean)) / (a + bx + 1));
+  const lo = Math.max(0, mean - 12 * sd);
+  const hi = Math.min(1, mean + 12 * sd);
+  const { nodes, weights } = gaussLegendre(64);
+  const half = (hi - lo) / 2;
+  const logMode = (a - 1) * Math.log(mean) + (bx - 1) * Math.log1p(-mean);
+  let mass = 0;
+  let sum = 0;
+  for (let k = 0; k < nodes.length; k++) {
+    const p = lo + half * (nodes[k]! + 1);
+    if (p <= 0 || p >= 1) continue;
+    // The density up to its constant, scaled by its value at the mean so it neither under- nor overflows.
+    const density = weights[k]! * Math.exp((a - 1) * Math.log(p) + (bx - 1) * Math.log1p(-p) - logMode);
+    mass += density;
+    sum += density * (-Math.expm1(-(r + x) * Math.log1p((p * t) / (alpha + T))) / p);
+  }
+  return sum / mass;
 }
 
 /** E[X(t)] for a customer who has just made a first purchase (the paper's equation 9: x = tₓ = T = 0 above). */

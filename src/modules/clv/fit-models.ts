@@ -15,18 +15,21 @@ export type FitOptions = {
   seed?: number;
   /** Repeat customers (x > 0 with spend) needed to fit; below it TooLittleData (default 2, the CLI's; the product asks for more). */
   minRepeatCustomers?: number;
+  /** The spend model's rows when they differ from BG/NBD's (the product fits BG/NBD on grouped histories, the spend model per customer). */
+  spend?: RfmData;
 };
 
 export function fitModels(data: RfmData, options: FitOptions = {}): ModelsFit {
   const customers = totalWeight(data);
+  const spendData = options.spend ?? data;
   let repeatCustomers = 0;
   let spread = false;
   let firstZ: number | null = null;
-  for (let i = 0; i < data.x.length; i++) {
-    if (data.x[i]! > 0 && data.zbar[i]! > 0) {
-      repeatCustomers += data.weight[i]!;
-      firstZ ??= data.zbar[i]!;
-      if (data.zbar[i] !== firstZ) spread = true;
+  for (let i = 0; i < spendData.x.length; i++) {
+    if (spendData.x[i]! > 0 && spendData.zbar[i]! > 0) {
+      repeatCustomers += spendData.weight[i]!;
+      firstZ ??= spendData.zbar[i]!;
+      if (spendData.zbar[i] !== firstZ) spread = true;
     }
   }
   const needed = Math.max(2, options.minRepeatCustomers ?? 2);
@@ -38,5 +41,5 @@ export function fitModels(data: RfmData, options: FitOptions = {}): ModelsFit {
   // Every repeat customer with the same mean spend: the spend model's likelihood has no maximum (γ runs off to the bound).
   if (!spread) throw new TooLittleData(`every repeat customer's mean spend is the same (${firstZ}); the spend model needs them to differ`);
   const seed = options.seed ?? 1;
-  return { bgnbd: fitBgnbd(data, { seed }), gammaGamma: fitGammaGamma(data, { seed }), customers, repeatCustomers };
+  return { bgnbd: fitBgnbd(data, { seed }), gammaGamma: fitGammaGamma(spendData, { seed }), customers, repeatCustomers };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { betaln, expectationBracket, gammaln, hyp2f1, logAddExp } from './special-functions.ts';
+import { betaln, expectationBracket, gammaln, gaussLegendre, hyp2f1, logAddExp } from './special-functions.ts';
 
 /** ₂F₁ by its power series, summed until the terms vanish: the reference inside |z| < 1. */
 function series(a: number, b: number, c: number, z: number): number {
@@ -94,4 +94,15 @@ describe('expectationBracket: the paper’s bracket, transformed', () => {
   });
 
   it('z = 0 (no time ahead) gives 0', () => expect(expectationBracket(2, -0.2, 3, 0)).toBe(0));
+});
+
+describe('Gauss–Legendre', () => {
+  it.each([8, 32, 64])('%d points integrate polynomials up to degree 2n − 1 exactly, and the weights sum to 2', (n) => {
+    const { nodes, weights } = gaussLegendre(n);
+    expect(weights.reduce((s, w) => s + w, 0)).toBeCloseTo(2, 13);
+    const degree = 2 * n - 2; // even: ∫ x^d over [−1, 1] = 2/(d+1)
+    let integral = 0;
+    nodes.forEach((x, i) => (integral += weights[i]! * x ** degree));
+    expect(integral).toBeCloseTo(2 / (degree + 1), 10);
+  });
 });

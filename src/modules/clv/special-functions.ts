@@ -54,3 +54,31 @@ export function expectationBracket(alphaP: number, beta: number, gamma: number, 
   }
   return -logOneMinusZ - sum;
 }
+
+/** Gauss–Legendre nodes and weights on [−1, 1] (Newton on Pₙ from the Chebyshev guesses), made once per n. */
+const legendre = new Map<number, { nodes: Float64Array; weights: Float64Array }>();
+export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array } {
+  const known = legendre.get(n);
+  if (known) return known;
+  const nodes = new Float64Array(n);
+  const weights = new Float64Array(n);
+  for (let i = 0; i < Math.ceil(n / 2); i++) {
+    let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let derivative = 0;
+    for (let iteration = 0; iteration < 100; iteration++) {
+      let p0 = 1;
+      let p1 = x;
+      for (let k = 2; k <= n; k++) [p0, p1] = [p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k];
+      derivative = (n * (x * p1 - p0)) / (x * x - 1);
+      const step = p1 / derivative;
+      x -= step;
+      if (Math.abs(step) < 1e-16) break;
+    }
+    nodes[i] = -x;
+    nodes[n - 1 - i] = x;
+    weights[i] = weights[n - 1 - i] = 2 / ((1 - x * x) * derivative * derivative);
+  }
+  const made = { nodes, weights };
+  legendre.set(n, made);
+  return made;
+}
