@@ -69,6 +69,7 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/segments\//, 'recomputeId', 'sgr_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/analytics\/rfm\//, 'id', 'rfm_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/clusters\/runs\//, 'id', 'clr_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/analytics\/clv\/fit\//, 'id', 'clv_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/recommendations\/runs\//, 'id', 'rcr_0190c0ffee00700080000000000000ab'],
 ];
 

@@ -166,6 +166,17 @@ export function createRuns(deps: RunDeps) {
       predicted.expectedSpendMinor[i] = Math.round(spend);
       predicted.clvMinor[i] = Math.round(margin * spend * outlook[g * 3 + 1]!);
     }
+    // A fit on very few or very alike customers can run to the edge of its parameters, where the
+    // predictions are not numbers (BG/NBD's mean needs a + b + x > 1): that is said in words,
+    // never written as NaN.
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(predicted.clvMinor[i]!) || !Number.isFinite(predicted.expectedPurchases[i]!)) {
+        const { r, alpha, a, b } = fit.bgnbd.params;
+        throw new RunRefused(
+          `The models fitted to these ${n} customers (${repeatCustomers} of them repeat) sit at the edge of what they can describe (r ${r.toPrecision(3)}, alpha ${alpha.toPrecision(3)}, a ${a.toPrecision(3)}, b ${b.toPrecision(3)}) and predict no number for some customers; fit again when more customers have bought on several days`,
+        );
+      }
+    }
     took.predicting = seconds(started);
     await setPhase(runId, 'writing');
     started = performance.now();

@@ -17,6 +17,19 @@ export const betaln = (a: number, b: number): number => betalnStdlib(a, b);
 /** The Gauss hypergeometric function ₂F₁(a, b; c; z) (@stdlib; accurate for |z| < 1 in the checks). */
 export const hyp2f1 = (a: number, b: number, c: number, z: number): number => hyp2f1Stdlib(a, b, c, z);
 
+/** ₂F₁ by its power series, summed until a term no longer changes the sum (|z| < 1); NaN if it has not by a million terms. */
+export function powerSeries(a: number, b: number, c: number, z: number): number {
+  let term = 1;
+  let sum = 1;
+  for (let n = 0; n < 1_000_000; n++) {
+    term *= ((a + n) * (b + n) * z) / ((c + n) * (n + 1));
+    sum += term;
+    if (Math.abs(term) <= 1e-17 * Math.abs(sum)) return sum;
+    if (!Number.isFinite(sum)) break;
+  }
+  return NaN;
+}
+
 /** ln(eˣ + eʸ) without overflow. */
 export function logAddExp(x: number, y: number): number {
   if (x === -Infinity) return y;
@@ -43,7 +56,11 @@ export function expectationBracket(alphaP: number, beta: number, gamma: number, 
   if (z <= 0) return 0;
   const logOneMinusZ = Math.log1p(-z);
   if (Math.abs(beta) > 1e-7) {
-    return -Math.expm1(beta * logOneMinusZ) / beta - (Math.exp(beta * logOneMinusZ) * (hyp2f1(alphaP, beta, gamma, z) - 1)) / beta;
+    let f = hyp2f1(alphaP, beta, gamma, z);
+    // @stdlib answers NaN for some arguments far from CDNOW's (α′ hugely negative when a fit sends
+    // r far out); there the power series, summed directly, converges fast (its ratio is small).
+    if (!Number.isFinite(f)) f = powerSeries(alphaP, beta, gamma, z);
+    return -Math.expm1(beta * logOneMinusZ) / beta - (Math.exp(beta * logOneMinusZ) * (f - 1)) / beta;
   }
   // β ≈ 0: the series Σ (α')ₙ (1)ₙ₋₁ / ((γ)ₙ n!) zⁿ = Σ tₙ with tₙ = tₙ₋₁ · (α'+n−1)(n−1) / ((γ+n−1) n) · z, t₁ = α' z / γ.
   let term = (alphaP * z) / gamma;
