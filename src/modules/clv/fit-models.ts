@@ -19,7 +19,8 @@ export type FitOptions = {
   spend?: RfmData;
 };
 
-export function fitModels(data: RfmData, options: FitOptions = {}): ModelsFit {
+/** The checks before a fit (too few repeat customers, all spending the same): throws TooLittleData, else the counts. */
+export function checkFitData(data: RfmData, options: FitOptions = {}): { customers: number; repeatCustomers: number } {
   const customers = totalWeight(data);
   const spendData = options.spend ?? data;
   let repeatCustomers = 0;
@@ -40,6 +41,11 @@ export function fitModels(data: RfmData, options: FitOptions = {}): ModelsFit {
   }
   // Every repeat customer with the same mean spend: the spend model's likelihood has no maximum (γ runs off to the bound).
   if (!spread) throw new TooLittleData(`every repeat customer's mean spend is the same (${firstZ}); the spend model needs them to differ`);
+  return { customers, repeatCustomers };
+}
+
+export function fitModels(data: RfmData, options: FitOptions = {}): ModelsFit {
+  const counts = checkFitData(data, options);
   const seed = options.seed ?? 1;
-  return { bgnbd: fitBgnbd(data, { seed }), gammaGamma: fitGammaGamma(spendData, { seed }), customers, repeatCustomers };
+  return { bgnbd: fitBgnbd(data, { seed }), gammaGamma: fitGammaGamma(options.spend ?? data, { seed }), ...counts };
 }

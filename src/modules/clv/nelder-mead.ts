@@ -23,9 +23,10 @@ export type MinimizeOptions = {
   /** Convergence: the simplex's spread in x and in f (defaults 1e-9 and 1e-11). */
   xTolerance?: number;
   fTolerance?: number;
-  /** Evaluations per simplex run (default 4000) and restarts per start (default 20). */
+  /** Evaluations per simplex run (default 4000), restarts per start (default 5), and evaluations per start in all (default 8000). */
   maxEvaluations?: number;
   maxRestarts?: number;
+  maxEvaluationsPerStart?: number;
 };
 
 export type MinimizeResult = { x: number[]; f: number; evaluations: number; converged: boolean };
@@ -50,7 +51,7 @@ const safe = (f: (x: number[]) => number) => (x: number[]) => {
   return Number.isFinite(value) ? value : Infinity;
 };
 
-function simplexRun(f: (x: number[]) => number, x0: number[], options: Required<Omit<MinimizeOptions, 'starts' | 'spread' | 'seed' | 'maxRestarts'>>): MinimizeResult {
+function simplexRun(f: (x: number[]) => number, x0: number[], options: Required<Omit<MinimizeOptions, 'starts' | 'spread' | 'seed' | 'maxRestarts' | 'maxEvaluationsPerStart'>>): MinimizeResult {
   const n = x0.length;
   const { bounds } = options;
   // Initial simplex: x0 and a step of 5% (0.05 absolute at 0) along each axis, as scipy does; a step that would leave the box goes the other way.
@@ -128,9 +129,13 @@ export function minimize(objective: (x: number[]) => number, x0: number[], optio
   for (const start of startPoints) {
     let result = simplexRun(f, start, run);
     evaluations += result.evaluations;
-    for (let restart = 0; restart < (options.maxRestarts ?? 20); restart++) {
+    let spent = result.evaluations;
+    // A likelihood that runs off to the edge of the box (too few or too alike customers) is
+    // crawled along by restart after restart, each gaining a little: the budget stops that.
+    for (let restart = 0; restart < (options.maxRestarts ?? 5) && spent < (options.maxEvaluationsPerStart ?? 8000); restart++) {
       const again = simplexRun(f, result.x, run);
       evaluations += again.evaluations;
+      spent += again.evaluations;
       const improved = again.f < result.f - Math.max(1e-12, 1e-13 * Math.abs(result.f));
       if (again.f <= result.f) result = again;
       if (!improved) break;
