@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { viewOf, type Database } from './db/database.ts';
 import { clusterRoutes, clustersModule, createClusters, type Clusters } from './modules/clusters/index.ts';
 import { analyticsModule, analyticsRoutes, createAnalytics, type Analytics } from './modules/analytics/index.ts';
+import { clvModule, clvRoutes, createClv, type Clv } from './modules/clv/index.ts';
 import { createCustomers, customerRoutes, CustomerSchema, customersModule, memberFacts, segmentPopulation, type Customers } from './modules/customers/index.ts';
 import { createEngagement, engagementModule, engagementRoutes, type Engagement } from './modules/engagement/index.ts';
 import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
@@ -69,6 +70,7 @@ export type Services = {
   segments: Segments;
   clusters: Clusters;
   analytics: Analytics;
+  clv: Clv;
   recommendations: Recommendations;
   whatIf: WhatIf;
   imports: ImportRunner;
@@ -138,6 +140,18 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     log: { error: (obj, msg) => app.log.error(obj, msg) },
   });
   registry.register(clustersModule, clusters);
+  // Predicted CLV reads purchase days through loyalty's purchase facts; its clv.* fields, like
+  // `cluster`, are registered before segments take the fields, and a completed fit has the
+  // segments on them recompute.
+  const clv = createClv({
+    db: viewOf(db),
+    clock,
+    ids,
+    facts: purchaseFacts,
+    onComputed: () => segments.recomputeUsing((key) => key.startsWith('clv.')),
+    log: { error: (obj, msg) => app.log.error(obj, msg) },
+  });
+  registry.register(clvModule, clv);
   // Segments compile rules over every module's fields (each module's SQL about one customer);
   // their membership is the checkout's membership provider (segment conditions of rules and promotions).
   const segments = createSegments({
@@ -161,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     segments: await segments.segmentsOf(customerId),
     rfm: await segments.rfm.ofCustomer(customerId),
     cluster: await clusters.clusterOf(customerId),
+    clv: await clv.ofCustomer(customerId),
   }));
   // Next best offers read purchases through loyalty's purchase facts, and product names from its catalog.
   const recommendations = createRecommendations({ db: viewOf(db), clock, ids, productNames: loyalty.products.names, log: { error: (obj, msg) => app.log.error(obj, msg) } });
@@ -280,6 +295,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   segmentRoutes(app, { segments });
   rfmRoutes(app, { segments });
   clusterRoutes(app, { clusters });
+  clvRoutes(app, { clv });
   recommendationRoutes(app, { recommendations, customers });
   analyticsRoutes(app, { analytics });
   whatIfRoutes(app, { whatIf });
@@ -290,8 +306,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await segments.recomputes.stop();
     await segments.rfm.stop();
     await clusters.runs.stop();
+    await clv.runs.stop();
     await recommendations.runs.stop();
     await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, recommendations, analytics, whatIf, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, imports, registry } };
 }

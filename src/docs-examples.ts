@@ -76,6 +76,11 @@ export const exampleIds = {
   basketReceipt: 'rcp_0195f3c2c6b27c3d4e5f60718293d4e5',
   marketerKey: 'key_0195f3c2c6c37d4e5f60718293d4e5f6',
   whatIfRun: 'wif_0195f3c2c7d47e5f60718293d4e5f607',
+  clvRun: 'clv_0195f3c2c7a17b2c3d4e5f60718293e5',
+  analystKey: 'key_0195f3c2c7e57f60718293e5f6071829',
+  annaPastReceipt: 'rcp_0195f3c2c7b27c3d4e5f60718293e5f6',
+  milaPastReceipt: 'rcp_0195f3c2c7c37d4e5f60718293e5f607',
+  olgaPastReceipt: 'rcp_0195f3c2c7d47e5f60718293e5f60718',
 } as const;
 const ids = exampleIds;
 
@@ -221,6 +226,8 @@ const WHAT_IF_REPORT = {
   ],
 };
 const WHAT_IF_RUN = { id: ids.whatIfRun, status: 'running', phase: 'counting', days: 30, window: { from: '2026-01-30T09:00:00.000Z', to: '2026-03-01T09:00:00.001Z' }, changes: { rules: true, tiers: false, promotions: 0 }, receipts: 0, processed: 0, startedAt: at };
+// The CLV fit's answer as it starts (docs/clv.md); requestedBy is the analyst's key.
+const CLV_RUN = { id: ids.clvRun, status: 'running', phase: 'summary', params: { calibrationEnd: '2026-03-01', unit: 'week', horizon: 52, discountRatePerYear: 0.1, marginPercent: 30, minRepeatCustomers: 3, seed: 1 }, customers: 0, repeatCustomers: 0, processed: 0, requestedBy: ids.analystKey, startedAt: at };
 
 export const docExamples: DocExample[] = [
   {
@@ -270,7 +277,7 @@ export const docExamples: DocExample[] = [
     role: 'owner',
     params: { id: ids.anna },
     status: 200,
-    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.petrova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.petrova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Petrova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [], rfm: null, cluster: null },
+    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.petrova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.petrova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Petrova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [], rfm: null, cluster: null, clv: null },
   },
   {
     route: 'GET /v1/customers/lookup',
@@ -287,7 +294,7 @@ export const docExamples: DocExample[] = [
     params: { id: ids.anna },
     body: { email: 'anna.smirnova@example.com', lastName: 'Smirnova' },
     status: 200,
-    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.smirnova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.smirnova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Smirnova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [], rfm: null, cluster: null },
+    response: { id: ids.anna, status: 'active', phone: '+79123456789', email: 'anna.smirnova@example.com', cardNumber: '77700001', externalIds: {}, identifiers: [{ kind: 'card', value: '77700001', primary: true }, { kind: 'email', value: 'anna.smirnova@example.com', primary: true }, { kind: 'phone', value: '+79123456789', primary: true }], firstName: 'Anna', lastName: 'Smirnova', birthDate: '1990-04-12', gender: 'female', city: 'Moscow', timezone: 'Europe/Moscow', locale: 'ru-RU', tags: ['coffee'], attributes: {}, createdAt: '2026-03-01T09:00:00.000Z', updatedAt: '2026-03-01T09:00:00.000Z', segments: [], rfm: null, cluster: null, clv: null },
   },
   {
     route: 'GET /v1/customers',
@@ -1101,6 +1108,57 @@ export const docExamples: DocExample[] = [
     params: { id: ids.whatIfRun },
     status: 200,
     response: { ...WHAT_IF_RUN, status: 'completed', phase: 'done', receipts: 6, processed: 6, finishedAt: at, result: WHAT_IF_REPORT },
+  },
+  // Predicted CLV (docs/clv.md): three customers who bought before today, so each has a repeat purchase; a fit on every customer's purchase days.
+  {
+    route: 'POST /v1/checkout/confirm',
+    summary: 'Anna bought coffee in December (a receipt the till sends late, with its time)',
+    role: 'pos',
+    step: true,
+    body: { storeId: 'msk-01', posReceiptId: 'R-000090', customer: { customerId: ids.anna }, occurredAt: '2025-12-15T10:00:00Z', lines: [{ sku: 'COF-1KG', qty: 1, price: 149000 }] },
+    status: 201,
+    response: { receiptId: ids.annaPastReceipt, storeId: 'msk-01', posReceiptId: 'R-000090', occurredAt: '2025-12-15T10:00:00.000Z', lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 0, excluded: false, pointsEarned: 223, pointsRedeemed: 0, redeemedMinor: 0, payable: 149000 }], total: 149000, discount: 0, pointsToEarn: 223, maxRedeemable: 447, pointsRedeemed: 0, redeemedMinor: 0, payable: 149000, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 74, lines: [0] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 149, lines: [0] }], messages: [], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.anna, balance: 677, pendingPoints: 156, tier: { id: 'silver', name: 'Silver' }}},
+  },
+  {
+    route: 'POST /v1/checkout/confirm',
+    summary: 'Mila bought coffee in January',
+    role: 'pos',
+    step: true,
+    body: { storeId: 'msk-01', posReceiptId: 'R-000091', customer: { customerId: ids.mila }, occurredAt: '2026-01-20T10:00:00Z', lines: [{ sku: 'COF-1KG', qty: 2, price: 149000 }] },
+    status: 201,
+    response: { receiptId: ids.milaPastReceipt, storeId: 'msk-01', posReceiptId: 'R-000091', occurredAt: '2026-01-20T10:00:00.000Z', lines: [{ sku: 'COF-1KG', qty: 2, price: 149000, total: 298000, discount: 0, excluded: false, pointsEarned: 447, pointsRedeemed: 0, redeemedMinor: 0, payable: 298000 }], total: 298000, discount: 0, pointsToEarn: 447, maxRedeemable: 50, pointsRedeemed: 0, redeemedMinor: 0, payable: 298000, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 149, lines: [0] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 298, lines: [0] }], messages: [], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.mila, balance: 497, pendingPoints: 231, tier: { id: 'silver', name: 'Silver' }}},
+  },
+  {
+    route: 'POST /v1/checkout/confirm',
+    summary: 'Olga bought coffee in February',
+    role: 'pos',
+    step: true,
+    body: { storeId: 'msk-01', posReceiptId: 'R-000092', customer: { customerId: ids.olga }, occurredAt: '2026-02-05T10:00:00Z', lines: [{ sku: 'COF-1KG', qty: 1, price: 139000 }] },
+    status: 201,
+    response: { receiptId: ids.olgaPastReceipt, storeId: 'msk-01', posReceiptId: 'R-000092', occurredAt: '2026-02-05T10:00:00.000Z', lines: [{ sku: 'COF-1KG', qty: 1, price: 139000, total: 139000, discount: 0, excluded: false, pointsEarned: 208, pointsRedeemed: 0, redeemedMinor: 0, payable: 139000 }], total: 139000, discount: 0, pointsToEarn: 208, maxRedeemable: 0, pointsRedeemed: 0, redeemedMinor: 0, payable: 139000, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 69, lines: [0] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 139, lines: [0] }], messages: [], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.olga, balance: 208, pendingPoints: 670, tier: { id: 'silver', name: 'Silver' }}},
+  },
+  {
+    route: 'POST /v1/analytics/clv/fit',
+    summary: 'Fit the CLV models on every customer\'s purchase days up to today, CLV over a year at a 30% margin: a job',
+    role: 'analyst',
+    body: { horizon: 52, marginPercent: 30, minRepeatCustomers: 3 },
+    status: 202,
+    response: CLV_RUN,
+  },
+  {
+    route: 'GET /v1/analytics/clv/fit/{id}',
+    summary: 'The fit, completed: every customer with a purchase given a prediction',
+    role: 'analyst',
+    params: { id: ids.clvRun },
+    status: 200,
+    response: { ...CLV_RUN, status: 'completed', phase: 'done', customers: 4, repeatCustomers: 3, processed: 4, finishedAt: at },
+  },
+  {
+    route: 'GET /v1/analytics/clv',
+    summary: 'The latest fit: BG/NBD and Gamma-Gamma parameters, log-likelihoods, customers by CLV in tenths, P(alive) (Accept: text/csv for the tenths)',
+    role: 'analyst',
+    status: 200,
+    response: { run: { ...CLV_RUN, status: 'completed', phase: 'done', customers: 4, repeatCustomers: 3, processed: 4, finishedAt: at }, fittedAt: at, bgnbd: { r: 490360.913349, alpha: 3269017.372472, a: 0.002884, b: 1e-06, logLikelihood: -8.6914, converged: true }, gammaGamma: { p: 3255267.161302, q: 3.230453, v: 0.167187, logLikelihood: -39.2434, converged: true }, distribution: { clvMinorTotal: 72441, clvMinorMean: 18110, expectedPurchasesMean: 0.2516, pAliveMean: 0.2502, deciles: [{ decile: 3, customers: 1, clvMinorFrom: 72083, clvMinorTo: 72083, clvMinorTotal: 72083, pAliveMean: 1, expectedPurchasesMean: 1.0011 }, { decile: 5, customers: 1, clvMinorFrom: 223, clvMinorTo: 223, clvMinorTotal: 223, pAliveMean: 0.0002, expectedPurchasesMean: 0.0018 }, { decile: 8, customers: 1, clvMinorFrom: 83, clvMinorTo: 83, clvMinorTotal: 83, pAliveMean: 0.0002, expectedPurchasesMean: 0.0018 }, { decile: 10, customers: 1, clvMinorFrom: 52, clvMinorTo: 52, clvMinorTotal: 52, pAliveMean: 0.0002, expectedPurchasesMean: 0.0018 }], pAlive: [{ from: 0, to: 0.1, customers: 3 }, { from: 0.1, to: 0.2, customers: 0 }, { from: 0.2, to: 0.3, customers: 0 }, { from: 0.3, to: 0.4, customers: 0 }, { from: 0.4, to: 0.5, customers: 0 }, { from: 0.5, to: 0.6, customers: 0 }, { from: 0.6, to: 0.7, customers: 0 }, { from: 0.7, to: 0.8, customers: 0 }, { from: 0.8, to: 0.9, customers: 0 }, { from: 0.9, to: 1, customers: 1 }] }},
   },
 ];
 

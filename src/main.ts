@@ -51,6 +51,10 @@ async function run(line: CommandLine, env: NodeJS.ProcessEnv): Promise<number | 
       const { lotteryVerifyCommand } = await import('./cli/lottery-command.ts');
       return lotteryVerifyCommand(args[0]!, values, env);
     }
+    case 'clv fit': {
+      const { clvFitCommand } = await import('./cli/clv-command.ts');
+      return clvFitCommand(values);
+    }
     default:
       throw new Error(`the command table names "${command.name}" but main.ts does not run it`);
   }

@@ -203,6 +203,9 @@ export const routeAccess = {
   // analytics
   'POST /v1/analytics/what-if': 'analytics:write',
   'GET /v1/analytics/what-if/{id}': 'analytics:read',
+  'POST /v1/analytics/clv/fit': 'analytics:write',
+  'GET /v1/analytics/clv/fit/{id}': 'analytics:read',
+  'GET /v1/analytics/clv': 'analytics:read',
   // recommendations
   'GET /v1/customers/{id}/recommendations': 'recommendations:read',
   'POST /v1/recommendations/runs': 'recommendations:write',

@@ -99,6 +99,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (rfmRuns.length > 0) app.log.info({ rfmRuns }, 'resuming unfinished RFM runs');
   const clusterRuns = await opened.clusters.runs.resumePending();
   if (clusterRuns.length > 0) app.log.info({ runs: clusterRuns }, 'restarting unfinished clustering runs');
+  const clvRuns = await opened.clv.runs.resumePending();
+  if (clvRuns.length > 0) app.log.info({ runs: clvRuns }, 'restarting unfinished CLV fits from their start');
   const recommendationRuns = await opened.recommendations.runs.resumePending();
   if (recommendationRuns.length > 0) app.log.info({ runs: recommendationRuns }, 'restarting unfinished recommendation runs from their start');
   const whatIfRuns = await opened.whatIf.runs.resumePending();

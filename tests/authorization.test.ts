@@ -70,6 +70,7 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/analytics\/rfm\//, 'id', 'rfm_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/clusters\/runs\//, 'id', 'clr_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/analytics\/what-if\//, 'id', 'wif_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/analytics\/clv\/fit\//, 'id', 'clv_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/recommendations\/runs\//, 'id', 'rcr_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/alert-rules\//, 'id', 'alr_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/alerts\//, 'id', 'alt_0190c0ffee00700080000000000000ab'],

@@ -55,12 +55,13 @@ describe('the worked examples, run', () => {
     const params = toReal(example.params ?? {});
     const path = route.replace(/\{(\w+)\}/g, (_all, name: string) => encodeURIComponent(params[name] ?? ''));
     const query = new URLSearchParams(toReal(example.query ?? {})).toString();
-    // Recomputes and runs (RFM, clusters, recommendations) go on in the background: a reader of the docs reads their results after they finished.
+    // Recomputes and runs (RFM, clusters, recommendations, CLV fits) go on in the background: a reader of the docs reads their results after they finished.
     await t.services.segments.recomputes.idle();
     await t.services.segments.rfm.idle();
     await t.services.clusters.runs.idle();
     await t.services.recommendations.runs.idle();
     await t.services.whatIf.runs.idle();
+    await t.services.clv.runs.idle();
     const response = await t.call({
       method: method as 'GET',
       url: query ? `${path}?${query}` : path,

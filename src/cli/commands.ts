@@ -81,6 +81,27 @@ export const commands: readonly CommandSpec[] = [
       'and recomputes the winners (docs/lotteries.md). Exit 0 when all match; 1 with each difference listed.',
     ],
   },
+  {
+    name: 'clv fit',
+    args: [],
+    summary: 'fit BG/NBD and Gamma-Gamma CLV models on a transactions file; prints JSON',
+    options: {
+      transactions: { type: 'string', value: 'FILE', required: true, help: 'the transactions: a CDNOW file, or csv customer_id,date,amount' },
+      format: { type: 'string', value: 'FORMAT', help: 'cdnow (CDNOW_master.txt or CDNOW_sample.txt) or csv (default)' },
+      'calibration-end': { type: 'string', value: 'DATE', required: true, help: 'the last day of the calibration period, e.g. 1997-09-30' },
+      unit: { type: 'string', value: 'UNIT', help: 'week (default) or day: the unit of t_x, T and the horizon' },
+      round: { type: 'string', value: 'N', help: 'round t_x and T to N decimals (2 reproduces the published CDNOW summary)' },
+      'holdout-end': { type: 'string', value: 'DATE', help: 'the last day of the holdout check (default: the last transaction)' },
+      predict: { type: 'boolean', help: 'add every customer\'s predictions: expected purchases, P(alive), expected spend, CLV' },
+      horizon: { type: 'string', value: 'N', help: 'with --predict: units ahead (default 52 weeks or 365 days)' },
+      'discount-rate': { type: 'string', value: 'RATE', help: 'with --predict: yearly discount rate (default 0.1)' },
+      margin: { type: 'string', value: 'PERCENT', help: 'with --predict: margin on spend in percent (default 100)' },
+      seed: { type: 'string', value: 'N', help: 'the optimiser\'s seed (default 1): the same file and seed give the same fit' },
+    },
+    details: [
+      'Reads the file only: no database, no server. Amounts in the file\'s currency units. docs/clv.md has the models and an example.',
+    ],
+  },
   { name: 'help', args: ['COMMAND'], optionalArgs: 1, summary: 'show the commands, or one command\'s options', options: {} },
 ];
 

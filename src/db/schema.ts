@@ -3,6 +3,7 @@ import type { CustomersTables } from '../modules/customers/customers.tables.ts';
 import type { EngagementTables } from '../modules/engagement/engagement.tables.ts';
 import type { ClustersTables } from '../modules/clusters/clusters.tables.ts';
 import type { AnalyticsTables } from '../modules/analytics/analytics.tables.ts';
+import type { ClvTables } from '../modules/clv/clv.tables.ts';
 import type { SegmentsTables } from '../modules/segments/segments.tables.ts';
 import type { RecommendationsTables } from '../modules/recommendations/recommendations.tables.ts';
 import type { LotteriesTables } from '../modules/lotteries/lotteries.tables.ts';
@@ -19,4 +20,4 @@ import type { WhatIfTables } from '../modules/what-if/what-if.tables.ts';
  * tables beside its code and queries only through its own view (`<module>.db.ts`); this union
  * is for migrations, tests and buildApp's wiring, where each module's view is made from it.
  */
-export type DB = PlatformTables & CustomersTables & LoyaltyTables & PromotionsTables & PartnersTables & LotteriesTables & ReferralsTables & RewardsTables & GiftCardsTables & EngagementTables & SegmentsTables & ClustersTables & RecommendationsTables & AnalyticsTables & WhatIfTables;
+export type DB = PlatformTables & CustomersTables & LoyaltyTables & PromotionsTables & PartnersTables & LotteriesTables & ReferralsTables & RewardsTables & GiftCardsTables & EngagementTables & SegmentsTables & ClustersTables & RecommendationsTables & AnalyticsTables & WhatIfTables & ClvTables;

@@ -55,6 +55,8 @@ export const distributedBy: Record<string, string> = {
   rfm_scores: 'customer_id',
   // Clusters: each customer's cluster in a run lives with the customer (the customer view and segments read one customer's).
   customer_clusters: 'customer_id',
+  // Predicted CLV: a customer's prediction is read with the customer (the customer view, segments on clv.*).
+  customer_clv: 'customer_id',
   // A lottery's frozen entries and winners: written once by its draw and read as one published list, so they live
   // with the lottery; customer_id is an attribute (a customer's own entries fan out over the few lotteries).
   lottery_entries: 'lottery_id',

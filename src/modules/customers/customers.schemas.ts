@@ -150,6 +150,24 @@ export const Customer = Type.Object(
         description: "GET and PATCH /v1/customers/{id}: the customer's cluster in the latest completed clustering run (GET /v1/clusters); null when they have none",
       }),
     ),
+    clv: Type.Optional(
+      Type.Union(
+        [
+          Type.Object({
+            runId: Type.String({ description: 'The CLV fit (clv_…) the prediction is from' }),
+            expectedPurchases: Type.Number({ description: 'Purchases (purchase days) expected over the horizon' }),
+            pAlive: Type.Number({ description: 'The probability the customer still buys, 0–1 (BG/NBD)' }),
+            expectedSpendMinor: Type.Integer({ description: 'Expected spend per purchase, minor units (Gamma-Gamma)' }),
+            clvMinor: Type.Integer({ description: 'Expected discounted margin over the horizon, minor units' }),
+            horizon: Type.Integer({ description: 'How far ahead, in units' }),
+            unit: StringEnum(['week', 'day'] as const),
+            calibrationEnd: Type.String({ format: 'date', description: 'The last day of purchases the fit saw' }),
+          }),
+          Type.Null(),
+        ],
+        { description: "GET and PATCH /v1/customers/{id}: the customer's predicted CLV in the latest completed CLV fit (GET /v1/analytics/clv); null before a fit or for a customer with no purchase by its calibration end" },
+      ),
+    ),
   },
   { $id: 'Customer' },
 );

@@ -61,5 +61,19 @@ export function purchaseLines(w: FactsWindow): RawBuilder<unknown> {
     where r.customer_id is not null and r.status = 'confirmed' ${windowOf(w)} and l.refunded_qty_milli < l.qty_milli`;
 }
 
-export const purchaseFacts = { receipts: purchaseReceipts, lines: purchaseLines };
+/**
+ * One row per customer and purchase day, for models that count purchase days rather than
+ * receipts (CLV: two receipts on one day are one purchase): `customer_id, day` (the date in the
+ * store's time zone), `receipts` and `net_minor` (what the day's purchases paid net of refunds,
+ * bigint). The window is by receipt time as above; a caller cutting at a date filters on `day`.
+ */
+export function purchaseDays(w: FactsWindow): RawBuilder<unknown> {
+  return sql`select p.customer_id, p.day, count(*)::int as receipts, sum(p.net_minor)::bigint as net_minor
+    from (select r.customer_id, (r.occurred_at at time zone s.timezone)::date as day, r.paid_minor - r.refunded_minor as net_minor
+      from receipts r join stores s on s.id = r.store_id
+      where r.customer_id is not null and r.status = 'confirmed' ${windowOf(w)} and ${notWhollyReturned}) p
+    group by p.customer_id, p.day`;
+}
+
+export const purchaseFacts = { receipts: purchaseReceipts, lines: purchaseLines, days: purchaseDays };
 export type PurchaseFacts = typeof purchaseFacts;
