@@ -4,6 +4,7 @@ import { calculate } from './calculate.ts';
 import { calculatePromotions } from './calculate-promotions.ts';
 import { clusters } from './clusters.ts';
 import { clv } from './clv.ts';
+import { analytics } from './analytics.ts';
 import { confirm } from './confirm.ts';
 import { confirmPromoCode } from './confirm-promo-code.ts';
 import { customerImport } from './customer-import.ts';
@@ -21,4 +22,4 @@ import { whatIf } from './what-if.ts';
  * folder exporting a Scenario and a line here. The scenarios that load the shared server come
  * first and server-rss after them, so it reports the peak of their loads.
  */
-export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, rfm, clusters, clv, recommendations, whatIf, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];
+export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, rfm, clusters, clv, recommendations, analytics, whatIf, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];
