@@ -1,5 +1,5 @@
 import { distinctValues, type RfmData } from './rfm-data.ts';
-import { minimize } from './nelder-mead.ts';
+import { minimize, minimizeAsync, type MinimizeResult } from './nelder-mead.ts';
 import { betaln, expectationBracket, gammaln, gaussLegendre, logAddExp } from './special-functions.ts';
 
 /**
@@ -69,7 +69,7 @@ export type BgnbdFit = { params: BgnbdParams; logLikelihood: number; evaluations
 const LOG_BOUND = 15;
 
 /** Maximum likelihood for r, α, a, b: Nelder–Mead on their logs, seeded starts. */
-export function fitBgnbd(data: RfmData, options: { seed?: number } = {}): BgnbdFit {
+function bgnbdProblem(data: RfmData, options: { seed?: number }) {
   const objective = bgnbdObjective(data);
   const toParams = (v: number[]): BgnbdParams => ({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!) });
   // α is on the time axis: start it at the mean age T, the others at 1.
@@ -80,11 +80,23 @@ export function fitBgnbd(data: RfmData, options: { seed?: number } = {}): BgnbdF
     sumW += data.weight[i]!;
   }
   const x0 = [0, Math.log(Math.max(sumT / Math.max(sumW, 1), 1e-3)), 0, 0];
-  const result = minimize((v) => -objective(toParams(v)), x0, {
-    bounds: { lower: x0.map(() => -LOG_BOUND), upper: x0.map(() => LOG_BOUND) },
-    seed: options.seed ?? 1,
-  });
-  return { params: toParams(result.x), logLikelihood: -result.f, evaluations: result.evaluations, converged: result.converged };
+  return {
+    f: (v: number[]) => -objective(toParams(v)),
+    x0,
+    options: { bounds: { lower: x0.map(() => -LOG_BOUND), upper: x0.map(() => LOG_BOUND) }, seed: options.seed ?? 1 },
+    finish: (result: MinimizeResult): BgnbdFit => ({ params: toParams(result.x), logLikelihood: -result.f, evaluations: result.evaluations, converged: result.converged }),
+  };
+}
+
+export function fitBgnbd(data: RfmData, options: { seed?: number } = {}): BgnbdFit {
+  const problem = bgnbdProblem(data, options);
+  return problem.finish(minimize(problem.f, problem.x0, problem.options));
+}
+
+/** The same fit, pausing for the event loop (a server's fit over many customers). */
+export async function fitBgnbdAsync(data: RfmData, options: { seed?: number } = {}): Promise<BgnbdFit> {
+  const problem = bgnbdProblem(data, options);
+  return problem.finish(await minimizeAsync(problem.f, problem.x0, problem.options));
 }
 
 /** P(alive | x, tₓ, T) = 1 / (1 + δ_{x>0} · a/(b+x−1) · ((α+T)/(α+tₓ))^{r+x}). */

@@ -1,5 +1,5 @@
 import { distinctValues, type RfmData } from './rfm-data.ts';
-import { minimize } from './nelder-mead.ts';
+import { minimize, minimizeAsync, type MinimizeResult } from './nelder-mead.ts';
 import { gammaln } from './special-functions.ts';
 
 /**
@@ -70,7 +70,7 @@ export type GammaGammaFit = { params: GammaGammaParams; logLikelihood: number; c
  * population's mean spend p·γ/(q−1) exists (every prediction for a customer without repeat
  * purchases needs it). γ is in the money unit of z̄, so it starts at the mean z̄.
  */
-export function fitGammaGamma(data: RfmData, options: { seed?: number } = {}): GammaGammaFit {
+function gammaGammaProblem(data: RfmData, options: { seed?: number }) {
   const objective = gammaGammaObjective(data);
   const rows = repeatRows(data);
   let customers = 0;
@@ -80,9 +80,23 @@ export function fitGammaGamma(data: RfmData, options: { seed?: number } = {}): G
     sumZ += data.weight[row]! * data.zbar[row]!;
   }
   const toParams = (u: number[]): GammaGammaParams => ({ p: Math.exp(u[0]!), q: 1 + Math.exp(u[1]!), v: Math.exp(u[2]!) });
-  const x0 = [0, 0, Math.log(Math.max(sumZ / Math.max(customers, 1), 1e-6))];
-  const result = minimize((u) => -objective(toParams(u)), x0, { bounds: { lower: [-15, -15, -30], upper: [15, 15, 40] }, seed: options.seed ?? 1 });
-  return { params: toParams(result.x), logLikelihood: -result.f, customers, evaluations: result.evaluations, converged: result.converged };
+  return {
+    f: (u: number[]) => -objective(toParams(u)),
+    x0: [0, 0, Math.log(Math.max(sumZ / Math.max(customers, 1), 1e-6))],
+    options: { bounds: { lower: [-15, -15, -30], upper: [15, 15, 40] }, seed: options.seed ?? 1 },
+    finish: (result: MinimizeResult): GammaGammaFit => ({ params: toParams(result.x), logLikelihood: -result.f, customers, evaluations: result.evaluations, converged: result.converged }),
+  };
+}
+
+export function fitGammaGamma(data: RfmData, options: { seed?: number } = {}): GammaGammaFit {
+  const problem = gammaGammaProblem(data, options);
+  return problem.finish(minimize(problem.f, problem.x0, problem.options));
+}
+
+/** The same fit, pausing for the event loop (a server's fit over many customers). */
+export async function fitGammaGammaAsync(data: RfmData, options: { seed?: number } = {}): Promise<GammaGammaFit> {
+  const problem = gammaGammaProblem(data, options);
+  return problem.finish(await minimizeAsync(problem.f, problem.x0, problem.options));
 }
 
 /**

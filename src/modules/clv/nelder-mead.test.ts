@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minimize, seededRandom } from './nelder-mead.ts';
+import { minimize, minimizeAsync, seededRandom } from './nelder-mead.ts';
 
 const wide = (n: number) => ({ lower: new Array<number>(n).fill(-10), upper: new Array<number>(n).fill(10) });
 
@@ -51,5 +51,22 @@ describe('the Nelder–Mead minimiser', () => {
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...draws)).toBeLessThan(1);
     expect(draws.reduce((s, x) => s + x, 0) / 1000).toBeCloseTo(0.5, 1);
+  });
+});
+
+describe('minimizeAsync', () => {
+  it('finds what minimize finds, giving the event loop turns while it works', async () => {
+    // A slow objective (about 0.2 ms an evaluation), as a likelihood over many customers is.
+    const slow = (v: number[]) => {
+      const until = performance.now() + 0.2;
+      while (performance.now() < until);
+      return (v[0]! - 3) ** 2 + (v[1]! + 1) ** 2;
+    };
+    let turns = 0;
+    const timer = setInterval(() => turns++, 1);
+    const paused = await minimizeAsync(slow, [0, 0], { bounds: wide(2), seed: 5 }, 5);
+    clearInterval(timer);
+    expect(paused).toEqual(minimize(slow, [0, 0], { bounds: wide(2), seed: 5 }));
+    expect(turns).toBeGreaterThan(3);
   });
 });

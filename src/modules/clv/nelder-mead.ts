@@ -51,7 +51,7 @@ const safe = (f: (x: number[]) => number) => (x: number[]) => {
   return Number.isFinite(value) ? value : Infinity;
 };
 
-function simplexRun(f: (x: number[]) => number, x0: number[], options: Required<Omit<MinimizeOptions, 'starts' | 'spread' | 'seed' | 'maxRestarts' | 'maxEvaluationsPerStart'>>): MinimizeResult {
+function* simplexRun(f: (x: number[]) => number, x0: number[], options: Required<Omit<MinimizeOptions, 'starts' | 'spread' | 'seed' | 'maxRestarts' | 'maxEvaluationsPerStart'>>): Generator<void, MinimizeResult> {
   const n = x0.length;
   const { bounds } = options;
   // Initial simplex: x0 and a step of 5% (0.05 absolute at 0) along each axis, as scipy does; a step that would leave the box goes the other way.
@@ -108,12 +108,14 @@ function simplexRun(f: (x: number[]) => number, x0: number[], options: Required<
       }
     }
     order();
+    // A pause point after each step: minimizeAsync gives the event loop a turn here now and then.
+    yield;
   }
   return { x: points[0]!, f: values[0]!, evaluations, converged: false };
 }
 
-/** Minimises f over the box from x0 and from `starts` seeded points around it; the lowest minimum wins. */
-export function minimize(objective: (x: number[]) => number, x0: number[], options: MinimizeOptions): MinimizeResult {
+/** The minimisation as steps: the same work whether driven at once (minimize) or with pauses (minimizeAsync). */
+function* minimizeSteps(objective: (x: number[]) => number, x0: number[], options: MinimizeOptions): Generator<void, MinimizeResult> {
   const f = safe(objective);
   const run = {
     bounds: options.bounds,
@@ -127,13 +129,13 @@ export function minimize(objective: (x: number[]) => number, x0: number[], optio
   let best: MinimizeResult | null = null;
   let evaluations = 0;
   for (const start of startPoints) {
-    let result = simplexRun(f, start, run);
+    let result = yield* simplexRun(f, start, run);
     evaluations += result.evaluations;
     let spent = result.evaluations;
     // A likelihood that runs off to the edge of the box (too few or too alike customers) is
     // crawled along by restart after restart, each gaining a little: the budget stops that.
     for (let restart = 0; restart < (options.maxRestarts ?? 5) && spent < (options.maxEvaluationsPerStart ?? 8000); restart++) {
-      const again = simplexRun(f, result.x, run);
+      const again = yield* simplexRun(f, result.x, run);
       evaluations += again.evaluations;
       spent += again.evaluations;
       const improved = again.f < result.f - Math.max(1e-12, 1e-13 * Math.abs(result.f));
@@ -143,4 +145,30 @@ export function minimize(objective: (x: number[]) => number, x0: number[], optio
     if (!best || result.f < best.f) best = result;
   }
   return { ...best!, evaluations };
+}
+
+/** Minimises f over the box from x0 and from `starts` seeded points around it; the lowest minimum wins. */
+export function minimize(objective: (x: number[]) => number, x0: number[], options: MinimizeOptions): MinimizeResult {
+  const steps = minimizeSteps(objective, x0, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same minimisation, giving the event loop a turn at least every `sliceMs` of work: a fit
+ * over a million customers' histories takes seconds, and the server answers requests meanwhile.
+ */
+export async function minimizeAsync(objective: (x: number[]) => number, x0: number[], options: MinimizeOptions, sliceMs = 20): Promise<MinimizeResult> {
+  const steps = minimizeSteps(objective, x0, options);
+  let sliceStarted = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStarted >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
 }

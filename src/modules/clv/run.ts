@@ -11,8 +11,8 @@ import { discountSchedule, purchaseOutlook } from './clv-value.ts';
 import { distributionOf } from './distribution.ts';
 import { checkFitData, TooLittleData } from './fit-models.ts';
 import { seededRandom } from './nelder-mead.ts';
-import { conditionalExpectedSpend, fitGammaGamma } from './gamma-gamma.ts';
-import { fitBgnbd, probabilityAlive } from './bgnbd.ts';
+import { conditionalExpectedSpend, fitGammaGammaAsync } from './gamma-gamma.ts';
+import { fitBgnbdAsync, probabilityAlive } from './bgnbd.ts';
 import { countRepeatCustomers, loadSummary, type PurchaseSummary } from './summary-query.ts';
 import { unitDays } from './transactions.ts';
 
@@ -172,11 +172,10 @@ export function createRuns(deps: RunDeps) {
       if (error instanceof TooLittleData) throw new RunRefused(`${error.message}; the calibration period ends ${params.calibrationEnd}`);
       throw error;
     }
-    // Each fit holds the event loop for its length (seconds at a million customers): requests are served between them.
-    const bgnbd = fitBgnbd(historyData, { seed: params.seed });
-    await yieldToEventLoop();
+    // Each fit takes seconds at a million customers: it pauses for the event loop as it goes, so requests are served meanwhile.
+    const bgnbd = await fitBgnbdAsync(historyData, { seed: params.seed });
     if (signal.aborted) return;
-    const gammaGamma = fitGammaGamma(spendData, { seed: params.seed });
+    const gammaGamma = await fitGammaGammaAsync(spendData, { seed: params.seed });
     const fit = { bgnbd, gammaGamma };
     took.fitting = seconds(started);
     await setPhase(runId, 'predicting');
