@@ -121,11 +121,19 @@ function linePlan(matching: EarningRule[]): LinePlan {
   };
 }
 
+// The program's settings are cached in process: its excluded categories as a set, made once per settings object.
+const excludedSets = new WeakMap<ProgramSettings, ReadonlySet<string>>();
+function excludedOf(settings: ProgramSettings): ReadonlySet<string> {
+  let set = excludedSets.get(settings);
+  if (!set) excludedSets.set(settings, (set = new Set(settings.excludedCategories)));
+  return set;
+}
+
 export function calculateReceipt(input: EngineInput): EngineResult {
   const { settings, customer } = input;
   const pv = settings.pointValueMinor;
   const messages: string[] = [];
-  const excludedSet = new Set(settings.excludedCategories);
+  const excludedSet = excludedOf(settings);
 
   const base = input.lines.map((line) => {
     const total = lineTotal(line.qtyMilli, line.priceMinor);
@@ -268,7 +276,7 @@ export function calculateReceipt(input: EngineInput): EngineResult {
     redeemedMinor: moneyPerLine[index]!,
     payable: l.net - moneyPerLine[index]!,
   }));
-  return {
+  const result: EngineResult = {
     lines,
     total,
     discount: total - netTotal,
@@ -280,6 +288,7 @@ export function calculateReceipt(input: EngineInput): EngineResult {
     applied: [...applied.values()].sort((a, b) => byLocale.compare(a.ruleId, b.ruleId)),
     messages,
     shortfall,
-    ...(tracking.size > 0 ? { tracked } : {}),
   };
+  if (tracking.size > 0) result.tracked = tracked;
+  return result;
 }

@@ -262,8 +262,12 @@ export function runPipeline(ctx: CheckoutContext, adjusters: Adjuster[], track: 
     });
   const rulesOf = (applied: Adjustment[]) => applied.flatMap((a) => (a.earningRule ? [a.earningRule] : []));
   if (rulesOf(outcome.applied).length === 0) {
-    const { tracked, ...plain } = earn([]);
-    return { ...plain, ...(track.length > 0 ? { tracked: tracked ?? {} } : {}), adjustments: outcome };
+    // The engine's answer is this call's own: it takes the adjustments as it is, rather than
+    // copied member by member (a replay prices a million receipts twice). Without extra rules it
+    // reports `tracked` exactly when `track` names a rule, as the result promises.
+    const result: PipelineResult = Object.assign(earn([]), { adjustments: outcome });
+    if (track.length > 0) result.tracked ??= {};
+    return result;
   }
   let result = earn(rulesOf(outcome.applied));
   let adjustments = withEarnedPoints(outcome, result.tracked ?? {}, ctx.customer !== null);
