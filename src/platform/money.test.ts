@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from './errors.ts';
-import { allocate, divide, lineTotal, MAX_LINE_TOTAL_MINOR, MAX_RECEIPT_LINES, proportionalPart, toQtyMilli } from './money.ts';
+import { allocate, divide, lineTotal, mulDiv, MAX_LINE_TOTAL_MINOR, MAX_RECEIPT_LINES, proportionalPart, toQtyMilli } from './money.ts';
 
 describe('money arithmetic', () => {
   it.each([
@@ -74,5 +74,39 @@ describe('money arithmetic', () => {
       done += step;
     }
     expect(returned).toBe(whole);
+  });
+  /** Largest remainder, ties to the earlier part, all in BigInt. */
+  const allocateInBigInt = (amount: number, weights: number[]) => {
+    const total = weights.reduce((s, w) => s + BigInt(w), 0n);
+    if (amount === 0 || total === 0n) return weights.map(() => 0);
+    const exact = weights.map((w) => BigInt(amount) * BigInt(w));
+    const parts = exact.map((e) => Number(e / total));
+    let left = amount - parts.reduce((s, p) => s + p, 0);
+    const order = exact.map((e, index) => ({ index, rest: e % total })).sort((a, b) => (a.rest === b.rest ? a.index - b.index : a.rest > b.rest ? -1 : 1));
+    for (const { index } of order) if (left-- > 0) parts[index]! += 1;
+    return parts;
+  };
+
+  // The double fast paths (divide, mulDiv, allocate) against the same arithmetic in BigInt, near 2^53 and beyond.
+  it('computes in doubles exactly what BigInt computes, safe integers or not', () => {
+    let seed = 7n;
+    const next = (bits: bigint) => {
+      seed = (seed * 6364136223846793005n + 1442695040888963407n) % 2n ** 64n;
+      return seed % 2n ** bits;
+    };
+    const reference = (n: bigint, d: bigint, rounding: 'floor' | 'half_up') => Number(rounding === 'floor' || (n % d) * 2n < d ? n / d : n / d + 1n);
+    for (let i = 0; i < 4_000; i++) {
+      const a = Number(next(BigInt(1 + (i % 40))));
+      const b = Number(next(BigInt(1 + ((i * 7) % 30))));
+      const d = Number(next(BigInt(1 + ((i * 3) % 50)))) + 1;
+      for (const rounding of ['floor', 'half_up'] as const) {
+        const want = reference(BigInt(a) * BigInt(b), BigInt(d), rounding);
+        expect(mulDiv(a, b, d, rounding), `${a} × ${b} / ${d} ${rounding}`).toBe(want);
+        if (Number.isSafeInteger(a * b)) expect(divide(a * b, d, rounding)).toBe(want);
+      }
+      const weights = [a % 100_000, b, d, Number(next(20n))];
+      const amount = Number(next(BigInt(1 + (i % 35))));
+      expect(allocate(amount, weights), `allocate(${amount}, ${weights.join(', ')})`).toEqual(allocateInBigInt(amount, weights));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { allocate, divide, lineTotal } from '../../platform/money.ts';
+import { allocate, divide, lineTotal, mulDiv } from '../../platform/money.ts';
 import type { EarningRule, ProgramSettings, Tier } from './config-types.ts';
 import { localTime } from '../../platform/local-time.ts';
 import { hasLineConditions, matchesLine, matchesReceipt, type ReceiptContext } from './rule-conditions.ts';
@@ -65,9 +65,21 @@ export type EngineResult = {
 
 const BP = 10_000;
 
-/** A tier's benefits take part in the stacking like any rule (they are named `tier:<id>`). */
-export function tierRules(tier: Tier | null): EarningRule[] {
+const tierRulesOf = new WeakMap<Tier, readonly EarningRule[]>();
+
+/**
+ * A tier's benefits take part in the stacking like any rule (they are named `tier:<id>`). Made
+ * once per tier object (the configuration's tiers are cached in process, so every receipt of a
+ * tier asks with the same one); the list is shared: read it, do not change it.
+ */
+export function tierRules(tier: Tier | null): readonly EarningRule[] {
   if (!tier) return [];
+  let rules = tierRulesOf.get(tier);
+  if (!rules) tierRulesOf.set(tier, (rules = makeTierRules(tier)));
+  return rules;
+}
+
+function makeTierRules(tier: Tier): EarningRule[] {
   const rules: EarningRule[] = [];
   if (tier.earnRateBp !== undefined) {
     rules.push({ id: `tier:${tier.id}`, name: `${tier.name} rate`, kind: 'percent', rateBp: tier.earnRateBp, conditions: {}, priority: 0, stacking: 'highest', active: true });
@@ -89,13 +101,39 @@ function stack(rules: EarningRule[], value: (r: EarningRule) => number): Earning
   return [...(highest ? [highest] : []), ...rules.filter((r) => r.stacking === 'sum')];
 }
 
+// What localeCompare without arguments compares by (ECMA-402: a collator for the default locale),
+// made once: localeCompare makes or looks one up on every call.
+const byLocale = new Intl.Collator();
+
 const factorCenti = (rule: EarningRule) => Math.round((rule.factor ?? 1) * 100);
+
+type LinePlan = { percents: EarningRule[]; multipliers: EarningRule[]; perItem: EarningRule[] };
+
+/** The rules that earn on a line, from those that match it: an exclusive one alone, else each kind stacked. */
+function linePlan(matching: EarningRule[]): LinePlan {
+  let lineRules = matching;
+  const exclusive = lineRules.filter((r) => r.stacking === 'exclusive');
+  if (exclusive.length > 0) lineRules = [exclusive.reduce((best, r) => (r.priority > best.priority ? r : best))];
+  return {
+    percents: stack(lineRules.filter((r) => r.kind === 'percent'), (r) => r.rateBp ?? 0),
+    multipliers: stack(lineRules.filter((r) => r.kind === 'multiplier'), factorCenti),
+    perItem: lineRules.filter((r) => r.kind === 'per_item'),
+  };
+}
+
+// The program's settings are cached in process: its excluded categories as a set, made once per settings object.
+const excludedSets = new WeakMap<ProgramSettings, ReadonlySet<string>>();
+function excludedOf(settings: ProgramSettings): ReadonlySet<string> {
+  let set = excludedSets.get(settings);
+  if (!set) excludedSets.set(settings, (set = new Set(settings.excludedCategories)));
+  return set;
+}
 
 export function calculateReceipt(input: EngineInput): EngineResult {
   const { settings, customer } = input;
   const pv = settings.pointValueMinor;
   const messages: string[] = [];
-  const excludedSet = new Set(settings.excludedCategories);
+  const excludedSet = excludedOf(settings);
 
   const base = input.lines.map((line) => {
     const total = lineTotal(line.qtyMilli, line.priceMinor);
@@ -109,7 +147,7 @@ export function calculateReceipt(input: EngineInput): EngineResult {
 
   // Redemption: capped by the share of eligible goods, by the balance, and by the minimum.
   const shareBp = input.tier?.maxRedeemShareBp ?? settings.maxRedeemShareBp;
-  const capPoints = divide(divide(BigInt(eligibleNet) * BigInt(shareBp), BP, 'floor'), pv, 'floor');
+  const capPoints = divide(mulDiv(eligibleNet, shareBp, BP, 'floor'), pv, 'floor');
   // The redemption rule, the same in calculate and confirm (docs/loyalty.md, "Redeeming"):
   // an ask above the receipt's cap is cut to the cap and says so; an ask (after that cut) above
   // the balance is refused, never silently reduced, since the balance may have changed since
@@ -151,20 +189,29 @@ export function calculateReceipt(input: EngineInput): EngineResult {
     applied.set(rule.id, entry);
   };
 
+  const plans = new Map<number | string, LinePlan>();
+  // A line's matching rules as bits of a number while there are few enough rules, else as a list of indices.
+  const byBits = rules.length <= 30;
   const earned = base.map((l, index) => {
     if (l.excluded || !customer) return 0;
     const paid = settings.earnOnRedeemedPart ? l.net : l.net - moneyPerLine[index]!;
     const facts = { sku: l.line.sku, categories: l.line.categories, brand: l.line.brand };
-    let lineRules = rules.filter((r) => r.kind !== 'per_receipt' && matchesLine(r, facts));
-    const exclusive = lineRules.filter((r) => r.stacking === 'exclusive');
-    if (exclusive.length > 0) lineRules = [exclusive.reduce((best, r) => (r.priority > best.priority ? r : best))];
-    const percents = stack(lineRules.filter((r) => r.kind === 'percent'), (r) => r.rateBp ?? 0);
-    const multipliers = stack(lineRules.filter((r) => r.kind === 'multiplier'), factorCenti);
-    const perItem = lineRules.filter((r) => r.kind === 'per_item');
+    // Which of the receipt's rules match the line decides its plan; lines that match the same ones share it.
+    const lineRules: EarningRule[] = [];
+    let key: number | string = byBits ? 0 : '';
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      if (rule.kind === 'per_receipt' || !matchesLine(rule, facts)) continue;
+      lineRules.push(rule);
+      key = byBits ? (key as number) | (1 << i) : `${key as string},${i}`;
+    }
+    let plan = plans.get(key);
+    if (!plan) plans.set(key, (plan = linePlan(lineRules)));
+    const { percents, multipliers, perItem } = plan;
     let points = 0;
     let rateBp = 0;
     for (const rule of percents) {
-      const p = divide(BigInt(paid) * BigInt(rule.rateBp ?? 0), BP * pv, settings.pointsRounding);
+      const p = mulDiv(paid, rule.rateBp ?? 0, BP * pv, settings.pointsRounding);
       credit(rule, index, p);
       points += p;
       rateBp += rule.rateBp ?? 0;
@@ -172,7 +219,10 @@ export function calculateReceipt(input: EngineInput): EngineResult {
     for (const rule of multipliers) {
       const extraCenti = factorCenti(rule) - 100;
       if (extraCenti <= 0 || rateBp === 0) continue;
-      const p = divide(BigInt(paid) * BigInt(rateBp) * BigInt(extraCenti), BP * pv * 100, settings.pointsRounding);
+      const factor = rateBp * extraCenti;
+      const p = Number.isSafeInteger(factor)
+        ? mulDiv(paid, factor, BP * pv * 100, settings.pointsRounding)
+        : divide(BigInt(paid) * BigInt(rateBp) * BigInt(extraCenti), BP * pv * 100, settings.pointsRounding);
       credit(rule, index, p);
       points += p;
     }
@@ -226,7 +276,7 @@ export function calculateReceipt(input: EngineInput): EngineResult {
     redeemedMinor: moneyPerLine[index]!,
     payable: l.net - moneyPerLine[index]!,
   }));
-  return {
+  const result: EngineResult = {
     lines,
     total,
     discount: total - netTotal,
@@ -235,9 +285,10 @@ export function calculateReceipt(input: EngineInput): EngineResult {
     pointsRedeemed,
     redeemedMinor,
     payable: netTotal - redeemedMinor,
-    applied: [...applied.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)),
+    applied: [...applied.values()].sort((a, b) => byLocale.compare(a.ruleId, b.ruleId)),
     messages,
     shortfall,
-    ...(tracking.size > 0 ? { tracked } : {}),
   };
+  if (tracking.size > 0) result.tracked = tracked;
+  return result;
 }

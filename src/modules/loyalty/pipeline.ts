@@ -95,6 +95,8 @@ export type AdjustmentReversal = {
 export type AdjusterReplay = {
   /** Whether `price` looks at segment memberships: the replay reads them only then. */
   needsSegments: boolean;
+  /** Whether `price` asks if the customer had an earlier receipt (`hasReceipts`): the replay reads it only then. */
+  needsHistory: boolean;
   /** What `price` needs for each receipt of a batch (in order), loaded in one query at most. */
   prepare(db: DbOrTx, ctxs: readonly CheckoutContext[]): Promise<unknown[]>;
 };
@@ -204,6 +206,7 @@ function adjust(ctx: CheckoutContext, adjusters: Adjuster[]): { lines: EngineLin
   const outcome: AdjusterOutcome = { applied: [], rejected: [] };
   if (adjusters.length === 0) return { lines: ctx.lines, outcome };
   let lines = priced(ctx.lines);
+  let changed = false;
   for (const adjuster of adjusters) {
     const result = adjuster.price(ctx, lines);
     outcome.rejected.push(...result.rejected.map((r) => ({ ...r, adjuster: adjuster.name })));
@@ -226,13 +229,15 @@ function adjust(ctx: CheckoutContext, adjusters: Adjuster[]): { lines: EngineLin
       }
       const discountMinor = cut.reduce((sum, part) => sum + part.discountMinor, 0);
       outcome.applied.push({ ...adjustment, adjuster: adjuster.name, lines: cut, discountMinor });
+      changed = true;
       lines = lines.map((line) => {
         const extra = taken.get(line.index) ?? 0;
         return extra === 0 ? line : { ...line, discountMinor: line.discountMinor + extra, netMinor: line.netMinor - extra };
       });
     }
   }
-  return { lines: lines.map(engineLine), outcome };
+  // Nothing taken off: the lines are the context's, as they came.
+  return { lines: changed ? lines.map(engineLine) : ctx.lines, outcome };
 }
 
 /**
@@ -257,8 +262,12 @@ export function runPipeline(ctx: CheckoutContext, adjusters: Adjuster[], track: 
     });
   const rulesOf = (applied: Adjustment[]) => applied.flatMap((a) => (a.earningRule ? [a.earningRule] : []));
   if (rulesOf(outcome.applied).length === 0) {
-    const { tracked, ...plain } = earn([]);
-    return { ...plain, ...(track.length > 0 ? { tracked: tracked ?? {} } : {}), adjustments: outcome };
+    // The engine's answer is this call's own: it takes the adjustments as it is, rather than
+    // copied member by member (a replay prices a million receipts twice). Without extra rules it
+    // reports `tracked` exactly when `track` names a rule, as the result promises.
+    const result: PipelineResult = Object.assign(earn([]), { adjustments: outcome });
+    if (track.length > 0) result.tracked ??= {};
+    return result;
   }
   let result = earn(rulesOf(outcome.applied));
   let adjustments = withEarnedPoints(outcome, result.tracked ?? {}, ctx.customer !== null);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { canonicalJson } from '../../platform/canonical-json.ts';
 import { proportionalPart } from '../../platform/money.ts';
 import { tierRules, type EngineLine } from './calculate.ts';
-import type { EarningRule, EarningRuleSet, ProgramSettings, TierConfig } from './config-types.ts';
+import type { EarningRule, EarningRuleSet, ProgramSettings, Tier, TierConfig } from './config-types.ts';
 import type { DbOrTx } from './loyalty.db.ts';
 import { earningAtStore, runPipeline, type Adjuster, type AdjusterReplay, type CheckoutContext, type CheckoutExtensions, type PipelineResult, type StoreRate } from './pipeline.ts';
 import { hasLineConditions } from './rule-conditions.ts';
@@ -67,8 +67,9 @@ export type ReplayedReceipt = {
   mismatch: boolean;
 };
 
-/** [line_no, sku, name, category, brand, qty_milli, price_minor, total_minor, discount_minor, points_earned, points_redeemed, redeemed_minor, refunded_qty_milli] */
-type StoredLine = [number, string, string | null, string | null, string | null, number, number, number, number, number, number, number, number];
+/** [line_no, qty_milli, price_minor, total_minor, discount_minor, points_earned, points_redeemed, redeemed_minor, refunded_qty_milli, [sku, name, category, brand]] */
+type StoredLine = [number, number, number, number, number, number, number, number, number, [string, string | null, string | null, string | null]];
+const QTY = 1, PRICE = 2, TOTAL = 3, DISCOUNT = 4, EARNED = 5, REDEEMED = 6, REDEEMED_MINOR = 7, REFUNDED = 8, TEXTS = 9;
 
 type StoredReceipt = {
   id: string;
@@ -82,6 +83,7 @@ type StoredReceipt = {
   pointsEarned: number;
   tierId: string | null;
   codes: string[] | null;
+  /** Read only when an adjuster asks it (AdjusterReplay.needsHistory); false otherwise. */
   hasEarlier: boolean;
   lines: StoredLine[];
   adjusted: Array<Array<{ line: number; discountMinor: number }>> | null;
@@ -90,25 +92,25 @@ type StoredReceipt = {
 const none: ReadonlySet<string> = new Set();
 
 /** The rules whose points are the base part: percent rules on every line, and tier and partner rates (they stand in for the base rate). */
-function baseRuleIds(ctx: CheckoutContext): string[] {
+function baseRuleIds(rules: EarningRule[], tier: Tier | null): string[] {
   const isBase = (rule: EarningRule) => rule.kind === 'percent' && !hasLineConditions(rule) && !rule.id.startsWith('promotion:');
-  return [...ctx.rules, ...tierRules(ctx.tier)].filter(isBase).map((rule) => rule.id);
+  return [...rules, ...tierRules(tier)].filter(isBase).map((rule) => rule.id);
 }
 
 /** What is left of an amount of a line once its returns took their share. */
 function kept(line: StoredLine, amount: number): number {
-  const qty = line[5];
-  const refunded = Math.min(line[12], qty);
+  const qty = line[QTY];
+  const refunded = Math.min(line[REFUNDED], qty);
   return refunded === 0 ? amount : amount - proportionalPart(amount, 0, refunded, qty);
 }
 
 function actualFigures(receipt: StoredReceipt): Omit<ReceiptFigures, 'pointsBase'> {
   const figures = { pointsIssued: 0, discountMinor: 0, pointsRedeemed: 0, redeemedMinor: 0, revenueMinor: 0 };
   for (const line of receipt.lines) {
-    figures.pointsIssued += kept(line, line[9]);
-    figures.pointsRedeemed += kept(line, line[10]);
-    figures.redeemedMinor += kept(line, line[11]);
-    figures.revenueMinor += kept(line, line[7] - line[8] - line[11]);
+    figures.pointsIssued += kept(line, line[EARNED]);
+    figures.pointsRedeemed += kept(line, line[REDEEMED]);
+    figures.redeemedMinor += kept(line, line[REDEEMED_MINOR]);
+    figures.revenueMinor += kept(line, line[TOTAL] - line[DISCOUNT] - line[REDEEMED_MINOR]);
   }
   for (const parts of receipt.adjusted ?? []) {
     for (const part of parts) {
@@ -140,45 +142,108 @@ function replayedFigures(receipt: StoredReceipt, result: PipelineResult, base: s
   return figures;
 }
 
-/** A batch of stored receipts in the window after the cursor, with their lines and adjustments: one statement. */
-async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor | null, limit: number): Promise<StoredReceipt[]> {
+/**
+ * A batch of stored receipts in the window after the cursor, with their lines and adjustments: one
+ * statement. `history`: whether to read if each customer had an earlier receipt (an index probe
+ * of the customer's receipts, most of the statement's time on a large database), only when an
+ * adjuster asks it.
+ */
+async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor | null, limit: number, history: boolean): Promise<StoredReceipt[]> {
   // The keyset is (occurred_at, id); `occurred_at >= cursor` keeps the index range short, the row comparison skips what was done.
   const from = after ? sql`r.occurred_at >= ${after.at}::timestamptz and (r.occurred_at, r.id) > (${after.at}::timestamptz, ${after.id}::text)` : sql`r.occurred_at >= ${window.from}::timestamptz`;
-  const rows = await sql<StoredReceipt>`/*ps:what_if_batch*/
+  // A new customer's offers ask whether an earlier receipt was recorded before this one.
+  const hasEarlier = history
+    ? sql`case when r.source = 'checkout' and r.customer_id is not null
+        then exists (select 1 from receipts e where e.customer_id = r.customer_id and e.created_at < r.created_at) else false end`
+    : sql`false`;
+  const read = async (tx: DbOrTx) =>
+    sql<Omit<StoredReceipt, 'lines'> & { lines: string | null }>`/*ps:what_if_batch*/
     select r.id, r.store_id, r.channel, r.source, r.customer_id, r.occurred_at, r.occurred_at::text as at_text, r.points_redeemed, r.points_earned,
       r.response #>> '{customer,tier,id}' as tier_id,
       (select array_agg(distinct p->>'code') from jsonb_array_elements(case when jsonb_typeof(r.response->'promotions') = 'array' then r.response->'promotions' else '[]'::jsonb end) p
         where p->>'code' is not null) as codes,
-      -- A new customer's offers ask whether an earlier receipt was recorded before this one.
-      case when r.source = 'checkout' and r.customer_id is not null
-        then exists (select 1 from receipts e where e.customer_id = r.customer_id and e.created_at < r.created_at) else false end as has_earlier,
-      (select json_agg(json_build_array(l.line_no, l.sku, l.name, l.category, l.brand, l.qty_milli, l.price_minor, l.total_minor, l.discount_minor,
-          l.points_earned, l.points_redeemed, l.redeemed_minor, l.refunded_qty_milli) order by l.line_no)
+      ${hasEarlier} as has_earlier,
+      -- JSON written by hand: numbers as they print, the texts through to_json. json_build_array looks up
+      -- each argument's type on every call, and the aggregate's own sort by line_no sorts every receipt:
+      -- together they took twice as long (the lines are sorted here, when the index did not).
+      (select '[' || string_agg('[' || concat_ws(',', l.line_no, l.qty_milli, l.price_minor, l.total_minor, l.discount_minor, l.points_earned, l.points_redeemed,
+          l.redeemed_minor, l.refunded_qty_milli, to_json(array[l.sku, l.name, l.category, l.brand])) || ']', ',') || ']'
         from receipt_lines l where l.receipt_id = r.id) as lines,
       (select json_agg(a.lines order by a.seq) from receipt_adjustments a where a.receipt_id = r.id) as adjusted
     from receipts r
     where ${from} and r.occurred_at < ${window.to}::timestamptz
     order by r.occurred_at, r.id
-    limit ${limit}`.execute(db);
-  return rows.rows.map((row) => ({ ...row, lines: row.lines ?? [] }));
+    limit ${limit}`.execute(tx);
+  // The planner's estimate for a thousand receipts with their subqueries passes jit_above_cost, and
+  // compiling the plan took ~30 ms of the ~60 ms the statement runs on a million customers' data:
+  // off for this statement, in a transaction of its own (SET LOCAL).
+  const rows = db.isTransaction
+    ? await read(db)
+    : await db.transaction().execute(async (tx) => {
+        await sql`set local jit = off`.execute(tx);
+        return read(tx);
+      });
+  return rows.rows.map((row) => {
+    const lines = row.lines === null ? [] : (JSON.parse(row.lines) as StoredLine[]);
+    if (lines.some((line, i) => i > 0 && line[0] < lines[i - 1]![0])) lines.sort((a, b) => a[0] - b[0]);
+    return { ...row, lines };
+  });
+}
+
+// A category path split once, not once a line: a catalogue has few of them. The arrays are shared,
+// and nothing changes a line's categories. Bounded, should a catalogue have very many.
+const categoryPaths = new Map<string, string[]>();
+function categoriesOf(path: string): string[] {
+  let parts = categoryPaths.get(path);
+  if (!parts) {
+    if (categoryPaths.size >= 10_000) categoryPaths.clear();
+    categoryPaths.set(path, (parts = path.split('/').filter((part) => part !== '')));
+  }
+  return parts;
 }
 
 /** The lines as the engine takes them: the till's own discount is the stored one less what adjusters took. */
 function engineLines(receipt: StoredReceipt): EngineLine[] {
   const taken = new Map<number, number>();
   for (const parts of receipt.adjusted ?? []) for (const part of parts) taken.set(part.line, (taken.get(part.line) ?? 0) + part.discountMinor);
-  return receipt.lines.map((line, index) => ({
-    sku: line[1],
-    name: line[2],
-    categories: line[3] ? line[3].split('/').filter((part) => part !== '') : [],
-    brand: line[4],
-    qtyMilli: line[5],
-    priceMinor: line[6],
-    discountMinor: Math.max(0, line[8] - (taken.get(index) ?? 0)),
-  }));
+  return receipt.lines.map((line, index) => {
+    const [sku, name, category, brand] = line[TEXTS];
+    return {
+      sku,
+      name,
+      categories: category ? categoriesOf(category) : [],
+      brand,
+      qtyMilli: line[QTY],
+      priceMinor: line[PRICE],
+      discountMinor: Math.max(0, line[DISCOUNT] - (taken.get(index) ?? 0)),
+    };
+  });
 }
 
-type Prepared = { adjusters: Adjuster[]; replays: Map<string, AdjusterReplay>; segments: boolean };
+type Prepared = { adjusters: Adjuster[]; replays: Map<string, AdjusterReplay>; segments: boolean; history: boolean; base: BaseRules };
+
+/**
+ * The ids of the base rules for a receipt's rules and tier, worked out once per rules list and
+ * tier rather than once a receipt (the lists are the scenario's own, or a partner store's, so a
+ * run meets a handful of them).
+ */
+type BaseRules = (rules: EarningRule[], tier: Tier | null) => string[];
+
+function baseRulesOf(): BaseRules {
+  const known = new WeakMap<EarningRule[], Map<Tier | null, string[]>>();
+  return (rules, tier) => {
+    let byTier = known.get(rules);
+    if (!byTier) known.set(rules, (byTier = new Map()));
+    let ids = byTier.get(tier);
+    if (!ids) byTier.set(tier, (ids = baseRuleIds(rules, tier)));
+    return ids;
+  };
+}
+
+/** Receipts priced between turns of the event loop (about 10 ms of work). */
+const YIELD_EVERY = 200;
+
+type Read = { window: ReplayWindow; after: ReplayCursor | null; limit: number; batch: Promise<StoredReceipt[]> };
 
 /**
  * A replay of stored receipts under two configurations: the live one (`baseline`: it splits the
@@ -191,13 +256,19 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
   const prepare = async (scenario: ReplayScenario): Promise<Prepared> => {
     const replays = new Map<string, AdjusterReplay>();
     for (const adjuster of adjusters) replays.set(adjuster.name, await adjuster.replay!(db, scenario.adjusters[adjuster.name]));
-    return { adjusters, replays, segments: namesSegments(scenario) || [...replays.values()].some((r) => r.needsSegments) };
+    const asked = [...replays.values()];
+    return { adjusters, replays, segments: namesSegments(scenario) || asked.some((r) => r.needsSegments), history: asked.some((r) => r.needsHistory), base: baseRulesOf() };
   };
   const baseline = await prepare(scenarios.baseline);
   const same = canonicalJson(scenarios.baseline) === canonicalJson(scenarios.whatIf);
   const whatIf = same ? baseline : await prepare(scenarios.whatIf);
+  // Whether a customer had an earlier receipt is read only when an adjuster of either configuration asks it.
+  const history = baseline.history || whatIf.history;
   const stores = new Map<string, { id: string; timezone: string }>();
   const rates = new Map<string, StoreRate | null>();
+  // The read of the batch the caller will ask for next, started while this one is priced: the
+  // database reads while this process computes (a run asks batch after batch, each after the last).
+  let ahead: Read | null = null;
 
   async function storesOf(batch: StoredReceipt[]): Promise<void> {
     const missing = [...new Set(batch.map((r) => r.storeId))].filter((id) => !stores.has(id));
@@ -222,19 +293,22 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
 
   function contextOf(receipt: StoredReceipt, scenario: ReplayScenario, lines: EngineLine[], segments: Map<string, ReadonlySet<string>>): CheckoutContext {
     const store = stores.get(receipt.storeId) ?? { id: receipt.storeId, timezone: 'UTC' };
-    const common = { store, channel: receipt.channel, occurredAt: receipt.occurredAt, lines, program: scenario.program, extensions: {} };
     if (receipt.source === 'bulk') {
       // As historical-receipts.ts ran it: the entry tier, the rules as they are, earning only if the load earned.
       const customer = receipt.customerId && receipt.pointsEarned > 0 ? { id: receipt.customerId, balance: 0, pending: 0, birthDate: null, timezone: null, expiringSoon: null, hasReceipts: true } : null;
-      return { ...common, customer, tier: scenario.tiers.tiers[0] ?? null, segments: none, redeemRequested: 0, promoCodes: [], rules: scenario.rules.rules };
+      return {
+        store, channel: receipt.channel, occurredAt: receipt.occurredAt, lines, program: scenario.program, extensions: {},
+        customer, tier: scenario.tiers.tiers[0] ?? null, segments: none, redeemRequested: 0, promoCodes: [], rules: scenario.rules.rules,
+      };
     }
+    // hasReceipts is read only when an adjuster asks it (`history`); otherwise nothing looks at it.
     const customer = receipt.customerId
       ? { id: receipt.customerId, balance: receipt.pointsRedeemed, pending: 0, birthDate: null, timezone: null, expiringSoon: null, hasReceipts: receipt.hasEarlier }
       : null;
     const tier = customer ? scenario.tiers.tiers[tierIndexOf(scenario.tiers, receipt.tierId)]! : null;
     const earning = earningAtStore(scenario.rules.rules, tier, store.id, rates.get(store.id) ?? null);
     return {
-      ...common,
+      store, channel: receipt.channel, occurredAt: receipt.occurredAt, lines, program: scenario.program, extensions: {},
       customer,
       tier: earning.tier,
       segments: customer ? (segments.get(customer.id) ?? none) : none,
@@ -248,17 +322,42 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
   async function price(batch: StoredReceipt[], lines: EngineLine[][], scenario: ReplayScenario, prepared: Prepared, segments: Map<string, ReadonlySet<string>>) {
     const contexts = batch.map((receipt, i) => contextOf(receipt, scenario, lines[i]!, segments));
     const checkout = contexts.filter((_ctx, i) => batch[i]!.source === 'checkout');
-    const loaded = new Map<CheckoutContext, Record<string, unknown>>();
-    for (const adjuster of prepared.adjusters) {
-      const answers = await prepared.replays.get(adjuster.name)!.prepare(db, checkout);
-      checkout.forEach((ctx, i) => loaded.set(ctx, { ...loaded.get(ctx), [adjuster.name]: answers[i] }));
+    if (prepared.adjusters.length > 0) {
+      // The contexts are this replay's own: each adjuster's answer goes straight into its receipt's extensions.
+      const loaded = checkout.map(() => ({}) as Record<string, unknown>);
+      for (const adjuster of prepared.adjusters) {
+        const answers = await prepared.replays.get(adjuster.name)!.prepare(db, checkout);
+        checkout.forEach((_ctx, i) => (loaded[i]![adjuster.name] = answers[i]));
+      }
+      checkout.forEach((ctx, i) => (ctx.extensions = loaded[i]!));
     }
-    return contexts.map((ctx, i) => {
-      const full = { ...ctx, extensions: loaded.get(ctx) ?? {} };
-      const base = baseRuleIds(full);
-      const result = runPipeline(full, batch[i]!.source === 'checkout' ? prepared.adjusters : [], base);
-      return replayedFigures(batch[i]!, result, base);
-    });
+    const figures: ReceiptFigures[] = [];
+    for (let i = 0; i < contexts.length; i++) {
+      // A few hundred receipts at a time, then the event loop's turn: the read of the next batch
+      // (its BEGIN, SET, SELECT and COMMIT each wait for one) goes on meanwhile, and so do requests.
+      if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      const ctx = contexts[i]!;
+      const base = prepared.base(ctx.rules, ctx.tier);
+      const result = runPipeline(ctx, batch[i]!.source === 'checkout' ? prepared.adjusters : [], base);
+      figures.push(replayedFigures(batch[i]!, result, base));
+    }
+    return figures;
+  }
+
+  /** The batch after `after`: read ahead by the last call when it asked for it, else read now; and the one after it started. */
+  async function read(window: ReplayWindow, after: ReplayCursor | null, limit: number): Promise<StoredReceipt[]> {
+    const mine = ahead && ahead.window === window && ahead.limit === limit && ahead.after?.at === after?.at && ahead.after?.id === after?.id ? ahead.batch : null;
+    ahead = null;
+    const batch = await (mine ?? readBatch(db, window, after, limit, history));
+    if (batch.length === limit) {
+      const last = batch[batch.length - 1]!;
+      const next = { at: last.atText, id: last.id };
+      const pending = readBatch(db, window, next, limit, history);
+      // A run stopped before it asks for this batch leaves it unread: its failure is nobody's.
+      pending.catch(() => undefined);
+      ahead = { window, after: next, limit, batch: pending };
+    }
+    return batch;
   }
 
   return {
@@ -269,17 +368,18 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
     },
     /** The next `limit` receipts after `after`, replayed; `next` is null when the window is done. */
     async batch(window: ReplayWindow, after: ReplayCursor | null, limit: number): Promise<{ receipts: ReplayedReceipt[]; next: ReplayCursor | null }> {
-      const batch = await readBatch(db, window, after, limit);
+      const batch = await read(window, after, limit);
       if (batch.length === 0) return { receipts: [], next: null };
       await storesOf(batch);
       const segments = await segmentsOf(batch);
       const lines = batch.map(engineLines);
       const live = await price(batch, lines, scenarios.baseline, baseline, segments);
       const changed = same ? live : await price(batch, lines, scenarios.whatIf, whatIf, segments);
+      const entry = scenarios.baseline.tiers.tiers[0]?.id ?? null;
       const receipts = batch.map((receipt, i): ReplayedReceipt => {
         const stored = actualFigures(receipt);
         const replayed = live[i]!;
-        const tierId = receipt.customerId ? (receipt.source === 'bulk' ? (scenarios.baseline.tiers.tiers[0]?.id ?? null) : (receipt.tierId ?? scenarios.baseline.tiers.tiers[0]?.id ?? null)) : null;
+        const tierId = receipt.customerId ? (receipt.source === 'bulk' ? entry : (receipt.tierId ?? entry)) : null;
         return {
           id: receipt.id,
           storeId: receipt.storeId,

@@ -90,6 +90,8 @@ export function promotionAdjuster(
       const active = scenario ? (scenario as PromotionsScenario).active : await cache.active(ownDbOrTx(loyaltyDb));
       return {
         needsSegments: active.some((p) => p.audience.kind === 'segments'),
+        // Only an offer for new customers asks (eligibility.ts).
+        needsHistory: active.some((p) => p.audience.kind === 'new_customers'),
         async prepare(batchDb, ctxs): Promise<Prepared[]> {
           const presented = (ctx: CheckoutContext) => [...new Set(ctx.promoCodes.map(normalizeCode))].filter((code) => code.length > 0);
           const codes = [...new Set(ctxs.flatMap(presented))];
@@ -107,7 +109,8 @@ export function promotionAdjuster(
 
     price(ctx, lines) {
       const prepared = ctx.extensions[ADJUSTER] as Prepared | undefined;
-      if (!prepared) return { applied: [], rejected: [] };
+      // No promotion to apply and no code to answer for: nothing to say (the till without promotions, most of a replay).
+      if (!prepared || (prepared.active.length === 0 && prepared.others.length === 0 && ctx.promoCodes.length === 0)) return { applied: [], rejected: [] };
       return pricePromotions(ctx, lines, prepared);
     },
 
