@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './analytics.db.ts';
+import { reportQuery } from './report-query.ts';
 import type { AlertGrouping, AlertKind, AlertParams } from './analytics.tables.ts';
 import type { AnalyticsSources } from './sources.ts';
 
@@ -72,13 +73,13 @@ export type DailyRow = { group: string[]; day: string; receipts: number; revenue
 
 /** Each group's figures for each local day of [from, to) (instants), one statement. */
 export async function dailyFigures(db: Db, sources: AnalyticsSources, g: AlertGrouping, from: Date, to: Date, timezone: string): Promise<DailyRow[]> {
-  const result = await sql<{ g: string[]; day: string; receipts: string; revenue: string; identified: string; till: string; tillIdentified: string; customers: string }>`
+  const rows = await reportQuery(db, sql<{ g: string[]; day: string; receipts: string; revenue: string; identified: string; till: string; tillIdentified: string; customers: string }>`
     select ${dayGroup(g)} as g, to_char(t.occurred_at at time zone ${timezone}, 'YYYY-MM-DD') as day, count(*) as receipts, sum(t.net_minor) as revenue,
       count(t.customer_id) as identified, count(*) filter (where t.channel = 'offline') as till,
       count(t.customer_id) filter (where t.channel = 'offline') as till_identified, count(distinct t.customer_id) as customers
     from (${sources.till.receipts({ from, to })}) t
-    group by 1, 2 order by 1, 2`.execute(db);
-  return result.rows.map((row) => ({
+    group by 1, 2 order by 1, 2`);
+  return rows.map((row) => ({
     group: row.g, day: row.day, receipts: Number(row.receipts), revenue: Number(row.revenue), identified: Number(row.identified),
     till: Number(row.till), tillIdentified: Number(row.tillIdentified), customers: Number(row.customers),
   }));

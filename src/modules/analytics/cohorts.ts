@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './analytics.db.ts';
+import { reportQuery } from './report-query.ts';
 import type { Period } from './period.ts';
 import type { AnalyticsSources } from './sources.ts';
 
@@ -44,12 +45,12 @@ export async function cohortReport(db: Db, sources: AnalyticsSources, period: Pe
     ? sql`((extract(year from p.bucket) - extract(year from f.cohort)) * 12 + extract(month from p.bucket) - extract(month from f.cohort))::int`
     : sql`((p.bucket::date - f.cohort::date) / 7)::int`;
   const [sizes, rows, last] = await Promise.all([
-    sql<{ cohort: string; grp: string | null; size: string }>`
+    reportQuery(db, sql<{ cohort: string; grp: string | null; size: string }>`
       select to_char(${bucket(sql`fp.occurred_at`)}, 'YYYY-MM-DD') as cohort, ${splitOf(by)} as grp, count(*) as size
       from (${sources.till.firstPurchases(period.end)}) fp
       where fp.occurred_at >= ${period.start}::timestamptz
-      group by 1, 2 order by 1, 2`.execute(db),
-    sql<Row>`
+      group by 1, 2 order by 1, 2`),
+    reportQuery(db, sql<Row>`
       with f as (
         select fp.customer_id, ${bucket(sql`fp.occurred_at`)} as cohort, ${splitOf(by)} as grp
         from (${sources.till.firstPurchases(period.end)}) fp where fp.occurred_at >= ${period.start}::timestamptz
@@ -58,12 +59,12 @@ export async function cohortReport(db: Db, sources: AnalyticsSources, period: Pe
       )
       select to_char(f.cohort, 'YYYY-MM-DD') as cohort, f.grp, ${index} as idx, count(distinct p.customer_id) as customers, sum(p.net_minor) as revenue
       from f join p on p.customer_id = f.customer_id and p.bucket >= f.cohort
-      group by 1, 2, 3`.execute(db),
-    sql<{ bucket: string }>`select to_char(date_trunc(${unit}, ${now}::timestamptz at time zone ${tz}), 'YYYY-MM-DD') as bucket`.execute(db),
+      group by 1, 2, 3`),
+    reportQuery(db, sql<{ bucket: string }>`select to_char(date_trunc(${unit}, ${now}::timestamptz at time zone ${tz}), 'YYYY-MM-DD') as bucket`),
   ]);
-  const lastBucket = last.rows[0]!.bucket;
-  const found = new Map(rows.rows.map((row) => [`${row.cohort}|${row.grp ?? ''}|${row.idx}`, row]));
-  const cohorts: Cohort[] = sizes.rows.map((s) => {
+  const lastBucket = last[0]!.bucket;
+  const found = new Map(rows.map((row) => [`${row.cohort}|${row.grp ?? ''}|${row.idx}`, row]));
+  const cohorts: Cohort[] = sizes.map((s) => {
     const size = Number(s.size);
     const reached = periodsBetween(unit, s.cohort, lastBucket);
     let cumulative = 0;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ExpiryMonth, PointsFlows } from '../loyalty/index.ts';
 import type { Db } from './analytics.db.ts';
+import { reportQuery } from './report-query.ts';
 import type { Period } from './period.ts';
 import type { AnalyticsSources } from './sources.ts';
 
@@ -42,14 +43,14 @@ export async function economicsReport(db: Db, sources: AnalyticsSources, period:
     points.economics(period.start, period.end),
     points.byExpiryMonth(now),
     points.breakage(now),
-    sql<{ revenue: string; gross: string; receipts: string; discount: string; redeemed: string }>`
+    reportQuery(db, sql<{ revenue: string; gross: string; receipts: string; discount: string; redeemed: string }>`
       select coalesce(sum(t.net_minor), 0) as revenue, coalesce(sum(t.total_minor), 0) as gross, count(*) as receipts,
         coalesce(sum(t.discount_minor), 0) as discount, coalesce(sum(t.redeemed_minor), 0) as redeemed
-      from (${till.receipts({ from: period.start, to: period.end })}) t`.execute(db),
+      from (${till.receipts({ from: period.start, to: period.end })}) t`),
     seriesBy ? points.flowsBy(period.start, period.end, seriesBy, period.timezone) : Promise.resolve(undefined),
   ]);
   const value = program.pointValueMinor;
-  const m = money.rows[0]!;
+  const m = money[0]!;
   const revenueMinor = Number(m.revenue);
   const discountMinor = Number(m.discount);
   const netRedeemed = flows.redeemedAtTill + flows.redeemedOnRewards - flows.returned;

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './analytics.db.ts';
+import { reportQuery } from './report-query.ts';
 import { analyticsError } from './analytics.errors.ts';
 import type { Period } from './period.ts';
 import type { AnalyticsSources } from './sources.ts';
@@ -75,7 +76,7 @@ export async function funnelReport(db: Db, sources: AnalyticsSources, period: Pe
   });
   const figures = steps.map((_, i) => sql`, count(${sql.ref(`t${i}`)}) as ${sql.ref(`c${i}`)}${i === 0 ? sql`` : sql`,
     percentile_cont(0.5) within group (order by extract(epoch from ${sql.ref(`t${i}`)} - ${sql.ref(`t${i - 1}`)}) / 3600.0) as ${sql.ref(`h${i}`)}`}`);
-  const result = await sql<Row>`
+  const rows = await reportQuery(db, sql<Row>`
     with s0 as (
       select f.customer_id, f.t0, ${by === 'source' ? sql`coalesce(m.signup_source, 'unknown')` : sql`null::text`} as grp
       from (select x.customer_id, min(x.at) as t0 from (${occurrences(first, sources, now)}) x group by x.customer_id) f
@@ -85,7 +86,7 @@ export async function funnelReport(db: Db, sources: AnalyticsSources, period: Pe
     select grouping(grp) as total, grp ${sql.join(figures, sql` `)}
     from ${sql.ref(`s${steps.length - 1}`)}
     group by grouping sets ((grp), ())
-    order by total, grp`.execute(db);
+    order by total, grp`);
   const names = steps.map(nameOf);
   const groupOf = (row: Row): FunnelGroup => {
     const counts = steps.map((_, i) => Number(row[`c${i}`] ?? 0));
@@ -100,13 +101,13 @@ export async function funnelReport(db: Db, sources: AnalyticsSources, period: Pe
       })),
     };
   };
-  const totalRow = result.rows.find((row) => Number(row.total) === 1);
+  const totalRow = rows.find((row) => Number(row.total) === 1);
   const empty: Row = { grp: null };
   return {
     steps: names,
     withinDays,
     by,
-    groups: by === 'none' ? [] : result.rows.filter((row) => Number(row.total) === 0).map(groupOf),
+    groups: by === 'none' ? [] : rows.filter((row) => Number(row.total) === 0).map(groupOf),
     overall: groupOf(totalRow ?? empty),
   };
 }

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './analytics.db.ts';
+import { reportQuery } from './report-query.ts';
 import { previousPeriod, startOfDay, yearEarlier, type Period } from './period.ts';
 import type { AnalyticsSources } from './sources.ts';
 
@@ -187,7 +188,7 @@ async function periodRows(db: Db, sources: AnalyticsSources, period: Period, g: 
           ${filters.segment ? sql`and t.customer_id in (select s.customer_id from (${sources.segmentMembers}) s where s.segment_id = ${filters.segment})` : sql``}
         group by 1)`
     : sql``;
-  const result = await sql<Row>`
+  const rows = await reportQuery(db, sql<Row>`
     with rc as (
       select t.receipt_id, t.customer_id, t.channel, t.occurred_at, t.net_minor, t.total_minor, t.discount_minor, t.redeemed_minor,
         t.occurred_at >= ${period.start}::timestamptz as current, ${current} as g, ${next} as g_next
@@ -220,8 +221,8 @@ async function periodRows(db: Db, sources: AnalyticsSources, period: Period, g: 
       left join receipts_by r on r.g = k.g left join buyers_by b on b.g = k.g left join earlier_by e on e.g = k.g
       ${withMembers ? sql`left join members_by m on m.g = k.g` : sql``}
     ${isSeries(g) ? sql`where k.g[1] <= ${new Date(bucketDate(g, period.to)).toISOString().slice(0, 10)}` : sql``}
-    order by k.g`.execute(db);
-  return new Map(result.rows.map((row) => [JSON.stringify(row.g), { key: row.g, kpis: kpisOf(row, withMembers) }]));
+    order by k.g`);
+  return new Map(rows.map((row) => [JSON.stringify(row.g), { key: row.g, kpis: kpisOf(row, withMembers) }]));
 }
 
 const changeKeys = ['revenueMinor', 'receipts', 'averageCheckMinor', 'itemsPerReceipt', 'customers', 'newCustomers', 'purchaseFrequency', 'repeatPurchaseRate', 'retentionRate', 'recognitionRate', 'loyaltyActivityRate', 'discountShare', 'pointsShare'] as const;
