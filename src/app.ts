@@ -35,6 +35,7 @@ import type { Ids } from './platform/ids.ts';
 import { createImportRunner, type ImportRunner } from './platform/imports/import-runner.ts';
 import { importRoutes } from './platform/imports/imports.routes.ts';
 import { jobRoutes } from './platform/jobs.routes.ts';
+import { createLeases, type Leases } from './platform/leases.ts';
 import { loggableError, maskPathSecrets, scrubPersonalData } from './platform/log-safety.ts';
 import { namedComponents, refNamedSchemas } from './platform/openapi-names.ts';
 import { platformRoutes } from './platform/platform.routes.ts';
@@ -75,6 +76,7 @@ export type Services = {
   whatIf: WhatIf;
   imports: ImportRunner;
   registry: Registry;
+  leases: Leases;
 };
 
 /** Builds the HTTP app and the module services from injected parts; never listens. */
@@ -119,6 +121,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const engagement = createEngagement({ db: viewOf(db), clock, ids, customers, points: loyalty.points, promotions }, customers.hooksFor(engagementModule.ownTx));
   // Modules bring their event types, id prefixes, error codes and import types; the platform names none.
   const registry = createRegistry();
+  // Scheduled jobs and outbox consumers run under leases: of several instances one runs each at a time.
+  const leases = createLeases(db);
   registry.register(customersModule, customers);
   registry.register(loyaltyModule, loyalty);
   registry.register(promotionsModule, promotions);
@@ -282,7 +286,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   platformRoutes(app, { db: viewOf(db), apiKeys, clock, snapshot: database.snapshot?.bind(database) });
   importRoutes(app, { imports, types: registry.importTypes(), importLimitBytes: config.importLimitBytes });
-  jobRoutes(app, { jobs: registry.jobs() });
+  jobRoutes(app, { jobs: registry.jobs(), leases });
   customerRoutes(app, { customers });
   loyaltyRoutes(app, { loyalty, customers, storeScope });
   promotionRoutes(app, { promotions, customers });
@@ -310,5 +314,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await recommendations.runs.stop();
     await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, imports, registry } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, imports, registry, leases } };
 }

@@ -84,9 +84,13 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       : null;
   // Every module's jobs: the frequent ones are cheap when nothing is due; the daily ones walk every member.
   const jobs = opened.registry.jobs();
-  const ledgerJobs = startScheduler(jobs.filter((job) => job.cadence === 'frequent'), { intervalMs: config.jobIntervalMs, log: app.log });
-  const tierReview = startScheduler(jobs.filter((job) => job.cadence === 'daily'), { intervalMs: config.tierReviewIntervalMs, log: app.log });
-  const liveJobs = startScheduler(jobs.filter((job) => job.cadence === 'live'), { intervalMs: config.liveJobIntervalMs, log: app.log });
+  // Under leases: several instances on one PostgreSQL share the jobs, each run by one at a time.
+  const { leases } = opened;
+  const freed = await leases.releaseDead();
+  if (freed > 0) app.log.info({ leases: freed }, 'freed the job leases of a stopped predecessor on this host');
+  const ledgerJobs = startScheduler(jobs.filter((job) => job.cadence === 'frequent'), { intervalMs: config.jobIntervalMs, log: app.log, leases });
+  const tierReview = startScheduler(jobs.filter((job) => job.cadence === 'daily'), { intervalMs: config.tierReviewIntervalMs, log: app.log, leases });
+  const liveJobs = startScheduler(jobs.filter((job) => job.cadence === 'live'), { intervalMs: config.liveJobIntervalMs, log: app.log, leases });
   const resumed = await opened.imports.resumePending();
   if (resumed.length > 0) app.log.info({ imports: resumed }, 'resuming unfinished imports');
   const batches = await opened.promotions.batches.resumePending();

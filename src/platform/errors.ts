@@ -75,6 +75,7 @@ export const platformErrors = defineErrors({
   'apikey.not_found': { status: 404, title: 'API key not found' },
   'apikey.last_owner': { status: 409, title: 'The last owner key cannot be revoked' },
   'backup.unavailable': { status: 409, title: 'This database is not backed up through Patron' },
+  'job.running': { status: 409, title: 'The job is running already' },
   'import.not_found': { status: 404, title: 'Import not found' },
   'import.empty': { status: 400, title: 'The file is empty' },
   'import.bad_header': { status: 400, title: 'The file\'s header is not usable' },

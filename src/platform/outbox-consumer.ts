@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Clock } from './clock.ts';
-import { platformDb, type AnyDb } from './db-views.ts';
+import { platformDb, type AnyDb, type PlatformDb } from './db-views.ts';
 import type { PlatformTables } from './platform.tables.ts';
 
 /**
@@ -15,8 +15,19 @@ import type { PlatformTables } from './platform.tables.ts';
  *
  * `handle` answers whether it handled the whole batch; false (it was stopped half-way) leaves
  * the batch unmarked, so the next run gives it again: handlers are idempotent.
+ *
+ * A batch whose handling throws is handled again one event at a time, so one bad event does not
+ * hold up the stream: each event that still throws is recorded in outbox_failures and passed
+ * (marked seen); it is retried on its own with growing delays (`RETRY_DELAYS_MS`), and after the
+ * last one it stays a dead letter, listed by the operations routes, until an owner retries it.
+ *
+ * One instance at a time reads a consumer: the scheduler runs each consumer's job under a lease
+ * (leases.ts), so the seen set and the cursor are never written by two readers at once.
  */
 export const MARGIN_MS = 10 * 60_000;
+
+/** The delay before each retry of a failed event; after the last, the event is a dead letter. */
+export const RETRY_DELAYS_MS = [10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000] as const;
 
 export type OutboxRow = { id: number; type: string; customerId: string | null; occurredAt: Date; payload: Record<string, unknown> };
 
@@ -40,6 +51,7 @@ export async function consumeOutbox<V extends PlatformTables>(
   const state = await db.selectFrom('outboxCursors').select('position').where('name', '=', consumer.name).executeTakeFirst();
   const cursor = Number(state?.position ?? 0);
   const types = consumer.types ? [...consumer.types] : null;
+  report.events += await retryDue(db, clock, consumer, signal);
   while (!signal?.aborted) {
     const rows = (
       await sql<OutboxRow>`
@@ -49,16 +61,100 @@ export async function consumeOutbox<V extends PlatformTables>(
         order by o.id limit ${consumer.batch}`.execute(db)
     ).rows.map((row) => ({ ...row, id: Number(row.id) }));
     if (rows.length === 0) break;
-    if (!(await consumer.handle(rows))) break;
-    report.events += rows.length;
-    await db
-      .insertInto('outboxSeen')
-      .values(rows.map((row) => ({ consumer: consumer.name, outboxId: row.id, seenAt: clock.now() })))
-      .onConflict((oc) => oc.columns(['consumer', 'outboxId']).doNothing())
-      .execute();
+    const passed = await handleIsolating(db, clock, consumer, rows, signal);
+    report.events += passed.length;
+    if (passed.length > 0) {
+      await db
+        .insertInto('outboxSeen')
+        .values(passed.map((row) => ({ consumer: consumer.name, outboxId: row.id, seenAt: clock.now() })))
+        .onConflict((oc) => oc.columns(['consumer', 'outboxId']).doNothing())
+        .execute();
+    }
+    if (passed.length < rows.length) break;
   }
   await advanceCursor(db, clock, consumer.name, cursor, types);
   return report;
+}
+
+/**
+ * Handles a batch; when that throws, each event on its own, recording the ones that still throw
+ * as failures. Answers the events passed: handled or recorded as failed (all of them unless the
+ * signal stopped the handling half-way, when the rest come again next run).
+ */
+async function handleIsolating(db: PlatformDb, clock: Clock, consumer: OutboxConsumer, rows: OutboxRow[], signal?: AbortSignal): Promise<OutboxRow[]> {
+  try {
+    return (await consumer.handle(rows)) ? rows : [];
+  } catch (error) {
+    if (rows.length === 1) {
+      await recordFailure(db, clock, consumer.name, rows[0]!.id, error);
+      return rows;
+    }
+  }
+  const passed: OutboxRow[] = [];
+  for (const row of rows) {
+    if (signal?.aborted) break;
+    try {
+      if (!(await consumer.handle([row]))) break;
+    } catch (error) {
+      await recordFailure(db, clock, consumer.name, row.id, error);
+    }
+    passed.push(row);
+  }
+  return passed;
+}
+
+/** Plain words of an error for the failures table: its code and message, bounded (never a stack, never a query's parameters). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).slice(0, 500);
+  const code = (error as { code?: unknown }).code;
+  return `${typeof code === 'string' ? `${code}: ` : ''}${error.message}`.slice(0, 500);
+}
+
+async function recordFailure(db: PlatformDb, clock: Clock, consumer: string, outboxId: number, error: unknown): Promise<void> {
+  const now = clock.now();
+  await db
+    .insertInto('outboxFailures')
+    .values({ consumer, outboxId, attempts: 1, firstFailedAt: now, nextAttemptAt: new Date(now.getTime() + RETRY_DELAYS_MS[0]), lastError: describeError(error), deadAt: null })
+    .onConflict((oc) => oc.columns(['consumer', 'outboxId']).doNothing())
+    .execute();
+}
+
+/**
+ * Retries the consumer's failed events that are due, each on its own: a success forgets the
+ * failure, another error waits the next delay, and the last allowed attempt makes it a dead letter.
+ */
+async function retryDue(db: PlatformDb, clock: Clock, consumer: OutboxConsumer, signal?: AbortSignal): Promise<number> {
+  const due = (
+    await sql<OutboxRow & { attempts: number }>`
+      select o.id, o.type, o.customer_id, o.occurred_at, o.payload, f.attempts from outbox_failures f
+      join outbox_events o on o.id = f.outbox_id
+      where f.consumer = ${consumer.name} and f.dead_at is null and f.next_attempt_at <= ${clock.now()}
+      order by f.outbox_id limit ${consumer.batch}`.execute(db)
+  ).rows.map((row) => ({ ...row, id: Number(row.id) }));
+  let handled = 0;
+  for (const row of due) {
+    if (signal?.aborted) break;
+    try {
+      if (!(await consumer.handle([row]))) break;
+      await db.deleteFrom('outboxFailures').where('consumer', '=', consumer.name).where('outboxId', '=', row.id).execute();
+      handled++;
+    } catch (error) {
+      const delay = RETRY_DELAYS_MS[row.attempts];
+      const now = clock.now();
+      await db
+        .updateTable('outboxFailures')
+        .set({
+          attempts: row.attempts + 1,
+          lastError: describeError(error),
+          nextAttemptAt: new Date(now.getTime() + (delay ?? 0)),
+          deadAt: delay === undefined ? now : null,
+        })
+        .where('consumer', '=', consumer.name)
+        .where('outboxId', '=', row.id)
+        .execute();
+    }
+  }
+  return handled;
 }
 
 /**
@@ -66,7 +162,7 @@ export async function consumeOutbox<V extends PlatformTables>(
  * spell of the consumer's types does not leave the next run reading everything since) that no
  * unhandled or unsettled event of its types precedes; forgets the handled ids it passed.
  */
-async function advanceCursor(db: ReturnType<typeof platformDb>, clock: Clock, name: string, cursor: number, types: string[] | null): Promise<void> {
+async function advanceCursor(db: PlatformDb, clock: Clock, name: string, cursor: number, types: string[] | null): Promise<void> {
   const settled = new Date(clock.now().getTime() - MARGIN_MS);
   const next = await sql<{ id: string | null }>`
     select max(o.id) as id from outbox_events o

@@ -53,6 +53,18 @@ export type OutboxEventsTable = {
 /** Where each outbox consumer stopped (outbox-consumer.ts), and the newer events it handled already. */
 export type OutboxCursorsTable = { name: string; position: string; updatedAt: Timestamp };
 export type OutboxSeenTable = { consumer: string; outboxId: number; seenAt: Timestamp };
+/** Events a consumer failed to handle: retried with backoff, then dead letters (migration 0029). */
+export type OutboxFailuresTable = {
+  consumer: string;
+  outboxId: number;
+  attempts: number;
+  firstFailedAt: Timestamp;
+  nextAttemptAt: Timestamp;
+  lastError: string;
+  deadAt: Timestamp | null;
+};
+/** Which instance runs a job or reads a consumer now (leases.ts). */
+export type LeasesTable = { name: string; holder: string; expiresAt: Timestamp; acquiredAt: Timestamp };
 
 export type ImportJobsTable = {
   id: string;
@@ -86,6 +98,8 @@ export type PlatformTables = {
   outboxEvents: OutboxEventsTable;
   outboxCursors: OutboxCursorsTable;
   outboxSeen: OutboxSeenTable;
+  outboxFailures: OutboxFailuresTable;
+  leases: LeasesTable;
   importJobs: ImportJobsTable;
   importErrors: ImportErrorsTable;
 };

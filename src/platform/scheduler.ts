@@ -1,8 +1,12 @@
+import { withLease, type Leases } from './leases.ts';
+
 /**
  * Runs periodic tasks in this process, one after another, every `intervalMs`. The tasks are
- * idempotent and catch up by themselves (they select what is due by time), so a missed tick,
- * a restart or two instances running them at once does no harm. `stop` aborts the signal the
- * running task was given: a task working in batches ends after the current one.
+ * idempotent and catch up by themselves (they select what is due by time), so a missed tick or
+ * a restart does no harm. With `leases`, each task runs under the lease `job:<name>`: of several
+ * instances on one database only one runs a task at a time, and a task another instance is
+ * running is skipped here this tick (they share the work: each takes whichever is free). `stop`
+ * aborts the signal the running task was given: a task working in batches ends after the current one.
  */
 export type ScheduledTask = { name: string; run: (signal: AbortSignal) => Promise<unknown> };
 
@@ -12,9 +16,17 @@ function didWork(report: unknown): boolean {
   return Object.values(report).some((value) => typeof value !== 'number' || value !== 0);
 }
 
+const LEASE_TTL_MS = 30_000;
+
 export function startScheduler(
   tasks: ScheduledTask[],
-  options: { intervalMs: number; log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void } },
+  options: {
+    intervalMs: number;
+    log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
+    leases?: Leases;
+    /** How long a task's lease lasts without renewal: how soon another instance takes over a dead one's task. */
+    leaseTtlMs?: number;
+  },
 ): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   let stopped = false;
@@ -25,7 +37,11 @@ export function startScheduler(
       for (const task of tasks) {
         if (stopped) break;
         try {
-          const report = await task.run(stopping.signal);
+          const outcome = options.leases
+            ? await withLease(options.leases, `job:${task.name}`, options.leaseTtlMs ?? LEASE_TTL_MS, stopping.signal, (signal) => task.run(signal))
+            : { ran: true as const, result: await task.run(stopping.signal) };
+          if (!outcome.ran) continue;
+          const report = outcome.result;
           // A run that found nothing to do says nothing: live jobs run every few seconds.
           if (didWork(report)) options.log.info({ task: task.name, report }, 'scheduled task done');
         } catch (error) {

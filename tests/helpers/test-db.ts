@@ -7,8 +7,11 @@ import { openPostgres, pgliteOptions, wrapPglite, type Database } from '../../sr
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-/** A fresh, migrated database of this test file's own; close() throws it away. */
-export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<Database> {
+/**
+ * A fresh, migrated database of this test file's own; close() throws it away. On PostgreSQL
+ * `url` names it, for a second connection pool standing for another instance.
+ */
+export async function openTestDatabase(options: { poolSize?: number } = {}): Promise<Database & { url?: string }> {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const name = `patron_t_${randomBytes(6).toString('hex')}`;
@@ -20,6 +23,7 @@ export async function openTestDatabase(options: { poolSize?: number } = {}): Pro
     const database = await openPostgres(testUrl.toString(), options.poolSize ?? 10);
     return {
       ...database,
+      url: testUrl.toString(),
       async close() {
         await database.close();
         await admin.query(`drop database if exists ${name} with (force)`);
