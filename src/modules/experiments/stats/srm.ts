@@ -22,6 +22,8 @@ export type SrmCheck = {
   df: number;
   pValue: number | null;
   flagged: boolean;
+  /** flagged means pValue < threshold. */
+  threshold: number;
   reason: SrmNullReason | null;
 };
 
@@ -44,10 +46,10 @@ export function sampleRatioCheck(arms: readonly SrmArm[], options: { threshold?:
   // Arms of weight 0 are not part of the split; a customer in one is a mismatch by itself.
   const weighted = rows.filter((r) => r.expectedShare > 0);
   const df = Math.max(0, weighted.length - 1);
-  if (total === 0) return { arms: rows, chiSquare: null, df, pValue: null, flagged: false, reason: 'no-recipients' };
-  if (rows.some((r) => r.expectedShare === 0 && r.observed > 0)) return { arms: rows, chiSquare: null, df, pValue: 0, flagged: true, reason: null };
-  if (weighted.length < 2) return { arms: rows, chiSquare: null, df, pValue: null, flagged: false, reason: 'single-arm' };
+  if (total === 0) return { arms: rows, chiSquare: null, df, pValue: null, flagged: false, threshold, reason: 'no-recipients' };
+  if (rows.some((r) => r.expectedShare === 0 && r.observed > 0)) return { arms: rows, chiSquare: null, df, pValue: 0, flagged: true, threshold, reason: null };
+  if (weighted.length < 2) return { arms: rows, chiSquare: null, df, pValue: null, flagged: false, threshold, reason: 'single-arm' };
   const chiSquare = weighted.reduce((s, r) => s + (r.observed - r.expected) ** 2 / r.expected, 0);
   const pValue = chiSquareUpperTail(chiSquare, df);
-  return { arms: rows, chiSquare, df, pValue, flagged: pValue < threshold, reason: null };
+  return { arms: rows, chiSquare, df, pValue, flagged: pValue < threshold, threshold, reason: null };
 }
