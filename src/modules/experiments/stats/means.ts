@@ -42,7 +42,11 @@ export function momentsOf(values: readonly number[]): SampleMoments {
   return { n: values.length, sum, sumSquares };
 }
 
-/** Mean and sample variance; the variance is clamped at 0 where rounding in Σv² − (Σv)²/n dips below it. */
+/**
+ * Mean and sample variance; the variance is clamped at 0 where rounding in Σv² − (Σv)²/n dips
+ * below it. NaN where undefined (the mean of no values, the variance of fewer than 2):
+ * welchFromSummaries answers those with null statistics and a reason, so no NaN reaches a report.
+ */
 export function summaryOf(moments: SampleMoments): MeanSummary {
   const { n, sum, sumSquares } = moments;
   if (n === 0) return { n, mean: NaN, variance: NaN };

@@ -130,6 +130,9 @@ describe('revenue per recipient: CUPED and the bootstrap in the report', () => {
     const revenue = report.metrics.revenuePerRecipient;
     expect(revenue.method).toBe('cuped');
     expect(revenue.estimate).toBeCloseTo(c.expected.difference, 6);
+    expect(revenue.control).toBeCloseTo(c.expected.control.adjustedMean, 6);
+    expect(revenue.variant! - revenue.control!).toBeCloseTo(revenue.estimate!, 9);
+    expect(report.variant.revenuePerRecipient).toBeCloseTo(c.expected.variant.mean, 9);
     expect(revenue.pValue).toBeCloseTo(c.expected.pValue, 6);
     expect(report.incrementalRevenue).toMatchObject({ method: 'cuped' });
     expect(report.incrementalRevenue.estimate).toBeCloseTo(c.expected.difference * c.variant.n, 3);

@@ -44,6 +44,7 @@ export type CompareOptions = {
 export type MetricNullReason = ProportionNullReason | MeanNullReason | 'control-not-messaged';
 
 export type MetricComparison = {
+  /** The control's rate or mean (revenue: CUPED-adjusted when CUPED ran; the arm summaries keep the plain ones). */
   control: number | null;
   variant: number | null;
   /** variant − control: a fraction for rates (0.008 = 0.8 points), minor units for revenue. */
@@ -58,6 +59,7 @@ export type MetricComparison = {
   reason: MetricNullReason | null;
 };
 
+/** bootstrapCi: the percentile interval on the plain rows (not CUPED-adjusted), when they were given. */
 export type RevenueComparison = MetricComparison & { bootstrapCi: Interval | null };
 
 export type ArmSummary = {
@@ -156,15 +158,15 @@ function revenueComparison(control: ArmFigures, variant: ArmFigures, options: Co
   const bootstrap = bootstrapCi && { lower: bootstrapCi.lower, upper: bootstrapCi.upper };
   const cuped = control.cuped && variant.cuped && control.recipients > 0 && variant.recipients > 0 ? cupedTest(control.cuped, variant.cuped, { alpha }) : null;
   const test = cuped ? cuped.test : welchTest(control.revenue, variant.revenue, { alpha });
-  const controlMean = rate(control.revenue.sum, control.recipients);
-  const variantMean = rate(variant.revenue.sum, variant.recipients);
+  // With CUPED the arms' means shown are the adjusted ones, so that variant − control is the estimate.
+  const controlMean = cuped ? cuped.control.adjustedMean : rate(control.revenue.sum, control.recipients);
+  const variantMean = cuped ? cuped.variant.adjustedMean : rate(variant.revenue.sum, variant.recipients);
   return {
-    // The arms' plain means for display; the estimate is CUPED's adjusted difference when it ran.
     control: controlMean,
     variant: variantMean,
     estimate: test.difference,
     ci: test.differenceCi,
-    relative: controlMean && variantMean !== null && test.difference !== null ? test.difference / controlMean : null,
+    relative: controlMean && test.difference !== null ? test.difference / controlMean : null,
     pValue: test.pValue,
     significant: test.pValue !== null && test.pValue < alpha,
     method: cuped ? 'cuped' : 'welch',
@@ -184,6 +186,8 @@ function decide(
 ): { outcome: VerdictOutcome; winner: string | null; facts: VerdictFacts } {
   if (srm?.flagged) return { outcome: 'sample-ratio-mismatch', winner: null, facts: { kind: 'srm', pValue: srm.pValue, threshold: srm.threshold } };
   if (m.pValue === null || m.estimate === null || m.control === null || m.variant === null) return { outcome: 'not-enough-data', winner: null, facts: { kind: 'not-enough-data', metric } };
+  // Significance is the p-value's; the z-test's interval uses the unpooled error, so at the edge
+  // (p just under α) it can touch 0 while the test says significant: the words then show both.
   if (!m.significant || m.ci === null || m.estimate === 0) return { outcome: 'no-difference', winner: null, facts: { kind: 'no-difference', metric, pValue: m.pValue, alpha } };
   const variantWins = m.estimate > 0;
   const winner = variantWins ? variant : control;
