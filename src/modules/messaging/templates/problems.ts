@@ -45,9 +45,12 @@ export type LimitsInWords = { renderMs: number; memory: number; maxSourceLength:
 
 // Liquid's own phrasing, put in plain words; anything else is shown as Liquid says it.
 const rephrasings: Array<[RegExp, (...groups: string[]) => string]> = [
+  [/^tag "end(\w+)" not found$/, (name) => `{% end${name} %} closes nothing: no {% ${name} %} is open`],
+  [/^tag "(else|elsif|when)" not found$/, (name) => `{% ${name} %} is outside any {% if %}, {% unless %}, {% case %} or {% for %}`],
   [/^tag "([^"]*)" not found$/, (name) => `unknown tag {% ${name} %}`],
-  [/^tag (\{%.*%\}) not closed$/s, (tag) => `${tag} is not closed`],
+  [/^tag (\{%-?\s*(\w+).*%\}) not closed$/s, (tag, name) => `${tag} is not closed (no {% end${name} %})`],
   [/^output (".*") not closed$/s, (output) => `${JSON.parse(output) as string} is not closed`],
+  [/^raw ".*" not closed$/s, () => '{% raw %} is not closed (no {% endraw %})'],
   [/^undefined filter: (.*)$/, (name) => `unknown filter ${name}`],
 ];
 

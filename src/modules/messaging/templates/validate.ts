@@ -14,7 +14,7 @@ import { AppError } from '../../../platform/errors.ts';
 import { argumentCount, defaultTemplateLimits, knownFilters, lenientLiquid, patronFilters, type TemplateLimits } from './engine.ts';
 import { describeLiquidError, problem, type TemplateProblem } from './problems.ts';
 import { templateError } from './templates.errors.ts';
-import { variableCatalogue, type CatalogueNode } from './variables.ts';
+import { variableCatalogue, type CatalogueNode, type ValueType } from './variables.ts';
 
 /** What a name stands for while walking: a catalogue node, or a value the template made (any shape). */
 type Binding = CatalogueNode | 'any';
@@ -26,6 +26,8 @@ const catalogue: Record<string, CatalogueNode> = variableCatalogue;
 const own = (fields: Record<string, CatalogueNode>, name: string): CatalogueNode | undefined => (Object.hasOwn(fields, name) ? fields[name] : undefined);
 const SIZE: CatalogueNode = { kind: 'value', type: 'integer', description: 'How many items or characters', nullable: false };
 const LIST_PROPERTIES = ['first', 'last', 'size'];
+// Values held as strings, whose .size is their length; a number has no size.
+const STRING_TYPES: ValueType[] = ['text', 'url', 'date', 'timestamp'];
 
 /**
  * Everything wrong with a template's parts (subject, html, text, sms …), in the order of the
@@ -190,7 +192,7 @@ function resolve(start: Binding, prefix: Segment[], rest: Segment[]): { binding:
       else if (segment === 'size') binding = SIZE;
       else return { problem: `: ${here} is a list; loop over it with {% for item in ${here} %}, or use ${LIST_PROPERTIES.map((p) => `${here}.${p}`).join(', ')} or ${here}[0]` };
     } else {
-      if (segment === 'size' && binding.type !== 'integer') binding = SIZE;
+      if (segment === 'size' && STRING_TYPES.includes(binding.type)) binding = SIZE;
       else return { problem: `: ${here} is a single value (${binding.type}) with nothing under it` };
     }
     path.push(segment);
