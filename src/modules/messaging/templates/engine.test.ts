@@ -44,8 +44,8 @@ describe('sandbox', () => {
     // 10 characters doubled 24 times: 168 MB.
     ['append', '{% assign s = "xxxxxxxxxx" %}{% for i in (1..24) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}'],
     ['capture', '{% assign s = "xxxxxxxxxx" %}{% for i in (1..24) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}{{ s | size }}'],
-    // 100 × 10^6 characters written into one capture.
-    ['capture in a loop', '{% capture s %}{% for i in (1..1000) %}{% for j in (1..1000) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}{% endcapture %}{{ s | size }}'],
+    // 10,000 writes of 10,000 characters into one capture: 100 MB.
+    ['capture in a loop', '{% capture k %}{% for i in (1..1000) %}xxxxxxxxxx{% endfor %}{% endcapture %}{% capture s %}{% for i in (1..10000) %}{{ k }}{% endfor %}{% endcapture %}{{ s | size }}'],
     ['join', '{% assign a = "x,x,x,x,x,x,x,x,x,x" | split: "," %}{% for i in (1..24) %}{% assign a = a | concat: a %}{% endfor %}{{ a | join: "" | size }}'],
   ])('stops a 100 MB string built by loops (%s) at the memory limit', (_how, source) => {
     const error = appErrorOf(() => renderText(source));
@@ -89,6 +89,9 @@ describe('sandbox', () => {
     '{{ customer.attributes.__proto__ }}',
     '{{ customer.constructor.name }}',
     '{% for key in customer.__proto__ %}{{ key }}{% endfor %}',
+    // Filters read properties through the same rule.
+    "{% assign c = recommendations | map: 'constructor' | first %}{{ c.name }}{{ c.prototype }}",
+    "{{ recommendations | where_exp: 'r', 'r.constructor' | size | minus: 0 | append: '' | remove: '0' }}",
   ])('renders %s as nothing', (source) => {
     expect(renderText(source)).toBe('');
   });
