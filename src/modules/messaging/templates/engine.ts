@@ -188,7 +188,8 @@ function createLiquid(escapeHtml: boolean, strictFilters: boolean): Liquid {
     // Set per render from the customer (see renderCompiledPart); these only stand in.
     locale: 'en',
     timezoneOffset: 'UTC',
-    parseLimit: defaultTemplateLimits.maxSourceLength,
+    // A backstop only: compilePart and checkTemplate hold a part to the caller's maxSourceLength first.
+    parseLimit: 16 * 1024 * 1024,
     renderLimit: defaultTemplateLimits.renderMs,
     memoryLimit: defaultTemplateLimits.memory,
   });
