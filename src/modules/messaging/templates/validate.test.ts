@@ -56,6 +56,7 @@ describe('checkTemplate refuses', () => {
     ['{% if customer.vip %}x{% endif %}', [`html, line 1, column 7: unknown variable customer.vip; known under customer: ${CUSTOMER_FIELDS}`]],
     ['{% assign n = customer.nick | upcase %}', [`html, line 1, column 15: unknown variable customer.nick; known under customer: ${CUSTOMER_FIELDS}`]],
     ['{% capture c %}{{ offer.title }}{% endcapture %}', ['html, line 1, column 19: unknown variable offer.title; known under offer: name, description, validUntil']],
+    ['{% liquid\n  assign n = 1\n  echo customer.nick\n%}', [`html, line 3, column 8: unknown variable customer.nick; known under customer: ${CUSTOMER_FIELDS}`]],
     ['{{ 100 | money: program.currncy }}', ['html, line 1, column 17: unknown variable program.currncy (did you mean program.currency?); known under program: name, currency, locale, timeZone']],
     ['{{ recommendations[custmer.i].name }}', [`html, line 1, column 20: unknown variable custmer.i (did you mean customer?); known variables: ${ROOTS}`]],
     ['{{ customer.constructor }}{{ __proto__ }}', [`html, line 1, column 4: unknown variable customer.constructor; known under customer: ${CUSTOMER_FIELDS}`, `html, line 1, column 30: unknown variable __proto__; known variables: ${ROOTS}`]],
