@@ -78,11 +78,16 @@ export const exampleIds = {
   whatIfRun: 'wif_0195f3c2c7d47e5f60718293d4e5f607',
   alertRule: 'alr_0195f3c2c7e57f60718293d4e5f60718',
   report: 'rpt_0195f3c2c7f67f60718293d4e5f60729',
+  averageCheckAlertRule: 'alr_0195f3c2c8a17b2c3d4e5f60718293f1',
+  alert: 'alt_0195f3c2c8b27c3d4e5f60718293f102',
+  reportRun: 'rpr_0195f3c2c8c37d4e5f60718293f10213',
+  cohortReport: 'rpt_0195f3c2c8d47e5f60718293f1021324',
   clvRun: 'clv_0195f3c2c7a17b2c3d4e5f60718293e5',
   analystKey: 'key_0195f3c2c7e57f60718293e5f6071829',
   annaPastReceipt: 'rcp_0195f3c2c7b27c3d4e5f60718293e5f6',
   milaPastReceipt: 'rcp_0195f3c2c7c37d4e5f60718293e5f607',
   olgaPastReceipt: 'rcp_0195f3c2c7d47e5f60718293e5f60718',
+  annaReturnReceipt: 'rcp_0195f3c2c8e57f60718293f102132435',
 } as const;
 const ids = exampleIds;
 
@@ -230,6 +235,23 @@ const WHAT_IF_REPORT = {
 const WHAT_IF_RUN = { id: ids.whatIfRun, status: 'running', phase: 'counting', days: 30, window: { from: '2026-01-30T09:00:00.000Z', to: '2026-03-01T09:00:00.001Z' }, changes: { rules: true, tiers: false, promotions: 0 }, receipts: 0, processed: 0, startedAt: at };
 // The CLV fit's answer as it starts (docs/clv.md); requestedBy is the analyst's key.
 const CLV_RUN = { id: ids.clvRun, status: 'running', phase: 'summary', params: { calibrationEnd: '2026-03-01', unit: 'week', horizon: 52, discountRatePerYear: 0.1, marginPercent: 30, minRepeatCustomers: 3, seed: 1 }, customers: 0, repeatCustomers: 0, processed: 0, requestedBy: ids.analystKey, startedAt: at };
+
+// The analytics examples' answers: the alert rules, the alert one fired, the scheduled report and the KPIs of its February run (by till, beside the 28 days before).
+const RECOGNITION_RULE = { id: ids.alertRule, name: 'Tills stop asking for the card', kind: 'drop', kpi: 'recognitionRate', groupBy: 'store', params: { threshold: 0.2, days: 28, weeks: 8, k: 3, minHistory: 7 }, timezone: 'UTC', active: true, checkedThrough: null, createdAt: at, updatedAt: at };
+const AVERAGE_CHECK_RULE = { id: ids.averageCheckAlertRule, name: 'Average check falls', kind: 'drop', kpi: 'averageCheckMinor', groupBy: 'none', params: { threshold: 0.2, days: 90, weeks: 8, k: 3, minHistory: 2 }, timezone: 'UTC', active: true, checkedThrough: null, createdAt: at, updatedAt: at };
+const ALERT = { id: ids.alert, ruleId: ids.averageCheckAlertRule, day: '2026-02-05', group: {}, kpi: 'averageCheckMinor', value: 139000, message: 'Average check (minor units) in total on 2026-02-05 was 139000, 37.8076 % below the median of 223500 over the 90 days before (alert below 178800)', evidence: { rule: { kind: 'drop', kpi: 'averageCheckMinor', params: { threshold: 0.2, days: 90, weeks: 8, k: 3, minHistory: 2 } }, value: 139000, median: 223500, low: 178800, high: null, history: [{ day: '2025-12-15', value: 149000 }, { day: '2026-01-20', value: 298000 }] }, firedAt: at };
+const REPORT = { id: ids.report, name: 'Recognition by till, weekly', kind: 'kpis', query: { groupBy: 'register', compare: 'previous' }, schedule: 'weekly', timezone: 'Europe/Moscow', active: true, nextRunAt: '2026-03-01T21:00:00.000Z', createdAt: at, updatedAt: at };
+const FEBRUARY_KPIS = { revenueMinor: 288000, receipts: 2, averageCheckMinor: 144000, itemsPerReceipt: 1, grossMinor: 288000, discountMinor: 0, redeemedMinor: 0, discountShare: 0, pointsShare: 0, customers: 2, newCustomers: 1, returningCustomers: 1, purchaseFrequency: 1, repeatPurchaseRate: 0, previousCustomers: 1, retainedCustomers: 0, retentionRate: 0, churnRate: 1, identifiedReceipts: 2, tillReceipts: 2, tillIdentifiedReceipts: 2, recognitionRate: 1, members: 0, activeMembers: 0, loyaltyActivityRate: null };
+const JANUARY_KPIS = { revenueMinor: 298000, receipts: 1, averageCheckMinor: 298000, itemsPerReceipt: 2, grossMinor: 298000, discountMinor: 0, redeemedMinor: 0, discountShare: 0, pointsShare: 0, customers: 1, newCustomers: 1, returningCustomers: 0, purchaseFrequency: 1, repeatPurchaseRate: 0, previousCustomers: 1, retainedCustomers: 0, retentionRate: 0, churnRate: 1, identifiedReceipts: 1, tillReceipts: 1, tillIdentifiedReceipts: 1, recognitionRate: 1, members: 0, activeMembers: 0, loyaltyActivityRate: null };
+const FEBRUARY_CHANGE = { previous: { revenueMinor: -0.0336, receipts: 1, averageCheckMinor: -0.5168, itemsPerReceipt: -0.5, discountShare: null, pointsShare: null, customers: 1, newCustomers: 0, purchaseFrequency: 0, repeatPurchaseRate: null, retentionRate: null, recognitionRate: 0, loyaltyActivityRate: null } };
+const MONTHLY_REPORT = { ...REPORT, name: 'Recognition by till, monthly', schedule: 'monthly', nextRunAt: '2026-03-31T21:00:00.000Z' };
+const COHORT_REPORT = { id: ids.cohortReport, name: 'Cohorts by store, monthly', kind: 'cohorts', query: { by: 'store' }, schedule: 'monthly', timezone: 'Europe/Moscow', active: true, nextRunAt: '2026-03-31T21:00:00.000Z', createdAt: at, updatedAt: at };
+const REPORT_RUN = { id: ids.reportRun, reportId: ids.report, from: '2026-02-01', to: '2026-02-28', trigger: 'request', status: 'completed', failure: null, createdAt: at };
+const REPORT_RUN_RESULT = {
+  period: { from: '2026-02-01', to: '2026-02-28', timezone: 'Europe/Moscow', start: '2026-01-31T21:00:00.000Z', end: '2026-02-28T21:00:00.000Z' }, groupBy: 'register', filters: {}, compared: { previous: { from: '2026-01-04', to: '2026-01-31', timezone: 'Europe/Moscow', start: '2026-01-03T21:00:00.000Z', end: '2026-01-31T21:00:00.000Z' } },
+  overall: { group: {}, current: FEBRUARY_KPIS, previous: JANUARY_KPIS, change: FEBRUARY_CHANGE },
+  rows: [{ group: { store: 'msk-01', register: null }, current: { ...FEBRUARY_KPIS, members: null, activeMembers: null }, previous: { ...JANUARY_KPIS, members: null, activeMembers: null }, change: FEBRUARY_CHANGE }],
+};
 
 export const docExamples: DocExample[] = [
   {
@@ -1162,7 +1184,7 @@ export const docExamples: DocExample[] = [
     status: 200,
     response: { run: { ...CLV_RUN, status: 'completed', phase: 'done', customers: 4, repeatCustomers: 3, processed: 4, finishedAt: at }, fittedAt: at, bgnbd: { r: 490360.913349, alpha: 3269017.372472, a: 0.002884, b: 1e-06, logLikelihood: -8.6914, converged: true }, gammaGamma: { p: 3255267.161302, q: 3.230453, v: 0.167187, logLikelihood: -39.2434, converged: true }, distribution: { clvMinorTotal: 72441, clvMinorMean: 18110, expectedPurchasesMean: 0.2516, pAliveMean: 0.2502, deciles: [{ decile: 3, customers: 1, clvMinorFrom: 72083, clvMinorTo: 72083, clvMinorTotal: 72083, pAliveMean: 1, expectedPurchasesMean: 1.0011 }, { decile: 5, customers: 1, clvMinorFrom: 223, clvMinorTo: 223, clvMinorTotal: 223, pAliveMean: 0.0002, expectedPurchasesMean: 0.0018 }, { decile: 8, customers: 1, clvMinorFrom: 83, clvMinorTo: 83, clvMinorTotal: 83, pAliveMean: 0.0002, expectedPurchasesMean: 0.0018 }, { decile: 10, customers: 1, clvMinorFrom: 52, clvMinorTo: 52, clvMinorTotal: 52, pAliveMean: 0.0002, expectedPurchasesMean: 0.0018 }], pAlive: [{ from: 0, to: 0.1, customers: 3 }, { from: 0.1, to: 0.2, customers: 0 }, { from: 0.2, to: 0.3, customers: 0 }, { from: 0.3, to: 0.4, customers: 0 }, { from: 0.4, to: 0.5, customers: 0 }, { from: 0.5, to: 0.6, customers: 0 }, { from: 0.6, to: 0.7, customers: 0 }, { from: 0.7, to: 0.8, customers: 0 }, { from: 0.8, to: 0.9, customers: 0 }, { from: 0.9, to: 1, customers: 1 }] }},
   },
-  // Analytics (docs/analytics.md): the day's key figures by store, the economics of the points, an alert rule and a scheduled report.
+  // Analytics (docs/analytics.md): the day's key figures by store, the economics of the points, cohorts and a funnel, alert rules and the alert one fired, a scheduled report and its run.
   {
     route: 'GET /v1/analytics/kpis',
     summary: "The day's key figures by store: revenue, receipts, buyers, recognition rate at the till (Accept: text/csv for a table)",
@@ -1185,7 +1207,7 @@ export const docExamples: DocExample[] = [
     role: 'analyst',
     body: { name: 'Tills stop asking for the card', kind: 'drop', kpi: 'recognitionRate', groupBy: 'store', params: { threshold: 0.2, days: 28 } },
     status: 201,
-    response: {"id": ids.alertRule, "name": "Tills stop asking for the card", "kind": "drop", "kpi": "recognitionRate", "groupBy": "store", "params": {"threshold": 0.2, "days": 28, "weeks": 8, "k": 3, "minHistory": 7}, "timezone": "UTC", "active": true, "checkedThrough": null, "createdAt": "2026-03-01T09:00:00.000Z", "updatedAt": "2026-03-01T09:00:00.000Z"},
+    response: RECOGNITION_RULE,
   },
   {
     route: 'POST /v1/alert-rules/{id}/check',
@@ -1194,7 +1216,100 @@ export const docExamples: DocExample[] = [
     params: { id: ids.alertRule },
     body: { day: '2026-03-01' },
     status: 200,
-    response: {"ruleId": ids.alertRule, "day": "2026-03-01", "fired": [], "judged": [{"group": {"store": "azs-01"}, "value": 1, "median": null, "low": null, "high": null, "historyDays": 0, "fired": false}, {"group": {"store": "msk-01"}, "value": 0.75, "median": null, "low": null, "high": null, "historyDays": 1, "fired": false}]},
+    response: { ruleId: ids.alertRule, day: '2026-03-01', fired: [], judged: [{ group: { store: 'azs-01' }, value: 1, median: null, low: null, high: null, historyDays: 0, fired: false }, { group: { store: 'msk-01' }, value: 0.75, median: null, low: null, high: null, historyDays: 1, fired: false }] },
+  },
+  // Cohorts and funnels follow customers over months: Anna, who first bought in December, came back in February.
+  {
+    route: 'POST /v1/checkout/confirm',
+    summary: 'Anna bought coffee again on 20 February (a receipt the till sends late, with its time)',
+    role: 'pos',
+    step: true,
+    body: { storeId: 'msk-01', posReceiptId: 'R-000093', customer: { customerId: ids.anna }, occurredAt: '2026-02-20T10:00:00Z', lines: [{ sku: 'COF-1KG', qty: 1, price: 149000 }] },
+    status: 201,
+    response: { receiptId: ids.annaReturnReceipt, storeId: 'msk-01', posReceiptId: 'R-000093', occurredAt: '2026-02-20T10:00:00.000Z', lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 0, excluded: false, pointsEarned: 223, pointsRedeemed: 0, redeemedMinor: 0, payable: 149000 }], total: 149000, discount: 0, pointsToEarn: 223, maxRedeemable: 447, pointsRedeemed: 0, redeemedMinor: 0, payable: 149000, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 74, lines: [0] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 149, lines: [0] }], messages: [], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.anna, balance: 677, pendingPoints: 379, tier: { id: 'silver', name: 'Silver' } } },
+  },
+  {
+    route: 'GET /v1/analytics/cohorts',
+    summary: 'Customers by the month of their first purchase, December to February: how many bought again each month since, and what they spent per head (Accept: text/csv for a table)',
+    role: 'analyst',
+    query: { from: '2025-12-01', to: '2026-02-28', unit: 'month' },
+    status: 200,
+    // Anna's cohort (December) came back in its third month; today's purchases fall at the answer's very instant, so they are not counted yet.
+    response: { period: { from: '2025-12-01', to: '2026-02-28', timezone: 'UTC', start: '2025-12-01T00:00:00.000Z', end: '2026-03-01T00:00:00.000Z' }, unit: 'month', by: 'none', cohorts: [{ cohort: '2025-12-01', group: null, size: 1, periods: [{ index: 0, customers: 1, retention: 1, revenueMinor: 149000, cumulativeRevenuePerCustomerMinor: 149000 }, { index: 1, customers: 0, retention: 0, revenueMinor: 0, cumulativeRevenuePerCustomerMinor: 149000 }, { index: 2, customers: 1, retention: 1, revenueMinor: 149000, cumulativeRevenuePerCustomerMinor: 298000 }, { index: 3, customers: 0, retention: 0, revenueMinor: 0, cumulativeRevenuePerCustomerMinor: 298000 }] }, { cohort: '2026-01-01', group: null, size: 1, periods: [{ index: 0, customers: 1, retention: 1, revenueMinor: 298000, cumulativeRevenuePerCustomerMinor: 298000 }, { index: 1, customers: 0, retention: 0, revenueMinor: 0, cumulativeRevenuePerCustomerMinor: 298000 }, { index: 2, customers: 0, retention: 0, revenueMinor: 0, cumulativeRevenuePerCustomerMinor: 298000 }] }, { cohort: '2026-02-01', group: null, size: 1, periods: [{ index: 0, customers: 1, retention: 1, revenueMinor: 139000, cumulativeRevenuePerCustomerMinor: 139000 }, { index: 1, customers: 0, retention: 0, revenueMinor: 0, cumulativeRevenuePerCustomerMinor: 139000 }] }], average: [{ index: 0, cohorts: 3, customers: 3, retention: 1, cumulativeRevenuePerCustomerMinor: 195333 }, { index: 1, cohorts: 3, customers: 3, retention: 0, cumulativeRevenuePerCustomerMinor: 195333 }, { index: 2, cohorts: 2, customers: 2, retention: 0.5, cumulativeRevenuePerCustomerMinor: 298000 }, { index: 3, cohorts: 1, customers: 1, retention: 0, cumulativeRevenuePerCustomerMinor: 298000 }] },
+  },
+  {
+    route: 'GET /v1/analytics/funnels',
+    summary: 'Of the customers whose first purchase fell in December to February: how many came back for a second, and how long after (Accept: text/csv for a table)',
+    role: 'analyst',
+    query: { from: '2025-12-01', to: '2026-02-28', steps: 'purchase,purchase' },
+    status: 200,
+    response: { period: { from: '2025-12-01', to: '2026-02-28', timezone: 'UTC', start: '2025-12-01T00:00:00.000Z', end: '2026-03-01T00:00:00.000Z' }, steps: ['purchase', 'purchase'], withinDays: null, by: 'none', groups: [], overall: { group: null, steps: [{ step: 'purchase', customers: 3, conversionFromPrevious: null, conversionFromFirst: null, medianHoursFromPrevious: null }, { step: 'purchase', customers: 1, conversionFromPrevious: 0.3333, conversionFromFirst: 0.3333, medianHoursFromPrevious: 1608 }] } },
+  },
+  {
+    route: 'GET /v1/alert-rules/{id}',
+    summary: 'The rule; checkedThrough is the last day the daily check judged (none yet)',
+    role: 'analyst',
+    params: { id: ids.alertRule },
+    status: 200,
+    response: RECOGNITION_RULE,
+  },
+  {
+    route: 'PATCH /v1/alert-rules/{id}',
+    summary: 'Pause the rule (a merge patch: nothing else changes)',
+    role: 'analyst',
+    params: { id: ids.alertRule },
+    headers: { 'content-type': 'application/merge-patch+json' },
+    body: { active: false },
+    status: 200,
+    response: { ...RECOGNITION_RULE, active: false },
+  },
+  {
+    route: 'POST /v1/alert-rules',
+    summary: "Alert when the day's average check falls 20 % below its median over 90 days, judged from two days of history",
+    role: 'analyst',
+    step: true,
+    body: { name: 'Average check falls', kind: 'drop', kpi: 'averageCheckMinor', params: { days: 90, minHistory: 2 } },
+    status: 201,
+    response: AVERAGE_CHECK_RULE,
+  },
+  {
+    route: 'POST /v1/alert-rules/{id}/check',
+    summary: 'Judge 5 February: the average check fell below the line drawn from the days before, so an alert fires',
+    role: 'analyst',
+    params: { id: ids.averageCheckAlertRule },
+    body: { day: '2026-02-05' },
+    status: 200,
+    response: { ruleId: ids.averageCheckAlertRule, day: '2026-02-05', fired: [ALERT], judged: [{ group: {}, value: 139000, median: 223500, low: 178800, high: null, historyDays: 2, fired: true }] },
+  },
+  {
+    route: 'GET /v1/alerts',
+    summary: "Alerts fired, newest first (ruleId= for one rule's)",
+    role: 'analyst',
+    status: 200,
+    response: { items: [ALERT], nextCursor: null },
+  },
+  {
+    route: 'GET /v1/alerts/{id}',
+    summary: 'An alert: the rule, the value, the line it fell below and the history it was judged against',
+    role: 'analyst',
+    params: { id: ids.alert },
+    status: 200,
+    response: ALERT,
+  },
+  {
+    route: 'GET /v1/alert-rules',
+    summary: 'The alert rules, by id',
+    role: 'analyst',
+    status: 200,
+    response: { items: [{ ...RECOGNITION_RULE, active: false }, AVERAGE_CHECK_RULE], nextCursor: null },
+  },
+  {
+    route: 'DELETE /v1/alert-rules/{id}',
+    summary: 'Delete the paused rule and the alerts it fired; answers the rule as it was',
+    role: 'analyst',
+    params: { id: ids.alertRule },
+    status: 200,
+    response: { ...RECOGNITION_RULE, active: false },
   },
   {
     route: 'POST /v1/reports',
@@ -1202,7 +1317,73 @@ export const docExamples: DocExample[] = [
     role: 'analyst',
     body: { name: 'Recognition by till, weekly', kind: 'kpis', query: { groupBy: 'register', compare: 'previous' }, schedule: 'weekly', timezone: 'Europe/Moscow' },
     status: 201,
-    response: {"id": ids.report, "name": "Recognition by till, weekly", "kind": "kpis", "query": {"compare": "previous", "groupBy": "register"}, "schedule": "weekly", "timezone": "Europe/Moscow", "active": true, "nextRunAt": "2026-03-01T21:00:00.000Z", "createdAt": "2026-03-01T09:00:00.000Z", "updatedAt": "2026-03-01T09:00:00.000Z"},
+    response: REPORT,
+  },
+  {
+    route: 'GET /v1/reports/{id}',
+    summary: 'The report and when it runs next',
+    role: 'analyst',
+    params: { id: ids.report },
+    status: 200,
+    response: REPORT,
+  },
+  {
+    route: 'PATCH /v1/reports/{id}',
+    summary: 'Monthly instead (a merge patch): the next run moves to the end of March',
+    role: 'analyst',
+    params: { id: ids.report },
+    headers: { 'content-type': 'application/merge-patch+json' },
+    body: { name: 'Recognition by till, monthly', schedule: 'monthly' },
+    status: 200,
+    response: MONTHLY_REPORT,
+  },
+  {
+    route: 'POST /v1/reports/{id}/runs',
+    summary: 'Run it now over its last complete period: February, beside the 28 days before',
+    role: 'analyst',
+    params: { id: ids.report },
+    status: 201,
+    response: { ...REPORT_RUN, result: REPORT_RUN_RESULT },
+  },
+  {
+    route: 'GET /v1/reports/{id}/runs',
+    summary: "The report's runs, newest first, without their answers",
+    role: 'analyst',
+    params: { id: ids.report },
+    status: 200,
+    response: { items: [REPORT_RUN], nextCursor: null },
+  },
+  {
+    route: 'GET /v1/reports/{id}/runs/{runId}',
+    summary: 'A run with the report it made (Accept: text/csv or format=csv for its CSV)',
+    role: 'analyst',
+    params: { id: ids.report, runId: ids.reportRun },
+    status: 200,
+    response: { ...REPORT_RUN, result: REPORT_RUN_RESULT },
+  },
+  {
+    route: 'POST /v1/reports',
+    summary: 'Monthly acquisition cohorts, by store',
+    role: 'analyst',
+    step: true,
+    body: { name: 'Cohorts by store, monthly', kind: 'cohorts', query: { by: 'store' }, schedule: 'monthly', timezone: 'Europe/Moscow' },
+    status: 201,
+    response: COHORT_REPORT,
+  },
+  {
+    route: 'GET /v1/reports',
+    summary: 'The scheduled reports, by id',
+    role: 'analyst',
+    status: 200,
+    response: { items: [MONTHLY_REPORT, COHORT_REPORT], nextCursor: null },
+  },
+  {
+    route: 'DELETE /v1/reports/{id}',
+    summary: 'Delete the cohort report and its runs; answers the report as it was',
+    role: 'analyst',
+    params: { id: ids.cohortReport },
+    status: 200,
+    response: COHORT_REPORT,
   },
 ];
 

@@ -59,7 +59,7 @@ function unnamed(schema: Schema | undefined): boolean {
   return JSON.stringify(schema).includes('"properties"');
 }
 
-/** The routes of the integrators' issue and the promotions one: each has a worked example. */
+/** The routes of the integrators' issue, the promotions one and the analytics one: each has a worked example. */
 const exampleRoutes = [
   'POST /v1/checkout/calculate',
   'POST /v1/checkout/confirm',
@@ -110,6 +110,21 @@ const exampleRoutes = [
   'POST /v1/recommendations/runs',
   'GET /v1/recommendations/runs/{id}',
   'GET /v1/recommendations/pairs',
+  'GET /v1/analytics/cohorts',
+  'GET /v1/analytics/funnels',
+  'GET /v1/alert-rules',
+  'GET /v1/alert-rules/{id}',
+  'PATCH /v1/alert-rules/{id}',
+  'DELETE /v1/alert-rules/{id}',
+  'GET /v1/alerts',
+  'GET /v1/alerts/{id}',
+  'GET /v1/reports',
+  'GET /v1/reports/{id}',
+  'PATCH /v1/reports/{id}',
+  'DELETE /v1/reports/{id}',
+  'POST /v1/reports/{id}/runs',
+  'GET /v1/reports/{id}/runs',
+  'GET /v1/reports/{id}/runs/{runId}',
 ];
 
 describe('/docs', () => {

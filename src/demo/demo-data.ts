@@ -3,8 +3,8 @@ import type { CustomerImportRow, Customers } from '../modules/customers/index.ts
 import type { Loyalty } from '../modules/loyalty/index.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { PlatformTables } from '../platform/platform.tables.ts';
+import { seededRandom } from '../platform/seeded-random.ts';
 import { loadDemoLoyalty } from './demo-loyalty.ts';
-import { seededRandom } from './random.ts';
 
 const femaleNames = ['Anna', 'Maria', 'Elena', 'Olga', 'Natalia', 'Irina', 'Svetlana', 'Tatiana', 'Daria', 'Ekaterina', 'Polina', 'Sofia'];
 const maleNames = ['Ivan', 'Alexey', 'Dmitry', 'Sergey', 'Andrey', 'Mikhail', 'Nikolai', 'Pavel', 'Artem', 'Maxim', 'Roman', 'Egor'];

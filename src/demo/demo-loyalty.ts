@@ -1,7 +1,7 @@
 import type { EarningRuleSet, EngineLine, HistoricalReceipt, Loyalty, TierConfig } from '../modules/loyalty/index.ts';
 import { systemActor } from '../platform/actor.ts';
 import type { Clock } from '../platform/clock.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../platform/seeded-random.ts';
 
 const stores = [
   { id: 'msk-01', name: 'Moscow, Tverskaya', region: 'Moscow', timezone: 'Europe/Moscow' },

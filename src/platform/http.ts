@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -64,6 +64,25 @@ export function wantsCsv(request: FastifyRequest, format?: 'json' | 'csv'): bool
   if (format) return format === 'csv';
   const accept = request.headers.accept ?? '';
   return /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept);
+}
+
+/** A report's CSV form: the file name a download is saved as, and the text (or a stream of it). */
+export type CsvDownload = { filename: string; body: string | Readable };
+
+/**
+ * A report's answer in the form the client asked for (`wantsCsv`): the CSV as a download, or
+ * else the JSON. Only the form sent is made, so a CSV that costs a query is not made for JSON.
+ */
+export async function sendJsonOrCsv<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  forms: { format?: 'json' | 'csv' | undefined; json: () => T | Promise<T>; csv: () => CsvDownload | Promise<CsvDownload> },
+): Promise<T | FastifyReply> {
+  if (!wantsCsv(request, forms.format)) return forms.json();
+  const { filename, body } = await forms.csv();
+  reply.header('content-type', 'text/csv; charset=utf-8');
+  reply.header('content-disposition', `attachment; filename="${filename}"`);
+  return reply.send(body);
 }
 
 export function actorOf(request: FastifyRequest): Actor {

@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openPostgres } from '../../src/db/database.ts';
+import { seededRandom } from '../../src/platform/seeded-random.ts';
 import { freePort } from '../helpers/cli.ts';
 import { patronProcess } from './patron-process.ts';
 import { verify, type Verdict } from './verify.ts';
-import { seededRandom, setUp, startImports, startLoad, type Acked } from './workload.ts';
+import { setUp, startImports, startLoad, type Acked } from './workload.ts';
 
 /**
  * The crash suite: `patron serve` on a PostgreSQL database of its own, load from this process,

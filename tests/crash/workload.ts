@@ -63,18 +63,6 @@ function expectStatus(what: string, reply: Reply, ...statuses: number[]): Reply 
 
 const codeOf = (reply: Reply) => String((reply.body as { code?: unknown } | null)?.code ?? '');
 
-/** A small, deterministic random source (mulberry32), so a run's mix can be repeated with --seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The program the load runs against: points active at once and never expiring, so a
  * customer's balance is exactly the sum of what the acknowledged writes answered.

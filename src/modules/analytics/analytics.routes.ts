@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TSchema } from 'typebox';
-import { actorOf, wantsCsv } from '../../platform/http.ts';
+import { actorOf, sendJsonOrCsv } from '../../platform/http.ts';
 import { mergePatchMediaTypes } from '../../platform/merge-patch.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import {
@@ -28,11 +28,9 @@ function jsonOrCsv(schema: TSchema, csvDescription: string) {
   };
 }
 
-async function answer<T extends { period: { from: string; to: string } }>(request: FastifyRequest, reply: FastifyReply, name: string, report: T, csv: (r: T) => string, format?: 'json' | 'csv') {
-  if (!wantsCsv(request, format)) return report;
-  reply.header('content-type', 'text/csv; charset=utf-8');
-  reply.header('content-disposition', `attachment; filename="${name}-${report.period.from}-${report.period.to}.csv"`);
-  return reply.send(csv(report));
+/** The report, or its CSV named by the report and its period. */
+function answer<T extends { period: { from: string; to: string } }>(request: FastifyRequest, reply: FastifyReply, name: string, report: T, csv: (r: T) => string, format?: 'json' | 'csv') {
+  return sendJsonOrCsv(request, reply, { format, json: () => report, csv: () => ({ filename: `${name}-${report.period.from}-${report.period.to}.csv`, body: csv(report) }) });
 }
 
 export function analyticsRoutes(app: FastifyInstance, { analytics }: { analytics: Analytics }): void {
@@ -208,11 +206,14 @@ export function analyticsRoutes(app: FastifyInstance, { analytics }: { analytics
     },
     handler: async (request, reply) => {
       const run = await analytics.scheduled.run(request.params.id, request.params.runId);
-      if (!wantsCsv(request, request.query.format)) return run.view;
-      if (run.csv === null) throw analyticsError('analytics.report_failed', `Run ${run.view.id} failed (${run.view.failure ?? 'no reason kept'}), so it has no CSV`);
-      reply.header('content-type', 'text/csv; charset=utf-8');
-      reply.header('content-disposition', `attachment; filename="report-${run.view.from}-${run.view.to}.csv"`);
-      return reply.send(run.csv);
+      return sendJsonOrCsv(request, reply, {
+        format: request.query.format,
+        json: () => run.view,
+        csv: () => {
+          if (run.csv === null) throw analyticsError('analytics.report_failed', `Run ${run.view.id} failed (${run.view.failure ?? 'no reason kept'}), so it has no CSV`);
+          return { filename: `report-${run.view.from}-${run.view.to}.csv`, body: run.csv };
+        },
+      });
     },
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../platform/seeded-random.ts';
 import { describeCluster } from './describe.ts';
-import { chooseK, columnStats, fitKmeans, sampleIndices, seededRandom, silhouette, standardRow, type Points } from './kmeans.ts';
+import { chooseK, columnStats, fitKmeans, sampleIndices, silhouette, standardRow, type Points } from './kmeans.ts';
 import { adjustedRand, bestJaccard, bootstrapStability } from './stability.ts';
 
 /** Gaussian noise from the seeded generator (Box–Muller). */

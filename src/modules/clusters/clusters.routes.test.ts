@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
-import { seededRandom } from './kmeans.ts';
+import { seededRandom } from '../../platform/seeded-random.ts';
 import { adjustedRand } from './stability.ts';
 
 /**

@@ -7,20 +7,8 @@ import { kmeans } from 'ml-kmeans';
 export type Points = number[][];
 export type Model = { k: number; centroids: Points; labels: number[]; inertia: number };
 
-/** A small seeded generator (mulberry32): the same seed gives the same samples on every machine. */
 /** Lets the event loop serve what waits (requests, timers) between long synchronous steps. */
 export const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** m distinct indices of 0…n-1 (all of them when m ≥ n), by a partial Fisher–Yates shuffle. */
 export function sampleIndices(n: number, m: number, random: () => number): number[] {

@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
 import { backgroundRuns } from '../../platform/background-runs.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { seededRandom } from '../../platform/seeded-random.ts';
 import type { PurchaseFacts } from '../loyalty/index.ts';
 import type { Db } from './clusters.db.ts';
 import { clusterError } from './clusters.errors.ts';
@@ -9,7 +10,7 @@ import type { Ids } from './clusters.ids.ts';
 import type { ClusterParams, ClusterRunsTable, ClusterSummary } from './clusters.tables.ts';
 import { describeCluster } from './describe.ts';
 import { loadFeatures, type FeatureTable } from './features.ts';
-import { chooseK, columnStats, nearest, sampleIndices, seededRandom, standardRow, type Points } from './kmeans.ts';
+import { chooseK, columnStats, nearest, sampleIndices, standardRow, type Points } from './kmeans.ts';
 import { bootstrapStability } from './stability.ts';
 
 /**

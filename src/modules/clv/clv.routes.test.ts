@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+import { seededRandom } from '../../platform/seeded-random.ts';
 import { fitModels } from './fit-models.ts';
-import { seededRandom } from './nelder-mead.ts';
 import { rfmData } from './rfm-data.ts';
 import { dayNumber, dayText, summarise, type Transaction } from './transactions.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { actorOf, wantsCsv } from '../../platform/http.ts';
+import { actorOf, sendJsonOrCsv } from '../../platform/http.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { Clv } from './index.ts';
 import { ClvFitRequest, ClvReportSchema, ClvRunSchema, RunParams } from './clv.schemas.ts';
@@ -33,14 +33,10 @@ export function clvRoutes(app: FastifyInstance, { clv }: { clv: Clv }): void {
       produces: ['application/json', 'text/csv'],
       response: { 200: ClvReportSchema, ...errorResponses(...authErrors, 404) },
     },
-    handler: async (request, reply) => {
-      if (wantsCsv(request)) {
-        const csv = await clv.latestCsv();
-        reply.header('content-type', 'text/csv; charset=utf-8');
-        reply.header('content-disposition', 'attachment; filename="clv-deciles.csv"');
-        return reply.send(csv as never);
-      }
-      return clv.latest();
-    },
+    handler: async (request, reply) =>
+      sendJsonOrCsv(request, reply, {
+        json: () => clv.latest(),
+        csv: async () => ({ filename: 'clv-deciles.csv', body: await clv.latestCsv() }),
+      }),
   });
 }

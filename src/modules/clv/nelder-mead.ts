@@ -11,6 +11,8 @@
  * minimum). Starts: the first at the given point, the others drawn from a seeded generator around
  * it, so the same data and seed give the same answer on any machine.
  */
+import { seededRandom } from '../../platform/seeded-random.ts';
+
 export type Bounds = { lower: number[]; upper: number[] };
 
 export type MinimizeOptions = {
@@ -30,18 +32,6 @@ export type MinimizeOptions = {
 };
 
 export type MinimizeResult = { x: number[]; f: number; evaluations: number; converged: boolean };
-
-/** Mulberry32: a small seeded generator (the same sequence on every machine). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const clamp = (x: number[], { lower, upper }: Bounds) => x.map((v, i) => Math.min(upper[i]!, Math.max(lower[i]!, v)));
 

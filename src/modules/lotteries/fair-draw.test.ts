@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../platform/seeded-random.ts';
 import { ALGORITHM, commitmentOf, draw64, drawWinners, entriesDigestOf, pickTicket, slotPrizes, verifyDraw, type Entry, type PublishedDraw } from './fair-draw.ts';
 
 const seed = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('hex');
@@ -30,17 +31,6 @@ function naiveDraw(seedHex: string, list: Entry[], slots: number) {
     left.splice(index, 1);
   }
   return out;
-}
-
-/** A small deterministic generator for the property checks (mulberry32). */
-function random(seedNumber: number) {
-  let a = seedNumber;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('the published algorithm, by fixed vectors (rechecked with sha256sum, openssl and Python)', () => {
@@ -86,7 +76,7 @@ describe('the published algorithm, by fixed vectors (rechecked with sha256sum, o
 
 describe('the fast draw is the plain one', () => {
   it('on 200 random entry lists, with a winner at most once each', () => {
-    const next = random(8);
+    const next = seededRandom(8);
     for (let round = 0; round < 200; round++) {
       const count = 1 + Math.floor(next() * 60);
       const list = Array.from({ length: count }, (_, i) => ({ customerId: `cus_${String(i).padStart(4, '0')}`, entries: 1 + Math.floor(next() ** 3 * 500) }));

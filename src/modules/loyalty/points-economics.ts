@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { queryWithoutJit } from '../../platform/report-query.ts';
 import type { DbOrTx } from './loyalty.db.ts';
 
 /**
@@ -6,7 +7,8 @@ import type { DbOrTx } from './loyalty.db.ts';
  * prices it). Every figure is a sum of ledger entries, so the flows of a period add up to the
  * change of what is outstanding:
  *   outstanding(to) = outstanding(from) + issued + awarded + adjusted − reversed − redeemed + returned − expired
- * (a test holds the figures to that identity).
+ * (a test holds the figures to that identity). Each statement reads the ledger's whole history or a
+ * year of it, so it runs without JIT, as the analytics reports do (src/platform/report-query.ts).
  */
 export type PointsFlows = {
   /** Earned on receipts (checkout and loaded history). */
@@ -71,34 +73,34 @@ const flowsOf = (row: FlowRow): PointsFlows => ({
 
 /** The flows of [from, to) and what was outstanding at both ends, in one statement. */
 export async function pointsEconomics(db: DbOrTx, from: Date, to: Date): Promise<PointsEconomics> {
-  const result = await sql<FlowRow & { outstandingAtStart: string; outstandingAtEnd: string }>`
+  const rows = await queryWithoutJit(db, sql<FlowRow & { outstandingAtStart: string; outstandingAtEnd: string }>`
     select ${flowColumns},
       (select coalesce(sum(x.available_delta + x.pending_delta), 0) from point_entries x where x.occurred_at < ${from}::timestamptz)::bigint as outstanding_at_start,
       (select coalesce(sum(x.available_delta + x.pending_delta), 0) from point_entries x where x.occurred_at < ${to}::timestamptz)::bigint as outstanding_at_end
     from ${entries} e
-    where e.occurred_at >= ${from}::timestamptz and e.occurred_at < ${to}::timestamptz`.execute(db);
-  const row = result.rows[0]!;
+    where e.occurred_at >= ${from}::timestamptz and e.occurred_at < ${to}::timestamptz`);
+  const row = rows[0]!;
   return { ...flowsOf(row), outstandingAtStart: Number(row.outstandingAtStart), outstandingAtEnd: Number(row.outstandingAtEnd) };
 }
 
 /** The flows by period (`day`, `week` or `month` as the zone's clock shows it) of [from, to): one row per period with any entry. */
 export async function pointsFlowsBy(db: DbOrTx, from: Date, to: Date, period: 'day' | 'week' | 'month', timezone: string): Promise<Array<PointsFlows & { period: string }>> {
-  const result = await sql<FlowRow & { period: string }>`
+  const rows = await queryWithoutJit(db, sql<FlowRow & { period: string }>`
     select to_char(date_trunc(${period}, e.occurred_at at time zone ${timezone}), 'YYYY-MM-DD') as period, ${flowColumns}
     from ${entries} e
     where e.occurred_at >= ${from}::timestamptz and e.occurred_at < ${to}::timestamptz
-    group by 1 order by 1`.execute(db);
-  return result.rows.map((row) => ({ period: row.period, ...flowsOf(row) }));
+    group by 1 order by 1`);
+  return rows.map((row) => ({ period: row.period, ...flowsOf(row) }));
 }
 
 /** What is outstanding now by expiry month, from the lots (pending lots included: they will be spendable). */
 export async function outstandingByExpiryMonth(db: DbOrTx, now: Date): Promise<ExpiryMonth[]> {
-  const result = await sql<{ month: string | null; points: string }>`
+  const rows = await queryWithoutJit(db, sql<{ month: string | null; points: string }>`
     select to_char(date_trunc('month', l.expires_at at time zone 'UTC'), 'YYYY-MM') as month, sum(l.remaining)::bigint as points
     from point_lots l
     where l.remaining > 0 and l.expired_at is null and (l.expires_at is null or l.expires_at > ${now}::timestamptz)
-    group by 1 order by 1 nulls last`.execute(db);
-  return result.rows.map((row) => ({ month: row.month ?? 'never', points: Number(row.points) }));
+    group by 1 order by 1 nulls last`);
+  return rows.map((row) => ({ month: row.month ?? 'never', points: Number(row.points) }));
 }
 
 /**
@@ -107,15 +109,15 @@ export async function outstandingByExpiryMonth(db: DbOrTx, now: Date): Promise<E
  * for points a return gave back are left out (they are the same points issued once).
  */
 export async function breakageHistory(db: DbOrTx, now: Date): Promise<Breakage> {
-  const result = await sql<{ settledPoints: string; settledExpired: string; outstandingExpiring: string }>`
+  const rows = await queryWithoutJit(db, sql<{ settledPoints: string; settledExpired: string; outstandingExpiring: string }>`
     select
       (select coalesce(sum(l.points), 0) from point_lots l where l.source <> 'return' and l.expires_at <= ${now}::timestamptz)::bigint as settled_points,
       (select coalesce(-sum(e.available_delta + e.pending_delta), 0) from point_entries e
         join point_lots l on l.customer_id = e.customer_id and l.id = e.lot_id
         where e.kind = 'expire' and l.source <> 'return' and l.expires_at <= ${now}::timestamptz)::bigint as settled_expired,
       (select coalesce(sum(l.remaining), 0) from point_lots l
-        where l.remaining > 0 and l.expired_at is null and l.expires_at > ${now}::timestamptz)::bigint as outstanding_expiring`.execute(db);
-  const row = result.rows[0]!;
+        where l.remaining > 0 and l.expired_at is null and l.expires_at > ${now}::timestamptz)::bigint as outstanding_expiring`);
+  const row = rows[0]!;
   return { settledPoints: Number(row.settledPoints), settledExpired: Number(row.settledExpired), outstandingExpiring: Number(row.outstandingExpiring) };
 }
 

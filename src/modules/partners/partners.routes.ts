@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { actorOf, principalOf, wantsCsv } from '../../platform/http.ts';
+import { actorOf, principalOf, sendJsonOrCsv } from '../../platform/http.ts';
 import { mergePatchMediaTypes } from '../../platform/merge-patch.ts';
 import { ApiKeyCreated } from '../../platform/platform.routes.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
@@ -101,10 +101,11 @@ export function partnerRoutes(app: FastifyInstance, { partners }: { partners: Pa
     handler: async (request, reply) => {
       refuseOtherPartner(request, request.params.id);
       const report = await partners.settlement(request.params.id, request.query.from, request.query.to);
-      if (!wantsCsv(request, request.query.format)) return report;
-      reply.header('content-type', 'text/csv; charset=utf-8');
-      reply.header('content-disposition', `attachment; filename="settlement-${report.partnerId}-${report.from}-${report.to}.csv"`);
-      return reply.send(partners.settlementCsv(report));
+      return sendJsonOrCsv(request, reply, {
+        format: request.query.format,
+        json: () => report,
+        csv: () => ({ filename: `settlement-${report.partnerId}-${report.from}-${report.to}.csv`, body: partners.settlementCsv(report) }),
+      });
     },
   });
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+import { seededRandom } from '../../platform/seeded-random.ts';
 import { operatorsByKind, type FieldKind, type SegmentField } from '../../platform/segment-fields.ts';
 import { segmentPopulation } from '../customers/index.ts';
 import { matchingQuery, type Compiler } from './membership.ts';
@@ -67,17 +68,6 @@ const coveredFields = [
   'purchases.daysSinceFirst',
   'events.count',
 ] as const;
-
-/** Deterministic randomness for the fixture (the property's own randomness is fast-check's). */
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 // ---- The rows, as the oracle sees them ----------------------------------------------------------
 
@@ -523,7 +513,8 @@ async function ok(pending: Answer | Promise<Answer>, status: number | number[]):
 }
 
 async function buildFixture() {
-  const rnd = mulberry32(20_250_501);
+  // Deterministic randomness for the fixture (the property's own randomness is fast-check's).
+  const rnd = seededRandom(20_250_501);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(rnd() * values.length)]!;
   await ok(await t.call({ method: 'PUT', url: '/v1/stores/s1', payload: { name: 'Main', timezone: 'Europe/Moscow' } }), [200, 201]);
   await ok(await t.call({ method: 'PUT', url: '/v1/stores/s2', payload: { name: 'Kiosk', timezone: 'Asia/Yekaterinburg' } }), [200, 201]);

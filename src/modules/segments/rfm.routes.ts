@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
-import { actorOf, wantsCsv } from '../../platform/http.ts';
+import { actorOf, sendJsonOrCsv } from '../../platform/http.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { Segments } from './index.ts';
 import type { RfmReport } from './rfm-report.ts';
@@ -61,11 +61,8 @@ export function rfmRoutes(app: FastifyInstance, { segments }: { segments: Segmen
     },
     handler: async (request, reply) => {
       const current = await segments.rfm.report();
-      if (!wantsCsv(request, request.query.format)) return current;
       const table = request.query.table ?? 'grid';
-      reply.header('content-type', 'text/csv; charset=utf-8');
-      reply.header('content-disposition', `attachment; filename="rfm-${table}-${current.id}.csv"`);
-      return reply.send(reportCsv(current.report, table));
+      return sendJsonOrCsv(request, reply, { format: request.query.format, json: () => current, csv: () => ({ filename: `rfm-${table}-${current.id}.csv`, body: reportCsv(current.report, table) }) });
     },
   });
 }

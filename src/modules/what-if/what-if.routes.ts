@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { actorOf, wantsCsv } from '../../platform/http.ts';
+import { actorOf, sendJsonOrCsv } from '../../platform/http.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { WhatIf } from './index.ts';
 import type { WhatIfRequest } from './run.ts';
@@ -31,14 +31,10 @@ export function whatIfRoutes(app: FastifyInstance, { whatIf }: { whatIf: WhatIf 
       produces: ['application/json', 'text/csv'],
       response: { 200: WhatIfRunSchema, ...errorResponses(400, ...authErrors, 404, 409) },
     },
-    handler: async (request, reply) => {
-      if (wantsCsv(request)) {
-        const csv = await whatIf.csv(request.params.id);
-        reply.header('content-type', 'text/csv; charset=utf-8');
-        reply.header('content-disposition', `attachment; filename="what-if-${request.params.id}.csv"`);
-        return reply.send(csv as never);
-      }
-      return whatIf.get(request.params.id);
-    },
+    handler: async (request, reply) =>
+      sendJsonOrCsv(request, reply, {
+        json: () => whatIf.get(request.params.id),
+        csv: async () => ({ filename: `what-if-${request.params.id}.csv`, body: await whatIf.csv(request.params.id) }),
+      }),
   });
 }

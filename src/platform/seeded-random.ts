@@ -1,4 +1,8 @@
-/** A small deterministic PRNG (mulberry32): the same seed gives the same demo every time. */
+/**
+ * A small seeded generator (mulberry32): floats in [0, 1), the same sequence from the same seed
+ * on every machine. For what must repeat — a clustering's samples, a fit's restarts, a demo, a
+ * test's load — never for what must not be guessed (codes, secrets: node:crypto).
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
