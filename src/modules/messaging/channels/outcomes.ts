@@ -1,5 +1,6 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { SendOutcome } from './channel.ts';
+import type { HttpFailure } from './http-client.ts';
 
 /** Reasons are stored beside the message and shown to marketers: short, and never a secret. */
 const MAX_REASON = 300;
@@ -96,4 +97,15 @@ export function createPacer(perSecond: number | undefined): () => Promise<void> 
     const wait = slot - now;
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   };
+}
+
+/**
+ * An HTTP call that got no answer. A timeout or a broken connection may hide a message that did
+ * arrive, but it was not acknowledged, so it is not `accepted`: retry (providers that take an
+ * idempotency key get our message id, and webhook receivers deduplicate on the event id).
+ */
+export function outcomeOfFailure(failure: HttpFailure, who: string, redact: (text: string) => string): SendOutcome {
+  if (failure.kind === 'timeout') return retry(`${who} did not answer: ${failure.reason}`);
+  if (failure.kind === 'network') return retry(redact(`could not reach ${who}: ${failure.reason}`));
+  return rejected(redact(`refused to call ${who}: ${failure.reason}`), false);
 }
