@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  * and answers what the test says. The channels' tests talk to it over the loopback, so what is
  * checked is what went over the wire.
  */
-export type RecordedRequest = { method: string; path: string; headers: IncomingHttpHeaders; body: string };
+/** `body` is the bytes read as UTF-8; `raw` the bytes themselves (an encrypted push payload). */
+export type RecordedRequest = { method: string; path: string; headers: IncomingHttpHeaders; body: string; raw: Buffer };
 
 export type Reply = { status: number; headers?: Record<string, string>; body?: string | object; delayMs?: number };
 export type Responder = (request: RecordedRequest, index: number) => Reply | Promise<Reply>;
@@ -26,7 +27,8 @@ export async function startLoopbackServer(responder: Responder = () => ({ status
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const raw = Buffer.concat(chunks);
+      const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: raw.toString('utf8'), raw };
       const index = requests.push(recorded) - 1;
       void Promise.resolve(current(recorded, index)).then(async (reply) => {
         if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
