@@ -83,9 +83,9 @@ const StatusValues = (description: string) => Type.Array(Type.String({ minLength
 const CustomSms = Type.Object({
   preset: Type.Literal('custom'),
   method: Type.Union([Type.Literal('GET'), Type.Literal('POST')]),
-  url: HttpUrl('URL template; {to} {text} {sender} {messageId} {apiKey} are put in URL-encoded'),
+  url: HttpUrl('URL template; {to} (E.164 with +), {toDigits} (without), {text}, {sender}, {messageId} and {apiKey} are put in URL-encoded'),
   contentType: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('form'), Type.Literal('none')], { description: 'How bodyTemplate is filled in: json (values JSON-escaped), form (URL-encoded) or none; default json' })),
-  bodyTemplate: Type.Optional(Type.String({ maxLength: 4000, description: 'Body with {to} {text} {sender} {messageId} {apiKey}, e.g. {"phone":"{to}","message":"{text}"}' })),
+  bodyTemplate: Type.Optional(Type.String({ maxLength: 4000, description: 'Body with {to} {toDigits} {text} {sender} {messageId} {apiKey}, e.g. {"phone":"{to}","message":"{text}"}' })),
   headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }), Type.String({ maxLength: 1000 }), { description: 'Extra headers; values may hold {apiKey}, e.g. {"Authorization": "Bearer {apiKey}"}' })),
   apiKey: Type.Optional(Secret('Put where a template says {apiKey}')),
   idField: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Dotted path of the provider\'s message id in a JSON answer, e.g. data.id' })),
@@ -209,7 +209,7 @@ function crossFieldProblems(kind: ChannelKind, config: ChannelConfigs[ChannelKin
     if (sms.preset === 'custom' && sms.contentType === 'json' && sms.bodyTemplate) {
       // The template must be JSON once filled with harmless values, or every send fails.
       try {
-        JSON.parse(sms.bodyTemplate.replace(/\{(to|text|sender|messageId|apiKey)\}/g, 'x'));
+        JSON.parse(sms.bodyTemplate.replace(/\{(to|toDigits|text|sender|messageId|apiKey)\}/g, 'x'));
       } catch {
         problems.push({ field: 'bodyTemplate', reason: 'must be JSON with the placeholders inside strings, like {"to":"{to}","text":"{text}"}' });
       }
