@@ -41,7 +41,7 @@ export const EmailChannelConfigSchema = named('EmailChannelConfig', Type.Object(
   dkim: Type.Optional(Type.Object({
     domainName: Type.String({ minLength: 1, maxLength: 253, description: 'd= of the signature: the From domain, or a parent of it, for DMARC alignment' }),
     keySelector: Type.String({ minLength: 1, maxLength: 63, pattern: '^[A-Za-z0-9._-]+$', patternDescription: 'letters, digits, dots, dashes', description: 's= of the signature: the DNS record is <selector>._domainkey.<domain>' }),
-    privateKey: Secret('PEM private key (RSA or Ed25519)', 20_000),
+    privateKey: Secret('PEM RSA private key, 2048 bits or more', 20_000),
   }, { additionalProperties: false })),
 }, { additionalProperties: false }));
 
@@ -190,11 +190,15 @@ function crossFieldProblems(kind: ChannelKind, config: ChannelConfigs[ChannelKin
   if (kind === 'email') {
     const email = config as EmailChannelConfig;
     if (email.dkim) {
+      // nodemailer signs rsa-sha256 only; receivers ignore RSA keys under 1024 bits (RFC 8301).
+      let key: ReturnType<typeof createPrivateKey> | null = null;
       try {
-        createPrivateKey(email.dkim.privateKey);
+        key = createPrivateKey(email.dkim.privateKey);
       } catch {
         problems.push({ field: 'dkim.privateKey', reason: 'is not a PEM private key (-----BEGIN PRIVATE KEY----- …)' });
       }
+      if (key && key.asymmetricKeyType !== 'rsa') problems.push({ field: 'dkim.privateKey', reason: 'must be an RSA key (DKIM is signed rsa-sha256)' });
+      else if (key && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 1024) problems.push({ field: 'dkim.privateKey', reason: 'must be an RSA key of at least 1024 bits (2048 recommended)' });
     }
     if (!/@[^@\s>]+>?\s*$/.test(email.from)) problems.push({ field: 'from', reason: 'must hold an e-mail address, like "Shop <news@shop.example>"' });
   }
