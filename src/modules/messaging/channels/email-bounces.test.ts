@@ -99,6 +99,13 @@ Diagnostic-Code: smtp; 550 5.1.1 <ann@example.net>: Recipient address rejected:
     expect(parseBounceReport(raw)).toMatchObject({ recipient: 'пользователь@пример.рф', kind: 'hard', status: '5.1.1' });
   });
 
+  it('takes our id from the envelope id when the returned headers are missing', () => {
+    const raw = dsn('Final-Recipient: rfc822; ann@example.net\nAction: failed\nStatus: 5.1.1')
+      .replace('Reporting-MTA: dns; mx.example.net', 'Reporting-MTA: dns; mx.example.net\r\nOriginal-Envelope-Id: msg_0190c2f6')
+      .replace(/Message-ID: <[^>]+>/, '');
+    expect(parseBounceReport(raw)).toEqual({ recipient: 'ann@example.net', kind: 'hard', status: '5.1.1', messageId: 'msg_0190c2f6' });
+  });
+
   it('leaves out our id when the Message-ID is not one of ours', () => {
     const raw = dsn('Final-Recipient: rfc822; ann@example.net\nAction: failed\nStatus: 5.1.1').replace('msg_0190c2f65c3a7b1e9f001234567890ab@shop.example', 'CAF=abc@mail.example.org');
     const report = parseBounceReport(raw);

@@ -69,6 +69,9 @@ function readDeliveryStatus(part: MimePart, original: OriginalIds): BounceReport
     .map((group) => new Map(parseHeaders(group.trim())))
     .filter((fields) => fields.size > 0);
   const recipients = groups.filter((fields) => fields.has('final-recipient') || fields.has('original-recipient'));
+  // We send ENVID = our message id: it comes back even when the returned headers do not.
+  const envelopeId = groups[0]?.get('original-envelope-id')?.trim();
+  const ours = envelopeId && /^msg_[A-Za-z0-9_-]+$/.test(envelopeId) ? envelopeId : undefined;
   const pickBy = (action: string) => recipients.find((fields) => (fields.get('action') ?? '').trim().toLowerCase() === action);
   const chosen = pickBy('failed') ?? pickBy('delayed');
   if (!chosen) return null;
@@ -77,7 +80,7 @@ function readDeliveryStatus(part: MimePart, original: OriginalIds): BounceReport
   const diagnostic = typedValue(chosen.get('diagnostic-code') ?? '');
   const status = (/^\d\.\d{1,3}\.\d{1,3}/.exec((chosen.get('status') ?? '').trim()) ?? /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(diagnostic))?.[0] ?? (action === 'failed' ? '5.0.0' : '4.0.0');
   const kind = action === 'delayed' ? 'soft' : classifyDeliveryStatus(status, diagnostic);
-  return { recipient, kind, status, ...original, ...(diagnostic ? { diagnostic } : {}) };
+  return { recipient, kind, status, ...(ours ? { messageId: ours } : {}), ...original, ...(diagnostic ? { diagnostic } : {}) };
 }
 
 function readFeedbackReport(part: MimePart, parts: MimePart[], original: OriginalIds): BounceReport | null {

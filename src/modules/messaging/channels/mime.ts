@@ -66,7 +66,7 @@ export function parseHeaders(text: string): Array<[string, string]> {
   for (const line of text.split(/\r?\n/)) {
     if (/^[ \t]/.test(line) && headers.length > 0) {
       const last = headers[headers.length - 1]!;
-      last[1] += ` ${line.trim()}`;
+      last[1] = `${last[1]} ${line.trim()}`.trim();
       continue;
     }
     const colon = line.indexOf(':');
