@@ -33,6 +33,7 @@ export const EmailChannelConfigSchema = named('EmailChannelConfig', Type.Object(
   }, { additionalProperties: false })),
   from: Type.String({ minLength: 3, maxLength: 320, description: 'From header: "Shop <news@shop.example>" or news@shop.example' }),
   replyTo: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
+  bounceAddress: Type.Optional(Type.String({ minLength: 3, maxLength: 320, pattern: '^[^\\s@<>]+@[^\\s@<>]+$', patternDescription: 'a bare address like bounces@shop.example', description: 'Envelope sender (Return-Path): where bounces go, to be read by parseBounceReport; default: the From address' })),
   messageIdDomain: Type.Optional(Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.-]+$', patternDescription: 'a domain like shop.example', description: 'Domain of our Message-IDs (<msg_…@domain>); default: the From domain' })),
   maxConnections: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Pooled SMTP connections at most; default 5' })),
   maxMessages: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Messages over one connection before it is renewed; default 100' })),

@@ -62,6 +62,18 @@ describe('e-mail over SMTP', () => {
     ]);
   });
 
+  it('sends bounces to the bounce address when one is set', async () => {
+    const withBounces = createEmailTransport(config(smtp.port, { bounceAddress: 'bounces+patron@shop.example' }));
+    try {
+      expect(await withBounces.send({ messageId: 'msg_b', to: 'ann@example.net', text: 'x' })).toMatchObject({ status: 'accepted' });
+    } finally {
+      await withBounces.close();
+    }
+    expect(last().from).toBe('bounces+patron@shop.example');
+    expect(last().to).toEqual(['ann@example.net']);
+    expect(parseMime(last().raw).header('from')).toBe('Магазин «Патрон» <news@shop.example>');
+  });
+
   it('sends a text-only message without unsubscribe headers (transactional)', async () => {
     expect(await email.send({ messageId: 'msg_2', to: 'bob@example.net', subject: 'Ваш код', text: 'Код: 1234' })).toMatchObject({ status: 'accepted' });
     const root = parseMime(last().raw);

@@ -90,6 +90,7 @@ export function createEmailTransport(config: EmailChannelConfig): EmailTransport
         ...(message.html ? { html: message.html } : {}),
         messageId: messageIdHeader(message.messageId, domain),
         headers,
+        ...(settings.bounceAddress ? { envelope: { from: settings.bounceAddress, to: [to] } } : {}),
         dsn: { id: message.messageId.replace(MESSAGE_ID_PART, '_'), return: 'headers', notify: ['FAILURE', 'DELAY'], recipient: to },
       });
       // One recipient: it was either accepted or the send failed; never report a refusal as sent.

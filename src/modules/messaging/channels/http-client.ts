@@ -62,7 +62,7 @@ export function isPrivateAddress(address: string): boolean {
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
 /** dns.lookup that fails for private addresses, for the socket that is about to connect. */
-function publicOnlyLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
+export function publicOnlyLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, '');
     const bad = addresses.find((a) => isPrivateAddress(a.address));
@@ -98,7 +98,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (!allowPrivate && isPrivateAddress(host)) {
         return Promise.resolve({ kind: 'blocked', reason: `${host} is a private network address` });
       }
-      if (!allowPrivate && host.toLowerCase() === 'localhost') {
+      if (!allowPrivate && /^localhost\.?$|\.localhost\.?$/i.test(host)) {
         return Promise.resolve({ kind: 'blocked', reason: 'localhost is a private network address' });
       }
       return new Promise((resolve) => {
