@@ -4,7 +4,7 @@ import { parseChannelConfig, type SmsChannelConfig } from './channels.schemas.ts
 import { createHttpClient } from './http-client.ts';
 import { createCooldown, createPacer, createRedactor, outcomeOfFailure, parseRetryAfter, rejected, retry } from './outcomes.ts';
 import { countSmsSegments } from './sms-segments.ts';
-import { smsProvider } from './sms-providers.ts';
+import { smsProvider, type SmsHttpRequest } from './sms-providers.ts';
 
 export {
   parseCustomSmsCallback,
@@ -46,8 +46,15 @@ export function createSmsTransport(config: SmsChannelConfig, deps: SmsDeps = {})
     if (wait > 0) return retry('the gateway asked us to slow down; waiting before the next message', wait);
     const { segments } = countSmsSegments(message.text);
 
+    let request: SmsHttpRequest;
+    try {
+      request = provider.build(message);
+    } catch (error) {
+      // Only a custom template can make a URL that does not parse: the channel's to fix.
+      return rejected(redact(`could not build the gateway request: ${error instanceof Error ? error.message : String(error)}`), false, true);
+    }
     await pace();
-    const answer = await http.request({ ...provider.build(message), timeoutMs });
+    const answer = await http.request({ ...request, timeoutMs });
     if (answer.kind !== 'answer') return outcomeOfFailure(answer, 'the gateway', redact);
     const { status } = answer;
     if (status === 408 || status === 429 || status >= 500) {
