@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { sql } from 'kysely';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import { viewOf, type Database } from './db/database.ts';
@@ -18,6 +19,7 @@ import { createReferrals, referralRoutes, referralsModule, type Referrals } from
 import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
 import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
+import { createMessaging, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import {
@@ -74,6 +76,7 @@ export type Services = {
   clv: Clv;
   recommendations: Recommendations;
   whatIf: WhatIf;
+  messaging: Messaging;
   imports: ImportRunner;
   registry: Registry;
   leases: Leases;
@@ -204,6 +207,61 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // What-if replays run loyalty's pipeline over its receipts (loyalty.whatIf), promotions giving their changed set.
   const whatIf = createWhatIf({ db: viewOf(db), clock, ids, loyalty, promotions, log: { error: (obj, msg) => app.log.error(obj, msg) } });
   registry.register(whatIfModule, whatIf);
+  // Messaging renders templates over customers' profiles and loyalty's balances, and sends only
+  // with the consent customers hold; webhooks carry every module's events.
+  const messaging = createMessaging({
+    db: viewOf(db),
+    clock,
+    ids,
+    sources: {
+      customers: (customerIds) => customers.getMany(customerIds, false),
+      async account(customerId) {
+        const balance = await loyalty.balance(customerId);
+        const next = balance.tier.progress.next;
+        return {
+          available: balance.available,
+          pendingPoints: balance.pendingPoints,
+          expiring: balance.expiring ? [balance.expiring] : [],
+          tier: {
+            id: balance.tier.id,
+            name: balance.tier.name,
+            next: next ? { name: next.name, remaining: next.remaining, metric: balance.tier.progress.metric === 'spend' ? 'spend' : 'points' } : null,
+          },
+        };
+      },
+      currency: async () => (await loyalty.config()).program.body.currency,
+    },
+    consented: (customerIds, channel) => customers.grantedNow(customerIds, channel, 'marketing'),
+    eventTypes: () => registry.eventTypes(),
+    segments: {
+      exists: async (segmentId) => (await segments.get(segmentId).catch(() => null)) !== null,
+      members: (segmentId) => sql`select m.customer_id from (${segments.membershipFacts()}) m where m.segment_id = ${segmentId}`,
+    },
+    purchaseReceipts: purchaseFacts.receipts,
+    withdrawConsent: async (customerId, channel, messageId) => {
+      await customers.setConsents(customerId, [{ channel, purpose: 'marketing', granted: false, source: 'web', evidence: { textVersion: `unsubscribe link of ${messageId}` } }], { keyId: null, name: 'unsubscribe link', role: null }, { onlyChanges: true });
+    },
+    promotionExists: async (promotionId) => (await promotions.promotions.get(promotionId).catch(() => null)) !== null,
+    journeyActions: {
+      // The step's record joins the points' transaction: both land, or neither.
+      award: (customerId, points, reference, reason, claim) =>
+        loyalty.points.transaction(customerId, async (tx, current) => {
+          if (!(await claim(tx))) return false;
+          await loyalty.points.award(tx, { customerId: current, points, reference, reason, actor: 'journey' });
+          return true;
+        }),
+      issueCode: (tx, input) => promotions.codes.issuePersonal(tx, input),
+      async tag(customerId, tag) {
+        const record = await customers.get(customerId, false);
+        if (!record.tags.includes(tag)) await customers.update(customerId, { tags: [...record.tags, tag] }, { keyId: null, name: 'journey', role: null });
+      },
+    },
+    log: { error: (obj, msg) => app.log.error(obj, msg) },
+  });
+  registry.register(messagingModule, messaging);
+  const messagingHooks = customers.hooksFor(messagingModule.ownTx);
+  messagingHooks.onErase.push((tx, customerIds) => messaging.eraseCustomer(tx, customerIds));
+  messagingHooks.onMerge.push((tx, fromId, intoId) => messaging.mergeCustomer(tx, fromId, intoId));
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -303,7 +361,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   recommendationRoutes(app, { recommendations, customers });
   analyticsRoutes(app, { analytics });
   whatIfRoutes(app, { whatIf });
+  messagingRoutes(app, { messaging, customers });
+  trackingRoutes(app, { messaging });
   app.addHook('onClose', async () => {
+    // Pooled SMTP connections and other transports say goodbye, so a relay is not left waiting.
+    await messaging.close();
     await imports.stop();
     await promotions.batches.stop();
     await giftCards.batches.stop();
@@ -314,5 +376,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await recommendations.runs.stop();
     await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, imports, registry, leases } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, imports, registry, leases } };
 }

@@ -29,7 +29,7 @@ export const MARGIN_MS = 10 * 60_000;
 /** The delay before each retry of a failed event; after the last, the event is a dead letter. */
 export const RETRY_DELAYS_MS = [10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000] as const;
 
-export type OutboxRow = { id: number; type: string; customerId: string | null; occurredAt: Date; payload: Record<string, unknown> };
+export type OutboxRow = { id: number; eventId: string; type: string; customerId: string | null; occurredAt: Date; payload: Record<string, unknown> };
 
 export type OutboxConsumer = {
   /** The consumer's name: its cursor's and its remembered ids' key. */
@@ -55,7 +55,7 @@ export async function consumeOutbox<V extends PlatformTables>(
   while (!signal?.aborted) {
     const rows = (
       await sql<OutboxRow>`
-        select o.id, o.type, o.customer_id, o.occurred_at, o.payload from outbox_events o
+        select o.id, o.event_id, o.type, o.customer_id, o.occurred_at, o.payload from outbox_events o
         where o.id > ${cursor} and (${types}::text[] is null or o.type = any(${types}::text[]))
           and not exists (select 1 from outbox_seen s where s.consumer = ${consumer.name} and s.outbox_id = o.id)
         order by o.id limit ${consumer.batch}`.execute(db)
@@ -126,7 +126,7 @@ async function recordFailure(db: PlatformDb, clock: Clock, consumer: string, out
 async function retryDue(db: PlatformDb, clock: Clock, consumer: OutboxConsumer, signal?: AbortSignal): Promise<number> {
   const due = (
     await sql<OutboxRow & { attempts: number }>`
-      select o.id, o.type, o.customer_id, o.occurred_at, o.payload, f.attempts from outbox_failures f
+      select o.id, o.event_id, o.type, o.customer_id, o.occurred_at, o.payload, f.attempts from outbox_failures f
       join outbox_events o on o.id = f.outbox_id
       where f.consumer = ${consumer.name} and f.dead_at is null and f.next_attempt_at <= ${clock.now()}
       order by f.outbox_id limit ${consumer.batch}`.execute(db)

@@ -178,3 +178,17 @@ export async function firstGrants(db: DbOrTx, customerIds: string[], purpose: Co
   for (const row of rows.rows) result.set(row.customerId, { at: new Date(row.occurredAt).toISOString(), channel: row.channel });
   return result;
 }
+
+/**
+ * Whether each customer has `purpose` granted now on `channel`, as the latest decision on that
+ * channel or on "all" says (the same rule as the segment field `consent`); one query for many.
+ */
+export async function grantedNow(db: DbOrTx, customerIds: string[], channel: ConsentChannel, purpose: ConsentPurpose): Promise<Set<string>> {
+  if (customerIds.length === 0) return new Set();
+  const rows = await sql<{ customerId: string; granted: boolean }>`
+    select distinct on (customer_id) customer_id, granted
+    from consent_events
+    where customer_id = any(${customerIds}::text[]) and purpose = ${purpose} and channel in (${channel}, 'all')
+    order by customer_id, occurred_at desc, id desc`.execute(db);
+  return new Set(rows.rows.filter((row) => row.granted).map((row) => row.customerId));
+}

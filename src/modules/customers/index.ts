@@ -2,7 +2,7 @@ import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import type { PlatformTx } from '../../platform/db-views.ts';
 import { getAttributeDefinition, pageAttributeDefinitions, putAttributeDefinition, type AttributeDefinitionInput } from './attributes.ts';
-import { checkConsentTimes, firstGrants, loadConsents, recordConsents, type ConsentInput, type ConsentPurpose } from './consents.ts';
+import { checkConsentTimes, firstGrants, grantedNow, loadConsents, recordConsents, type ConsentChannel, type ConsentInput, type ConsentPurpose } from './consents.ts';
 import { createCustomer, type CreateCustomerInput } from './create-customer.ts';
 import { loadCustomerRecord, loadCustomerRecords, lockCustomer, resolveCustomerId, type CustomerRecord } from './customer-record.ts';
 import { currentCustomerIds } from './customer-refs.ts';
@@ -21,6 +21,7 @@ import { loadTillView, type AccountSummaryOf } from './till-view.ts';
 import { updateCustomer, type UpdateCustomerInput } from './update-customer.ts';
 
 export type { CustomerRecord } from './customer-record.ts';
+export type { ConsentChannel, ConsentPurpose } from './consents.ts';
 export type { IdentifiedCustomer } from './identify.ts';
 export type { AccountSummary, CreatedCustomer, CustomersDeps, CustomerLifecycleHooks } from './deps.ts';
 export type { TillView } from './till-view.ts';
@@ -131,6 +132,8 @@ export function createCustomers(deps: CustomersDeps) {
     consents: async (id: string, masked = false) => loadConsents(db, await resolveCustomerId(db, id), masked),
     /** Each of the customers' first consent ever given for `purpose`, on any channel (one query for many). */
     firstGrants: (customerIds: string[], purpose: ConsentPurpose) => firstGrants(db, customerIds, purpose),
+    /** The customers who have `purpose` granted now on `channel` (messaging checks marketing consent at send time). */
+    grantedNow: (customerIds: string[], channel: ConsentChannel, purpose: ConsentPurpose) => grantedNow(db, customerIds, channel, purpose),
     /** Records consents; with `onlyChanges` (the state GET answered, sent back) one equal to the current state is skipped. */
     async setConsents(id: string, inputs: ConsentInput[], actor: Actor, { onlyChanges }: { onlyChanges: boolean } = { onlyChanges: false }) {
       const problems = checkConsentTimes(inputs, clock.now(), '');

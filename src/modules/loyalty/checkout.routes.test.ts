@@ -310,7 +310,7 @@ describe('tiers', () => {
       expect(crossing.json().customer.tier.id).toBe('silver');
       expect(crossing.json().pointsToEarn).toBe(500); // Silver: 5%
       const events = await t.database.db.selectFrom('outboxEvents').select('payload').where('type', '=', 'tier.changed').where('customerId', '=', customer).execute();
-      expect(events.map((e) => e.payload)).toEqual([{ customerId: customer, from: 'silver', to: 'gold', reason: 'qualified' }]);
+      expect(events.map((e) => e.payload)).toEqual([{ customerId: customer, from: 'silver', to: 'gold', direction: 'up', reason: 'qualified' }]);
       const next = await confirm(customer, [{ sku: 'lamp', category: 'furniture', qty: 1, price: 10_000 }]);
       expect(next.json().customer.tier.id).toBe('gold');
       expect(next.json().pointsToEarn).toBe(10); // Gold: 10% of 100.00 (Silver would give 5)

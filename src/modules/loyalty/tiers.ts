@@ -91,7 +91,7 @@ async function writeTierChanges(db: DbOrTx, clock: Clock, ids: Ids, config: Tier
     changes.map((c) => ({
       type: 'tier.changed' as const,
       customerId: c.customerId,
-      payload: { customerId: c.customerId, from: config.tiers[c.from]!.id, to: config.tiers[c.to]!.id, reason: c.reason },
+      payload: { customerId: c.customerId, from: config.tiers[c.from]!.id, to: config.tiers[c.to]!.id, direction: c.to > c.from ? 'up' : 'down', reason: c.reason },
     })),
   );
 }

@@ -13,7 +13,7 @@
  */
 import type { CustomerRecord } from '../../customers/index.ts';
 
-export type MessageChannel = 'email' | 'sms' | 'push';
+export type MessageChannel = 'email' | 'sms' | 'push' | 'telegram';
 
 export type CustomerVars = {
   id: string;
@@ -169,7 +169,7 @@ export const variableCatalogue: Fields<TemplateContext> = {
   }),
   message: object<MessageVars>('This message', {
     id: text('Message id'),
-    channel: text('email, sms or push'),
+    channel: text('email, sms, push or telegram'),
     sentAt: value('timestamp', 'When it is sent (for a preview: when it is previewed)'),
   }),
 };

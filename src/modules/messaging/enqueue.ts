@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import type { Clock } from '../../platform/clock.ts';
+import type { CustomerRecord } from '../customers/index.ts';
+import type { ContactPolicy, MessagingSecrets } from './contact-policy.ts';
+import { trackHtml, trackingUrl } from './tracking.ts';
+import type { Db, DbOrTx } from './messaging.db.ts';
+import type { Ids } from './messaging.ids.ts';
+import type { MessageContent, MessageKind, MessagePurpose, MessageSource, MessageStatus, TemplateParts } from './messaging.tables.ts';
+import { htmlParts } from './template-store.ts';
+import { templateContext, type ContextExtras, type ContextSources } from './template-context.ts';
+import { compilePart, renderCompiledPart, type CompiledPart } from './templates/index.ts';
+
+/**
+ * Queues messages: each rendered for its customer when queued (the text a customer gets is the
+ * text of that moment's data, kept with the message), then written with its dedupe key, so a
+ * retried or restarted enqueue (a campaign killed half-way) adds no second message for a key.
+ * Consent, caps and quiet hours are checked when the message is sent, not here: they are about
+ * the moment of sending, and a queued message may wait hours.
+ */
+export type EnqueueItem = {
+  customerId: string;
+  dedupeKey: string | null;
+  /** A test send's address instead of the customer's. */
+  to?: string;
+  extras?: ContextExtras;
+  /** Not before this instant (a local-time send); now when left out. */
+  notBefore?: Date;
+};
+
+export type EnqueueBatch = {
+  template: { id: string; version: number; kind: MessageKind; purpose: MessagePurpose; parts: TemplateParts };
+  source: MessageSource;
+  sourceId: string | null;
+  items: EnqueueItem[];
+};
+
+export type EnqueueDeps = {
+  db: Db;
+  clock: Clock;
+  ids: Ids;
+  sources: ContextSources;
+  policy: () => Promise<ContactPolicy>;
+  secrets: () => Promise<MessagingSecrets>;
+};
+
+/** A customer's address on a kind; push goes to every subscription, looked up when sent. */
+async function addresses(db: DbOrTx, kind: MessageKind, records: CustomerRecord[]): Promise<Map<string, string | null>> {
+  const found = new Map<string, string | null>();
+  if (kind === 'telegram') {
+    const links = await db.selectFrom('telegramLinks').select(['customerId', 'chatId']).where('customerId', 'in', records.length > 0 ? records.map((r) => r.id) : ['']).execute();
+    for (const link of links) found.set(link.customerId, link.chatId);
+    return found;
+  }
+  for (const record of records) found.set(record.id, kind === 'email' ? record.email : kind === 'sms' ? record.phone : null);
+  return found;
+}
+
+/** Compiled once per batch: a campaign renders one template for thousands of customers. */
+export function compileParts(parts: TemplateParts): Map<string, CompiledPart> {
+  return new Map(Object.entries(parts).map(([name, source]) => [name, compilePart(source, { escapeHtml: htmlParts.has(name), partName: name })]));
+}
+
+export function contentOf(kind: MessageKind, rendered: Record<string, string>): MessageContent {
+  switch (kind) {
+    case 'email': return { subject: rendered.subject ?? '', text: rendered.text ?? '', ...(rendered.html ? { html: rendered.html } : {}) };
+    case 'push': return { subject: rendered.title ?? '', text: rendered.body ?? '', ...(rendered.url ? { url: rendered.url } : {}) };
+    default: return { text: rendered.text ?? '' };
+  }
+}
+
+type NewMessage = { id: string; customerId: string; recipient: string | null; content: MessageContent | null; status: MessageStatus; reason: string | null; dedupeKey: string | null; due: Date };
+
+/** Renders and queues a batch; answers the ids of the messages written (a key queued before is not written again). */
+export async function enqueueMessages(deps: EnqueueDeps, batch: EnqueueBatch): Promise<{ queued: string[]; skipped: string[]; existing: number }> {
+  const { db, clock, ids } = deps;
+  const now = clock.now();
+  const [policy, secrets] = await Promise.all([deps.policy(), deps.secrets()]);
+  const records = new Map((await deps.sources.customers(batch.items.map((item) => item.customerId))).map((record) => [record.id, record]));
+  const found = await addresses(db, batch.template.kind, [...records.values()]);
+  const compiled = compileParts(batch.template.parts);
+  const rows: NewMessage[] = [];
+  for (const item of batch.items) {
+    const id = ids.next('msg');
+    const record = records.get(item.customerId);
+    const base = { id, customerId: item.customerId, dedupeKey: item.dedupeKey, due: item.notBefore ?? now };
+    if (!record || record.status !== 'active') {
+      rows.push({ ...base, recipient: null, content: null, status: 'skipped', reason: 'customer_gone' });
+      continue;
+    }
+    const recipient = item.to ?? found.get(record.id) ?? null;
+    if (!recipient && batch.template.kind !== 'push') {
+      rows.push({ ...base, recipient: null, content: null, status: 'skipped', reason: 'no_address' });
+      continue;
+    }
+    // The unsubscribe page is also where, for now, a customer changes what they get (the preference centre comes with the account page).
+    const unsubscribe = trackingUrl(policy.publicUrl, secrets.linkSecret, 'unsubscribe', id);
+    const extras = { ...item.extras, links: { unsubscribe, preferences: unsubscribe, ...item.extras?.links } };
+    const context = await templateContext(deps.sources, policy, record, { id, kind: batch.template.kind, at: now }, extras);
+    const rendered = Object.fromEntries([...compiled].map(([name, part]) => [name, renderCompiledPart(part, context, { now, partName: name })]));
+    if (rendered.html) rendered.html = trackHtml(rendered.html, policy.publicUrl, secrets.linkSecret, id, unsubscribe);
+    rows.push({ ...base, recipient, content: contentOf(batch.template.kind, rendered), status: 'queued', reason: null });
+  }
+  if (rows.length === 0) return { queued: [], skipped: [], existing: 0 };
+  // One statement however many: the messages, their first history entry, nothing for a key seen before.
+  const written = await sql<{ id: string; status: MessageStatus }>`
+    with input as (
+      select * from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.customerId)}::text[], ${rows.map((r) => r.recipient)}::text[],
+        ${rows.map((r) => (r.content ? JSON.stringify(r.content) : null))}::jsonb[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.reason)}::text[],
+        ${rows.map((r) => r.dedupeKey)}::text[], ${rows.map((r) => r.due.toISOString())}::timestamptz[])
+        as t(id, customer_id, recipient, content, status, reason, dedupe_key, due)
+    ), inserted as (
+      insert into messages (id, customer_id, kind, purpose, template_id, template_version, source, source_id, dedupe_key, recipient, content, status, reason,
+        next_attempt_at, created_at, updated_at)
+      select id, customer_id, ${batch.template.kind}, ${batch.template.purpose}, ${batch.template.id}, ${batch.template.version}, ${batch.source}, ${batch.sourceId},
+        dedupe_key, recipient, content, status, reason, due, ${now}, ${now}
+      from input
+      on conflict (dedupe_key) do nothing
+      returning id, customer_id, status, reason
+    ), history as (
+      insert into message_events (message_id, customer_id, status, occurred_at, detail)
+      select id, customer_id, status, ${now}, case when reason is null then '{}'::jsonb else jsonb_build_object('reason', reason) end from inserted
+    )
+    select id, status from inserted`.execute(db);
+  return {
+    queued: written.rows.filter((row) => row.status === 'queued').map((row) => row.id),
+    skipped: written.rows.filter((row) => row.status === 'skipped').map((row) => row.id),
+    existing: rows.length - written.rows.length,
+  };
+}

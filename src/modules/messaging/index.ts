@@ -1,0 +1,293 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Actor } from '../../platform/actor.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
+import type { ConsentChannel, CustomerRecord } from '../customers/index.ts';
+import { createChannelStore } from './channel-store.ts';
+import { createTransport, type ChannelTransport } from './channels/index.ts';
+import { createPolicyStore } from './contact-policy.ts';
+import { compileParts, contentOf, enqueueMessages, type EnqueueBatch } from './enqueue.ts';
+import type { Db, Tx } from './messaging.db.ts';
+import { messagingError } from './messaging.errors.ts';
+import type { Ids } from './messaging.ids.ts';
+import type { MessageContent, MessageKind, MessageSource, MessageStatus } from './messaging.tables.ts';
+import { sendDue } from './sender.ts';
+import { templateContext, type ContextExtras, type ContextSources } from './template-context.ts';
+import { createTemplateStore } from './template-store.ts';
+import { renderCompiledPart } from './templates/index.ts';
+import { createWebhooks } from './webhooks.ts';
+import { createPushSubscriptions } from './push-subscriptions.ts';
+import { createLinkTracking } from './link-clicks.ts';
+import { createGlobalControl } from './global-control.ts';
+import { campaignReport, type PurchaseReceipts } from './campaign-report.ts';
+import { runCampaigns } from './campaign-run.ts';
+import { createCampaigns } from './campaigns.ts';
+import { advanceJourneys, enterJourneys, scanLapsed, type JourneyActions } from './journey-engine.ts';
+import { createJourneys } from './journeys.ts';
+
+export { messagingModule } from './messaging.module.ts';
+export { messagingRoutes } from './messaging.routes.ts';
+export { trackingRoutes } from './tracking.routes.ts';
+export type { EnqueueBatch, EnqueueItem } from './enqueue.ts';
+
+export type MessagingDeps = {
+  db: Db;
+  clock: Clock;
+  ids: Ids;
+  sources: ContextSources;
+  consented: (customerIds: string[], channel: ConsentChannel) => Promise<Set<string>>;
+  /** Every event type modules registered (webhooks subscribe to them). */
+  eventTypes: () => readonly string[];
+  /** Segments: whether one exists, and its current members as SQL selecting `customer_id` (a campaign's audience). */
+  segments: { exists: (segmentId: string) => Promise<boolean>; members: (segmentId: string) => RawBuilder<unknown> };
+  /** Loyalty's purchase facts (purchase-facts.ts): what a campaign's arms bought in its window. */
+  purchaseReceipts: PurchaseReceipts;
+  /** What journey steps do in other modules: points, personal codes, tags (journey-engine.ts). */
+  journeyActions: Pick<JourneyActions, 'award' | 'issueCode' | 'tag'>;
+  promotionExists: (promotionId: string) => Promise<boolean>;
+  /** Withdraws marketing consent on a channel: an unsubscribe link was used (customers' consents). */
+  withdrawConsent: (customerId: string, channel: ConsentChannel, messageId: string) => Promise<void>;
+  log?: { error(obj: object, msg: string): void };
+};
+
+export type MessageView = {
+  id: string;
+  customerId: string | null;
+  kind: MessageKind;
+  purpose: 'marketing' | 'service';
+  source: MessageSource;
+  sourceId: string | null;
+  templateId: string | null;
+  templateVersion: number | null;
+  status: MessageStatus;
+  reason: string | null;
+  recipient: string | null;
+  content: MessageContent | null;
+  attempts: number;
+  createdAt: string;
+  sentAt: string | null;
+  history: Array<{ status: string; at: string; detail: Record<string, unknown> }>;
+};
+
+export function createMessaging(deps: MessagingDeps) {
+  const { db, clock, ids } = deps;
+  const channels = createChannelStore({ db, clock, ids });
+  const templates = createTemplateStore({ db, clock, ids });
+  const policy = createPolicyStore({ db, clock });
+  const webhooks = createWebhooks({ db, clock, ids, eventTypes: deps.eventTypes });
+  const push = createPushSubscriptions({ db, clock, ids });
+  const campaigns = createCampaigns({ db, clock, ids, templates, segmentExists: deps.segments.exists });
+  const journeys = createJourneys({
+    db,
+    clock,
+    ids,
+    refs: {
+      templates,
+      segmentExists: deps.segments.exists,
+      promotionExists: deps.promotionExists,
+      webhookExists: async (id) => (await db.selectFrom('webhooks').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
+    },
+  });
+
+  // One transport per active channel as it is now: a changed channel (its updatedAt) makes a new one.
+  const transports = new Map<MessageKind, { key: string; transport: ChannelTransport }>();
+  const transportOf = async (kind: MessageKind): Promise<ChannelTransport | null> => {
+    const channel = await channels.activeOf(kind);
+    const cached = transports.get(kind);
+    if (!channel) return null;
+    const key = `${channel.id}@${channel.updatedAt.toISOString()}`;
+    if (cached?.key === key) return cached.transport;
+    void cached?.transport.close().catch(() => undefined);
+    const transport = createTransport(kind, channel.config);
+    transports.set(kind, { key, transport });
+    return transport;
+  };
+
+  const enqueueDeps = { db, clock, ids, sources: deps.sources, policy: () => policy.get(), secrets: () => policy.secrets() };
+  const senderDeps = {
+    db,
+    clock,
+    ids,
+    policy: () => policy.get(),
+    secrets: () => policy.secrets(),
+    consented: deps.consented,
+    async timezones(customerIds: string[]) {
+      const records = await deps.sources.customers(customerIds);
+      return new Map(records.map((record: CustomerRecord) => [record.id, record.timezone]));
+    },
+    transport: transportOf,
+  };
+
+  const messageView = async (row: Record<string, unknown>): Promise<MessageView> => {
+    const r = row as { id: string; customerId: string | null; kind: MessageKind; purpose: 'marketing' | 'service'; source: MessageSource; sourceId: string | null; templateId: string | null; templateVersion: number | null; status: MessageStatus; reason: string | null; recipient: string | null; content: MessageContent | null; attempts: number; createdAt: Date; sentAt: Date | null };
+    const events = await db.selectFrom('messageEvents').select(['status', 'occurredAt', 'detail']).where('messageId', '=', r.id).orderBy('id').execute();
+    return {
+      id: r.id,
+      customerId: r.customerId,
+      kind: r.kind,
+      purpose: r.purpose,
+      source: r.source,
+      sourceId: r.sourceId,
+      templateId: r.templateId,
+      templateVersion: r.templateVersion,
+      status: r.status,
+      reason: r.reason,
+      recipient: r.recipient,
+      content: r.content,
+      attempts: r.attempts,
+      createdAt: r.createdAt.toISOString(),
+      sentAt: r.sentAt?.toISOString() ?? null,
+      history: events.map((e) => ({ status: e.status, at: e.occurredAt.toISOString(), detail: e.detail })),
+    };
+  };
+
+  /** Who can be reached on each kind now: an address (a push subscription, a linked chat) and marketing consent on that channel. */
+  const reach = async (records: CustomerRecord[]): Promise<Map<MessageKind, Set<string>>> => {
+    const ids = records.map((r) => r.id);
+    const none = ids.length === 0 ? [''] : ids;
+    const [subscribed, linked, email, sms, pushConsent, telegramConsent] = await Promise.all([
+      db.selectFrom('pushSubscriptions').select('customerId').distinct().where('customerId', 'in', none).execute(),
+      db.selectFrom('telegramLinks').select('customerId').where('customerId', 'in', none).execute(),
+      deps.consented(ids, 'email'),
+      deps.consented(ids, 'sms'),
+      deps.consented(ids, 'push'),
+      deps.consented(ids, 'messenger'),
+    ]);
+    const withPush = new Set(subscribed.map((row) => row.customerId));
+    const withChat = new Set(linked.map((row) => row.customerId));
+    return new Map<MessageKind, Set<string>>([
+      ['email', new Set(records.filter((r) => r.email && email.has(r.id)).map((r) => r.id))],
+      ['sms', new Set(records.filter((r) => r.phone && sms.has(r.id)).map((r) => r.id))],
+      ['push', new Set(ids.filter((id) => withPush.has(id) && pushConsent.has(id)))],
+      ['telegram', new Set(ids.filter((id) => withChat.has(id) && telegramConsent.has(id)))],
+    ]);
+  };
+  const runDeps = {
+    db,
+    clock,
+    templates,
+    policy: () => policy.get(),
+    secrets: () => policy.secrets(),
+    customers: deps.sources.customers,
+    reach,
+    segmentMembers: deps.segments.members,
+    enqueue: (batch: EnqueueBatch) => enqueueMessages(enqueueDeps, batch),
+  };
+
+  const engineDeps = {
+    db,
+    clock,
+    ids,
+    templates,
+    policy: () => policy.get(),
+    customers: deps.sources.customers,
+    enqueue: (batch: EnqueueBatch) => enqueueMessages(enqueueDeps, batch),
+    ...(deps.log ? { log: deps.log } : {}),
+    actions: {
+      ...deps.journeyActions,
+      async inSegment(segmentId: string, customerId: string) {
+        const row = await sql`select 1 from (${deps.segments.members(segmentId)}) m where m.customer_id = ${customerId} limit 1`.execute(db);
+        return row.rows.length > 0;
+      },
+      async purchasedSince(customerId: string, since: Date) {
+        const row = await sql`select 1 from (${deps.purchaseReceipts({ from: since, to: new Date(clock.now().getTime() + 60_000) })}) p where p.customer_id = ${customerId} limit 1`.execute(db);
+        return row.rows.length > 0;
+      },
+      async lapsed(from: Date, to: Date) {
+        const rows = await sql<{ customerId: string; lastAt: Date }>`
+          select p.customer_id, max(p.occurred_at) as last_at from (${deps.purchaseReceipts({ from, to: new Date(clock.now().getTime() + 60_000) })}) p
+          group by p.customer_id having max(p.occurred_at) < ${to}`.execute(db);
+        return rows.rows.map((row) => ({ customerId: row.customerId, lastAt: new Date(row.lastAt) }));
+      },
+    },
+  };
+
+  const oneCustomer = async (customerId: string): Promise<CustomerRecord> => {
+    const [record] = await deps.sources.customers([customerId]);
+    if (!record || record.status !== 'active') throw messagingError('messaging.no_address', `No active customer ${customerId} to render for`);
+    return record;
+  };
+
+  return {
+    channels,
+    templates,
+    policy,
+    webhooks,
+    push,
+    campaigns,
+    journeys,
+    links: createLinkTracking({ db, clock, secrets: () => policy.secrets(), withdraw: deps.withdrawConsent }),
+    globalControl: createGlobalControl({ db, clock }),
+    /** Journeys: the consumer that enters customers, the scan for lapsed buyers, the walk of entries due. */
+    enterJourneys: (signal?: AbortSignal) => enterJourneys(engineDeps, signal),
+    scanLapsed: () => scanLapsed(engineDeps),
+    advanceJourneys: (signal?: AbortSignal) => advanceJourneys(engineDeps, signal),
+    /** Starts the campaigns due and queues the running ones' messages (the `run-campaigns` job). */
+    runCampaigns: (signal?: AbortSignal) => runCampaigns(runDeps, signal),
+    campaignReport: async (id: string) => campaignReport({ db, clock, receipts: deps.purchaseReceipts, currency: deps.sources.currency }, await campaigns.load(id)),
+    /** Renders and queues messages of one template version (campaigns and journeys call this). */
+    enqueue: (batch: EnqueueBatch) => enqueueMessages(enqueueDeps, batch),
+    /** Sends what is due (the `send-messages` job). */
+    sendDue: (signal?: AbortSignal) => sendDue(senderDeps, signal),
+    /** A template rendered for a real customer, without sending anything. */
+    async preview(templateId: string, input: { customerId: string; version?: number; extras?: ContextExtras }) {
+      const { template, parts, version } = await templates.version(templateId, input.version);
+      const record = await oneCustomer(input.customerId);
+      const context = await templateContext(deps.sources, await policy.get(), record, { id: 'msg_preview', kind: template.kind, at: clock.now() }, input.extras);
+      const rendered = Object.fromEntries([...compileParts(parts)].map(([name, part]) => [name, renderCompiledPart(part, context, { now: clock.now(), partName: name })]));
+      return { templateId, version, kind: template.kind, customerId: record.id, parts: rendered, content: contentOf(template.kind, rendered) };
+    },
+    /**
+     * A test send: the template rendered for a customer, to the customer's address or to `to`
+     * (a marketer's own inbox), as a service message (no consent or cap applies to a test).
+     */
+    async testSend(templateId: string, input: { customerId: string; to?: string; version?: number }, actor: Actor): Promise<MessageView> {
+      const { template, parts, version } = await templates.version(templateId, input.version);
+      await oneCustomer(input.customerId);
+      const result = await enqueueMessages(enqueueDeps, {
+        template: { id: template.id, version, kind: template.kind, purpose: 'service', parts },
+        source: 'test',
+        sourceId: actor.keyId,
+        items: [{ customerId: input.customerId, dedupeKey: null, ...(input.to ? { to: input.to } : {}) }],
+      });
+      const id = result.queued[0] ?? result.skipped[0];
+      const row = await db.selectFrom('messages').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
+      if (row.status === 'skipped') throw messagingError('messaging.no_address', `Customer ${input.customerId} has no ${template.kind} address; give "to" to send the test elsewhere`);
+      return messageView(row);
+    },
+    async message(id: string): Promise<MessageView | null> {
+      const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? messageView(row) : null;
+    },
+    /** A customer's messages, newest first, each with its status history. */
+    async customerMessages(customerId: string, query: { limit: number; cursor?: string }): Promise<Page<MessageView>> {
+      const after = decodeCursor(query.cursor, isIdKey('msg'));
+      let q = db.selectFrom('messages').selectAll().where('customerId', '=', customerId).orderBy('id', 'desc').limit(query.limit + 1);
+      if (after) q = q.where('id', '<', after);
+      const page = pageOf(await q.execute(), query.limit, (row) => row.id);
+      return { items: await Promise.all(page.items.map(messageView)), nextCursor: page.nextCursor };
+    },
+    /** A customer's messages rewritten when the customer is erased: no address, no text (the counts stay). */
+    async eraseCustomer(tx: Tx, customerIds: string[]): Promise<void> {
+      await tx.updateTable('messages').set({ recipient: null, content: null }).where('customerId', 'in', customerIds).execute();
+      await tx.deleteFrom('pushSubscriptions').where('customerId', 'in', customerIds).execute();
+      await tx.deleteFrom('telegramLinks').where('customerId', 'in', customerIds).execute();
+    },
+    /** A merged duplicate's messages and subscriptions become the survivor's; its Telegram chat too, unless the survivor has one. */
+    async mergeCustomer(tx: Tx, fromId: string, intoId: string): Promise<void> {
+      await tx.updateTable('messages').set({ customerId: intoId }).where('customerId', '=', fromId).execute();
+      await tx.updateTable('messageEvents').set({ customerId: intoId }).where('customerId', '=', fromId).execute();
+      await tx.updateTable('pushSubscriptions').set({ customerId: intoId }).where('customerId', '=', fromId).execute();
+      const survivorChat = await tx.selectFrom('telegramLinks').select('chatId').where('customerId', '=', intoId).executeTakeFirst();
+      if (survivorChat) await tx.deleteFrom('telegramLinks').where('customerId', '=', fromId).execute();
+      else await tx.updateTable('telegramLinks').set({ customerId: intoId }).where('customerId', '=', fromId).execute();
+    },
+    async close(): Promise<void> {
+      await Promise.all([...transports.values()].map((t) => t.transport.close().catch(() => undefined)));
+      transports.clear();
+      await webhooks.close();
+    },
+  };
+}
+
+export type Messaging = ReturnType<typeof createMessaging>;

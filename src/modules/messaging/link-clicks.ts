@@ -1,0 +1,63 @@
+import type { Clock } from '../../platform/clock.ts';
+import type { ConsentChannel } from '../customers/index.ts';
+import type { MessagingSecrets } from './contact-policy.ts';
+import type { Db } from './messaging.db.ts';
+import type { MessageKind } from './messaging.tables.ts';
+import { verifyToken } from './tracking.ts';
+
+/**
+ * What the tracking links record: an open (the pixel), a click (then the redirect to the URL
+ * signed with the message), an unsubscribe (marketing consent on the message's channel
+ * withdrawn, in one click, RFC 8058). Each lands in the message's history; a link whose
+ * signature does not hold records nothing.
+ */
+const consentChannel: Record<MessageKind, ConsentChannel> = { email: 'email', sms: 'sms', push: 'push', telegram: 'messenger' };
+
+export type LinkDeps = {
+  db: Db;
+  clock: Clock;
+  secrets: () => Promise<MessagingSecrets>;
+  /** Withdraws the customer's marketing consent on a channel (customers' consents, with the link as evidence). */
+  withdraw: (customerId: string, channel: ConsentChannel, messageId: string) => Promise<void>;
+};
+
+type Found = { id: string; customerId: string | null; kind: MessageKind };
+
+async function find(deps: LinkDeps, kind: 'open' | 'click' | 'unsubscribe', token: string, url?: string): Promise<Found | null> {
+  const { linkSecret } = await deps.secrets();
+  const id = verifyToken(linkSecret, kind, token, url);
+  if (!id) return null;
+  return (await deps.db.selectFrom('messages').select(['id', 'customerId', 'kind']).where('id', '=', id).executeTakeFirst()) ?? null;
+}
+
+async function record(deps: LinkDeps, message: Found, status: 'opened' | 'clicked' | 'unsubscribed', detail: Record<string, unknown> = {}): Promise<void> {
+  await deps.db.insertInto('messageEvents').values({ messageId: message.id, customerId: message.customerId, status, occurredAt: deps.clock.now(), detail: JSON.stringify(detail) }).execute();
+}
+
+export function createLinkTracking(deps: LinkDeps) {
+  return {
+    async opened(token: string): Promise<boolean> {
+      const message = await find(deps, 'open', token);
+      if (message) await record(deps, message, 'opened');
+      return message !== null;
+    },
+    /** The URL to send the visitor to, or null when the link was not one we signed. */
+    async clicked(token: string, url: string): Promise<string | null> {
+      const message = await find(deps, 'click', token, url);
+      if (!message) return null;
+      await record(deps, message, 'clicked', { url });
+      return url;
+    },
+    /** Who a valid unsubscribe link is for (the page asks before the POST withdraws). */
+    async unsubscribeTarget(token: string): Promise<Found | null> {
+      return find(deps, 'unsubscribe', token);
+    },
+    async unsubscribe(token: string): Promise<boolean> {
+      const message = await find(deps, 'unsubscribe', token);
+      if (!message) return false;
+      if (message.customerId) await deps.withdraw(message.customerId, consentChannel[message.kind], message.id);
+      await record(deps, message, 'unsubscribed');
+      return true;
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { defineModule } from '../../platform/registry.ts';
+import type { Messaging } from './index.ts';
+import { templateErrors } from './templates/index.ts';
+import { ownTx } from './messaging.db.ts';
+import { messagingErrors } from './messaging.errors.ts';
+import { messagingEvents } from './messaging.events.ts';
+import { messagingIds } from './messaging.ids.ts';
+
+/** What the messaging module registers with the platform when buildApp wires it. */
+export const messagingModule = defineModule({
+  name: 'messaging',
+  events: messagingEvents.types,
+  idPrefixes: messagingIds.prefixes,
+  errors: { ...messagingErrors.table, ...templateErrors.table },
+  ownTx,
+  // Live: a queued message, an event for a webhook, a delivery due are what people wait for.
+  jobs: (messaging: Messaging) => [
+    { name: 'run-campaigns', cadence: 'live', run: (signal) => messaging.runCampaigns(signal) },
+    { name: 'send-messages', cadence: 'live', run: (signal) => messaging.sendDue(signal) },
+    { name: 'enter-journeys', cadence: 'live', run: (signal) => messaging.enterJourneys(signal) },
+    { name: 'advance-journeys', cadence: 'live', run: (signal) => messaging.advanceJourneys(signal) },
+    { name: 'scan-lapsed-customers', cadence: 'frequent', run: () => messaging.scanLapsed() },
+    { name: 'redraw-global-control', cadence: 'daily', run: () => messaging.globalControl.redrawIfDue() },
+    { name: 'collect-webhook-events', cadence: 'live', run: (signal) => messaging.webhooks.collect(signal) },
+    { name: 'deliver-webhooks', cadence: 'live', run: (signal) => messaging.webhooks.deliver(signal) },
+  ],
+});

@@ -1,0 +1,255 @@
+import { sql } from 'kysely';
+import type { Clock } from '../../platform/clock.ts';
+import type { ConsentChannel } from '../customers/index.ts';
+import { inGlobalControl } from '../experiments/index.ts';
+import { capReached, quietUntil, type ContactPolicy, type MessagingSecrets, type SentMark } from './contact-policy.ts';
+import { trackingUrl } from './tracking.ts';
+import { retryDelay, type ChannelTransport, type SendOutcome } from './channels/index.ts';
+import type { Db, Tx } from './messaging.db.ts';
+import { emitEvents } from './messaging.events.ts';
+import type { Ids } from './messaging.ids.ts';
+import type { MessageContent, MessageKind, MessagesTable } from './messaging.tables.ts';
+
+/**
+ * The sender: takes due messages off the queue and hands them to their channel. Several
+ * senders (threads of instances) may run at once: each claims a batch with FOR UPDATE SKIP
+ * LOCKED, so none waits on another's rows and no message is taken twice; a claim lasts
+ * `CLAIM_MS`, and a sender that died leaves its messages to be claimed again after it.
+ *
+ * At the claim, in the claiming transaction, each marketing message is checked against the
+ * moment of sending: the channel's marketing consent, the suppression list, the frequency caps
+ * (counting every marketing message sent or being sent to the customer, campaigns and journeys
+ * together: the claim locks each customer first, so two senders cannot both pass the last
+ * slot), and quiet hours in the customer's zone (the message waits until they end).
+ *
+ * Only an `accepted` answer marks a message sent. A `retry` (429, SMTP 4xx, a timeout) puts it
+ * back with a growing delay (the provider's Retry-After when it gives one), up to `MAX_ATTEMPTS`;
+ * a `rejected` fails it, and a dead address goes on the suppression list.
+ */
+export const CLAIM_MS = 5 * 60_000;
+export const MAX_ATTEMPTS = 10;
+const BATCH = 200;
+
+type Claimed = Pick<MessagesTable, 'id' | 'kind' | 'purpose' | 'source' | 'sourceId' | 'recipient'> & { customerId: string | null; content: MessageContent | null; attempts: number };
+
+export type SenderDeps = {
+  db: Db;
+  clock: Clock;
+  ids: Ids;
+  policy: () => Promise<ContactPolicy>;
+  secrets: () => Promise<MessagingSecrets>;
+  /** The customers with marketing consent granted now on a channel (customers' consents). */
+  consented: (customerIds: string[], channel: ConsentChannel) => Promise<Set<string>>;
+  /** Customers' time zones (null: the policy's default). */
+  timezones: (customerIds: string[]) => Promise<Map<string, string | null>>;
+  /** The transport of a kind's active channel; null when there is none. */
+  transport: (kind: MessageKind) => Promise<ChannelTransport | null>;
+};
+
+const consentChannel: Record<MessageKind, ConsentChannel> = { email: 'email', sms: 'sms', push: 'push', telegram: 'messenger' };
+
+export type SendReport = { sent: number; retried: number; failed: number; skipped: number; deferred: number };
+
+async function history(tx: Db | Tx, rows: Array<{ messageId: string; customerId: string | null; status: string; detail?: Record<string, unknown> }>, at: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.insertInto('messageEvents').values(rows.map((row) => ({ messageId: row.messageId, customerId: row.customerId, status: row.status, occurredAt: at, detail: JSON.stringify(row.detail ?? {}) }))).execute();
+}
+
+/**
+ * Claims a batch, then applies the contact policy to it; answers the messages to send now.
+ * Two transactions, with the other modules' reads (consents, time zones) between them: no
+ * transaction here waits on a query of another module's (on PGlite, one connection, it would
+ * wait for itself). The second takes each marketing customer's lock and counts what was sent or
+ * cleared to send, so of two senders holding messages for one customer the second sees the
+ * first's decision.
+ */
+async function claim(deps: SenderDeps, report: SendReport): Promise<Claimed[]> {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const [policy, secrets] = await Promise.all([deps.policy(), deps.secrets()]);
+  const claimed = (
+    await sql<Claimed>`
+      update messages m set status = 'sending', locked_until = ${new Date(now.getTime() + CLAIM_MS)}, attempts = m.attempts + 1, cleared = false, updated_at = ${now}
+      from (
+        -- SKIP LOCKED: a batch another sender is claiming right now is left to it, not waited for.
+        select id from messages
+        where status in ('queued', 'sending') and next_attempt_at <= ${now} and (locked_until is null or locked_until <= ${now})
+        order by next_attempt_at limit ${BATCH} for update skip locked
+      ) due
+      where m.id = due.id
+      returning m.id, m.customer_id, m.kind, m.purpose, m.source, m.source_id, m.recipient, m.content, m.attempts`.execute(db)
+  ).rows;
+  const marketing = claimed.filter((m) => m.purpose === 'marketing' && m.customerId !== null);
+  const service = claimed.filter((m) => m.purpose !== 'marketing' || m.customerId === null);
+  if (marketing.length === 0) return claimed;
+  const customers = [...new Set(marketing.map((m) => m.customerId!))].sort();
+  const kinds = [...new Set(marketing.map((m) => m.kind))];
+  const [zones, ...granted] = await Promise.all([deps.timezones(customers), ...kinds.map((kind) => deps.consented(customers, consentChannel[kind]))]);
+  const consentBy = new Map(kinds.map((kind, i) => [kind, granted[i]!]));
+  return db.transaction().execute(async (tx) => {
+    // In one order for every sender, so two never wait on each other in a circle.
+    await sql`select pg_advisory_xact_lock(7246030, hashtext(c)) from unnest(${customers}::text[]) as c order by c`.execute(tx);
+    const maxDays = Math.max(0, ...policy.caps.map((cap) => cap.days));
+    const [suppressed, recent] = await Promise.all([
+      tx.selectFrom('messagingSuppressions').select(['kind', 'address']).where('address', 'in', [...new Set(marketing.map((m) => m.recipient ?? ''))]).execute(),
+      maxDays === 0
+        ? Promise.resolve({ rows: [] as Array<{ customerId: string; kind: MessageKind; at: Date }> })
+        : sql<{ customerId: string; kind: MessageKind; at: Date }>`
+            select customer_id, kind, coalesce(sent_at, ${now}) as at from messages
+            where customer_id = any(${customers}::text[]) and purpose = 'marketing' and not (id = any(${claimed.map((m) => m.id)}::text[]))
+              and (sent_at > ${new Date(now.getTime() - maxDays * 86_400_000)} or (status = 'sending' and cleared))`.execute(tx),
+    ]);
+    const blocked = new Set(suppressed.map((s) => `${s.kind}:${s.address}`));
+    const marks = new Map<string, SentMark[]>();
+    for (const row of recent.rows) marks.set(row.customerId, [...(marks.get(row.customerId) ?? []), { kind: row.kind, at: new Date(row.at) }]);
+    const send: Claimed[] = [...service];
+    const skipped: Array<{ message: Claimed; reason: string }> = [];
+    const deferred: Array<{ message: Claimed; until: Date }> = [];
+    for (const message of marketing) {
+      const customerId = message.customerId!;
+      if (secrets.globalControl.shareBp > 0 && inGlobalControl(customerId, secrets.globalControl.salt, secrets.globalControl.shareBp)) {
+        skipped.push({ message, reason: 'global_control' });
+        continue;
+      }
+      if (!consentBy.get(message.kind)!.has(customerId)) {
+        skipped.push({ message, reason: 'no_consent' });
+        continue;
+      }
+      if (message.recipient && blocked.has(`${message.kind}:${message.recipient}`)) {
+        skipped.push({ message, reason: 'suppressed' });
+        continue;
+      }
+      const until = quietUntil(now, zones.get(customerId) ?? policy.defaultTimezone, policy.quietHours);
+      if (until) {
+        deferred.push({ message, until });
+        continue;
+      }
+      const sent = marks.get(customerId) ?? [];
+      if (capReached(policy.caps, message.kind, sent, now)) {
+        skipped.push({ message, reason: 'frequency_cap' });
+        continue;
+      }
+      // Counts toward the caps of this customer's next message in the same batch.
+      marks.set(customerId, [...sent, { kind: message.kind, at: now }]);
+      send.push(message);
+    }
+    const cleared = send.filter((m) => m.purpose === 'marketing').map((m) => m.id);
+    if (cleared.length > 0) await tx.updateTable('messages').set({ cleared: true }).where('id', 'in', cleared).execute();
+    for (const { message, reason } of skipped) {
+      await tx.updateTable('messages').set({ status: 'skipped', reason, lockedUntil: null, updatedAt: now }).where('id', '=', message.id).execute();
+    }
+    for (const { message, until } of deferred) {
+      // Waiting is not an attempt: the count goes back.
+      await tx.updateTable('messages').set((eb) => ({ status: 'queued', nextAttemptAt: until, lockedUntil: null, attempts: eb('attempts', '-', 1), updatedAt: now })).where('id', '=', message.id).execute();
+    }
+    await history(
+      tx,
+      [
+        ...skipped.map(({ message, reason }) => ({ messageId: message.id, customerId: message.customerId, status: 'skipped', detail: { reason } })),
+        ...deferred.map(({ message, until }) => ({ messageId: message.id, customerId: message.customerId, status: 'deferred', detail: { reason: 'quiet_hours', until: until.toISOString() } })),
+      ],
+      now,
+    );
+    report.skipped += skipped.length;
+    report.deferred += deferred.length;
+    return send;
+  });
+}
+
+/** Records what the provider answered for one message. */
+async function settle(deps: SenderDeps, message: Claimed, outcome: SendOutcome, report: SendReport): Promise<void> {
+  const { db, clock, ids } = deps;
+  const now = clock.now();
+  await db.transaction().execute(async (tx) => {
+    if (outcome.status === 'accepted') {
+      await tx.updateTable('messages').set({ status: 'sent', sentAt: now, providerId: outcome.providerId, parts: outcome.parts ?? null, lockedUntil: null, reason: null, updatedAt: now }).where('id', '=', message.id).execute();
+      await history(tx, [{ messageId: message.id, customerId: message.customerId, status: 'sent', detail: outcome.parts ? { parts: outcome.parts } : {} }], now);
+      await emitEvents(tx, clock, ids, [{ type: 'message.sent', customerId: message.customerId, payload: { messageId: message.id, kind: message.kind, source: message.source, sourceId: message.sourceId } }]);
+      report.sent++;
+      return;
+    }
+    // The channel's own set-up at fault (credentials refused, no funds): every message would fail
+    // alike until someone fixes it, so this one waits like a throttled one instead of being lost.
+    const channelFault = outcome.status === 'rejected' && outcome.channelFault === true;
+    if ((outcome.status === 'retry' || channelFault) && message.attempts < MAX_ATTEMPTS) {
+      const delay = outcome.status === 'retry' ? retryDelay(message.attempts, outcome.retryAfterMs) : 15 * 60_000;
+      await tx.updateTable('messages').set({ status: 'queued', nextAttemptAt: new Date(now.getTime() + delay), lockedUntil: null, reason: outcome.reason.slice(0, 500), updatedAt: now }).where('id', '=', message.id).execute();
+      await history(tx, [{ messageId: message.id, customerId: message.customerId, status: 'retrying', detail: { reason: outcome.reason.slice(0, 500), attempt: message.attempts, retryInMs: delay } }], now);
+      report.retried++;
+      return;
+    }
+    const bounced = outcome.status === 'rejected' && outcome.suppress;
+    const status = bounced ? 'bounced' : 'failed';
+    await tx.updateTable('messages').set({ status, lockedUntil: null, reason: outcome.reason.slice(0, 500), updatedAt: now }).where('id', '=', message.id).execute();
+    await history(tx, [{ messageId: message.id, customerId: message.customerId, status, detail: { reason: outcome.reason.slice(0, 500) } }], now);
+    if (bounced && message.recipient && message.kind !== 'push') {
+      await tx.insertInto('messagingSuppressions').values({ kind: message.kind, address: message.recipient, reason: outcome.reason.slice(0, 500), createdAt: now }).onConflict((oc) => oc.columns(['kind', 'address']).doNothing()).execute();
+    }
+    await emitEvents(tx, clock, ids, [{ type: bounced ? 'message.bounced' : 'message.failed', customerId: message.customerId, payload: { messageId: message.id, kind: message.kind, source: message.source, sourceId: message.sourceId } }]);
+    report.failed++;
+  });
+}
+
+/** Push goes to each of the customer's subscriptions: sent when one took it; dead ones are removed. */
+async function sendPush(deps: SenderDeps, transport: ChannelTransport, message: Claimed): Promise<SendOutcome> {
+  const subscriptions = message.recipient
+    ? [{ id: null, endpoint: '', to: message.recipient }]
+    : (await deps.db.selectFrom('pushSubscriptions').select(['id', 'endpoint', 'p256dh', 'auth']).where('customerId', '=', message.customerId ?? '').execute()).map((s) => ({
+        id: s.id,
+        endpoint: s.endpoint,
+        to: JSON.stringify({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }),
+      }));
+  if (subscriptions.length === 0) return { status: 'rejected', reason: 'the customer has no push subscription', suppress: false };
+  const outcomes: SendOutcome[] = [];
+  for (const subscription of subscriptions) {
+    const outcome = await transport.send(outgoing(message, subscription.to));
+    outcomes.push(outcome);
+    if (subscription.id && outcome.status === 'rejected' && outcome.suppress) await deps.db.deleteFrom('pushSubscriptions').where('id', '=', subscription.id).execute();
+    if (subscription.id && outcome.status === 'accepted') await deps.db.updateTable('pushSubscriptions').set({ lastSentAt: deps.clock.now() }).where('id', '=', subscription.id).execute();
+  }
+  const accepted = outcomes.find((o) => o.status === 'accepted');
+  if (accepted) return accepted;
+  return outcomes.find((o) => o.status === 'retry') ?? outcomes[0]!;
+}
+
+function outgoing(message: Claimed, to: string, unsubscribeUrl?: string) {
+  const content = message.content ?? { text: '' };
+  return {
+    messageId: message.id,
+    to,
+    text: content.text,
+    ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+    ...(content.subject !== undefined ? { subject: content.subject } : {}),
+    ...(content.html !== undefined ? { html: content.html } : {}),
+    ...(content.url !== undefined ? { data: { url: content.url } } : {}),
+  };
+}
+
+/** Sends what is due, a batch at a time, until nothing is due or the signal stops it. */
+export async function sendDue(deps: SenderDeps, signal?: AbortSignal): Promise<SendReport> {
+  const report: SendReport = { sent: 0, retried: 0, failed: 0, skipped: 0, deferred: 0 };
+  while (!signal?.aborted) {
+    const [policy, secrets] = await Promise.all([deps.policy(), deps.secrets()]);
+    // RFC 8058: a marketing e-mail names its one-click unsubscribe link in its headers.
+    const unsubscribeOf = (message: Claimed) => (message.kind === 'email' && message.purpose === 'marketing' ? trackingUrl(policy.publicUrl, secrets.linkSecret, 'unsubscribe', message.id) : undefined);
+    const batch = await claim(deps, report);
+    if (batch.length === 0) break;
+    for (const message of batch) {
+      const transport = await deps.transport(message.kind);
+      if (!transport) {
+        // No channel set up for the kind: the message waits (a channel may be added), it is not lost.
+        await settle(deps, message, { status: 'retry', retryAfterMs: 15 * 60_000, reason: `no active ${message.kind} channel` }, report);
+        continue;
+      }
+      let outcome: SendOutcome;
+      try {
+        outcome = message.kind === 'push' ? await sendPush(deps, transport, message) : await transport.send(outgoing(message, message.recipient ?? '', unsubscribeOf(message)));
+      } catch (error) {
+        // A transport that throws has not had the message accepted: try again later.
+        outcome = { status: 'retry', retryAfterMs: null, reason: error instanceof Error ? error.message : String(error) };
+      }
+      await settle(deps, message, outcome, report);
+    }
+  }
+  return report;
+}
