@@ -40,7 +40,7 @@ export function checkPolicy(policy: ContactPolicy): FieldProblem[] {
     if (policy.quietHours.from === policy.quietHours.to) problems.push({ field: 'quietHours', reason: 'from and to are the same time; leave quietHours null for none' });
   }
   if (!/^[a-z]{2}(-[A-Z]{2})?$/.test(policy.defaultLocale)) problems.push({ field: 'defaultLocale', reason: 'must be a language tag such as ru or en-GB' });
-  let url: URL | null = null;
+  let url: URL | null;
   try {
     url = new URL(policy.publicUrl);
   } catch {
