@@ -78,6 +78,15 @@ export async function enqueueMessages(deps: EnqueueDeps, batch: EnqueueBatch): P
   const records = new Map((await deps.sources.customers(batch.items.map((item) => item.customerId))).map((record) => [record.id, record]));
   const found = await addresses(db, batch.template.kind, [...records.values()]);
   const compiled = compileParts(batch.template.parts);
+  // A balance costs several queries a customer: read only for templates that show one. The
+  // program's currency once a batch.
+  const needsAccount = Object.values(batch.template.parts).some((source) => /\b(balance|tier)\b/.test(source));
+  const currency = await deps.sources.currency();
+  const sources: ContextSources = {
+    customers: deps.sources.customers,
+    currency: async () => currency,
+    account: needsAccount ? deps.sources.account : async () => ({ available: 0, pendingPoints: 0, expiring: [], tier: null }),
+  };
   const rows: NewMessage[] = [];
   for (const item of batch.items) {
     const id = ids.next('msg');
@@ -95,7 +104,7 @@ export async function enqueueMessages(deps: EnqueueDeps, batch: EnqueueBatch): P
     // The unsubscribe page is also where, for now, a customer changes what they get (the preference centre comes with the account page).
     const unsubscribe = trackingUrl(policy.publicUrl, secrets.linkSecret, 'unsubscribe', id);
     const extras = { ...item.extras, links: { unsubscribe, preferences: unsubscribe, ...item.extras?.links } };
-    const context = await templateContext(deps.sources, policy, record, { id, kind: batch.template.kind, at: now }, extras);
+    const context = await templateContext(sources, policy, record, { id, kind: batch.template.kind, at: now }, extras);
     const rendered = Object.fromEntries([...compiled].map(([name, part]) => [name, renderCompiledPart(part, context, { now, partName: name })]));
     if (rendered.html) rendered.html = trackHtml(rendered.html, policy.publicUrl, secrets.linkSecret, id, unsubscribe);
     rows.push({ ...base, recipient, content: contentOf(batch.template.kind, rendered), status: 'queued', reason: null });

@@ -228,7 +228,7 @@ export function createMessaging(deps: MessagingDeps) {
     /** Renders and queues messages of one template version (campaigns and journeys call this). */
     enqueue: (batch: EnqueueBatch) => enqueueMessages(enqueueDeps, batch),
     /** Sends what is due (the `send-messages` job). */
-    sendDue: (signal?: AbortSignal) => sendDue(senderDeps, signal),
+    sendDue: (signal?: AbortSignal, options: { takeOver?: boolean } = {}) => sendDue(senderDeps, signal, options),
     /** A template rendered for a real customer, without sending anything. */
     async preview(templateId: string, input: { customerId: string; version?: number; extras?: ContextExtras }) {
       const { template, parts, version } = await templates.version(templateId, input.version);

@@ -16,7 +16,8 @@ export const messagingModule = defineModule({
   // Live: a queued message, an event for a webhook, a delivery due are what people wait for.
   jobs: (messaging: Messaging) => [
     { name: 'run-campaigns', cadence: 'live', run: (signal) => messaging.runCampaigns(signal) },
-    { name: 'send-messages', cadence: 'live', run: (signal) => messaging.sendDue(signal) },
+    // Under the job's lease: the one sender, so messages a stopped sender left half-claimed are its to send.
+    { name: 'send-messages', cadence: 'live', run: (signal) => messaging.sendDue(signal, { takeOver: true }) },
     { name: 'enter-journeys', cadence: 'live', run: (signal) => messaging.enterJourneys(signal) },
     { name: 'advance-journeys', cadence: 'live', run: (signal) => messaging.advanceJourneys(signal) },
     { name: 'scan-lapsed-customers', cadence: 'frequent', run: () => messaging.scanLapsed() },

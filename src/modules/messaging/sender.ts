@@ -28,6 +28,7 @@ import type { MessageContent, MessageKind, MessagesTable } from './messaging.tab
  */
 export const CLAIM_MS = 5 * 60_000;
 export const MAX_ATTEMPTS = 10;
+const CONCURRENCY = 8;
 const BATCH = 200;
 
 type Claimed = Pick<MessagesTable, 'id' | 'kind' | 'purpose' | 'source' | 'sourceId' | 'recipient'> & { customerId: string | null; content: MessageContent | null; attempts: number };
@@ -225,21 +226,29 @@ function outgoing(message: Claimed, to: string, unsubscribeUrl?: string) {
   };
 }
 
-/** Sends what is due, a batch at a time, until nothing is due or the signal stops it. */
-export async function sendDue(deps: SenderDeps, signal?: AbortSignal): Promise<SendReport> {
+/**
+ * Sends what is due, a batch at a time, until nothing is due or the signal stops it; up to
+ * `CONCURRENCY` messages in flight (a pooled SMTP relay takes several at once).
+ *
+ * `takeOver`: the caller holds the sender's lease (the scheduled job), so no other sender runs
+ * and any message still marked as being sent was left by one that stopped (a killed process):
+ * it is due again now rather than when its claim would run out.
+ */
+export async function sendDue(deps: SenderDeps, signal?: AbortSignal, options: { takeOver?: boolean } = {}): Promise<SendReport> {
   const report: SendReport = { sent: 0, retried: 0, failed: 0, skipped: 0, deferred: 0 };
+  if (options.takeOver) await deps.db.updateTable('messages').set({ lockedUntil: null }).where('status', '=', 'sending').execute();
   while (!signal?.aborted) {
     const [policy, secrets] = await Promise.all([deps.policy(), deps.secrets()]);
     // RFC 8058: a marketing e-mail names its one-click unsubscribe link in its headers.
     const unsubscribeOf = (message: Claimed) => (message.kind === 'email' && message.purpose === 'marketing' ? trackingUrl(policy.publicUrl, secrets.linkSecret, 'unsubscribe', message.id) : undefined);
     const batch = await claim(deps, report);
     if (batch.length === 0) break;
-    for (const message of batch) {
+    const sendOne = async (message: Claimed) => {
       const transport = await deps.transport(message.kind);
       if (!transport) {
         // No channel set up for the kind: the message waits (a channel may be added), it is not lost.
         await settle(deps, message, { status: 'retry', retryAfterMs: 15 * 60_000, reason: `no active ${message.kind} channel` }, report);
-        continue;
+        return;
       }
       let outcome: SendOutcome;
       try {
@@ -249,7 +258,12 @@ export async function sendDue(deps: SenderDeps, signal?: AbortSignal): Promise<S
         outcome = { status: 'retry', retryAfterMs: null, reason: error instanceof Error ? error.message : String(error) };
       }
       await settle(deps, message, outcome, report);
-    }
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < batch.length) await sendOne(batch[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batch.length) }, worker));
   }
   return report;
 }
