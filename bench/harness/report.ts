@@ -6,7 +6,7 @@ import path from 'node:path';
  * reference measured in the same run (what the same machine does for the simplest job of the
  * same kind), so a figure moved by a busy machine is read beside a reference moved alike.
  */
-export type Unit = 'ms' | '/s' | 'rows/s' | 'receipts/s' | 'MB';
+export type Unit = 'ms' | '/s' | 'rows/s' | 'receipts/s' | 'messages/s' | 'events/s' | 'MB';
 
 export type Measure = { value: number; unit: Unit };
 

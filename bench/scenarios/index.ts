@@ -16,10 +16,11 @@ import { recommendations } from './recommendations.ts';
 import { segments } from './segments.ts';
 import { serverRss } from './server-rss.ts';
 import { whatIf } from './what-if.ts';
+import { messaging } from './messaging.ts';
 
 /**
  * Every scenario of `npm run bench`, in the order they run. A new one is a module in this
  * folder exporting a Scenario and a line here. The scenarios that load the shared server come
  * first and server-rss after them, so it reports the peak of their loads.
  */
-export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, rfm, clusters, clv, recommendations, analytics, whatIf, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];
+export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, rfm, clusters, clv, recommendations, analytics, whatIf, messaging, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];

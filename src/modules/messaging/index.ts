@@ -116,6 +116,7 @@ export function createMessaging(deps: MessagingDeps) {
       return new Map(records.map((record: CustomerRecord) => [record.id, record.timezone]));
     },
     transport: transportOf,
+    activeKinds: async () => (await db.selectFrom('messagingChannels').select('kind').where('active', '=', true).execute()).map((row) => row.kind),
   };
 
   const messageView = async (row: Record<string, unknown>): Promise<MessageView> => {

@@ -45,6 +45,8 @@ export type SenderDeps = {
   timezones: (customerIds: string[]) => Promise<Map<string, string | null>>;
   /** The transport of a kind's active channel; null when there is none. */
   transport: (kind: MessageKind) => Promise<ChannelTransport | null>;
+  /** The kinds with an active channel: messages of other kinds wait, unclaimed, until one is set up. */
+  activeKinds: () => Promise<MessageKind[]>;
 };
 
 const consentChannel: Record<MessageKind, ConsentChannel> = { email: 'email', sms: 'sms', push: 'push', telegram: 'messenger' };
@@ -67,7 +69,8 @@ async function history(tx: Db | Tx, rows: Array<{ messageId: string; customerId:
 async function claim(deps: SenderDeps, report: SendReport): Promise<Claimed[]> {
   const { db, clock } = deps;
   const now = clock.now();
-  const [policy, secrets] = await Promise.all([deps.policy(), deps.secrets()]);
+  const [policy, secrets, kinds] = await Promise.all([deps.policy(), deps.secrets(), deps.activeKinds()]);
+  if (kinds.length === 0) return [];
   const claimed = (
     await sql<Claimed>`
       update messages m set status = 'sending', locked_until = ${new Date(now.getTime() + CLAIM_MS)}, attempts = m.attempts + 1, cleared = false, updated_at = ${now}
@@ -75,6 +78,7 @@ async function claim(deps: SenderDeps, report: SendReport): Promise<Claimed[]> {
         -- SKIP LOCKED: a batch another sender is claiming right now is left to it, not waited for.
         select id from messages
         where status in ('queued', 'sending') and next_attempt_at <= ${now} and (locked_until is null or locked_until <= ${now})
+          and kind = any(${kinds}::text[])
         order by next_attempt_at limit ${BATCH} for update skip locked
       ) due
       where m.id = due.id
@@ -84,9 +88,9 @@ async function claim(deps: SenderDeps, report: SendReport): Promise<Claimed[]> {
   const service = claimed.filter((m) => m.purpose !== 'marketing' || m.customerId === null);
   if (marketing.length === 0) return claimed;
   const customers = [...new Set(marketing.map((m) => m.customerId!))].sort();
-  const kinds = [...new Set(marketing.map((m) => m.kind))];
-  const [zones, ...granted] = await Promise.all([deps.timezones(customers), ...kinds.map((kind) => deps.consented(customers, consentChannel[kind]))]);
-  const consentBy = new Map(kinds.map((kind, i) => [kind, granted[i]!]));
+  const marketingKinds = [...new Set(marketing.map((m) => m.kind))];
+  const [zones, ...granted] = await Promise.all([deps.timezones(customers), ...marketingKinds.map((kind) => deps.consented(customers, consentChannel[kind]))]);
+  const consentBy = new Map(marketingKinds.map((kind, i) => [kind, granted[i]!]));
   return db.transaction().execute(async (tx) => {
     // In one order for every sender, so two never wait on each other in a circle.
     await sql`select pg_advisory_xact_lock(7246030, hashtext(c)) from unnest(${customers}::text[]) as c order by c`.execute(tx);
@@ -246,7 +250,7 @@ export async function sendDue(deps: SenderDeps, signal?: AbortSignal, options: {
     const sendOne = async (message: Claimed) => {
       const transport = await deps.transport(message.kind);
       if (!transport) {
-        // No channel set up for the kind: the message waits (a channel may be added), it is not lost.
+        // The channel was switched off since the claim: the message waits for one, it is not lost.
         await settle(deps, message, { status: 'retry', retryAfterMs: 15 * 60_000, reason: `no active ${message.kind} channel` }, report);
         return;
       }
