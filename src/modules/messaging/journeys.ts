@@ -197,10 +197,16 @@ export function createJourneys(deps: { db: Db; clock: Clock; ids: Ids; refs: Jou
       const steps = made.steps.map((step) => (step.kind === 'send' ? { ...step, templateId: templateIds.get(step.templateId)! } : step));
       return this.create({ name: made.name, trigger: made.trigger, steps, reentry: made.reentry, ...(made.reentryDays ? { reentryDays: made.reentryDays } : {}) }, actor);
     },
-    recipes: () => recipeNames.map((key) => {
-      const made = recipe(key, 'en');
-      return { recipe: key, name: made.name, description: made.description, trigger: made.trigger };
-    }),
+    /** The ready-made journeys in their fixed order, paged like every list (the cursor: the last recipe's name). */
+    recipes(limit: number, cursor?: string) {
+      const after = decodeCursor(cursor, (value: unknown): value is RecipeName => recipeNames.includes(value as RecipeName));
+      const from = after === undefined ? 0 : recipeNames.indexOf(after) + 1;
+      const all = recipeNames.slice(from, from + limit + 1).map((key) => {
+        const made = recipe(key, 'en');
+        return { recipe: key, name: made.name, description: made.description, trigger: made.trigger };
+      });
+      return pageOf(all, limit, (item) => item.recipe);
+    },
     activate: (id: string, actor: Actor) => setStatus(id, ['draft', 'paused'], 'active', actor),
     pause: (id: string, actor: Actor) => setStatus(id, ['active'], 'paused', actor),
     archive: (id: string, actor: Actor) => setStatus(id, ['draft', 'active', 'paused'], 'archived', actor),
