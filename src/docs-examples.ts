@@ -1,6 +1,7 @@
 import type { Role } from './platform/roles.ts';
 import type { RouteKey } from './route-access.ts';
 import { rfmCells, rfmGroupMapping } from './modules/segments/index.ts';
+import { messagingDrawnValues, messagingExampleIds, messagingExamples } from './docs-examples-messaging.ts';
 
 /**
  * The worked examples of the API: one scenario — a coffee shop in Moscow, its catalog and
@@ -20,8 +21,8 @@ export type DocExample = {
   /** The route, as src/route-access.ts names it. */
   route: RouteKey;
   summary: string;
-  /** The role of the key the request is sent with. */
-  role: Role;
+  /** The role of the key the request is sent with; null: no key (a public route, a link a customer follows). */
+  role: Role | null;
   /** A step the later examples need (a second customer, a receipt to void); the route's documented example is another entry. */
   step?: true;
   params?: Record<string, string>;
@@ -29,6 +30,8 @@ export type DocExample = {
   headers?: Record<string, string>;
   body?: unknown;
   status: number;
+  /** The answer's media type when it is not JSON (a page, an image): `response` is then its text, an image's in base64. */
+  responseType?: 'text/html' | 'image/gif';
   response: unknown;
 };
 
@@ -88,6 +91,7 @@ export const exampleIds = {
   milaPastReceipt: 'rcp_0195f3c2c7c37d4e5f60718293e5f607',
   olgaPastReceipt: 'rcp_0195f3c2c7d47e5f60718293e5f60718',
   annaReturnReceipt: 'rcp_0195f3c2c8e57f60718293f102132435',
+  ...messagingExampleIds,
 } as const;
 const ids = exampleIds;
 
@@ -131,6 +135,7 @@ export const exampleDrawnValues: Record<string, RegExp> = {
   ee427c5cc0c149d6b4229cc11c46e800c255918d1881c66c441a98dcaf58986c: /^[0-9a-f]{64}$/,
   '188f1410760d02a25983e65d98c785b406c4c22f38cf9b2de8b92a2091ab961f': /^[0-9a-f]{64}$/,
   '3c61fc506dd5994262722440218e63731de57d3773d50f8fec98bb7e27b92115': /^[0-9a-f]{64}$/,
+  ...messagingDrawnValues,
 };
 
 // The lottery examples' answers (docs/lotteries.md).
@@ -1385,6 +1390,8 @@ export const docExamples: DocExample[] = [
     status: 200,
     response: COHORT_REPORT,
   },
+  // Messaging (src/docs-examples-messaging.ts), on the same shop and customers.
+  ...messagingExamples(ids),
 ];
 
 type MediaType = { schema?: { $ref?: string }; examples?: Record<string, { summary: string; value: unknown }> };
@@ -1406,11 +1413,11 @@ const exampleKey = (summary: string) =>
 export function addRouteExamples<T>(openapiObject: T): T {
   const doc = openapiObject as OpenApiDocument;
   const schemas = doc.components?.schemas ?? {};
-  const addTo = (content: Record<string, MediaType> | undefined, key: string, summary: string, value: unknown) => {
-    const media = content?.['application/json'];
+  const addTo = (content: Record<string, MediaType> | undefined, key: string, summary: string, value: unknown, type = 'application/json') => {
+    const media = content?.[type];
     if (!content || !media) return;
     // A copy: @fastify/swagger shares one media object between the content types of a route (JSON and CSV products).
-    content['application/json'] = { ...media, examples: { ...media.examples, [key]: { summary, value } } };
+    content[type] = { ...media, examples: { ...media.examples, [key]: { summary, value } } };
     const name = media.schema?.$ref?.replace('#/components/schemas/', '');
     const schema = name ? schemas[name] : undefined;
     if (schema && !schema.examples) schema.examples = [value];
@@ -1422,7 +1429,8 @@ export function addRouteExamples<T>(openapiObject: T): T {
     if (!operation) continue;
     const key = exampleKey(example.summary);
     if (example.body !== undefined) addTo(operation.requestBody?.content, key, example.summary, example.body);
-    addTo(operation.responses?.[String(example.status)]?.content, key, example.summary, example.response);
+    // A page or an image goes under its own media type.
+    addTo(operation.responses?.[String(example.status)]?.content, key, example.summary, example.response, example.responseType);
   }
   return openapiObject;
 }

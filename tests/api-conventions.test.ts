@@ -149,6 +149,35 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) await post(`/v1/reports/${reports[0].id}/runs`, {});
   params['/v1/reports/{id}:id'] = reports[0].id;
   params['/v1/reports/{id}/runs:id'] = reports[0].id;
+  // Messaging: two channels and two templates (the first at two versions), two test sends to Anna, two campaigns (drafts),
+  // two journeys (the first active, entered by two sign-ups), two webhooks (the first with two deliveries).
+  const channels = [];
+  channels.push(await post('/v1/channels', { name: 'Mail relay', kind: 'email', config: { host: '127.0.0.1', port: 2525, from: 'club@shop.example' } }));
+  channels.push(await post('/v1/channels', { name: 'SMS gateway', kind: 'sms', config: { preset: 'sms.ru', apiId: 'sms-ru-api-id', test: true } }));
+  params['/v1/channels/{id}:id'] = channels[0].id;
+  const mail = await post('/v1/templates', { name: 'Balance', kind: 'email', purpose: 'marketing', parts: { subject: 'Hello, {{ customer.firstName }}', text: 'Your balance: {{ balance.available }}' } });
+  await post('/v1/templates', { name: 'Balance by SMS', kind: 'sms', purpose: 'marketing', parts: { text: '{{ program.name }}: {{ balance.available }} points' } });
+  const renamed = await t.call({ method: 'PATCH', url: `/v1/templates/${mail.id}`, payload: { parts: { subject: 'Hi, {{ customer.firstName }}' } }, headers: { 'content-type': 'application/merge-patch+json' } });
+  expect(renamed.json().version, renamed.body).toBe(2);
+  for (const path of ['{id}', '{id}/versions', '{id}/preview', '{id}/test']) params[`/v1/templates/${path}:id`] = mail.id;
+  for (const to of ['anna@shop.example', 'anna.work@shop.example']) expect((await t.call({ method: 'POST', url: `/v1/templates/${mail.id}/test`, payload: { customerId: anna.id, to } })).statusCode).toBe(202);
+  const campaigns = [];
+  for (const name of ['Spring news', 'Summer news']) {
+    campaigns.push(await post('/v1/campaigns', { name, audience: { kind: 'list', customerIds: [anna.id, ivan.id] }, variants: [{ key: 'A', weightBp: 10000, steps: [{ templateId: mail.id }] }] }));
+  }
+  params['/v1/campaigns/{id}:id'] = campaigns[0].id;
+  const journeys = [];
+  for (const name of ['Welcome', 'Second welcome']) {
+    journeys.push(await post('/v1/journeys', { name, trigger: { event: 'customer.created' }, steps: [{ id: 'hello', kind: 'send', templateId: mail.id, next: null }], controlShareBp: 0 }));
+  }
+  await post(`/v1/journeys/${journeys[0].id}/activate`, {});
+  const webhooks = [];
+  for (const url of ['https://hooks.shop.example/patron', 'https://crm.shop.example/patron']) webhooks.push(await post('/v1/webhooks', { url, eventTypes: ['customer.created'] }));
+  for (const phone of ['+79123456786', '+79123456787']) await post('/v1/customers', { phone });
+  await t.services.messaging.enterJourneys();
+  await t.services.messaging.webhooks.collect();
+  for (const path of ['{id}', '{id}/entries']) params[`/v1/journeys/${path}:id`] = journeys[0].id;
+  for (const path of ['{id}', '{id}/deliveries']) params[`/v1/webhooks/${path}:id`] = webhooks[0].id;
   for (const day of ['2026-02-27', '2026-02-28']) {
     await t.database.db.insertInto('analyticsAlerts').values({
       id: `alt_${day.replaceAll('-', '')}00700080000000000000ab`.padEnd(36, '0'), ruleId: alertRules[0].id, day, groupKey: '{}', kpi: 'recognitionRate', value: 0.2,

@@ -76,6 +76,15 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/alerts\//, 'id', 'alt_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/reports\//, 'id', 'rpt_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/reports\//, 'runId', 'rpr_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/channels\//, 'id', 'chn_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/templates\//, 'id', 'tpl_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/campaigns\//, 'id', 'cmp_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/journeys\//, 'id', 'jrn_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/journey-recipes\//, 'name', 'welcome'],
+  [/^\/v1\/webhooks\//, 'id', 'whk_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/webhooks\//, 'deliveryId', 'whd_0190c0ffee00700080000000000000ab'],
+  // A message id with a signature that does not hold: the tracking routes answer their refusal (or the pixel), never 401/403.
+  [/^\/t\//, 'token', 'msg_0190c0ffee00700080000000000000ab.AAAAAAAAAAAAAAAAAAAAAAAAAAA'],
 ];
 
 function requestFor(route: RouteKey): InjectOptions {

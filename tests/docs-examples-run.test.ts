@@ -70,6 +70,12 @@ describe('the worked examples, run', () => {
       ...(example.body !== undefined ? { payload: toReal(example.body) as object } : {}),
     });
     expect(response.statusCode, response.body).toBe(example.status);
+    if (example.responseType) {
+      // A page or an image: its media type, and its text (an image's bytes in base64) exactly.
+      expect(String(response.headers['content-type'])).toMatch(new RegExp(`^${example.responseType}\\b`));
+      expect(example.responseType.startsWith('image/') ? response.rawPayload.toString('base64') : response.body).toBe(toReal(example.response));
+      return;
+    }
     expect(differences(example.response, response.json())).toEqual([]);
   });
 });

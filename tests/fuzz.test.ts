@@ -18,7 +18,8 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
  * strings, deep nesting, lone surrogates and NUL, huge, negative and fractional numbers,
  * duplicate keys, wrong content types and encodings, path parameters with `../` and `%00`, long
  * and repeated query strings, other roles and no key, raw HTTP over a socket — then random ones.
- * Each answer: no 5xx; every error application/problem+json with a code; a refused request
+ * Each answer: no 5xx; every error application/problem+json with a code (but where the document
+ * answers a person with a page: a tracking link that is not valid); a refused request
  * (and every GET) leaves every table as it was.
  *
  * CI runs the sweep (every operation × every mutation, once) and a short random part. Longer:

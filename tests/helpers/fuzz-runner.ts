@@ -142,7 +142,7 @@ export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, f
       const response = await t.app.inject({
         method: method as 'GET',
         url: query ? `${path}?${query}` : path,
-        headers: { authorization: `Bearer ${await keyOf(example.role)}`, ...toReal(example.headers ?? {}) },
+        headers: { ...(example.role ? { authorization: `Bearer ${await keyOf(example.role)}` } : {}), ...toReal(example.headers ?? {}) },
         ...(example.body !== undefined ? { payload: toReal(example.body) as object } : {}),
       });
       await backgroundIdle();
@@ -232,7 +232,9 @@ export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, f
     if (answer.status === 0) find('no answer', request, 0, 'the connection closed without an HTTP answer');
     else if (answer.status >= 500) find('5xx', request, answer.status, answer.body);
     if (answer.status >= 400 && request.method !== 'HEAD') {
-      const shape = problemShape(answer, problem);
+      // Only where the document says so (a link not valid, answered to a person with a page) is an error not problem+json.
+      const page = request.op.errorPages?.[String(answer.status)]?.some((type) => String(answer.headers['content-type'] ?? '').startsWith(type)) ?? false;
+      const shape = page ? null : problemShape(answer, problem);
       if (shape) find('not problem+json', request, answer.status, `${shape}: ${String(answer.headers['content-type'])} ${answer.body.slice(0, 300)}`);
       if (answer.body.length > MAX_ERROR_BODY) find('huge error body', request, answer.status, `${answer.body.length} bytes: ${answer.body.slice(0, 200)}`);
     }

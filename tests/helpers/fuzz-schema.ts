@@ -15,6 +15,7 @@ export type Doc = {
 type DocOperation = {
   parameters?: Array<{ in: string; name: string; required?: boolean; schema?: Schema }>;
   requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
+  responses?: Record<string, { content?: Record<string, unknown> }>;
 };
 
 export type Param = { in: 'path' | 'query' | 'header'; name: string; required: boolean; schema: Schema };
@@ -32,6 +33,8 @@ export type FuzzOperation = {
   otherBodyTypes: string[];
   /** Set for upload routes (import types the modules registered): the kind of rows the file holds. */
   upload?: { kind: string; contentTypes: string[] };
+  /** Error statuses the document answers with a page for people, not problem+json (a link not valid): status → media types. */
+  errorPages?: Record<string, string[]>;
 };
 
 export const JSON_TYPES = ['application/json', 'application/merge-patch+json'];
@@ -54,6 +57,10 @@ export function fuzzOperations(
     const content = operation.requestBody?.content ?? {};
     const jsonTypes = Object.keys(content).filter((type) => JSON_TYPES.includes(type));
     const upload = uploads.find((u) => u.url === path && method === 'POST');
+    const errorPages = Object.entries(operation.responses ?? {})
+      .filter(([status]) => /^[45]/.test(status))
+      .map(([status, response]) => [status, Object.keys(response.content ?? {}).filter((type) => !type.includes('json'))] as const)
+      .filter(([, types]) => types.length > 0);
     return {
       key: `${method} ${path}`,
       method,
@@ -65,6 +72,7 @@ export function fuzzOperations(
         : {}),
       otherBodyTypes: [...new Set([...Object.keys(content).filter((type) => !JSON_TYPES.includes(type)), ...(upload?.contentTypes ?? [])])],
       ...(upload ? { upload: { kind: upload.kind, contentTypes: upload.contentTypes } } : {}),
+      ...(errorPages.length > 0 ? { errorPages: Object.fromEntries(errorPages) } : {}),
     };
   };
   for (const [path, operations] of Object.entries(doc.paths)) {

@@ -44,7 +44,7 @@ export type EnqueueDeps = {
 };
 
 /** A customer's address on a kind; push goes to every subscription, looked up when sent. */
-async function addresses(db: DbOrTx, kind: MessageKind, records: CustomerRecord[]): Promise<Map<string, string | null>> {
+export async function addresses(db: DbOrTx, kind: MessageKind, records: CustomerRecord[]): Promise<Map<string, string | null>> {
   const found = new Map<string, string | null>();
   if (kind === 'telegram') {
     const links = await db.selectFrom('telegramLinks').select(['customerId', 'chatId']).where('customerId', 'in', records.length > 0 ? records.map((r) => r.id) : ['']).execute();

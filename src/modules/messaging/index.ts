@@ -6,7 +6,7 @@ import type { ConsentChannel, CustomerRecord } from '../customers/index.ts';
 import { createChannelStore } from './channel-store.ts';
 import { createTransport, type ChannelTransport } from './channels/index.ts';
 import { createPolicyStore } from './contact-policy.ts';
-import { compileParts, contentOf, enqueueMessages, type EnqueueBatch } from './enqueue.ts';
+import { addresses, compileParts, contentOf, enqueueMessages, type EnqueueBatch } from './enqueue.ts';
 import type { Db, Tx } from './messaging.db.ts';
 import { messagingError } from './messaging.errors.ts';
 import type { Ids } from './messaging.ids.ts';
@@ -243,8 +243,11 @@ export function createMessaging(deps: MessagingDeps) {
      * (a marketer's own inbox), as a service message (no consent or cap applies to a test).
      */
     async testSend(templateId: string, input: { customerId: string; to?: string; version?: number }, actor: Actor): Promise<MessageView> {
+      const noAddress = (kind: MessageKind) => messagingError('messaging.no_address', `Customer ${input.customerId} has no ${kind} address; give "to" to send the test elsewhere`);
       const { template, parts, version } = await templates.version(templateId, input.version);
-      await oneCustomer(input.customerId);
+      const record = await oneCustomer(input.customerId);
+      // Refused before anything is queued: a refused test leaves no message behind.
+      if (!input.to && template.kind !== 'push' && !(await addresses(db, template.kind, [record])).get(record.id)) throw noAddress(template.kind);
       const result = await enqueueMessages(enqueueDeps, {
         template: { id: template.id, version, kind: template.kind, purpose: 'service', parts },
         source: 'test',
@@ -253,7 +256,7 @@ export function createMessaging(deps: MessagingDeps) {
       });
       const id = result.queued[0] ?? result.skipped[0];
       const row = await db.selectFrom('messages').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
-      if (row.status === 'skipped') throw messagingError('messaging.no_address', `Customer ${input.customerId} has no ${template.kind} address; give "to" to send the test elsewhere`);
+      if (row.status === 'skipped') throw noAddress(template.kind);
       return messageView(row);
     },
     async message(id: string): Promise<MessageView | null> {

@@ -57,6 +57,18 @@ describe('journeys', () => {
     }
   });
 
+  it('pages the ready-made journeys, and refuses a recipe naming no promotion before saving any of its templates', async () => {
+    const first = await call('GET', '/v1/journey-recipes?limit=4');
+    expect(first.body.items).toHaveLength(4);
+    const rest = await call('GET', `/v1/journey-recipes?limit=4&cursor=${first.body.nextCursor}`);
+    expect([rest.body.items.map((r: { recipe: string }) => r.recipe), rest.body.nextCursor]).toEqual([['post_purchase_nps', 'tier_upgrade'], null]);
+    const templates = (await call('GET', '/v1/templates?limit=500')).body.items.length;
+    const refused = await call('POST', '/v1/journey-recipes/win_back', { promotionId: 'prm_0190c0ffee00700080000000000000ab' });
+    expect([refused.status, refused.body.code]).toEqual([400, 'messaging.invalid_journey']);
+    expect(refused.body.detail).toContain('no promotion prm_0190c0ffee00700080000000000000ab');
+    expect((await call('GET', '/v1/templates?limit=500')).body.items).toHaveLength(templates);
+  });
+
   it('points-expiry reminders go at 11:00 in each customer\'s own zone', async () => {
     const journey = (await call('POST', '/v1/journey-recipes/points_expiry', { language: 'en' })).body;
     // No holdout here: both customers must get it.

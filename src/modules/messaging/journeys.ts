@@ -64,14 +64,15 @@ export type JourneyRefs = {
   webhookExists: (webhookId: string) => Promise<boolean>;
 };
 
-async function check(refs: JourneyRefs, input: JourneyInput): Promise<FieldProblem[]> {
+/** `templateExists`: whether a send step's template is there (a recipe's, not yet saved, are checked by their keys). */
+async function check(refs: JourneyRefs, input: JourneyInput, templateExists = async (id: string) => (await refs.templates.load(id).catch(() => null)) !== null): Promise<FieldProblem[]> {
   const problems = checkDefinition({ trigger: input.trigger, steps: input.steps });
   if ((input.reentry ?? 'never') === 'after_days' && !(Number.isInteger(input.reentryDays) && input.reentryDays! >= 1)) {
     problems.push({ field: 'reentryDays', reason: 'is required with reentry after_days: whole days, 1 or more' });
   }
   if (input.trigger.segmentId && !(await refs.segmentExists(input.trigger.segmentId))) problems.push({ field: 'trigger.segmentId', reason: `no segment ${input.trigger.segmentId}` });
   for (const [i, step] of input.steps.entries()) {
-    if (step.kind === 'send' && !(await refs.templates.load(step.templateId).catch(() => null))) problems.push({ field: `steps.${i}.templateId`, reason: `no template ${step.templateId}` });
+    if (step.kind === 'send' && !(await templateExists(step.templateId))) problems.push({ field: `steps.${i}.templateId`, reason: `no template ${step.templateId}` });
     if (step.kind === 'condition' && step.if.kind === 'segment' && !(await refs.segmentExists(step.if.segmentId))) problems.push({ field: `steps.${i}.if.segmentId`, reason: `no segment ${step.if.segmentId}` });
     if (step.kind === 'promo_code' && !(await refs.promotionExists(step.promotionId))) problems.push({ field: `steps.${i}.promotionId`, reason: `no promotion ${step.promotionId}` });
     if (step.kind === 'webhook' && !(await refs.webhookExists(step.webhookId))) problems.push({ field: `steps.${i}.webhookId`, reason: `no webhook ${step.webhookId}` });
@@ -86,8 +87,8 @@ export function createJourneys(deps: { db: Db; clock: Clock; ids: Ids; refs: Jou
     if (!row) throw messagingError('messaging.journey_not_found', `No journey ${id}; GET /v1/journeys lists them`);
     return row as unknown as Row;
   };
-  const validate = async (input: JourneyInput) => {
-    const problems = await check(deps.refs, input);
+  const validate = async (input: JourneyInput, templateExists?: (id: string) => Promise<boolean>) => {
+    const problems = await check(deps.refs, input, templateExists);
     if (problems.length > 0) throw messagingError('messaging.invalid_journey', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
   };
   const setStatus = async (id: string, from: JourneyStatus[], to: JourneyStatus, actor: Actor): Promise<JourneyView> => {
@@ -182,6 +183,9 @@ export function createJourneys(deps: { db: Db; clock: Clock; ids: Ids; refs: Jou
     /** A ready-made journey: its templates saved (named after it; a taken name gets a number), then the journey as a draft. */
     async fromRecipe(name: RecipeName, options: { language?: Language; promotionId?: string }, actor: Actor): Promise<JourneyView> {
       const made = recipe(name, options.language ?? 'ru', options.promotionId ? { promotionId: options.promotionId } : {});
+      const input = (steps: JourneyStep[]): JourneyInput => ({ name: made.name, trigger: made.trigger, steps, reentry: made.reentry, ...(made.reentryDays ? { reentryDays: made.reentryDays } : {}) });
+      // Checked before anything is saved (a promotion that does not exist): a refused recipe leaves no templates behind.
+      await validate(input(made.steps), async (key) => key in made.templates);
       const templateIds = new Map<string, string>();
       for (const [key, template] of Object.entries(made.templates)) {
         for (let n = 1; ; n++) {
@@ -195,12 +199,18 @@ export function createJourneys(deps: { db: Db; clock: Clock; ids: Ids; refs: Jou
         }
       }
       const steps = made.steps.map((step) => (step.kind === 'send' ? { ...step, templateId: templateIds.get(step.templateId)! } : step));
-      return this.create({ name: made.name, trigger: made.trigger, steps, reentry: made.reentry, ...(made.reentryDays ? { reentryDays: made.reentryDays } : {}) }, actor);
+      return this.create(input(steps), actor);
     },
-    recipes: () => recipeNames.map((key) => {
-      const made = recipe(key, 'en');
-      return { recipe: key, name: made.name, description: made.description, trigger: made.trigger };
-    }),
+    /** The ready-made journeys in their fixed order, paged like every list (the cursor: the last recipe's name). */
+    recipes(limit: number, cursor?: string) {
+      const after = decodeCursor(cursor, (value: unknown): value is RecipeName => recipeNames.includes(value as RecipeName));
+      const from = after === undefined ? 0 : recipeNames.indexOf(after) + 1;
+      const all = recipeNames.slice(from, from + limit + 1).map((key) => {
+        const made = recipe(key, 'en');
+        return { recipe: key, name: made.name, description: made.description, trigger: made.trigger };
+      });
+      return pageOf(all, limit, (item) => item.recipe);
+    },
     activate: (id: string, actor: Actor) => setStatus(id, ['draft', 'paused'], 'active', actor),
     pause: (id: string, actor: Actor) => setStatus(id, ['active'], 'paused', actor),
     archive: (id: string, actor: Actor) => setStatus(id, ['draft', 'active', 'paused'], 'archived', actor),

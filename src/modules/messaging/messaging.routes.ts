@@ -276,7 +276,7 @@ export function messagingRoutes(app: FastifyInstance, { messaging, customers }: 
   r.get('/v1/journey-recipes', {
     config: { permission: 'messaging:read' },
     schema: { tags, summary: 'Ready-made journeys: welcome series, birthday greeting, points-expiry reminder, win-back, post-purchase NPS, tier upgrade', querystring: RecipeListQuery, response: { 200: RecipeList, ...errorResponses(400, ...authErrors) } },
-    handler: async () => ({ items: messaging.journeys.recipes(), nextCursor: null }),
+    handler: async (request) => messaging.journeys.recipes(request.query.limit ?? 50, request.query.cursor),
   });
   r.post('/v1/journey-recipes/:name', {
     config: { permission: 'messaging:write' },

@@ -364,4 +364,5 @@ export const GlobalControlUpdate = named('GlobalControlUpdate', Type.Object({
   shareBp: Type.Integer({ minimum: 0, maximum: 5000 }),
   redrawEveryDays: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 3660 }))),
   redraw: Type.Optional(Type.Boolean({ description: 'Draw new members now' })),
+  drawnAt: Type.Optional(Type.String({ description: 'Read-only; ignored (PUT takes what GET answered)' })),
 }, { additionalProperties: false }));

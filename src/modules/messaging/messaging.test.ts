@@ -218,6 +218,14 @@ describe('messaging', () => {
     expect(smtp.received.at(-1)!.to).toEqual(['marketer@shop.example']);
     expect(header(smtp.received.at(-1)!.raw, 'subject')).toBe('Hello again, Boris');
   });
+
+  it('a test send to a customer with no address and no "to" is refused, and leaves no message behind', async () => {
+    const phoneOnly = await customer({ phone: '+79161110004', firstName: 'Gleb' });
+    const refused = await t.call({ method: 'POST', url: `/v1/templates/${templateId}/test`, payload: { customerId: phoneOnly } });
+    expect([refused.statusCode, refused.json().code]).toEqual([422, 'messaging.no_address']);
+    expect(refused.json().detail).toBe(`Customer ${phoneOnly} has no email address; give "to" to send the test elsewhere`);
+    expect(await messagesOf(phoneOnly)).toEqual([]);
+  });
 });
 
 describe('messaging through a relay that refuses every third message with 451', () => {

@@ -8,6 +8,8 @@ import { GlobalControlSchema, GlobalControlUpdate } from './messaging.schemas.ts
 import { PIXEL } from './tracking.ts';
 
 const Token = Type.Object({ token: Type.String({ minLength: 3, maxLength: 200, description: 'The signed token the message carried' }) });
+/** What a link that is not valid answers: a page for the person who followed it (never problem+json). */
+const notValid = { description: 'Not a valid link: a page saying so', content: { 'text/html': { schema: { type: 'string' } } } };
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title>` +
@@ -41,7 +43,7 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
       security: [],
       params: Token,
       querystring: Type.Object({ u: Type.String({ minLength: 1, maxLength: 4000, description: 'The link\'s URL, as the message has it' }) }),
-      response: { 302: { description: 'To the link', type: 'null' }, ...errorResponses(400, 404) },
+      response: { 302: { description: 'To the link', type: 'null' }, ...errorResponses(400), 404: notValid },
     },
     handler: async (request, reply) => {
       const url = await messaging.links.clicked(request.params.token, request.query.u);
@@ -56,7 +58,7 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
       security: [],
       params: Token,
       produces: ['text/html'],
-      response: { 200: { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } }, 404: { description: 'Not a valid link', content: { 'text/html': { schema: { type: 'string' } } } } },
+      response: { 200: { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } }, 404: notValid },
     },
     handler: async (request, reply) => {
       const target = await messaging.links.unsubscribeTarget(request.params.token);
@@ -84,7 +86,7 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
         params: Token,
         consumes: ['application/x-www-form-urlencoded'],
         produces: ['text/html'],
-        response: { 200: { description: 'Done', content: { 'text/html': { schema: { type: 'string' } } } }, 404: { description: 'Not a valid link', content: { 'text/html': { schema: { type: 'string' } } } } },
+        response: { 200: { description: 'Done', content: { 'text/html': { schema: { type: 'string' } } } }, 404: notValid },
       },
       handler: async (request, reply) => {
         const done = await messaging.links.unsubscribe(request.params.token);
