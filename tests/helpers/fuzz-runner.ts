@@ -231,14 +231,14 @@ export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, f
     if (answer.extra) find('two answers', request, answer.status, `after the answer came: ${answer.extra.slice(0, 300)}`);
     if (answer.status === 0) find('no answer', request, 0, 'the connection closed without an HTTP answer');
     else if (answer.status >= 500) find('5xx', request, answer.status, answer.body);
+    // Only where the document says so (a link not valid, answered to a person with a page) is an error not problem+json.
+    const page = answer.status >= 400 && (request.op.errorPages?.[String(answer.status)]?.some((type) => String(answer.headers['content-type'] ?? '').startsWith(type)) ?? false);
     if (answer.status >= 400 && request.method !== 'HEAD') {
-      // Only where the document says so (a link not valid, answered to a person with a page) is an error not problem+json.
-      const page = request.op.errorPages?.[String(answer.status)]?.some((type) => String(answer.headers['content-type'] ?? '').startsWith(type)) ?? false;
       const shape = page ? null : problemShape(answer, problem);
       if (shape) find('not problem+json', request, answer.status, `${shape}: ${String(answer.headers['content-type'])} ${answer.body.slice(0, 300)}`);
       if (answer.body.length > MAX_ERROR_BODY) find('huge error body', request, answer.status, `${answer.body.length} bytes: ${answer.body.slice(0, 200)}`);
     }
-    const reached = request.method === 'HEAD' ? answer.status < 400 || answer.status === 404 || answer.status === 409 : answer.status > 0 && (answer.status < 400 || (code !== undefined && !EDGE_CODES.test(code)));
+    const reached = request.method === 'HEAD' ? answer.status < 400 || answer.status === 404 || answer.status === 409 : answer.status > 0 && (answer.status < 400 || (code !== undefined && !EDGE_CODES.test(code)) || page);
     if (reached && !request.socket) cover.reached++;
 
     if (answer.status < 300) {

@@ -61,6 +61,16 @@ export const distributedBy: Record<string, string> = {
   // with the lottery; customer_id is an attribute (a customer's own entries fan out over the few lotteries).
   lottery_entries: 'lottery_id',
   lottery_winners: 'lottery_id',
+  // Messaging: a customer's messages with their history, browsers and chat, campaign memberships and journey entries
+  // live with the customer (the sender's caps and consent, a journey's steps and the report's purchases are per customer).
+  messages: 'customer_id',
+  message_events: 'customer_id',
+  push_subscriptions: 'customer_id',
+  telegram_links: 'customer_id',
+  campaign_recipients: 'customer_id',
+  campaign_list_members: 'customer_id',
+  journey_entries: 'customer_id',
+  journey_entry_steps: 'customer_id',
 };
 
 /** Tables colocated with `customers`: one customer's rows of all of them live on one shard. */
