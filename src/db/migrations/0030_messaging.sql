@@ -227,6 +227,8 @@ create table journeys (
   reentry_days integer,
   control_share_bp integer not null check (control_share_bp between 0 and 9000),
   salt text not null,
+  -- When it was last switched on: events from before then enter no one.
+  active_since timestamptz,
   created_at timestamptz not null,
   updated_at timestamptz not null
 );

@@ -53,7 +53,7 @@ export type JourneyEngineDeps = {
   log?: { error(obj: object, msg: string): void };
 };
 
-type ActiveJourney = { id: string; version: number; trigger: JourneyTrigger; steps: JourneyStep[]; reentry: 'never' | 'always' | 'after_days'; reentryDays: number | null; controlShareBp: number; salt: string };
+type ActiveJourney = { id: string; version: number; trigger: JourneyTrigger; steps: JourneyStep[]; reentry: 'never' | 'always' | 'after_days'; reentryDays: number | null; controlShareBp: number; salt: string; activeSince: Date | null };
 
 function matches(trigger: JourneyTrigger, event: OutboxRow): boolean {
   if (trigger.event !== event.type) return false;
@@ -85,7 +85,7 @@ async function enter(deps: JourneyEngineDeps, journey: ActiveJourney, customerId
 }
 
 async function activeJourneys(db: Db): Promise<ActiveJourney[]> {
-  return (await db.selectFrom('journeys').select(['id', 'version', 'trigger', 'steps', 'reentry', 'reentryDays', 'controlShareBp', 'salt']).where('status', '=', 'active').execute()) as unknown as ActiveJourney[];
+  return (await db.selectFrom('journeys').select(['id', 'version', 'trigger', 'steps', 'reentry', 'reentryDays', 'controlShareBp', 'salt', 'activeSince']).where('status', '=', 'active').execute()) as unknown as ActiveJourney[];
 }
 
 /** The consumer: events in, entries out. */
@@ -106,6 +106,8 @@ export async function enterJourneys(deps: JourneyEngineDeps, signal?: AbortSigna
           const customerId = row.customerId ?? (typeof row.payload.customerId === 'string' ? row.payload.customerId : null);
           if (!customerId) continue;
           for (const journey of journeys) {
+            // An event from before the journey was switched on enters no one (the consumer may read it later).
+            if (journey.activeSince && new Date(row.occurredAt).getTime() < new Date(journey.activeSince).getTime()) continue;
             if (matches(journey.trigger, row) && (await enter(deps, journey, customerId, row.eventId, { event: row.type, ...row.payload }))) entered++;
           }
         }

@@ -178,6 +178,19 @@ describe('journeys', () => {
     expect(buyer).not.toBe(browser);
   });
 
+  it('an event from before a journey was switched on enters no one', async () => {
+    const template = (await call('POST', '/v1/templates', { name: 'Late probe', kind: 'email', purpose: 'marketing', parts: { subject: 'Late', text: 'Hi' } })).body;
+    const journey = (await call('POST', '/v1/journeys', { name: 'Late', trigger: { event: 'customer.action', actionType: 'late.probe' }, steps: [{ id: 'send', kind: 'send', templateId: template.id, next: null }] })).body;
+    await emit('customer.action', moscow, { type: 'late.probe', eventId: 'late-1' });
+    t.clock.advance(60_000);
+    await call('POST', `/v1/journeys/${journey.id}/activate`);
+    await tick();
+    expect(await t.database.db.selectFrom('journeyEntries').select('id').where('journeyId', '=', journey.id).execute()).toEqual([]);
+    await emit('customer.action', moscow, { type: 'late.probe', eventId: 'late-2' });
+    await tick();
+    expect(await t.database.db.selectFrom('journeyEntries').select('id').where('journeyId', '=', journey.id).execute()).toHaveLength(1);
+  });
+
   it('refuses a journey that goes round in a loop or names what is not there', async () => {
     const bad = await call('POST', '/v1/journeys', {
       name: 'Loop',

@@ -93,7 +93,13 @@ export function createJourneys(deps: { db: Db; clock: Clock; ids: Ids; refs: Jou
   };
   const setStatus = async (id: string, from: JourneyStatus[], to: JourneyStatus, actor: Actor): Promise<JourneyView> => {
     const changed = await db.transaction().execute(async (tx) => {
-      const row = await tx.updateTable('journeys').set({ status: to, updatedAt: clock.now() }).where('id', '=', id).where('status', 'in', from).returningAll().executeTakeFirst();
+      const row = await tx
+        .updateTable('journeys')
+        .set({ status: to, updatedAt: clock.now(), ...(to === 'active' ? { activeSince: clock.now() } : {}) })
+        .where('id', '=', id)
+        .where('status', 'in', from)
+        .returningAll()
+        .executeTakeFirst();
       if (row) await writeAudit(tx, clock, actor, { action: `journey.${to}`, entityType: 'journey', entityId: id, details: {} });
       return row;
     });

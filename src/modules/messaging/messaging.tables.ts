@@ -181,6 +181,7 @@ export type JourneysTable = {
   reentryDays: number | null;
   controlShareBp: number;
   salt: string;
+  activeSince: Timestamp | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 };
