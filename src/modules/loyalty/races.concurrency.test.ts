@@ -58,6 +58,31 @@ describe.runIf(onPostgres)('writes racing merges and cancels (PostgreSQL)', () =
     await expectLedgerConsistent(t.database.db);
   });
 
+  it('refunds racing a merge all go through: the points come back from the survivor, none from the merged record', async () => {
+    for (let round = 0; round < 3; round++) {
+      const survivor = await customer(`+7916720${round}001`);
+      const duplicate = await customer(`+7916720${round}002`);
+      const receiptIds: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const confirmed = await t.call({
+          method: 'POST',
+          url: '/v1/checkout/confirm',
+          payload: { storeId: 's1', posReceiptId: `refund-race-${round}-${i}`, customer: { customerId: duplicate }, lines: [{ sku: 'A', qty: 2, price: 20000 }] },
+        });
+        receiptIds.push(confirmed.json().receiptId);
+      }
+      const refunds = receiptIds.map((id) => t.call({ method: 'POST', url: `/v1/receipts/${id}/refunds`, payload: { refundId: 'r1', lines: [{ sku: 'A', qty: 1 }] } }));
+      const merge = t.call({ method: 'POST', url: `/v1/customers/${survivor}/merge`, payload: { from: duplicate } });
+      const answers = await Promise.all([...refunds, merge]);
+      expect(answers.map((a) => a.statusCode)).toEqual([...Array(10).fill(201), 200]);
+      // Each receipt earned 20 pending points and gave back 10.
+      expect((await t.call({ method: 'GET', url: `/v1/customers/${survivor}/balance` })).json().pendingPoints).toBe(10 * 10);
+      const left = await t.database.db.selectFrom('pointBalances').select(['available', 'pending']).where('customerId', '=', duplicate).executeTakeFirst();
+      expect(left).toEqual({ available: 0, pending: 0 });
+    }
+    await expectLedgerConsistent(t.database.db);
+  });
+
   it('a cancel racing refunds of the same receipt ends cancelled, returning exactly what the refunds left', async () => {
     const id = await customer('+79167009999');
     const confirm = await t.call({

@@ -43,21 +43,46 @@ export async function refundReceipt(
   actor: Actor,
   options: { cancel?: boolean } = {},
 ): Promise<{ result: RefundResult; replayed: boolean }> {
-  const { db, clock, ids } = deps;
   const hash = requestHash(input.lines === 'rest' ? { refundId: input.refundId, cancel: true } : input);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await refundOnce(deps, receiptId, input, actor, options, hash);
+    } catch (error) {
+      if (!(error instanceof ReceiptMovedMeanwhile) || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** A merge moved the receipt to another customer between the two reads: the refund starts over. */
+class ReceiptMovedMeanwhile extends Error {}
+
+async function refundOnce(
+  deps: LoyaltyDeps,
+  receiptId: string,
+  input: RefundRequest,
+  actor: Actor,
+  options: { cancel?: boolean },
+  hash: string,
+): Promise<{ result: RefundResult; replayed: boolean }> {
+  const { db, clock, ids } = deps;
   return db.transaction().execute(async (tx) => {
+    // The customer's balance lock comes before the receipt's row lock: confirm, a merge (balances,
+    // then the receipts it moves) and the referral reward (balances, then the receipt under a
+    // share lock) all take them in that order, and a refund taking them the other way round
+    // deadlocks with them. Balance before gift cards too (reverseTenders), as confirm does.
+    const owner = await tx.selectFrom('receipts').select('customerId').where('id', '=', receiptId).executeTakeFirst();
+    if (!owner) throw loyaltyError('receipt.not_found', `No receipt ${receiptId}`);
+    if (owner.customerId) await lockBalance(tx, owner.customerId, clock.now());
     // The receipt row lock orders refunds of one receipt one after another.
     const receipt = await tx.selectFrom('receipts').select(['id', 'customerId', 'status', 'paidMinor', 'refundedMinor']).where('id', '=', receiptId).forUpdate().executeTakeFirst();
     if (!receipt) throw loyaltyError('receipt.not_found', `No receipt ${receiptId}`);
+    if (receipt.customerId !== owner.customerId) throw new ReceiptMovedMeanwhile();
     const earlier = await tx.selectFrom('refunds').select(['requestHash', 'response']).where('receiptId', '=', receiptId).where('refundId', '=', input.refundId).executeTakeFirst();
     if (earlier) {
       if (earlier.requestHash !== hash) throw loyaltyError('refund.conflict', `Refund ${input.refundId} was made with a different body`);
       return { result: earlier.response as unknown as RefundResult, replayed: true };
     }
     if (receipt.status === 'cancelled') throw loyaltyError('receipt.cancelled', `Receipt ${receiptId} was cancelled`);
-    // Confirm locks the customer's balance before the gift cards it debits; a refund (and a cancel)
-    // takes them in the same order — balance, then cards (reverseTenders) — or the two deadlock.
-    if (receipt.customerId) await lockBalance(tx, receipt.customerId, clock.now());
 
     const lines = await tx.selectFrom('receiptLines').selectAll().where('receiptId', '=', receiptId).orderBy('lineNo').execute();
     const taken = new Map<number, number>();

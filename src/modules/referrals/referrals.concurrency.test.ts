@@ -72,6 +72,27 @@ describe.runIf(onPostgres)('referrals under concurrency (PostgreSQL)', () => {
     await expectLedgerConsistent(t.database.db);
   });
 
+  it('a refund arriving while the reward job holds the balance lock waits for it, no deadlock', async () => {
+    t.clock.set('2026-04-16T09:00:00Z');
+    const [anna, boris] = [await s.customer(), await s.customer()];
+    await s.name(boris, { code: await s.code(anna) });
+    const receipt = await s.confirm(boris, 100_000);
+    // What the reward job does: the balance lock first, then (after a pause in which the refund
+    // arrives) the receipt under a share lock. A refund taking the receipt's lock before the
+    // balance's would hold what the job wants next while waiting for what it holds: a deadlock,
+    // which PostgreSQL breaks by failing one of the two (a 503 for the till).
+    let refund: ReturnType<TestApp['call']> | undefined;
+    await t.database.db.transaction().execute(async (tx) => {
+      await t.services.loyalty.points.lock(platformTx(tx), boris);
+      refund = t.call({ method: 'POST', url: `/v1/receipts/${receipt.id}/refunds`, payload: { refundId: 'while-locked', lines: [{ sku: 'A', qty: 1 }] } });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await sql`select id from receipts where id = ${receipt.id} for share`.execute(tx);
+    });
+    const answer = await refund!;
+    expect(answer.statusCode, answer.body).toBe(201);
+    await expectLedgerConsistent(t.database.db);
+  });
+
   it('the reward job and a merge holding a balance lock: they take turns, no deadlock', async () => {
     t.clock.set('2026-04-20T09:00:00Z');
     const [anna, boris] = [await s.customer(), await s.customer()];
