@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { CONCURRENCY as IN_FLIGHT } from '../src/modules/messaging/sender.ts';
 import { patronProcess } from './crash/patron-process.ts';
 import { freePort, scratchPostgres, tempDir } from './helpers/cli.ts';
 import { header, startSmtpSink } from './helpers/smtp-sink.ts';
@@ -13,7 +14,6 @@ import { onPostgres } from './helpers/test-db.ts';
  * PostgreSQL only, like the crash suite: this process watches the database the server writes.
  */
 const CUSTOMERS = 10_000;
-const IN_FLIGHT = 8; // sender.ts CONCURRENCY
 
 describe.runIf(onPostgres)('a campaign killed mid-send and restarted (PostgreSQL)', () => {
   it(`${CUSTOMERS.toLocaleString('en')} customers, two SIGKILLs while sending: one message each`, async () => {

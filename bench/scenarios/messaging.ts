@@ -57,6 +57,15 @@ export const messaging: Scenario = {
       if (reply.status >= 400) throw new Error(`${method} ${path}: ${reply.status} ${reply.body}`);
       return JSON.parse(reply.body);
     };
+    // What a run leaves (an interrupted one, or the journey's messages still queued when it
+    // ends) would be sent by the next run's server to a relay that is gone: set aside first and last.
+    const setAside = async () => {
+      await direct.query("update messaging_channels set active = false");
+      await direct.query("update messages set status = 'skipped', reason = 'bench run ended', locked_until = null where status in ('queued', 'held', 'sending')");
+      await direct.query("update journeys set status = 'archived' where status = 'active'");
+      await direct.query("update campaigns set status = 'cancelled' where status in ('scheduled', 'running', 'paused')");
+    };
+    await setAside();
     try {
       await call('put', '/v1/messaging/policy', { caps: [], quietHours: null, defaultTimezone: 'UTC', defaultLocale: 'en', programName: 'Bench', publicUrl: 'https://bench.example' });
       const suffix = Date.now().toString(36);
@@ -186,6 +195,7 @@ export const messaging: Scenario = {
         },
       ];
     } finally {
+      await setAside().catch(() => undefined);
       await smtp.close();
       await new Promise((resolve) => gateway.close(resolve));
       await direct.end();

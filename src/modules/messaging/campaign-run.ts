@@ -103,6 +103,7 @@ async function queuePage(deps: CampaignRunDeps, campaign: CampaignRow): Promise<
       source: 'campaign' as const,
       sourceId: campaign.id,
       items: [],
+      records,
     };
     batch.items.push({ customerId: recipient.customerId, dedupeKey: `campaign:${campaign.id}:${recipient.customerId}`, ...(notBefore > 0 ? { notBefore: new Date(notBefore) } : {}) });
     batches.set(step.templateId, batch);

@@ -32,6 +32,8 @@ export type EnqueueBatch = {
   source: MessageSource;
   sourceId: string | null;
   items: EnqueueItem[];
+  /** The items' customers when the caller has just read them (a campaign page): not read again. */
+  records?: CustomerRecord[];
 };
 
 export type EnqueueDeps = {
@@ -75,7 +77,7 @@ export async function enqueueMessages(deps: EnqueueDeps, batch: EnqueueBatch): P
   const { db, clock, ids } = deps;
   const now = clock.now();
   const [policy, secrets] = await Promise.all([deps.policy(), deps.secrets()]);
-  const records = new Map((await deps.sources.customers(batch.items.map((item) => item.customerId))).map((record) => [record.id, record]));
+  const records = new Map((batch.records ?? (await deps.sources.customers(batch.items.map((item) => item.customerId)))).map((record) => [record.id, record]));
   const found = await addresses(db, batch.template.kind, [...records.values()]);
   const compiled = compileParts(batch.template.parts);
   // A balance costs several queries a customer: read only for templates that show one. The

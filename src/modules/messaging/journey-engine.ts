@@ -28,6 +28,7 @@ const CONSUMER = 'journeys';
 const CLAIM_MS = 2 * 60_000;
 const BATCH = 200;
 const MAX_STEPS_PER_WAKE = 50;
+const ENTER_CHUNK = 5000;
 
 export type JourneyActions = {
   /** Points in the caller's transaction, which `claim` (the step's record) joins, so they land once. */
@@ -62,26 +63,33 @@ function matches(trigger: JourneyTrigger, event: OutboxRow): boolean {
   return true;
 }
 
-async function enter(deps: JourneyEngineDeps, journey: ActiveJourney, customerId: string, triggerKey: string, context: Record<string, unknown>): Promise<boolean> {
+type Candidate = { customerId: string; triggerKey: string; context: Record<string, unknown> };
+
+/**
+ * Enters many customers into one journey in one statement. The re-entry rule is a NOT EXISTS
+ * over earlier entries; the unique keys do the rest: an event that entered before (trigger key)
+ * or a customer inside the journey now (one active entry) enters nothing, which also settles two
+ * events of one customer in the same batch.
+ */
+async function enterMany(deps: JourneyEngineDeps, journey: ActiveJourney, candidates: Candidate[]): Promise<number> {
+  if (candidates.length === 0) return 0;
+  // A day's lapsed customers can be many: a statement of arrays stays a sensible size.
+  if (candidates.length > ENTER_CHUNK) return (await enterMany(deps, journey, candidates.slice(0, ENTER_CHUNK))) + (await enterMany(deps, journey, candidates.slice(ENTER_CHUNK)));
   const { db, clock, ids } = deps;
   const now = clock.now();
-  if (journey.reentry !== 'always') {
-    let previous = db.selectFrom('journeyEntries').select('id').where('journeyId', '=', journey.id).where('customerId', '=', customerId);
-    if (journey.reentry === 'after_days') previous = previous.where('enteredAt', '>', new Date(now.getTime() - (journey.reentryDays ?? 0) * 86_400_000));
-    if (await previous.limit(1).executeTakeFirst()) return false;
-  }
-  const arm = assignVariant(customerId, journey.salt, [{ key: 'control', weight: journey.controlShareBp }, { key: 'journey', weight: 10_000 - journey.controlShareBp }]) as 'control' | 'journey';
-  const inserted = await db
-    .insertInto('journeyEntries')
-    .values({
-      id: ids.next('jen'), journeyId: journey.id, version: journey.version, customerId, arm, triggerKey, status: 'active', stepId: journey.steps[0]!.id, wakeAt: now,
-      lockedUntil: null, context: JSON.stringify(context), enteredAt: now, updatedAt: now, finishedAt: null,
-    })
-    // Either key: this event entered already, or the customer is inside this journey now.
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+  const arms = candidates.map((c) => assignVariant(c.customerId, journey.salt, [{ key: 'control', weight: journey.controlShareBp }, { key: 'journey', weight: 10_000 - journey.controlShareBp }]));
+  const since = journey.reentry === 'after_days' ? sql`and p.entered_at > ${new Date(now.getTime() - (journey.reentryDays ?? 0) * 86_400_000)}` : sql``;
+  const notBefore = journey.reentry === 'always' ? sql`` : sql`where not exists (select 1 from journey_entries p where p.journey_id = ${journey.id} and p.customer_id = t.customer_id ${since})`;
+  const inserted = await sql<{ id: string }>`
+    insert into journey_entries (id, journey_id, version, customer_id, arm, trigger_key, status, step_id, wake_at, locked_until, context, entered_at, updated_at, finished_at)
+    select t.id, ${journey.id}, ${journey.version}, t.customer_id, t.arm, t.trigger_key, 'active', ${journey.steps[0]!.id}, ${now}, null, t.context::jsonb, ${now}, ${now}, null
+    from unnest(${candidates.map(() => ids.next('jen'))}::text[], ${candidates.map((c) => c.customerId)}::text[], ${arms}::text[],
+      ${candidates.map((c) => c.triggerKey)}::text[], ${candidates.map((c) => JSON.stringify(c.context))}::text[]) with ordinality as t(id, customer_id, arm, trigger_key, context, n)
+    ${notBefore}
+    order by t.n
+    on conflict do nothing
+    returning id`.execute(db);
+  return inserted.rows.length;
 }
 
 async function activeJourneys(db: Db): Promise<ActiveJourney[]> {
@@ -101,15 +109,16 @@ export async function enterJourneys(deps: JourneyEngineDeps, signal?: AbortSigna
       async handle(rows) {
         const journeys = await activeJourneys(deps.db);
         if (journeys.length === 0) return true;
-        for (const row of rows) {
-          if (signal?.aborted) return false;
-          const customerId = row.customerId ?? (typeof row.payload.customerId === 'string' ? row.payload.customerId : null);
-          if (!customerId) continue;
-          for (const journey of journeys) {
+        if (signal?.aborted) return false;
+        for (const journey of journeys) {
+          const candidates: Candidate[] = [];
+          for (const row of rows) {
+            const customerId = row.customerId ?? (typeof row.payload.customerId === 'string' ? row.payload.customerId : null);
             // An event from before the journey was switched on enters no one (the consumer may read it later).
-            if (journey.activeSince && new Date(row.occurredAt).getTime() < new Date(journey.activeSince).getTime()) continue;
-            if (matches(journey.trigger, row) && (await enter(deps, journey, customerId, row.eventId, { event: row.type, ...row.payload }))) entered++;
+            if (!customerId || (journey.activeSince && new Date(row.occurredAt).getTime() < new Date(journey.activeSince).getTime())) continue;
+            if (matches(journey.trigger, row)) candidates.push({ customerId, triggerKey: row.eventId, context: { event: row.type, ...row.payload } });
           }
+          entered += await enterMany(deps, journey, candidates);
         }
         return true;
       },
@@ -129,9 +138,12 @@ export async function scanLapsed(deps: JourneyEngineDeps): Promise<{ entered: nu
     // A day's width of last purchases each scan, with a day's overlap: the trigger key keeps it once.
     const to = new Date(now.getTime() - days * 86_400_000);
     const from = new Date(to.getTime() - 2 * 86_400_000);
-    for (const { customerId, lastAt } of await deps.actions.lapsed(from, to)) {
-      if (await enter(deps, journey, customerId, `no_purchase:${customerId}:${lastAt.toISOString()}`, { event: 'no_purchase', days, lastPurchaseAt: lastAt.toISOString() })) entered++;
-    }
+    const lapsed = await deps.actions.lapsed(from, to);
+    entered += await enterMany(
+      deps,
+      journey,
+      lapsed.map(({ customerId, lastAt }) => ({ customerId, triggerKey: `no_purchase:${customerId}:${lastAt.toISOString()}`, context: { event: 'no_purchase', days, lastPurchaseAt: lastAt.toISOString() } })),
+    );
   }
   return { entered };
 }
@@ -191,113 +203,214 @@ function wakeAt(step: Extract<JourneyStep, { kind: 'wait' }>, now: Date, zone: s
   return at;
 }
 
-/** Runs one entry's steps from where it is until a wait or the end. */
-async function walk(deps: JourneyEngineDeps, entry: Entry, journeyStatus: string | undefined): Promise<void> {
+/** Where a step leaves an entry: on to another step (null: the end), asleep until an instant, or out. */
+type StepResult = { next: string | null } | { sleep: Date } | { finish: 'completed' | 'exited' } | { failed: unknown };
+type Walker = Entry & { record: CustomerRecord; taken: number };
+
+/** Records a step for many entries at once; answers the entries recorded now (not before a crash). */
+async function claimSteps(db: Db, clock: Clock, stepId: string, rows: Array<{ entry: Entry; outcome: string }>): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await sql<{ entryId: string }>`
+    insert into journey_entry_steps (entry_id, step_id, customer_id, outcome, detail, at)
+    select e, ${stepId}, c, o, '{}'::jsonb, ${clock.now()}
+    from unnest(${rows.map((r) => r.entry.id)}::text[], ${rows.map((r) => r.entry.customerId)}::text[], ${rows.map((r) => r.outcome)}::text[]) as t(e, c, o)
+    on conflict (entry_id, step_id) do nothing
+    returning entry_id`.execute(db);
+  return new Set(inserted.rows.map((row) => row.entryId));
+}
+
+/**
+ * One step for the entries standing at it, together: the waits, conditions and sends of a batch
+ * are a few statements whatever its size (a send is one enqueue of all its messages). Points,
+ * codes, tags and webhook calls go entry by entry, each in its own transaction.
+ */
+async function takeStep(deps: JourneyEngineDeps, step: JourneyStep, walkers: Walker[]): Promise<Map<string, StepResult>> {
   const { db, clock } = deps;
-  const steps = await stepsOf(db, entry.journeyId, entry.version);
-  const byId = new Map(steps.map((step) => [step.id, step]));
-  const [record] = await deps.customers([entry.customerId]);
-  const finish = async (status: 'completed' | 'exited', stepId: string | null) => {
-    await db.updateTable('journeyEntries').set({ status, stepId, wakeAt: null, lockedUntil: null, finishedAt: clock.now(), updatedAt: clock.now() }).where('id', '=', entry.id).execute();
-  };
-  // An archived journey or a customer gone (erased, merged away): out at the next step.
-  if (journeyStatus === 'archived' || !record || record.status !== 'active') return finish('exited', entry.stepId);
-  let stepId = entry.stepId;
-  for (let taken = 0; stepId !== null && taken < MAX_STEPS_PER_WAKE; taken++) {
-    const step = byId.get(stepId);
-    if (!step || step.kind === 'exit') return finish(step ? 'exited' : 'completed', stepId);
-    let next: string | null;
-    switch (step.kind) {
-      case 'wait': {
-        // Arriving at a wait sets the alarm; waking at it (the step recorded) moves on.
-        if (await claimStep(db, clock, entry, step.id, 'waited')) {
-          const policy = await deps.policy();
-          const until = wakeAt(step, clock.now(), record.timezone ?? policy.defaultTimezone);
-          await db.updateTable('journeyEntries').set({ stepId: step.id, wakeAt: until, lockedUntil: null, updatedAt: clock.now() }).where('id', '=', entry.id).execute();
-          return;
-        }
-        next = step.next;
-        break;
-      }
-      case 'condition': {
-        const result = await holds(deps, entry, step.if, record);
-        await claimStep(db, clock, entry, step.id, result ? 'then' : 'else');
-        // A condition redone reads the recorded branch, so a crash cannot send a customer down both.
-        const recorded = await db.selectFrom('journeyEntrySteps').select('outcome').where('entryId', '=', entry.id).where('stepId', '=', step.id).executeTakeFirstOrThrow();
-        next = recorded.outcome === 'then' ? step.then : step.else;
-        break;
-      }
-      case 'send': {
-        if (entry.arm === 'control') {
-          await claimStep(db, clock, entry, step.id, 'held_out');
-        } else {
-          const { template, parts, version } = await deps.templates.version(step.templateId);
-          // A code the journey issued, or the one its trigger brought (a birthday offer's).
-          const promo = (entry.context.promoCode as { code: string; expiresAt: string | null } | undefined) ??
-            (typeof entry.context.code === 'string' ? { code: entry.context.code, expiresAt: null } : undefined);
-          await deps.enqueue({
-            template: { id: template.id, version, kind: template.kind, purpose: template.purpose, parts },
-            source: 'journey',
-            sourceId: entry.journeyId,
-            items: [{ customerId: entry.customerId, dedupeKey: `journey:${entry.id}:${step.id}`, ...(promo ? { extras: { promoCode: { code: promo.code, discountText: '', expiresAt: promo.expiresAt } } } : {}) }],
-          });
-          await claimStep(db, clock, entry, step.id, 'sent');
-        }
-        next = step.next;
-        break;
-      }
-      case 'award_points': {
-        if (entry.arm !== 'control') {
-          await deps.actions.award(entry.customerId, step.points, `journey:${entry.id}:${step.id}`, step.reason, (tx) => claimStep(tx as unknown as Tx, clock, entry, step.id, 'awarded', { points: step.points }));
-        } else await claimStep(db, clock, entry, step.id, 'held_out');
-        next = step.next;
-        break;
-      }
-      case 'promo_code': {
-        const code = await db.transaction().execute(async (tx) => {
-          if (await claimStep(tx, clock, entry, step.id, 'issued')) {
-            const validFrom = clock.now();
-            const validTo = new Date(validFrom.getTime() + step.validDays * 86_400_000);
-            const made = await deps.actions.issueCode(platformTx(tx), { promotionId: step.promotionId, customerId: entry.customerId, validFrom, validTo });
-            const detail = { code: made, expiresAt: validTo.toISOString() };
-            await tx.updateTable('journeyEntrySteps').set({ detail: JSON.stringify(detail) }).where('entryId', '=', entry.id).where('stepId', '=', step.id).execute();
-            return detail;
-          }
-          const recorded = await tx.selectFrom('journeyEntrySteps').select('detail').where('entryId', '=', entry.id).where('stepId', '=', step.id).executeTakeFirstOrThrow();
-          return recorded.detail as { code: string; expiresAt: string };
+  const results = new Map<string, StepResult>();
+  switch (step.kind) {
+    case 'exit':
+      for (const w of walkers) results.set(w.id, { finish: 'exited' });
+      return results;
+    case 'wait': {
+      // Arriving at a wait sets the alarm; waking at it (the step recorded) moves on.
+      const arriving = await claimSteps(db, clock, step.id, walkers.map((entry) => ({ entry, outcome: 'waited' })));
+      const policy = arriving.size > 0 ? await deps.policy() : null;
+      for (const w of walkers) results.set(w.id, arriving.has(w.id) ? { sleep: wakeAt(step, clock.now(), w.record.timezone ?? policy!.defaultTimezone) } : { next: step.next });
+      return results;
+    }
+    case 'condition': {
+      const decided: Array<{ entry: Entry; outcome: string }> = [];
+      for (const w of walkers) decided.push({ entry: w, outcome: (await holds(deps, w, step.if, w.record)) ? 'then' : 'else' });
+      await claimSteps(db, clock, step.id, decided);
+      // A condition redone reads the recorded branch, so a crash cannot send a customer down both.
+      const recorded = await db.selectFrom('journeyEntrySteps').select(['entryId', 'outcome']).where('stepId', '=', step.id).where('entryId', 'in', walkers.map((w) => w.id)).execute();
+      for (const row of recorded) results.set(row.entryId, { next: row.outcome === 'then' ? step.then : step.else });
+      return results;
+    }
+    case 'send': {
+      const [held, sending] = [walkers.filter((w) => w.arm === 'control'), walkers.filter((w) => w.arm !== 'control')];
+      await claimSteps(db, clock, step.id, held.map((entry) => ({ entry, outcome: 'held_out' })));
+      if (sending.length > 0) {
+        const { template, parts, version } = await deps.templates.version(step.templateId);
+        await deps.enqueue({
+          template: { id: template.id, version, kind: template.kind, purpose: template.purpose, parts },
+          source: 'journey',
+          sourceId: sending[0]!.journeyId,
+          items: sending.map((w) => {
+            // A code the journey issued, or the one its trigger brought (a birthday offer's).
+            const promo = (w.context.promoCode as { code: string; expiresAt: string | null } | undefined) ?? (typeof w.context.code === 'string' ? { code: w.context.code, expiresAt: null } : undefined);
+            return { customerId: w.customerId, dedupeKey: `journey:${w.id}:${step.id}`, ...(promo ? { extras: { promoCode: { code: promo.code, discountText: '', expiresAt: promo.expiresAt } } } : {}) };
+          }),
+          records: sending.map((w) => w.record),
         });
-        entry.context = { ...entry.context, promoCode: code };
-        await db.updateTable('journeyEntries').set({ context: JSON.stringify(entry.context) }).where('id', '=', entry.id).execute();
-        next = step.next;
-        break;
+        await claimSteps(db, clock, step.id, sending.map((entry) => ({ entry, outcome: 'sent' })));
       }
-      case 'tag': {
-        await deps.actions.tag(entry.customerId, step.tag);
-        await claimStep(db, clock, entry, step.id, 'tagged');
-        next = step.next;
-        break;
+      for (const w of walkers) results.set(w.id, { next: step.next });
+      return results;
+    }
+    default:
+      for (const w of walkers) {
+        try {
+          results.set(w.id, { next: await actOne(deps, step, w) });
+        } catch (error) {
+          results.set(w.id, { failed: error });
+        }
       }
-      case 'webhook': {
-        await db
-          .insertInto('webhookDeliveries')
-          .values({
-            id: deps.ids.next('whd'), webhookId: step.webhookId, eventId: `journey:${entry.id}:${step.id}`, eventType: 'journey.step',
-            payload: JSON.stringify({ type: 'journey.step', customerId: entry.customerId, occurredAt: clock.now().toISOString(), data: { journeyId: entry.journeyId, entryId: entry.id, stepId: step.id, context: entry.context } }),
-            status: 'pending', nextAttemptAt: clock.now(), createdAt: clock.now(),
-          })
-          .onConflict((oc) => oc.columns(['webhookId', 'eventId']).doNothing())
-          .execute();
-        await claimStep(db, clock, entry, step.id, 'called');
-        next = step.next;
-        break;
+      return results;
+  }
+}
+
+/** The steps that act on one customer in their own transaction; answers the next step. */
+async function actOne(deps: JourneyEngineDeps, step: Extract<JourneyStep, { kind: 'award_points' | 'promo_code' | 'tag' | 'webhook' }>, entry: Entry): Promise<string | null> {
+  const { db, clock } = deps;
+  switch (step.kind) {
+    case 'award_points': {
+      if (entry.arm !== 'control') {
+        await deps.actions.award(entry.customerId, step.points, `journey:${entry.id}:${step.id}`, step.reason, (tx) => claimStep(tx as unknown as Tx, clock, entry, step.id, 'awarded', { points: step.points }));
+      } else await claimStep(db, clock, entry, step.id, 'held_out');
+      return step.next;
+    }
+    case 'promo_code': {
+      const code = await db.transaction().execute(async (tx) => {
+        if (await claimStep(tx, clock, entry, step.id, 'issued')) {
+          const validFrom = clock.now();
+          const validTo = new Date(validFrom.getTime() + step.validDays * 86_400_000);
+          const made = await deps.actions.issueCode(platformTx(tx), { promotionId: step.promotionId, customerId: entry.customerId, validFrom, validTo });
+          const detail = { code: made, expiresAt: validTo.toISOString() };
+          await tx.updateTable('journeyEntrySteps').set({ detail: JSON.stringify(detail) }).where('entryId', '=', entry.id).where('stepId', '=', step.id).execute();
+          return detail;
+        }
+        const recorded = await tx.selectFrom('journeyEntrySteps').select('detail').where('entryId', '=', entry.id).where('stepId', '=', step.id).executeTakeFirstOrThrow();
+        return recorded.detail as { code: string; expiresAt: string };
+      });
+      entry.context = { ...entry.context, promoCode: code };
+      await db.updateTable('journeyEntries').set({ context: JSON.stringify(entry.context) }).where('id', '=', entry.id).execute();
+      return step.next;
+    }
+    case 'tag': {
+      await deps.actions.tag(entry.customerId, step.tag);
+      await claimStep(db, clock, entry, step.id, 'tagged');
+      return step.next;
+    }
+    case 'webhook': {
+      await db
+        .insertInto('webhookDeliveries')
+        .values({
+          id: deps.ids.next('whd'), webhookId: step.webhookId, eventId: `journey:${entry.id}:${step.id}`, eventType: 'journey.step',
+          payload: JSON.stringify({ type: 'journey.step', customerId: entry.customerId, occurredAt: clock.now().toISOString(), data: { journeyId: entry.journeyId, entryId: entry.id, stepId: step.id, context: entry.context } }),
+          status: 'pending', nextAttemptAt: clock.now(), createdAt: clock.now(),
+        })
+        .onConflict((oc) => oc.columns(['webhookId', 'eventId']).doNothing())
+        .execute();
+      await claimStep(db, clock, entry, step.id, 'called');
+      return step.next;
+    }
+  }
+}
+
+type Outcomes = { moved: Array<{ id: string; stepId: string }>; finished: Array<{ id: string; status: 'completed' | 'exited'; stepId: string | null }>; asleep: Array<{ id: string; stepId: string | null; at: Date }> };
+
+/** What a round of steps did to the entries, in three statements: where each now stands, which ended, which sleep. */
+async function saveOutcomes(db: Db, clock: Clock, { moved, finished, asleep }: Outcomes): Promise<void> {
+  const now = clock.now();
+  if (moved.length > 0) {
+    await sql`update journey_entries e set step_id = v.step_id, updated_at = ${now}
+      from unnest(${moved.map((m) => m.id)}::text[], ${moved.map((m) => m.stepId)}::text[]) as v(id, step_id) where e.id = v.id`.execute(db);
+  }
+  if (finished.length > 0) {
+    await sql`update journey_entries e set status = v.status, step_id = v.step_id, wake_at = null, locked_until = null, finished_at = ${now}, updated_at = ${now}
+      from unnest(${finished.map((f) => f.id)}::text[], ${finished.map((f) => f.status)}::text[], ${finished.map((f) => f.stepId)}::text[]) as v(id, status, step_id) where e.id = v.id`.execute(db);
+  }
+  if (asleep.length > 0) {
+    await sql`update journey_entries e set step_id = v.step_id, wake_at = v.at, locked_until = null, updated_at = ${now}
+      from unnest(${asleep.map((a) => a.id)}::text[], ${asleep.map((a) => a.stepId)}::text[], ${asleep.map((a) => a.at.toISOString())}::timestamptz[]) as v(id, step_id, at) where e.id = v.id`.execute(db);
+  }
+}
+
+/**
+ * Walks a batch of entries from where each stands until a wait or the end, a round of steps at
+ * a time: the entries at the same step of the same journey version take it together. Where each
+ * stands is saved after every round, so a crash resumes at the step it was taking (and that
+ * step's record keeps it from acting twice).
+ */
+async function walkMany(deps: JourneyEngineDeps, entries: Array<Entry & { journeyStatus: string }>, report: { advanced: number; failed: number }): Promise<void> {
+  const { db, clock } = deps;
+  const records = new Map((await deps.customers([...new Set(entries.map((e) => e.customerId))])).map((record) => [record.id, record]));
+  let walking: Walker[] = [];
+  const out: Outcomes = { moved: [], finished: [], asleep: [] };
+  for (const entry of entries) {
+    const record = records.get(entry.customerId);
+    // A paused journey's entries wait where they are.
+    if (entry.journeyStatus === 'paused') out.asleep.push({ id: entry.id, stepId: entry.stepId, at: new Date(clock.now().getTime() + 15 * 60_000) });
+    // An archived journey or a customer gone (erased, merged away): out at the next step.
+    else if (entry.journeyStatus === 'archived' || !record || record.status !== 'active') out.finished.push({ id: entry.id, status: 'exited', stepId: entry.stepId });
+    else walking.push({ ...entry, record, taken: 0 });
+  }
+  while (walking.length > 0) {
+    const round: Outcomes = { moved: [], finished: [], asleep: [] };
+    const onward: Walker[] = [];
+    const atStep = new Map<string, Walker[]>();
+    for (const w of walking) atStep.set(`${w.journeyId}@${w.version}@${w.stepId}`, [...(atStep.get(`${w.journeyId}@${w.version}@${w.stepId}`) ?? []), w]);
+    for (const group of atStep.values()) {
+      const first = group[0]!;
+      const step = (await stepsOf(db, first.journeyId, first.version)).find((s) => s.id === first.stepId);
+      if (!step) {
+        for (const w of group) round.finished.push({ id: w.id, status: 'completed', stepId: w.stepId });
+        continue;
+      }
+      let results: Map<string, StepResult>;
+      try {
+        results = await takeStep(deps, step, group);
+      } catch (error) {
+        results = new Map(group.map((w) => [w.id, { failed: error }]));
+      }
+      for (const w of group) {
+        const result = results.get(w.id) ?? { next: null };
+        if ('failed' in result) {
+          // A step that fails (a template deleted, a promotion ended) is tried again in 10 minutes; the others go on.
+          report.failed++;
+          deps.log?.error({ err: result.failed, entryId: w.id, journeyId: w.journeyId, stepId: step.id }, 'journey step failed; it is tried again in 10 minutes');
+          round.asleep.push({ id: w.id, stepId: w.stepId, at: new Date(clock.now().getTime() + 10 * 60_000) });
+          continue;
+        }
+        if ('finish' in result || 'sleep' in result || result.next === null || w.taken + 1 >= MAX_STEPS_PER_WAKE) report.advanced++;
+        if ('finish' in result) round.finished.push({ id: w.id, status: result.finish, stepId: w.stepId });
+        else if ('sleep' in result) round.asleep.push({ id: w.id, stepId: w.stepId, at: result.sleep });
+        else if (result.next === null) round.finished.push({ id: w.id, status: 'completed', stepId: null });
+        // Many steps without a wait (a long chain): the rest next run.
+        else if (++w.taken >= MAX_STEPS_PER_WAKE) round.asleep.push({ id: w.id, stepId: result.next, at: clock.now() });
+        else {
+          w.stepId = result.next;
+          round.moved.push({ id: w.id, stepId: result.next });
+          onward.push(w);
+        }
       }
     }
-    stepId = next;
-    await db.updateTable('journeyEntries').set({ stepId, updatedAt: clock.now() }).where('id', '=', entry.id).execute();
+    await saveOutcomes(db, clock, round);
+    walking = onward;
   }
-  if (stepId === null) return finish('completed', null);
-  // Many steps without a wait (a long chain): the rest next run.
-  await db.updateTable('journeyEntries').set({ wakeAt: clock.now(), lockedUntil: null }).where('id', '=', entry.id).execute();
+  report.advanced += out.finished.length;
+  await saveOutcomes(db, clock, out);
 }
 
 /** The advance job: entries due, a batch at a time, claimed with SKIP LOCKED. */
@@ -318,23 +431,7 @@ export async function advanceJourneys(deps: JourneyEngineDeps, signal?: AbortSig
         returning e.id, e.journey_id, e.version, e.customer_id, e.arm, e.step_id, e.context, e.entered_at, j.status as journey_status`.execute(db)
     ).rows;
     if (due.length === 0) break;
-    for (const entry of due) {
-      if (signal?.aborted) break;
-      // A paused journey's entries wait where they are.
-      if (entry.journeyStatus === 'paused') {
-        await db.updateTable('journeyEntries').set({ wakeAt: new Date(now.getTime() + 15 * 60_000), lockedUntil: null }).where('id', '=', entry.id).execute();
-        continue;
-      }
-      try {
-        await walk(deps, { ...entry, enteredAt: new Date(entry.enteredAt) }, entry.journeyStatus);
-        report.advanced++;
-      } catch (error) {
-        // One entry's failure (a template deleted, a promotion ended) waits and is retried; it does not stop the others.
-        report.failed++;
-        deps.log?.error({ err: error, entryId: entry.id, journeyId: entry.journeyId }, 'journey step failed; it is tried again in 10 minutes');
-        await db.updateTable('journeyEntries').set({ wakeAt: new Date(now.getTime() + 10 * 60_000), lockedUntil: null }).where('id', '=', entry.id).execute();
-      }
-    }
+    await walkMany(deps, due.map((entry) => ({ ...entry, enteredAt: new Date(entry.enteredAt) })), report);
   }
   return report;
 }

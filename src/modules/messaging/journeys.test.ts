@@ -147,6 +147,39 @@ describe('journeys', () => {
     expect(await t.database.db.selectFrom('journeyEntries').select('id').where('journeyId', '=', journey.id).execute()).toHaveLength(40);
   });
 
+  it('a step that fails waits 10 minutes for those at it; the others walk on', async () => {
+    const hook = (await call('POST', '/v1/webhooks', { url: 'https://hooks.shop.example/in', eventTypes: ['message.sent'] })).body;
+    const template = (await call('POST', '/v1/templates', { name: 'Walks on', kind: 'email', purpose: 'service', parts: { subject: 'On', text: 'Hi' } })).body;
+    const breaking = (await call('POST', '/v1/journeys', {
+      name: 'Calls a webhook',
+      trigger: { event: 'customer.action', actionType: 'hook.probe' },
+      steps: [{ id: 'call', kind: 'webhook', webhookId: hook.id, next: 'send' }, { id: 'send', kind: 'send', templateId: template.id, next: null }],
+      controlShareBp: 0,
+      reentry: 'always',
+    })).body;
+    const walking = (await call('POST', '/v1/journeys', {
+      name: 'Just sends',
+      trigger: { event: 'customer.action', actionType: 'hook.probe' },
+      steps: [{ id: 'send', kind: 'send', templateId: template.id, next: null }],
+      controlShareBp: 0,
+      reentry: 'always',
+    })).body;
+    for (const journey of [breaking, walking]) expect((await call('POST', `/v1/journeys/${journey.id}/activate`)).status).toBe(200);
+    // The webhook goes after the journey was saved: its step now fails for everyone at it.
+    expect((await call('DELETE', `/v1/webhooks/${hook.id}`)).status).toBe(200);
+    const people: string[] = [];
+    for (let i = 0; i < 3; i++) people.push((await call('POST', '/v1/customers', { email: `f${i}@example.com` })).body.id);
+    for (const id of people) await emit('customer.action', id, { type: 'hook.probe', eventId: `hp_${id}` });
+    await t.services.messaging.enterJourneys();
+    const report = await t.services.messaging.advanceJourneys();
+    expect(report).toMatchObject({ failed: 3, advanced: 3 });
+    const stuck = await t.database.db.selectFrom('journeyEntries').select(['status', 'stepId', 'wakeAt']).where('journeyId', '=', breaking.id).execute();
+    expect(stuck).toHaveLength(3);
+    for (const entry of stuck) expect(entry).toEqual({ status: 'active', stepId: 'call', wakeAt: new Date(t.clock.now().getTime() + 10 * 60_000) });
+    const done = await t.database.db.selectFrom('journeyEntries').select('status').where('journeyId', '=', walking.id).execute();
+    expect(done.map((e) => e.status)).toEqual(['completed', 'completed', 'completed']);
+  });
+
   it('welcome series: the nudge goes only to whoever has not bought; a new version leaves those inside on theirs', async () => {
     const journey = (await call('POST', '/v1/journey-recipes/welcome', { language: 'en' })).body;
     await call('PATCH', `/v1/journeys/${journey.id}`, { controlShareBp: 0 });

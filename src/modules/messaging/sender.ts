@@ -28,7 +28,8 @@ import type { MessageContent, MessageKind, MessagesTable } from './messaging.tab
  */
 export const CLAIM_MS = 5 * 60_000;
 export const MAX_ATTEMPTS = 10;
-const CONCURRENCY = 8;
+/** Messages in flight at once: also the most a killed sender may have had accepted unrecorded. */
+export const CONCURRENCY = 16;
 const BATCH = 200;
 
 type Claimed = Pick<MessagesTable, 'id' | 'kind' | 'purpose' | 'source' | 'sourceId' | 'recipient'> & { customerId: string | null; content: MessageContent | null; attempts: number };
@@ -66,11 +67,11 @@ async function history(tx: Db | Tx, rows: Array<{ messageId: string; customerId:
  * cleared to send, so of two senders holding messages for one customer the second sees the
  * first's decision.
  */
-async function claim(deps: SenderDeps, report: SendReport): Promise<Claimed[]> {
+async function claim(deps: SenderDeps, report: SendReport): Promise<{ claimed: number; send: Claimed[] }> {
   const { db, clock } = deps;
   const now = clock.now();
   const [policy, secrets, kinds] = await Promise.all([deps.policy(), deps.secrets(), deps.activeKinds()]);
-  if (kinds.length === 0) return [];
+  if (kinds.length === 0) return { claimed: 0, send: [] };
   const claimed = (
     await sql<Claimed>`
       update messages m set status = 'sending', locked_until = ${new Date(now.getTime() + CLAIM_MS)}, attempts = m.attempts + 1, cleared = false, updated_at = ${now}
@@ -86,7 +87,7 @@ async function claim(deps: SenderDeps, report: SendReport): Promise<Claimed[]> {
   ).rows;
   const marketing = claimed.filter((m) => m.purpose === 'marketing' && m.customerId !== null);
   const service = claimed.filter((m) => m.purpose !== 'marketing' || m.customerId === null);
-  if (marketing.length === 0) return claimed;
+  if (marketing.length === 0) return { claimed: claimed.length, send: claimed };
   const customers = [...new Set(marketing.map((m) => m.customerId!))].sort();
   const marketingKinds = [...new Set(marketing.map((m) => m.kind))];
   const [zones, ...granted] = await Promise.all([deps.timezones(customers), ...marketingKinds.map((kind) => deps.consented(customers, consentChannel[kind]))]);
@@ -157,42 +158,89 @@ async function claim(deps: SenderDeps, report: SendReport): Promise<Claimed[]> {
     );
     report.skipped += skipped.length;
     report.deferred += deferred.length;
-    return send;
+    return { claimed: claimed.length, send };
   });
 }
 
-/** Records what the provider answered for one message. */
-async function settle(deps: SenderDeps, message: Claimed, outcome: SendOutcome, report: SendReport): Promise<void> {
+type Settled = { message: Claimed; outcome: SendOutcome };
+
+/**
+ * Records what the providers answered, for many messages in one transaction: the common case
+ * (accepted) as one statement over arrays, the rarer retries and failures row by row.
+ */
+async function settle(deps: SenderDeps, answers: Settled[], report: SendReport): Promise<void> {
   const { db, clock, ids } = deps;
   const now = clock.now();
   await db.transaction().execute(async (tx) => {
-    if (outcome.status === 'accepted') {
-      await tx.updateTable('messages').set({ status: 'sent', sentAt: now, providerId: outcome.providerId, parts: outcome.parts ?? null, lockedUntil: null, reason: null, updatedAt: now }).where('id', '=', message.id).execute();
-      await history(tx, [{ messageId: message.id, customerId: message.customerId, status: 'sent', detail: outcome.parts ? { parts: outcome.parts } : {} }], now);
-      await emitEvents(tx, clock, ids, [{ type: 'message.sent', customerId: message.customerId, payload: { messageId: message.id, kind: message.kind, source: message.source, sourceId: message.sourceId } }]);
-      report.sent++;
-      return;
+    const accepted = answers.filter((a): a is { message: Claimed; outcome: Extract<SendOutcome, { status: 'accepted' }> } => a.outcome.status === 'accepted');
+    const rows: Parameters<typeof history>[1] = [];
+    const events: Parameters<typeof emitEvents>[3] = [];
+    if (accepted.length > 0) {
+      await sql`update messages m set status = 'sent', sent_at = ${now}, provider_id = v.provider_id, parts = v.parts, locked_until = null, reason = null, updated_at = ${now}
+        from unnest(${accepted.map((a) => a.message.id)}::text[], ${accepted.map((a) => a.outcome.providerId)}::text[], ${accepted.map((a) => a.outcome.parts ?? null)}::int[]) as v(id, provider_id, parts)
+        where m.id = v.id`.execute(tx);
+      for (const { message, outcome } of accepted) {
+        rows.push({ messageId: message.id, customerId: message.customerId, status: 'sent', detail: outcome.parts ? { parts: outcome.parts } : {} });
+        events.push({ type: 'message.sent', customerId: message.customerId, payload: { messageId: message.id, kind: message.kind, source: message.source, sourceId: message.sourceId } });
+      }
+      report.sent += accepted.length;
     }
-    // The channel's own set-up at fault (credentials refused, no funds): every message would fail
-    // alike until someone fixes it, so this one waits like a throttled one instead of being lost.
-    const channelFault = outcome.status === 'rejected' && outcome.channelFault === true;
-    if ((outcome.status === 'retry' || channelFault) && message.attempts < MAX_ATTEMPTS) {
-      const delay = outcome.status === 'retry' ? retryDelay(message.attempts, outcome.retryAfterMs) : 15 * 60_000;
-      await tx.updateTable('messages').set({ status: 'queued', nextAttemptAt: new Date(now.getTime() + delay), lockedUntil: null, reason: outcome.reason.slice(0, 500), updatedAt: now }).where('id', '=', message.id).execute();
-      await history(tx, [{ messageId: message.id, customerId: message.customerId, status: 'retrying', detail: { reason: outcome.reason.slice(0, 500), attempt: message.attempts, retryInMs: delay } }], now);
-      report.retried++;
-      return;
+    for (const { message, outcome } of answers) {
+      if (outcome.status === 'accepted') continue;
+      const reason = outcome.reason.slice(0, 500);
+      // The channel's own set-up at fault (credentials refused, no funds): every message would fail
+      // alike until someone fixes it, so this one waits like a throttled one instead of being lost.
+      const channelFault = outcome.status === 'rejected' && outcome.channelFault === true;
+      if ((outcome.status === 'retry' || channelFault) && message.attempts < MAX_ATTEMPTS) {
+        const delay = outcome.status === 'retry' ? retryDelay(message.attempts, outcome.retryAfterMs) : 15 * 60_000;
+        await tx.updateTable('messages').set({ status: 'queued', nextAttemptAt: new Date(now.getTime() + delay), lockedUntil: null, reason, updatedAt: now }).where('id', '=', message.id).execute();
+        rows.push({ messageId: message.id, customerId: message.customerId, status: 'retrying', detail: { reason, attempt: message.attempts, retryInMs: delay } });
+        report.retried++;
+        continue;
+      }
+      const bounced = outcome.status === 'rejected' && outcome.suppress;
+      const status = bounced ? 'bounced' : 'failed';
+      await tx.updateTable('messages').set({ status, lockedUntil: null, reason, updatedAt: now }).where('id', '=', message.id).execute();
+      rows.push({ messageId: message.id, customerId: message.customerId, status, detail: { reason } });
+      if (bounced && message.recipient && message.kind !== 'push') {
+        await tx.insertInto('messagingSuppressions').values({ kind: message.kind, address: message.recipient, reason, createdAt: now }).onConflict((oc) => oc.columns(['kind', 'address']).doNothing()).execute();
+      }
+      events.push({ type: bounced ? 'message.bounced' : 'message.failed', customerId: message.customerId, payload: { messageId: message.id, kind: message.kind, source: message.source, sourceId: message.sourceId } });
+      report.failed++;
     }
-    const bounced = outcome.status === 'rejected' && outcome.suppress;
-    const status = bounced ? 'bounced' : 'failed';
-    await tx.updateTable('messages').set({ status, lockedUntil: null, reason: outcome.reason.slice(0, 500), updatedAt: now }).where('id', '=', message.id).execute();
-    await history(tx, [{ messageId: message.id, customerId: message.customerId, status, detail: { reason: outcome.reason.slice(0, 500) } }], now);
-    if (bounced && message.recipient && message.kind !== 'push') {
-      await tx.insertInto('messagingSuppressions').values({ kind: message.kind, address: message.recipient, reason: outcome.reason.slice(0, 500), createdAt: now }).onConflict((oc) => oc.columns(['kind', 'address']).doNothing()).execute();
-    }
-    await emitEvents(tx, clock, ids, [{ type: bounced ? 'message.bounced' : 'message.failed', customerId: message.customerId, payload: { messageId: message.id, kind: message.kind, source: message.source, sourceId: message.sourceId } }]);
-    report.failed++;
+    await history(tx, rows, now);
+    await emitEvents(tx, clock, ids, events);
   });
+}
+
+/**
+ * Group commit of the providers' answers: a sender hands its answer in and waits until it is
+ * recorded; answers that arrive while a transaction is writing go together in the next one. A
+ * sender takes its next message only after its last answer is recorded, so what a killed
+ * process may have had accepted but not recorded is at most what was in flight (CONCURRENCY).
+ */
+function settler(deps: SenderDeps, report: SendReport): (answer: Settled) => Promise<void> {
+  let waiting: Array<Settled & { done: () => void; failed: (error: unknown) => void }> = [];
+  let writing = false;
+  const write = async () => {
+    writing = true;
+    while (waiting.length > 0) {
+      const group = waiting;
+      waiting = [];
+      try {
+        await settle(deps, group, report);
+        for (const answer of group) answer.done();
+      } catch (error) {
+        for (const answer of group) answer.failed(error);
+      }
+    }
+    writing = false;
+  };
+  return (answer) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ ...answer, done: resolve, failed: reject });
+      if (!writing) void write();
+    });
 }
 
 /** Push goes to each of the customer's subscriptions: sent when one took it; dead ones are removed. */
@@ -231,8 +279,9 @@ function outgoing(message: Claimed, to: string, unsubscribeUrl?: string) {
 }
 
 /**
- * Sends what is due, a batch at a time, until nothing is due or the signal stops it; up to
- * `CONCURRENCY` messages in flight (a pooled SMTP relay takes several at once).
+ * Sends what is due until nothing is due or the signal stops it: up to `CONCURRENCY` messages
+ * in flight (a pooled SMTP relay takes several at once), the next batch claimed while the last
+ * one is still being sent, and the answers recorded by group commit (settler).
  *
  * `takeOver`: the caller holds the sender's lease (the scheduled job), so no other sender runs
  * and any message still marked as being sent was left by one that stopped (a killed process):
@@ -241,33 +290,55 @@ function outgoing(message: Claimed, to: string, unsubscribeUrl?: string) {
 export async function sendDue(deps: SenderDeps, signal?: AbortSignal, options: { takeOver?: boolean } = {}): Promise<SendReport> {
   const report: SendReport = { sent: 0, retried: 0, failed: 0, skipped: 0, deferred: 0 };
   if (options.takeOver) await deps.db.updateTable('messages').set({ lockedUntil: null }).where('status', '=', 'sending').execute();
-  while (!signal?.aborted) {
-    const [policy, secrets] = await Promise.all([deps.policy(), deps.secrets()]);
-    // RFC 8058: a marketing e-mail names its one-click unsubscribe link in its headers.
-    const unsubscribeOf = (message: Claimed) => (message.kind === 'email' && message.purpose === 'marketing' ? trackingUrl(policy.publicUrl, secrets.linkSecret, 'unsubscribe', message.id) : undefined);
-    const batch = await claim(deps, report);
-    if (batch.length === 0) break;
-    const sendOne = async (message: Claimed) => {
-      const transport = await deps.transport(message.kind);
-      if (!transport) {
-        // The channel was switched off since the claim: the message waits for one, it is not lost.
-        await settle(deps, message, { status: 'retry', retryAfterMs: 15 * 60_000, reason: `no active ${message.kind} channel` }, report);
-        return;
-      }
-      let outcome: SendOutcome;
+  const record = settler(deps, report);
+  const queue: Claimed[] = [];
+  let unsubscribeOf: (message: Claimed) => string | undefined = () => undefined;
+  let drained = false;
+  let claiming: Promise<void> | null = null;
+  const refill = () =>
+    (claiming ??= (async () => {
       try {
-        outcome = message.kind === 'push' ? await sendPush(deps, transport, message) : await transport.send(outgoing(message, message.recipient ?? '', unsubscribeOf(message)));
+        const [policy, secrets] = await Promise.all([deps.policy(), deps.secrets()]);
+        // RFC 8058: a marketing e-mail names its one-click unsubscribe link in its headers.
+        unsubscribeOf = (message) => (message.kind === 'email' && message.purpose === 'marketing' ? trackingUrl(policy.publicUrl, secrets.linkSecret, 'unsubscribe', message.id) : undefined);
+        const batch = await claim(deps, report);
+        if (batch.claimed === 0) drained = true;
+        queue.push(...batch.send);
       } catch (error) {
-        // A transport that throws has not had the message accepted: try again later.
-        outcome = { status: 'retry', retryAfterMs: null, reason: error instanceof Error ? error.message : String(error) };
+        // The other senders finish the message in their hands and stop; this one reports why.
+        drained = true;
+        throw error;
+      } finally {
+        claiming = null;
       }
-      await settle(deps, message, outcome, report);
-    };
-    let next = 0;
-    const worker = async () => {
-      while (next < batch.length) await sendOne(batch[next++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batch.length) }, worker));
-  }
+    })());
+  const sendOne = async (message: Claimed) => {
+    const transport = await deps.transport(message.kind);
+    if (!transport) {
+      // The channel was switched off since the claim: the message waits for one, it is not lost.
+      return record({ message, outcome: { status: 'retry', retryAfterMs: 15 * 60_000, reason: `no active ${message.kind} channel` } });
+    }
+    let outcome: SendOutcome;
+    try {
+      outcome = message.kind === 'push' ? await sendPush(deps, transport, message) : await transport.send(outgoing(message, message.recipient ?? '', unsubscribeOf(message)));
+    } catch (error) {
+      // A transport that throws has not had the message accepted: try again later.
+      outcome = { status: 'retry', retryAfterMs: null, reason: error instanceof Error ? error.message : String(error) };
+    }
+    await record({ message, outcome });
+  };
+  const worker = async () => {
+    while (!signal?.aborted) {
+      // Claim ahead while half a batch is left, so the senders do not stand idle at a claim.
+      if (!drained && queue.length < BATCH / 2) {
+        const claimed = refill();
+        if (queue.length === 0) await claimed;
+      }
+      const message = queue.shift();
+      if (message) await sendOne(message);
+      else if (drained) return;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return report;
 }
