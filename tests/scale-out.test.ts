@@ -39,6 +39,8 @@ const knownViolations: KnownViolation[] = [
     item: 1, reason: 'the replay reads receipts by POS receipt id: no customer to route by' },
   { calls: ['cancel'], statement: /^select id, status from receipts where store_id = \$1 and pos_receipt_id = \$2$/,
     item: 1, reason: 'cancel finds the receipt by POS receipt id: no customer to route by' },
+  { calls: ['refund', 'refund with a promotion', 'cancel'], statement: /^select customer_id from receipts where id = \$1$/,
+    item: 2, reason: 'the receipt\'s owner is read by id alone, to take the balance lock before the receipt\'s' },
   { calls: ['refund', 'refund with a promotion', 'cancel'], statement: /^select id, customer_id, status, paid_minor, refunded_minor from receipts where id = \$1 for update$/,
     item: 2, reason: 'the receipt is locked by id alone' },
   { calls: ['refund', 'refund with a promotion', 'cancel'], statement: /^select request_hash, response from refunds where receipt_id = \$1 and refund_id = \$2$/,
