@@ -190,6 +190,10 @@ async function settle(deps: SenderDeps, message: Claimed, outcome: SendOutcome, 
     if (bounced && message.recipient && message.kind !== 'push') {
       await tx.insertInto('messagingSuppressions').values({ kind: message.kind, address: message.recipient, reason: outcome.reason.slice(0, 500), createdAt: now }).onConflict((oc) => oc.columns(['kind', 'address']).doNothing()).execute();
     }
+    // A bot the customer blocked, or a chat that is gone: the link goes too (the customer shows as not linked; a new link brings it back).
+    if (bounced && message.kind === 'telegram' && message.customerId && message.recipient) {
+      await tx.deleteFrom('telegramLinks').where('customerId', '=', message.customerId).where('chatId', '=', message.recipient).execute();
+    }
     await emitEvents(tx, clock, ids, [{ type: bounced ? 'message.bounced' : 'message.failed', customerId: message.customerId, payload: { messageId: message.id, kind: message.kind, source: message.source, sourceId: message.sourceId } }]);
     report.failed++;
   });
