@@ -111,7 +111,8 @@ export function inboundRoutes(app: FastifyInstance, { messaging, customers }: { 
   });
 
   app.register(async (scope) => {
-    // A report as it arrived at the bounce mailbox; only this route reads these types.
+    // A report as it arrived at the bounce mailbox; only this route reads these types, and JSON is none of them (a 415).
+    scope.removeContentTypeParser(['application/json', 'application/merge-patch+json']);
     scope.addContentTypeParser(bounceTypes, { parseAs: 'string' }, (_request, body, done) => done(null, body));
     scope.withTypeProvider<TypeBoxTypeProvider>().post('/v1/channels/:id/bounces', {
       config: { permission: 'channels:manage' },
