@@ -28,9 +28,15 @@ export const TelegramUpdateAnswer = named('TelegramUpdateAnswer', Type.Object({ 
 
 // SMS delivery reports
 export const SmsStatusParams = Type.Object({ channelId: ChannelId });
+const ReportField = (description: string) => Type.Optional(Type.String({ maxLength: 200, description }));
 export const SmsStatusQuery = Type.Object({
   secret: Type.Optional(Type.String({ maxLength: 256, description: 'The channel\'s callbackSecret (or send it in X-Patron-Callback-Secret); Twilio signs instead' })),
-}, { additionalProperties: true, description: 'A gateway that reports by GET puts the report\'s fields here' });
+  id: ReportField('generic preset: the gateway\'s id of the message'),
+  messageId: ReportField('generic preset: our msg_… id, when the gateway echoes it'),
+  status: ReportField('generic preset: delivered, failed or sent'),
+  at: ReportField('generic preset: when, ISO 8601 or unix seconds'),
+  error: ReportField('generic preset: why it failed'),
+}, { additionalProperties: true, description: 'A gateway that reports by GET puts the report\'s fields here (a custom preset: the fields its callback mapping names)' });
 export const SmsStatusBody = Type.Unknown({ description: 'The report as the channel\'s preset writes it: a form (SMS.ru, Twilio) or JSON (generic, custom)' });
 
 // Bounces and complaints
