@@ -19,7 +19,7 @@ import { createReferrals, referralRoutes, referralsModule, type Referrals } from
 import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
 import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
-import { createMessaging, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
+import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import {
@@ -238,8 +238,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       members: (segmentId) => sql`select m.customer_id from (${segments.membershipFacts()}) m where m.segment_id = ${segmentId}`,
     },
     purchaseReceipts: purchaseFacts.receipts,
-    withdrawConsent: async (customerId, channel, messageId) => {
-      await customers.setConsents(customerId, [{ channel, purpose: 'marketing', granted: false, source: 'web', evidence: { textVersion: `unsubscribe link of ${messageId}` } }], { keyId: null, name: 'unsubscribe link', role: null }, { onlyChanges: true });
+    withdrawConsent: async (customerId, channel, messageId, cause = 'unsubscribe') => {
+      // An unsubscribe link the customer followed, or a spam complaint their mailbox provider reported.
+      const [source, textVersion, name] = cause === 'complaint' ? (['api', `spam complaint about ${messageId}`, 'spam complaint'] as const) : (['web', `unsubscribe link of ${messageId}`, 'unsubscribe link'] as const);
+      await customers.setConsents(customerId, [{ channel, purpose: 'marketing', granted: false, source, evidence: { textVersion } }], { keyId: null, name, role: null }, { onlyChanges: true });
     },
     promotionExists: async (promotionId) => (await promotions.promotions.get(promotionId).catch(() => null)) !== null,
     journeyActions: {
@@ -363,6 +365,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   whatIfRoutes(app, { whatIf });
   messagingRoutes(app, { messaging, customers });
   trackingRoutes(app, { messaging });
+  inboundRoutes(app, { messaging, customers });
   app.addHook('onClose', async () => {
     // Pooled SMTP connections and other transports say goodbye, so a relay is not left waiting.
     await messaging.close();

@@ -32,12 +32,16 @@ export const messagingExampleIds = {
   oleg: 'cus_0195f3c3a8a17b2c3d4e5f60718293a2',
   delivery: 'whd_0195f3c3a8b27c3d4e5f60718293a4b3',
   olegSignedUp: 'evt_0195f3c3a8c37d4e5f60718293a4b5c4',
+  telegramChannel: 'chn_0195f3c3a9a17b2c3d4e5f60718293b1',
+  gatewayChannel: 'chn_0195f3c3a9b27c3d4e5f60718293b4c2',
 } as const;
 
 /** A webhook's signing secret (answered once, on creation) and its hint: drawn at random, like the partner key's. */
 export const messagingDrawnValues: Record<string, RegExp> = {
   whsec_Kq3xV8pWm2ZtR7nY4bL9cF1hJ6dS0aGe: /^whsec_[A-Za-z0-9_-]{32}$/,
   '…0aGe': /^…[A-Za-z0-9_-]{4}$/,
+  // A Telegram deep link's one-time token (telegram.ts newLinkToken: 24 random bytes, base64url).
+  tgLinkT0ken_Kq3xV8pWm2ZtR7nY4bL9: /^[A-Za-z0-9_-]{32}$/,
 };
 
 type Customers = { anna: string; olga: string; mila: string; marketerKey: string };
@@ -45,6 +49,10 @@ type Customers = { anna: string; olga: string; mila: string; marketerKey: string
 const at = '2026-03-01T09:00:00.000Z';
 const SECRET = 'whsec_Kq3xV8pWm2ZtR7nY4bL9cF1hJ6dS0aGe';
 const SECRET_HINT = '…0aGe';
+const LINK_TOKEN = 'tgLinkT0ken_Kq3xV8pWm2ZtR7nY4bL9';
+const HOOK_SECRET = 'tg_hook_7Rk2Wq9Lm4Xz8Pv3';
+const CALLBACK_SECRET = 'cb_4f9a2c7e1b8d3f6a0e5c9b2d';
+const ANNA_CHAT = 100234567;
 /** The page a link that is not valid answers, whichever it is. */
 const LINK_NOT_VALID =
   '<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Link not valid</title>' +
@@ -129,6 +137,19 @@ export function messagingExamples(customers: Customers): DocExample[] {
     id, status: 'active', phone: null, email: null, cardNumber: null, externalIds: {}, identifiers: [], firstName: null, lastName: null, birthDate: null, gender: null,
     city: null, timezone: null, locale: null, tags: [], attributes: {}, createdAt: at, updatedAt: at, ...fields,
   });
+  const TELEGRAM_CHANNEL = { id: ids.telegramChannel, name: 'Coffee Club bot', kind: 'telegram', active: true, config: { botUsername: 'coffee_club_bot' }, secretsSet: ['token', 'webhookSecret'], createdAt: at, updatedAt: at };
+  const GATEWAY_CHANNEL = {
+    id: ids.gatewayChannel, name: 'SMS gateway', kind: 'sms', active: true, config: { preset: 'generic', url: 'https://sms-gateway.shop.example/send' },
+    secretsSet: ['apiKey', 'callbackSecret'], createdAt: at, updatedAt: at,
+  };
+  // The test e-mail comes back from the recipient's server: no such mailbox (a DSN as Postfix writes one).
+  const BOUNCE = [
+    'From: MAILER-DAEMON@mx.shop.example (Mail Delivery System)', 'To: bounces@shop.example', 'Subject: Undelivered Mail Returned to Sender', 'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="B1"', '', '--B1', 'Content-Type: text/plain', '', 'Your message could not be delivered.', '',
+    '--B1', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.shop.example', '', 'Final-Recipient: rfc822; marketing@shop.example', 'Action: failed',
+    'Status: 5.1.1', 'Diagnostic-Code: smtp; 550 5.1.1 <marketing@shop.example>: Recipient address rejected: User unknown', '',
+    '--B1', 'Content-Type: text/rfc822-headers', '', 'From: Coffee Club <news@shop.example>', 'To: marketing@shop.example', `Message-ID: <${ids.testMessage}@shop.example>`, '', '--B1--', '',
+  ].join('\r\n');
   // A signature that does not hold for the message: what a forged or altered link carries.
   const forged = `${ids.testMessage}.Zm9yZ2VkLXNpZ25hdHVyZS1oZXJl`;
   return [
@@ -673,6 +694,90 @@ export function messagingExamples(customers: Customers): DocExample[] {
       status: 404,
       responseType: 'text/html',
       response: LINK_NOT_VALID,
+    },
+    {
+      route: 'POST /v1/channels',
+      summary: 'A Telegram bot: its token, its @username for the deep links, and the secret token its webhook is set with (both secrets written, never answered)',
+      role: 'owner',
+      step: true,
+      body: { name: 'Coffee Club bot', kind: 'telegram', config: { token: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', botUsername: 'coffee_club_bot', webhookSecret: HOOK_SECRET } },
+      status: 201,
+      response: TELEGRAM_CHANNEL,
+    },
+    {
+      route: 'POST /v1/customers/{id}/telegram-link',
+      summary: 'The app asks for Anna\'s link: she opens it in Telegram and presses Start (it works once, for 24 hours)',
+      role: 'pos',
+      params: { id: ids.anna },
+      status: 201,
+      response: { token: LINK_TOKEN, url: `https://t.me/coffee_club_bot?start=${LINK_TOKEN}`, expiresAt: '2026-03-02T09:00:00.000Z' },
+    },
+    {
+      route: 'POST /t/telegram/{channelId}',
+      summary: 'Telegram delivers her "/start <token>" to the bot\'s webhook, with the secret token: her chat is linked (and a confirmation queued)',
+      role: null,
+      params: { channelId: ids.telegramChannel },
+      headers: { 'x-telegram-bot-api-secret-token': HOOK_SECRET },
+      body: { update_id: 912345678, message: { message_id: 17, date: 1772355600, chat: { id: ANNA_CHAT, type: 'private' }, from: { id: ANNA_CHAT, is_bot: false, first_name: 'Anna' }, text: `/start ${LINK_TOKEN}` } },
+      status: 200,
+      response: { ok: true },
+    },
+    {
+      route: 'GET /v1/customers/{id}/telegram-link',
+      summary: 'Linked: the app sees since when, and the chat id masked',
+      role: 'pos',
+      params: { id: ids.anna },
+      status: 200,
+      response: { linked: true, linkedAt: at, chatId: '*****4567' },
+    },
+    {
+      route: 'DELETE /v1/customers/{id}/telegram-link',
+      summary: 'Support unlinks it at her request; answers the link as it was',
+      role: 'support',
+      params: { id: ids.anna },
+      status: 200,
+      response: { linked: true, linkedAt: at, chatId: String(ANNA_CHAT) },
+    },
+    {
+      route: 'POST /v1/channels',
+      summary: 'An SMS gateway whose delivery reports come with a callback secret',
+      role: 'owner',
+      step: true,
+      body: { name: 'SMS gateway', kind: 'sms', config: { preset: 'generic', url: 'https://sms-gateway.shop.example/send', apiKey: 'gateway-api-key', callbackSecret: CALLBACK_SECRET } },
+      status: 201,
+      response: GATEWAY_CHANNEL,
+    },
+    {
+      route: 'POST /t/sms/{channelId}/status',
+      summary: 'The gateway reports a message delivered (one Patron did not send: taken, nothing recorded); its answer is empty',
+      role: null,
+      params: { channelId: ids.gatewayChannel },
+      query: { secret: CALLBACK_SECRET },
+      body: { id: 'gw-5551', status: 'delivered', at: '2026-03-01T09:00:04Z' },
+      status: 200,
+      responseType: 'text/plain',
+      response: '',
+    },
+    {
+      route: 'GET /t/sms/{channelId}/status',
+      summary: 'A gateway that reports by GET, the report in the query string',
+      role: null,
+      params: { channelId: ids.gatewayChannel },
+      query: { secret: CALLBACK_SECRET, id: 'gw-5552', status: 'failed', error: 'absent subscriber' },
+      status: 200,
+      responseType: 'text/plain',
+      response: '',
+    },
+    {
+      route: 'POST /v1/channels/{id}/bounces',
+      summary: 'The bounce mailbox hands over a DSN for the test e-mail: a dead address, suppressed',
+      role: 'owner',
+      params: { id: ids.emailChannel },
+      headers: { 'content-type': 'message/rfc822' },
+      requestType: 'message/rfc822',
+      body: BOUNCE,
+      status: 200,
+      response: { kind: 'hard', status: '5.1.1', messageId: ids.testMessage, recorded: true, suppressed: true, consentWithdrawn: false },
     },
     {
       route: 'PUT /v1/experiments/global-control',

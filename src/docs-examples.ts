@@ -29,9 +29,11 @@ export type DocExample = {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: unknown;
+  /** The body's media type when it is not JSON (a bounce as it arrived: message/rfc822): `body` is then its text. */
+  requestType?: 'message/rfc822';
   status: number;
   /** The answer's media type when it is not JSON (a page, an image): `response` is then its text, an image's in base64. */
-  responseType?: 'text/html' | 'image/gif';
+  responseType?: 'text/html' | 'image/gif' | 'text/plain';
   response: unknown;
 };
 
@@ -1428,7 +1430,7 @@ export function addRouteExamples<T>(openapiObject: T): T {
     const operation = doc.paths?.[path.split('?')[0]!]?.[method.toLowerCase()];
     if (!operation) continue;
     const key = exampleKey(example.summary);
-    if (example.body !== undefined) addTo(operation.requestBody?.content, key, example.summary, example.body);
+    if (example.body !== undefined) addTo(operation.requestBody?.content, key, example.summary, example.body, example.requestType);
     // A page or an image goes under its own media type.
     addTo(operation.responses?.[String(example.status)]?.content, key, example.summary, example.response, example.responseType);
   }

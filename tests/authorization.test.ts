@@ -85,6 +85,8 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/webhooks\//, 'deliveryId', 'whd_0190c0ffee00700080000000000000ab'],
   // A message id with a signature that does not hold: the tracking routes answer their refusal (or the pixel), never 401/403.
   [/^\/t\//, 'token', 'msg_0190c0ffee00700080000000000000ab.AAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+  // A channel that does not exist: the bot's webhook and the delivery reports answer 404, never 401/403.
+  [/^\/t\//, 'channelId', 'chn_0190c0ffee00700080000000000000ab'],
 ];
 
 function requestFor(route: RouteKey): InjectOptions {

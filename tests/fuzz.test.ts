@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { docExamples } from '../src/docs-examples.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFuzzer, type Finding, type FindingKind, type OperationCoverage } from './helpers/fuzz-runner.ts';
-import { mutationsFor } from './helpers/fuzz-mutations.ts';
+import { mutationsFor, textBodyTypes } from './helpers/fuzz-mutations.ts';
 import { createRng, fuzzSeed } from './helpers/fuzz-random.ts';
 import { sendRaw, uploadRows } from './helpers/fuzz-request.ts';
 import { fuzzOperations, type Doc, type FuzzOperation } from './helpers/fuzz-schema.ts';
@@ -210,7 +210,7 @@ function coverageGaps(ops: FuzzOperation[], coverage: Map<string, OperationCover
     const missing = mutationsFor(op).map((m) => m.name).filter((name) => !cover.mutations.has(name));
     if (missing.length > 0) gaps.push(`${op.key}: never sent ${missing.join(', ')}`);
     if (cover.reached === 0) gaps.push(`${op.key}: no generated request got past validation (${cover.sent} sent): the generator does not understand its schema`);
-    const unknownTypes = op.otherBodyTypes.filter((type) => !op.upload && !['text/csv', 'application/csv'].includes(type));
+    const unknownTypes = op.otherBodyTypes.filter((type) => !op.upload && !['text/csv', 'application/csv', 'application/x-www-form-urlencoded', ...textBodyTypes].includes(type));
     if (unknownTypes.length > 0) gaps.push(`${op.key}: no body generator for ${unknownTypes.join(', ')}`);
     if (op.upload && !uploadRows[op.upload.kind]) gaps.push(`${op.key}: no file generator for uploads of ${op.upload.kind} (tests/helpers/fuzz-request.ts uploadRows)`);
   }

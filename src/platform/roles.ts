@@ -82,6 +82,7 @@ const permissionTable = {
   'messages:read': { allows: "read a customer's messages: what was sent, to which address, and each one's status history", roles: ['owner', 'marketer', 'support'] },
   'channels:manage': { allows: 'set up channels: SMTP relay, SMS gateway, VAPID keys, Telegram bot (their secrets are written, never read)', roles: ['owner'] },
   'push:subscribe': { allows: "save a browser's web push subscription for a customer (site and app backends)", roles: ['owner', 'pos'] },
+  'telegram:link': { allows: "give a customer a one-time Telegram link, see whether their chat is linked (pos: the chat id masked), unlink it", roles: ['owner', 'support', 'pos'] },
   'webhooks:manage': { allows: 'subscribe URLs to events, read their delivery logs and redeliver', roles: ['owner'] },
   'jobs:run': { allows: 'run a scheduled job now', roles: ['owner'] },
   'keys:manage': { allows: 'create, list and revoke API keys', roles: ['owner'] },

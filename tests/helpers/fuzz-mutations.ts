@@ -35,6 +35,9 @@ export type Mutation = {
 // ---------------------------------------------------------------------------------------------
 // Valid requests
 
+/** Body types that are text of their own (besides CSV uploads and forms): validRequest sends the worked example's text or generated text. */
+export const textBodyTypes = ['message/rfc822', 'multipart/report', 'text/plain'];
+
 /** A request the route's schema accepts: parameters, headers and body generated (or a worked example). */
 export function validRequest(op: FuzzOperation, ctx: MutationContext, fromExample = ctx.rng.chance(0.5)): FuzzRequest {
   const { rng, g } = ctx;
@@ -67,6 +70,17 @@ export function validRequest(op: FuzzOperation, ctx: MutationContext, fromExampl
     const rows = request.body?.kind === 'json' && Array.isArray(request.body.value) ? request.body.value : [];
     request.body = { kind: 'rows', value: rows, format: 'csv', contentType: 'text/csv' };
     request.labels.push('csv');
+  } else if (op.otherBodyTypes.includes('application/x-www-form-urlencoded') && (!op.json || rng.chance(0.2))) {
+    // The same fields as a form (an SMS gateway's report).
+    const value = request.body?.kind === 'json' ? request.body.value : undefined;
+    const fields: Array<[string, string]> = value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]) : [['a', '1']];
+    request.body = { kind: 'raw', payload: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
+    request.labels.push('form');
+  } else if (!op.json && op.otherBodyTypes.some((type) => textBodyTypes.includes(type))) {
+    // A body that is text of its own type (a bounce as it arrived): the worked example's, or generated text.
+    const contentType = rng.pick(op.otherBodyTypes.filter((type) => textBodyTypes.includes(type)));
+    const text = typeof example?.body === 'string' ? example.body : String(g.valid({ type: 'string', minLength: 1 }, rng, undefined, modest));
+    request.body = { kind: 'raw', payload: text, contentType };
   }
   return request;
 }

@@ -67,6 +67,8 @@ export const distributedBy: Record<string, string> = {
   message_events: 'customer_id',
   push_subscriptions: 'customer_id',
   telegram_links: 'customer_id',
+  // Looked up by the token the bot receives ("/start <token>"); the customer_id is an attribute.
+  telegram_link_tokens: 'token_hash',
   campaign_recipients: 'customer_id',
   campaign_list_members: 'customer_id',
   journey_entries: 'customer_id',

@@ -28,7 +28,8 @@ export type EnqueueItem = {
 };
 
 export type EnqueueBatch = {
-  template: { id: string; version: number; kind: MessageKind; purpose: MessagePurpose; parts: TemplateParts };
+  /** A stored template's version; or, with a null id and version, a text of Patron's own (the Telegram link's confirmation). */
+  template: { id: string | null; version: number | null; kind: MessageKind; purpose: MessagePurpose; parts: TemplateParts };
   source: MessageSource;
   sourceId: string | null;
   items: EnqueueItem[];

@@ -24,10 +24,14 @@ import { runCampaigns } from './campaign-run.ts';
 import { createCampaigns } from './campaigns.ts';
 import { advanceJourneys, enterJourneys, scanLapsed, type JourneyActions } from './journey-engine.ts';
 import { createJourneys } from './journeys.ts';
+import { createTelegramLinks } from './telegram-links.ts';
+import { createDeliveryReports } from './delivery-reports.ts';
+import { createBounces } from './bounces.ts';
 
 export { messagingModule } from './messaging.module.ts';
 export { messagingRoutes } from './messaging.routes.ts';
 export { trackingRoutes } from './tracking.routes.ts';
+export { inboundRoutes } from './inbound.routes.ts';
 export type { EnqueueBatch, EnqueueItem } from './enqueue.ts';
 
 export type MessagingDeps = {
@@ -45,8 +49,8 @@ export type MessagingDeps = {
   /** What journey steps do in other modules: points, personal codes, tags (journey-engine.ts). */
   journeyActions: Pick<JourneyActions, 'award' | 'issueCode' | 'tag'>;
   promotionExists: (promotionId: string) => Promise<boolean>;
-  /** Withdraws marketing consent on a channel: an unsubscribe link was used (customers' consents). */
-  withdrawConsent: (customerId: string, channel: ConsentChannel, messageId: string) => Promise<void>;
+  /** Withdraws marketing consent on a channel: an unsubscribe link was used, or the message was reported as spam (customers' consents). */
+  withdrawConsent: (customerId: string, channel: ConsentChannel, messageId: string, cause?: 'unsubscribe' | 'complaint') => Promise<void>;
   log?: { error(obj: object, msg: string): void };
 };
 
@@ -203,6 +207,15 @@ export function createMessaging(deps: MessagingDeps) {
     },
   };
 
+  const telegram = createTelegramLinks({
+    db,
+    clock,
+    channels,
+    active: async (customerId) => (await deps.sources.customers([customerId]))[0]?.status === 'active',
+    enqueue: (batch) => enqueueMessages(enqueueDeps, batch),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+
   const oneCustomer = async (customerId: string): Promise<CustomerRecord> => {
     const [record] = await deps.sources.customers([customerId]);
     if (!record || record.status !== 'active') throw messagingError('messaging.no_address', `No active customer ${customerId} to render for`);
@@ -218,6 +231,12 @@ export function createMessaging(deps: MessagingDeps) {
     campaigns,
     journeys,
     links: createLinkTracking({ db, clock, secrets: () => policy.secrets(), withdraw: deps.withdrawConsent }),
+    /** Customers' Telegram chats: one-time deep links, the bot's "/start <token>", unlinking. */
+    telegram,
+    /** SMS gateways' delivery reports. */
+    deliveryReports: createDeliveryReports({ db, clock, ids, channels, publicUrl: async () => (await policy.get()).publicUrl }),
+    /** Bounces and spam complaints that come back to the bounce address. */
+    bounces: createBounces({ db, clock, ids, channels, withdraw: (customerId, channel, messageId, cause) => deps.withdrawConsent(customerId, channel, messageId, cause) }),
     globalControl: createGlobalControl({ db, clock }),
     /** Journeys: the consumer that enters customers, the scan for lapsed buyers, the walk of entries due. */
     enterJourneys: (signal?: AbortSignal) => enterJourneys(engineDeps, signal),
@@ -276,6 +295,7 @@ export function createMessaging(deps: MessagingDeps) {
       await tx.updateTable('messages').set({ recipient: null, content: null }).where('customerId', 'in', customerIds).execute();
       await tx.deleteFrom('pushSubscriptions').where('customerId', 'in', customerIds).execute();
       await tx.deleteFrom('telegramLinks').where('customerId', 'in', customerIds).execute();
+      await tx.deleteFrom('telegramLinkTokens').where('customerId', 'in', customerIds).execute();
     },
     /** A merged duplicate's messages and subscriptions become the survivor's; its Telegram chat too, unless the survivor has one. */
     async mergeCustomer(tx: Tx, fromId: string, intoId: string): Promise<void> {
@@ -285,6 +305,8 @@ export function createMessaging(deps: MessagingDeps) {
       const survivorChat = await tx.selectFrom('telegramLinks').select('chatId').where('customerId', '=', intoId).executeTakeFirst();
       if (survivorChat) await tx.deleteFrom('telegramLinks').where('customerId', '=', fromId).execute();
       else await tx.updateTable('telegramLinks').set({ customerId: intoId }).where('customerId', '=', fromId).execute();
+      // The duplicate's open links would link a chat to a customer who no longer exists.
+      await tx.deleteFrom('telegramLinkTokens').where('customerId', '=', fromId).execute();
     },
     async close(): Promise<void> {
       await Promise.all([...transports.values()].map((t) => t.transport.close().catch(() => undefined)));

@@ -21,5 +21,7 @@ export const messagingErrors = defineErrors({
   'messaging.webhook_not_found': { status: 404, title: 'Webhook not found' },
   'messaging.invalid_webhook': { status: 400, title: 'The webhook is not valid' },
   'messaging.invalid_subscription': { status: 400, title: 'The push subscription is not valid' },
+  'messaging.callback_refused': { status: 403, title: 'The callback does not carry the channel\'s secret or signature' },
+  'messaging.invalid_bounce': { status: 400, title: 'The body is not a bounce or complaint report' },
 });
 export const messagingError = messagingErrors.error;

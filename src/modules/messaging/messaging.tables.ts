@@ -106,6 +106,8 @@ export type PushSubscriptionsTable = {
 };
 
 export type TelegramLinksTable = { customerId: string; chatId: string; linkedAt: Timestamp };
+/** A one-time deep-link token, kept as its SHA-256 (base64url). */
+export type TelegramLinkTokensTable = { tokenHash: string; customerId: string; expiresAt: Timestamp; usedAt: Timestamp | null; createdAt: Timestamp };
 
 export type WebhooksTable = {
   id: string;
@@ -221,6 +223,7 @@ export type MessagingTables = {
   messagingPolicy: MessagingPolicyTable;
   pushSubscriptions: PushSubscriptionsTable;
   telegramLinks: TelegramLinksTable;
+  telegramLinkTokens: TelegramLinkTokensTable;
   webhooks: WebhooksTable;
   webhookDeliveries: WebhookDeliveriesTable;
 };

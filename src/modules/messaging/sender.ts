@@ -205,6 +205,10 @@ async function settle(deps: SenderDeps, answers: Settled[], report: SendReport):
       if (bounced && message.recipient && message.kind !== 'push') {
         await tx.insertInto('messagingSuppressions').values({ kind: message.kind, address: message.recipient, reason, createdAt: now }).onConflict((oc) => oc.columns(['kind', 'address']).doNothing()).execute();
       }
+      // A bot the customer blocked, or a chat that is gone: the link goes too (the customer shows as not linked; a new link brings it back).
+      if (bounced && message.kind === 'telegram' && message.customerId && message.recipient) {
+        await tx.deleteFrom('telegramLinks').where('customerId', '=', message.customerId).where('chatId', '=', message.recipient).execute();
+      }
       events.push({ type: bounced ? 'message.bounced' : 'message.failed', customerId: message.customerId, payload: { messageId: message.id, kind: message.kind, source: message.source, sourceId: message.sourceId } });
       report.failed++;
     }

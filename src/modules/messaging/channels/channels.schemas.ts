@@ -46,6 +46,13 @@ export const EmailChannelConfigSchema = named('EmailChannelConfig', Type.Object(
   }, { additionalProperties: false })),
 }, { additionalProperties: false }));
 
+// What a gateway that cannot sign its reports proves itself with: this value in the callback URL (?secret=) or header.
+const CallbackSecret = Type.Optional(Type.String({
+  pattern: '^[A-Za-z0-9_-]{16,128}$',
+  patternDescription: '16 to 128 letters, digits, underscores and dashes',
+  description: 'Delivery reports are taken only with this value, as ?secret=… in the callback URL or the X-Patron-Callback-Secret header (secret); without it none are taken',
+}));
+
 const smsCommon = {
   sender: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'Sender name or number shown to the customer (an alphanumeric name must be registered with the provider)' })),
   timeoutMs: TimeoutMs(10_000),
@@ -58,6 +65,7 @@ const GenericSms = Type.Object({
   url: HttpUrl('Where to POST {to, text, sender, messageId, callbackUrl}'),
   apiKey: Secret('Sent as Authorization: Bearer <apiKey>'),
   callbackUrl: Type.Optional(HttpUrl('Where the gateway should report delivery')),
+  callbackSecret: CallbackSecret,
   ...smsCommon,
 }, { additionalProperties: false });
 
@@ -66,6 +74,7 @@ const SmsRu = Type.Object({
   apiId: Secret('api_id from the SMS.ru account'),
   baseUrl: Type.Optional(HttpUrl('Default https://sms.ru')),
   test: Type.Optional(Type.Boolean({ description: 'test=1: SMS.ru checks and answers but sends nothing' })),
+  callbackSecret: CallbackSecret,
   ...smsCommon,
 }, { additionalProperties: false });
 
@@ -98,6 +107,7 @@ const CustomSms = Type.Object({
     failed: StatusValues('Status values meaning failed'),
     sent: Type.Optional(StatusValues('Status values meaning handed to the operator')),
   }, { additionalProperties: false })),
+  callbackSecret: CallbackSecret,
   ...smsCommon,
 }, { additionalProperties: false });
 
@@ -123,6 +133,11 @@ export const TelegramChannelConfigSchema = named('TelegramChannelConfig', Type.O
   maxPerSecond: MaxPerSecond('Telegram allows about 30 a second per bot; default 25'),
   disableLinkPreview: Type.Optional(Type.Boolean()),
   allowPrivateNetwork: AllowPrivateNetwork,
+  webhookSecret: Type.Optional(Type.String({
+    pattern: '^[A-Za-z0-9_-]{16,256}$',
+    patternDescription: '16 to 256 letters, digits, underscores and dashes',
+    description: 'The secret_token given to setWebhook: updates POSTed to /t/telegram/{channelId} are taken only with it in X-Telegram-Bot-Api-Secret-Token (secret); without it none are',
+  })),
 }, { additionalProperties: false }));
 
 export const WebhookChannelConfigSchema = named('WebhookChannelConfig', Type.Object({
@@ -157,9 +172,9 @@ export const channelConfigSchemas: { [K in ChannelKind]: TSchema } = {
 /** Dotted paths of the secret fields, per kind (and SMS preset), for masking configs in answers. */
 export const channelSecretFields: { [K in ChannelKind]: readonly string[] } = {
   email: ['auth.pass', 'dkim.privateKey'],
-  sms: ['apiKey', 'apiId', 'authToken'],
+  sms: ['apiKey', 'apiId', 'authToken', 'callbackSecret'],
   push: ['vapid.privateKey'],
-  telegram: ['token'],
+  telegram: ['token', 'webhookSecret'],
   webhook: ['secret'],
 };
 
