@@ -20,6 +20,7 @@ import { createPushSubscriptions } from './push-subscriptions.ts';
 import { createLinkTracking } from './link-clicks.ts';
 import { createGlobalControl } from './global-control.ts';
 import { campaignReport, type PurchaseReceipts } from './campaign-report.ts';
+import { journeyReport, type JourneyReportAsk } from './journey-report.ts';
 import { runCampaigns } from './campaign-run.ts';
 import { createCampaigns } from './campaigns.ts';
 import { advanceJourneys, enterJourneys, scanLapsed, type JourneyActions } from './journey-engine.ts';
@@ -226,6 +227,7 @@ export function createMessaging(deps: MessagingDeps) {
     /** Starts the campaigns due and queues the running ones' messages (the `run-campaigns` job). */
     runCampaigns: (signal?: AbortSignal) => runCampaigns(runDeps, signal),
     campaignReport: async (id: string) => campaignReport({ db, clock, receipts: deps.purchaseReceipts, currency: deps.sources.currency }, await campaigns.load(id)),
+    journeyReport: async (id: string, ask: JourneyReportAsk) => journeyReport({ db, clock, receipts: deps.purchaseReceipts, currency: deps.sources.currency }, await journeys.load(id), ask),
     /** Renders and queues messages of one template version (campaigns and journeys call this). */
     enqueue: (batch: EnqueueBatch) => enqueueMessages(enqueueDeps, batch),
     /** Sends what is due (the `send-messages` job). */

@@ -18,6 +18,7 @@ export const messagingErrors = defineErrors({
   'messaging.journey_not_found': { status: 404, title: 'Journey not found' },
   'messaging.invalid_journey': { status: 400, title: 'The journey is not valid' },
   'messaging.journey_state': { status: 409, title: 'The journey is not in a state that allows this' },
+  'messaging.invalid_report_query': { status: 400, title: 'The report\'s query is not valid' },
   'messaging.webhook_not_found': { status: 404, title: 'Webhook not found' },
   'messaging.invalid_webhook': { status: 400, title: 'The webhook is not valid' },
   'messaging.invalid_subscription': { status: 400, title: 'The push subscription is not valid' },

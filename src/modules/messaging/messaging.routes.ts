@@ -8,7 +8,7 @@ import type { ChannelInput } from './channel-store.ts';
 import type { ContactPolicy } from './contact-policy.ts';
 import type { Messaging } from './index.ts';
 import {
-  JourneyCreate, JourneyEntryPage, JourneyEntryQuery, JourneyListQuery, JourneyPage, JourneyParams, JourneyPatch, JourneySchema, RecipeList, RecipeListQuery, RecipeParams, RecipeRequest,
+  JourneyCreate, JourneyEntryPage, JourneyEntryQuery, JourneyListQuery, JourneyPage, JourneyParams, JourneyPatch, JourneyReportQuery, JourneyReportSchema, JourneySchema, RecipeList, RecipeListQuery, RecipeParams, RecipeRequest,
   CampaignCreate, CampaignListQuery, CampaignPage, CampaignParams, CampaignPatch, CampaignReportSchema, CampaignSchema,
   ChannelCreate, ChannelListQuery, ChannelPage, ChannelParams, ChannelPatch, ChannelSchema, ContactPolicySchema, CustomerMessagesParams, CustomerMessagesQuery,
   DeliveryListQuery, DeliveryPage, DeliveryParams, DeliverySchema, MessagePage, PreviewRequest, PreviewSchema, PushSubscriptionRequest, PushSubscriptionSchema,
@@ -340,6 +340,17 @@ export function messagingRoutes(app: FastifyInstance, { messaging, customers }: 
     },
     handler: async (request) =>
       messaging.journeys.entries(request.params.id, { limit: request.query.limit ?? 50, ...(request.query.cursor ? { cursor: request.query.cursor } : {}), ...(request.query.status ? { status: request.query.status } : {}) }),
+  });
+  r.get('/v1/journeys/:id/report', {
+    config: { permission: 'messaging:read' },
+    schema: {
+      tags,
+      summary: "A journey's results: each arm's entrants, sends and purchases after entering, the journey against its control group (uplift, 95 % intervals, p-values, SRM check) and the verdict in words",
+      params: JourneyParams,
+      querystring: JourneyReportQuery,
+      response: { 200: JourneyReportSchema, ...errorResponses(400, ...authErrors, 404) },
+    },
+    handler: async (request) => messaging.journeyReport(request.params.id, request.query),
   });
 
   r.post('/v1/webhooks', {
