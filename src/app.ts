@@ -258,6 +258,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     },
     log: { error: (obj, msg) => app.log.error(obj, msg) },
   });
+  // Economics' ROI: what campaigns and journeys added against their control groups, as messaging measures it.
+  analytics.uplift.push((period) => messaging.measuredExperiments(period));
   registry.register(messagingModule, messaging);
   const messagingHooks = customers.hooksFor(messagingModule.ownTx);
   messagingHooks.onErase.push((tx, customerIds) => messaging.eraseCustomer(tx, customerIds));

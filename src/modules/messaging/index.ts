@@ -21,6 +21,7 @@ import { createLinkTracking } from './link-clicks.ts';
 import { createGlobalControl } from './global-control.ts';
 import { campaignReport, type PurchaseReceipts } from './campaign-report.ts';
 import { journeyReport, type JourneyReportAsk } from './journey-report.ts';
+import { measuredExperiments } from './incremental-revenue.ts';
 import { runCampaigns } from './campaign-run.ts';
 import { createCampaigns } from './campaigns.ts';
 import { advanceJourneys, enterJourneys, scanLapsed, type JourneyActions } from './journey-engine.ts';
@@ -30,6 +31,7 @@ export { messagingModule } from './messaging.module.ts';
 export { messagingRoutes } from './messaging.routes.ts';
 export { trackingRoutes } from './tracking.routes.ts';
 export type { EnqueueBatch, EnqueueItem } from './enqueue.ts';
+export type { MeasuredExperiment } from './incremental-revenue.ts';
 
 export type MessagingDeps = {
   db: Db;
@@ -227,6 +229,8 @@ export function createMessaging(deps: MessagingDeps) {
     /** Starts the campaigns due and queues the running ones' messages (the `run-campaigns` job). */
     runCampaigns: (signal?: AbortSignal) => runCampaigns(runDeps, signal),
     campaignReport: async (id: string) => campaignReport({ db, clock, receipts: deps.purchaseReceipts, currency: deps.sources.currency }, await campaigns.load(id)),
+    /** What campaigns and journeys with a control group added to revenue, those whose attribution starts in [from, to) (analytics' ROI). */
+    measuredExperiments: (period: { from: Date; to: Date }) => measuredExperiments({ db, receipts: deps.purchaseReceipts, now: clock.now() }, period),
     journeyReport: async (id: string, ask: JourneyReportAsk) => journeyReport({ db, clock, receipts: deps.purchaseReceipts, currency: deps.sources.currency }, await journeys.load(id), ask),
     /** Renders and queues messages of one template version (campaigns and journeys call this). */
     enqueue: (batch: EnqueueBatch) => enqueueMessages(enqueueDeps, batch),

@@ -14,6 +14,7 @@ describe('GET /v1/journeys/{id}/report', () => {
   let template: string;
   let sequence = 0;
   const customers: string[] = [];
+  let planted: { journeyId: string; incrementalRevenueMinor: number } | undefined;
   const DAY = 86_400_000;
   const call = async (method: 'GET' | 'POST', url: string, payload?: unknown) => {
     const answer = await t.call({ method, url, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) });
@@ -62,12 +63,12 @@ describe('GET /v1/journeys/{id}/report', () => {
     const arm = new Map(entries.map((e) => [e.customerId, e.arm]));
     // Every third customer bought before entering (CUPED's covariate); after entering, half the
     // journey's entrants buy 1,500.00 and a tenth of the control's; what comes after the window does not count.
-    const planted = customers.flatMap((customerId, i) => [
+    const purchases = customers.flatMap((customerId, i) => [
       ...(i % 3 === 0 ? [{ customerId, at: new Date(entered.getTime() - 2 * DAY), netMinor: 50_000 }] : []),
       ...((arm.get(customerId) === 'journey' ? i % 2 === 0 : i % 10 === 0) ? [{ customerId, at: new Date(entered.getTime() + DAY), netMinor: 150_000 }] : []),
       { customerId, at: new Date(entered.getTime() + 10 * DAY), netMinor: 99_000 },
     ]);
-    await plantPurchases(t, 'main', planted);
+    await plantPurchases(t, 'main', purchases);
     t.clock.advance(8 * DAY);
 
     const report = await call('GET', `/v1/journeys/${id}/report`);
@@ -97,6 +98,7 @@ describe('GET /v1/journeys/{id}/report', () => {
     expect(uplift.verdict.outcome).toBe('variant-wins');
     expect(uplift.verdict.en).toMatch(/^Variant Journey raised conversion from .*: Journey wins\.$/);
     expect(body.reason).toBeNull();
+    planted = { journeyId: id, incrementalRevenueMinor: uplift.incrementalRevenue.estimateMinor };
 
     // A period before anyone entered: no entrants, said so; a date that is none: refused in words.
     const before = (await call('GET', `/v1/journeys/${id}/report?from=2026-01-01&to=2026-01-31`)).body;
@@ -115,11 +117,11 @@ describe('GET /v1/journeys/{id}/report', () => {
     const { id, entries } = await enterAll('report_aa', 5000, false);
     const entered = entries[0]!.enteredAt;
     // The same share of each arm buys the same amount: the first 30 % of each arm's entrants.
-    const planted = (['control', 'journey'] as const).flatMap((key) => {
+    const purchases = (['control', 'journey'] as const).flatMap((key) => {
       const members = entries.filter((e) => e.arm === key);
       return members.slice(0, Math.round(members.length * 0.3)).map((e) => ({ customerId: e.customerId, at: new Date(entered.getTime() + DAY), netMinor: 120_000 }));
     });
-    await plantPurchases(t, 'main', planted);
+    await plantPurchases(t, 'main', purchases);
     t.clock.advance(8 * DAY);
     const body = (await call('GET', `/v1/journeys/${id}/report`)).body;
     expect(body.uplift.conversion.significant).toBe(false);
@@ -133,4 +135,31 @@ describe('GET /v1/journeys/{id}/report', () => {
     expect(all).toMatchObject({ uplift: null, experiment: null, reason: 'The journey has no control group (controlShareBp 0): there is nothing to measure its uplift against' });
     expect(all.arms[1].entrants).toBe(240);
   }, 120_000);
+
+  it('the program\'s economics count what the journey added against its control as incremental revenue, and its ROI', async () => {
+    // The program's cost in April: a discount of 1,000.00 on a receipt outside every window.
+    await plantPurchases(t, 'main', [{ customerId: customers[1]!, at: new Date('2026-04-25T12:00:00Z'), netMinor: 10_000, discountMinor: 100_000 }]);
+    const april = (await call('GET', '/v1/analytics/economics?from=2026-04-01&to=2026-04-30')).body;
+    expect(april.cost.cashMinor).toBe(100_000);
+    const incremental = planted!.incrementalRevenueMinor;
+    expect(april.roiReason).toBeNull();
+    expect(april.roi).toMatchObject({
+      incrementalRevenueMinor: incremental,
+      costMinor: 100_000,
+      costBasis: 'program-cash-cost',
+      value: Math.round(((incremental - 100_000) / 100_000) * 1e4) / 1e4,
+      attributedRewardsMinor: 0,
+      returnOnAttributedRewards: null,
+      complete: true,
+      experiments: [{ kind: 'journey', id: planted!.journeyId, incrementalRevenueMinor: incremental }],
+    });
+    expect(april.roi.incrementalRevenueCi.lowerMinor).toBeGreaterThan(0);
+    expect(april.roi.ci.lower).toBeLessThan(april.roi.value);
+    const csv = (await t.call({ method: 'GET', url: '/v1/analytics/economics?from=2026-04-01&to=2026-04-30&format=csv' })).body;
+    expect(csv).toContain(`roi_incremental_revenue_minor,${incremental}\n`);
+    // A period with no experiment: null, and why.
+    const march = (await call('GET', '/v1/analytics/economics?from=2026-03-01&to=2026-03-31')).body;
+    expect(march).toMatchObject({ roi: null, roiReason: 'No campaign or journey with a control group had its attribution start in the period, so no incremental revenue was measured' });
+    expect((await t.call({ method: 'GET', url: '/v1/analytics/economics?from=2026-03-01&to=2026-03-31&format=csv' })).body).toContain('roi,\nroi_reason,"No campaign or journey');
+  });
 });
