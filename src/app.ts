@@ -238,6 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       members: (segmentId) => sql`select m.customer_id from (${segments.membershipFacts()}) m where m.segment_id = ${segmentId}`,
     },
     purchaseReceipts: purchaseFacts.receipts,
+    resolveCustomers: (kind, values) => customers.resolveList(kind, values),
     withdrawConsent: async (customerId, channel, messageId) => {
       await customers.setConsents(customerId, [{ channel, purpose: 'marketing', granted: false, source: 'web', evidence: { textVersion: `unsubscribe link of ${messageId}` } }], { keyId: null, name: 'unsubscribe link', role: null }, { onlyChanges: true });
     },

@@ -14,6 +14,7 @@ export const messagingErrors = defineErrors({
   'messaging.invalid_policy': { status: 400, title: 'The contact policy is not valid' },
   'messaging.campaign_not_found': { status: 404, title: 'Campaign not found' },
   'messaging.invalid_campaign': { status: 400, title: 'The campaign is not valid' },
+  'messaging.invalid_audience': { status: 400, title: 'The audience file is not valid' },
   'messaging.campaign_state': { status: 409, title: 'The campaign is not in a state that allows this' },
   'messaging.journey_not_found': { status: 404, title: 'Journey not found' },
   'messaging.invalid_journey': { status: 400, title: 'The journey is not valid' },

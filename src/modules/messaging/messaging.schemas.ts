@@ -245,6 +245,16 @@ export const CampaignPatch = mergePatchSchema('CampaignPatch', CampaignCreate);
 export const CampaignParams = Type.Object({ id: Type.String({ pattern: messagingIds.pattern('cmp'), description: 'cmp_… id' }) });
 export const CampaignListQuery = listQuery;
 export const CampaignPage = PageOf('CampaignPage', CampaignSchema);
+export const AudienceUploadSchema = named('CampaignAudienceUpload', Type.Object({
+  campaignId: Type.String(),
+  column: StringEnum(['customerId', 'phone', 'email', 'cardNumber'] as const, { description: 'The identifier column the header named' }),
+  rows: Type.Integer({ description: 'Rows after the header' }),
+  matched: Type.Integer({ description: 'Rows that named a customer not named before: the list\'s members' }),
+  listSize: Type.Integer(),
+  unknown: Type.Object({ count: Type.Integer(), lines: Type.Array(Type.Integer(), { description: 'The first 100 lines that named no customer' }) }),
+  duplicates: Type.Object({ count: Type.Integer(), lines: Type.Array(Type.Integer(), { description: 'The first 100 lines naming a customer an earlier line named' }) }),
+  invalid: Type.Object({ count: Type.Integer(), rows: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() }), { description: 'The first 100 lines holding no valid identifier, and why' }) }),
+}));
 export const CampaignReportSchema = named('CampaignReport', Type.Object({
   campaignId: Type.String(),
   status: Type.String(),
