@@ -238,6 +238,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       members: (segmentId) => sql`select m.customer_id from (${segments.membershipFacts()}) m where m.segment_id = ${segmentId}`,
     },
     purchaseReceipts: purchaseFacts.receipts,
+    resolveCustomers: (kind, values) => customers.resolveList(kind, values),
     withdrawConsent: async (customerId, channel, messageId, cause = 'unsubscribe') => {
       // An unsubscribe link the customer followed, or a spam complaint their mailbox provider reported.
       const [source, textVersion, name] = cause === 'complaint' ? (['api', `spam complaint about ${messageId}`, 'spam complaint'] as const) : (['web', `unsubscribe link of ${messageId}`, 'unsubscribe link'] as const);
@@ -260,6 +261,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     },
     log: { error: (obj, msg) => app.log.error(obj, msg) },
   });
+  // Economics' ROI: what campaigns and journeys added against their control groups, as messaging measures it.
+  analytics.uplift.push((period) => messaging.measuredExperiments(period));
   registry.register(messagingModule, messaging);
   const messagingHooks = customers.hooksFor(messagingModule.ownTx);
   messagingHooks.onErase.push((tx, customerIds) => messaging.eraseCustomer(tx, customerIds));

@@ -325,6 +325,20 @@ export function messagingExamples(customers: Customers): DocExample[] {
       response: CAMPAIGN_CHANGED,
     },
     {
+      route: 'PUT /v1/campaigns/{id}/audience',
+      summary: 'The list sent again as a CSV file (one customer a row, by customerId, phone, email or cardNumber): Anna twice and an id no one has are reported by line',
+      role: 'marketer',
+      params: { id: ids.campaign },
+      headers: { 'content-type': 'text/csv' },
+      requestType: 'text/csv',
+      body: `customerId\n${ids.anna}\n${ids.olga}\n${ids.mila}\n${ids.anna}\ncus_0195f3c3ffff7fff8fff000000000000\n`,
+      status: 200,
+      response: {
+        campaignId: ids.campaign, column: 'customerId', rows: 5, matched: 3, listSize: 3,
+        unknown: { count: 1, lines: [6] }, duplicates: { count: 1, lines: [5] }, invalid: { count: 0, rows: [] },
+      },
+    },
+    {
       route: 'GET /v1/campaigns/{id}',
       summary: 'The draft and its list',
       role: 'analyst',
@@ -541,6 +555,24 @@ export function messagingExamples(customers: Customers): DocExample[] {
           steps: [{ stepId: 'greet', outcome: 'sent', at }, { stepId: 'bonus', outcome: 'awarded', at }, { stepId: 'tag', outcome: 'tagged', at }],
         }],
         nextCursor: null,
+      },
+    },
+    {
+      route: 'GET /v1/journeys/{id}/report',
+      summary: "The journey's report for the day: Nina entered (her e-mail still queued); with no control group there is no uplift to measure, and it says so",
+      role: 'analyst',
+      params: { id: ids.journey },
+      query: { from: '2026-03-01', to: '2026-03-01', attributionDays: '14' },
+      status: 200,
+      response: {
+        journeyId: ids.journey, status: 'active', window: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z', attributionDays: 14, complete: false }, currency: 'RUB',
+        arms: [
+          { key: 'control', entries: 0, entrants: 0, messaged: 0, delivered: 0, opened: 0, clicked: 0, converted: 0, revenueMinor: 0, revenuePerEntrantMinor: null },
+          { key: 'journey', entries: 1, entrants: 1, messaged: 0, delivered: 0, opened: 0, clicked: 0, converted: 0, revenueMinor: 0, revenuePerEntrantMinor: 0 },
+        ],
+        uplift: null,
+        reason: 'The journey has no control group (controlShareBp 0): there is nothing to measure its uplift against',
+        experiment: null,
       },
     },
     {

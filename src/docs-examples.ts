@@ -30,7 +30,7 @@ export type DocExample = {
   headers?: Record<string, string>;
   body?: unknown;
   /** The body's media type when it is not JSON (a bounce as it arrived: message/rfc822): `body` is then its text. */
-  requestType?: 'message/rfc822';
+  requestType?: 'message/rfc822' | 'text/csv';
   status: number;
   /** The answer's media type when it is not JSON (a page, an image): `response` is then its text, an image's in base64. */
   responseType?: 'text/html' | 'image/gif' | 'text/plain';
@@ -1206,7 +1206,7 @@ export const docExamples: DocExample[] = [
     role: 'analyst',
     query: { from: '2026-03-01', to: '2026-03-01' },
     status: 200,
-    response: {"period": {"from": "2026-03-01", "to": "2026-03-01", "timezone": "UTC", "start": "2026-03-01T00:00:00.000Z", "end": "2026-03-02T00:00:00.000Z"}, "currency": "RUB", "pointValueMinor": 100, "points": {"issued": 2460, "awarded": 50, "adjusted": 1000, "reversed": 452, "redeemedAtTill": 494, "redeemedOnRewards": 250, "returned": 198, "expired": 0, "netRedeemed": 546, "outstandingAtStart": 0, "outstandingAtEnd": 2512}, "liability": {"atStartMinor": 0, "atEndMinor": 251200, "changeMinor": 251200}, "liabilityByExpiryMonth": {"asOf": "2026-03-01T09:00:00.000Z", "months": [{"month": "2026-12", "points": 223, "valueMinor": 22300}, {"month": "2027-01", "points": 447, "valueMinor": 44700}, {"month": "2027-02", "points": 208, "valueMinor": 20800}, {"month": "2027-03", "points": 1634, "valueMinor": 163400}]}, "breakage": {"rate": 0, "historicalRate": null, "settledPoints": 0, "settledExpired": 0, "outstandingExpiring": 2512, "expectedPoints": null, "expectedMinor": null}, "revenue": {"revenueMinor": 1113349, "grossMinor": 1322900, "receipts": 5, "discountMinor": 0, "redeemedAtTillMinor": 49400}, "cost": {"redeemedValueMinor": 54600, "discountMinor": 0, "cashMinor": 54600, "accruedPointsMinor": null, "accrualMinor": null, "shareOfRevenue": 0.049, "accrualShareOfRevenue": null}, "roi": null},
+    response: {"period": {"from": "2026-03-01", "to": "2026-03-01", "timezone": "UTC", "start": "2026-03-01T00:00:00.000Z", "end": "2026-03-02T00:00:00.000Z"}, "currency": "RUB", "pointValueMinor": 100, "points": {"issued": 2460, "awarded": 50, "adjusted": 1000, "reversed": 452, "redeemedAtTill": 494, "redeemedOnRewards": 250, "returned": 198, "expired": 0, "netRedeemed": 546, "outstandingAtStart": 0, "outstandingAtEnd": 2512}, "liability": {"atStartMinor": 0, "atEndMinor": 251200, "changeMinor": 251200}, "liabilityByExpiryMonth": {"asOf": "2026-03-01T09:00:00.000Z", "months": [{"month": "2026-12", "points": 223, "valueMinor": 22300}, {"month": "2027-01", "points": 447, "valueMinor": 44700}, {"month": "2027-02", "points": 208, "valueMinor": 20800}, {"month": "2027-03", "points": 1634, "valueMinor": 163400}]}, "breakage": {"rate": 0, "historicalRate": null, "settledPoints": 0, "settledExpired": 0, "outstandingExpiring": 2512, "expectedPoints": null, "expectedMinor": null}, "revenue": {"revenueMinor": 1113349, "grossMinor": 1322900, "receipts": 5, "discountMinor": 0, "redeemedAtTillMinor": 49400}, "cost": {"redeemedValueMinor": 54600, "discountMinor": 0, "cashMinor": 54600, "accruedPointsMinor": null, "accrualMinor": null, "shareOfRevenue": 0.049, "accrualShareOfRevenue": null}, "roi": null, "roiReason": "No campaign or journey with a control group had its attribution start in the period, so no incremental revenue was measured"},
   },
   {
     route: 'POST /v1/alert-rules',
@@ -1430,7 +1430,13 @@ export function addRouteExamples<T>(openapiObject: T): T {
     const operation = doc.paths?.[path.split('?')[0]!]?.[method.toLowerCase()];
     if (!operation) continue;
     const key = exampleKey(example.summary);
-    if (example.body !== undefined) addTo(operation.requestBody?.content, key, example.summary, example.body, example.requestType);
+    // A body that is not JSON (a bounce as it arrived, an audience's CSV) goes under its own media type.
+    const bodyType = example.requestType ?? 'application/json';
+    // A route reading its file as a stream declares no body schema: the file is text of that type.
+    if (bodyType !== 'application/json' && example.body !== undefined && !operation.requestBody?.content?.[bodyType]) {
+      operation.requestBody = { ...operation.requestBody, content: { ...operation.requestBody?.content, [bodyType]: { schema: { type: 'string' } as MediaType['schema'] } } };
+    }
+    if (example.body !== undefined) addTo(operation.requestBody?.content, key, example.summary, example.body, bodyType);
     // A page or an image goes under its own media type.
     addTo(operation.responses?.[String(example.status)]?.content, key, example.summary, example.response, example.responseType);
   }

@@ -153,6 +153,7 @@ const exampleRoutes = [
   'POST /v1/campaigns/{id}/resume',
   'POST /v1/campaigns/{id}/cancel',
   'GET /v1/campaigns/{id}/report',
+  'PUT /v1/campaigns/{id}/audience',
   'POST /v1/journeys',
   'GET /v1/journeys',
   'GET /v1/journey-recipes',
@@ -164,6 +165,7 @@ const exampleRoutes = [
   'POST /v1/journeys/{id}/pause',
   'POST /v1/journeys/{id}/archive',
   'GET /v1/journeys/{id}/entries',
+  'GET /v1/journeys/{id}/report',
   'GET /v1/experiments/global-control',
   'PUT /v1/experiments/global-control',
   'GET /t/o/{token}',
@@ -299,7 +301,7 @@ describe('the worked examples (src/docs-examples.ts)', () => {
       expect(Object.keys(given ?? {}).filter((name) => !declared.includes(name)), `undeclared ${where} parameters`).toEqual([]);
     }
 
-    // A body that is not JSON (a bounce as it arrived) is its text, under its own media type.
+    // A body that is not JSON (a bounce as it arrived, an audience's CSV) is its text, under its own media type.
     const body = example.requestType ? op!.requestBody?.content?.[example.requestType] : jsonBody(op!);
     expect(example.body !== undefined, 'a body exactly when the route takes one').toBe(body !== undefined);
     if (example.requestType) expect(typeof example.body, 'a body that is not JSON is its text').toBe('string');

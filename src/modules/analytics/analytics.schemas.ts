@@ -194,7 +194,27 @@ export const EconomicsReportSchema = named('EconomicsReport', Type.Object({
     shareOfRevenue: Rate('cash cost ÷ revenue'),
     accrualShareOfRevenue: Rate('accrual cost ÷ revenue'),
   }),
-  roi: Type.Null({ description: 'Waits for messaging to measure incremental revenue against control groups' }),
+  roi: Nullable(Type.Object({
+    incrementalRevenueMinor: Type.Integer({ description: 'Σ (revenue per customer of the treated − of the control) × treated, over the campaigns and journeys with a control group whose attribution starts in the period' }),
+    incrementalRevenueCi: Nullable(Type.Object({ lowerMinor: Type.Integer(), upperMinor: Type.Integer() }, { description: '95 % interval (the experiments\' variances added)' })),
+    costMinor: Type.Integer({ description: 'The program cost it is set against: cost.cashMinor' }),
+    costBasis: StringEnum(['program-cash-cost'] as const),
+    value: Type.Number({ description: '(incremental revenue − cost) ÷ cost; a lower bound: only what a control group measured counts' }),
+    ci: Nullable(Type.Object({ lower: Type.Number(), upper: Type.Number() })),
+    attributedRewardsMinor: Type.Integer({ description: 'Points the measured journeys awarded the treated × point value' }),
+    returnOnAttributedRewards: Nullable(Type.Number({ description: '(incremental revenue − attributed rewards) ÷ attributed rewards; null when they gave none' })),
+    complete: Type.Boolean({ description: 'Whether every experiment\'s attribution window has ended' }),
+    experiments: Type.Array(Type.Object({
+      kind: Type.String({ description: 'campaign or journey' }),
+      id: Type.String(),
+      name: Type.String(),
+      treated: Type.Integer(),
+      control: Type.Integer(),
+      incrementalRevenueMinor: Nullable(Type.Integer()),
+      ciMinor: Nullable(Type.Object({ lower: Type.Integer(), upper: Type.Integer() })),
+    })),
+  }, { description: 'ROI measured against control groups (docs/analytics.md, "ROI"); null with roiReason when nothing was measured' })),
+  roiReason: Nullable(Type.String({ description: 'Why roi is null' })),
   series: Type.Optional(Type.Array(Type.Object({ period: Type.String(), ...Flows, valueIssuedMinor: Type.Integer(), valueRedeemedMinor: Type.Integer() }))),
 }));
 

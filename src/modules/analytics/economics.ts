@@ -2,8 +2,9 @@ import { sql } from 'kysely';
 import type { ExpiryMonth, PointsFlows } from '../loyalty/index.ts';
 import type { Db } from './analytics.db.ts';
 import { reportQuery } from './report-query.ts';
+import { roiOf, type Roi } from './roi.ts';
 import type { Period } from './period.ts';
-import type { AnalyticsSources } from './sources.ts';
+import type { AnalyticsSources, UpliftSource } from './sources.ts';
 
 /**
  * The economics of the bonus system over a period: the points' flows from the ledger, priced at
@@ -17,8 +18,10 @@ import type { AnalyticsSources } from './sources.ts';
  * - program cost (cash view) = points redeemed (net of those given back) × point value + discounts;
  *   the accrual view prices the points given in the period (net of reversals) at the point value,
  *   less the historical breakage, plus discounts;
- * - cost share = cost ÷ revenue (paid net of refunds); ROI waits for messaging's measured
- *   incremental revenue and is null until then.
+ * - cost share = cost ÷ revenue (paid net of refunds);
+ * - ROI, measured against control groups (roi.ts): what the campaigns and journeys whose
+ *   attribution starts in the period added to revenue against their control groups, less the
+ *   program's cash cost, over that cost; null, with the reason, when nothing was measured.
  */
 export type EconomicsReport = {
   currency: string;
@@ -30,15 +33,18 @@ export type EconomicsReport = {
   breakage: { rate: number | null; historicalRate: number | null; settledPoints: number; settledExpired: number; outstandingExpiring: number; expectedPoints: number | null; expectedMinor: number | null };
   revenue: { revenueMinor: number; grossMinor: number; receipts: number; discountMinor: number; redeemedAtTillMinor: number };
   cost: { redeemedValueMinor: number; discountMinor: number; cashMinor: number; accruedPointsMinor: number | null; accrualMinor: number | null; shareOfRevenue: number | null; accrualShareOfRevenue: number | null };
-  roi: null;
+  roi: Roi | null;
+  /** Why roi is null, in plain words; null when it is given. */
+  roiReason: string | null;
   series?: Array<PointsFlows & { period: string; valueIssuedMinor: number; valueRedeemedMinor: number }>;
 };
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1e4) / 1e4 : null);
 
-export async function economicsReport(db: Db, sources: AnalyticsSources, period: Period, now: Date, seriesBy?: 'day' | 'week' | 'month'): Promise<EconomicsReport> {
+export async function economicsReport(db: Db, sources: AnalyticsSources, period: Period, now: Date, seriesBy?: 'day' | 'week' | 'month', uplift: readonly UpliftSource[] = []): Promise<EconomicsReport> {
   const { points, till } = sources;
-  const [program, flows, byExpiry, history, money, series] = await Promise.all([
+  const [experiments, program, flows, byExpiry, history, money, series] = await Promise.all([
+    Promise.all(uplift.map((source) => source({ from: period.start, to: period.end }))).then((lists) => lists.flat()),
     points.program(),
     points.economics(period.start, period.end),
     points.byExpiryMonth(now),
@@ -86,7 +92,7 @@ export async function economicsReport(db: Db, sources: AnalyticsSources, period:
       shareOfRevenue: ratio(cashMinor, revenueMinor),
       accrualShareOfRevenue: accrualMinor === null ? null : ratio(accrualMinor, revenueMinor),
     },
-    roi: null,
+    ...roiOf(experiments, cashMinor, value),
   };
   if (series) {
     report.series = series.map((row) => ({

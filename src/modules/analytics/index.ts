@@ -7,7 +7,7 @@ import { economicsReport } from './economics.ts';
 import { DEFAULT_STEPS, funnelReport, parseSteps, type FunnelSplit } from './funnels.ts';
 import { kpiReport, type Compare, type KpiFilters, type KpiGrouping } from './kpis.ts';
 import { parsePeriod, periodView } from './period.ts';
-import type { AnalyticsSources } from './sources.ts';
+import type { AnalyticsSources, UpliftSource } from './sources.ts';
 import { createAlerts } from './alerts.ts';
 import type { ReportKind } from './analytics.tables.ts';
 import { cohortCsv, economicsCsv, funnelCsv, kpiCsv } from './report-csv.ts';
@@ -15,7 +15,7 @@ import { createScheduledReports } from './scheduled-reports.ts';
 
 export { analyticsModule } from './analytics.module.ts';
 export { analyticsRoutes } from './analytics.routes.ts';
-export type { AnalyticsSources } from './sources.ts';
+export type { AnalyticsSources, UpliftExperiment, UpliftSource } from './sources.ts';
 
 export type AnalyticsDeps = { db: Db; clock: Clock; ids: Ids; sources: AnalyticsSources; log?: { error(obj: object, msg: string): void } };
 
@@ -40,6 +40,8 @@ function parseCompare(text: string | undefined): Compare[] {
 /** The analytics module's public face: the reports, each as JSON-ready data. */
 export function createAnalytics(deps: AnalyticsDeps) {
   const { db, clock, sources } = deps;
+  // Registered after creation (buildApp): messaging measures what its experiments added to revenue.
+  const uplift: UpliftSource[] = [];
   const reports = {
     async kpis(ask: KpiAsk) {
       const period = parsePeriod(ask, clock.now());
@@ -64,7 +66,7 @@ export function createAnalytics(deps: AnalyticsDeps) {
     },
     async economics(ask: EconomicsAsk) {
       const period = parsePeriod(ask, clock.now());
-      return { period: periodView(period), ...(await economicsReport(db, sources, period, clock.now(), ask.series)) };
+      return { period: periodView(period), ...(await economicsReport(db, sources, period, clock.now(), ask.series, uplift)) };
     },
   };
   // A scheduled report runs the same report as its route, with the query checked the same way.
@@ -85,6 +87,8 @@ export function createAnalytics(deps: AnalyticsDeps) {
   });
   return {
     ...reports,
+    /** Where economics' ROI finds incremental revenue measured against control groups (buildApp pushes messaging's). */
+    uplift,
     /** Reports on a schedule, each run kept as JSON and CSV (scheduled-reports.ts). */
     scheduled,
     /** Anomaly rules on daily key figures and the alerts they fired (alerts.ts). */

@@ -45,6 +45,19 @@ export function economicsCsv(report: EconomicsReport): string {
     ...Object.entries(report.revenue).map(([k, v]): [string, unknown] => [`revenue_${snake(k)}`, v]),
     ...Object.entries(report.cost).map(([k, v]): [string, unknown] => [`cost_${snake(k)}`, v]),
     ...report.liabilityByExpiryMonth.months.map((m): [string, unknown] => [`liability_expiring_${m.month}_minor`, m.valueMinor]),
+    ...roiFigures(report),
   ];
   return stringify([['figure', 'value'], ...figures.map(([k, v]) => [k, cell(v)])]);
+}
+
+/** ROI as figures: the measured ROI and its parts, or its reason when there is none. */
+function roiFigures({ roi, roiReason }: EconomicsReport): Array<[string, unknown]> {
+  if (!roi) return [['roi', null], ['roi_reason', roiReason]];
+  return [
+    ['roi', roi.value], ['roi_ci_lower', roi.ci?.lower], ['roi_ci_upper', roi.ci?.upper],
+    ['roi_incremental_revenue_minor', roi.incrementalRevenueMinor], ['roi_incremental_revenue_ci_lower_minor', roi.incrementalRevenueCi?.lowerMinor],
+    ['roi_incremental_revenue_ci_upper_minor', roi.incrementalRevenueCi?.upperMinor], ['roi_cost_minor', roi.costMinor], ['roi_cost_basis', roi.costBasis],
+    ['roi_attributed_rewards_minor', roi.attributedRewardsMinor], ['roi_return_on_attributed_rewards', roi.returnOnAttributedRewards],
+    ['roi_complete', roi.complete], ['roi_experiments', roi.experiments.length],
+  ];
 }

@@ -21,3 +21,23 @@ export type AnalyticsSources = {
   /** Engagement: custom events, `customer_id, type, occurred_at`. */
   customerEvents: RawBuilder<unknown>;
 };
+
+/**
+ * An experiment with a control group whose attribution starts in a period, and what its
+ * treatment added to revenue against the control (messaging measures campaigns and journeys;
+ * buildApp registers it, so analytics never reads messaging's tables).
+ */
+export type UpliftExperiment = {
+  kind: string;
+  id: string;
+  name: string;
+  treated: number;
+  control: number;
+  incrementalRevenueMinor: number | null;
+  ci: { lower: number; upper: number } | null;
+  standardError: number | null;
+  /** Points the experiment gave the treated as rewards. */
+  rewardPoints: number;
+  complete: boolean;
+};
+export type UpliftSource = (period: { from: Date; to: Date }) => Promise<UpliftExperiment[]>;

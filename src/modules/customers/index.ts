@@ -5,7 +5,7 @@ import { getAttributeDefinition, pageAttributeDefinitions, putAttributeDefinitio
 import { checkConsentTimes, firstGrants, grantedNow, loadConsents, recordConsents, type ConsentChannel, type ConsentInput, type ConsentPurpose } from './consents.ts';
 import { createCustomer, type CreateCustomerInput } from './create-customer.ts';
 import { loadCustomerRecord, loadCustomerRecords, lockCustomer, resolveCustomerId, type CustomerRecord } from './customer-record.ts';
-import { currentCustomerIds } from './customer-refs.ts';
+import { currentCustomerIds, resolveListValues, type ListIdentifierKind } from './customer-refs.ts';
 import { customerError } from './customers.errors.ts';
 import { emitEvents } from './customers.events.ts';
 import type { CustomerLifecycleHooks, CustomersDeps } from './deps.ts';
@@ -33,7 +33,7 @@ export { customerRoutes } from './customers.routes.ts';
 export { Customer as CustomerSchema } from './customers.schemas.ts';
 export { normalizePhone, normalizeEmail, normalizeCard } from './identifiers.ts';
 export { lookupIdentifier } from './find-customers.ts';
-export { currentCustomerId, currentCustomerIds, customerIdByIdentifier } from './customer-refs.ts';
+export { currentCustomerId, currentCustomerIds, customerIdByIdentifier, type ListIdentifierKind, type ResolvedListValue } from './customer-refs.ts';
 export { segmentPopulation } from './segment-fields.ts';
 export { memberFacts } from './member-facts.ts';
 
@@ -89,6 +89,8 @@ export function createCustomers(deps: CustomersDeps) {
       viewExtensions.push(extend);
     },
     resolveId: (id: string) => resolveCustomerId(db, id),
+    /** A list's values (ids, phones, e-mails or cards) to the customers they name now, one query a call (customer-refs.ts). */
+    resolveList: (kind: ListIdentifierKind, values: readonly string[]) => resolveListValues(db, kind, values, phoneRegion),
     /** Several records by id as they are (no merge resolution): a list's page, a sample. */
     getMany: (ids: string[], masked: boolean) => loadCustomerRecords(db, ids, masked),
     /**

@@ -100,6 +100,8 @@ export type CampaignDeps = {
   templates: TemplateStore;
   /** Whether a segment exists (segments' service). */
   segmentExists: (segmentId: string) => Promise<boolean>;
+  /** Each id's customer now (a merged one's survivor), null for none or an erased one (customers' port). */
+  currentIds: (ids: readonly string[]) => Promise<Array<string | null>>;
 };
 
 async function check(deps: CampaignDeps, input: CampaignInput): Promise<FieldProblem[]> {
@@ -125,6 +127,14 @@ async function check(deps: CampaignDeps, input: CampaignInput): Promise<FieldPro
   }
   if (input.audience.kind === 'segment' && !(await deps.segmentExists(input.audience.segmentId))) problems.push({ field: 'audience.segmentId', reason: `no segment ${input.audience.segmentId}` });
   if (input.audience.kind === 'list' && input.audience.customerIds.length > MAX_LIST) problems.push({ field: 'audience.customerIds', reason: `holds more than ${MAX_LIST} customers; use a segment` });
+  else if (input.audience.kind === 'list') {
+    const current = await deps.currentIds(input.audience.customerIds);
+    const unknown = input.audience.customerIds.filter((_, i) => current[i] === null);
+    if (unknown.length > 0) {
+      const shown = unknown.slice(0, 10).join(', ');
+      problems.push({ field: 'audience.customerIds', reason: `${unknown.length} name no customer (unknown or erased): ${shown}${unknown.length > 10 ? ', …' : ''}` });
+    }
+  }
   const schedule = input.schedule;
   if (schedule?.kind === 'at' && Number.isNaN(Date.parse(schedule.at))) problems.push({ field: 'schedule.at', reason: 'must be an ISO 8601 instant' });
   if (schedule?.kind === 'local') {
@@ -153,14 +163,16 @@ export function createCampaigns(deps: CampaignDeps) {
       ? Number((await db.selectFrom('campaignListMembers').select((eb) => eb.fn.countAll<number>().as('n')).where('campaignId', '=', row.id).executeTakeFirstOrThrow()).n)
       : undefined;
   const viewOf = async (row: CampaignRow) => campaignView(row, await listSize(row));
-  const validate = async (input: CampaignInput) => {
+  /** Checked before any transaction (the look-ups go through other modules); answers a list's ids as they are now (merged ones' survivors). */
+  const validate = async (input: CampaignInput): Promise<string[]> => {
     const problems = await check(deps, input);
     if (problems.length > 0) throw messagingError('messaging.invalid_campaign', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
+    return input.audience.kind === 'list' ? (await deps.currentIds(input.audience.customerIds)).filter((id): id is string => id !== null) : [];
   };
-  const writeList = async (tx: Tx, id: string, input: CampaignInput) => {
+  const writeList = async (tx: Tx, id: string, input: CampaignInput, current: string[]) => {
     await tx.deleteFrom('campaignListMembers').where('campaignId', '=', id).execute();
     if (input.audience.kind !== 'list') return;
-    const unique = [...new Set(input.audience.customerIds)];
+    const unique = [...new Set(current)];
     for (let i = 0; i < unique.length; i += 5000) {
       await tx.insertInto('campaignListMembers').values(unique.slice(i, i + 5000).map((customerId) => ({ campaignId: id, customerId }))).execute();
     }
@@ -190,7 +202,7 @@ export function createCampaigns(deps: CampaignDeps) {
   return {
     load,
     async create(input: CampaignInput, actor: Actor): Promise<CampaignView> {
-      await validate(input);
+      const current = await validate(input);
       const now = clock.now();
       const row = await db.transaction().execute(async (tx) => {
         const created = await tx
@@ -198,7 +210,7 @@ export function createCampaigns(deps: CampaignDeps) {
           .values({ id: ids.next('cmp'), status: 'draft', salt: randomBytes(12).toString('base64url'), ...stored(input), createdAt: now, updatedAt: now })
           .returningAll()
           .executeTakeFirstOrThrow();
-        await writeList(tx, created.id, input);
+        await writeList(tx, created.id, input, current);
         await writeAudit(tx, clock, actor, { action: 'campaign.create', entityType: 'campaign', entityId: created.id, details: { audience: input.audience.kind, variants: input.variants.length } });
         return created as unknown as CampaignRow;
       });
@@ -216,11 +228,11 @@ export function createCampaigns(deps: CampaignDeps) {
     async replace(id: string, input: CampaignInput, actor: Actor): Promise<CampaignView> {
       const current = await load(id);
       if (current.status !== 'draft') throw messagingError('messaging.campaign_state', `Campaign ${id} is ${current.status}; only a draft can be changed`);
-      await validate(input);
+      const members = await validate(input);
       const row = await db.transaction().execute(async (tx) => {
         const updated = await tx.updateTable('campaigns').set({ ...stored(input), updatedAt: clock.now() }).where('id', '=', id).where('status', '=', 'draft').returningAll().executeTakeFirst();
         if (!updated) throw messagingError('messaging.campaign_state', `Campaign ${id} started meanwhile; only a draft can be changed`);
-        if (input.audience.kind === 'list' && input.audience.customerIds.length > 0) await writeList(tx, id, input);
+        if (input.audience.kind === 'list' && input.audience.customerIds.length > 0) await writeList(tx, id, input, members);
         await writeAudit(tx, clock, actor, { action: 'campaign.update', entityType: 'campaign', entityId: id, details: {} });
         return updated as unknown as CampaignRow;
       });

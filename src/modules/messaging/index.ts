@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -20,6 +21,9 @@ import { createPushSubscriptions } from './push-subscriptions.ts';
 import { createLinkTracking } from './link-clicks.ts';
 import { createGlobalControl } from './global-control.ts';
 import { campaignReport, type PurchaseReceipts } from './campaign-report.ts';
+import { journeyReport, type JourneyReportAsk } from './journey-report.ts';
+import { measuredExperiments } from './incremental-revenue.ts';
+import { uploadAudience, type ResolveList } from './campaign-audience.ts';
 import { runCampaigns } from './campaign-run.ts';
 import { createCampaigns } from './campaigns.ts';
 import { advanceJourneys, enterJourneys, scanLapsed, type JourneyActions } from './journey-engine.ts';
@@ -33,6 +37,7 @@ export { messagingRoutes } from './messaging.routes.ts';
 export { trackingRoutes } from './tracking.routes.ts';
 export { inboundRoutes } from './inbound.routes.ts';
 export type { EnqueueBatch, EnqueueItem } from './enqueue.ts';
+export type { MeasuredExperiment } from './incremental-revenue.ts';
 
 export type MessagingDeps = {
   db: Db;
@@ -44,6 +49,8 @@ export type MessagingDeps = {
   eventTypes: () => readonly string[];
   /** Segments: whether one exists, and its current members as SQL selecting `customer_id` (a campaign's audience). */
   segments: { exists: (segmentId: string) => Promise<boolean>; members: (segmentId: string) => RawBuilder<unknown> };
+  /** Customers' port: a list's values (ids, phones, e-mails, cards) to the customers they name now (a campaign's audience). */
+  resolveCustomers: ResolveList;
   /** Loyalty's purchase facts (purchase-facts.ts): what a campaign's arms bought in its window. */
   purchaseReceipts: PurchaseReceipts;
   /** What journey steps do in other modules: points, personal codes, tags (journey-engine.ts). */
@@ -80,7 +87,10 @@ export function createMessaging(deps: MessagingDeps) {
   const policy = createPolicyStore({ db, clock });
   const webhooks = createWebhooks({ db, clock, ids, eventTypes: deps.eventTypes });
   const push = createPushSubscriptions({ db, clock, ids });
-  const campaigns = createCampaigns({ db, clock, ids, templates, segmentExists: deps.segments.exists });
+  const campaigns = createCampaigns({
+    db, clock, ids, templates, segmentExists: deps.segments.exists,
+    currentIds: async (customerIds) => (await deps.resolveCustomers('customerId', customerIds)).map((found) => (found && 'customerId' in found ? found.customerId : null)),
+  });
   const journeys = createJourneys({
     db,
     clock,
@@ -245,6 +255,11 @@ export function createMessaging(deps: MessagingDeps) {
     /** Starts the campaigns due and queues the running ones' messages (the `run-campaigns` job). */
     runCampaigns: (signal?: AbortSignal) => runCampaigns(runDeps, signal),
     campaignReport: async (id: string) => campaignReport({ db, clock, receipts: deps.purchaseReceipts, currency: deps.sources.currency }, await campaigns.load(id)),
+    /** A draft campaign's audience replaced by the customers a CSV file names (campaign-audience.ts). */
+    uploadAudience: (id: string, body: Readable, actor: Actor) => uploadAudience({ db, clock, resolve: deps.resolveCustomers }, id, body, actor),
+    /** What campaigns and journeys with a control group added to revenue, those whose attribution starts in [from, to) (analytics' ROI). */
+    measuredExperiments: (period: { from: Date; to: Date }) => measuredExperiments({ db, receipts: deps.purchaseReceipts, now: clock.now() }, period),
+    journeyReport: async (id: string, ask: JourneyReportAsk) => journeyReport({ db, clock, receipts: deps.purchaseReceipts, currency: deps.sources.currency }, await journeys.load(id), ask),
     /** Renders and queues messages of one template version (campaigns and journeys call this). */
     enqueue: (batch: EnqueueBatch) => enqueueMessages(enqueueDeps, batch),
     /** Sends what is due (the `send-messages` job). */

@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { platformError } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http.ts';
 import { applyMergePatch, checkMerged, mergePatchMediaTypes } from '../../platform/merge-patch.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
@@ -8,8 +10,8 @@ import type { ChannelInput } from './channel-store.ts';
 import type { ContactPolicy } from './contact-policy.ts';
 import type { Messaging } from './index.ts';
 import {
-  JourneyCreate, JourneyEntryPage, JourneyEntryQuery, JourneyListQuery, JourneyPage, JourneyParams, JourneyPatch, JourneySchema, RecipeList, RecipeListQuery, RecipeParams, RecipeRequest,
-  CampaignCreate, CampaignListQuery, CampaignPage, CampaignParams, CampaignPatch, CampaignReportSchema, CampaignSchema,
+  JourneyCreate, JourneyEntryPage, JourneyEntryQuery, JourneyListQuery, JourneyPage, JourneyParams, JourneyPatch, JourneyReportQuery, JourneyReportSchema, JourneySchema, RecipeList, RecipeListQuery, RecipeParams, RecipeRequest,
+  AudienceUploadSchema, CampaignCreate, CampaignListQuery, CampaignPage, CampaignParams, CampaignPatch, CampaignReportSchema, CampaignSchema,
   ChannelCreate, ChannelListQuery, ChannelPage, ChannelParams, ChannelPatch, ChannelSchema, ContactPolicySchema, CustomerMessagesParams, CustomerMessagesQuery,
   DeliveryListQuery, DeliveryPage, DeliveryParams, DeliverySchema, MessagePage, PreviewRequest, PreviewSchema, PushSubscriptionRequest, PushSubscriptionSchema,
   TemplateCreate, TemplateListQuery, TemplatePage, TemplateParams, TemplatePatch, TemplateSchema, TemplateVersionPage, TestSendRequest, MessageSchema,
@@ -247,6 +249,24 @@ export function messagingRoutes(app: FastifyInstance, { messaging, customers }: 
       handler: async (request) => messaging.campaigns[action](request.params.id, actorOf(request)),
     });
   }
+  // The audience file streams in: its own scope takes text/csv as a stream, read a batch at a time.
+  app.register(async (scope) => {
+    scope.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) => done(null, payload));
+    scope.withTypeProvider<TypeBoxTypeProvider>().put('/v1/campaigns/:id/audience', {
+      config: { permission: 'messaging:write' },
+      schema: {
+        tags,
+        summary: "Replace a draft campaign's audience with the customers a CSV file names: a header naming customerId, phone, email or cardNumber, then one customer a row; answers rows matched, unknown, duplicate and invalid, with their lines",
+        consumes: ['text/csv'],
+        params: CampaignParams,
+        response: { 200: AudienceUploadSchema, ...errorResponses(400, ...authErrors, 404, 409, 413, 415) },
+      },
+      handler: async (request) => {
+        if (!(request.body instanceof Readable)) throw platformError('request.unsupported_media_type', 'Send the audience as the body with Content-Type: text/csv');
+        return messaging.uploadAudience(request.params.id, request.body, actorOf(request));
+      },
+    });
+  });
   r.get('/v1/campaigns/:id/report', {
     config: { permission: 'messaging:read' },
     schema: {
@@ -340,6 +360,17 @@ export function messagingRoutes(app: FastifyInstance, { messaging, customers }: 
     },
     handler: async (request) =>
       messaging.journeys.entries(request.params.id, { limit: request.query.limit ?? 50, ...(request.query.cursor ? { cursor: request.query.cursor } : {}), ...(request.query.status ? { status: request.query.status } : {}) }),
+  });
+  r.get('/v1/journeys/:id/report', {
+    config: { permission: 'messaging:read' },
+    schema: {
+      tags,
+      summary: "A journey's results: each arm's entrants, sends and purchases after entering, the journey against its control group (uplift, 95 % intervals, p-values, SRM check) and the verdict in words",
+      params: JourneyParams,
+      querystring: JourneyReportQuery,
+      response: { 200: JourneyReportSchema, ...errorResponses(400, ...authErrors, 404) },
+    },
+    handler: async (request) => messaging.journeyReport(request.params.id, request.query),
   });
 
   r.post('/v1/webhooks', {

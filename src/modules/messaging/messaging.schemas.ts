@@ -245,6 +245,16 @@ export const CampaignPatch = mergePatchSchema('CampaignPatch', CampaignCreate);
 export const CampaignParams = Type.Object({ id: Type.String({ pattern: messagingIds.pattern('cmp'), description: 'cmp_… id' }) });
 export const CampaignListQuery = listQuery;
 export const CampaignPage = PageOf('CampaignPage', CampaignSchema);
+export const AudienceUploadSchema = named('CampaignAudienceUpload', Type.Object({
+  campaignId: Type.String(),
+  column: StringEnum(['customerId', 'phone', 'email', 'cardNumber'] as const, { description: 'The identifier column the header named' }),
+  rows: Type.Integer({ description: 'Rows after the header' }),
+  matched: Type.Integer({ description: 'Rows that named a customer not named before: the list\'s members' }),
+  listSize: Type.Integer(),
+  unknown: Type.Object({ count: Type.Integer(), lines: Type.Array(Type.Integer(), { description: 'The first 100 lines that named no customer' }) }),
+  duplicates: Type.Object({ count: Type.Integer(), lines: Type.Array(Type.Integer(), { description: 'The first 100 lines naming a customer an earlier line named' }) }),
+  invalid: Type.Object({ count: Type.Integer(), rows: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() }), { description: 'The first 100 lines holding no valid identifier, and why' }) }),
+}));
 export const CampaignReportSchema = named('CampaignReport', Type.Object({
   campaignId: Type.String(),
   status: Type.String(),
@@ -343,6 +353,53 @@ export const JourneyEntryQuery = Type.Object({
   ...pageQuery({ defaultLimit: 50, maxLimit: 500 }),
   status: Type.Optional(StringEnum(['active', 'completed', 'exited'] as const)),
 }, { additionalProperties: false });
+const Interval = Nullable(Type.Object({ lower: Type.Number(), upper: Type.Number() }));
+const UpliftMetric = {
+  control: Nullable(Type.Number()),
+  journey: Nullable(Type.Number()),
+  difference: Nullable(Type.Number({ description: 'journey − control' })),
+  ci: Interval,
+  relative: Nullable(Type.Number({ description: 'journey ÷ control − 1' })),
+  pValue: Nullable(Type.Number()),
+  significant: Type.Boolean({ description: 'pValue < 0.05' }),
+};
+export const JourneyReportQuery = Type.Object({
+  from: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', patternDescription: 'a date YYYY-MM-DD', description: 'Entries from this UTC day on; the journey\'s creation when left out' })),
+  to: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', patternDescription: 'a date YYYY-MM-DD', description: 'Entries up to this UTC day, included; now when left out' })),
+  attributionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, description: 'Purchases this many days after each entry count; default 7' })),
+}, { additionalProperties: false });
+export const JourneyReportSchema = named('JourneyReport', Type.Object({
+  journeyId: Type.String(),
+  status: Type.String(),
+  window: Type.Object({
+    from: Timestamp,
+    to: Timestamp,
+    attributionDays: Type.Integer(),
+    complete: Type.Boolean({ description: 'Whether the last entry\'s attribution window has ended' }),
+  }),
+  currency: Type.String(),
+  arms: Type.Array(Type.Object({
+    key: Type.String({ description: 'control or journey' }),
+    entries: Type.Integer(),
+    entrants: Type.Integer({ description: 'Customers who entered (one who entered twice counts once)' }),
+    messaged: Type.Integer({ description: 'Entrants sent a message (the control: none, by design)' }),
+    delivered: Type.Integer(),
+    opened: Type.Integer(),
+    clicked: Type.Integer(),
+    converted: Type.Integer({ description: 'Entrants who bought within the attribution window after an entry' }),
+    revenueMinor: Type.Integer(),
+    revenuePerEntrantMinor: Nullable(Type.Integer()),
+  })),
+  uplift: Nullable(Type.Object({
+    conversion: Type.Object(UpliftMetric, { description: 'Share of entrants who bought; the difference in fractions (0.05 = 5 points), two-proportion z-test' }),
+    revenuePerEntrant: Type.Object({ ...UpliftMetric, method: StringEnum(['welch', 'cuped'] as const) }, { description: 'Minor units; CUPED (adjusted with each entrant\'s spend before entering) when it ran' }),
+    incrementalRevenue: Type.Object({ estimateMinor: Nullable(Type.Integer({ description: 'revenue per entrant difference × journey entrants' })), ci: Interval }),
+    srm: Type.Object({}, { additionalProperties: true, description: 'The sample-ratio check: flagged when the split is off the control share (p < 0.001)' }),
+    verdict: Type.Object({ outcome: Type.String(), en: Type.String(), ru: Type.String() }),
+  }, { description: 'The journey against its control group, 95 % intervals; null with a reason when there is none' })),
+  reason: Nullable(Type.String()),
+  experiment: Nullable(Type.Object({}, { additionalProperties: true, description: 'The full comparison (as a campaign report\'s): bootstrap interval, delivery, open and click rates' })),
+}));
 export const RecipeParams = Type.Object({ name: StringEnum(['welcome', 'birthday', 'points_expiry', 'win_back', 'post_purchase_nps', 'tier_upgrade'] as const) });
 export const RecipeRequest = named('JourneyRecipeRequest', Type.Object({
   language: Type.Optional(StringEnum(['ru', 'en'] as const, { description: 'The templates\' language; default ru' })),

@@ -59,8 +59,8 @@ export type MetricComparison = {
   reason: MetricNullReason | null;
 };
 
-/** bootstrapCi: the percentile interval on the plain rows (not CUPED-adjusted), when they were given. */
-export type RevenueComparison = MetricComparison & { bootstrapCi: Interval | null };
+/** bootstrapCi: the percentile interval on the plain rows (not CUPED-adjusted), when they were given; standardError: the estimate's. */
+export type RevenueComparison = MetricComparison & { bootstrapCi: Interval | null; standardError: number | null };
 
 export type ArmSummary = {
   key: string;
@@ -92,8 +92,8 @@ export type Comparison = {
     openRate: MetricComparison;
     clickRate: MetricComparison;
   };
-  /** (revenue per recipient of variant − of control) × variant recipients, minor units; CUPED's estimate when it ran. */
-  incrementalRevenue: { estimate: number | null; ci: Interval | null; method: 'welch' | 'cuped' };
+  /** (revenue per recipient of variant − of control) × variant recipients, minor units; CUPED's estimate when it ran (standardError: its, for adding experiments up). */
+  incrementalRevenue: { estimate: number | null; ci: Interval | null; standardError: number | null; method: 'welch' | 'cuped' };
   srm: SrmCheck | null;
   verdict: { outcome: VerdictOutcome; winner: string | null; metric: VerdictMetric; en: string; ru: string };
 };
@@ -172,6 +172,7 @@ function revenueComparison(control: ArmFigures, variant: ArmFigures, options: Co
     method: cuped ? 'cuped' : 'welch',
     reason: test.reason,
     bootstrapCi: bootstrap,
+    standardError: test.standardError,
   };
 }
 
@@ -217,6 +218,7 @@ export function compareArms(control: ArmFigures, variant: ArmFigures, options: C
   const incrementalRevenue = {
     estimate: revenue.estimate === null ? null : revenue.estimate * variant.recipients,
     ci: revenue.ci && { lower: revenue.ci.lower * variant.recipients, upper: revenue.ci.upper * variant.recipients },
+    standardError: revenue.standardError === null ? null : revenue.standardError * variant.recipients,
     method: revenue.method === 'cuped' ? ('cuped' as const) : ('welch' as const),
   };
   const decision = decide(c, v, primary, metrics[primary], srm, alpha, money);
