@@ -105,6 +105,14 @@ describe('alert rules and alerts', () => {
     expect(body.fired[0].evidence.history).toHaveLength(14);
   });
 
+  it('refuses a day whose history cannot be read as instants (past 9999, before year 1) in words, not a 500', async () => {
+    for (const day of ['9999-12-31', '0000-01-01', '0001-01-01']) {
+      const answer = await t.call({ method: 'POST', url: `/v1/alert-rules/${ruleId}/check`, payload: { day } });
+      expect(answer.statusCode, answer.body).toBe(400);
+      expect(answer.json()).toMatchObject({ code: 'analytics.invalid_query', detail: `day: must be from 1900-01-01 to 9999-12-30; got ${day}` });
+    }
+  });
+
   it('fires nothing on a day without a drop, and nothing twice', async () => {
     const calm = (await t.call({ method: 'POST', url: `/v1/alert-rules/${ruleId}/check`, payload: { day: '2026-03-14' } })).json();
     expect(calm.fired).toEqual([]);

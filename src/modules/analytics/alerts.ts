@@ -65,6 +65,10 @@ export function createAlerts(deps: { db: Db; clock: Clock; ids: Ids; sources: An
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || isoDay(dateMs(day)) !== day) {
       throw analyticsError('analytics.invalid_query', `day: must be a date as YYYY-MM-DD; got ${JSON.stringify(day)}`, [{ field: 'day', reason: 'must be a date as YYYY-MM-DD' }]);
     }
+    // The day and its history are read as instants: a day whose next one is past 9999 (or before year 1) has none.
+    if (day < '1900-01-01' || day > '9999-12-30') {
+      throw analyticsError('analytics.invalid_query', `day: must be from 1900-01-01 to 9999-12-30; got ${day}`, [{ field: 'day', reason: 'must be from 1900-01-01 to 9999-12-30' }]);
+    }
     const { params } = rule;
     const span = rule.kind === 'drop' ? params.days : params.weeks * 7;
     const from = startOfDay(dateMs(day) - span * DAY, rule.timezone);

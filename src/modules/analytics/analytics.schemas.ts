@@ -270,7 +270,7 @@ export const AlertSchema = named('Alert', Type.Object({
   firedAt: Type.String(),
 }));
 
-export const AlertCheckRequest = named('AlertCheckRequest', Type.Object({ day: DateText('The day to judge (YYYY-MM-DD)') }, { additionalProperties: false }));
+export const AlertCheckRequest = named('AlertCheckRequest', Type.Object({ day: DateText('The day to judge (YYYY-MM-DD, from 1900-01-01 to 9999-12-30)') }, { additionalProperties: false }));
 
 export const AlertCheckSchema = named('AlertCheck', Type.Object({
   ruleId: Type.String(),
