@@ -455,6 +455,7 @@ export function messagingExamples(customers: Customers): DocExample[] {
           { recipe: 'win_back', name: 'Win-back after 60 days', description: 'Sixty days without a purchase: a message (with a personal code when a promotion is given), a reminder a week later to whoever has not come back', trigger: { event: 'no_purchase', days: 60 } },
           { recipe: 'post_purchase_nps', name: 'Post-purchase NPS', description: 'A day after a purchase, at noon in the customer\'s zone, the question "how likely are you to recommend us" (at most once a month)', trigger: { event: 'receipt.confirmed' } },
           { recipe: 'tier_upgrade', name: 'Tier-upgrade congratulations', description: 'When a customer moves up a tier, congratulations naming the new tier and the next', trigger: { event: 'tier.changed' } },
+          { recipe: 'abandoned_cart', name: 'Abandoned cart', description: 'The site or app reports a cart (customer.action cart.updated); two hours later, a reminder to whoever has not bought since (at most once a day)', trigger: { event: 'customer.action', actionType: 'cart.updated' } },
         ],
         nextCursor: null,
       },

@@ -6,7 +6,7 @@ import type { TemplateInput } from './template-store.ts';
  * Russian or English, for the marketer to read, change and switch on. Texts use only the
  * template catalogue's variables, so they pass the save-time check like any other.
  */
-export const recipeNames = ['welcome', 'birthday', 'points_expiry', 'win_back', 'post_purchase_nps', 'tier_upgrade'] as const;
+export const recipeNames = ['welcome', 'birthday', 'points_expiry', 'win_back', 'post_purchase_nps', 'tier_upgrade', 'abandoned_cart'] as const;
 export type RecipeName = (typeof recipeNames)[number];
 export type Language = 'ru' | 'en';
 
@@ -33,6 +33,7 @@ const texts: Record<Language, Record<string, Words>> = {
     winBack: { subject: 'Мы скучаем, {{ customer.firstName | default: "друг" }}', text: 'Давно вас не видели.{% if promoCode %} Вот промокод {{ promoCode.code }} на следующую покупку.{% endif %} На счёте {{ balance.available | plural: "балл", "балла", "баллов" }}.' },
     winBackReminder: { subject: 'Напоминаем о подарке', text: '{% if promoCode %}Промокод {{ promoCode.code }} ещё действует.{% else %}Ваши баллы ждут вас.{% endif %}' },
     nps: { subject: 'Как вам покупка?', text: 'Оцените нас от 0 до 10: насколько вероятно, что вы порекомендуете {{ program.name }} друзьям? {{ links.account }}' },
+    cart: { subject: '{{ customer.firstName | default: "Здравствуйте" }}, вы кое-что оставили в корзине', text: 'Товары в корзине ждут вас.{% if balance.available > 0 %} На счёте {{ balance.available | plural: "балл", "балла", "баллов" }} — ими можно оплатить часть покупки.{% endif %}' },
     tier: { subject: 'Новый уровень: {{ tier.name }}', text: 'Поздравляем! Теперь ваш уровень — {{ tier.name }}.{% if tier.next %} До уровня {{ tier.next.name }} осталось совсем немного.{% endif %}' },
   },
   en: {
@@ -43,6 +44,7 @@ const texts: Record<Language, Record<string, Words>> = {
     winBack: { subject: 'We miss you, {{ customer.firstName | default: "friend" }}', text: 'It has been a while.{% if promoCode %} Here is {{ promoCode.code }} for your next purchase.{% endif %} Your balance: {{ balance.available | plural: "point", "points" }}.' },
     winBackReminder: { subject: 'A reminder of your gift', text: '{% if promoCode %}The code {{ promoCode.code }} still works.{% else %}Your points are waiting.{% endif %}' },
     nps: { subject: 'How was your purchase?', text: 'From 0 to 10, how likely are you to recommend {{ program.name }} to a friend? {{ links.account }}' },
+    cart: { subject: '{{ customer.firstName | default: "Hello" }}, you left something in your cart', text: 'Your cart is waiting for you.{% if balance.available > 0 %} You have {{ balance.available | plural: "point", "points" }} to pay part of it with.{% endif %}' },
     tier: { subject: 'Your new tier: {{ tier.name }}', text: 'Congratulations! Your tier is now {{ tier.name }}.{% if tier.next %} {{ tier.next.name }} is within reach.{% endif %}' },
   },
 };
@@ -128,6 +130,20 @@ export function recipe(name: RecipeName, language: Language, options: { promotio
           { id: 'congrats', kind: 'send', templateId: 'congrats', next: null },
         ],
         reentry: 'always',
+      };
+    case 'abandoned_cart':
+      return {
+        name: 'Abandoned cart',
+        description: 'The site or app reports a cart (customer.action cart.updated); two hours later, a reminder to whoever has not bought since (at most once a day)',
+        templates: { reminder: email('Abandoned cart', 'marketing', w.cart!) },
+        trigger: { event: 'customer.action', actionType: 'cart.updated' },
+        steps: [
+          { id: 'later', kind: 'wait', minutes: 120, next: 'bought' },
+          { id: 'bought', kind: 'condition', if: { kind: 'purchased_since_entry', value: true }, then: null, else: 'remind' },
+          { id: 'remind', kind: 'send', templateId: 'reminder', next: null },
+        ],
+        reentry: 'after_days',
+        reentryDays: 1,
       };
   }
 }

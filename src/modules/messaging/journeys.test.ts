@@ -47,8 +47,8 @@ describe('journeys', () => {
 
   it('lists the ready-made journeys and makes one with its templates, as a draft', async () => {
     const recipes = await call('GET', '/v1/journey-recipes');
-    expect(recipes.body.items.map((r: { recipe: string }) => r.recipe)).toEqual(['welcome', 'birthday', 'points_expiry', 'win_back', 'post_purchase_nps', 'tier_upgrade']);
-    for (const recipe of ['welcome', 'birthday', 'win_back', 'post_purchase_nps', 'tier_upgrade'] as const) {
+    expect(recipes.body.items.map((r: { recipe: string }) => r.recipe)).toEqual(['welcome', 'birthday', 'points_expiry', 'win_back', 'post_purchase_nps', 'tier_upgrade', 'abandoned_cart']);
+    for (const recipe of ['welcome', 'birthday', 'win_back', 'post_purchase_nps', 'tier_upgrade', 'abandoned_cart'] as const) {
       for (const language of ['ru', 'en'] as const) {
         const made = await call('POST', `/v1/journey-recipes/${recipe}`, { language });
         expect(made.status, JSON.stringify(made.body)).toBe(201);
@@ -61,7 +61,7 @@ describe('journeys', () => {
     const first = await call('GET', '/v1/journey-recipes?limit=4');
     expect(first.body.items).toHaveLength(4);
     const rest = await call('GET', `/v1/journey-recipes?limit=4&cursor=${first.body.nextCursor}`);
-    expect([rest.body.items.map((r: { recipe: string }) => r.recipe), rest.body.nextCursor]).toEqual([['post_purchase_nps', 'tier_upgrade'], null]);
+    expect([rest.body.items.map((r: { recipe: string }) => r.recipe), rest.body.nextCursor]).toEqual([['post_purchase_nps', 'tier_upgrade', 'abandoned_cart'], null]);
     const templates = (await call('GET', '/v1/templates?limit=500')).body.items.length;
     const refused = await call('POST', '/v1/journey-recipes/win_back', { promotionId: 'prm_0190c0ffee00700080000000000000ab' });
     expect([refused.status, refused.body.code]).toEqual([400, 'messaging.invalid_journey']);
@@ -209,6 +209,36 @@ describe('journeys', () => {
     expect(mailTo('buyer@example.com')).toHaveLength(1);
     expect(mailTo('browser@example.com')).toHaveLength(2);
     expect(buyer).not.toBe(browser);
+  });
+
+  it('abandoned cart: two hours on, a reminder to whoever has not bought since, once a day at most', async () => {
+    const journey = (await call('POST', '/v1/journey-recipes/abandoned_cart', { language: 'en' })).body;
+    await call('PATCH', `/v1/journeys/${journey.id}`, { controlShareBp: 0 });
+    expect((await call('POST', `/v1/journeys/${journey.id}/activate`)).status).toBe(200);
+    await t.call({ method: 'PUT', url: '/v1/stores/s1', payload: { name: 'Main', timezone: 'Europe/Moscow' } });
+    t.clock.set('2026-06-01T09:00:00Z');
+    const shopper = (await call('POST', '/v1/customers', { email: 'cart-buys@example.com', consents: optIn })).body.id;
+    const leaver = (await call('POST', '/v1/customers', { email: 'cart-leaves@example.com', consents: optIn })).body.id;
+    // (Other journeys of this file are on, a welcome among them: only the cart's reminders count here.)
+    const reminders = (address: string) => mailTo(address).filter((m) => header(m.raw, 'subject')?.endsWith('you left something in your cart'));
+    for (const id of [shopper, leaver]) await emit('customer.action', id, { type: 'cart.updated', eventId: `cart1_${id}` });
+    await tick();
+    t.clock.set('2026-06-01T10:00:00Z');
+    const bought = await t.call({ method: 'POST', url: '/v1/checkout/confirm', payload: { storeId: 's1', posReceiptId: 'cart-r1', customer: { customerId: shopper }, lines: [{ sku: 'A', qty: 1, price: 30000 }] } });
+    expect(bought.statusCode, bought.body).toBe(201);
+    await tick();
+    expect(reminders('cart-leaves@example.com')).toHaveLength(0);
+    t.clock.set('2026-06-01T11:00:00Z');
+    await tick();
+    expect(reminders('cart-buys@example.com')).toHaveLength(0);
+    expect(reminders('cart-leaves@example.com').map((m) => header(m.raw, 'subject'))).toEqual(['Hello, you left something in your cart']);
+    // Another cart the same day: no second reminder (re-entry after a day).
+    t.clock.set('2026-06-01T15:00:00Z');
+    await emit('customer.action', leaver, { type: 'cart.updated', eventId: `cart2_${leaver}` });
+    await tick();
+    t.clock.set('2026-06-01T18:00:00Z');
+    await tick();
+    expect(reminders('cart-leaves@example.com')).toHaveLength(1);
   });
 
   it('an event from before a journey was switched on enters no one', async () => {

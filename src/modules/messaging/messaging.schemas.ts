@@ -400,7 +400,7 @@ export const JourneyReportSchema = named('JourneyReport', Type.Object({
   reason: Nullable(Type.String()),
   experiment: Nullable(Type.Object({}, { additionalProperties: true, description: 'The full comparison (as a campaign report\'s): bootstrap interval, delivery, open and click rates' })),
 }));
-export const RecipeParams = Type.Object({ name: StringEnum(['welcome', 'birthday', 'points_expiry', 'win_back', 'post_purchase_nps', 'tier_upgrade'] as const) });
+export const RecipeParams = Type.Object({ name: StringEnum(['welcome', 'birthday', 'points_expiry', 'win_back', 'post_purchase_nps', 'tier_upgrade', 'abandoned_cart'] as const) });
 export const RecipeRequest = named('JourneyRecipeRequest', Type.Object({
   language: Type.Optional(StringEnum(['ru', 'en'] as const, { description: 'The templates\' language; default ru' })),
   promotionId: Type.Optional(Type.String({ maxLength: 80, description: 'win_back: the promotion whose personal code the message carries' })),
