@@ -298,6 +298,7 @@ export async function sendDue(deps: SenderDeps, signal?: AbortSignal, options: {
   const queue: Claimed[] = [];
   let unsubscribeOf: (message: Claimed) => string | undefined = () => undefined;
   let drained = false;
+  let failure: { error: unknown } | null = null;
   let claiming: Promise<void> | null = null;
   const refill = () =>
     (claiming ??= (async () => {
@@ -309,9 +310,10 @@ export async function sendDue(deps: SenderDeps, signal?: AbortSignal, options: {
         if (batch.claimed === 0) drained = true;
         queue.push(...batch.send);
       } catch (error) {
-        // The other senders finish the message in their hands and stop; this one reports why.
+        // A claim ahead is not awaited by anyone: its failure is kept, the senders finish the
+        // message in their hands and stop, and the run reports why.
+        failure = { error };
         drained = true;
-        throw error;
       } finally {
         claiming = null;
       }
@@ -339,10 +341,20 @@ export async function sendDue(deps: SenderDeps, signal?: AbortSignal, options: {
         if (queue.length === 0) await claimed;
       }
       const message = queue.shift();
-      if (message) await sendOne(message);
-      else if (drained) return;
+      if (message) {
+        try {
+          await sendOne(message);
+        } catch (error) {
+          // The answer could not be recorded (the database gone): stop taking more, like a failed claim.
+          failure ??= { error };
+          drained = true;
+          queue.length = 0;
+          return;
+        }
+      } else if (drained) return;
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (failure) throw (failure as { error: unknown }).error;
   return report;
 }
