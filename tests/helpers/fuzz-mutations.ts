@@ -76,10 +76,12 @@ export function validRequest(op: FuzzOperation, ctx: MutationContext, fromExampl
     const fields: Array<[string, string]> = value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]) : [['a', '1']];
     request.body = { kind: 'raw', payload: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
     request.labels.push('form');
-  } else if (!op.json && op.otherBodyTypes.some((type) => textBodyTypes.includes(type))) {
-    // A body that is text of its own type (a bounce as it arrived): the worked example's, or generated text.
-    const contentType = rng.pick(op.otherBodyTypes.filter((type) => textBodyTypes.includes(type)));
-    const text = typeof example?.body === 'string' ? example.body : String(g.valid({ type: 'string', minLength: 1 }, rng, undefined, modest));
+  } else if (!op.json && op.otherBodyTypes.some((type) => textBodyTypes.includes(type) || type === 'text/csv')) {
+    // A body that is text of its own type (a bounce as it arrived, a CSV file that is no import's
+    // upload: a campaign's audience): the worked example's, or generated text.
+    const contentType = rng.pick(op.otherBodyTypes.filter((type) => textBodyTypes.includes(type) || type === 'text/csv'));
+    const generated = String(g.valid({ type: 'string', minLength: 1, maxLength: 60 }, rng, undefined, modest));
+    const text = typeof example?.body === 'string' ? example.body : contentType === 'text/csv' ? `customerId\n${generated.replace(/[\r\n",]/g, '')}\n` : generated;
     request.body = { kind: 'raw', payload: text, contentType };
   }
   return request;

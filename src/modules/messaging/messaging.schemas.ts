@@ -87,7 +87,7 @@ export const TemplateVersionSchema = named('TemplateVersion', Type.Object({ vers
 export const TemplateVersionPage = PageOf('TemplateVersionPage', TemplateVersionSchema);
 export const PreviewRequest = named('TemplatePreviewRequest', Type.Object({
   customerId: Type.String({ minLength: 1, maxLength: 80, description: 'The customer to render for (cus_… id)' }),
-  version: Type.Optional(Type.Integer({ minimum: 1, description: 'A saved version; the current one when left out' })),
+  version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'A saved version; the current one when left out' })),
 }, { additionalProperties: false }));
 const Content = Type.Object({
   subject: Type.Optional(Type.String({ description: 'E-mail subject; push title' })),
@@ -106,7 +106,7 @@ export const PreviewSchema = named('TemplatePreview', Type.Object({
 export const TestSendRequest = named('TemplateTestRequest', Type.Object({
   customerId: Type.String({ minLength: 1, maxLength: 80, description: 'The customer whose data fills the template' }),
   to: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Send here instead of to the customer (your own inbox or phone)' })),
-  version: Type.Optional(Type.Integer({ minimum: 1 })),
+  version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'A saved version; the current one when left out' })),
 }, { additionalProperties: false }));
 
 // Messages
