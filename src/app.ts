@@ -20,6 +20,7 @@ import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modu
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
 import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
 import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
+import { createTouchpoints, touchpointPages, touchpointRoutes, touchpointsModule, type Touchpoints } from './modules/touchpoints/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import {
@@ -77,6 +78,7 @@ export type Services = {
   recommendations: Recommendations;
   whatIf: WhatIf;
   messaging: Messaging;
+  touchpoints: Touchpoints;
   imports: ImportRunner;
   registry: Registry;
   leases: Leases;
@@ -267,6 +269,22 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const messagingHooks = customers.hooksFor(messagingModule.ownTx);
   messagingHooks.onErase.push((tx, customerIds) => messaging.eraseCustomer(tx, customerIds));
   messagingHooks.onMerge.push((tx, fromId, intoId) => messaging.mergeCustomer(tx, fromId, intoId));
+  // The pages customers meet: the join form creates customers, sends codes through messaging's
+  // SMS channel, and the account page shows loyalty's points.
+  const touchpoints = createTouchpoints({
+    db: viewOf(db),
+    clock,
+    ids,
+    phoneRegion: config.defaultPhoneRegion,
+    customers,
+    loyalty,
+    messaging,
+    currency: async () => (await loyalty.config()).program.body.currency,
+  });
+  registry.register(touchpointsModule, touchpoints);
+  const touchpointHooks = customers.hooksFor(touchpointsModule.ownTx);
+  touchpointHooks.onErase.push((tx, customerIds) => touchpoints.eraseCustomers(tx, customerIds));
+  touchpointHooks.onMerge.push((tx, fromId, intoId) => touchpoints.mergeCustomer(tx, fromId, intoId));
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -369,6 +387,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   messagingRoutes(app, { messaging, customers });
   trackingRoutes(app, { messaging });
   inboundRoutes(app, { messaging, customers });
+  touchpointRoutes(app, { touchpoints });
+  touchpointPages(app, { touchpoints });
   app.addHook('onClose', async () => {
     // Pooled SMTP connections and other transports say goodbye, so a relay is not left waiting.
     await messaging.close();
@@ -382,5 +402,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await recommendations.runs.stop();
     await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, imports, registry, leases } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, imports, registry, leases } };
 }

@@ -53,11 +53,8 @@ const LINK_TOKEN = 'tgLinkT0ken_Kq3xV8pWm2ZtR7nY4bL9';
 const HOOK_SECRET = 'tg_hook_7Rk2Wq9Lm4Xz8Pv3';
 const CALLBACK_SECRET = 'cb_4f9a2c7e1b8d3f6a0e5c9b2d';
 const ANNA_CHAT = 100234567;
-/** The page a link that is not valid answers, whichever it is. */
-const LINK_NOT_VALID =
-  '<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Link not valid</title>' +
-  '<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}button{font:inherit;padding:.6rem 1.2rem}</style></head>' +
-  '<body><p>This link is not valid. / Ссылка недействительна.</p></body></html>';
+/** The page a link that is not valid answers, whichever it is (its <main>; no Accept-Language, so in Russian). */
+const LINK_NOT_VALID = '<main id="main"><h1>Ссылка недействительна</h1><p>Эта ссылка недействительна или устарела.</p></main>';
 /** The 1×1 transparent GIF of the open pixel, in base64. */
 const PIXEL = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 
@@ -708,6 +705,7 @@ export function messagingExamples(customers: Customers): DocExample[] {
       query: { u: 'https://shop.example/spring' },
       status: 404,
       responseType: 'text/html',
+      responsePart: 'main',
       response: LINK_NOT_VALID,
     },
     {
@@ -717,6 +715,7 @@ export function messagingExamples(customers: Customers): DocExample[] {
       params: { token: forged },
       status: 404,
       responseType: 'text/html',
+      responsePart: 'main',
       response: LINK_NOT_VALID,
     },
     {
@@ -726,6 +725,7 @@ export function messagingExamples(customers: Customers): DocExample[] {
       params: { token: forged },
       status: 404,
       responseType: 'text/html',
+      responsePart: 'main',
       response: LINK_NOT_VALID,
     },
     {

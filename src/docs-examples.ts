@@ -2,6 +2,7 @@ import type { Role } from './platform/roles.ts';
 import type { RouteKey } from './route-access.ts';
 import { rfmCells, rfmGroupMapping } from './modules/segments/index.ts';
 import { messagingDrawnValues, messagingExampleIds, messagingExamples } from './docs-examples-messaging.ts';
+import { touchpointExamples } from './docs-examples-touchpoints.ts';
 
 /**
  * The worked examples of the API: one scenario — a coffee shop in Moscow, its catalog and
@@ -29,11 +30,20 @@ export type DocExample = {
   query?: Record<string, string>;
   headers?: Record<string, string>;
   body?: unknown;
-  /** The body's media type when it is not JSON (a bounce as it arrived: message/rfc822): `body` is then its text. */
-  requestType?: 'message/rfc822' | 'text/csv';
+  /** The body's media type when it is not JSON (a bounce as it arrived: message/rfc822; a page's form): `body` is then its text. */
+  requestType?: 'message/rfc822' | 'text/csv' | 'application/x-www-form-urlencoded';
   status: number;
-  /** The answer's media type when it is not JSON (a page, an image): `response` is then its text, an image's in base64. */
-  responseType?: 'text/html' | 'image/gif' | 'text/plain';
+  /**
+   * The answer's media type when it is not JSON (a page, an image): `response` is then its text,
+   * an image's in base64; 'redirect': no body, `response` is the Location it sends the browser to.
+   */
+  responseType?: 'text/html' | 'image/gif' | 'text/plain' | 'redirect';
+  /**
+   * A customer page's answer is shown by its `<main>`: the shell around it (the head with its
+   * style and script) is every page's. A form's signed token (`name="form" value="…"`), made
+   * with the server's own secret, is written `FORM_TOKEN`.
+   */
+  responsePart?: 'main';
   response: unknown;
 };
 
@@ -1394,6 +1404,8 @@ export const docExamples: DocExample[] = [
   },
   // Messaging (src/docs-examples-messaging.ts), on the same shop and customers.
   ...messagingExamples(ids),
+  // The customer pages and their settings (src/docs-examples-touchpoints.ts).
+  ...touchpointExamples,
 ];
 
 type MediaType = { schema?: { $ref?: string }; examples?: Record<string, { summary: string; value: unknown }> };
@@ -1437,8 +1449,13 @@ export function addRouteExamples<T>(openapiObject: T): T {
       operation.requestBody = { ...operation.requestBody, content: { ...operation.requestBody?.content, [bodyType]: { schema: { type: 'string' } as MediaType['schema'] } } };
     }
     if (example.body !== undefined) addTo(operation.requestBody?.content, key, example.summary, example.body, bodyType);
-    // A page or an image goes under its own media type.
-    addTo(operation.responses?.[String(example.status)]?.content, key, example.summary, example.response, example.responseType);
+    // A page or an image goes under its own media type; a redirect shows its Location header.
+    const answer = operation.responses?.[String(example.status)] as { headers?: Record<string, unknown> } | undefined;
+    if (example.responseType === 'redirect') {
+      if (answer) answer.headers = { ...answer.headers, Location: { description: 'Where the browser goes next', schema: { type: 'string' }, example: example.response } };
+    } else {
+      addTo(operation.responses?.[String(example.status)]?.content, key, example.summary, example.response, example.responseType);
+    }
   }
   return openapiObject;
 }

@@ -70,6 +70,17 @@ describe('the worked examples, run', () => {
       ...(example.body !== undefined ? { payload: toReal(example.body) as object } : {}),
     });
     expect(response.statusCode, response.body).toBe(example.status);
+    if (example.responseType === 'redirect') {
+      expect(response.headers.location).toBe(toReal(example.response));
+      return;
+    }
+    if (example.responsePart === 'main') {
+      // A customer page: its <main>, with the form's token (signed with this server's secret) as FORM_TOKEN.
+      expect(String(response.headers['content-type'])).toMatch(/^text\/html\b/);
+      const main = /<main id="main">[\s\S]*<\/main>/.exec(response.body)?.[0] ?? response.body;
+      expect(main.replace(/(name="form" value=")[^"]+"/g, '$1FORM_TOKEN"')).toBe(toReal(example.response));
+      return;
+    }
     if (example.responseType) {
       // A page or an image: its media type, and its text (an image's bytes in base64) exactly.
       expect(String(response.headers['content-type'])).toMatch(new RegExp(`^${example.responseType}\\b`));

@@ -186,6 +186,17 @@ const exampleRoutes = [
   'DELETE /v1/webhooks/{id}',
   'GET /v1/webhooks/{id}/deliveries',
   'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry',
+  'GET /v1/touchpoints/join-form',
+  'PUT /v1/touchpoints/join-form',
+  'GET /join',
+  'POST /join',
+  'POST /join/confirm',
+  'GET /me/sign-in',
+  'POST /me/sign-in',
+  'POST /me/sign-in/confirm',
+  'GET /me',
+  'POST /me/preferences',
+  'POST /me/sign-out',
 ];
 
 describe('/docs', () => {
@@ -257,8 +268,12 @@ describe('the OpenAPI document', () => {
       if (body && Object.keys(body.examples ?? {}).length === 0) missing.push(`${route}: request example`);
       // A page or an image (the links customers follow) has its example under its own media type and status.
       const pages = docExamples.filter((example) => example.route === route && example.responseType && !example.step);
+      const documented = (example: (typeof pages)[number]) => {
+        const answer = op.responses?.[String(example.status)] as { content?: Record<string, { examples?: object }>; headers?: { Location?: { example?: string } } } | undefined;
+        return example.responseType === 'redirect' ? answer?.headers?.Location?.example !== undefined : Object.keys(answer?.content?.[example.responseType!]?.examples ?? {}).length > 0;
+      };
       const answered = pages.length > 0
-        ? pages.some((example) => Object.keys(op.responses?.[String(example.status)]?.content?.[example.responseType!]?.examples ?? {}).length > 0)
+        ? pages.some(documented)
         : jsonResponses(op).some(({ media }) => Object.keys(media.examples ?? {}).length > 0);
       if (!answered) missing.push(`${route}: answer example`);
     }
@@ -310,6 +325,11 @@ describe('the worked examples (src/docs-examples.ts)', () => {
       expect(check(structuredClone(example.body)), `request: ${ajv.errorsText(check.errors)}`).toBe(true);
     }
 
+    if (example.responseType === 'redirect') {
+      expect(op!.responses?.[String(example.status)], `${example.status} is documented`).toBeDefined();
+      expect(typeof example.response, 'a redirect is its Location').toBe('string');
+      return;
+    }
     const type = example.responseType ?? 'application/json';
     const response = op!.responses?.[String(example.status)]?.content?.[type];
     expect(response, `${example.status} ${type} is documented`).toBeDefined();

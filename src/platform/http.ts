@@ -358,10 +358,15 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'no-referrer');
     const path = request.url.split('?')[0] ?? '';
-    if (path === '/docs' || path.startsWith('/docs/')) {
+    // A customer page sets its own policy (platform/pages/layout.ts): its inline style and script
+    // by hash, and the sites that may frame a join form, which X-Frame-Options cannot name.
+    const own = reply.getHeader('content-security-policy');
+    if (typeof own !== 'string' || !/frame-ancestors (?!'none')/.test(own)) reply.header('x-frame-options', 'DENY');
+    if (typeof own === 'string') {
+      // kept as the page set it
+    } else if (path === '/docs' || path.startsWith('/docs/')) {
       reply.header('content-security-policy', DOCS_CSP);
     } else {
       reply.header('content-security-policy', API_CSP);

@@ -78,6 +78,8 @@ const permissionTable = {
   'analytics:read': { allows: 'read reports: KPIs, cohorts, funnels, the economics of the bonus system, CLV, alerts, what-if runs and their reports (JSON or CSV)', roles: ['owner', 'marketer', 'analyst'] },
   'analytics:write': { allows: 'run analyses: CLV fits, a what-if replay of changed rules, tiers and promotions over past receipts (writes nothing but the run); set alert rules', roles: ['owner', 'marketer', 'analyst'] },
   'messaging:read': { allows: 'read channels (never their secrets), templates with their versions, campaigns with their reports, and the contact policy', roles: ['owner', 'marketer', 'analyst', 'support'] },
+  'touchpoints:read': { allows: 'read the settings of the customer pages (the join form\'s fields and consent texts)', roles: ['owner', 'marketer', 'analyst', 'support'] },
+  'touchpoints:write': { allows: 'change the join form: fields, consent texts and their versions, kiosk timings, sites that may embed it', roles: ['owner', 'marketer'] },
   'messaging:write': { allows: 'write templates, campaigns (start, pause, resume, cancel) and the contact policy; preview a template for a customer and send a test', roles: ['owner', 'marketer'] },
   'messages:read': { allows: "read a customer's messages: what was sent, to which address, and each one's status history", roles: ['owner', 'marketer', 'support'] },
   'channels:manage': { allows: 'set up channels: SMTP relay, SMS gateway, VAPID keys, Telegram bot (their secrets are written, never read)', roles: ['owner'] },

@@ -69,6 +69,9 @@ export const distributedBy: Record<string, string> = {
   telegram_links: 'customer_id',
   // Looked up by the token the bot receives ("/start <token>"); the customer_id is an attribute.
   telegram_link_tokens: 'token_hash',
+  // Touchpoints: a session is found by its cookie's hash, a one-time code by its phone.
+  customer_sessions: 'token_hash',
+  otp_challenges: 'phone',
   campaign_recipients: 'customer_id',
   campaign_list_members: 'customer_id',
   journey_entries: 'customer_id',

@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
 import type { ConsentChannel, CustomerRecord } from '../customers/index.ts';
 import { createChannelStore } from './channel-store.ts';
-import { createTransport, type ChannelTransport } from './channels/index.ts';
+import { createTransport, type ChannelTransport, type SendOutcome } from './channels/index.ts';
 import { createPolicyStore } from './contact-policy.ts';
 import { addresses, compileParts, contentOf, enqueueMessages, type EnqueueBatch } from './enqueue.ts';
 import type { Db, Tx } from './messaging.db.ts';
@@ -262,6 +262,17 @@ export function createMessaging(deps: MessagingDeps) {
     journeyReport: async (id: string, ask: JourneyReportAsk) => journeyReport({ db, clock, receipts: deps.purchaseReceipts, currency: deps.sources.currency }, await journeys.load(id), ask),
     /** Renders and queues messages of one template version (campaigns and journeys call this). */
     enqueue: (batch: EnqueueBatch) => enqueueMessages(enqueueDeps, batch),
+    /**
+     * Sends a text of Patron's own straight away through the active channel of `kind`, outside
+     * the queue: a one-time code must arrive now, to a phone that may be no customer's yet, and a
+     * code not sent is asked for again by the person waiting for it. Answers what the provider did,
+     * or null when no channel of that kind is active.
+     */
+    async sendNow(kind: 'sms' | 'email', to: string, content: { text: string; subject?: string }, messageId: string): Promise<SendOutcome | null> {
+      const transport = await transportOf(kind);
+      if (!transport) return null;
+      return transport.send({ messageId, to, text: content.text, ...(content.subject ? { subject: content.subject } : {}) });
+    },
     /** Sends what is due (the `send-messages` job). */
     sendDue: (signal?: AbortSignal, options: { takeOver?: boolean } = {}) => sendDue(senderDeps, signal, options),
     /** A template rendered for a real customer, without sending anything. */

@@ -52,12 +52,14 @@ export function createLinkTracking(deps: LinkDeps) {
     async unsubscribeTarget(token: string): Promise<Found | null> {
       return find(deps, 'unsubscribe', token);
     },
-    async unsubscribe(token: string): Promise<boolean> {
+    /** From the message's channel (RFC 8058's one click), or from every channel's marketing ('all'). */
+    async unsubscribe(token: string, scope: 'channel' | 'all' = 'channel'): Promise<Found | null> {
       const message = await find(deps, 'unsubscribe', token);
-      if (!message) return false;
-      if (message.customerId) await deps.withdraw(message.customerId, consentChannel[message.kind], message.id);
-      await record(deps, message, 'unsubscribed');
-      return true;
+      if (!message) return null;
+      const channels = scope === 'all' ? [...new Set(Object.values(consentChannel))] : [consentChannel[message.kind]];
+      if (message.customerId) for (const channel of channels) await deps.withdraw(message.customerId, channel, message.id);
+      await record(deps, message, 'unsubscribed', scope === 'all' ? { scope } : {});
+      return message;
     },
   };
 }

@@ -185,7 +185,7 @@ describe('messaging', () => {
     const forged = await t.call({ method: 'GET', url: click.replace(/\?u=.*/, `?u=${encodeURIComponent('https://evil.example/')}`), role: null });
     expect(forged.statusCode).toBe(404);
     const path = new URL(unsubscribe).pathname;
-    expect((await t.call({ method: 'GET', url: path, role: null })).body).toContain('<form method="post">');
+    expect((await t.call({ method: 'GET', url: path, role: null })).body).toContain('<input type="hidden" name="List-Unsubscribe" value="One-Click">');
     const oneClick = await t.call({ method: 'POST', url: path, role: null, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
     expect(oneClick.statusCode).toBe(200);
     const consents = (await t.call({ method: 'GET', url: `/v1/customers/${vera}/consents` })).json();

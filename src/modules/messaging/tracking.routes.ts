@@ -1,19 +1,20 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../platform/http.ts';
+import { pickLocale, type PageLocale } from '../../platform/pages/i18n.ts';
+import { sendPage } from '../../platform/pages/layout.ts';
+import type { Html } from '../../platform/pages/html.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { Messaging } from './index.ts';
 import { GlobalControlSchema, GlobalControlUpdate } from './messaging.schemas.ts';
 import { PIXEL } from './tracking.ts';
+import { invalidLinkBody, invalidLinkTitle, unsubscribeBody, unsubscribedBody, unsubscribeTitle } from './unsubscribe-page.ts';
 
 const Token = Type.Object({ token: Type.String({ minLength: 3, maxLength: 200, description: 'The signed token the message carried' }) });
+const Lang = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10, description: 'ru or en; otherwise the browser\'s language' })) });
 /** What a link that is not valid answers: a page for the person who followed it (never problem+json). */
 const notValid = { description: 'Not a valid link: a page saying so', content: { 'text/html': { schema: { type: 'string' } } } };
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const page = (title: string, body: string) =>
-  `<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title>` +
-  `<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}button{font:inherit;padding:.6rem 1.2rem}</style></head><body>${body}</body></html>`;
 
 /**
  * The links customers follow from messages (public: no key, the signature is the proof) and the
@@ -22,6 +23,18 @@ const page = (title: string, body: string) =>
  */
 export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging: Messaging }): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const localeOf = (request: FastifyRequest) => pickLocale({ query: (request.query as { lang?: string } | undefined)?.lang, acceptLanguage: request.headers['accept-language'] });
+  const show = async (request: FastifyRequest, reply: FastifyReply, locale: PageLocale, status: number, title: string, body: Html) => {
+    // The language switch links to this page again: a link's own URL (u) is kept, nothing else of the query.
+    const url = new URL(request.url, 'http://page.invalid');
+    const link = url.searchParams.get('u');
+    const path = link === null ? url.pathname : `${url.pathname}?${new URLSearchParams({ u: link.slice(0, 4000) }).toString()}`;
+    return sendPage(reply, { status, locale, title, body, brand: (await messaging.policy.get()).programName, path });
+  };
+  const invalid = (request: FastifyRequest, reply: FastifyReply) => {
+    const locale = localeOf(request);
+    return show(request, reply, locale, 404, invalidLinkTitle(locale), invalidLinkBody(locale));
+  };
   r.get('/t/o/:token', {
     schema: {
       tags: ['tracking'],
@@ -47,32 +60,26 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
     },
     handler: async (request, reply) => {
       const url = await messaging.links.clicked(request.params.token, request.query.u);
-      if (!url) return (reply as FastifyReply).status(404).type('text/html; charset=utf-8').send(page('Link not valid', '<p>This link is not valid. / Ссылка недействительна.</p>'));
+      if (!url) return invalid(request, reply as FastifyReply);
       return reply.header('cache-control', 'no-store').redirect(url, 302);
     },
   });
   r.get('/t/u/:token', {
     schema: {
       tags: ['tracking'],
-      summary: 'The unsubscribe page of a message: asks before withdrawing marketing consent on its channel',
+      summary: 'The unsubscribe page of a message: from its channel\'s marketing in one click, or from all marketing',
       security: [],
       params: Token,
+      querystring: Lang,
       produces: ['text/html'],
       response: { 200: { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } }, 404: notValid },
     },
     handler: async (request, reply) => {
       const target = await messaging.links.unsubscribeTarget(request.params.token);
+      if (!target) return invalid(request, reply);
+      const locale = localeOf(request);
       const { programName } = await messaging.policy.get();
-      if (!target) return reply.status(404).type('text/html; charset=utf-8').send(page('Link not valid', '<p>This link is not valid. / Ссылка недействительна.</p>'));
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(
-          page(
-            `Unsubscribe — ${programName}`,
-            `<h1>${escape(programName)}</h1><p>Отписаться от рекламных сообщений (${target.kind})? / Unsubscribe from marketing messages (${target.kind})?</p>` +
-              `<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Отписаться / Unsubscribe</button></form>`,
-          ),
-        );
+      return show(request, reply, locale, 200, unsubscribeTitle(locale), unsubscribeBody(locale, programName, target.kind, `/t/u/${encodeURIComponent(request.params.token)}?lang=${locale}`));
     },
   });
   app.register(async (scope) => {
@@ -81,17 +88,21 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
     scope.withTypeProvider<TypeBoxTypeProvider>().post('/t/u/:token', {
       schema: {
         tags: ['tracking'],
-        summary: 'Unsubscribe in one click (RFC 8058 List-Unsubscribe-Post, or the page\'s button): marketing consent on the message\'s channel is withdrawn',
+        summary: 'Unsubscribe in one click (RFC 8058 List-Unsubscribe-Post, or the page\'s button): marketing consent on the message\'s channel is withdrawn; with scope=all, on every channel',
         security: [],
         params: Token,
+        querystring: Lang,
         consumes: ['application/x-www-form-urlencoded'],
         produces: ['text/html'],
         response: { 200: { description: 'Done', content: { 'text/html': { schema: { type: 'string' } } } }, 404: notValid },
       },
       handler: async (request, reply) => {
-        const done = await messaging.links.unsubscribe(request.params.token);
-        if (!done) return reply.status(404).type('text/html; charset=utf-8').send(page('Link not valid', '<p>This link is not valid. / Ссылка недействительна.</p>'));
-        return reply.type('text/html; charset=utf-8').send(page('Unsubscribed', '<p>Вы отписаны. / You are unsubscribed.</p>'));
+        // A mail client's one-click POST sends List-Unsubscribe=One-Click: the message's channel.
+        const scopeAsked = new URLSearchParams(typeof request.body === 'string' ? request.body : '').get('scope') === 'all' ? 'all' : 'channel';
+        const done = await messaging.links.unsubscribe(request.params.token, scopeAsked);
+        if (!done) return invalid(request, reply);
+        const locale = localeOf(request);
+        return show(request, reply, locale, 200, unsubscribeTitle(locale), unsubscribedBody(locale, done.kind, scopeAsked));
       },
     });
   });

@@ -1,0 +1,78 @@
+import { html, type Html } from '../../platform/pages/html.ts';
+import { formatDate, formatMoney, formatNumber, plural, type PageLocale } from '../../platform/pages/i18n.ts';
+import { cardCodes } from './card-codes.ts';
+import type { Touchpoints } from './index.ts';
+import type { PageText } from './page-text.ts';
+
+type Account = Awaited<ReturnType<Touchpoints['account']>>;
+export const preferenceChannels = ['email', 'sms', 'push', 'messenger'] as const;
+export type PreferenceChannel = (typeof preferenceChannels)[number];
+
+const channelWords: Record<PreferenceChannel, 'channelEmail' | 'channelSms' | 'channelPush' | 'channelMessenger'> = {
+  email: 'channelEmail',
+  sms: 'channelSms',
+  push: 'channelPush',
+  messenger: 'channelMessenger',
+};
+
+/** The account page: points first (what people come for), the card to show at the till, then history and settings. */
+export function accountBody(input: { words: PageText; locale: PageLocale; timeZone: string; account: Account; token: string; saved?: boolean }): Html {
+  const { words, locale, account, timeZone } = input;
+  const { customer } = account;
+  const { balance } = account;
+  const points = (n: number) => `${formatNumber(locale, n)} ${plural(locale, Math.abs(n), words.points as readonly [string, string, string])}`;
+  const next = balance.tier.progress.next;
+  const share = next ? Math.min(100, Math.round((balance.tier.progress.value / Math.max(1, next.threshold)) * 100)) : 100;
+  const codes = customer.cardNumber ? cardCodes(customer.cardNumber, words.card) : null;
+  const marketing = new Set(account.consents.filter((c) => c.purpose === 'marketing' && c.granted).map((c) => c.channel));
+  const name = [customer.firstName, customer.lastName].filter(Boolean).join(' ');
+  return html`<h1>${words.account}${name ? html`: ${name}` : ''}</h1>
+${input.saved ? html`<p class="ok" role="status">${words.saved}</p>` : ''}
+<section class="card" aria-labelledby="s-points"><h2 id="s-points">${words.available}</h2>
+<p class="big" data-testid="balance">${points(balance.available)}</p>
+${balance.pendingPoints > 0 ? html`<div class="row"><span>${words.pending}</span><span>${points(balance.pendingPoints)}</span></div>` : ''}
+${balance.expiring ? html`<div class="row"><span>${words.expiring} ${formatDate(locale, balance.expiring.at, timeZone)}</span><span>${points(balance.expiring.points)}</span></div>` : ''}
+</section>
+<section class="card" aria-labelledby="s-tier"><h2 id="s-tier">${words.tier}: <span data-testid="tier">${balance.tier.name}</span></h2>
+${next
+  ? html`<progress max="100" value="${share}" aria-label="${words.toNextTier} ${next.name}">${share}%</progress>
+<p class="muted">${words.toNextTier} «${next.name}»: ${formatNumber(locale, next.remaining)}</p>`
+  : html`<p class="muted">${words.topTier}</p>`}
+${balance.tier.privileges.length > 0 ? html`<h3>${words.privileges}</h3><ul>${balance.tier.privileges.map((p) => html`<li>${p}</li>`)}</ul>` : ''}
+</section>
+<section class="card" aria-labelledby="s-card"><h2 id="s-card">${words.card}</h2>
+${codes
+  ? html`<p class="muted">${words.cardHint}</p><div class="barcode" data-testid="card-barcode">${codes.barcode}</div><div class="qr">${codes.qr}</div>`
+  : html`<p class="muted">${words.noCard}</p>`}
+</section>
+<section class="card" aria-labelledby="s-receipts"><h2 id="s-receipts">${words.receipts}</h2>
+${account.receipts.length === 0
+  ? html`<p class="muted">${words.noReceipts}</p>`
+  : account.receipts.map(
+      (r) => html`<div class="row"><span>${formatDate(locale, r.occurredAt, timeZone)}</span><span>${formatMoney(locale, r.total, r.currency)}</span><span>${r.pointsEarned > 0 ? `+${formatNumber(locale, r.pointsEarned)}` : ''}${r.pointsRedeemed > 0 ? ` −${formatNumber(locale, r.pointsRedeemed)}` : ''}</span></div>`,
+    )}
+</section>
+<section class="card" aria-labelledby="s-ledger"><h2 id="s-ledger">${words.pointsHistory}</h2>
+${account.ledger.length === 0
+  ? html`<p class="muted">${words.noPoints}</p>`
+  : account.ledger.map((e) => {
+      const delta = e.available + e.pending;
+      return html`<div class="row"><span>${formatDate(locale, e.at, timeZone)}${e.reason ? html` · ${e.reason}` : ''}</span><span>${delta > 0 ? '+' : delta < 0 ? '−' : ''}${formatNumber(locale, Math.abs(delta))}</span></div>`;
+    })}
+</section>
+<section class="card" aria-labelledby="s-preferences" id="preferences"><h2 id="s-preferences">${words.preferences}</h2>
+<p class="muted">${words.preferencesHint}</p>
+<form method="post" action="/me/preferences?lang=${locale}">
+<input type="hidden" name="form" value="${input.token}">
+${preferenceChannels.map(
+  (channel) => html`<label class="check" for="p-${channel}"><input type="checkbox" id="p-${channel}" name="${channel}" value="yes"${marketing.has(channel) || marketing.has('all') ? html` checked` : ''}><span>${words[channelWords[channel]]}</span></label>`,
+)}
+<button type="submit">${words.save}</button>
+</form>
+<form method="post" action="/me/preferences?lang=${locale}">
+<input type="hidden" name="form" value="${input.token}"><input type="hidden" name="none" value="yes">
+<button class="secondary wide" type="submit">${words.unsubscribeAll}</button>
+</form>
+</section>
+<form method="post" action="/me/sign-out?lang=${locale}"><input type="hidden" name="form" value="${input.token}"><button class="secondary" type="submit">${words.signOut}</button></form>`;
+}

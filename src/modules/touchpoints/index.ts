@@ -1,0 +1,265 @@
+import type { Actor } from '../../platform/actor.ts';
+import { systemActor } from '../../platform/actor.ts';
+import { writeAudit } from '../../platform/audit.ts';
+import { canonicalJson } from '../../platform/canonical-json.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { FormFields } from '../../platform/pages/forms.ts';
+import type { PageLocale } from '../../platform/pages/i18n.ts';
+import { customerIdByIdentifier, type Customers } from '../customers/index.ts';
+import type { Loyalty } from '../loyalty/index.ts';
+import type { Messaging } from '../messaging/index.ts';
+import { endSession, endSessionsOf, findSession, moveSessions, startSession } from './customer-sessions.ts';
+import { readJoinAnswers, type JoinAnswers } from './join-answers.ts';
+import { newCardNumber } from './digital-cards.ts';
+import { defaultJoinForm, joinFormProblems, type JoinForm } from './join-form.ts';
+import { challengeState, confirmCode, issueCode, type CodeFailure } from './one-time-codes.ts';
+import { pageText } from './page-text.ts';
+import type { Db } from './touchpoints.db.ts';
+import { touchpointError } from './touchpoints.errors.ts';
+import type { Ids } from './touchpoints.ids.ts';
+
+export { touchpointsModule } from './touchpoints.module.ts';
+export { touchpointRoutes } from './touchpoints.routes.ts';
+export { touchpointPages } from './touchpoint-pages.ts';
+
+export type TouchpointsDeps = {
+  db: Db;
+  clock: Clock;
+  ids: Ids;
+  phoneRegion: string;
+  customers: Customers;
+  loyalty: Pick<Loyalty, 'balance' | 'customerReceipts' | 'ledger'>;
+  messaging: Pick<Messaging, 'sendNow' | 'policy'>;
+  currency: () => Promise<string>;
+};
+
+/** Where a join form was shown: the hosted page, a tablet at the till, or a site's pop-up. */
+export type JoinMode = 'page' | 'kiosk' | 'embed';
+export type Visitor = { ip: string | null; userAgent: string | null; locale: PageLocale };
+
+export type CodeSent = { sent: true; challengeId: string; phone: string };
+export type CodeNotSent = { sent: false; reason: 'too_many'; retryAfterSeconds: number } | { sent: false; reason: 'no_channel' | 'not_sent' };
+export type JoinStart = { problems: Record<string, string>; answers: JoinAnswers } | CodeSent | CodeNotSent;
+export type JoinDone = { customerId: string; created: boolean };
+
+export function createTouchpoints(deps: TouchpointsDeps) {
+  const { db, clock, ids } = deps;
+  let secret: string | null = null;
+  const secretOf = async () => (secret ??= (await db.selectFrom('touchpointSettings').select('secret').where('id', '=', 1).executeTakeFirstOrThrow()).secret);
+  const settings = async () => {
+    const row = await db.selectFrom('touchpointSettings').select(['joinForm', 'version', 'updatedAt']).where('id', '=', 1).executeTakeFirstOrThrow();
+    return settingsOf(row);
+  };
+
+  /** Sends a code by SMS, counted against the limits whether or not a customer is behind the phone. */
+  async function sendCode(purpose: 'join' | 'sign_in', phone: string, customerId: string | null, payload: Record<string, unknown> | null, visitor: Visitor, deliver: boolean): Promise<CodeSent | CodeNotSent> {
+    const issued = await issueCode(db, clock, ids, await secretOf(), { purpose, phone, customerId, payload, ip: visitor.ip });
+    if ('refused' in issued) return { sent: false, reason: 'too_many', retryAfterSeconds: issued.retryAfterSeconds };
+    if (deliver) {
+      const { programName } = await deps.messaging.policy.get();
+      const text =
+        visitor.locale === 'ru'
+          ? `${issued.code} — код ${purpose === 'join' ? 'для вступления в' : 'для входа в'} ${programName}. Никому его не сообщайте.`
+          : `${issued.code} is your code to ${purpose === 'join' ? 'join' : 'sign in to'} ${programName}. Do not share it.`;
+      const outcome = await deps.messaging.sendNow('sms', phone, { text }, issued.challengeId);
+      if (outcome === null) return { sent: false, reason: 'no_channel' };
+      if (outcome.status !== 'accepted') return { sent: false, reason: 'not_sent' };
+    }
+    return { sent: true, challengeId: issued.challengeId, phone };
+  }
+
+  const ownerOfPhone = (phone: string) => customerIdByIdentifier(db, { kind: 'phone', source: '', value: phone });
+
+  /** A member without a card gets a digital one (its number clashing with another's is drawn again). */
+  async function ensureCard(customerId: string, actor: Actor): Promise<void> {
+    const record = await deps.customers.get(customerId, false);
+    if (record.cardNumber) return;
+    const { form } = await settings();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await deps.customers.update(customerId, { cardNumber: newCardNumber(form.cardPrefix) }, actor);
+        return;
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'customer.identifier_taken')) throw error;
+      }
+    }
+  }
+
+  return {
+    settings,
+    secret: secretOf,
+    /** The injected clock's now: forms' tokens are dated by it, as codes and sessions are. */
+    now: () => clock.now(),
+    programName: async () => (await deps.messaging.policy.get()).programName,
+    timezone: async () => (await deps.messaging.policy.get()).defaultTimezone,
+    currency: deps.currency,
+
+    async putJoinForm(form: JoinForm, actor: Actor, expectedVersion?: number) {
+      const problems = joinFormProblems(form);
+      if (problems.length > 0) throw touchpointError('touchpoints.invalid_join_form', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
+      return db.transaction().execute(async (tx) => {
+        const current = await tx.selectFrom('touchpointSettings').select(['version', 'joinForm']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
+        if (expectedVersion !== undefined && expectedVersion !== current.version) {
+          throw touchpointError('touchpoints.version_conflict', `The join form is at version ${current.version}, not ${expectedVersion}: read it again and redo the change`);
+        }
+        // Sent back unchanged: nothing written, no version spent, no audit line.
+        if (canonicalJson(current.joinForm ?? defaultJoinForm) === canonicalJson(form)) return settingsOf(await tx.selectFrom('touchpointSettings').select(['joinForm', 'version', 'updatedAt']).where('id', '=', 1).executeTakeFirstOrThrow());
+        const row = await tx
+          .updateTable('touchpointSettings')
+          .set({ joinForm: JSON.stringify(form), version: current.version + 1, updatedAt: clock.now() })
+          .where('id', '=', 1)
+          .returning(['joinForm', 'version', 'updatedAt'])
+          .executeTakeFirstOrThrow();
+        await writeAudit(tx, clock, actor, { action: 'touchpoints.join_form', entityType: 'join_form', entityId: 'join_form', details: { version: row.version } });
+        return settingsOf(row);
+      });
+    },
+
+    /** The join form sent: checked, then a code to the phone; the answers wait with the code. */
+    async startJoin(fields: FormFields, visitor: Visitor): Promise<JoinStart> {
+      const { form } = await settings();
+      const { answers, problems } = readJoinAnswers(form, fields, deps.phoneRegion, clock.now(), pageText[visitor.locale]);
+      if (Object.keys(problems).length > 0) return { problems, answers };
+      const owner = await ownerOfPhone(answers.phone);
+      // An e-mail that is another member's would fail after the code: said now instead.
+      if (answers.profile.email) {
+        const emailOwner = await customerIdByIdentifier(db, { kind: 'email', source: '', value: answers.profile.email });
+        if (emailOwner && emailOwner !== owner) {
+          return { problems: { email: visitor.locale === 'ru' ? 'Эта почта уже указана у другого участника клуба' : 'This e-mail belongs to another member of the club' }, answers };
+        }
+      }
+      return sendCode('join', answers.phone, owner, { answers, userAgent: visitor.userAgent, locale: visitor.locale }, visitor, true);
+    },
+
+    /**
+     * The code confirmed: the customer is created with the form's answers and consents (each
+     * consent with the version of the text it was given on), or, when the phone is a member's
+     * already, linked: empty profile fields filled, consents recorded, nothing overwritten.
+     */
+    async confirmJoin(challengeId: string, code: string, mode: JoinMode, visitor: Visitor): Promise<JoinDone | CodeFailure> {
+      const confirmed = await confirmCode(db, clock, await secretOf(), challengeId, 'join', code);
+      if (typeof confirmed === 'string') return confirmed;
+      const { form } = await settings();
+      const waiting = confirmed.payload as { answers: JoinAnswers; userAgent: string | null } | null;
+      if (!waiting) return 'expired';
+      const { answers } = waiting;
+      const evidence = (version: string) => ({ ...(visitor.ip ? { ip: visitor.ip } : {}), ...(waiting.userAgent ? { userAgent: waiting.userAgent.slice(0, 500) } : {}), textVersion: version });
+      const source = mode === 'kiosk' ? 'pos' : 'web';
+      const consents = form.consents
+        .filter((box) => answers.consents.includes(box.id))
+        .map((box) => ({ channel: box.channel, purpose: box.purpose, granted: true, source, evidence: evidence(box.version) }) as const);
+      const actor: Actor = { ...systemActor, name: `join form (${mode})` };
+      const owner = await ownerOfPhone(confirmed.phone);
+      if (owner) {
+        const record = await deps.customers.get(owner, false);
+        const fill = Object.fromEntries(Object.entries(answers.profile).filter(([field]) => record[field as keyof typeof record] === null || record[field as keyof typeof record] === undefined));
+        if (Object.keys(fill).length > 0) await deps.customers.update(owner, fill, actor).catch(ignoreProfileConflict);
+        if (consents.length > 0) await deps.customers.setConsents(owner, [...consents], actor, { onlyChanges: true });
+        await ensureCard(owner, actor);
+        return { customerId: owner, created: false };
+      }
+      const created = await deps.customers.create(
+        {
+          phone: confirmed.phone,
+          ...answers.profile,
+          ...(Object.keys(answers.attributes).length > 0 ? { attributes: answers.attributes } : {}),
+          locale: visitor.locale === 'ru' ? 'ru-RU' : 'en-GB',
+          consents: [...consents],
+          source: mode === 'page' ? 'web' : mode,
+        } as Parameters<Customers['create']>[0],
+        actor,
+      );
+      await ensureCard(created.id, actor);
+      return { customerId: created.id, created: true };
+    },
+
+    /** A code to sign in: sent only to a member's phone, but the page says the same either way. */
+    async startSignIn(rawPhone: string, visitor: Visitor): Promise<CodeSent | CodeNotSent | { problems: Record<string, string> }> {
+      const words = pageText[visitor.locale];
+      const { answers, problems } = readJoinAnswers({ ...defaultJoinForm, fields: { email: 'hidden', firstName: 'hidden', lastName: 'hidden', birthDate: 'hidden', gender: 'hidden', city: 'hidden' }, attributes: [], consents: [] }, { phone: rawPhone }, deps.phoneRegion, clock.now(), words);
+      if (problems.phone) return { problems: { phone: problems.phone } };
+      const owner = await ownerOfPhone(answers.phone);
+      return sendCode('sign_in', answers.phone, owner, null, visitor, owner !== null);
+    },
+
+    async confirmSignIn(challengeId: string, code: string): Promise<{ token: string; maxAgeSeconds: number; customerId: string } | CodeFailure> {
+      const confirmed = await confirmCode(db, clock, await secretOf(), challengeId, 'sign_in', code);
+      if (typeof confirmed === 'string') return confirmed;
+      const owner = await ownerOfPhone(confirmed.phone);
+      if (!owner) return 'expired';
+      return { ...(await startSession(db, clock, owner)), customerId: owner };
+    },
+
+    startSession: (customerId: string) => startSession(db, clock, customerId),
+    challenge: (challengeId: string) => challengeState(db, challengeId),
+
+    /** The signed-in customer a session cookie names (a merged duplicate's session is its survivor's). */
+    async session(token: string | undefined) {
+      const found = await findSession(db, clock, token);
+      if (!found) return null;
+      try {
+        const record = await deps.customers.get(found.customerId, false);
+        return record.status === 'active' ? { hash: found.hash, customer: record } : null;
+      } catch (error) {
+        if (error instanceof AppError && error.status === 404) return null;
+        throw error;
+      }
+    },
+    signOut: (hash: string) => endSession(db, hash),
+
+    /** What the account page shows: points, tier, card, the latest receipts and points movements, consents. */
+    async account(customerId: string) {
+      await ensureCard(customerId, { ...systemActor, name: 'account page' });
+      const [customer, balance, receipts, ledger, consents, currency] = await Promise.all([
+        deps.customers.get(customerId, false),
+        deps.loyalty.balance(customerId),
+        deps.loyalty.customerReceipts(customerId, 10),
+        deps.loyalty.ledger(customerId, 10),
+        deps.customers.consents(customerId),
+        deps.currency(),
+      ]);
+      return { customer, balance, receipts: receipts.items, ledger: ledger.items, consents: consents.current, currency };
+    },
+
+    /** The marketing channels a customer ticks on the account page; each change recorded with its evidence. */
+    async setPreferences(customerId: string, wanted: Record<'email' | 'sms' | 'push' | 'messenger', boolean>, visitor: Visitor) {
+      const inputs = (Object.entries(wanted) as Array<[keyof typeof wanted, boolean]>).map(([channel, granted]) => ({
+        channel,
+        purpose: 'marketing' as const,
+        granted,
+        source: 'web' as const,
+        evidence: { ...(visitor.ip ? { ip: visitor.ip } : {}), ...(visitor.userAgent ? { userAgent: visitor.userAgent.slice(0, 500) } : {}), textVersion: 'account-preferences' },
+      }));
+      await deps.customers.setConsents(customerId, inputs, { ...systemActor, name: 'account page' }, { onlyChanges: true });
+    },
+
+    /** Old codes (with any form answers still waiting) and lapsed sessions are removed. */
+    async clearExpired() {
+      const dayAgo = new Date(clock.now().getTime() - 86_400_000);
+      const codes = await db.deleteFrom('otpChallenges').where('createdAt', '<', dayAgo).executeTakeFirst();
+      const sessions = await db.deleteFrom('customerSessions').where('expiresAt', '<', clock.now()).executeTakeFirst();
+      return { codes: Number(codes.numDeletedRows), sessions: Number(sessions.numDeletedRows) };
+    },
+
+    /** Customer lifecycle: erase signs out and drops codes; merge moves sessions to the survivor. */
+    async eraseCustomers(tx: import('./touchpoints.db.ts').Tx, customerIds: string[]) {
+      await endSessionsOf(tx, customerIds);
+      if (customerIds.length > 0) await tx.deleteFrom('otpChallenges').where('customerId', 'in', customerIds).execute();
+    },
+    mergeCustomer: (tx: import('./touchpoints.db.ts').Tx, fromId: string, intoId: string) => moveSessions(tx, fromId, intoId),
+  };
+}
+
+/** Never changed, the form is the built-in one and has no time of change. */
+function settingsOf(row: { joinForm: JoinForm | null; version: number; updatedAt: Date }) {
+  return { form: row.joinForm ?? defaultJoinForm, version: row.version, updatedAt: row.joinForm === null ? null : row.updatedAt };
+}
+
+/** A profile field another member holds (an e-mail) is not worth failing a confirmed sign-up for. */
+function ignoreProfileConflict(error: unknown): void {
+  if (error instanceof AppError && (error.status === 409 || error.status === 400)) return;
+  throw error;
+}
+
+export type Touchpoints = ReturnType<typeof createTouchpoints>;

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * Real Chromium for the pages people see: Debian's `chromium` (or CHROMIUM_PATH) driven by
+ * playwright-core, against the app listening on the loopback. axe-core checks accessibility
+ * in the page itself (evaluated through the DevTools protocol, which the pages' CSP does not
+ * govern, so the check sees the page exactly as served).
+ */
+const require = createRequire(import.meta.url);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export function chromiumPath(): string {
+  const found = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((candidate) => candidate && fs.existsSync(candidate));
+  if (!found) throw new Error('No Chromium: install Debian\'s chromium (apt-get install -y chromium) or set CHROMIUM_PATH');
+  return found;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  // As root (CI) Chromium's sandbox cannot start; the pages under test are our own.
+  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/** A phone-sized, touch context (Pixel 7's viewport and user agent), in the language asked. */
+export function phoneContext(browser: Browser, locale = 'ru-RU'): Promise<BrowserContext> {
+  return browser.newContext({ ...devices['Pixel 7'], locale });
+}
+
+/** Listens on 127.0.0.1 (a free port) and answers the base URL. */
+export async function listenOnLoopback(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as AddressInfo;
+  return `http://127.0.0.1:${address.port}`;
+}
+
+export type AxeViolation = { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown; failureSummary?: string }> };
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const { violations } = await axe.run();
+    return violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+  });
+  return result.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
