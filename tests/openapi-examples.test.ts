@@ -186,6 +186,12 @@ const exampleRoutes = [
   'DELETE /v1/webhooks/{id}',
   'GET /v1/webhooks/{id}/deliveries',
   'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry',
+  'GET /v1/tickets',
+  'POST /v1/tickets',
+  'GET /v1/tickets/{id}',
+  'PATCH /v1/tickets/{id}',
+  'POST /v1/tickets/{id}/messages',
+  'GET /v1/customers/{id}/tickets',
 ];
 
 describe('/docs', () => {
