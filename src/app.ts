@@ -19,6 +19,7 @@ import { createReferrals, referralRoutes, referralsModule, type Referrals } from
 import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
 import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
+import { createFeedback, feedbackModule, feedbackRoutes, type Feedback } from './modules/feedback/index.ts';
 import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createTouchpoints, touchpointPages, touchpointRoutes, touchpointsModule, type Touchpoints } from './modules/touchpoints/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
@@ -79,6 +80,7 @@ export type Services = {
   whatIf: WhatIf;
   messaging: Messaging;
   touchpoints: Touchpoints;
+  feedback: Feedback;
   imports: ImportRunner;
   registry: Registry;
   leases: Leases;
@@ -285,6 +287,12 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const touchpointHooks = customers.hooksFor(touchpointsModule.ownTx);
   touchpointHooks.onErase.push((tx, customerIds) => touchpoints.eraseCustomers(tx, customerIds));
   touchpointHooks.onMerge.push((tx, fromId, intoId) => touchpoints.mergeCustomer(tx, fromId, intoId));
+  // The feedback inbox: tickets name customers (merge moves them, erase blanks their words); support's replies go out as messaging's service e-mails.
+  const feedback = createFeedback(
+    { db: viewOf(db), clock, ids, customers, messaging, log: { error: (obj, msg) => app.log.error(obj, msg) } },
+    customers.hooksFor(feedbackModule.ownTx),
+  );
+  registry.register(feedbackModule, feedback);
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -389,6 +397,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   inboundRoutes(app, { messaging, customers });
   touchpointRoutes(app, { touchpoints });
   touchpointPages(app, { touchpoints });
+  feedbackRoutes(app, { feedback, customers });
   app.addHook('onClose', async () => {
     // Pooled SMTP connections and other transports say goodbye, so a relay is not left waiting.
     await messaging.close();
@@ -402,5 +411,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await recommendations.runs.stop();
     await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, imports, registry, leases } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, feedback, imports, registry, leases } };
 }

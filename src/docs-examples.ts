@@ -1,6 +1,7 @@
 import type { Role } from './platform/roles.ts';
 import type { RouteKey } from './route-access.ts';
 import { rfmCells, rfmGroupMapping } from './modules/segments/index.ts';
+import { feedbackExampleIds, feedbackExamples } from './docs-examples-feedback.ts';
 import { messagingDrawnValues, messagingExampleIds, messagingExamples } from './docs-examples-messaging.ts';
 import { touchpointExamples } from './docs-examples-touchpoints.ts';
 
@@ -104,6 +105,7 @@ export const exampleIds = {
   olgaPastReceipt: 'rcp_0195f3c2c7d47e5f60718293e5f60718',
   annaReturnReceipt: 'rcp_0195f3c2c8e57f60718293f102132435',
   ...messagingExampleIds,
+  ...feedbackExampleIds,
 } as const;
 const ids = exampleIds;
 
@@ -1406,6 +1408,8 @@ export const docExamples: DocExample[] = [
   ...messagingExamples(ids),
   // The customer pages and their settings (src/docs-examples-touchpoints.ts).
   ...touchpointExamples,
+  // Feedback (src/docs-examples-feedback.ts): Anna's message to support, after messaging set up the mail relay.
+  ...feedbackExamples(ids),
 ];
 
 type MediaType = { schema?: { $ref?: string }; examples?: Record<string, { summary: string; value: unknown }> };

@@ -123,6 +123,13 @@ export const routeAccess = {
   'PATCH /v1/partners/{id}': 'partners:write',
   'POST /v1/partners/{id}/api-keys': 'keys:manage',
   'GET /v1/partners/{id}/settlement': 'partners:settlement',
+  // feedback
+  'GET /v1/tickets': 'tickets:read',
+  'POST /v1/tickets': 'tickets:create',
+  'GET /v1/tickets/{id}': 'tickets:read',
+  'PATCH /v1/tickets/{id}': 'tickets:write',
+  'POST /v1/tickets/{id}/messages': 'tickets:write',
+  'GET /v1/customers/{id}/tickets': 'tickets:read',
   // lotteries
   'GET /v1/lotteries': 'lotteries:read',
   'POST /v1/lotteries': 'lotteries:write',

@@ -178,6 +178,12 @@ beforeAll(async () => {
   await t.services.messaging.webhooks.collect();
   for (const path of ['{id}', '{id}/entries']) params[`/v1/journeys/${path}:id`] = journeys[0].id;
   for (const path of ['{id}', '{id}/deliveries']) params[`/v1/webhooks/${path}:id`] = webhooks[0].id;
+  // Feedback: two tickets of Anna's.
+  const tickets = [];
+  for (const text of ['Where are my points?', 'The app logs me out']) tickets.push(await post('/v1/tickets', { customerId: anna.id, text }));
+  params['/v1/tickets/{id}:id'] = tickets[0].id;
+  params['/v1/tickets/{id}/messages:id'] = tickets[0].id;
+  params['/v1/customers/{id}/tickets:id'] = anna.id;
   for (const day of ['2026-02-27', '2026-02-28']) {
     await t.database.db.insertInto('analyticsAlerts').values({
       id: `alt_${day.replaceAll('-', '')}00700080000000000000ab`.padEnd(36, '0'), ruleId: alertRules[0].id, day, groupKey: '{}', kpi: 'recognitionRate', value: 0.2,

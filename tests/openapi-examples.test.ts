@@ -197,6 +197,12 @@ const exampleRoutes = [
   'GET /me',
   'POST /me/preferences',
   'POST /me/sign-out',
+  'GET /v1/tickets',
+  'POST /v1/tickets',
+  'GET /v1/tickets/{id}',
+  'PATCH /v1/tickets/{id}',
+  'POST /v1/tickets/{id}/messages',
+  'GET /v1/customers/{id}/tickets',
 ];
 
 describe('/docs', () => {

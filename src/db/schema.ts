@@ -14,6 +14,7 @@ import type { ReferralsTables } from '../modules/referrals/referrals.tables.ts';
 import type { RewardsTables } from '../modules/rewards/rewards.tables.ts';
 import type { PlatformTables } from '../platform/platform.tables.ts';
 import type { WhatIfTables } from '../modules/what-if/what-if.tables.ts';
+import type { FeedbackTables } from '../modules/feedback/feedback.tables.ts';
 import type { MessagingTables } from '../modules/messaging/messaging.tables.ts';
 import type { TouchpointsTables } from '../modules/touchpoints/touchpoints.tables.ts';
 
@@ -22,4 +23,4 @@ import type { TouchpointsTables } from '../modules/touchpoints/touchpoints.table
  * tables beside its code and queries only through its own view (`<module>.db.ts`); this union
  * is for migrations, tests and buildApp's wiring, where each module's view is made from it.
  */
-export type DB = PlatformTables & CustomersTables & LoyaltyTables & PromotionsTables & PartnersTables & LotteriesTables & ReferralsTables & RewardsTables & GiftCardsTables & EngagementTables & SegmentsTables & ClustersTables & RecommendationsTables & AnalyticsTables & WhatIfTables & ClvTables & MessagingTables & TouchpointsTables;
+export type DB = PlatformTables & CustomersTables & LoyaltyTables & PromotionsTables & PartnersTables & LotteriesTables & ReferralsTables & RewardsTables & GiftCardsTables & EngagementTables & SegmentsTables & ClustersTables & RecommendationsTables & AnalyticsTables & WhatIfTables & ClvTables & MessagingTables & TouchpointsTables & FeedbackTables;

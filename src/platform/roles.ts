@@ -85,6 +85,12 @@ const permissionTable = {
   'channels:manage': { allows: 'set up channels: SMTP relay, SMS gateway, VAPID keys, Telegram bot (their secrets are written, never read)', roles: ['owner'] },
   'push:subscribe': { allows: "save a browser's web push subscription for a customer (site and app backends)", roles: ['owner', 'pos'] },
   'telegram:link': { allows: "give a customer a one-time Telegram link, see whether their chat is linked (pos: the chat id masked), unlink it", roles: ['owner', 'support', 'pos'] },
+  'tickets:read': {
+    allows: 'read the feedback inbox: tickets with their threads, and a customer\'s tickets (analyst: an anonymous sender\'s contact masked; the messages as written, the insight analysts look for)',
+    roles: ['owner', 'marketer', 'analyst', 'support'],
+  },
+  'tickets:create': { allows: "turn a customer's message into a ticket (`POST /v1/tickets`: the account page, app and site backends)", roles: ['owner', 'support', 'pos'] },
+  'tickets:write': { allows: 'handle tickets: status, assignee, tags; reply to the customer by e-mail, add internal notes', roles: ['owner', 'support'] },
   'webhooks:manage': { allows: 'subscribe URLs to events, read their delivery logs and redeliver', roles: ['owner'] },
   'jobs:run': { allows: 'run a scheduled job now', roles: ['owner'] },
   'keys:manage': { allows: 'create, list and revoke API keys', roles: ['owner'] },

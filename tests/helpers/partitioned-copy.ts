@@ -76,6 +76,9 @@ export const distributedBy: Record<string, string> = {
   campaign_list_members: 'customer_id',
   journey_entries: 'customer_id',
   journey_entry_steps: 'customer_id',
+  // The feedback inbox: a customer's tickets and their threads live with the customer.
+  tickets: 'customer_id',
+  ticket_messages: 'customer_id',
 };
 
 /** Tables colocated with `customers`: one customer's rows of all of them live on one shard. */

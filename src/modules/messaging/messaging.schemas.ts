@@ -115,7 +115,7 @@ export const MessageSchema = named('Message', Type.Object({
   customerId: Nullable(Type.String()),
   kind: Kind,
   purpose: Purpose,
-  source: StringEnum(['test', 'api', 'campaign', 'journey'] as const),
+  source: StringEnum(['test', 'api', 'campaign', 'journey', 'ticket'] as const),
   sourceId: Nullable(Type.String({ description: 'The campaign, journey or API key that made it' })),
   templateId: Nullable(Type.String()),
   templateVersion: Nullable(Type.Integer()),
