@@ -186,6 +186,11 @@ const exampleRoutes = [
   'DELETE /v1/webhooks/{id}',
   'GET /v1/webhooks/{id}/deliveries',
   'POST /v1/webhooks/{id}/deliveries/{deliveryId}/retry',
+  'GET /v1/fiscal-receipts/settings',
+  'PUT /v1/fiscal-receipts/settings',
+  'POST /v1/customers/{id}/fiscal-receipts',
+  'GET /v1/customers/{id}/fiscal-receipts',
+  'GET /v1/fiscal-receipts/{id}',
 ];
 
 describe('/docs', () => {

@@ -44,7 +44,7 @@ describe('settings', () => {
       { field: 'serviceUrl', reason: 'is needed to switch receipts on (enabled: true): where they are verified' },
     ]);
     expect((await t.call({ method: 'GET', url: settingsUrl })).json().version).toBe(0);
-    const badUrl = await t.call({ method: 'PUT', url: settingsUrl, payload: { ...(await t.call({ method: 'GET', url: settingsUrl })).json(), serviceUrl: 'ftp://x' } });
+    const badUrl = await t.call({ method: 'PUT', url: settingsUrl, payload: { ...((await t.call({ method: 'GET', url: settingsUrl })).json() as object), serviceUrl: 'ftp://x' } });
     expect(badUrl.statusCode).toBe(400);
     expect(badUrl.json().detail).toContain('serviceUrl');
   });
@@ -54,13 +54,16 @@ describe('settings', () => {
     const read = await t.call({ method: 'GET', url: settingsUrl, role: 'analyst' });
     expect(read.json()).toMatchObject({ enabled: true, tokenSet: true, version: 1, products: BRAND_RULES, storeId: 'brand-receipts' });
     expect(read.body).not.toContain('svc-token-123');
-    const again = await t.call({ method: 'PUT', url: settingsUrl, payload: read.json() as object });
-    expect(again.json()).toMatchObject({ tokenSet: true, version: 2 });
+    // GET's answer sent back changes nothing: the same version, the token kept.
+    expect((await t.call({ method: 'PUT', url: settingsUrl, payload: read.json() as object })).json()).toEqual(read.json());
+    const again = await t.call({ method: 'PUT', url: settingsUrl, payload: { ...(read.json() as object), maxAgeDays: 14 } });
+    expect(again.json()).toMatchObject({ tokenSet: true, version: 2, maxAgeDays: 14 });
     const stale = await t.call({ method: 'PUT', url: settingsUrl, payload: read.json() as object });
     expect([stale.statusCode, stale.json().code]).toEqual([409, 'fiscal_receipt.version_conflict']);
+    expect(stale.json().detail).toBe('The settings are at version 2; you read version 1. Read them again and repeat your change.');
     const removed = await t.call({ method: 'PUT', url: settingsUrl, payload: { ...(again.json() as object), token: null } });
     expect(removed.json()).toMatchObject({ tokenSet: false, version: 3 });
-    const set = await t.call({ method: 'PUT', url: settingsUrl, payload: { ...(removed.json() as object), token: 'svc-token-123' } });
+    const set = await t.call({ method: 'PUT', url: settingsUrl, payload: { ...(removed.json() as object), token: 'svc-token-123', maxAgeDays: 30 } });
     expect(set.json()).toMatchObject({ tokenSet: true, version: 4 });
     const audit = await t.database.db.selectFrom('auditLog').select('details').where('action', '=', 'fiscal_receipt.settings').execute();
     expect(JSON.stringify(audit)).not.toContain('svc-token-123');

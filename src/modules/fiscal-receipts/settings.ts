@@ -1,5 +1,6 @@
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
+import { canonicalJson } from '../../platform/canonical-json.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import { isTimezone } from '../../platform/time-zones.ts';
@@ -102,12 +103,16 @@ export async function replaceSettings(
   }
   return db.transaction().execute(async (tx) => {
     // The row lock orders concurrent saves, so a version check cannot pass twice.
-    const current = await tx.selectFrom('fiscalReceiptSettings').select(['version', 'token']).forUpdate().executeTakeFirst();
+    const current = await tx.selectFrom('fiscalReceiptSettings').select(['body', 'version', 'token', 'updatedAt']).forUpdate().executeTakeFirst();
     const version = current?.version ?? 0;
     if (expectedVersion !== undefined && expectedVersion !== version) {
       throw fiscalReceiptError('fiscal_receipt.version_conflict', `The settings are at version ${version}; you read version ${expectedVersion}. Read them again and repeat your change.`);
     }
     const nextToken = token === undefined ? (current?.token ?? null) : token;
+    // What GET answered, sent back: nothing changes (no new version, nothing audited).
+    if (current && nextToken === current.token && canonicalJson({ ...defaultSettings, ...current.body }) === canonicalJson(body)) {
+      return viewOf({ body: { ...defaultSettings, ...current.body }, token: current.token, version: current.version, updatedAt: current.updatedAt });
+    }
     const now = clock.now();
     const row = await tx
       .insertInto('fiscalReceiptSettings')
