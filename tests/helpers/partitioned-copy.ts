@@ -73,6 +73,8 @@ export const distributedBy: Record<string, string> = {
   campaign_list_members: 'customer_id',
   journey_entries: 'customer_id',
   journey_entry_steps: 'customer_id',
+  // A fiscal receipt is claimed once across customers: the unique (fn, i, fp) holds on the shard of its fiscal drive; customer_id is an attribute.
+  fiscal_receipts: 'fn',
 };
 
 /** Tables colocated with `customers`: one customer's rows of all of them live on one shard. */
