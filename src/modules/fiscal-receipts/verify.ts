@@ -86,7 +86,14 @@ export async function verifyDue(deps: VerifyDeps, signal?: AbortSignal): Promise
         } catch (error) {
           outcome = { kind: 'retry', reason: `the request failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300), retryAfterMs: null };
         }
-        report[await settle(deps, settings.body, row, outcome)]++;
+        let settled: 'earned' | 'rejected' | 'retried';
+        try {
+          settled = await settle(deps, settings.body, row, outcome);
+        } catch (error) {
+          // Booking failed (the database, a store gone): the receipt waits its turn like a service failure.
+          settled = await settle(deps, settings.body, row, { kind: 'retry', reason: `the receipt could not be booked: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300), retryAfterMs: null });
+        }
+        report[settled]++;
       }
     }
   } finally {
