@@ -203,6 +203,22 @@ describe('what the service answers decides', () => {
   });
 });
 
+describe('the service on a private network', () => {
+  it('is not asked unless allowPrivateNetwork is on: the receipt waits with the reason', async () => {
+    const settings = (await t.call({ method: 'GET', url: '/v1/fiscal-receipts/settings' })).json() as Record<string, unknown>;
+    expect((await t.call({ method: 'PUT', url: '/v1/fiscal-receipts/settings', payload: { ...settings, allowPrivateNetwork: false } })).statusCode).toBe(200);
+    answer(() => ({ status: 200, body: foundAnswer([coffee]) }));
+    const id = (await submit(t, ivan, qrText(13))).json().id as string;
+    expect(await run()).toEqual({ earned: 0, rejected: 0, retried: 1 });
+    expect(service.requests).toEqual([]);
+    expect(await read(id)).toMatchObject({ status: 'pending', lastError: 'the verification service is on a private network (allowPrivateNetwork is off): 127.0.0.1 is a private network address' });
+    const current = (await t.call({ method: 'GET', url: '/v1/fiscal-receipts/settings' })).json() as Record<string, unknown>;
+    expect((await t.call({ method: 'PUT', url: '/v1/fiscal-receipts/settings', payload: { ...current, allowPrivateNetwork: true } })).statusCode).toBe(200);
+    t.clock.advance(RETRY_BASE_MS);
+    expect(await run()).toEqual({ earned: 1, rejected: 0, retried: 0 });
+  });
+});
+
 describe('the customer moves on', () => {
   it('a pending receipt of a merged customer earns for the survivor; of an erased one it is rejected, the fiscal numbers kept', async () => {
     answer(() => ({ status: 503 }));
