@@ -9,6 +9,7 @@ import { analyticsModule, analyticsRoutes, createAnalytics, type Analytics } fro
 import { clvModule, clvRoutes, createClv, type Clv } from './modules/clv/index.ts';
 import { createCustomers, customerRoutes, CustomerSchema, customersModule, memberFacts, segmentPopulation, type Customers } from './modules/customers/index.ts';
 import { createEngagement, engagementModule, engagementRoutes, type Engagement } from './modules/engagement/index.ts';
+import { createFiscalReceipts, fiscalReceiptRoutes, fiscalReceiptsModule, type FiscalReceipts } from './modules/fiscal-receipts/index.ts';
 import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
 import { createLotteries, lotteriesModule, lotteryRoutes, type Lotteries } from './modules/lotteries/index.ts';
 import { createLoyalty, loyaltyModule, loyaltyRoutes, purchaseFacts, tillFacts, type Loyalty } from './modules/loyalty/index.ts';
@@ -81,6 +82,7 @@ export type Services = {
   messaging: Messaging;
   touchpoints: Touchpoints;
   feedback: Feedback;
+  fiscalReceipts: FiscalReceipts;
   imports: ImportRunner;
   registry: Registry;
   leases: Leases;
@@ -293,6 +295,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     customers.hooksFor(feedbackModule.ownTx),
   );
   registry.register(feedbackModule, feedback);
+  // Fiscal receipts earn through loyalty's historical receipts, in the job's transaction with their status.
+  const fiscalReceipts = createFiscalReceipts({ db: viewOf(db), clock, ids, customers, loyalty }, customers.hooksFor(fiscalReceiptsModule.ownTx));
+  registry.register(fiscalReceiptsModule, fiscalReceipts);
   const imports = createImportRunner({
     db: viewOf(db),
     clock,
@@ -398,6 +403,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   touchpointRoutes(app, { touchpoints });
   touchpointPages(app, { touchpoints });
   feedbackRoutes(app, { feedback, customers });
+  fiscalReceiptRoutes(app, { fiscalReceipts });
   app.addHook('onClose', async () => {
     // Pooled SMTP connections and other transports say goodbye, so a relay is not left waiting.
     await messaging.close();
@@ -411,5 +417,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await recommendations.runs.stop();
     await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, feedback, imports, registry, leases } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, feedback, fiscalReceipts, imports, registry, leases } };
 }

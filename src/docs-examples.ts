@@ -4,6 +4,7 @@ import { rfmCells, rfmGroupMapping } from './modules/segments/index.ts';
 import { feedbackExampleIds, feedbackExamples } from './docs-examples-feedback.ts';
 import { messagingDrawnValues, messagingExampleIds, messagingExamples } from './docs-examples-messaging.ts';
 import { touchpointExamples } from './docs-examples-touchpoints.ts';
+import { fiscalExampleIds, fiscalExamples } from './docs-examples-fiscal.ts';
 
 /**
  * The worked examples of the API: one scenario — a coffee shop in Moscow, its catalog and
@@ -106,6 +107,7 @@ export const exampleIds = {
   annaReturnReceipt: 'rcp_0195f3c2c8e57f60718293f102132435',
   ...messagingExampleIds,
   ...feedbackExampleIds,
+  ...fiscalExampleIds,
 } as const;
 const ids = exampleIds;
 
@@ -1410,6 +1412,8 @@ export const docExamples: DocExample[] = [
   ...touchpointExamples,
   // Feedback (src/docs-examples-feedback.ts): Anna's message to support, after messaging set up the mail relay.
   ...feedbackExamples(ids),
+  // Fiscal receipts (src/docs-examples-fiscal.ts), on the same shop and customers.
+  ...fiscalExamples(ids),
 ];
 
 type MediaType = { schema?: { $ref?: string }; examples?: Record<string, { summary: string; value: unknown }> };

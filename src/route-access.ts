@@ -139,6 +139,12 @@ export const routeAccess = {
   'POST /v1/lotteries/{id}/draw': 'lotteries:draw',
   'GET /v1/lotteries/{id}/entries': 'lotteries:read',
   'GET /v1/customers/{id}/lottery-entries': 'lotteries:read',
+  // fiscal receipts
+  'GET /v1/fiscal-receipts/settings': 'program:read',
+  'PUT /v1/fiscal-receipts/settings': 'program:write',
+  'POST /v1/customers/{id}/fiscal-receipts': 'fiscal-receipts:submit',
+  'GET /v1/customers/{id}/fiscal-receipts': 'fiscal-receipts:read',
+  'GET /v1/fiscal-receipts/{id}': 'fiscal-receipts:read',
   // rewards
   'GET /v1/rewards': 'rewards:read',
   'POST /v1/rewards': 'rewards:write',

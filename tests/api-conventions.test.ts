@@ -190,6 +190,14 @@ beforeAll(async () => {
       message: 'Recognition rate dropped', evidence: '{}', firedAt: t.clock.now(),
     }).execute();
   }
+  // Fiscal receipts: switched on, two of Anna's receipts submitted.
+  await post('/v1/fiscal-receipts/settings', {
+    enabled: true, serviceUrl: 'https://check.shop.example/api', serviceFormat: 'generic', token: 'conventions-token', timeoutMs: 5000, allowPrivateNetwork: false,
+    timezone: 'Europe/Moscow', storeId: 's1', maxAgeDays: 30, products: [{ sku: 'A', nameContains: 'apple' }],
+  }, 'PUT');
+  const fiscal = [];
+  for (const i of [1, 2]) fiscal.push(await post(`/v1/customers/${anna.id}/fiscal-receipts`, { qr: `t=20260301T1000&s=100.00&fn=9960440300000001&i=${i}&fp=${i}&n=1` }));
+  params['/v1/fiscal-receipts/{id}:id'] = fiscal[0].id;
 });
 afterAll(async () => t?.close());
 

@@ -203,6 +203,11 @@ const exampleRoutes = [
   'PATCH /v1/tickets/{id}',
   'POST /v1/tickets/{id}/messages',
   'GET /v1/customers/{id}/tickets',
+  'GET /v1/fiscal-receipts/settings',
+  'PUT /v1/fiscal-receipts/settings',
+  'POST /v1/customers/{id}/fiscal-receipts',
+  'GET /v1/customers/{id}/fiscal-receipts',
+  'GET /v1/fiscal-receipts/{id}',
 ];
 
 describe('/docs', () => {

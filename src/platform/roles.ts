@@ -53,6 +53,11 @@ const permissionTable = {
   'lotteries:read': { allows: 'read lotteries, their commitments, entries and winners (`patron lottery verify`)', roles: ['owner', 'marketer', 'analyst', 'support'] },
   'lotteries:write': { allows: 'create, change and cancel lotteries', roles: ['owner', 'marketer'] },
   'lotteries:draw': { allows: 'draw a lottery whose entry period has ended (reveals the seed, issues the prizes)', roles: ['owner', 'marketer'] },
+  'fiscal-receipts:submit': {
+    allows: "submit a customer's fiscal receipt QR for points (the app's and site's backends; support on the customer's behalf)",
+    roles: ['owner', 'support', 'pos'],
+  },
+  'fiscal-receipts:read': { allows: "read submitted fiscal receipts: status, points, the reason of a rejection", roles: ['owner', 'marketer', 'analyst', 'support', 'pos'] },
   'partners:read': { allows: 'read coalition partners: their stores and rates', roles: ['owner', 'marketer', 'analyst', 'support'] },
   'partners:write': { allows: 'add and change coalition partners, their stores and rates', roles: ['owner', 'marketer'] },
   'partners:settlement': { allows: "read a partner's settlement report, JSON or CSV (partner: its own only)", roles: ['owner', 'marketer', 'analyst', 'partner'] },

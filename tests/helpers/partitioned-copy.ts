@@ -79,6 +79,8 @@ export const distributedBy: Record<string, string> = {
   // The feedback inbox: a customer's tickets and their threads live with the customer.
   tickets: 'customer_id',
   ticket_messages: 'customer_id',
+  // A fiscal receipt is claimed once across customers: the unique (fn, i, fp) holds on the shard of its fiscal drive; customer_id is an attribute.
+  fiscal_receipts: 'fn',
 };
 
 /** Tables colocated with `customers`: one customer's rows of all of them live on one shard. */

@@ -37,8 +37,8 @@ export async function insertHistoricalReceipts(
   earn: boolean,
   /** 'purchase' only for simulated history (the demo): loaded receipts pend from the load. */
   pendingFrom: 'load' | 'purchase' = 'load',
-): Promise<{ inserted: number; skipped: number; pointsEarned: number }> {
-  if (receipts.length === 0) return { inserted: 0, skipped: 0, pointsEarned: 0 };
+): Promise<{ inserted: number; skipped: number; pointsEarned: number; receiptIds: string[] }> {
+  if (receipts.length === 0) return { inserted: 0, skipped: 0, pointsEarned: 0, receiptIds: [] };
   const settings = config.program.body;
   const entryTier = config.tiers.body.tiers[0] ?? null;
   const computed = receipts.map((receipt) => {
@@ -107,5 +107,11 @@ export async function insertHistoricalReceipts(
     'historical receipt',
     now,
   );
-  return { inserted: fresh.length, skipped: computed.length - fresh.length, pointsEarned: earning.reduce((s, c) => s + c.result.pointsToEarn, 0) };
+  return {
+    inserted: fresh.length,
+    skipped: computed.length - fresh.length,
+    pointsEarned: earning.reduce((s, c) => s + c.result.pointsToEarn, 0),
+    /** The ids of the receipts written, in the order given (those skipped left out). */
+    receiptIds: fresh.map((c) => c.id),
+  };
 }

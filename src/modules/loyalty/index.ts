@@ -146,12 +146,28 @@ export function createLoyalty(
         const rows = await db.selectFrom('products').select(['sku', 'name']).where('sku', 'in', skus).execute();
         return new Map(rows.map((row) => [row.sku, row.name]));
       },
+      /** Name, category path and brand by SKU, for lines made outside a till (fiscal receipts); SKUs not in the catalog are absent. */
+      async details(skus: string[]): Promise<Map<string, { name: string; categoryPath: string[]; brand: string | null }>> {
+        if (skus.length === 0) return new Map();
+        const rows = await db.selectFrom('products').select(['sku', 'name', 'categoryPath', 'brand']).where('sku', 'in', skus).execute();
+        return new Map(rows.map((row) => [row.sku, { name: row.name, categoryPath: row.categoryPath, brand: row.brand }]));
+      },
     },
     /** Loads receipts from before Patron (or an offline till) in one transaction; see historical-receipts.ts. */
     importHistorical: async (receipts: HistoricalReceipt[], options: { earn: boolean; pendingFrom?: 'load' | 'purchase' }) => {
       const config = await cache.config(db);
       const stores = new Map((await listStores(db)).map((s) => [s.id, s.timezone]));
       return db.transaction().execute((tx) => insertHistoricalReceipts(tx, clock, ids, config, stores, receipts, options.earn, options.pendingFrom));
+    },
+    /**
+     * `importHistorical` inside the caller's transaction (a fiscal receipt's status and its points
+     * commit together); the caller takes the customers' balance locks first (points.lock).
+     */
+    importHistoricalIn: async (tx: PlatformTx, receipts: HistoricalReceipt[], options: { earn: boolean }) => {
+      const own = ownTx(tx);
+      const config = await cache.config(own);
+      const stores = new Map((await listStores(own)).map((s) => [s.id, s.timezone]));
+      return insertHistoricalReceipts(own, clock, ids, config, stores, receipts, options.earn);
     },
     /** Read-only ledger figures for the bonus system's economics (points-economics.ts). */
     pointsLedger: pointsLedgerFacts(db, async () => (await cache.config(db)).program.body),

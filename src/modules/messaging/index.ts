@@ -37,6 +37,8 @@ export { messagingRoutes } from './messaging.routes.ts';
 export { trackingRoutes } from './tracking.routes.ts';
 export { inboundRoutes } from './inbound.routes.ts';
 export type { EnqueueBatch, EnqueueItem } from './enqueue.ts';
+/** The outbound HTTP client of the channels (no redirects, private networks refused unless allowed), for other modules' adapters. */
+export { createHttpClient, type HttpAnswer, type HttpClient, type HttpFailure } from './channels/http-client.ts';
 export type { MeasuredExperiment } from './incremental-revenue.ts';
 
 export type MessagingDeps = {
