@@ -19,6 +19,7 @@ import { createReferrals, referralRoutes, referralsModule, type Referrals } from
 import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modules/rewards/index.ts';
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
 import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
+import { createSurveys, surveyRoutes, surveysModule, type Surveys } from './modules/surveys/index.ts';
 import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { Clock } from './platform/clock.ts';
@@ -77,6 +78,7 @@ export type Services = {
   recommendations: Recommendations;
   whatIf: WhatIf;
   messaging: Messaging;
+  surveys: Surveys;
   imports: ImportRunner;
   registry: Registry;
   leases: Leases;
@@ -207,6 +209,23 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // What-if replays run loyalty's pipeline over its receipts (loyalty.whatIf), promotions giving their changed set.
   const whatIf = createWhatIf({ db: viewOf(db), clock, ids, loyalty, promotions, log: { error: (obj, msg) => app.log.error(obj, msg) } });
   registry.register(whatIfModule, whatIf);
+  // Surveys: answers are stored on the customer (merge moves them, erase drops free texts); links
+  // are signed per customer under messaging's public address (its policy's publicUrl), and
+  // messages carry them through the survey_url template filter.
+  const surveys = createSurveys(
+    {
+      db: viewOf(db),
+      clock,
+      ids,
+      publicUrl: async () => (await messaging.policy.get()).publicUrl,
+      currentCustomer: async (customerId) => {
+        const records = await customers.currentRecords([customerId]);
+        return [...records.values()][0]?.id ?? null;
+      },
+    },
+    customers.hooksFor(surveysModule.ownTx),
+  );
+  registry.register(surveysModule, surveys);
   // Messaging renders templates over customers' profiles and loyalty's balances, and sends only
   // with the consent customers hold; webhooks carry every module's events.
   const messaging = createMessaging({
@@ -369,6 +388,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   messagingRoutes(app, { messaging, customers });
   trackingRoutes(app, { messaging });
   inboundRoutes(app, { messaging, customers });
+  surveyRoutes(app, { surveys, customers });
   app.addHook('onClose', async () => {
     // Pooled SMTP connections and other transports say goodbye, so a relay is not left waiting.
     await messaging.close();
@@ -382,5 +402,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await recommendations.runs.stop();
     await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, imports, registry, leases } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, surveys, imports, registry, leases } };
 }

@@ -123,6 +123,16 @@ export const routeAccess = {
   'PATCH /v1/partners/{id}': 'partners:write',
   'POST /v1/partners/{id}/api-keys': 'keys:manage',
   'GET /v1/partners/{id}/settlement': 'partners:settlement',
+  // surveys
+  'GET /v1/surveys': 'surveys:read',
+  'POST /v1/surveys': 'surveys:write',
+  'GET /v1/surveys/{id}': 'surveys:read',
+  'PATCH /v1/surveys/{id}': 'surveys:write',
+  'DELETE /v1/surveys/{id}': 'surveys:write',
+  'POST /v1/surveys/{id}/responses': 'surveys:answer',
+  'GET /v1/surveys/{id}/responses': 'surveys:read',
+  'GET /v1/surveys/{id}/report': 'surveys:read',
+  'GET /v1/customers/{id}/survey-responses': 'surveys:read',
   // lotteries
   'GET /v1/lotteries': 'lotteries:read',
   'POST /v1/lotteries': 'lotteries:write',
