@@ -263,6 +263,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       const [source, textVersion, name] = cause === 'complaint' ? (['api', `spam complaint about ${messageId}`, 'spam complaint'] as const) : (['web', `unsubscribe link of ${messageId}`, 'unsubscribe link'] as const);
       await customers.setConsents(customerId, [{ channel, purpose: 'marketing', granted: false, source, evidence: { textVersion } }], { keyId: null, name, role: null }, { onlyChanges: true });
     },
+    // Templates link surveys with survey_url: a save naming no survey is refused; each message carries its customer's signed link.
+    surveyLinks: surveys.templateLinks,
     promotionExists: async (promotionId) => (await promotions.promotions.get(promotionId).catch(() => null)) !== null,
     journeyActions: {
       // The step's record joins the points' transaction: both land, or neither.

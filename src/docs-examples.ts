@@ -2,6 +2,7 @@ import type { Role } from './platform/roles.ts';
 import type { RouteKey } from './route-access.ts';
 import { rfmCells, rfmGroupMapping } from './modules/segments/index.ts';
 import { messagingDrawnValues, messagingExampleIds, messagingExamples } from './docs-examples-messaging.ts';
+import { surveyExampleIds, surveyExamples } from './docs-examples-surveys.ts';
 
 /**
  * The worked examples of the API: one scenario — a coffee shop in Moscow, its catalog and
@@ -94,6 +95,7 @@ export const exampleIds = {
   olgaPastReceipt: 'rcp_0195f3c2c7d47e5f60718293e5f60718',
   annaReturnReceipt: 'rcp_0195f3c2c8e57f60718293f102132435',
   ...messagingExampleIds,
+  ...surveyExampleIds,
 } as const;
 const ids = exampleIds;
 
@@ -1394,6 +1396,8 @@ export const docExamples: DocExample[] = [
   },
   // Messaging (src/docs-examples-messaging.ts), on the same shop and customers.
   ...messagingExamples(ids),
+  // Surveys (src/docs-examples-surveys.ts), after messaging: its policy gives the public address of the links.
+  ...surveyExamples(ids),
 ];
 
 type MediaType = { schema?: { $ref?: string }; examples?: Record<string, { summary: string; value: unknown }> };
