@@ -66,6 +66,8 @@ describe('the NPS report', () => {
     const firstWeek = await report(id, '?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z');
     expect(firstWeek).toMatchObject({ respondents: 40, targetReached: false, period: { from: '2026-03-02T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z' } });
     expect(firstWeek.questions[0].nps).toMatchObject({ promoters: 30, passives: 0, detractors: 10, nps: 50 });
+    const leap = await t.call({ method: 'GET', url: `/v1/surveys/${id}/report?from=2026-03-01T23:59:60Z` });
+    expect([leap.statusCode, leap.json().detail]).toEqual([400, expect.stringMatching(/from: /)]);
   });
 
   it("answering from a customer's link updates the report", async () => {

@@ -3,6 +3,7 @@ import { maskText } from './answers.ts';
 import { findSurvey } from './survey-store.ts';
 import { oneText, type Option, type Question, type SurveyKind, type Texts } from './survey-types.ts';
 import type { DbOrTx } from './surveys.db.ts';
+import { surveyError } from './surveys.errors.ts';
 import { meanInterval, meanIntervalOf, npsStats, shareMargin, wilsonInterval, type Interval } from './stats.ts';
 
 export type ReportAsk = { interval?: 'week' | 'month'; from?: string; to?: string };
@@ -53,6 +54,14 @@ export type SurveyReport = {
 /** The latest free-text answers a report shows per question. */
 export const LATEST_TEXTS = 5;
 
+/** A query's instant, refused in words when no clock shows it (a leap second, say). */
+function instant(value: string | undefined, field: 'from' | 'to'): Date | null {
+  if (value === undefined) return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw surveyError('survey.invalid', `${field}: ${value} is not an instant; give one like 2026-03-01T00:00:00Z`, [{ field, reason: 'is not an instant' }]);
+  return date;
+}
+
 const share = (count: number, n: number) => (n === 0 ? null : count / n);
 
 /** "Sample 212 of 250: below target" and the like. */
@@ -69,8 +78,8 @@ export function sampleWords(n: number, target: number | null): string {
  */
 export async function surveyReport(db: DbOrTx, surveyId: string, ask: ReportAsk, masked: boolean): Promise<SurveyReport> {
   const survey = await findSurvey(db, surveyId);
-  const from = ask.from ? new Date(ask.from) : null;
-  const to = ask.to ? new Date(ask.to) : null;
+  const from = instant(ask.from, 'from');
+  const to = instant(ask.to, 'to');
   const inPeriod: RawBuilder<unknown> = sql`r.survey_id = ${surveyId}${from ? sql` and r.answered_at >= ${from}` : sql``}${to ? sql` and r.answered_at < ${to}` : sql``}`;
   const questions = survey.questions;
 
