@@ -21,6 +21,7 @@ import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modu
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
 import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
 import { createFeedback, feedbackModule, feedbackRoutes, type Feedback } from './modules/feedback/index.ts';
+import { createSurveys, surveyRoutes, surveysModule, type Surveys } from './modules/surveys/index.ts';
 import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createTouchpoints, touchpointPages, touchpointRoutes, touchpointsModule, type Touchpoints } from './modules/touchpoints/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
@@ -83,6 +84,7 @@ export type Services = {
   touchpoints: Touchpoints;
   feedback: Feedback;
   fiscalReceipts: FiscalReceipts;
+  surveys: Surveys;
   imports: ImportRunner;
   registry: Registry;
   leases: Leases;
@@ -213,6 +215,23 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // What-if replays run loyalty's pipeline over its receipts (loyalty.whatIf), promotions giving their changed set.
   const whatIf = createWhatIf({ db: viewOf(db), clock, ids, loyalty, promotions, log: { error: (obj, msg) => app.log.error(obj, msg) } });
   registry.register(whatIfModule, whatIf);
+  // Surveys: answers are stored on the customer (merge moves them, erase drops free texts); links
+  // are signed per customer under messaging's public address (its policy's publicUrl), and
+  // messages carry them through the survey_url template filter.
+  const surveys = createSurveys(
+    {
+      db: viewOf(db),
+      clock,
+      ids,
+      publicUrl: async () => (await messaging.policy.get()).publicUrl,
+      currentCustomer: async (customerId) => {
+        const records = await customers.currentRecords([customerId]);
+        return [...records.values()][0]?.id ?? null;
+      },
+    },
+    customers.hooksFor(surveysModule.ownTx),
+  );
+  registry.register(surveysModule, surveys);
   // Messaging renders templates over customers' profiles and loyalty's balances, and sends only
   // with the consent customers hold; webhooks carry every module's events.
   const messaging = createMessaging({
@@ -250,6 +269,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       const [source, textVersion, name] = cause === 'complaint' ? (['api', `spam complaint about ${messageId}`, 'spam complaint'] as const) : (['web', `unsubscribe link of ${messageId}`, 'unsubscribe link'] as const);
       await customers.setConsents(customerId, [{ channel, purpose: 'marketing', granted: false, source, evidence: { textVersion } }], { keyId: null, name, role: null }, { onlyChanges: true });
     },
+    // Templates link surveys with survey_url: a save naming no survey is refused; each message carries its customer's signed link.
+    surveyLinks: surveys.templateLinks,
     promotionExists: async (promotionId) => (await promotions.promotions.get(promotionId).catch(() => null)) !== null,
     journeyActions: {
       // The step's record joins the points' transaction: both land, or neither.
@@ -404,6 +425,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   touchpointPages(app, { touchpoints });
   feedbackRoutes(app, { feedback, customers });
   fiscalReceiptRoutes(app, { fiscalReceipts });
+  surveyRoutes(app, { surveys, customers });
   app.addHook('onClose', async () => {
     // Pooled SMTP connections and other transports say goodbye, so a relay is not left waiting.
     await messaging.close();
@@ -417,5 +439,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await recommendations.runs.stop();
     await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, feedback, fiscalReceipts, imports, registry, leases } };
+  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, feedback, fiscalReceipts, surveys, imports, registry, leases } };
 }

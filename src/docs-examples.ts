@@ -5,6 +5,7 @@ import { feedbackExampleIds, feedbackExamples } from './docs-examples-feedback.t
 import { messagingDrawnValues, messagingExampleIds, messagingExamples } from './docs-examples-messaging.ts';
 import { touchpointExamples } from './docs-examples-touchpoints.ts';
 import { fiscalExampleIds, fiscalExamples } from './docs-examples-fiscal.ts';
+import { surveyExampleIds, surveyExamples } from './docs-examples-surveys.ts';
 
 /**
  * The worked examples of the API: one scenario — a coffee shop in Moscow, its catalog and
@@ -108,6 +109,7 @@ export const exampleIds = {
   ...messagingExampleIds,
   ...feedbackExampleIds,
   ...fiscalExampleIds,
+  ...surveyExampleIds,
 } as const;
 const ids = exampleIds;
 
@@ -1414,6 +1416,8 @@ export const docExamples: DocExample[] = [
   ...feedbackExamples(ids),
   // Fiscal receipts (src/docs-examples-fiscal.ts), on the same shop and customers.
   ...fiscalExamples(ids),
+  // Surveys (src/docs-examples-surveys.ts), after messaging: its policy gives the public address of the links.
+  ...surveyExamples(ids),
 ];
 
 type MediaType = { schema?: { $ref?: string }; examples?: Record<string, { summary: string; value: unknown }> };

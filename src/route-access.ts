@@ -130,6 +130,16 @@ export const routeAccess = {
   'PATCH /v1/tickets/{id}': 'tickets:write',
   'POST /v1/tickets/{id}/messages': 'tickets:write',
   'GET /v1/customers/{id}/tickets': 'tickets:read',
+  // surveys
+  'GET /v1/surveys': 'surveys:read',
+  'POST /v1/surveys': 'surveys:write',
+  'GET /v1/surveys/{id}': 'surveys:read',
+  'PATCH /v1/surveys/{id}': 'surveys:write',
+  'DELETE /v1/surveys/{id}': 'surveys:write',
+  'POST /v1/surveys/{id}/responses': 'surveys:answer',
+  'GET /v1/surveys/{id}/responses': 'surveys:read',
+  'GET /v1/surveys/{id}/report': 'surveys:read',
+  'GET /v1/customers/{id}/survey-responses': 'surveys:read',
   // lotteries
   'GET /v1/lotteries': 'lotteries:read',
   'POST /v1/lotteries': 'lotteries:write',

@@ -184,6 +184,13 @@ beforeAll(async () => {
   params['/v1/tickets/{id}:id'] = tickets[0].id;
   params['/v1/tickets/{id}/messages:id'] = tickets[0].id;
   params['/v1/customers/{id}/tickets:id'] = anna.id;
+  // Surveys: two open NPS surveys, Anna answering both and Ivan the first.
+  const surveys = [];
+  for (const en of ['Rate us', 'Rate our app']) surveys.push(await post('/v1/surveys', { kind: 'nps', status: 'open', title: { en }, questions: [{ type: 'nps', text: { en: 'Recommend us?' } }] }));
+  for (const [survey, customer, score] of [[surveys[0], anna, 9], [surveys[0], ivan, 3], [surveys[1], anna, 7]] as const) {
+    await post(`/v1/surveys/${survey.id}/responses`, { customerId: customer.id, answers: { q1: score } });
+  }
+  for (const path of ['{id}', '{id}/responses', '{id}/report']) params[`/v1/surveys/${path}:id`] = surveys[0].id;
   for (const day of ['2026-02-27', '2026-02-28']) {
     await t.database.db.insertInto('analyticsAlerts').values({
       id: `alt_${day.replaceAll('-', '')}00700080000000000000ab`.padEnd(36, '0'), ruleId: alertRules[0].id, day, groupKey: '{}', kpi: 'recognitionRate', value: 0.2,

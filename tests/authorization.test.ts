@@ -66,6 +66,7 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/lotteries\//, 'id', 'ltr_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/tickets\//, 'id', 'tkt_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/fiscal-receipts\//, 'id', 'frc_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/surveys\//, 'id', 'srv_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/jobs\//, 'name', 'activate-points'],
   [/^\/v1\/segments\//, 'id', 'seg_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/segments\//, 'recomputeId', 'sgr_0190c0ffee00700080000000000000ab'],

@@ -125,6 +125,16 @@ const exampleRoutes = [
   'POST /v1/reports/{id}/runs',
   'GET /v1/reports/{id}/runs',
   'GET /v1/reports/{id}/runs/{runId}',
+  // surveys: every route
+  'POST /v1/surveys',
+  'GET /v1/surveys',
+  'GET /v1/surveys/{id}',
+  'PATCH /v1/surveys/{id}',
+  'DELETE /v1/surveys/{id}',
+  'POST /v1/surveys/{id}/responses',
+  'GET /v1/surveys/{id}/responses',
+  'GET /v1/surveys/{id}/report',
+  'GET /v1/customers/{id}/survey-responses',
   // messaging: every route
   'POST /v1/channels',
   'GET /v1/channels',

@@ -18,10 +18,11 @@ import type { FeedbackTables } from '../modules/feedback/feedback.tables.ts';
 import type { MessagingTables } from '../modules/messaging/messaging.tables.ts';
 import type { TouchpointsTables } from '../modules/touchpoints/touchpoints.tables.ts';
 import type { FiscalReceiptsTables } from '../modules/fiscal-receipts/fiscal-receipts.tables.ts';
+import type { SurveysTables } from '../modules/surveys/surveys.tables.ts';
 
 /**
  * The whole database: the platform's tables and every module's. Each module declares its
  * tables beside its code and queries only through its own view (`<module>.db.ts`); this union
  * is for migrations, tests and buildApp's wiring, where each module's view is made from it.
  */
-export type DB = PlatformTables & CustomersTables & LoyaltyTables & PromotionsTables & PartnersTables & LotteriesTables & ReferralsTables & RewardsTables & GiftCardsTables & EngagementTables & SegmentsTables & ClustersTables & RecommendationsTables & AnalyticsTables & WhatIfTables & ClvTables & MessagingTables & TouchpointsTables & FeedbackTables & FiscalReceiptsTables;
+export type DB = PlatformTables & CustomersTables & LoyaltyTables & PromotionsTables & PartnersTables & LotteriesTables & ReferralsTables & RewardsTables & GiftCardsTables & EngagementTables & SegmentsTables & ClustersTables & RecommendationsTables & AnalyticsTables & WhatIfTables & ClvTables & MessagingTables & TouchpointsTables & FeedbackTables & FiscalReceiptsTables & SurveysTables;

@@ -61,6 +61,9 @@ export const distributedBy: Record<string, string> = {
   // with the lottery; customer_id is an attribute (a customer's own entries fan out over the few lotteries).
   lottery_entries: 'lottery_id',
   lottery_winners: 'lottery_id',
+  // A survey's answers: read as one report (grouped over the survey's answers) and written one at a time, so they live
+  // with the survey; customer_id is an attribute (null for a public answer), unique per survey with the key.
+  survey_responses: 'survey_id',
   // Messaging: a customer's messages with their history, browsers and chat, campaign memberships and journey entries
   // live with the customer (the sender's caps and consent, a journey's steps and the report's purchases are per customer).
   messages: 'customer_id',

@@ -44,7 +44,12 @@ export type EnqueueDeps = {
   sources: ContextSources;
   policy: () => Promise<ContactPolicy>;
   secrets: () => Promise<MessagingSecrets>;
+  /** Signs customers' survey links (survey_url): loaded once a batch, for templates that use it. */
+  surveySigner?: SurveySigner;
 };
+
+/** The surveys module's signer, passed by buildApp: a customer's own link to a survey. */
+export type SurveySigner = () => Promise<(surveyId: string, customerId: string) => string>;
 
 /** A customer's address on a kind; push goes to every subscription, looked up when sent. */
 export async function addresses(db: DbOrTx, kind: MessageKind, records: CustomerRecord[]): Promise<Map<string, string | null>> {
@@ -90,6 +95,7 @@ export async function enqueueMessages(deps: EnqueueDeps, batch: EnqueueBatch): P
     currency: async () => currency,
     account: needsAccount ? deps.sources.account : async () => ({ available: 0, pendingPoints: 0, expiring: [], tier: null }),
   };
+  const sign = deps.surveySigner && Object.values(batch.template.parts).some((source) => source.includes('survey_url')) ? await deps.surveySigner() : null;
   const rows: NewMessage[] = [];
   for (const item of batch.items) {
     const id = ids.next('msg');
@@ -108,7 +114,7 @@ export async function enqueueMessages(deps: EnqueueDeps, batch: EnqueueBatch): P
     const unsubscribe = trackingUrl(policy.publicUrl, secrets.linkSecret, 'unsubscribe', id);
     const extras = { ...item.extras, links: { unsubscribe, preferences: unsubscribe, ...item.extras?.links } };
     const context = await templateContext(sources, policy, record, { id, kind: batch.template.kind, at: now }, extras);
-    const rendered = Object.fromEntries([...compiled].map(([name, part]) => [name, renderCompiledPart(part, context, { now, partName: name })]));
+    const rendered = Object.fromEntries([...compiled].map(([name, part]) => [name, renderCompiledPart(part, context, { now, partName: name, ...(sign ? { surveyUrl: (surveyId: string) => sign(surveyId, record.id) } : {}) })]));
     if (rendered.html) rendered.html = trackHtml(rendered.html, policy.publicUrl, secrets.linkSecret, id, unsubscribe);
     rows.push({ ...base, recipient, content: contentOf(batch.template.kind, rendered), status: 'queued', reason: null });
   }

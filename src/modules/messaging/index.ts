@@ -7,14 +7,14 @@ import type { ConsentChannel, CustomerRecord } from '../customers/index.ts';
 import { createChannelStore } from './channel-store.ts';
 import { createTransport, type ChannelTransport, type SendOutcome } from './channels/index.ts';
 import { createPolicyStore } from './contact-policy.ts';
-import { addresses, compileParts, contentOf, enqueueMessages, type EnqueueBatch } from './enqueue.ts';
+import { addresses, compileParts, contentOf, enqueueMessages, type EnqueueBatch, type SurveySigner } from './enqueue.ts';
 import type { Db, Tx } from './messaging.db.ts';
 import { messagingError } from './messaging.errors.ts';
 import type { Ids } from './messaging.ids.ts';
 import type { MessageContent, MessageKind, MessageSource, MessageStatus } from './messaging.tables.ts';
 import { sendDue } from './sender.ts';
 import { templateContext, type ContextExtras, type ContextSources } from './template-context.ts';
-import { createTemplateStore } from './template-store.ts';
+import { createTemplateStore, type SurveysMissing } from './template-store.ts';
 import { renderCompiledPart } from './templates/index.ts';
 import { createWebhooks } from './webhooks.ts';
 import { createPushSubscriptions } from './push-subscriptions.ts';
@@ -60,6 +60,8 @@ export type MessagingDeps = {
   promotionExists: (promotionId: string) => Promise<boolean>;
   /** Withdraws marketing consent on a channel: an unsubscribe link was used, or the message was reported as spam (customers' consents). */
   withdrawConsent: (customerId: string, channel: ConsentChannel, messageId: string, cause?: 'unsubscribe' | 'complaint') => Promise<void>;
+  /** The surveys module's links (survey_url in templates): which survey ids do not exist, and the per-customer signer. */
+  surveyLinks?: { missing: SurveysMissing; signer: SurveySigner };
   log?: { error(obj: object, msg: string): void };
 };
 
@@ -85,7 +87,7 @@ export type MessageView = {
 export function createMessaging(deps: MessagingDeps) {
   const { db, clock, ids } = deps;
   const channels = createChannelStore({ db, clock, ids });
-  const templates = createTemplateStore({ db, clock, ids });
+  const templates = createTemplateStore({ db, clock, ids, ...(deps.surveyLinks ? { surveysMissing: deps.surveyLinks.missing } : {}) });
   const policy = createPolicyStore({ db, clock });
   const webhooks = createWebhooks({ db, clock, ids, eventTypes: deps.eventTypes });
   const push = createPushSubscriptions({ db, clock, ids });
@@ -119,7 +121,7 @@ export function createMessaging(deps: MessagingDeps) {
     return transport;
   };
 
-  const enqueueDeps = { db, clock, ids, sources: deps.sources, policy: () => policy.get(), secrets: () => policy.secrets() };
+  const enqueueDeps = { db, clock, ids, sources: deps.sources, policy: () => policy.get(), secrets: () => policy.secrets(), ...(deps.surveyLinks ? { surveySigner: deps.surveyLinks.signer } : {}) };
   const senderDeps = {
     db,
     clock,
@@ -282,7 +284,9 @@ export function createMessaging(deps: MessagingDeps) {
       const { template, parts, version } = await templates.version(templateId, input.version);
       const record = await oneCustomer(input.customerId);
       const context = await templateContext(deps.sources, await policy.get(), record, { id: 'msg_preview', kind: template.kind, at: clock.now() }, input.extras);
-      const rendered = Object.fromEntries([...compileParts(parts)].map(([name, part]) => [name, renderCompiledPart(part, context, { now: clock.now(), partName: name })]));
+      const sign = deps.surveyLinks && Object.values(parts).some((source) => source.includes('survey_url')) ? await deps.surveyLinks.signer() : null;
+      const surveyUrl = sign ? { surveyUrl: (surveyId: string) => sign(surveyId, record.id) } : {};
+      const rendered = Object.fromEntries([...compileParts(parts)].map(([name, part]) => [name, renderCompiledPart(part, context, { now: clock.now(), partName: name, ...surveyUrl })]));
       return { templateId, version, kind: template.kind, customerId: record.id, parts: rendered, content: contentOf(template.kind, rendered) };
     },
     /**

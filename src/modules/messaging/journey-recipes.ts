@@ -49,8 +49,10 @@ const texts: Record<Language, Record<string, Words>> = {
   },
 };
 
-export function recipe(name: RecipeName, language: Language, options: { promotionId?: string } = {}): Recipe {
+export function recipe(name: RecipeName, language: Language, options: { promotionId?: string; surveyId?: string } = {}): Recipe {
   const w = texts[language];
+  // With a survey, the NPS message carries each customer's own signed link to it (survey_url) in place of the account page.
+  const nps: Words = options.surveyId ? { ...w.nps!, text: w.nps!.text.replace('{{ links.account }}', `{{ "${options.surveyId}" | survey_url }}`) } : w.nps!;
   switch (name) {
     case 'welcome':
       return {
@@ -109,8 +111,8 @@ export function recipe(name: RecipeName, language: Language, options: { promotio
     case 'post_purchase_nps':
       return {
         name: 'Post-purchase NPS',
-        description: 'A day after a purchase, at noon in the customer\'s zone, the question "how likely are you to recommend us" (at most once a month)',
-        templates: { ask: email('NPS after purchase', 'marketing', w.nps!) },
+        description: 'A day after a purchase, at noon in the customer\'s zone, the question "how likely are you to recommend us" with the customer\'s own link to the NPS survey named by surveyId (at most once a month)',
+        templates: { ask: email('NPS after purchase', 'marketing', nps) },
         trigger: { event: 'receipt.confirmed' },
         steps: [
           { id: 'day', kind: 'wait', minutes: 24 * 60, untilLocalTime: '12:00', next: 'ask' },

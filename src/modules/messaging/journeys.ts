@@ -187,8 +187,8 @@ export function createJourneys(deps: { db: Db; clock: Clock; ids: Ids; refs: Jou
       };
     },
     /** A ready-made journey: its templates saved (named after it; a taken name gets a number), then the journey as a draft. */
-    async fromRecipe(name: RecipeName, options: { language?: Language; promotionId?: string }, actor: Actor): Promise<JourneyView> {
-      const made = recipe(name, options.language ?? 'ru', options.promotionId ? { promotionId: options.promotionId } : {});
+    async fromRecipe(name: RecipeName, options: { language?: Language; promotionId?: string; surveyId?: string }, actor: Actor): Promise<JourneyView> {
+      const made = recipe(name, options.language ?? 'ru', { ...(options.promotionId ? { promotionId: options.promotionId } : {}), ...(options.surveyId ? { surveyId: options.surveyId } : {}) });
       const input = (steps: JourneyStep[]): JourneyInput => ({ name: made.name, trigger: made.trigger, steps, reentry: made.reentry, ...(made.reentryDays ? { reentryDays: made.reentryDays } : {}) });
       // Checked before anything is saved (a promotion that does not exist): a refused recipe leaves no templates behind.
       await validate(input(made.steps), async (key) => key in made.templates);

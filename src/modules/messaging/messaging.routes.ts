@@ -308,7 +308,7 @@ export function messagingRoutes(app: FastifyInstance, { messaging, customers }: 
       response: { 201: JourneySchema, ...errorResponses(400, ...authErrors, 413, 415) },
     },
     handler: async (request, reply) => {
-      const options = { ...(request.body.language ? { language: request.body.language } : {}), ...(request.body.promotionId ? { promotionId: request.body.promotionId } : {}) };
+      const options = { ...(request.body.language ? { language: request.body.language } : {}), ...(request.body.promotionId ? { promotionId: request.body.promotionId } : {}), ...(request.body.surveyId ? { surveyId: request.body.surveyId } : {}) };
       return reply.status(201).send(await messaging.journeys.fromRecipe(request.params.name, options, actorOf(request)));
     },
   });

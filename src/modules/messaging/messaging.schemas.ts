@@ -404,6 +404,7 @@ export const RecipeParams = Type.Object({ name: StringEnum(['welcome', 'birthday
 export const RecipeRequest = named('JourneyRecipeRequest', Type.Object({
   language: Type.Optional(StringEnum(['ru', 'en'] as const, { description: 'The templates\' language; default ru' })),
   promotionId: Type.Optional(Type.String({ maxLength: 80, description: 'win_back: the promotion whose personal code the message carries' })),
+  surveyId: Type.Optional(Type.String({ pattern: '^srv_[0-9a-f]{32}$', description: 'post_purchase_nps: the NPS survey whose signed link each customer gets (POST /v1/surveys); left out, the message links the account page' })),
 }, { additionalProperties: false }));
 export const RecipeList = named('JourneyRecipes', Type.Object({
   items: Type.Array(Type.Object({ recipe: Type.String(), name: Type.String(), description: Type.String(), trigger: JourneyTriggerSchema })),

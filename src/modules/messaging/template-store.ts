@@ -3,7 +3,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
-import { checkTemplate } from './templates/index.ts';
+import { checkTemplate, surveyIdsIn } from './templates/index.ts';
 import type { Db } from './messaging.db.ts';
 import { messagingError } from './messaging.errors.ts';
 import type { Ids } from './messaging.ids.ts';
@@ -75,8 +75,18 @@ export function checkParts(kind: MessageKind, parts: TemplateParts): void {
   }
 }
 
-export function createTemplateStore(deps: { db: Db; clock: Clock; ids: Ids }) {
+/** Which of these survey ids name no survey (the surveys module, passed by buildApp): a template linking one is refused. */
+export type SurveysMissing = (surveyIds: string[]) => Promise<string[]>;
+
+export function createTemplateStore(deps: { db: Db; clock: Clock; ids: Ids; surveysMissing?: SurveysMissing }) {
   const { db, clock, ids } = deps;
+  const checkSurveys = async (parts: TemplateParts) => {
+    const named = surveyIdsIn(parts);
+    const missing = named.length > 0 && deps.surveysMissing ? await deps.surveysMissing(named) : [];
+    if (missing.length > 0) {
+      throw templateError('template.invalid', `survey_url: no survey ${missing.join(', ')}; GET /v1/surveys lists them`, missing.map((id) => ({ field: 'parts', reason: `survey_url names ${id}, which is no survey` })));
+    }
+  };
   const load = async (id: string): Promise<Row> => {
     const row = await db.selectFrom('messageTemplates').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw messagingError('messaging.template_not_found', `No template ${id}; GET /v1/templates lists them`);
@@ -98,6 +108,7 @@ export function createTemplateStore(deps: { db: Db; clock: Clock; ids: Ids }) {
     },
     async create(input: TemplateInput, actor: Actor): Promise<TemplateView> {
       checkParts(input.kind, input.parts);
+      await checkSurveys(input.parts);
       const now = clock.now();
       try {
         return await db.transaction().execute(async (tx) => {
@@ -127,6 +138,7 @@ export function createTemplateStore(deps: { db: Db; clock: Clock; ids: Ids }) {
       const current = await load(id);
       if (merged.kind !== current.kind) throw messagingError('messaging.invalid_template', `kind: a template's kind cannot change (it is ${current.kind}); create a ${merged.kind} template instead`);
       checkParts(current.kind, merged.parts);
+      await checkSurveys(merged.parts);
       const changed = JSON.stringify(merged.parts) !== JSON.stringify(current.parts);
       const now = clock.now();
       try {

@@ -108,6 +108,8 @@ class ChargedCaptureTag extends CaptureTag {
 }
 
 const ENV = 'patron.env';
+/** A survey's id, as survey_url takes it (the surveys module's srv_ prefix). */
+export const SURVEY_ID = /^srv_[0-9a-f]{32}$/;
 type FilterHandler = Extract<Liquid['filters'][string], (...args: never[]) => unknown>;
 /** What Liquid binds `this` to in a filter (its type is not exported). */
 type FilterThis = ThisParameterType<FilterHandler>;
@@ -166,6 +168,16 @@ export const patronFilters: Record<string, FilterSpec> = {
     usage: '{{ balance.expiring.date | days_until }} → 3 (0 today, negative once past)',
     handler(value) {
       return daysUntil(value, envOf(this));
+    },
+  },
+  survey_url: {
+    args: { min: 0, max: 0 },
+    usage: '{{ "srv_0195f3c3b1a27c3d4e5f60718293a4b1" | survey_url }} → the customer\'s own signed link to that survey',
+    handler(value) {
+      if (typeof value !== 'string' || !SURVEY_ID.test(value)) throw new FilterError(`survey_url takes a survey id (srv_ and 32 hex digits), not ${JSON.stringify(value ?? null)}`);
+      const link = envOf(this).surveyUrl;
+      if (!link) throw new FilterError('survey_url makes a link only when a message is rendered for a customer');
+      return link(value);
     },
   },
 };
@@ -235,6 +247,8 @@ export type CompileOptions = {
 export type RenderOptions = {
   /** The render's clock: `now`, `today` and days_until read it, never the system clock. */
   now: Date;
+  /** The customer's signed link to a survey, for survey_url (messaging passes the surveys module's signer). */
+  surveyUrl?: (surveyId: string) => string;
   partName?: string;
   limits?: Partial<TemplateLimits>;
 };
@@ -266,6 +280,7 @@ export function renderCompiledPart(part: CompiledPart, context: TemplateContext,
     timeZone: resolveTimeZone([context.customer.timeZone, context.program.timeZone]),
     currency: context.program.currency,
     now: options.now,
+    ...(options.surveyUrl ? { surveyUrl: options.surveyUrl } : {}),
   };
   const liquid = part.escapeHtml ? renderers.html : renderers.text;
   // Liquid's own date filters take the locale and zone from the options: this render's copy.

@@ -8,7 +8,14 @@ import { localTime } from '../../../platform/local-time.ts';
 import { isTimezone } from '../../../platform/time-zones.ts';
 
 /** What the filters need to know about the render: resolved once per render by the engine. */
-export type FilterEnv = { locale: string; timeZone: string; currency: string; now: Date };
+export type FilterEnv = {
+  locale: string;
+  timeZone: string;
+  currency: string;
+  now: Date;
+  /** The customer's own signed link to a survey (survey_url); absent where no customer's message is rendered. */
+  surveyUrl?: (surveyId: string) => string;
+};
 
 export class FilterError extends Error {
   constructor(message: string) {

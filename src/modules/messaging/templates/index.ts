@@ -19,7 +19,7 @@ export {
 export { DATE_FORMATS, type DateFormat } from './filters.ts';
 export type { ProblemKind, TemplateProblem } from './problems.ts';
 export { templateError, templateErrors } from './templates.errors.ts';
-export { assertValidTemplate, checkTemplate } from './validate.ts';
+export { assertValidTemplate, checkTemplate, surveyIdsIn } from './validate.ts';
 export {
   catalogueEntries,
   variableCatalogue,

@@ -69,13 +69,13 @@ describe('checkTemplate refuses', () => {
     expect(messages(source)).toEqual([
       `html, line 1, column 21: unknown variable customer.frstName (did you mean customer.firstName?); known under customer: ${CUSTOMER_FIELDS}`,
       'html, line 3, column 15: unknown variable r.link; known under r: sku, name, url, priceMinor, currency, imageUrl',
-      'html, line 3, column 38: unknown filter shout; Patron\'s filters are money, points, local_date, plural, plural_word, days_until, beside Liquid\'s standard ones (upcase, default, truncate …)',
+      'html, line 3, column 38: unknown filter shout; Patron\'s filters are money, points, local_date, plural, plural_word, days_until, survey_url, beside Liquid\'s standard ones (upcase, default, truncate …)',
       `html, line 5, column 7: unknown variable customer.frstName (did you mean customer.firstName?); known under customer: ${CUSTOMER_FIELDS}`,
     ]);
   });
 
   it.each([
-    ['{{ offer.name | monye }}', "html, line 1, column 17: unknown filter monye (did you mean money?); Patron's filters are money, points, local_date, plural, plural_word, days_until, beside Liquid's standard ones (upcase, default, truncate …)"],
+    ['{{ offer.name | monye }}', "html, line 1, column 17: unknown filter monye (did you mean money?); Patron's filters are money, points, local_date, plural, plural_word, days_until, survey_url, beside Liquid's standard ones (upcase, default, truncate …)"],
     ["{{ 5 | plural: 'балл' }}", "html, line 1, column 8: plural takes 2 or 3 arguments; for example {{ balance.available | plural: 'балл', 'балла', 'баллов' }} → 5 баллов; in English two forms: 'point', 'points'"],
     ["{{ 5 | points: 'x' }}", 'html, line 1, column 8: points takes no arguments; for example {{ balance.available | points }} → 1 500'],
     ["{{ offer.validUntil | local_date: 'shrot' }}", 'html, line 1, column 23: local_date: "shrot" is not one of short, long, day_month, time, datetime'],

@@ -11,7 +11,7 @@
  */
 import { ForTag, TablerowTag, TypeGuards, Value, analyzeSync, toValueSync, type Template, type Token, type Variable } from 'liquidjs';
 import { AppError } from '../../../platform/errors.ts';
-import { argumentCount, defaultTemplateLimits, knownFilters, lenientLiquid, patronFilters, type TemplateLimits } from './engine.ts';
+import { argumentCount, defaultTemplateLimits, knownFilters, lenientLiquid, patronFilters, SURVEY_ID, type TemplateLimits } from './engine.ts';
 import { describeLiquidError, problem, type TemplateProblem } from './problems.ts';
 import { templateError } from './templates.errors.ts';
 import { variableCatalogue, type CatalogueNode, type ValueType } from './variables.ts';
@@ -124,6 +124,10 @@ function checkParsed(part: string, templates: Template[]): TemplateProblem[] {
         problems.push(problem(part, at, 'filter_arguments', `${filter.name} ${argumentCount(spec)}; for example ${spec.usage}`));
         continue;
       }
+      if (filter.name === 'survey_url') {
+        const id = literalInput(arg);
+        if (id !== null && !SURVEY_ID.test(id)) problems.push(problem(part, at, 'filter_arguments', `survey_url: ${JSON.stringify(id)} is not a survey id; write the id of a survey (srv_…, GET /v1/surveys lists them)`));
+      }
       const first = filter.args[0];
       if (spec.firstArgValues && TypeGuards.isQuotedToken(first) && !spec.firstArgValues.includes(first.content)) {
         problems.push(problem(part, at, 'filter_arguments', `${filter.name}: ${JSON.stringify(first.content)} is not one of ${spec.firstArgValues.join(', ')}`));
@@ -234,4 +238,38 @@ function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
+}
+
+/** The text a filtered value starts from when the template writes it as a quoted literal ("srv_…" | survey_url); else null. */
+function literalInput(arg: Argument): string | null {
+  if (!(arg instanceof Value)) return null;
+  const postfix = (arg.initial as unknown as { postfix?: unknown[] }).postfix ?? [];
+  const [only] = postfix;
+  return postfix.length === 1 && TypeGuards.isQuotedToken(only) ? only.content : null;
+}
+
+/**
+ * The survey ids a template's parts write as literals before survey_url: the template store
+ * checks that each survey exists when the template is saved. Parts that do not parse name none
+ * (checkTemplate reports them).
+ */
+export function surveyIdsIn(parts: Record<string, string>): string[] {
+  const found = new Set<string>();
+  const visit = (template: Template) => {
+    for (const arg of template.arguments?.() ?? []) {
+      if (!(arg instanceof Value) || !arg.filters.some((filter) => filter.name === 'survey_url')) continue;
+      const id = literalInput(arg);
+      if (id !== null && SURVEY_ID.test(id)) found.add(id);
+    }
+    if (template.children) for (const child of toValueSync(template.children(false, true)) as Template[]) visit(child);
+  };
+  for (const source of Object.values(parts)) {
+    if (!source.includes('survey_url')) continue;
+    try {
+      for (const template of lenientLiquid.parse(source)) visit(template);
+    } catch {
+      // Reported by checkTemplate.
+    }
+  }
+  return [...found];
 }
