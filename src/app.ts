@@ -21,7 +21,7 @@ import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modu
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
 import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
 import { createFeedback, feedbackModule, feedbackRoutes, type Feedback } from './modules/feedback/index.ts';
-import { createSurveys, surveyRoutes, surveysModule, type Surveys } from './modules/surveys/index.ts';
+import { createSurveys, surveyPages, surveyRoutes, surveysModule, type Surveys } from './modules/surveys/index.ts';
 import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createTouchpoints, touchpointPages, touchpointRoutes, touchpointsModule, type Touchpoints } from './modules/touchpoints/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
@@ -350,6 +350,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
           },
     // Behind a reverse proxy the per-address limits need the client's address, not the proxy's.
     trustProxy: config.trustProxy ?? false,
+    // A survey link's token (survey id, customer id and signature) is about 110 characters.
+    routerOptions: { maxParamLength: 200 },
     clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false } },
     genReqId: () => ids.next('req'),
@@ -426,6 +428,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   feedbackRoutes(app, { feedback, customers });
   fiscalReceiptRoutes(app, { fiscalReceipts });
   surveyRoutes(app, { surveys, customers });
+  // The survey pages sign their forms with the customer pages' secret and show the program's name.
+  surveyPages(app, { surveys, brand: touchpoints.programName, secret: touchpoints.secret, now: touchpoints.now });
   app.addHook('onClose', async () => {
     // Pooled SMTP connections and other transports say goodbye, so a relay is not left waiting.
     await messaging.close();

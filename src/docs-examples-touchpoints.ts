@@ -133,3 +133,56 @@ export const touchpointExamples: DocExample[] = [
     response: {"title": {"ru": "Вступайте в клуб", "en": "Join the club"}, "intro": {"ru": "Баллы за каждую покупку, подарок в день рождения и закрытые предложения.", "en": "Points on every purchase, a birthday gift and members-only offers."}, "fields": {"email": "optional", "firstName": "optional", "lastName": "optional", "birthDate": "optional", "gender": "hidden", "city": "hidden"}, "attributes": [], "consents": [{"id": "personal_data", "channel": "all", "purpose": "personal_data", "required": true, "version": "pd-1", "text": {"ru": "Я согласен на обработку моих персональных данных для участия в программе лояльности.", "en": "I agree to the processing of my personal data for the loyalty program."}}, {"id": "marketing_sms", "channel": "sms", "purpose": "marketing", "required": false, "version": "mkt-sms-1", "text": {"ru": "Присылайте мне предложения по SMS.", "en": "Send me offers by SMS."}}, {"id": "marketing_email", "channel": "email", "purpose": "marketing", "required": false, "version": "mkt-email-1", "text": {"ru": "Присылайте мне предложения по электронной почте.", "en": "Send me offers by e-mail."}}], "kiosk": {"idleSeconds": 60, "thanksSeconds": 8}, "cardPrefix": "2990", "embedOrigins": ["https://coffee.example"], "version": 2, "updatedAt": "2026-03-01T09:00:00.000Z"},
   },
 ];
+
+/** A survey link altered or made up, and a survey that is not public: the page a person then gets (no Accept-Language: Russian). */
+const SURVEY_LINK_NOT_VALID = '<main id="main"><h1>Ссылка недействительна</h1><p>Эта ссылка на опрос недействительна.</p></main>';
+const FORGED_SURVEY_TOKEN = 'srv_0190c0ffee00700080000000000000ff.cus_0190c0ffee00700080000000000000ff.forgedSignatureOf27Chars000';
+
+export const surveyPageExamples: DocExample[] = [
+  {
+    route: 'GET /s/{token}',
+    summary: 'A survey link whose signature does not hold: a page saying so',
+    role: null,
+    params: { token: FORGED_SURVEY_TOKEN },
+    status: 404,
+    responseType: 'text/html',
+    responsePart: 'main',
+    response: SURVEY_LINK_NOT_VALID,
+  },
+  {
+    route: 'POST /s/{token}',
+    summary: 'Answers sent to a forged survey link: nothing recorded',
+    role: null,
+    params: { token: FORGED_SURVEY_TOKEN },
+    headers: formHeaders,
+    requestType: FORM,
+    body: 'form=x&q1=9',
+    status: 404,
+    responseType: 'text/html',
+    responsePart: 'main',
+    response: SURVEY_LINK_NOT_VALID,
+  },
+  {
+    route: 'GET /s/p/{surveyId}',
+    summary: 'The public link of a survey that has none (or does not exist): a page saying so',
+    role: null,
+    params: { surveyId: 'srv_0190c0ffee00700080000000000000ff' },
+    status: 404,
+    responseType: 'text/html',
+    responsePart: 'main',
+    response: SURVEY_LINK_NOT_VALID,
+  },
+  {
+    route: 'POST /s/p/{surveyId}',
+    summary: 'An anonymous answer to a survey with no public link: nothing recorded',
+    role: null,
+    params: { surveyId: 'srv_0190c0ffee00700080000000000000ff' },
+    headers: formHeaders,
+    requestType: FORM,
+    body: 'form=x&q1=9',
+    status: 404,
+    responseType: 'text/html',
+    responsePart: 'main',
+    response: SURVEY_LINK_NOT_VALID,
+  },
+];

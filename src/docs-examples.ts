@@ -3,7 +3,7 @@ import type { RouteKey } from './route-access.ts';
 import { rfmCells, rfmGroupMapping } from './modules/segments/index.ts';
 import { feedbackExampleIds, feedbackExamples } from './docs-examples-feedback.ts';
 import { messagingDrawnValues, messagingExampleIds, messagingExamples } from './docs-examples-messaging.ts';
-import { touchpointExamples } from './docs-examples-touchpoints.ts';
+import { surveyPageExamples, touchpointExamples } from './docs-examples-touchpoints.ts';
 import { fiscalExampleIds, fiscalExamples } from './docs-examples-fiscal.ts';
 import { surveyExampleIds, surveyExamples } from './docs-examples-surveys.ts';
 
@@ -1418,6 +1418,8 @@ export const docExamples: DocExample[] = [
   ...fiscalExamples(ids),
   // Surveys (src/docs-examples-surveys.ts), after messaging: its policy gives the public address of the links.
   ...surveyExamples(ids),
+  // The survey pages customers open (src/docs-examples-touchpoints.ts).
+  ...surveyPageExamples,
 ];
 
 type MediaType = { schema?: { $ref?: string }; examples?: Record<string, { summary: string; value: unknown }> };

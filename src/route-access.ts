@@ -140,6 +140,10 @@ export const routeAccess = {
   'GET /v1/surveys/{id}/responses': 'surveys:read',
   'GET /v1/surveys/{id}/report': 'surveys:read',
   'GET /v1/customers/{id}/survey-responses': 'surveys:read',
+  'GET /s/{token}': 'public',
+  'POST /s/{token}': 'public',
+  'GET /s/p/{surveyId}': 'public',
+  'POST /s/p/{surveyId}': 'public',
   // lotteries
   'GET /v1/lotteries': 'lotteries:read',
   'POST /v1/lotteries': 'lotteries:write',

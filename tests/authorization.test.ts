@@ -90,6 +90,9 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/t\//, 'token', 'msg_0190c0ffee00700080000000000000ab.AAAAAAAAAAAAAAAAAAAAAAAAAAA'],
   // A channel that does not exist: the bot's webhook and the delivery reports answer 404, never 401/403.
   [/^\/t\//, 'channelId', 'chn_0190c0ffee00700080000000000000ab'],
+  // A survey link that does not hold, a survey that is not there: the survey pages answer 404, never 401/403.
+  [/^\/s\//, 'token', 'srv_0190c0ffee00700080000000000000ab.cus_0190c0ffee00700080000000000000ab.AAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+  [/^\/s\/p\//, 'surveyId', 'srv_0190c0ffee00700080000000000000ab'],
 ];
 
 function requestFor(route: RouteKey): InjectOptions {
