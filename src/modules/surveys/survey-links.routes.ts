@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { formToken, formTokenValid, sameSiteRequest } from '../../platform/pages/form-guard.ts';
 import { acceptForms, type FormFields } from '../../platform/pages/forms.ts';
 import type { Html } from '../../platform/pages/html.ts';
-import { localized, pickLocale, type PageLocale } from '../../platform/pages/i18n.ts';
+import { localized, pickLocale } from '../../platform/pages/i18n.ts';
 import { sendPage } from '../../platform/pages/layout.ts';
 import type { OpenedSurvey, Surveys, SurveyForm } from './index.ts';
 import { answersFrom, closedBody, surveyBody, surveyWords, thanksBody } from './survey-page.ts';
