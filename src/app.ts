@@ -294,6 +294,15 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const messagingHooks = customers.hooksFor(messagingModule.ownTx);
   messagingHooks.onErase.push((tx, customerIds) => messaging.eraseCustomer(tx, customerIds));
   messagingHooks.onMerge.push((tx, fromId, intoId) => messaging.mergeCustomer(tx, fromId, intoId));
+  // The feedback inbox: tickets name customers (merge moves them, erase blanks their words); support's replies go out as messaging's service e-mails.
+  const feedback = createFeedback(
+    { db: viewOf(db), clock, ids, customers, messaging, log: { error: (obj, msg) => app.log.error(obj, msg) } },
+    customers.hooksFor(feedbackModule.ownTx),
+  );
+  registry.register(feedbackModule, feedback);
+  // Fiscal receipts earn through loyalty's historical receipts, in the job's transaction with their status.
+  const fiscalReceipts = createFiscalReceipts({ db: viewOf(db), clock, ids, customers, loyalty }, customers.hooksFor(fiscalReceiptsModule.ownTx));
+  registry.register(fiscalReceiptsModule, fiscalReceipts);
   // The pages customers meet: the join form creates customers, sends codes through messaging's
   // SMS channel, and the account page shows loyalty's points.
   const touchpoints = createTouchpoints({
@@ -304,21 +313,14 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     customers,
     loyalty,
     messaging,
+    feedback,
+    fiscalReceipts,
     currency: async () => (await loyalty.config()).program.body.currency,
   });
   registry.register(touchpointsModule, touchpoints);
   const touchpointHooks = customers.hooksFor(touchpointsModule.ownTx);
   touchpointHooks.onErase.push((tx, customerIds) => touchpoints.eraseCustomers(tx, customerIds));
   touchpointHooks.onMerge.push((tx, fromId, intoId) => touchpoints.mergeCustomer(tx, fromId, intoId));
-  // The feedback inbox: tickets name customers (merge moves them, erase blanks their words); support's replies go out as messaging's service e-mails.
-  const feedback = createFeedback(
-    { db: viewOf(db), clock, ids, customers, messaging, log: { error: (obj, msg) => app.log.error(obj, msg) } },
-    customers.hooksFor(feedbackModule.ownTx),
-  );
-  registry.register(feedbackModule, feedback);
-  // Fiscal receipts earn through loyalty's historical receipts, in the job's transaction with their status.
-  const fiscalReceipts = createFiscalReceipts({ db: viewOf(db), clock, ids, customers, loyalty }, customers.hooksFor(fiscalReceiptsModule.ownTx));
-  registry.register(fiscalReceiptsModule, fiscalReceipts);
   const imports = createImportRunner({
     db: viewOf(db),
     clock,

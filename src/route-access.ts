@@ -305,6 +305,8 @@ export const routeAccess = {
   'GET /me': 'public',
   'POST /me/preferences': 'public',
   'POST /me/sign-out': 'public',
+  'POST /me/receipts': 'public',
+  'POST /me/feedback': 'public',
   'POST /v1/webhooks': 'webhooks:manage',
   'GET /v1/webhooks': 'webhooks:manage',
   'GET /v1/webhooks/{id}': 'webhooks:manage',

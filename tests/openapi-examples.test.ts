@@ -207,6 +207,8 @@ const exampleRoutes = [
   'GET /me',
   'POST /me/preferences',
   'POST /me/sign-out',
+  'POST /me/receipts',
+  'POST /me/feedback',
   'GET /s/{token}',
   'POST /s/{token}',
   'GET /s/p/{surveyId}',

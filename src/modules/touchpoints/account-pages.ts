@@ -16,7 +16,24 @@ const channelWords: Record<PreferenceChannel, 'channelEmail' | 'channelSms' | 'c
 };
 
 /** The account page: points first (what people come for), the card to show at the till, then history and settings. */
-export function accountBody(input: { words: PageText; locale: PageLocale; timeZone: string; account: Account; token: string; saved?: boolean }): Html {
+/** What a change on the account page says when the page comes back (a code in ?done=). */
+export const accountNotices = ['saved', 'receipt_sent', 'receipt_duplicate', 'receipt_invalid', 'receipt_window', 'receipt_off', 'feedback_sent', 'feedback_empty'] as const;
+export type AccountNotice = (typeof accountNotices)[number];
+
+function noticeOf(words: PageText, notice: AccountNotice): { text: string; ok: boolean } {
+  switch (notice) {
+    case 'saved': return { text: words.saved, ok: true };
+    case 'receipt_sent': return { text: words.fiscalSent, ok: true };
+    case 'receipt_duplicate': return { text: words.fiscalDuplicate, ok: false };
+    case 'receipt_invalid': return { text: words.fiscalInvalid, ok: false };
+    case 'receipt_window': return { text: words.fiscalWindow, ok: false };
+    case 'receipt_off': return { text: words.fiscalOff, ok: false };
+    case 'feedback_sent': return { text: words.feedbackSent, ok: true };
+    case 'feedback_empty': return { text: words.feedbackEmpty, ok: false };
+  }
+}
+
+export function accountBody(input: { words: PageText; locale: PageLocale; timeZone: string; account: Account; token: string; notice?: AccountNotice }): Html {
   const { words, locale, account, timeZone } = input;
   const { customer } = account;
   const { balance } = account;
@@ -27,7 +44,7 @@ export function accountBody(input: { words: PageText; locale: PageLocale; timeZo
   const marketing = new Set(account.consents.filter((c) => c.purpose === 'marketing' && c.granted).map((c) => c.channel));
   const name = [customer.firstName, customer.lastName].filter(Boolean).join(' ');
   return html`<h1>${words.account}${name ? html`: ${name}` : ''}</h1>
-${input.saved ? html`<p class="ok" role="status">${words.saved}</p>` : ''}
+${input.notice ? (() => { const n = noticeOf(words, input.notice); return html`<p class="${n.ok ? 'ok' : 'errors'}" role="${n.ok ? 'status' : 'alert'}">${n.text}</p>`; })() : ''}
 <section class="card" aria-labelledby="s-points"><h2 id="s-points">${words.available}</h2>
 <p class="big" data-testid="balance">${points(balance.available)}</p>
 ${balance.pendingPoints > 0 ? html`<div class="row"><span>${words.pending}</span><span>${points(balance.pendingPoints)}</span></div>` : ''}
@@ -72,6 +89,26 @@ ${preferenceChannels.map(
 <form method="post" action="/me/preferences?lang=${locale}">
 <input type="hidden" name="form" value="${input.token}"><input type="hidden" name="none" value="yes">
 <button class="secondary wide" type="submit">${words.unsubscribeAll}</button>
+</form>
+</section>
+<section class="card" aria-labelledby="s-fiscal" id="receipts"><h2 id="s-fiscal">${words.fiscalTitle}</h2>
+<p class="muted" id="h-qr">${words.fiscalHint}</p>
+<form method="post" action="/me/receipts?lang=${locale}">
+<input type="hidden" name="form" value="${input.token}">
+<label for="f-qr">${words.fiscalLabel}</label>
+<input id="f-qr" name="qr" type="text" inputmode="url" autocomplete="off" aria-describedby="h-qr" required>
+<button type="submit">${words.fiscalSend}</button>
+</form>
+${account.fiscalReceipts.map(
+  (r) => html`<div class="row"><span>${formatDate(locale, r.purchasedAt, timeZone)} · ${formatMoney(locale, r.totalMinor, account.currency)}</span><span>${words.fiscalStatus[r.status as keyof PageText['fiscalStatus']] ?? r.status}${r.points ? ` +${formatNumber(locale, r.points)}` : ''}</span></div>`,
+)}
+</section>
+<section class="card" aria-labelledby="s-feedback" id="feedback"><h2 id="s-feedback">${words.feedbackTitle}</h2>
+<form method="post" action="/me/feedback?lang=${locale}">
+<input type="hidden" name="form" value="${input.token}">
+<label for="f-message">${words.feedbackLabel}</label>
+<textarea id="f-message" name="text" maxlength="4000" required></textarea>
+<button type="submit">${words.feedbackSend}</button>
 </form>
 </section>
 <form method="post" action="/me/sign-out?lang=${locale}"><input type="hidden" name="form" value="${input.token}"><button class="secondary" type="submit">${words.signOut}</button></form>`;

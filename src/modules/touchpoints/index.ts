@@ -9,6 +9,8 @@ import type { PageLocale } from '../../platform/pages/i18n.ts';
 import { customerIdByIdentifier, type Customers } from '../customers/index.ts';
 import type { Loyalty } from '../loyalty/index.ts';
 import type { Messaging } from '../messaging/index.ts';
+import type { Feedback } from '../feedback/index.ts';
+import type { FiscalReceipts } from '../fiscal-receipts/index.ts';
 import { endSession, endSessionsOf, findSession, moveSessions, startSession } from './customer-sessions.ts';
 import { readJoinAnswers, type JoinAnswers } from './join-answers.ts';
 import { newCardNumber } from './digital-cards.ts';
@@ -31,6 +33,10 @@ export type TouchpointsDeps = {
   customers: Customers;
   loyalty: Pick<Loyalty, 'balance' | 'customerReceipts' | 'ledger'>;
   messaging: Pick<Messaging, 'sendNow' | 'policy'>;
+  /** A message written on the account page becomes a support ticket. */
+  feedback: Pick<Feedback, 'create'>;
+  /** A fiscal receipt's QR sent from the account page earns once verified. */
+  fiscalReceipts: Pick<FiscalReceipts, 'submit' | 'listForCustomer'>;
   currency: () => Promise<string>;
 };
 
@@ -211,15 +217,16 @@ export function createTouchpoints(deps: TouchpointsDeps) {
     /** What the account page shows: points, tier, card, the latest receipts and points movements, consents. */
     async account(customerId: string) {
       await ensureCard(customerId, { ...systemActor, name: 'account page' });
-      const [customer, balance, receipts, ledger, consents, currency] = await Promise.all([
+      const [customer, balance, receipts, ledger, consents, currency, fiscal] = await Promise.all([
         deps.customers.get(customerId, false),
         deps.loyalty.balance(customerId),
         deps.loyalty.customerReceipts(customerId, 10),
         deps.loyalty.ledger(customerId, 10),
         deps.customers.consents(customerId),
         deps.currency(),
+        deps.fiscalReceipts.listForCustomer(customerId, { limit: 5 }),
       ]);
-      return { customer, balance, receipts: receipts.items, ledger: ledger.items, consents: consents.current, currency };
+      return { customer, balance, receipts: receipts.items, ledger: ledger.items, consents: consents.current, currency, fiscalReceipts: fiscal.items };
     },
 
     /** The marketing channels a customer ticks on the account page; each change recorded with its evidence. */
@@ -233,6 +240,14 @@ export function createTouchpoints(deps: TouchpointsDeps) {
       }));
       await deps.customers.setConsents(customerId, inputs, { ...systemActor, name: 'account page' }, { onlyChanges: true });
     },
+
+    /** A message to support from the account page: a ticket on the customer (the feedback inbox). */
+    async writeToSupport(customerId: string, text: string): Promise<void> {
+      await deps.feedback.create({ customerId, source: 'account', text }, { ...systemActor, name: 'account page' });
+    },
+    /** A fiscal receipt's QR text from the account page: checked now, verified and earned by the fiscal-receipts job. */
+    submitReceipt: (customerId: string, qr: string, visitor: Visitor) =>
+      deps.fiscalReceipts.submit(customerId, qr, { channel: 'web', ip: visitor.ip, userAgent: visitor.userAgent }),
 
     /** Old codes (with any form answers still waiting) and lapsed sessions are removed. */
     async clearExpired() {

@@ -80,9 +80,24 @@ const ru = {
   channelPush: 'Push-уведомления',
   channelMessenger: 'Telegram',
   unsubscribeAll: 'Отписаться от всех рекламных сообщений',
+  fiscalTitle: 'Чеки других магазинов',
+  fiscalHint: 'Отсканируйте QR-код кассового чека и вставьте его текст (t=…&s=…&fn=…): баллы начислятся за наши товары после проверки чека.',
+  fiscalLabel: 'Текст QR-кода чека',
+  fiscalSend: 'Отправить чек',
+  fiscalSent: 'Чек принят: проверим его и начислим баллы.',
+  fiscalDuplicate: 'Этот чек уже был отправлен.',
+  fiscalInvalid: 'Это не QR-код кассового чека или чек не за покупку.',
+  fiscalWindow: 'Чек слишком старый или датирован будущим.',
+  fiscalOff: 'Программа сейчас не принимает чеки.',
+  fiscalStatus: { pending: 'проверяется', verifying: 'проверяется', earned: 'баллы начислены', rejected: 'отклонён' },
+  feedbackTitle: 'Написать нам',
+  feedbackLabel: 'Ваше сообщение',
+  feedbackSend: 'Отправить',
+  feedbackSent: 'Сообщение отправлено: ответим на почту.',
+  feedbackEmpty: 'Напишите сообщение',
 } as const;
 
-type Words = { [K in keyof typeof ru]: (typeof ru)[K] extends readonly string[] ? readonly string[] : string };
+type Words = { [K in keyof typeof ru]: (typeof ru)[K] extends readonly string[] ? readonly string[] : (typeof ru)[K] extends string ? string : { [S in keyof (typeof ru)[K]]: string } };
 
 const en: Words = {
   phone: 'Phone',
@@ -163,6 +178,21 @@ const en: Words = {
   channelPush: 'Push notifications',
   channelMessenger: 'Telegram',
   unsubscribeAll: 'Unsubscribe from all marketing messages',
+  fiscalTitle: 'Receipts from other shops',
+  fiscalHint: 'Scan the QR code of a till receipt and paste its text (t=…&s=…&fn=…): points for our products come once the receipt is checked.',
+  fiscalLabel: 'The receipt QR code\'s text',
+  fiscalSend: 'Send the receipt',
+  fiscalSent: 'Receipt received: we will check it and add the points.',
+  fiscalDuplicate: 'This receipt was sent before.',
+  fiscalInvalid: 'This is not a till receipt\'s QR code, or not one of a purchase.',
+  fiscalWindow: 'The receipt is too old or dated in the future.',
+  fiscalOff: 'The program takes no receipts at the moment.',
+  fiscalStatus: { pending: 'being checked', verifying: 'being checked', earned: 'points added', rejected: 'refused' },
+  feedbackTitle: 'Write to us',
+  feedbackLabel: 'Your message',
+  feedbackSend: 'Send',
+  feedbackSent: 'Message sent: we will answer by e-mail.',
+  feedbackEmpty: 'Write a message',
 };
 
 export const pageText: Record<PageLocale, Words> = { ru, en };

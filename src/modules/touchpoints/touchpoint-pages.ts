@@ -6,7 +6,8 @@ import { formToken, formTokenValid, sameSiteRequest } from '../../platform/pages
 import { acceptForms, type FormFields } from '../../platform/pages/forms.ts';
 import { LOCALE_COOKIE, asPageLocale, pickLocale, type PageLocale } from '../../platform/pages/i18n.ts';
 import { rememberLocale, sendPage, type PageOptions } from '../../platform/pages/layout.ts';
-import { accountBody, preferenceChannels } from './account-pages.ts';
+import { AppError } from '../../platform/errors.ts';
+import { accountBody, accountNotices, preferenceChannels, type AccountNotice } from './account-pages.ts';
 import { SESSION_COOKIE } from './customer-sessions.ts';
 import type { JoinMode, Touchpoints, Visitor } from './index.ts';
 import { codeBody, codeFailureText, joinFormBody, noticeBody, signInBody, tooManyText, welcomeBody } from './join-pages.ts';
@@ -16,7 +17,7 @@ const PageQuery = Type.Object({
   lang: Type.Optional(Type.String({ maxLength: 10, description: 'ru or en: the page\'s language (remembered); otherwise the browser\'s' })),
   mode: Type.Optional(Type.String({ maxLength: 10, description: 'page (default), kiosk (a tablet at the till: large, starts over) or embed (inside a site\'s pop-up)' })),
 });
-const MeQuery = Type.Object({ lang: PageQuery.properties.lang, saved: Type.Optional(Type.String({ maxLength: 5, description: 'Set after a change: the page says it was saved' })) });
+const MeQuery = Type.Object({ lang: PageQuery.properties.lang, done: Type.Optional(Type.String({ maxLength: 30, description: 'Set after a change: what the page then says (saved, receipt_sent, feedback_sent, …)' })) });
 const FormBody = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 2000 }), { maxProperties: 60, description: 'The form\'s fields (application/x-www-form-urlencoded)' });
 const htmlAnswer = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 const pageResponses = {
@@ -255,10 +256,10 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
         const account = await touchpoints.account(session.customer.id);
         const timeZone = session.customer.timezone ?? (await touchpoints.timezone());
         const token = formToken(await touchpoints.secret(), `session:${session.hash}`, now());
-        return page(request, reply, locale, { title: words.account, body: accountBody({ words, locale, timeZone, account, token, saved: request.query.saved === '1' }) });
+        return page(request, reply, locale, { title: words.account, body: accountBody({ words, locale, timeZone, account, token, ...(accountNotices.includes(request.query.done as AccountNotice) ? { notice: request.query.done as AccountNotice } : {}) }) });
       },
     });
-    const signedInPost = (path: '/me/preferences' | '/me/sign-out', summary: string, act: (session: NonNullable<Awaited<ReturnType<Touchpoints['session']>>>, fields: FormFields, request: FastifyRequest, reply: FastifyReply, locale: PageLocale) => Promise<string>) =>
+    const signedInPost = (path: '/me/preferences' | '/me/sign-out' | '/me/receipts' | '/me/feedback', summary: string, act: (session: NonNullable<Awaited<ReturnType<Touchpoints['session']>>>, fields: FormFields, request: FastifyRequest, reply: FastifyReply, locale: PageLocale) => Promise<string>) =>
       r.post(path, {
         schema: { tags: ['touchpoints'], summary, security: [], querystring: MeQuery, body: FormBody, consumes: ['application/x-www-form-urlencoded'], produces: ['text/html'], response: { ...redirect, 400: htmlAnswer('The form had expired or came from another site: a page saying so') } },
         handler: async (request, reply) => {
@@ -273,7 +274,28 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
       const none = fields.none !== undefined;
       const wanted = Object.fromEntries(preferenceChannels.map((channel) => [channel, !none && fields[channel] !== undefined])) as Record<(typeof preferenceChannels)[number], boolean>;
       await touchpoints.setPreferences(session.customer.id, wanted, visitorOf(request, locale));
-      return `/me?lang=${locale}&saved=1#preferences`;
+      return `/me?lang=${locale}&done=saved#preferences`;
+    });
+    signedInPost('/me/receipts', 'Send a fiscal receipt\'s QR text: checked now (a duplicate or a malformed one is said on the page), verified and earned by the fiscal-receipts job', async (session, fields, request, _reply, locale) => {
+      const outcome = await touchpoints.submitReceipt(session.customer.id, String(fields.qr ?? '').slice(0, 2000), visitorOf(request, locale)).then(
+        () => 'receipt_sent',
+        (error: unknown) => {
+          if (!(error instanceof AppError)) throw error;
+          const byCode: Record<string, AccountNotice> = {
+            'fiscal_receipt.duplicate': 'receipt_duplicate',
+            'fiscal_receipt.out_of_window': 'receipt_window',
+            'fiscal_receipt.not_enabled': 'receipt_off',
+          };
+          return byCode[error.code] ?? 'receipt_invalid';
+        },
+      );
+      return `/me?lang=${locale}&done=${outcome}#receipts`;
+    });
+    signedInPost('/me/feedback', 'Write to support from the account page: the message becomes a ticket in the feedback inbox', async (session, fields, _request, _reply, locale) => {
+      const text = String(fields.text ?? '').trim();
+      if (text === '') return `/me?lang=${locale}&done=feedback_empty#feedback`;
+      await touchpoints.writeToSupport(session.customer.id, text.slice(0, 4000));
+      return `/me?lang=${locale}&done=feedback_sent#feedback`;
     });
     signedInPost('/me/sign-out', 'Sign out: the session ends and its cookie is cleared', async (session, _fields, _request, reply, locale) => {
       await touchpoints.signOut(session.hash);

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium, listenOnLoopback, phoneContext, seriousViolations } from '../../../tests/helpers/browser.ts';
+import { coffee, foundAnswer, qrText, setUpBrand } from '../../../tests/helpers/fiscal-receipts.ts';
+import { startLoopbackServer, type LoopbackServer } from '../../../tests/helpers/loopback-http.ts';
+import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+
+/**
+ * The account page's own forms in Chromium: a fiscal receipt's QR earns once the check service
+ * verifies it and is refused the second time; a message to support becomes a ticket.
+ */
+let t: TestApp;
+let browser: Browser;
+let base: string;
+let verifier: LoopbackServer;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  verifier = await startLoopbackServer(() => ({ status: 200, body: foundAnswer([coffee]) }));
+  await setUpBrand(t, `${verifier.url}/check`);
+  base = await listenOnLoopback(t.app);
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await verifier?.close();
+  await t?.close();
+});
+
+async function signedIn(phone: string) {
+  const customer = (await t.call({ method: 'POST', url: '/v1/customers', payload: { phone, email: `${phone.slice(1)}@example.com` } })).json();
+  const session = await t.services.touchpoints.startSession(customer.id);
+  const context = await phoneContext(browser, 'en-GB');
+  await context.addCookies([{ name: 'patron_session', value: session.token, url: `${base}/me`, httpOnly: true, sameSite: 'Lax' }]);
+  return { customer, context, page: await context.newPage() };
+}
+
+describe('the account page', () => {
+  it('takes a fiscal receipt\'s QR: points once it is verified, refused the second time', async () => {
+    const { customer, context, page } = await signedIn('+79161113301');
+    await page.goto(`${base}/me?lang=en`);
+    await page.getByLabel('The receipt QR code\'s text').fill(qrText(1));
+    await page.getByRole('button', { name: 'Send the receipt' }).click();
+    await page.getByText('Receipt received: we will check it and add the points.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    expect((await t.call({ method: 'POST', url: '/v1/jobs/verify-fiscal-receipts/run' })).statusCode).toBe(200);
+    const balance = (await t.call({ method: 'GET', url: `/v1/customers/${customer.id}/balance` })).json();
+    // 5% of 1,490.00 ₽ in points (a point a rouble), rounded down.
+    expect(balance.available + balance.pendingPoints).toBe(74);
+    await page.goto(`${base}/me?lang=en`);
+    expect(await page.locator('#receipts').textContent()).toContain('points added +74');
+
+    await page.getByLabel('The receipt QR code\'s text').fill(qrText(1));
+    await page.getByRole('button', { name: 'Send the receipt' }).click();
+    await page.getByText('This receipt was sent before.').waitFor();
+    await page.getByLabel('The receipt QR code\'s text').fill('not a receipt');
+    await page.getByRole('button', { name: 'Send the receipt' }).click();
+    await page.getByText('This is not a till receipt\'s QR code, or not one of a purchase.').waitFor();
+    const after = (await t.call({ method: 'GET', url: `/v1/customers/${customer.id}/balance` })).json();
+    expect(after.available + after.pendingPoints).toBe(balance.available + balance.pendingPoints);
+    await context.close();
+  }, 60_000);
+
+  it('sends a message to support as a ticket on the customer', async () => {
+    const { customer, context, page } = await signedIn('+79161113302');
+    await page.goto(`${base}/me?lang=en`);
+    await page.getByLabel('Your message').fill('My points for Tuesday are missing');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByText('Message sent: we will answer by e-mail.').waitFor();
+    const tickets = (await t.call({ method: 'GET', url: `/v1/customers/${customer.id}/tickets` })).json().items;
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0]).toMatchObject({ source: 'account', status: 'open' });
+    const ticket = (await t.call({ method: 'GET', url: `/v1/tickets/${tickets[0].id}` })).json();
+    expect(ticket.messages[0]).toMatchObject({ direction: 'in', body: 'My points for Tuesday are missing' });
+    await context.close();
+  }, 60_000);
+});
