@@ -53,7 +53,7 @@ ${balance.expiring ? html`<div class="row"><span>${words.expiring} ${formatDate(
 <section class="card" aria-labelledby="s-tier"><h2 id="s-tier">${words.tier}: <span data-testid="tier">${balance.tier.name}</span></h2>
 ${next
   ? html`<progress max="100" value="${share}" aria-label="${words.toNextTier} ${next.name}">${share}%</progress>
-<p class="muted">${words.toNextTier} «${next.name}»: ${formatNumber(locale, next.remaining)}</p>`
+<p class="muted">${words.toNextTier} «${next.name}»: ${balance.tier.progress.metric === 'spend' ? `${formatMoney(locale, next.remaining, account.currency)} ${words.ofPurchases}` : points(next.remaining)}</p>`
   : html`<p class="muted">${words.topTier}</p>`}
 ${balance.tier.privileges.length > 0 ? html`<h3>${words.privileges}</h3><ul>${balance.tier.privileges.map((p) => html`<li>${p}</li>`)}</ul>` : ''}
 </section>

@@ -221,12 +221,14 @@ export function createTouchpoints(deps: TouchpointsDeps) {
         deps.customers.get(customerId, false),
         deps.loyalty.balance(customerId),
         deps.loyalty.customerReceipts(customerId, 10),
-        deps.loyalty.ledger(customerId, 10),
+        deps.loyalty.ledger(customerId, 30),
         deps.customers.consents(customerId),
         deps.currency(),
         deps.fiscalReceipts.listForCustomer(customerId, { limit: 5 }),
       ]);
-      return { customer, balance, receipts: receipts.items, ledger: ledger.items, consents: consents.current, currency, fiscalReceipts: fiscal.items };
+      // Moves between pending and available (points activating) change nothing a customer counts: not shown.
+      const movements = ledger.items.filter((entry) => entry.available + entry.pending !== 0).slice(0, 10);
+      return { customer, balance, receipts: receipts.items, ledger: movements, consents: consents.current, currency, fiscalReceipts: fiscal.items };
     },
 
     /** The marketing channels a customer ticks on the account page; each change recorded with its evidence. */

@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * `npm run screenshots` (scripts/screenshots.ts) writes a phone-width screenshot of every customer
+ * page; the README shows them. Run here into a temporary directory on a small demo data set:
+ * every page is there, a PNG at the Pixel 7's width (412 CSS pixels at 2.625 device pixels each).
+ */
+const pages = ['join', 'join-code', 'join-welcome', 'kiosk', 'sign-in', 'account', 'survey'];
+
+describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('the screenshots script', () => {
+  it('writes a phone-width PNG of each customer page, and the README shows them', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-shots-'));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/screenshots.ts', dir], {
+      cwd: path.join(import.meta.dirname, '..'),
+      env: { ...process.env, PATRON_SCREENSHOT_CUSTOMERS: '20' },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    for (const name of pages) {
+      const png = fs.readFileSync(path.join(dir, `${name}.png`));
+      expect(png.subarray(1, 4).toString('latin1'), name).toBe('PNG');
+      expect(png.readUInt32BE(16), `${name}: width`).toBe(1082);
+      expect(png.readUInt32BE(20), `${name}: height`).toBeGreaterThan(1000);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+    const readme = fs.readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    for (const name of ['join', 'kiosk', 'account', 'survey']) expect(readme).toContain(`docs/screenshots/${name}.png`);
+    for (const name of pages) expect(fs.existsSync(path.join(import.meta.dirname, '..', 'docs', 'screenshots', `${name}.png`)), name).toBe(true);
+  }, 300_000);
+});
