@@ -315,6 +315,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     messaging,
     feedback,
     fiscalReceipts,
+    referrals,
     currency: async () => (await loyalty.config()).program.body.currency,
   });
   registry.register(touchpointsModule, touchpoints);

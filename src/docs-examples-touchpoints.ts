@@ -148,6 +148,13 @@ export const touchpointExamples: DocExample[] = [
     responseType: 'redirect',
     response: '/me/sign-in?lang=en',
   },
+  ...(
+    [
+      ['POST /me/profile', 'A profile change without a session: on to sign in, nothing changed', 'form=x&firstName=Anna'],
+      ['POST /me/telegram', 'Link Telegram without a session: on to sign in, no link made', 'form=x'],
+      ['POST /me/erase-request', 'Ask to delete my data without a session: on to sign in, no request made', 'form=x'],
+    ] as const
+  ).map(([route, summary, body]): DocExample => ({ route, summary, role: null, query: { lang: 'en' }, headers: formHeaders, requestType: FORM, body, status: 303, responseType: 'redirect', response: '/me/sign-in?lang=en' })),
   {
     route: 'PUT /v1/touchpoints/join-form',
     summary: 'Ask the last name too, and let the shop\'s site show the form in a pop-up',

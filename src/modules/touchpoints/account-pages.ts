@@ -17,12 +17,16 @@ const channelWords: Record<PreferenceChannel, 'channelEmail' | 'channelSms' | 'c
 
 /** The account page: points first (what people come for), the card to show at the till, then history and settings. */
 /** What a change on the account page says when the page comes back (a code in ?done=). */
-export const accountNotices = ['saved', 'receipt_sent', 'receipt_duplicate', 'receipt_invalid', 'receipt_window', 'receipt_off', 'feedback_sent', 'feedback_empty'] as const;
+export const accountNotices = ['saved', 'profile_saved', 'profile_refused', 'telegram_off', 'erase_sent', 'receipt_sent', 'receipt_duplicate', 'receipt_invalid', 'receipt_window', 'receipt_off', 'feedback_sent', 'feedback_empty'] as const;
 export type AccountNotice = (typeof accountNotices)[number];
 
 function noticeOf(words: PageText, notice: AccountNotice): { text: string; ok: boolean } {
   switch (notice) {
     case 'saved': return { text: words.saved, ok: true };
+    case 'profile_saved': return { text: words.profileSaved, ok: true };
+    case 'profile_refused': return { text: words.profileRefused, ok: false };
+    case 'telegram_off': return { text: words.telegramOff, ok: false };
+    case 'erase_sent': return { text: words.eraseSent, ok: true };
     case 'receipt_sent': return { text: words.fiscalSent, ok: true };
     case 'receipt_duplicate': return { text: words.fiscalDuplicate, ok: false };
     case 'receipt_invalid': return { text: words.fiscalInvalid, ok: false };
@@ -77,12 +81,26 @@ ${account.ledger.length === 0
       return html`<div class="row"><span>${formatDate(locale, e.at, timeZone)}${e.reason ? html` · ${e.reason}` : ''}</span><span>${delta > 0 ? '+' : delta < 0 ? '−' : ''}${formatNumber(locale, Math.abs(delta))}</span></div>`;
     })}
 </section>
+<section class="card" aria-labelledby="s-profile" id="profile"><h2 id="s-profile">${words.profile}</h2>
+<form method="post" action="/me/profile?lang=${locale}">
+<input type="hidden" name="form" value="${input.token}">
+<label for="p-firstName">${words.firstName}</label><input id="p-firstName" name="firstName" type="text" maxlength="100" autocomplete="given-name" value="${customer.firstName ?? ''}">
+<label for="p-lastName">${words.lastName}</label><input id="p-lastName" name="lastName" type="text" maxlength="100" autocomplete="family-name" value="${customer.lastName ?? ''}">
+<label for="p-email">${words.email}</label><input id="p-email" name="email" type="email" maxlength="254" autocomplete="email" value="${customer.email ?? ''}">
+<label for="p-birthDate">${words.birthDate}</label><input id="p-birthDate" name="birthDate" type="date" autocomplete="bday" value="${customer.birthDate ?? ''}">
+<button type="submit">${words.save}</button>
+</form>
+</section>
+${account.referral
+  ? html`<section class="card" aria-labelledby="s-referral"><h2 id="s-referral">${words.referralTitle}</h2><p class="muted">${words.referralHint}</p>
+<p>${words.referralCode}: <strong data-testid="referral-code">${account.referral.code}</strong></p>${account.referral.link ? html`<p><a href="${account.referral.link}">${account.referral.link}</a></p>` : ''}</section>`
+  : ''}
 <section class="card" aria-labelledby="s-preferences" id="preferences"><h2 id="s-preferences">${words.preferences}</h2>
 <p class="muted">${words.preferencesHint}</p>
 <form method="post" action="/me/preferences?lang=${locale}">
 <input type="hidden" name="form" value="${input.token}">
 ${preferenceChannels.map(
-  (channel) => html`<label class="check" for="p-${channel}"><input type="checkbox" id="p-${channel}" name="${channel}" value="yes"${marketing.has(channel) || marketing.has('all') ? html` checked` : ''}><span>${words[channelWords[channel]]}</span></label>`,
+  (channel) => html`<label class="check" for="pref-${channel}"><input type="checkbox" id="pref-${channel}" name="${channel}" value="yes"${marketing.has(channel) || marketing.has('all') ? html` checked` : ''}><span>${words[channelWords[channel]]}</span></label>`,
 )}
 <button type="submit">${words.save}</button>
 </form>
@@ -110,6 +128,12 @@ ${account.fiscalReceipts.map(
 <textarea id="f-message" name="text" maxlength="4000" required></textarea>
 <button type="submit">${words.feedbackSend}</button>
 </form>
+</section>
+<section class="card" aria-labelledby="s-telegram" id="telegram"><h2 id="s-telegram">${words.telegramTitle}</h2><p class="muted">${words.telegramHint}</p>
+<form method="post" action="/me/telegram?lang=${locale}"><input type="hidden" name="form" value="${input.token}"><button class="secondary" type="submit">${words.telegramLink}</button></form>
+</section>
+<section class="card" aria-labelledby="s-erase" id="erase"><h2 id="s-erase">${words.eraseTitle}</h2><p class="muted">${words.eraseHint}</p>
+<form method="post" action="/me/erase-request?lang=${locale}"><input type="hidden" name="form" value="${input.token}"><button class="secondary" type="submit">${words.eraseButton}</button></form>
 </section>
 <form method="post" action="/me/sign-out?lang=${locale}"><input type="hidden" name="form" value="${input.token}"><button class="secondary" type="submit">${words.signOut}</button></form>`;
 }

@@ -37,6 +37,32 @@ async function signedIn(phone: string) {
 }
 
 describe('the account page', () => {
+  it('changes the profile, shows the referral code, and takes a request to delete the data', async () => {
+    const { customer, context, page } = await signedIn('+79161113303');
+    await page.goto(`${base}/me?lang=en`);
+    expect(await page.getByTestId('referral-code').textContent()).toMatch(/^[A-Z0-9-]{4,}$/);
+    await page.getByLabel('First name').fill('Vera');
+    await page.getByLabel('Date of birth').fill('1990-05-17');
+    await page.locator('#profile button[type=submit]').click();
+    await page.getByText('Profile saved.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect((await t.call({ method: 'GET', url: `/v1/customers/${customer.id}` })).json()).toMatchObject({ firstName: 'Vera', birthDate: '1990-05-17' });
+    // Another member's e-mail: refused in words, nothing changed.
+    await t.call({ method: 'POST', url: '/v1/customers', payload: { phone: '+79161113399', email: 'taken@example.com' } });
+    await page.getByLabel('E-mail', { exact: true }).fill('taken@example.com');
+    await page.locator('#profile button[type=submit]').click();
+    await page.getByText('The profile was not saved').waitFor();
+    expect((await t.call({ method: 'GET', url: `/v1/customers/${customer.id}` })).json().email).toBe('79161113303@example.com');
+    // No Telegram bot set up: said so.
+    await page.getByRole('button', { name: 'Link Telegram' }).click();
+    await page.getByText('Telegram is not set up for the club yet.').waitFor();
+    await page.getByRole('button', { name: 'Ask to delete my data' }).click();
+    await page.getByText('Your request to delete your data is received').waitFor();
+    const tickets = (await t.call({ method: 'GET', url: `/v1/customers/${customer.id}/tickets` })).json().items;
+    expect(tickets.map((ticket: { tags: string[] }) => ticket.tags)).toEqual([['erasure-request']]);
+    await context.close();
+  }, 60_000);
+
   it('takes a fiscal receipt\'s QR: points once it is verified, refused the second time', async () => {
     const { customer, context, page } = await signedIn('+79161113301');
     await page.goto(`${base}/me?lang=en`);

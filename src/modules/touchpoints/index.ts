@@ -11,6 +11,7 @@ import type { Loyalty } from '../loyalty/index.ts';
 import type { Messaging } from '../messaging/index.ts';
 import type { Feedback } from '../feedback/index.ts';
 import type { FiscalReceipts } from '../fiscal-receipts/index.ts';
+import type { Referrals } from '../referrals/index.ts';
 import { endSession, endSessionsOf, findSession, moveSessions, startSession } from './customer-sessions.ts';
 import { readJoinAnswers, type JoinAnswers } from './join-answers.ts';
 import { newCardNumber } from './digital-cards.ts';
@@ -32,7 +33,9 @@ export type TouchpointsDeps = {
   phoneRegion: string;
   customers: Customers;
   loyalty: Pick<Loyalty, 'balance' | 'customerReceipts' | 'ledger'>;
-  messaging: Pick<Messaging, 'sendNow' | 'policy'>;
+  messaging: Pick<Messaging, 'sendNow' | 'policy' | 'telegram'>;
+  /** The customer's referral code and link, shown on the account page. */
+  referrals: Pick<Referrals, 'summary'>;
   /** A message written on the account page becomes a support ticket. */
   feedback: Pick<Feedback, 'create'>;
   /** A fiscal receipt's QR sent from the account page earns once verified. */
@@ -217,7 +220,7 @@ export function createTouchpoints(deps: TouchpointsDeps) {
     /** What the account page shows: points, tier, card, the latest receipts and points movements, consents. */
     async account(customerId: string) {
       await ensureCard(customerId, { ...systemActor, name: 'account page' });
-      const [customer, balance, receipts, ledger, consents, currency, fiscal] = await Promise.all([
+      const [customer, balance, receipts, ledger, consents, currency, fiscal, referral] = await Promise.all([
         deps.customers.get(customerId, false),
         deps.loyalty.balance(customerId),
         deps.loyalty.customerReceipts(customerId, 10),
@@ -225,10 +228,11 @@ export function createTouchpoints(deps: TouchpointsDeps) {
         deps.customers.consents(customerId),
         deps.currency(),
         deps.fiscalReceipts.listForCustomer(customerId, { limit: 5 }),
+        deps.referrals.summary(customerId).catch(() => null),
       ]);
       // Moves between pending and available (points activating) change nothing a customer counts: not shown.
       const movements = ledger.items.filter((entry) => entry.available + entry.pending !== 0).slice(0, 10);
-      return { customer, balance, receipts: receipts.items, ledger: movements, consents: consents.current, currency, fiscalReceipts: fiscal.items };
+      return { customer, balance, receipts: receipts.items, ledger: movements, consents: consents.current, currency, fiscalReceipts: fiscal.items, referral: referral ? { code: referral.code, link: referral.link ?? null } : null };
     },
 
     /** The marketing channels a customer ticks on the account page; each change recorded with its evidence. */
@@ -250,6 +254,29 @@ export function createTouchpoints(deps: TouchpointsDeps) {
     /** A fiscal receipt's QR text from the account page: checked now, verified and earned by the fiscal-receipts job. */
     submitReceipt: (customerId: string, qr: string, visitor: Visitor) =>
       deps.fiscalReceipts.submit(customerId, qr, { channel: 'web', ip: visitor.ip, userAgent: visitor.userAgent }),
+
+    /** The customer's own changes to their profile (an empty field clears it); refusals come back in the customers module's words. */
+    async updateProfile(customerId: string, changes: { firstName: string; lastName: string; email: string; birthDate: string }) {
+      const nullIfEmpty = (value: string) => (value.trim() === '' ? null : value.trim());
+      await deps.customers.update(
+        customerId,
+        { firstName: nullIfEmpty(changes.firstName), lastName: nullIfEmpty(changes.lastName), email: nullIfEmpty(changes.email), birthDate: nullIfEmpty(changes.birthDate) },
+        { ...systemActor, name: 'account page' },
+      );
+    },
+    /** A one-time Telegram deep link for the customer (the bot links the chat when they press Start). */
+    telegramLink: (customerId: string) => deps.messaging.telegram.issue(customerId, { ...systemActor, name: 'account page' }),
+    /**
+     * "Delete my data": a ticket for support, tagged erasure-request. Erasing is support's step
+     * (POST /v1/customers/{id}/erase): it is final, and the customer may have points or a purchase
+     * under return that support settles first.
+     */
+    async requestErasure(customerId: string): Promise<void> {
+      await deps.feedback.create(
+        { customerId, source: 'account', subject: 'Delete my data', text: 'The customer asked on the account page to delete their personal data.', tags: ['erasure-request'] },
+        { ...systemActor, name: 'account page' },
+      );
+    },
 
     /** Old codes (with any form answers still waiting) and lapsed sessions are removed. */
     async clearExpired() {

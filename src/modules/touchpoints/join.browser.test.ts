@@ -145,7 +145,7 @@ describe('the account page', () => {
     const customer = (await t.call({ method: 'GET', url: '/v1/customers/lookup?phone=%2B79123456701' })).json();
     await page.getByRole('checkbox', { name: 'SMS', exact: true }).uncheck();
     await page.getByRole('checkbox', { name: 'E-mail', exact: true }).check();
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#preferences button[type=submit]').first().click();
     await page.locator('.ok').waitFor();
     const current = (await t.call({ method: 'GET', url: `/v1/customers/${customer.id}/consents` })).json().current;
     const marketing = Object.fromEntries(current.filter((c: { purpose: string }) => c.purpose === 'marketing').map((c: { channel: string; granted: boolean }) => [c.channel, c.granted]));

@@ -96,6 +96,19 @@ const ru = {
   feedbackSend: 'Отправить',
   feedbackSent: 'Сообщение отправлено: ответим на почту.',
   feedbackEmpty: 'Напишите сообщение',
+  profileSaved: 'Профиль сохранён.',
+  profileRefused: 'Профиль не сохранён: проверьте адрес почты (он может быть у другого участника) и дату рождения.',
+  referralTitle: 'Пригласите друга',
+  referralHint: 'Друг называет ваш код при вступлении — баллы получите оба после его первой покупки.',
+  referralCode: 'Ваш код',
+  telegramTitle: 'Telegram',
+  telegramHint: 'Получайте сообщения клуба в Telegram: откроется наш бот, нажмите «Старт».',
+  telegramLink: 'Подключить Telegram',
+  telegramOff: 'Telegram пока не подключён к клубу.',
+  eraseTitle: 'Удалить мои данные',
+  eraseHint: 'Мы удалим ваши персональные данные; баллы и карта будут аннулированы. Запрос обработает служба поддержки.',
+  eraseButton: 'Запросить удаление данных',
+  eraseSent: 'Запрос на удаление данных принят: служба поддержки свяжется с вами.',
 } as const;
 
 type Words = { [K in keyof typeof ru]: (typeof ru)[K] extends readonly string[] ? readonly string[] : (typeof ru)[K] extends string ? string : { [S in keyof (typeof ru)[K]]: string } };
@@ -195,6 +208,19 @@ const en: Words = {
   feedbackSend: 'Send',
   feedbackSent: 'Message sent: we will answer by e-mail.',
   feedbackEmpty: 'Write a message',
+  profileSaved: 'Profile saved.',
+  profileRefused: 'The profile was not saved: check the e-mail address (another member may have it) and the date of birth.',
+  referralTitle: 'Invite a friend',
+  referralHint: 'Your friend gives your code when joining: you both get points after their first purchase.',
+  referralCode: 'Your code',
+  telegramTitle: 'Telegram',
+  telegramHint: 'Get the club\'s messages on Telegram: our bot opens, press Start.',
+  telegramLink: 'Link Telegram',
+  telegramOff: 'Telegram is not set up for the club yet.',
+  eraseTitle: 'Delete my data',
+  eraseHint: 'We will delete your personal data; your points and card will be cancelled. Support handles the request.',
+  eraseButton: 'Ask to delete my data',
+  eraseSent: 'Your request to delete your data is received: support will contact you.',
 };
 
 export const pageText: Record<PageLocale, Words> = { ru, en };

@@ -259,7 +259,7 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
         return page(request, reply, locale, { title: words.account, body: accountBody({ words, locale, timeZone, account, token, ...(accountNotices.includes(request.query.done as AccountNotice) ? { notice: request.query.done as AccountNotice } : {}) }) });
       },
     });
-    const signedInPost = (path: '/me/preferences' | '/me/sign-out' | '/me/receipts' | '/me/feedback', summary: string, act: (session: NonNullable<Awaited<ReturnType<Touchpoints['session']>>>, fields: FormFields, request: FastifyRequest, reply: FastifyReply, locale: PageLocale) => Promise<string>) =>
+    const signedInPost = (path: '/me/preferences' | '/me/sign-out' | '/me/receipts' | '/me/feedback' | '/me/profile' | '/me/telegram' | '/me/erase-request', summary: string, act: (session: NonNullable<Awaited<ReturnType<Touchpoints['session']>>>, fields: FormFields, request: FastifyRequest, reply: FastifyReply, locale: PageLocale) => Promise<string>) =>
       r.post(path, {
         schema: { tags: ['touchpoints'], summary, security: [], querystring: MeQuery, body: FormBody, consumes: ['application/x-www-form-urlencoded'], produces: ['text/html'], response: { ...redirect, 400: htmlAnswer('The form had expired or came from another site: a page saying so') } },
         handler: async (request, reply) => {
@@ -296,6 +296,32 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
       if (text === '') return `/me?lang=${locale}&done=feedback_empty#feedback`;
       await touchpoints.writeToSupport(session.customer.id, text.slice(0, 4000));
       return `/me?lang=${locale}&done=feedback_sent#feedback`;
+    });
+    signedInPost('/me/profile', 'Save the customer\'s own name, e-mail and birth date (an empty field clears it)', async (session, fields, _request, _reply, locale) => {
+      const text = (name: string) => String(fields[name] ?? '').slice(0, 254);
+      const outcome = await touchpoints
+        .updateProfile(session.customer.id, { firstName: text('firstName'), lastName: text('lastName'), email: text('email'), birthDate: text('birthDate') })
+        .then(
+          () => 'profile_saved',
+          (error: unknown) => {
+            if (error instanceof AppError && error.status < 500) return 'profile_refused';
+            throw error;
+          },
+        );
+      return `/me?lang=${locale}&done=${outcome}#profile`;
+    });
+    signedInPost('/me/telegram', 'Link Telegram: on to the bot with a one-time link (the chat is linked when the customer presses Start)', async (session, _fields, _request, _reply, locale) =>
+      touchpoints.telegramLink(session.customer.id).then(
+        (issued) => issued.url,
+        (error: unknown) => {
+          if (error instanceof AppError && error.status < 500) return `/me?lang=${locale}&done=telegram_off#telegram`;
+          throw error;
+        },
+      ),
+    );
+    signedInPost('/me/erase-request', 'Ask to delete my data: a ticket for support, tagged erasure-request', async (session, _fields, _request, _reply, locale) => {
+      await touchpoints.requestErasure(session.customer.id);
+      return `/me?lang=${locale}&done=erase_sent#erase`;
     });
     signedInPost('/me/sign-out', 'Sign out: the session ends and its cookie is cleared', async (session, _fields, _request, reply, locale) => {
       await touchpoints.signOut(session.hash);
