@@ -346,11 +346,14 @@ describe('OpenAPI document', () => {
     expect(served.sort()).toEqual(listed.sort());
   });
 
+  /** The pages a person opens in a browser (not the API): their refusals are pages too, in text/html. */
+  const pageForPeople = (path: string) => /^\/(t|s)\//.test(path) || /^\/(join|me)(\/|$)/.test(path);
+
   it('documents at least one 4xx for every operation, as a Problem; 401 and 403 wherever a key is needed', () => {
     for (const { method, path, op } of operations()) {
       if (path === '/health') continue; // public, and it fails with 503 {"status":"unavailable"}
-      // The links a person follows from a message: the pixel always answers its GIF, and a link not valid is a page for that person.
-      if (path.startsWith('/t/')) continue;
+      // Pages for people (a message's links, the join form, the account page, surveys): a refusal is a page for that person.
+      if (pageForPeople(path)) continue;
       const statuses = Object.keys(op.responses ?? {});
       expect(statuses.filter((s) => s.startsWith('4')), `${method} ${path}`).not.toEqual([]);
       const isPublic = Array.isArray(op.security) && op.security.length === 0;
@@ -366,7 +369,7 @@ describe('OpenAPI document', () => {
   it('documents error bodies as application/problem+json, the type they are sent with', () => {
     const documented = new Map<string, string>();
     for (const { method, path, op } of operations()) {
-      if (path.startsWith('/t/')) continue; // pages for people, as above
+      if (pageForPeople(path)) continue; // pages for people, as above
       for (const [status, response] of Object.entries(op.responses ?? {})) {
         if (status.startsWith('4')) documented.set(Object.keys(response.content ?? {}).join(', '), `${method} ${path} ${status}`);
       }

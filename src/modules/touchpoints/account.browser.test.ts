@@ -41,15 +41,15 @@ describe('the account page', () => {
     const { customer, context, page } = await signedIn('+79161113303');
     await page.goto(`${base}/me?lang=en`);
     expect(await page.getByTestId('referral-code').textContent()).toMatch(/^[A-Z0-9-]{4,}$/);
-    await page.getByLabel('First name').fill('Vera');
-    await page.getByLabel('Date of birth').fill('1990-05-17');
+    await page.locator('#p-firstName').fill('Vera');
+    await page.locator('#p-birthDate').fill('1990-05-17');
     await page.locator('#profile button[type=submit]').click();
     await page.getByText('Profile saved.').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     expect((await t.call({ method: 'GET', url: `/v1/customers/${customer.id}` })).json()).toMatchObject({ firstName: 'Vera', birthDate: '1990-05-17' });
     // Another member's e-mail: refused in words, nothing changed.
     await t.call({ method: 'POST', url: '/v1/customers', payload: { phone: '+79161113399', email: 'taken@example.com' } });
-    await page.getByLabel('E-mail', { exact: true }).fill('taken@example.com');
+    await page.locator('#p-email').fill('taken@example.com');
     await page.locator('#profile button[type=submit]').click();
     await page.getByText('The profile was not saved').waitFor();
     expect((await t.call({ method: 'GET', url: `/v1/customers/${customer.id}` })).json().email).toBe('79161113303@example.com');
