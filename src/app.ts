@@ -316,6 +316,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     feedback,
     fiscalReceipts,
     referrals,
+    promotions,
     currency: async () => (await loyalty.config()).program.body.currency,
   });
   registry.register(touchpointsModule, touchpoints);

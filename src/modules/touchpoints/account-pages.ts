@@ -61,6 +61,10 @@ ${next
   : html`<p class="muted">${words.topTier}</p>`}
 ${balance.tier.privileges.length > 0 ? html`<h3>${words.privileges}</h3><ul>${balance.tier.privileges.map((p) => html`<li>${p}</li>`)}</ul>` : ''}
 </section>
+${account.codes.length > 0
+  ? html`<section class="card" aria-labelledby="s-codes" id="codes"><h2 id="s-codes">${words.codesTitle}</h2><p class="muted">${words.codesHint}</p>
+${account.codes.map((c) => html`<div class="row"><span><strong data-testid="promo-code">${c.code}</strong> · ${c.promotion}</span><span>${c.validTo ? `${words.validUntil} ${formatDate(locale, c.validTo, timeZone)}` : ''}</span></div>`)}</section>`
+  : ''}
 <section class="card" aria-labelledby="s-card"><h2 id="s-card">${words.card}</h2>
 ${codes
   ? html`<p class="muted">${words.cardHint}</p><div class="barcode" data-testid="card-barcode">${codes.barcode}</div><div class="qr">${codes.qr}</div>`

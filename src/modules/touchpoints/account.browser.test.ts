@@ -39,7 +39,14 @@ async function signedIn(phone: string) {
 describe('the account page', () => {
   it('changes the profile, shows the referral code, and takes a request to delete the data', async () => {
     const { customer, context, page } = await signedIn('+79161113303');
+    // A personal code of an active promotion shows; one of a paused promotion does not.
+    const promotion = async (name: string, status: string) =>
+      (await t.call({ method: 'POST', url: '/v1/promotions', payload: { name, status, requiresCode: true, benefit: { kind: 'percent_off', percentBp: 2000, target: { categories: ['coffee'] } }, validity: { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' } } })).json().id as string;
+    expect((await t.call({ method: 'POST', url: '/v1/promo-codes', payload: { promotionId: await promotion('Birthday coffee', 'active'), code: 'VERA-BDAY', customerId: customer.id } })).statusCode).toBe(201);
+    expect((await t.call({ method: 'POST', url: '/v1/promo-codes', payload: { promotionId: await promotion('Paused offer', 'paused'), code: 'VERA-PAUSED', customerId: customer.id } })).statusCode).toBe(201);
     await page.goto(`${base}/me?lang=en`);
+    expect(await page.getByTestId('promo-code').allTextContents()).toEqual(['VERABDAY']);
+    expect(await page.locator('#codes').textContent()).toContain('Birthday coffee');
     expect(await page.getByTestId('referral-code').textContent()).toMatch(/^[A-Z0-9-]{4,}$/);
     await page.locator('#p-firstName').fill('Vera');
     await page.locator('#p-birthDate').fill('1990-05-17');

@@ -12,6 +12,7 @@ import type { Messaging } from '../messaging/index.ts';
 import type { Feedback } from '../feedback/index.ts';
 import type { FiscalReceipts } from '../fiscal-receipts/index.ts';
 import type { Referrals } from '../referrals/index.ts';
+import type { Promotions } from '../promotions/index.ts';
 import { endSession, endSessionsOf, findSession, moveSessions, startSession } from './customer-sessions.ts';
 import { readJoinAnswers, type JoinAnswers } from './join-answers.ts';
 import { newCardNumber } from './digital-cards.ts';
@@ -36,6 +37,8 @@ export type TouchpointsDeps = {
   messaging: Pick<Messaging, 'sendNow' | 'policy' | 'telegram'>;
   /** The customer's referral code and link, shown on the account page. */
   referrals: Pick<Referrals, 'summary'>;
+  /** The customer's personal promo codes (a birthday code, a journey's gift) and their promotions' names. */
+  promotions: { codes: Pick<Promotions['codes'], 'list'>; promotions: Pick<Promotions['promotions'], 'get'> };
   /** A message written on the account page becomes a support ticket. */
   feedback: Pick<Feedback, 'create'>;
   /** A fiscal receipt's QR sent from the account page earns once verified. */
@@ -76,6 +79,19 @@ export function createTouchpoints(deps: TouchpointsDeps) {
       if (outcome.status !== 'accepted') return { sent: false, reason: 'not_sent' };
     }
     return { sent: true, challengeId: issued.challengeId, phone };
+  }
+
+  /** Personal codes the customer can still use: not expired, uses left; with their promotion's name. */
+  async function personalCodes(customerId: string): Promise<Array<{ code: string; promotion: string; validTo: string | null }>> {
+    const now = clock.now().getTime();
+    const { items } = await deps.promotions.codes.list({ limit: 20, customerId });
+    const usable = items.filter((c) => (c.validTo === null || Date.parse(c.validTo) > now) && (c.usesLimit === null || c.uses < c.usesLimit));
+    const names = new Map<string, string>();
+    for (const id of new Set(usable.map((c) => c.promotionId))) {
+      const promotion = await deps.promotions.promotions.get(id).catch(() => null);
+      if (promotion && promotion.status === 'active') names.set(id, promotion.name);
+    }
+    return usable.filter((c) => names.has(c.promotionId)).map((c) => ({ code: c.code, promotion: names.get(c.promotionId)!, validTo: c.validTo }));
   }
 
   const ownerOfPhone = (phone: string) => customerIdByIdentifier(db, { kind: 'phone', source: '', value: phone });
@@ -220,7 +236,7 @@ export function createTouchpoints(deps: TouchpointsDeps) {
     /** What the account page shows: points, tier, card, the latest receipts and points movements, consents. */
     async account(customerId: string) {
       await ensureCard(customerId, { ...systemActor, name: 'account page' });
-      const [customer, balance, receipts, ledger, consents, currency, fiscal, referral] = await Promise.all([
+      const [customer, balance, receipts, ledger, consents, currency, fiscal, referral, codes] = await Promise.all([
         deps.customers.get(customerId, false),
         deps.loyalty.balance(customerId),
         deps.loyalty.customerReceipts(customerId, 10),
@@ -229,10 +245,11 @@ export function createTouchpoints(deps: TouchpointsDeps) {
         deps.currency(),
         deps.fiscalReceipts.listForCustomer(customerId, { limit: 5 }),
         deps.referrals.summary(customerId).catch(() => null),
+        personalCodes(customerId),
       ]);
       // Moves between pending and available (points activating) change nothing a customer counts: not shown.
       const movements = ledger.items.filter((entry) => entry.available + entry.pending !== 0).slice(0, 10);
-      return { customer, balance, receipts: receipts.items, ledger: movements, consents: consents.current, currency, fiscalReceipts: fiscal.items, referral: referral ? { code: referral.code, link: referral.link ?? null } : null };
+      return { customer, balance, receipts: receipts.items, ledger: movements, consents: consents.current, currency, fiscalReceipts: fiscal.items, referral: referral ? { code: referral.code, link: referral.link ?? null } : null, codes };
     },
 
     /** The marketing channels a customer ticks on the account page; each change recorded with its evidence. */
