@@ -16,7 +16,9 @@ export const EventType = Type.String({
 export const ActionRuleId = Type.String({ pattern: engagementIds.pattern('acr'), description: 'acr_… id' });
 export const ActionRuleParams = Type.Object({ id: ActionRuleId });
 
-const PropertyValue = Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()]);
+// A finite number: JSON like -1e400 parses to -Infinity, which JSON (and so the stored rule or event) cannot hold.
+const FiniteNumber = Type.Number({ minimum: -1e15, maximum: 1e15 });
+const PropertyValue = Type.Union([Type.String({ maxLength: 200 }), FiniteNumber, Type.Boolean()]);
 
 export const ActionLimitsSchema = named('ActionRuleLimits', Type.Object(
   {
@@ -114,7 +116,7 @@ export const EventCreate = named('CustomerEventCreate', Type.Object(
     }),
     customer: CustomerRef,
     type: EventType,
-    properties: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Union([Type.String({ maxLength: 2000 }), Type.Number(), Type.Boolean(), Type.Null()]), {
+    properties: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Union([Type.String({ maxLength: 2000 }), FiniteNumber, Type.Boolean(), Type.Null()]), {
       maxProperties: 50,
       description: 'Flat facts about the event (rating, productId, channel); rules may require some to equal a value',
     })),
