@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { sql } from 'kysely';
@@ -25,6 +26,9 @@ import { createSurveys, surveyPages, surveyRoutes, surveysModule, type Surveys }
 import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createTouchpoints, touchpointPages, touchpointRoutes, touchpointsModule, type Touchpoints } from './modules/touchpoints/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
+import type { PasswordCost } from './platform/staff/passwords.ts';
+import { createStaff, type Staff } from './platform/staff/staff-users.ts';
+import { staffRoutes } from './platform/staff/staff.routes.ts';
 import type { Clock } from './platform/clock.ts';
 import {
   clientErrorHandler,
@@ -61,10 +65,13 @@ export type AppDeps = {
     Partial<Pick<Config, 'checkoutCacheMs' | 'rateLimits' | 'trustProxy'>>;
   /** Log output: false for none (tests), true for stdout, or a stream of its own (the log-safety test). */
   logger?: boolean | { stream: { write(line: string): void } };
+  /** scrypt's cost for staff passwords; tests lower it (hashing at the real cost takes a third of a second). */
+  staffPasswordCost?: PasswordCost;
 };
 
 export type Services = {
   apiKeys: ApiKeys;
+  staff: Staff;
   customers: Customers;
   loyalty: Loyalty;
   promotions: Promotions;
@@ -97,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // Each part gets its own view of the one database (viewOf, inferred from what the part asks
   // for), so a module names only its own tables and the platform's.
   const apiKeys = createApiKeys({ db: viewOf(db), clock, ids });
+  const staff = createStaff({ db: viewOf(db), clock, ids, ...(deps.staffPasswordCost ? { passwordCost: deps.staffPasswordCost } : {}) });
   const customers = createCustomers({ db: viewOf(db), clock, ids, phoneRegion: config.defaultPhoneRegion });
   const loyalty = createLoyalty(
     { db: viewOf(db), clock, ids, customers, phoneRegion: config.defaultPhoneRegion, cacheMaxAgeMs: config.checkoutCacheMs },
@@ -376,7 +384,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   installJsonParser(app);
   installNulGuard(app);
   installErrorHandling(app);
-  installAuth(app, apiKeys, limiter);
+  // Cookies are parsed for every route: the console's session and the customer pages' ones.
+  await app.register(fastifyCookie);
+  installAuth(app, apiKeys, limiter, staff);
 
   app.addSchema(ProblemSchema);
   app.addSchema(CustomerSchema);
@@ -406,6 +416,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   platformRoutes(app, { db: viewOf(db), apiKeys, clock, snapshot: database.snapshot?.bind(database) });
+  staffRoutes(app, { staff, limiter });
   importRoutes(app, { imports, types: registry.importTypes(), importLimitBytes: config.importLimitBytes });
   jobRoutes(app, { jobs: registry.jobs(), leases });
   customerRoutes(app, { customers });
@@ -447,5 +458,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await recommendations.runs.stop();
     await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, feedback, fiscalReceipts, surveys, imports, registry, leases } };
+  return { app, services: { apiKeys, staff, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, feedback, fiscalReceipts, surveys, imports, registry, leases } };
 }

@@ -5,6 +5,7 @@ import { feedbackExampleIds, feedbackExamples } from './docs-examples-feedback.t
 import { messagingDrawnValues, messagingExampleIds, messagingExamples } from './docs-examples-messaging.ts';
 import { surveyPageExamples, touchpointExamples } from './docs-examples-touchpoints.ts';
 import { fiscalExampleIds, fiscalExamples } from './docs-examples-fiscal.ts';
+import { consoleDrawnValues, consoleExampleIds, consoleExamples } from './docs-examples-console.ts';
 import { surveyExampleIds, surveyExamples } from './docs-examples-surveys.ts';
 
 /**
@@ -27,6 +28,11 @@ export type DocExample = {
   summary: string;
   /** The role of the key the request is sent with; null: no key (a public route, a link a customer follows). */
   role: Role | null;
+  /**
+   * Sent as the console sends it: with the session cookie the last sign-in example
+   * (POST /v1/console/session) set, and its CSRF token in X-CSRF-Token.
+   */
+  session?: true;
   /** A step the later examples need (a second customer, a receipt to void); the route's documented example is another entry. */
   step?: true;
   params?: Record<string, string>;
@@ -109,6 +115,7 @@ export const exampleIds = {
   ...messagingExampleIds,
   ...feedbackExampleIds,
   ...fiscalExampleIds,
+  ...consoleExampleIds,
   ...surveyExampleIds,
 } as const;
 const ids = exampleIds;
@@ -154,6 +161,7 @@ export const exampleDrawnValues: Record<string, RegExp> = {
   '188f1410760d02a25983e65d98c785b406c4c22f38cf9b2de8b92a2091ab961f': /^[0-9a-f]{64}$/,
   '3c61fc506dd5994262722440218e63731de57d3773d50f8fec98bb7e27b92115': /^[0-9a-f]{64}$/,
   ...messagingDrawnValues,
+  ...consoleDrawnValues,
 };
 
 // The lottery examples' answers (docs/lotteries.md).
@@ -1420,6 +1428,8 @@ export const docExamples: DocExample[] = [
   ...surveyExamples(ids),
   // The survey pages customers open (src/docs-examples-touchpoints.ts).
   ...surveyPageExamples,
+  // The console's staff users and sign-in (src/docs-examples-console.ts).
+  ...consoleExamples(),
 ];
 
 type MediaType = { schema?: { $ref?: string }; examples?: Record<string, { summary: string; value: unknown }> };

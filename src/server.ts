@@ -10,6 +10,7 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { loadDemoData } from './demo/demo-data.ts';
 import { systemActor } from './platform/actor.ts';
+import { AppError } from './platform/errors.ts';
 import { systemClock } from './platform/clock.ts';
 import { uuidV7Ids } from './platform/ids.ts';
 import { startScheduler } from './platform/scheduler.ts';
@@ -51,6 +52,30 @@ async function ensureOwnerKey(opened: Opened, config: Config): Promise<string | 
   return file;
 }
 
+/** The console's first owner: the e-mail to sign in with; the password goes to a file like the key. */
+export const FIRST_OWNER_EMAIL = 'owner@patron.local';
+
+/**
+ * A fresh install has nobody to sign in to the console as: the first owner account is made with
+ * a generated password, written (with its e-mail) to a file only this user can read. The owner
+ * then adds the team in the console (Settings → Users) and may change this password there.
+ */
+async function ensureConsoleOwner(opened: Opened, config: Config): Promise<string | null> {
+  if (await opened.staff.hasOwner()) return null;
+  let password: string | null;
+  try {
+    ({ password } = await opened.staff.create({ email: FIRST_OWNER_EMAIL, name: 'Owner', role: 'owner' }, systemActor));
+  } catch (error) {
+    // Another instance starting at the same moment made it, or it exists disabled: nothing to write.
+    if (error instanceof AppError && error.code === 'staff.email_taken') return null;
+    throw error;
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const file = path.join(config.dataDir, 'console-owner.txt');
+  fs.writeFileSync(file, `e-mail: ${FIRST_OWNER_EMAIL}\npassword: ${password}\n`, { mode: 0o600 });
+  return file;
+}
+
 /** Brings a freshly loaded ledger up to today (the scheduler would too, a moment later). */
 export async function catchUpLedger(opened: Opened): Promise<void> {
   for (const job of ['activate-points', 'expire-points', 'review-tiers'] as const) await opened.loyalty.runJob(job);
@@ -69,6 +94,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const { app } = opened;
   const keyFile = await ensureOwnerKey(opened, config);
   if (keyFile) app.log.info(`No owner API key existed: one was created and written to ${keyFile}`);
+  const ownerFile = await ensureConsoleOwner(opened, config);
+  if (ownerFile) app.log.info(`The console had no owner: ${FIRST_OWNER_EMAIL} was created; its password is in ${ownerFile}`);
   if (options.demo) {
     const loaded = await loadDemoData(opened, systemClock);
     app.log.info(loaded ? 'Demo data loaded' : 'Demo data was loaded before; left as it is');

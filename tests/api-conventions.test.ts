@@ -205,6 +205,10 @@ beforeAll(async () => {
   const fiscal = [];
   for (const i of [1, 2]) fiscal.push(await post(`/v1/customers/${anna.id}/fiscal-receipts`, { qr: `t=20260301T1000&s=100.00&fn=9960440300000001&i=${i}&fp=${i}&n=1` }));
   params['/v1/fiscal-receipts/{id}:id'] = fiscal[0].id;
+  // Two people in the console.
+  const staff = [];
+  for (const name of ['maria', 'oleg']) staff.push(await post('/v1/staff-users', { email: `${name}@shop.example`, name, role: 'marketer' }));
+  params['/v1/staff-users/{id}:id'] = staff[0].user.id;
 });
 afterAll(async () => t?.close());
 

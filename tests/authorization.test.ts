@@ -46,6 +46,7 @@ function servedRoutes(): string[] {
 // Path parameters get ids of the right shape for their route (so a 400 never hides the verdict).
 const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/api-keys\//, 'id', 'key_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/staff-users\//, 'id', 'stf_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/imports\//, 'id', 'imp_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/customers\//, 'id', 'cus_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/receipts\//, 'id', 'rcp_0190c0ffee00700080000000000000ab'],

@@ -48,6 +48,9 @@ function differences(expected: unknown, actual: unknown, where = '$'): string[] 
   return Object.is(wanted, actual) ? [] : [`${where}: ${JSON.stringify(actual)}, the example says ${JSON.stringify(wanted)}`];
 }
 
+/** The cookie and CSRF token of the last console sign-in, for the examples marked `session`. */
+let consoleSession: Record<string, string> = {};
+
 describe('the worked examples, run', () => {
   // One after another: each builds on the ones before (the customer, the receipt, the balance).
   it.each(docExamples.map((example, index) => [`${index + 1}. ${example.route}: ${example.summary}`, example] as const))('%s', async (_name, example) => {
@@ -62,14 +65,20 @@ describe('the worked examples, run', () => {
     await t.services.recommendations.runs.idle();
     await t.services.whatIf.runs.idle();
     await t.services.clv.runs.idle();
+    const headers = { ...example.headers, ...(example.session ? consoleSession : {}) };
     const response = await t.call({
       method: method as 'GET',
       url: query ? `${path}?${query}` : path,
       role: example.role,
-      ...(example.headers ? { headers: example.headers } : {}),
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
       ...(example.body !== undefined ? { payload: toReal(example.body) as object } : {}),
     });
     expect(response.statusCode, response.body).toBe(example.status);
+    if (example.route === 'POST /v1/console/session' && response.statusCode === 200) {
+      // The browser keeps the session cookie; the console sends the CSRF token with each change.
+      const cookie = response.cookies.find((c) => c.name === 'patron_console')!;
+      consoleSession = { cookie: `patron_console=${cookie.value}`, 'x-csrf-token': (response.json() as { csrfToken: string }).csrfToken };
+    }
     if (example.responseType === 'redirect') {
       expect(response.headers.location).toBe(toReal(example.response));
       return;

@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import secureJson from 'secure-json-parse';
 import type { Actor } from './actor.ts';
 import type { ApiKeys, Principal } from './api-keys.ts';
+import type { StaffSession } from './staff/staff-users.ts';
 import { AppError, platformError, type FieldProblem } from './errors.ts';
 import { maskPathSecrets } from './log-safety.ts';
 import type { RateLimiter } from './rate-limits.ts';
@@ -109,28 +110,61 @@ export function installRateLimits(app: FastifyInstance, limiter: RateLimiter): v
   });
 }
 
+/** The cookie that carries a console session's token (src/platform/staff/). */
+export const CONSOLE_COOKIE = 'patron_console';
+
+/** What the auth hook needs of console sessions: the session a cookie names, and its CSRF check. */
+export type ConsoleSessions = {
+  session(token: string): Promise<StaffSession | null>;
+  csrfMatches(session: StaffSession, given: string | undefined): boolean;
+};
+
+// Reads change nothing, so they need no CSRF token; every other method does.
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * One place checks roles: the route's `config.permission`, against the caller's key. With a
- * limiter, an address that sends too many wrong keys is locked out for a while (429
- * auth.too_many_attempts, even with a right key, so the answer says nothing about the key), and
- * each key is held to its request rate.
+ * Whether a cookie set for this request must be Secure: always, unless the server is reached
+ * over plain http on this machine (development, tests), where a Secure cookie would be dropped.
  */
-export function installAuth(app: FastifyInstance, apiKeys: ApiKeys, limiter?: RateLimiter): void {
+export function cookieMustBeSecure(request: FastifyRequest): boolean {
+  return request.protocol === 'https' || !/^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(request.host);
+}
+
+/**
+ * One place checks roles: the route's `config.permission`, against the caller's key, or else
+ * against the staff user of a console session (the cookie; a change must also carry the
+ * session's CSRF token in X-CSRF-Token). The console calls this same API: a person in it can do
+ * exactly what a key of their role can. With a limiter, an address that sends too many wrong
+ * keys is locked out for a while (429 auth.too_many_attempts, even with a right key, so the
+ * answer says nothing about the key), and each key or staff user is held to its request rate.
+ */
+export function installAuth(app: FastifyInstance, apiKeys: ApiKeys, limiter?: RateLimiter, consoleSessions?: ConsoleSessions): void {
   app.addHook('onRequest', async (request, reply) => {
     const permission = request.routeOptions.config.permission;
     if (!permission) return;
     const header = request.headers.authorization;
-    if (!header) throw platformError('auth.missing_key', 'Send the API key as "Authorization: Bearer <key>"');
+    const consoleToken = header ? undefined : request.cookies?.[CONSOLE_COOKIE];
+    if (!header && !consoleToken) throw platformError('auth.missing_key', 'Send the API key as "Authorization: Bearer <key>", or sign in to the console');
     const lockedFor = limiter?.lockedOut(request.ip) ?? null;
     if (lockedFor !== null) {
       throw tooMany(reply, lockedFor, platformError('auth.too_many_attempts', `Too many failed authentication attempts from this address; retry in ${lockedFor} s`));
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const principal = match?.[1] ? await apiKeys.authenticate(match[1]) : null;
-    if (!principal) {
-      limiter?.authFailed(request.ip);
-      if (!match?.[1]) throw platformError('auth.invalid_key', 'The Authorization header must be "Bearer <key>"');
-      throw platformError('auth.invalid_key', 'The API key is unknown or revoked');
+    let principal: Principal | null;
+    if (header) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      principal = match?.[1] ? await apiKeys.authenticate(match[1]) : null;
+      if (!principal) {
+        limiter?.authFailed(request.ip);
+        if (!match?.[1]) throw platformError('auth.invalid_key', 'The Authorization header must be "Bearer <key>"');
+        throw platformError('auth.invalid_key', 'The API key is unknown or revoked');
+      }
+    } else {
+      const session = consoleSessions && consoleToken ? await consoleSessions.session(consoleToken) : null;
+      if (!session) throw platformError('auth.no_session', 'The console session has ended or was never started; sign in again');
+      if (!SAFE_METHODS.has(request.method) && !consoleSessions!.csrfMatches(session, headerValue(request.headers['x-csrf-token']))) {
+        throw platformError('auth.csrf', 'A change from the console must carry its session\'s X-CSRF-Token header; reload the page and try again');
+      }
+      principal = { keyId: session.user.id, name: session.user.name, role: session.user.role, partnerId: null };
     }
     const wait = limiter?.hitKey(principal.keyId) ?? null;
     if (wait !== null) {
@@ -142,6 +176,8 @@ export function installAuth(app: FastifyInstance, apiKeys: ApiKeys, limiter?: Ra
     principals.set(request, principal);
   });
 }
+
+const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 export function installJsonParser(app: FastifyInstance): void {
   // Only JSON (and the routes that declare their own types) is accepted: text/plain is a 415.

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 
 /** The platform's own prefixes; modules define theirs (`defineIdPrefixes`) and buildApp registers them. */
-export const platformIdPrefixes = ['key', 'imp', 'evt', 'aud', 'req'] as const;
+export const platformIdPrefixes = ['key', 'stf', 'imp', 'evt', 'aud', 'req'] as const;
 export type PlatformIdPrefix = (typeof platformIdPrefixes)[number];
 
 /**

@@ -27,6 +27,32 @@ export type ApiKeysTable = {
   partnerId: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
+/** A person who signs in to the console (migration 0036); roles as API keys', pos and partner aside. */
+export type StaffUsersTable = {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  passwordHash: string;
+  failedAttempts: ColumnType<number, number | undefined, number>;
+  lockedUntil: Timestamp | null;
+  disabledAt: Timestamp | null;
+  createdAt: Timestamp;
+  createdBy: string | null;
+  passwordChangedAt: Timestamp;
+  lastSignInAt: Timestamp | null;
+};
+
+/** A console sign-in: the cookie's token by its SHA-256, with the CSRF token the console echoes. */
+export type StaffSessionsTable = {
+  tokenHash: string;
+  staffUserId: string;
+  csrfToken: string;
+  createdAt: Timestamp;
+  lastSeenAt: Timestamp;
+  expiresAt: Timestamp;
+};
+
 export type AuditLogTable = {
   id: Generated<number>;
   occurredAt: Timestamp;
@@ -94,6 +120,8 @@ export type ImportErrorsTable = { importId: string; line: number; field: string;
 export type PlatformTables = {
   systemSettings: SystemSettingsTable;
   apiKeys: ApiKeysTable;
+  staffUsers: StaffUsersTable;
+  staffSessions: StaffSessionsTable;
   auditLog: AuditLogTable;
   outboxEvents: OutboxEventsTable;
   outboxCursors: OutboxCursorsTable;

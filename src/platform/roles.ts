@@ -103,6 +103,7 @@ const permissionTable = {
   'jobs:run': { allows: 'run a scheduled job now', roles: ['owner'] },
   'keys:manage': { allows: 'create, list and revoke API keys', roles: ['owner'] },
   'audit:read': { allows: 'read the audit log', roles: ['owner'] },
+  'staff:manage': { allows: "add the console's staff users, change their roles, disable them, set a new password", roles: ['owner'] },
   'backup:create': { allows: 'download a consistent snapshot of the embedded database (`patron backup --url`)', roles: ['owner'] },
 } as const satisfies Record<string, PermissionSpec>;
 

@@ -22,7 +22,9 @@ export type WriteWatch = {
  * api-keys.ts) before the route knows whether the request is any good — a 400 with a valid key is
  * still a use of it.
  */
-const IGNORED_COLUMNS: Record<string, string[]> = { api_keys: ['last_used_at'] };
+// A wrong console password is refused and counted (five in a row lock the account): the one
+// write a refused request must make.
+const IGNORED_COLUMNS: Record<string, string[]> = { api_keys: ['last_used_at'], staff_users: ['failed_attempts', 'locked_until'] };
 
 export async function watchWrites(database: Database): Promise<WriteWatch> {
   const db = database.db;

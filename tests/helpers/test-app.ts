@@ -37,6 +37,8 @@ export type TestAppOptions = {
   database?: Database;
 };
 
+export const testPasswordCost = { logN: 10, r: 8, p: 1 };
+
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await openTestDatabase());
   const ownsDatabase = options.database === undefined;
@@ -47,6 +49,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     clock,
     ids: uuidV7Ids,
     logger: options.logger ?? false,
+    // Staff passwords hashed cheaply: the real cost (2^17) takes a third of a second per sign-in.
+    staffPasswordCost: testPasswordCost,
     config: {
       dataDir,
       defaultPhoneRegion: 'RU',

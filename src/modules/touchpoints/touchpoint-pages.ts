@@ -1,4 +1,3 @@
-import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -7,6 +6,7 @@ import { acceptForms, type FormFields } from '../../platform/pages/forms.ts';
 import { LOCALE_COOKIE, asPageLocale, pickLocale, type PageLocale } from '../../platform/pages/i18n.ts';
 import { rememberLocale, sendPage, type PageOptions } from '../../platform/pages/layout.ts';
 import { AppError } from '../../platform/errors.ts';
+import { cookieMustBeSecure } from '../../platform/http.ts';
 import { accountBody, accountNotices, preferenceChannels, type AccountNotice } from './account-pages.ts';
 import { SESSION_COOKIE } from './customer-sessions.ts';
 import type { JoinMode, Touchpoints, Visitor } from './index.ts';
@@ -37,7 +37,6 @@ const modeOf = (raw: string | undefined): JoinMode => (raw === 'kiosk' || raw ==
  */
 export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpoints: Touchpoints }): void {
   app.register(async (scope) => {
-    await scope.register(fastifyCookie);
     acceptForms(scope);
     const r = scope.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -55,7 +54,6 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
       const path = mode === 'kiosk' || mode === 'embed' ? `${url.pathname}?mode=${mode}` : url.pathname;
       return sendPage(reply, { ...options, locale, brand: await touchpoints.programName(), path });
     };
-    const secureCookie = (request: FastifyRequest) => request.protocol === 'https' || !/^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(request.host);
     const now = () => touchpoints.now();
     /** A posted form is taken only from this site and with a good token for what it acts on. */
     const formGood = async (request: FastifyRequest, binding: string) => sameSiteRequest(request) && formTokenValid(await touchpoints.secret(), binding, (request.body as FormFields | undefined)?.form, now());
@@ -156,7 +154,7 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
         // A shared tablet or a site's pop-up never stays signed in; the hosted page goes on to the account.
         if (mode === 'page') {
           const session = await touchpoints.startSession(done.customerId);
-          reply.setCookie(SESSION_COOKIE, session.token, { path: '/me', httpOnly: true, sameSite: 'lax', secure: secureCookie(request), maxAge: session.maxAgeSeconds });
+          reply.setCookie(SESSION_COOKIE, session.token, { path: '/me', httpOnly: true, sameSite: 'lax', secure: cookieMustBeSecure(request), maxAge: session.maxAgeSeconds });
         }
         return page(request, reply, locale, {
           title: words.welcomeTitle,
@@ -235,7 +233,7 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
             body: codeBody({ words, locale, action: `/me/sign-in/confirm?lang=${locale}`, challengeId, phone: challenge.phone, token: formToken(await touchpoints.secret(), 'sign_in', now()), error, startOver: `/me/sign-in?lang=${locale}` }),
           });
         }
-        reply.setCookie(SESSION_COOKIE, done.token, { path: '/me', httpOnly: true, sameSite: 'lax', secure: secureCookie(request), maxAge: done.maxAgeSeconds });
+        reply.setCookie(SESSION_COOKIE, done.token, { path: '/me', httpOnly: true, sameSite: 'lax', secure: cookieMustBeSecure(request), maxAge: done.maxAgeSeconds });
         return reply.redirect(`/me?lang=${locale}`, 303);
       },
     });
