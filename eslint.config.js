@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 // Module boundaries (DESIGN.md, STYLE.md "Shape of a module"). A module's public face is its
 // index.ts: code outside a module imports only that; a module never imports another module's
@@ -62,4 +63,11 @@ export default tseslint.config(
     // A module's tests may open the whole database (to check what was stored) and the test helpers.
     { files: [moduleFiles(depth, '.test.ts')], rules: restrict(otherModuleFiles(depth), noApp) },
   ]),
+  // The console runs in the browser, and React's rules of hooks hold there.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
 );

@@ -27,6 +27,7 @@ import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, track
 import { createTouchpoints, touchpointPages, touchpointRoutes, touchpointsModule, type Touchpoints } from './modules/touchpoints/index.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { PasswordCost } from './platform/staff/passwords.ts';
+import { consoleFiles } from './platform/console/console-files.ts';
 import { createStaff, type Staff } from './platform/staff/staff-users.ts';
 import { staffRoutes } from './platform/staff/staff.routes.ts';
 import type { Clock } from './platform/clock.ts';
@@ -417,6 +418,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
 
   platformRoutes(app, { db: viewOf(db), apiKeys, clock, snapshot: database.snapshot?.bind(database) });
   staffRoutes(app, { staff, limiter });
+  // The marketers' console: a single-page app over this same API (web/, built into web/dist).
+  await consoleFiles(app);
   importRoutes(app, { imports, types: registry.importTypes(), importLimitBytes: config.importLimitBytes });
   jobRoutes(app, { jobs: registry.jobs(), leases });
   customerRoutes(app, { customers });

@@ -24,6 +24,11 @@ export const routeAccess = {
   'GET /docs/*': 'public',
   'GET /docs/json': 'public',
   'GET /docs/yaml': 'public',
+  // The console's files (web/dist): a single-page app that signs in and then calls this API.
+  'GET /': 'public',
+  'GET /console': 'public',
+  'GET /console/': 'public',
+  'GET /console/*': 'public',
   'POST /v1/api-keys': 'keys:manage',
   'GET /v1/api-keys': 'keys:manage',
   'DELETE /v1/api-keys/{id}': 'keys:manage',

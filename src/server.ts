@@ -11,6 +11,7 @@ import { migrate } from './db/migrate.ts';
 import { loadDemoData } from './demo/demo-data.ts';
 import { systemActor } from './platform/actor.ts';
 import { AppError } from './platform/errors.ts';
+import { ensureConsoleBuilt } from './platform/console/console-build.ts';
 import { systemClock } from './platform/clock.ts';
 import { uuidV7Ids } from './platform/ids.ts';
 import { startScheduler } from './platform/scheduler.ts';
@@ -90,6 +91,8 @@ async function refreshStatistics(database: Database): Promise<Record<string, num
 }
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
+  // The console is built from web/ when its sources changed (a fresh clone, a pull): no extra step.
+  await ensureConsoleBuilt((message) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`));
   const opened = await openServices(config, { logger: true });
   const { app } = opened;
   const keyFile = await ensureOwnerKey(opened, config);

@@ -47,6 +47,7 @@ const BODY_LIMIT = 1024 * 1024;
  */
 const EXCLUDED: Array<{ pattern: RegExp; reason: string }> = [
   { pattern: /^(GET|HEAD) \/docs(\/.*)?$/, reason: "Swagger UI's static files (@fastify/swagger-ui), no Patron input behind them" },
+  { pattern: /^(GET|HEAD) \/(console(\/.*)?)?$/, reason: "the console's built files (web/dist) and the redirect to them, no Patron input behind them; tests/console/ drives the console itself in Chromium" },
 ];
 const excluded = (key: string) => EXCLUDED.some(({ pattern }) => pattern.test(key));
 

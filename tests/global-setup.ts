@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openPostgres, pgliteOptions, wrapPglite } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { ensureConsoleBuilt } from '../src/platform/console/console-build.ts';
 
 declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
@@ -20,6 +21,8 @@ declare module 'vitest' {
  * data-dir dump, or CREATE DATABASE … TEMPLATE on PostgreSQL): fresh, isolated and fast.
  */
 export default async function setup(project: TestProject) {
+  // The console's browser tests and the server-start tests serve web/dist: built once per run, when its sources changed.
+  await ensureConsoleBuilt();
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
     const name = `patron_template_${process.pid}`;

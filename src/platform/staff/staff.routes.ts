@@ -125,7 +125,8 @@ export function staffRoutes(app: FastifyInstance, { staff, limiter }: StaffRoute
       tags,
       summary: 'Who is signed in to the console with this browser, and what their role may do',
       security: [],
-      response: { 200: ConsoleSession },
+      // Like every route, it may be refused for too many requests from one address.
+      response: { 200: ConsoleSession, ...errorResponses(429) },
     },
     handler: async (request) => {
       const token = request.cookies[CONSOLE_COOKIE];
@@ -139,7 +140,7 @@ export function staffRoutes(app: FastifyInstance, { staff, limiter }: StaffRoute
       tags,
       summary: 'Sign out of the console: the session ends and its cookie is cleared (signed out already: the same answer)',
       security: [],
-      response: { 200: ConsoleSession },
+      response: { 200: ConsoleSession, ...errorResponses(429) },
     },
     handler: async (request, reply) => {
       const token = request.cookies[CONSOLE_COOKIE];

@@ -1,0 +1,77 @@
+import type { ReactNode } from 'react';
+import { defineText, useText } from '../i18n.tsx';
+import { Empty, ErrorNote, Loading } from './ui.tsx';
+
+const text = defineText({
+  en: { more: 'Show more', shown: { one: '{count} shown', other: '{count} shown' } },
+  ru: { more: 'Показать ещё', shown: { one: 'Показан {count}', few: 'Показано {count}', many: 'Показано {count}', other: 'Показано {count}' } },
+});
+
+export type Column<T> = { key: string; title: string; render: (row: T) => ReactNode; numeric?: boolean };
+
+/**
+ * A table of a server-paged list: its columns, "show more" while the server has more, an empty
+ * state that says what to do, and the error in words.
+ */
+export function DataTable<T>({
+  rows,
+  columns,
+  rowKey,
+  caption,
+  loading,
+  error,
+  hasMore,
+  onMore,
+  empty,
+  onRetry,
+}: {
+  rows: T[];
+  columns: Column<T>[];
+  rowKey: (row: T) => string;
+  caption: string;
+  loading?: boolean;
+  error?: unknown;
+  hasMore?: boolean;
+  onMore?: () => void;
+  empty: { title: string; hint?: ReactNode };
+  onRetry?: () => void;
+}) {
+  const t = useText(text);
+  if (error) return <ErrorNote error={error} {...(onRetry ? { onRetry } : {})} />;
+  if (!loading && rows.length === 0) return <Empty title={empty.title}>{empty.hint}</Empty>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column.key} scope="col" className={column.numeric ? 'num' : undefined}>
+                {column.title}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)}>
+              {columns.map((column) => (
+                <td key={column.key} className={column.numeric ? 'num' : undefined}>
+                  {column.render(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="table-foot">
+        <span className="muted">{t('shown', { count: rows.length })}</span>
+        {loading ? <Loading /> : hasMore && onMore ? (
+          <button type="button" className="secondary" onClick={onMore}>
+            {t('more')}
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
