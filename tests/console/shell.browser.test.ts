@@ -55,7 +55,7 @@ describe('the console', () => {
     const { page, context, problems } = await h.signIn('marketer');
     await page.getByLabel('Language').first().selectOption('ru');
     await expect.poll(() => page.getByRole('button', { name: 'Выйти' }).count()).toBe(1);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
+    expect(await page.locator('html').getAttribute('lang')).toBe('ru');
     await page.reload();
     await expect.poll(() => page.getByRole('button', { name: 'Выйти' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Выйти' }).click();
