@@ -4,6 +4,7 @@ import { commandHelp, generalHelp } from './cli/commands.ts';
 import { backupCommand, restoreCommand } from './cli/backup-command.ts';
 import { importCommand } from './cli/import-command.ts';
 import { keysCommand } from './cli/keys-command.ts';
+import { staffCommand } from './cli/staff-command.ts';
 import { migrateCommand, demoCommand, serveCommand } from './cli/server-commands.ts';
 import { parseCommandLine, type CommandLine } from './cli/parse-command-line.ts';
 import { loadConfig } from './config.ts';
@@ -40,6 +41,10 @@ async function run(line: CommandLine, env: NodeJS.ProcessEnv): Promise<number | 
     case 'keys list':
     case 'keys revoke':
       return keysCommand(config, command.name.slice(5) as 'create' | 'list' | 'revoke', args, values);
+    case 'staff add':
+    case 'staff password':
+    case 'staff list':
+      return staffCommand(config, command.name.slice(6) as 'add' | 'password' | 'list', args, values);
     case 'import customers':
     case 'import receipts':
       return importCommand(config, command.name.slice(7) as 'customers' | 'receipts', args[0]!, values, env);

@@ -42,6 +42,18 @@ export const commands: readonly CommandSpec[] = [
   { name: 'keys list', args: [], summary: 'list API keys (never their secrets)', options: {} },
   { name: 'keys revoke', args: ['ID'], summary: 'revoke an API key (ids as `keys list` shows them)', options: {} },
   {
+    name: 'staff add',
+    args: [],
+    summary: 'add a person to the web console; their password is generated and printed once',
+    options: {
+      email: { type: 'string', value: 'EMAIL', required: true, help: 'the address they sign in with' },
+      role: { type: 'string', value: 'ROLE', required: true, help: 'one of owner, marketer, analyst, support' },
+      name: { type: 'string', value: 'NAME', required: true, help: 'their name, as the console and the audit log show it' },
+    },
+  },
+  { name: 'staff password', args: ['EMAIL'], summary: "set a new console password for a staff user (printed once); ends their sessions, lifts a lock-out", options: {} },
+  { name: 'staff list', args: [], summary: "list the console's staff users (never their passwords)", options: {} },
+  {
     name: 'import customers',
     args: ['FILE.csv'],
     summary: 'import customers from CSV with a progress bar',

@@ -147,6 +147,12 @@ export function createStaff({ db, clock, ids, passwordCost = defaultPasswordCost
 
     get,
 
+    /** The staff user with this e-mail (any case), or null. */
+    async byEmail(email: string): Promise<StaffUserView | null> {
+      const row = await db.selectFrom('staffUsers').select(columns).where('email', '=', normaliseEmail(email)).executeTakeFirst();
+      return row ? toView(row, clock.now()) : null;
+    },
+
     /**
      * Renames, changes the role, disables or enables a staff user. A new role or a disabled
      * account ends the user's sessions, so it takes effect on their next request.
