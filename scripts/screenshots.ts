@@ -1,5 +1,6 @@
 /**
- * Screenshots of every page a customer sees, at phone width, from the demo data:
+ * Screenshots of every page a customer sees, at phone width, and of every page of the console
+ * (the menu's, as an owner sees it) at a laptop's width, from the demo data:
  * `npm run screenshots` writes them to docs/screenshots/ (the README shows them); give another
  * directory as the first argument. It starts Patron in this process on a fresh embedded
  * database in a temporary directory, with an SMS gateway of its own on the loopback (the codes
@@ -112,6 +113,31 @@ try {
   await accountPage.getByLabel('9', { exact: true }).check();
   await shot('survey', accountPage);
   await account.close();
+
+  // The console, at a laptop's width, signed in as an owner (who may open every page): the
+  // sign-in page, then every page the menu offers, in English.
+  await services.staff.create({ email: 'owner@coffee.example', name: 'Olga Owner', role: 'owner', password: 'screenshots only 1' }, systemActor);
+  const desk = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'en-GB' });
+  const desktop = await desk.newPage();
+  await desktop.goto(`${base}/console/`);
+  await desktop.getByLabel('E-mail').waitFor();
+  await shot('console-sign-in', desktop);
+  await desktop.getByLabel('E-mail').fill('owner@coffee.example');
+  await desktop.getByLabel('Password').fill('screenshots only 1');
+  await desktop.getByRole('button', { name: 'Sign in' }).click();
+  await desktop.getByRole('navigation').waitFor();
+  const menu = await desktop.getByRole('navigation').getByRole('link').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname));
+  const pages = [...new Set(menu)];
+  for (const pathname of pages) {
+    await desktop.goto(`${base}${pathname}`);
+    await desktop.getByRole('heading', { level: 1 }).waitFor();
+    // Lists and charts fill in after the page's first paint: wait until nothing says it is loading.
+    await desktop.waitForFunction(() => !document.querySelector('[role=status]')?.textContent?.match(/Loading|Drawing/), undefined, { timeout: 30_000 }).catch(() => undefined);
+    await desktop.waitForTimeout(400);
+    const slug = pathname.replace(/^\/console\/?/, '').replace(/cus_[0-9a-f]+/, 'customer').replace(/\//g, '-') || 'home';
+    await shot(`console-${slug}`, desktop);
+  }
+  await desk.close();
 } finally {
   await browser.close();
   await app.close();

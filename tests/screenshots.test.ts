@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const pages = ['join', 'join-code', 'join-welcome', 'kiosk', 'sign-in', 'account', 'survey'];
 
 describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('the screenshots script', () => {
-  it('writes a phone-width PNG of each customer page, and the README shows them', () => {
+  it('writes a phone-width PNG of each customer page and a laptop-width one of the console\'s, and the README shows them', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-shots-'));
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/screenshots.ts', dir], {
       cwd: path.join(import.meta.dirname, '..'),
@@ -26,6 +26,11 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('the screenshots script'
       expect(png.subarray(1, 4).toString('latin1'), name).toBe('PNG');
       expect(png.readUInt32BE(16), `${name}: width`).toBe(1082);
       expect(png.readUInt32BE(20), `${name}: height`).toBeGreaterThan(1000);
+    }
+    // The console's pages, at a laptop's width (1360 CSS pixels), the sign-in page and the menu's pages.
+    for (const name of ['console-sign-in', 'console-customers', 'console-settings-account']) {
+      const png = fs.readFileSync(path.join(dir, `${name}.png`));
+      expect(png.readUInt32BE(16), `${name}: width`).toBe(1360);
     }
     fs.rmSync(dir, { recursive: true, force: true });
     const readme = fs.readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');

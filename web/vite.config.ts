@@ -3,11 +3,8 @@ import { defineConfig } from 'vite';
 
 // The console is served by Patron itself under /console/ (src/platform/console/console-files.ts);
 // its API calls go to the same origin, so no proxy or CORS is involved.
-export default defineConfig(({ command }) => ({
+export default defineConfig({
   root: import.meta.dirname,
-  // A build is always the production one, even when started from a test run (NODE_ENV=test would
-  // otherwise bring React's development build, twice the size).
-  ...(command === 'build' ? { mode: 'production', define: { 'process.env.NODE_ENV': JSON.stringify('production') } } : {}),
   base: '/console/',
   plugins: [react()],
   build: {
@@ -19,4 +16,4 @@ export default defineConfig(({ command }) => ({
     sourcemap: false,
   },
   logLevel: 'warn',
-}));
+});

@@ -1,6 +1,6 @@
 import { Suspense, useCallback, useEffect, useState } from 'react';
 import { api, setCsrfToken, whenSignedOut } from './api.ts';
-import { ErrorNote, Loading } from './components/ui.tsx';
+import { ErrorNote, Loading, Page } from './components/ui.tsx';
 import { defineText, LocaleProvider, locales, useLocale, useText } from './i18n.tsx';
 import { SignIn } from './pages/sign-in.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
@@ -13,7 +13,9 @@ const text = defineText({
     menu: 'Main menu',
     signOut: 'Sign out',
     language: 'Language',
+    notFoundTitle: 'Page not found',
     notFound: 'There is no such page.',
+    forbiddenTitle: 'Not for your role',
     forbidden: 'Your role ({role}) may not open this page. Ask an owner if you need it.',
     home: 'Go to the first page',
     roles_owner: 'owner',
@@ -26,7 +28,9 @@ const text = defineText({
     menu: 'Главное меню',
     signOut: 'Выйти',
     language: 'Язык',
+    notFoundTitle: 'Страница не найдена',
     notFound: 'Такой страницы нет.',
+    forbiddenTitle: 'Недоступно вашей роли',
     forbidden: 'Вашей роли ({role}) эта страница недоступна. Если она нужна, обратитесь к владельцу.',
     home: 'На первую страницу',
     roles_owner: 'владелец',
@@ -104,13 +108,27 @@ function Shell() {
   const found = routes.map((route) => ({ route, params: match(route.path, path) })).find((candidate) => candidate.params !== null);
   const role = t(`roles_${user.role}` as 'roles_owner');
   let content;
-  if (!found) content = <p>{t('notFound')} <Link to="/">{t('home')}</Link></p>;
-  else if (!can(found.route.permission)) content = <div className="alert error" role="alert"><p>{t('forbidden', { role })}</p></div>;
-  else {
-    const Page = found.route.page;
+  if (!found) {
+    content = (
+      <Page title={t('notFoundTitle')}>
+        <p>
+          {t('notFound')} <Link to="/">{t('home')}</Link>
+        </p>
+      </Page>
+    );
+  } else if (!can(found.route.permission)) {
+    content = (
+      <Page title={t('forbiddenTitle')}>
+        <div className="alert error" role="alert">
+          <p>{t('forbidden', { role })}</p>
+        </div>
+      </Page>
+    );
+  } else {
+    const RoutePage = found.route.page;
     content = (
       <Suspense fallback={<Loading />}>
-        <Page params={found.params!} />
+        <RoutePage params={found.params!} />
       </Suspense>
     );
   }

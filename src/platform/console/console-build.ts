@@ -50,7 +50,17 @@ export async function ensureConsoleBuilt(log: (message: string) => void = () => 
   }
   const hash = sourceHash();
   const started = performance.now();
-  await vite.build({ configFile: path.join(webRoot, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite and the React plugin choose the production build by NODE_ENV, which a test run sets to
+  // "test": the console is always built for production (React's development build is twice the
+  // size, and half-switched it does not run).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite.build({ configFile: path.join(webRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   fs.writeFileSync(path.join(consoleDist, STAMP), `${hash}\n`);
   log(`Console built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return 'built';
