@@ -235,12 +235,15 @@ export function createStaff({ db, clock, ids, passwordCost = defaultPasswordCost
       const matches = await verifyPassword(password, row?.passwordHash ?? (await dummyHash));
       if (!row || !matches || row.disabledAt) {
         if (row && !matches) {
-          // Counted in one UPDATE, so parallel guesses cannot slip past the limit.
+          // Counted in one UPDATE, so parallel guesses cannot slip past the limit. A lock that ran
+          // out starts the count over: one wrong password after it does not lock again at once.
+          const expired = sql<boolean>`(locked_until is not null and locked_until <= ${now}::timestamptz)`;
+          const count = sql<number>`(case when ${expired} then 0 else failed_attempts end + 1)`;
           await db
             .updateTable('staffUsers')
             .set({
-              failedAttempts: sql`failed_attempts + 1`,
-              lockedUntil: sql`case when failed_attempts + 1 >= ${MAX_FAILED_SIGN_INS} then ${new Date(now.getTime() + LOCKOUT_MS)}::timestamptz else locked_until end`,
+              failedAttempts: count,
+              lockedUntil: sql`case when ${count} >= ${MAX_FAILED_SIGN_INS} then ${new Date(now.getTime() + LOCKOUT_MS)}::timestamptz when ${expired} then null else locked_until end`,
             })
             .where('id', '=', row.id)
             .execute();
