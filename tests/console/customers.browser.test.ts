@@ -118,6 +118,19 @@ describe('the customer 360° page', () => {
 
   it('merges a duplicate through the dialog and stays on the survivor', async () => {
     const { page, context, problems } = await h.signIn('support', { path: `/customers/${ids.anna}` });
+    // First a profile edit: a merge patch of what changed, the server's words for a wrong value.
+    await page.getByRole('button', { name: 'Edit the profile' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit the profile' });
+    await edit.getByLabel('E-mail').fill('not an e-mail');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => edit.locator('.field-error, .alert').count()).toBeGreaterThan(0);
+    await edit.getByLabel('E-mail').fill('anna@example.com');
+    await edit.getByLabel('City').fill('Kazan');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => main(page).textContent()).toContain('Kazan');
+    expect((await h.t.call({ method: 'GET', url: `/v1/customers/${ids.anna}` })).json()).toMatchObject({ city: 'Kazan', email: 'anna@example.com' });
+
     await page.getByRole('button', { name: 'Merge a duplicate' }).click();
     const dialog = page.getByRole('dialog', { name: 'Merge a duplicate into this customer' });
     await dialog.getByLabel('Find the duplicate').fill('77700002');

@@ -33,7 +33,7 @@ const text = defineText({
     pendingChange: 'Pending',
     kind: 'What',
     reason: 'Reason',
-    receipt: 'Receipt',
+    reasonOrReceipt: 'Reason or receipt',
     noLedger: 'No points yet',
     noLedgerHint: 'Points appear with the first purchase at the till, or adjust them by hand with a reason.',
     kind_earn: 'Earned',
@@ -78,7 +78,7 @@ const text = defineText({
     pendingChange: 'Ожидают',
     kind: 'Что',
     reason: 'Причина',
-    receipt: 'Чек',
+    reasonOrReceipt: 'Причина или чек',
     noLedger: 'Баллов пока нет',
     noLedgerHint: 'Баллы появятся с первой покупкой на кассе; можно и начислить их вручную с причиной.',
     kind_earn: 'Начислено',
@@ -152,7 +152,7 @@ export function PointsTab({ customerId, balance, erased }: { customerId: string;
               { key: 'kind', title: t('kind'), render: (row) => kind(row.kind) },
               { key: 'available', title: t('change'), numeric: true, render: (row) => (row.available ? signed(row.available) : '—') },
               { key: 'pending', title: t('pendingChange'), numeric: true, render: (row) => (row.pending ? signed(row.pending) : '—') },
-              { key: 'reason', title: t('reason'), render: (row) => row.reason ?? (row.receiptId ? <code>{row.receiptId}</code> : '—') },
+              { key: 'reason', title: t('reasonOrReceipt'), render: (row) => row.reason ?? (row.receiptId ? <code>{row.receiptId}</code> : '—') },
             ]}
           />
         </Card>
