@@ -4,6 +4,8 @@ import { startConsole, type ConsoleHarness } from '../helpers/console.ts';
 
 /** The feedback inbox in Chromium: the list with its filters, a ticket's thread, a reply, a note and a status change. */
 let h: ConsoleHarness;
+// Pages load over the loopback on a busy machine: wait up to 10 s for what a page should show.
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 100 });
 const ids: Record<string, string> = {};
 
 async function ticket(payload: Record<string, unknown>): Promise<string> {
@@ -26,20 +28,20 @@ describe('the feedback inbox', () => {
     const { page, context, problems } = await h.signIn('support', { path: '/customers' });
     await page.getByRole('link', { name: 'Feedback' }).click();
     const table = page.getByRole('table', { name: 'Tickets, latest activity first' });
-    await expect.poll(() => table.textContent()).toContain('Late delivery');
+    await poll(() => table.textContent()).toContain('Late delivery');
     expect(await table.textContent()).toContain('Missing points for yesterday');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('Tag').fill('delivery');
-    await expect.poll(() => table.textContent()).not.toContain('Missing points');
+    await poll(() => table.textContent()).not.toContain('Missing points');
     expect(await table.textContent()).toContain('Late delivery');
-    await expect.poll(() => page.url()).toContain('tag=delivery');
+    await poll(() => page.url()).toContain('tag=delivery');
     await page.getByLabel('Tag').fill('');
     await page.getByLabel('Status').selectOption('closed');
-    await expect.poll(() => main(page)).toContain('No tickets match');
+    await poll(() => main(page)).toContain('No tickets match');
     await page.getByLabel('Language').selectOption('ru');
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Обращения');
+    await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Обращения');
     await page.getByLabel('Статус').selectOption('');
-    await expect.poll(() => page.getByRole('table', { name: 'Обращения, по последней активности' }).textContent()).toContain('Late delivery');
+    await poll(() => page.getByRole('table', { name: 'Обращения, по последней активности' }).textContent()).toContain('Late delivery');
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
@@ -52,29 +54,29 @@ describe('the feedback inbox', () => {
   it('replies to the customer, adds a note, assigns and resolves a ticket', async () => {
     const { page, context, problems } = await h.signIn('support', { path: '/tickets' });
     await page.getByRole('link', { name: 'Missing points for yesterday' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Missing points for yesterday');
+    await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Missing points for yesterday');
     const thread = page.getByRole('list', { name: 'Messages of the ticket, oldest first' });
     expect(await thread.textContent()).toContain('I bought coffee yesterday and got no points.');
     expect(await seriousViolations(page)).toEqual([]);
 
     // An empty reply is refused in words; then the reply is sent.
     await page.getByRole('button', { name: 'Send the reply' }).click();
-    await expect.poll(() => page.getByRole('main').textContent()).toMatch(/characters|must|text/i);
+    await poll(() => page.getByRole('main').textContent()).toMatch(/characters|must|text/i);
     await page.getByLabel('Text').fill('The points arrive 14 days after the purchase: on the 15th.');
     await page.getByRole('button', { name: 'Send the reply' }).click();
-    await expect.poll(() => thread.textContent()).toContain('The points arrive 14 days after the purchase');
+    await poll(() => thread.textContent()).toContain('The points arrive 14 days after the purchase');
     await page.getByLabel('Internal note (never sent)').check();
     await page.getByLabel('Text').fill('Checked: the pending period, nothing lost.');
     await page.getByRole('button', { name: 'Add the note' }).click();
-    await expect.poll(() => thread.textContent()).toContain('Checked: the pending period');
+    await poll(() => thread.textContent()).toContain('Checked: the pending period');
 
     // A reply moved it to pending; now assign it to me and resolve it.
-    await expect.poll(() => page.getByLabel('Status').inputValue()).toBe('pending');
+    await poll(() => page.getByLabel('Status').inputValue()).toBe('pending');
     await page.getByRole('button', { name: 'Assign to me' }).click();
     await page.getByLabel('Status').selectOption('resolved');
     await page.getByLabel('Tags').fill('points, pending-period');
     await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).locator('xpath=..').textContent()).toContain('Resolved');
+    await poll(() => page.getByRole('heading', { level: 1 }).locator('xpath=..').textContent()).toContain('Resolved');
     expect(await seriousViolations(page)).toEqual([]);
 
     const stored = (await h.t.call({ method: 'GET', url: `/v1/tickets/${ids.points}` })).json();
@@ -85,14 +87,14 @@ describe('the feedback inbox', () => {
     // The customer's 360° page lists the ticket.
     await page.getByRole('link', { name: 'Open the customer’s page' }).click();
     await page.getByRole('tab', { name: 'Messages and feedback' }).click();
-    await expect.poll(() => page.getByRole('table', { name: 'The customer’s tickets, latest activity first' }).textContent()).toContain('Resolved');
+    await poll(() => page.getByRole('table', { name: 'The customer’s tickets, latest activity first' }).textContent()).toContain('Resolved');
     expect(problems).toEqual([]);
     await context.close();
   });
 
   it('lets an analyst read a ticket but not answer it', async () => {
     const { page, context, problems } = await h.signIn('analyst', { path: `/tickets/${ids.delivery}`, locale: 'ru-RU' });
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Late delivery');
+    await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Late delivery');
     expect(await page.getByRole('button', { name: 'Отправить ответ' }).count()).toBe(0);
     expect(await page.getByRole('main').textContent()).toContain('Ваша роль может читать обращения');
     // An anonymous sender's e-mail is masked for the analyst.
