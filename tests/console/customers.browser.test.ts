@@ -116,7 +116,11 @@ describe('the customer 360° page', () => {
     expect(text).toMatch(/\+7926\*+01/);
     for (const name of ['Edit the profile', 'Merge a duplicate', 'Erase on request']) expect(await page.getByRole('button', { name }).count()).toBe(0);
     await page.getByRole('tab', { name: 'Points' }).click();
+    // The tab is in the address: a reload opens it again.
+    expect(page.url()).toContain('?tab=points');
+    await page.reload();
     await poll(() => page.getByRole('table', { name: 'Every change to the balance, newest first' }).count()).toBe(1);
+    expect(await page.getByRole('tab', { name: 'Points' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.getByRole('button', { name: 'Adjust points' }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);

@@ -36,6 +36,7 @@ const text = defineText({
     merge: 'Merge a duplicate',
     erase: 'Erase on request',
     tabs: 'Parts of the customer’s story',
+    summary: 'Summary',
     tab_profile: 'Profile and consents',
     tab_points: 'Points',
     tab_receipts: 'Receipts',
@@ -63,6 +64,7 @@ const text = defineText({
     merge: 'Объединить дубликат',
     erase: 'Удалить по запросу',
     tabs: 'Разделы истории клиента',
+    summary: 'Кратко',
     tab_profile: 'Профиль и согласия',
     tab_points: 'Баллы',
     tab_receipts: 'Чеки',
@@ -74,7 +76,8 @@ const text = defineText({
   },
 });
 
-type TabKey = 'profile' | 'points' | 'receipts' | 'activity' | 'offers';
+const tabKeys = ['profile', 'points', 'receipts', 'activity', 'offers'] as const;
+type TabKey = (typeof tabKeys)[number];
 
 /** The customer 360° page: a summary on top, then the story in tabs, each block reading its own route. */
 export default function Customer360({ params }: PageProps) {
@@ -88,7 +91,15 @@ export default function Customer360({ params }: PageProps) {
     (signal) => (can('receipts:read') ? api.get<ApiPage<ReceiptSummary>>(`/v1/customers/${encodeURIComponent(id)}/receipts`, { limit: 1 }, signal).then((page) => page.items[0] ?? null) : Promise.resolve(null)),
     [id],
   );
-  const [tab, setTab] = useState<TabKey>('profile');
+  // The open tab is kept in the address (?tab=points), so a reload or a shared link opens it again.
+  const [tab, setTabState] = useState<TabKey>(() => {
+    const asked = new URLSearchParams(window.location.search).get('tab');
+    return asked && tabKeys.includes(asked as TabKey) ? (asked as TabKey) : 'profile';
+  });
+  const setTab = (next: TabKey) => {
+    setTabState(next);
+    window.history.replaceState(null, '', next === 'profile' ? window.location.pathname : `?tab=${next}`);
+  };
   const [dialog, setDialog] = useState<'edit' | 'merge' | 'erase' | null>(null);
   // Bumped after a merge: the tabs read their routes again (the duplicate's receipts and points are now here).
   const [version, setVersion] = useState(0);
@@ -112,6 +123,7 @@ export default function Customer360({ params }: PageProps) {
     { key: 'offers', label: t('tab_offers'), show: can('recommendations:read') || can('reward-orders:read') || can('referrals:read') },
   ];
   const shown = tabs.filter((entry) => entry.show);
+  const current = shown.some((entry) => entry.key === tab) ? tab : 'profile';
 
   const actions = erased ? null : (
     <>
@@ -144,7 +156,7 @@ export default function Customer360({ params }: PageProps) {
           <p>{t('erasedNote', { date: format.date(c.erasedAt ?? c.updatedAt) })}</p>
         </div>
       ) : null}
-      <div className="stats c360-summary" aria-label={t('intro')} role="group">
+      <div className="stats c360-summary" aria-label={t('summary')} role="group">
         <Stat label={t('phone')} value={<span className="c360-contact">{c.phone ?? '—'}</span>} />
         <Stat label={t('email')} value={<span className="c360-contact">{c.email ?? '—'}</span>} />
         <Stat label={t('card')} value={<span className="c360-contact">{c.cardNumber ?? '—'}</span>} />
@@ -161,13 +173,13 @@ export default function Customer360({ params }: PageProps) {
           <Stat label={t('lastPurchase')} value={lastReceipt.data ? format.date(lastReceipt.data.occurredAt) : <span className="muted c360-small">{t('never')}</span>} />
         ) : null}
       </div>
-      <Tabs tabs={shown} current={tab} onChange={setTab} label={t('tabs')}>
+      <Tabs tabs={shown} current={current} onChange={setTab} label={t('tabs')}>
         <div key={version}>
-          {tab === 'profile' ? <ProfileTab customer={c} /> : null}
-          {tab === 'points' ? <PointsTab customerId={c.id} balance={balance} erased={erased} /> : null}
-          {tab === 'receipts' ? <ReceiptsTab customerId={c.id} /> : null}
-          {tab === 'activity' ? <ActivityTab customerId={c.id} /> : null}
-          {tab === 'offers' ? <OffersTab customerId={c.id} /> : null}
+          {current === 'profile' ? <ProfileTab customer={c} /> : null}
+          {current === 'points' ? <PointsTab customerId={c.id} balance={balance} erased={erased} /> : null}
+          {current === 'receipts' ? <ReceiptsTab customerId={c.id} /> : null}
+          {current === 'activity' ? <ActivityTab customerId={c.id} /> : null}
+          {current === 'offers' ? <OffersTab customerId={c.id} /> : null}
         </div>
       </Tabs>
       <EditProfileDialog open={dialog === 'edit'} customer={c} onClose={() => setDialog(null)} onSaved={(next) => customer.setData(next)} />
