@@ -12,6 +12,9 @@ const page = (load: () => Promise<{ default: ComponentType<PageProps> }>) => laz
 
 export const routes: RouteEntry[] = [
   { path: '/customers', permission: 'customers:read', page: page(() => import('./pages/customers/customer-list.tsx')) },
+  { path: '/customers/:id', permission: 'customers:read', page: page(() => import('./pages/customers/customer-360.tsx')) },
+  { path: '/tickets', permission: 'tickets:read', page: page(() => import('./pages/tickets/ticket-list.tsx')) },
+  { path: '/tickets/:id', permission: 'tickets:read', page: page(() => import('./pages/tickets/ticket-page.tsx')) },
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
 ];
 
@@ -22,7 +25,10 @@ export type NavSection = { label: { en: string; ru: string }; items: NavItem[] }
 export const navigation: NavSection[] = [
   {
     label: { en: 'Customers', ru: 'Клиенты' },
-    items: [{ to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' }],
+    items: [
+      { to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' },
+      { to: '/tickets', label: { en: 'Feedback', ru: 'Обращения' }, permission: 'tickets:read' },
+    ],
   },
   {
     label: { en: 'Settings', ru: 'Настройки' },
