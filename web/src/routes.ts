@@ -12,6 +12,14 @@ const page = (load: () => Promise<{ default: ComponentType<PageProps> }>) => laz
 
 export const routes: RouteEntry[] = [
   { path: '/customers', permission: 'customers:read', page: page(() => import('./pages/customers/customer-list.tsx')) },
+  { path: '/messaging/templates', permission: 'messaging:read', page: page(() => import('./pages/messaging/template-list.tsx')) },
+  { path: '/messaging/templates/new', permission: 'messaging:write', page: page(() => import('./pages/messaging/template-editor.tsx')) },
+  { path: '/messaging/templates/:id', permission: 'messaging:read', page: page(() => import('./pages/messaging/template-editor.tsx')) },
+  { path: '/messaging/campaigns', permission: 'messaging:read', page: page(() => import('./pages/messaging/campaign-list.tsx')) },
+  { path: '/messaging/campaigns/new', permission: 'messaging:write', page: page(() => import('./pages/messaging/campaign-new.tsx')) },
+  { path: '/messaging/campaigns/:id', permission: 'messaging:read', page: page(() => import('./pages/messaging/campaign-page.tsx')) },
+  { path: '/messaging/journeys', permission: 'messaging:read', page: page(() => import('./pages/messaging/journey-list.tsx')) },
+  { path: '/messaging/journeys/:id', permission: 'messaging:read', page: page(() => import('./pages/messaging/journey-page.tsx')) },
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
 ];
 
@@ -23,6 +31,14 @@ export const navigation: NavSection[] = [
   {
     label: { en: 'Customers', ru: 'Клиенты' },
     items: [{ to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' }],
+  },
+  {
+    label: { en: 'Campaigns', ru: 'Рассылки' },
+    items: [
+      { to: '/messaging/campaigns', label: { en: 'Campaigns', ru: 'Рассылки' }, permission: 'messaging:read' },
+      { to: '/messaging/journeys', label: { en: 'Journeys', ru: 'Цепочки' }, permission: 'messaging:read' },
+      { to: '/messaging/templates', label: { en: 'Templates', ru: 'Шаблоны' }, permission: 'messaging:read' },
+    ],
   },
   {
     label: { en: 'Settings', ru: 'Настройки' },
