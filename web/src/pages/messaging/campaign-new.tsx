@@ -235,7 +235,7 @@ export default function CampaignNew() {
           ) : null}
         </Card>
         <Card title={t('schedule')}>
-          <fieldset className="plain">
+          <fieldset className="plain schedule-choice">
             <legend className="visually-hidden">{t('schedule')}</legend>
             {(['now', 'at', 'local'] as const).map((kind) => (
               <label key={kind} className="inline">

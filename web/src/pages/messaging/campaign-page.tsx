@@ -247,7 +247,9 @@ function CampaignTest({ campaign }: { campaign: Campaign }) {
     }
     setBusy(true);
     try {
-      setSent(await api.post<Message>(`/v1/templates/${templateId}/test`, { customerId: customer.id, ...(to.trim() ? { to: to.trim() } : {}) }));
+      // A started campaign sends the versions it started with: the test sends the same.
+      const version = campaign.variants.flatMap((v) => v.steps).find((step) => step.templateId === templateId)?.version;
+      setSent(await api.post<Message>(`/v1/templates/${templateId}/test`, { customerId: customer.id, ...(version ? { version } : {}), ...(to.trim() ? { to: to.trim() } : {}) }));
     } catch (caught) {
       setError(caught);
     } finally {

@@ -6,7 +6,7 @@ import { usePagedList, useResource } from '../../data.ts';
 import { defineText, useFormat, useLocale, useText } from '../../i18n.tsx';
 import { Link, navigate } from '../../router.tsx';
 import { useCan } from '../../session.tsx';
-import { recipeWords, triggerWords } from './journey-words.ts';
+import { recipeWords, useTriggerText } from './journey-words.ts';
 import { journeyStatusWords, statusTone } from './messaging-words.ts';
 import type { Journey, Recipe } from './messaging-types.ts';
 import './messaging.css';
@@ -47,12 +47,6 @@ const text = defineText({
     make: 'Создать «{name}»',
   },
 });
-
-export function useTriggerText() {
-  const { locale } = useLocale();
-  return (trigger: Journey['trigger']) =>
-    (triggerWords[locale][trigger.event] ?? trigger.event).replace('{days}', String(trigger.days ?? '')).replace('{actionType}', trigger.actionType ?? '');
-}
 
 export default function JourneyList() {
   const t = useText(text);

@@ -8,7 +8,7 @@ import { Link } from '../../router.tsx';
 import type { PageProps } from '../../routes.ts';
 import { useCan } from '../../session.tsx';
 import { JourneyFlow, type StepCounts } from './journey-flow.tsx';
-import { useTriggerText } from './journey-list.tsx';
+import { useTriggerText } from './journey-words.ts';
 import { journeyStatusWords, statusTone } from './messaging-words.ts';
 import type { Journey, JourneyEntry, JourneyReport } from './messaging-types.ts';
 import './messaging.css';

@@ -1,4 +1,5 @@
-import type { Locale } from '../../i18n.tsx';
+import { useLocale, type Locale } from '../../i18n.tsx';
+import type { JourneyTrigger } from './messaging-types.ts';
 
 /** Ready-made journeys, in the console's words (the API describes them in English only). */
 export const recipeWords: Record<Locale, Record<string, { name: string; description: string }>> = {
@@ -44,3 +45,10 @@ export const triggerWords: Record<Locale, Record<string, string>> = {
     no_purchase: '{days} дн. без покупок',
   },
 };
+
+/** A journey's trigger in words, in the console's language. */
+export function useTriggerText() {
+  const { locale } = useLocale();
+  return (trigger: JourneyTrigger) =>
+    (triggerWords[locale][trigger.event] ?? trigger.event).replace('{days}', String(trigger.days ?? '')).replace('{actionType}', trigger.actionType ?? '');
+}
