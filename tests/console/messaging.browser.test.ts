@@ -91,6 +91,10 @@ describe('messaging pages', () => {
   it('a marketer makes a campaign to a segment, test-sends it to the relay, starts it and sees it sent', async () => {
     const { page, context, problems } = await h.signIn('marketer', { path: '/messaging/campaigns' });
     await page.getByRole('link', { name: 'New campaign' }).click();
+    // Sent empty, the form is refused in the server's words, at the fields they name.
+    await page.getByRole('button', { name: 'Save the draft' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).not.toBe('');
+    expect(await page.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Name', { exact: true }).fill('Spring to subscribers');
     await page.getByLabel('Segment').selectOption(segmentId);
     await page.getByLabel('Template 1').selectOption(offerTemplate);
