@@ -15,6 +15,14 @@ export const routes: RouteEntry[] = [
   { path: '/customers/:id', permission: 'customers:read', page: page(() => import('./pages/customers/customer-360.tsx')) },
   { path: '/tickets', permission: 'tickets:read', page: page(() => import('./pages/tickets/ticket-list.tsx')) },
   { path: '/tickets/:id', permission: 'tickets:read', page: page(() => import('./pages/tickets/ticket-page.tsx')) },
+  { path: '/messaging/templates', permission: 'messaging:read', page: page(() => import('./pages/messaging/template-list.tsx')) },
+  { path: '/messaging/templates/new', permission: 'messaging:write', page: page(() => import('./pages/messaging/template-editor.tsx')) },
+  { path: '/messaging/templates/:id', permission: 'messaging:read', page: page(() => import('./pages/messaging/template-editor.tsx')) },
+  { path: '/messaging/campaigns', permission: 'messaging:read', page: page(() => import('./pages/messaging/campaign-list.tsx')) },
+  { path: '/messaging/campaigns/new', permission: 'messaging:write', page: page(() => import('./pages/messaging/campaign-new.tsx')) },
+  { path: '/messaging/campaigns/:id', permission: 'messaging:read', page: page(() => import('./pages/messaging/campaign-page.tsx')) },
+  { path: '/messaging/journeys', permission: 'messaging:read', page: page(() => import('./pages/messaging/journey-list.tsx')) },
+  { path: '/messaging/journeys/:id', permission: 'messaging:read', page: page(() => import('./pages/messaging/journey-page.tsx')) },
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
 ];
 
@@ -28,6 +36,14 @@ export const navigation: NavSection[] = [
     items: [
       { to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' },
       { to: '/tickets', label: { en: 'Feedback', ru: 'Обращения' }, permission: 'tickets:read' },
+    ],
+  },
+  {
+    label: { en: 'Campaigns', ru: 'Рассылки' },
+    items: [
+      { to: '/messaging/campaigns', label: { en: 'Campaigns', ru: 'Рассылки' }, permission: 'messaging:read' },
+      { to: '/messaging/journeys', label: { en: 'Journeys', ru: 'Цепочки' }, permission: 'messaging:read' },
+      { to: '/messaging/templates', label: { en: 'Templates', ru: 'Шаблоны' }, permission: 'messaging:read' },
     ],
   },
   {
