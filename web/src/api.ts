@@ -40,8 +40,8 @@ export function withQuery(path: string, query?: Query): string {
   return text ? `${path}${path.includes('?') ? '&' : '?'}${text}` : path;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, options: { query?: Query; contentType?: string; signal?: AbortSignal } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+async function request<T>(method: string, path: string, body?: unknown, options: { query?: Query; contentType?: string; signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let payload: BodyInit | undefined;
   if (body instanceof Blob || typeof body === 'string') {
@@ -75,12 +75,22 @@ async function request<T>(method: string, path: string, body?: unknown, options:
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, undefined, { query, ...(signal ? { signal } : {}) }),
-  post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, body ?? {}, { query }),
+  post: <T>(path: string, body?: unknown, query?: Query, headers?: Record<string, string>) => request<T>('POST', path, body ?? {}, { query, ...(headers ? { headers } : {}) }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body, { contentType: 'application/merge-patch+json' }),
   delete: <T>(path: string) => request<T>('DELETE', path),
   upload: <T>(path: string, file: Blob, contentType: string, query?: Query) => request<T>('POST', path, file, { contentType, query }),
 };
+
+/**
+ * A key for one change the server should make once however often it is sent (Idempotency-Key):
+ * a retry after a lost answer or a double click sends the same key. From getRandomValues, which
+ * unlike randomUUID also works on a server reached over plain http by its address.
+ */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `console-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
 
 /** A list page as every list route answers it. */
 export type Page<T> = { items: T[]; nextCursor: string | null };

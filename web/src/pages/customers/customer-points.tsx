@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { api } from '../../api.ts';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, newIdempotencyKey } from '../../api.ts';
 import { DataTable } from '../../components/table.tsx';
 import { Card, Dialog, ErrorNote, Field, Loading, Notice, Progress, fieldError } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
@@ -219,6 +219,12 @@ function AdjustDialog({ open, customerId, onClose, onDone }: { open: boolean; cu
   const [error, setError] = useState<unknown>(null);
   const [localError, setLocalError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // One key per adjustment: sending the same one again (a lost answer, a double click) changes
+  // nothing twice; new figures or words make a new adjustment with a new key.
+  const attempt = useRef<string | null>(null);
+  useEffect(() => {
+    attempt.current = null;
+  }, [points, reason]);
 
   const close = () => {
     setError(null);
@@ -236,7 +242,8 @@ function AdjustDialog({ open, customerId, onClose, onDone }: { open: boolean; cu
     }
     setBusy(true);
     try {
-      const result = await api.post<AdjustmentResult>(`/v1/customers/${customerId}/points/adjustments`, { points: n, reason: reason.trim() });
+      attempt.current ??= newIdempotencyKey();
+      const result = await api.post<AdjustmentResult>(`/v1/customers/${customerId}/points/adjustments`, { points: n, reason: reason.trim() }, undefined, { 'idempotency-key': attempt.current });
       setPoints('');
       setReason('');
       onDone(result);
