@@ -147,6 +147,7 @@ describe('the program pages', () => {
       ['/program/rules', 'Правила начисления'],
       ['/program/rules/base', 'Правило начисления «Base 5%»'],
       ['/program/promotions', 'Акции'],
+      ['/program/promotions/new', 'Новая акция'],
       ['/program/simulator', 'Симулятор кассы'],
     ] as const) {
       await page.goto(`${h.base}/console${path}`);

@@ -66,6 +66,10 @@ const text = defineText({
     pointsRedeemed: 'Points paid',
     excluded: 'excluded',
     messages: 'The till’s messages',
+    percent: 'Percent',
+    multiplier: 'Multiplier',
+    per_item: 'Per item',
+    per_receipt: 'Per receipt',
   },
   ru: {
     title: 'Симулятор кассы',
@@ -125,6 +129,10 @@ const text = defineText({
     pointsRedeemed: 'Оплачено баллами',
     excluded: 'исключена',
     messages: 'Сообщения кассе',
+    percent: 'Процент',
+    multiplier: 'Множитель',
+    per_item: 'За товар',
+    per_receipt: 'За чек',
   },
 });
 
@@ -372,7 +380,7 @@ function Result({ outcome, money }: { outcome: Outcome; money: (minor: number) =
                     <td>
                       {rule.name} <span className="muted">{rule.ruleId}</span>
                     </td>
-                    <td>{rule.kind}</td>
+                    <td>{rule.kind === 'percent' || rule.kind === 'multiplier' || rule.kind === 'per_item' || rule.kind === 'per_receipt' ? t(rule.kind) : rule.kind}</td>
                     <td className="num">{format.number(rule.points)}</td>
                     <td>{rule.lines.map((n) => n + 1).join(', ')}</td>
                   </tr>
