@@ -430,6 +430,14 @@ export const docExamples: DocExample[] = [
     response: { lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 0, excluded: false, pointsEarned: 156, pointsRedeemed: 446, redeemedMinor: 44631, payable: 104369 }, { sku: 'cheese', qty: 0.455, price: 34990, total: 15920, discount: 0, excluded: false, pointsEarned: 5, pointsRedeemed: 48, redeemedMinor: 4769, payable: 11151 }], total: 164920, discount: 0, pointsToEarn: 161, maxRedeemable: 494, pointsRedeemed: 494, redeemedMinor: 49400, payable: 115520, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 57, lines: [0, 1] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 104, lines: [0] }], messages: ['At most 494 points can pay for this receipt (30% of eligible goods)'], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.anna, balance: 1000, pendingPoints: 0, tier: { id: 'silver', name: 'Silver' } } },
   },
   {
+    route: 'POST /v1/checkout/simulate',
+    summary: "A marketer tries the same receipt in the console's simulator: calculate's answer, nothing confirmed",
+    role: 'marketer',
+    body: { storeId: 'msk-01', customer: { phone: '8 912 345-67-89' }, lines: [{ sku: 'COF-1KG', qty: 1, price: 149000 }, { sku: 'cheese', category: 'dairy', qty: 0.455, price: 34990 }], redeemPoints: 500 },
+    status: 200,
+    response: { lines: [{ sku: 'COF-1KG', qty: 1, price: 149000, total: 149000, discount: 0, excluded: false, pointsEarned: 156, pointsRedeemed: 446, redeemedMinor: 44631, payable: 104369 }, { sku: 'cheese', qty: 0.455, price: 34990, total: 15920, discount: 0, excluded: false, pointsEarned: 5, pointsRedeemed: 48, redeemedMinor: 4769, payable: 11151 }], total: 164920, discount: 0, pointsToEarn: 161, maxRedeemable: 494, pointsRedeemed: 494, redeemedMinor: 49400, payable: 115520, currency: 'RUB', applied: [{ ruleId: 'base', kind: 'percent', name: 'Base rate 5%', points: 57, lines: [0, 1] }, { ruleId: 'coffee-x3', kind: 'multiplier', name: 'Coffee ×3', points: 104, lines: [0] }], messages: ['At most 494 points can pay for this receipt (30% of eligible goods)'], adjustments: { applied: [], rejected: [] }, promotions: [], rulesVersion: 1, customer: { id: ids.anna, balance: 1000, pendingPoints: 0, tier: { id: 'silver', name: 'Silver' } } },
+  },
+  {
     route: 'POST /v1/checkout/confirm',
     summary: 'The same receipt committed under its POS receipt id',
     role: 'pos',

@@ -62,6 +62,7 @@ export const routeAccess = {
   'GET /v1/exports/customers': 'customers:export',
   // loyalty
   'POST /v1/checkout/calculate': 'checkout',
+  'POST /v1/checkout/simulate': 'program:read',
   'POST /v1/checkout/confirm': 'checkout',
   'POST /v1/checkout/cancel': 'checkout',
   'POST /v1/receipts/{id}/refunds': 'refunds:create',

@@ -62,6 +62,7 @@ function unnamed(schema: Schema | undefined): boolean {
 /** The routes of the integrators' issue, the promotions one, the analytics one and every messaging route: each has a worked example. */
 const exampleRoutes = [
   'POST /v1/checkout/calculate',
+  'POST /v1/checkout/simulate',
   'POST /v1/checkout/confirm',
   'POST /v1/checkout/cancel',
   'POST /v1/receipts/{id}/refunds',

@@ -23,6 +23,15 @@ export const routes: RouteEntry[] = [
   { path: '/messaging/campaigns/:id', permission: 'messaging:read', page: page(() => import('./pages/messaging/campaign-page.tsx')) },
   { path: '/messaging/journeys', permission: 'messaging:read', page: page(() => import('./pages/messaging/journey-list.tsx')) },
   { path: '/messaging/journeys/:id', permission: 'messaging:read', page: page(() => import('./pages/messaging/journey-page.tsx')) },
+  { path: '/program/settings', permission: 'program:read', page: page(() => import('./pages/program/program-settings.tsx')) },
+  { path: '/program/tiers', permission: 'program:read', page: page(() => import('./pages/program/tiers.tsx')) },
+  { path: '/program/rules', permission: 'program:read', page: page(() => import('./pages/program/earning-rules.tsx')) },
+  { path: '/program/rules/new', permission: 'program:write', page: page(() => import('./pages/program/earning-rule-form.tsx')) },
+  { path: '/program/rules/:id', permission: 'program:read', page: page(() => import('./pages/program/earning-rule-form.tsx')) },
+  { path: '/program/simulator', permission: 'program:read', page: page(() => import('./pages/program/simulator.tsx')) },
+  { path: '/program/promotions', permission: 'promotions:read', page: page(() => import('./pages/program/promotions.tsx')) },
+  { path: '/program/promotions/new', permission: 'promotions:write', page: page(() => import('./pages/program/promotion-form.tsx')) },
+  { path: '/program/promotions/:id', permission: 'promotions:read', page: page(() => import('./pages/program/promotion-form.tsx')) },
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
 ];
 
@@ -44,6 +53,16 @@ export const navigation: NavSection[] = [
       { to: '/messaging/campaigns', label: { en: 'Campaigns', ru: 'Рассылки' }, permission: 'messaging:read' },
       { to: '/messaging/journeys', label: { en: 'Journeys', ru: 'Цепочки' }, permission: 'messaging:read' },
       { to: '/messaging/templates', label: { en: 'Templates', ru: 'Шаблоны' }, permission: 'messaging:read' },
+    ],
+  },
+  {
+    label: { en: 'Program', ru: 'Программа' },
+    items: [
+      { to: '/program/settings', label: { en: 'Program settings', ru: 'Настройки программы' }, permission: 'program:read' },
+      { to: '/program/rules', label: { en: 'Earning rules', ru: 'Правила начисления' }, permission: 'program:read' },
+      { to: '/program/tiers', label: { en: 'Tiers', ru: 'Уровни' }, permission: 'program:read' },
+      { to: '/program/promotions', label: { en: 'Promotions', ru: 'Акции' }, permission: 'promotions:read' },
+      { to: '/program/simulator', label: { en: 'Checkout simulator', ru: 'Симулятор кассы' }, permission: 'program:read' },
     ],
   },
   {

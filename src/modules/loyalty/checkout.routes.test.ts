@@ -56,6 +56,22 @@ const threeLines = [
 ];
 
 describe('two-phase checkout', () => {
+  it("simulate answers a marketer what calculate answers the till, writes nothing, and the till's routes stay closed to them", async () => {
+    const customer = await newCustomer();
+    const payload = { storeId: 's1', customer: { customerId: customer }, lines: threeLines };
+    const calculated = await t.call({ method: 'POST', url: '/v1/checkout/calculate', payload, role: 'pos' });
+    const simulated = await t.call({ method: 'POST', url: '/v1/checkout/simulate', payload, role: 'marketer' });
+    expect(simulated.statusCode).toBe(200);
+    expect(simulated.json()).toEqual(calculated.json());
+    expect(simulated.json().pointsToEarn).toBe(78);
+    expect(await t.database.db.selectFrom('receipts').select('id').execute()).toHaveLength(0);
+    expect((await balance(customer)).pendingPoints).toBe(0);
+    expect((await t.call({ method: 'POST', url: '/v1/checkout/calculate', payload, role: 'marketer' })).statusCode).toBe(403);
+    expect((await t.call({ method: 'POST', url: '/v1/checkout/confirm', payload: { ...payload, posReceiptId: 'SIM-1' }, role: 'marketer' })).statusCode).toBe(403);
+    const unknown = await t.call({ method: 'POST', url: '/v1/checkout/simulate', payload: { ...payload, storeId: 'nope' }, role: 'support' });
+    expect(unknown.statusCode).toBe(404);
+  });
+
   it('earns per line by the rules (5% base, ×3 coffee from the catalog), tobacco earns nothing', async () => {
     const customer = await newCustomer();
     const calculated = await t.call({ method: 'POST', url: '/v1/checkout/calculate', payload: { storeId: 's1', customer: { customerId: customer }, lines: threeLines }, role: 'pos' });

@@ -271,6 +271,19 @@ export function loyaltyRoutes(app: FastifyInstance, { loyalty, customers, storeS
     },
   });
 
+  // The same answer for staff trying out the program (the console's checkout simulator): a
+  // marketer may read the program but not run the till, and calculate writes nothing.
+  r.post('/v1/checkout/simulate', {
+    config: { permission: 'program:read' },
+    schema: {
+      tags,
+      summary: "Calculate a receipt as the till would, for staff trying out the program: calculate's answer, never confirmed (no side effects)",
+      body: CheckoutBody,
+      response: { 200: CheckoutResult, ...errorResponses(400, ...authErrors, 404, 409, 413, 415) },
+    },
+    handler: async (request) => loyalty.calculate(request.body),
+  });
+
   r.post('/v1/checkout/confirm', {
     config: { permission: 'checkout' },
     schema: {
