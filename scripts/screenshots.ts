@@ -126,13 +126,13 @@ try {
   await desktop.getByLabel('Password').fill('screenshots only 1');
   await desktop.getByRole('button', { name: 'Sign in' }).click();
   await desktop.getByRole('navigation').waitFor();
-  const menu = await desktop.getByRole('navigation').getByRole('link').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname));
+  const menu = await desktop.getByRole('navigation').getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
   const pages = [...new Set(menu)];
   for (const pathname of pages) {
     await desktop.goto(`${base}${pathname}`);
     await desktop.getByRole('heading', { level: 1 }).waitFor();
     // Lists and charts fill in after the page's first paint: wait until nothing says it is loading.
-    await desktop.waitForFunction(() => !document.querySelector('[role=status]')?.textContent?.match(/Loading|Drawing/), undefined, { timeout: 30_000 }).catch(() => undefined);
+    await desktop.getByText(/^(Loading…|Drawing the chart…)$/).first().waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
     await desktop.waitForTimeout(400);
     const slug = pathname.replace(/^\/console\/?/, '').replace(/cus_[0-9a-f]+/, 'customer').replace(/\//g, '-') || 'home';
     await shot(`console-${slug}`, desktop);
