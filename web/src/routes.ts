@@ -13,6 +13,11 @@ const page = (load: () => Promise<{ default: ComponentType<PageProps> }>) => laz
 export const routes: RouteEntry[] = [
   { path: '/customers', permission: 'customers:read', page: page(() => import('./pages/customers/customer-list.tsx')) },
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
+  { path: '/settings/users', permission: 'staff:manage', page: page(() => import('./pages/settings/users.tsx')) },
+  { path: '/settings/api-keys', permission: 'keys:manage', page: page(() => import('./pages/settings/api-keys.tsx')) },
+  { path: '/imports', permission: 'imports:read', page: page(() => import('./pages/admin/imports.tsx')) },
+  { path: '/imports/:id', permission: 'imports:read', page: page(() => import('./pages/admin/import-detail.tsx')) },
+  { path: '/audit', permission: 'audit:read', page: page(() => import('./pages/admin/audit.tsx')) },
 ];
 
 /** The menu: sections of links, each shown when the role may open its page. */
@@ -25,7 +30,18 @@ export const navigation: NavSection[] = [
     items: [{ to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' }],
   },
   {
+    label: { en: 'Data', ru: 'Данные' },
+    items: [
+      { to: '/imports', label: { en: 'Imports', ru: 'Импорт' }, permission: 'imports:read' },
+      { to: '/audit', label: { en: 'Audit log', ru: 'Журнал действий' }, permission: 'audit:read' },
+    ],
+  },
+  {
     label: { en: 'Settings', ru: 'Настройки' },
-    items: [{ to: '/settings/account', label: { en: 'My account', ru: 'Моя учётная запись' }, permission: 'customers:identify' }],
+    items: [
+      { to: '/settings/users', label: { en: 'Users', ru: 'Пользователи' }, permission: 'staff:manage' },
+      { to: '/settings/api-keys', label: { en: 'API keys', ru: 'API-ключи' }, permission: 'keys:manage' },
+      { to: '/settings/account', label: { en: 'My account', ru: 'Моя учётная запись' }, permission: 'customers:identify' },
+    ],
   },
 ];
