@@ -81,6 +81,11 @@ describe('settings: users', () => {
     await page.goto(`${h.base}/console/settings/api-keys`);
     await page.getByRole('heading', { level: 1, name: 'API-ключи' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    await page.goto(`${h.base}/console/settings/channels`);
+    await page.getByRole('heading', { level: 1, name: 'Каналы' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Правила контактов' }).waitFor();
+    await page.getByLabel('Тихие часы с (ЧЧ:ММ)').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await page.goto(`${h.base}/console/audit`);
     await page.getByRole('heading', { level: 1, name: 'Журнал действий' }).waitFor();
     await expect.poll(() => page.getByRole('table').count()).toBe(1);
@@ -151,6 +156,70 @@ describe('settings: API keys', () => {
     const answer = await page.evaluate(async () => (await fetch('/v1/api-keys')).status);
     expect(answer).toBe(403);
     expect(refused.every((status) => status === 403)).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('settings: channels', () => {
+  it('an owner adds an SMTP channel whose password is never shown back, changes it keeping the password, and sets quiet hours and a cap', async () => {
+    const { page, context, problems } = await h.signIn('owner');
+    await page.getByRole('navigation').getByRole('link', { name: 'Channels' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Channels' }).waitFor();
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('No channels yet');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Add a channel' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('Shop mail');
+    await dialog.getByLabel('Kind', { exact: true }).selectOption('email');
+    await dialog.getByLabel('SMTP server').fill('smtp.shop.example');
+    await dialog.getByLabel('Port', { exact: true }).fill('not a port');
+    await dialog.getByLabel('SMTP user').fill('news');
+    await dialog.getByLabel('SMTP password').fill('smtp secret value');
+    await dialog.getByLabel('From', { exact: true }).fill('Shop <news@shop.example>');
+    await dialog.getByRole('button', { name: 'Save the channel' }).click();
+    await expect.poll(() => dialog.locator('.field-error').first().textContent()).toMatch(/integer|number/i);
+    await dialog.getByLabel('Port', { exact: true }).fill('587');
+    await dialog.getByRole('button', { name: 'Save the channel' }).click();
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('The channel “Shop mail” is saved');
+    await expect.poll(() => page.getByRole('row', { name: /Shop mail/ }).textContent()).toContain('SMTP password: set');
+    expect(await page.content()).not.toContain('smtp secret value');
+    const listed = JSON.parse((await h.t.call({ method: 'GET', url: '/v1/channels' })).body).items[0];
+    expect(listed).toMatchObject({ name: 'Shop mail', kind: 'email', active: true, secretsSet: ['auth.pass'], config: { host: 'smtp.shop.example', port: 587, from: 'Shop <news@shop.example>' } });
+
+    await page.getByRole('button', { name: 'Change: Shop mail' }).click();
+    expect(await dialog.getByLabel('SMTP password').inputValue()).toBe('');
+    expect(await dialog.textContent()).toContain('Set. Leave empty to keep it');
+    await dialog.getByLabel('SMTP server').fill('relay.shop.example');
+    await dialog.getByRole('button', { name: 'Save the channel' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /Shop mail/ }).textContent()).toContain('SMTP password: set');
+    const changed = JSON.parse((await h.t.call({ method: 'GET', url: `/v1/channels/${listed.id}` })).body);
+    expect(changed).toMatchObject({ secretsSet: ['auth.pass'], config: { host: 'relay.shop.example', auth: { user: 'news' } } });
+
+    await page.getByLabel('Quiet from (HH:MM)').fill('21:00');
+    await page.getByLabel('Quiet until (HH:MM)').fill('09:00');
+    await page.getByRole('button', { name: 'Add a cap' }).click();
+    await page.getByLabel('Kind of cap 1').selectOption('sms');
+    await page.getByLabel('At most (cap 1)').fill('2');
+    await page.getByLabel('In days (cap 1)').fill('7');
+    await page.getByRole('button', { name: 'Save the policy' }).click();
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('The contact policy is saved');
+    const policy = JSON.parse((await h.t.call({ method: 'GET', url: '/v1/messaging/policy' })).body);
+    expect(policy).toMatchObject({ quietHours: { from: '21:00', to: '09:00' }, caps: [{ kind: 'sms', max: 2, days: 7 }] });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('an analyst reads the channels and the policy but changes nothing', async () => {
+    const { page, context, problems } = await h.signIn('analyst', { path: '/settings/channels' });
+    await expect.poll(() => page.getByRole('table').textContent()).toContain('Shop mail');
+    expect(await page.getByRole('button', { name: 'Add a channel' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Change: Shop mail' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Save the policy' }).count()).toBe(0);
+    expect(await page.getByLabel('Quiet from (HH:MM)').isDisabled()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();

@@ -15,6 +15,7 @@ export const routes: RouteEntry[] = [
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
   { path: '/settings/users', permission: 'staff:manage', page: page(() => import('./pages/settings/users.tsx')) },
   { path: '/settings/api-keys', permission: 'keys:manage', page: page(() => import('./pages/settings/api-keys.tsx')) },
+  { path: '/settings/channels', permission: 'messaging:read', page: page(() => import('./pages/settings/channels.tsx')) },
   { path: '/imports', permission: 'imports:read', page: page(() => import('./pages/admin/imports.tsx')) },
   { path: '/imports/:id', permission: 'imports:read', page: page(() => import('./pages/admin/import-detail.tsx')) },
   { path: '/audit', permission: 'audit:read', page: page(() => import('./pages/admin/audit.tsx')) },
@@ -41,6 +42,7 @@ export const navigation: NavSection[] = [
     items: [
       { to: '/settings/users', label: { en: 'Users', ru: 'Пользователи' }, permission: 'staff:manage' },
       { to: '/settings/api-keys', label: { en: 'API keys', ru: 'API-ключи' }, permission: 'keys:manage' },
+      { to: '/settings/channels', label: { en: 'Channels', ru: 'Каналы' }, permission: 'messaging:read' },
       { to: '/settings/account', label: { en: 'My account', ru: 'Моя учётная запись' }, permission: 'customers:identify' },
     ],
   },
