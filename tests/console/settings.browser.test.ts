@@ -198,8 +198,8 @@ describe('settings: channels', () => {
     const changed = JSON.parse((await h.t.call({ method: 'GET', url: `/v1/channels/${listed.id}` })).body);
     expect(changed).toMatchObject({ secretsSet: ['auth.pass'], config: { host: 'relay.shop.example', auth: { user: 'news' } } });
 
-    await page.getByLabel('Quiet from (HH:MM)').fill('21:00');
-    await page.getByLabel('Quiet until (HH:MM)').fill('09:00');
+    await page.getByLabel('Quiet from (HH:MM)').fill('22:30');
+    await page.getByLabel('Quiet until (HH:MM)').fill('08:00');
     await page.getByRole('button', { name: 'Add a cap' }).click();
     await page.getByLabel('Kind of cap 1').selectOption('sms');
     await page.getByLabel('At most (cap 1)').fill('2');
@@ -207,7 +207,7 @@ describe('settings: channels', () => {
     await page.getByRole('button', { name: 'Save the policy' }).click();
     await expect.poll(() => page.getByRole('main').textContent()).toContain('The contact policy is saved');
     const policy = JSON.parse((await h.t.call({ method: 'GET', url: '/v1/messaging/policy' })).body);
-    expect(policy).toMatchObject({ quietHours: { from: '21:00', to: '09:00' }, caps: [{ kind: 'sms', max: 2, days: 7 }] });
+    expect(policy).toMatchObject({ quietHours: { from: '22:30', to: '08:00' }, caps: [{ kind: 'sms', max: 2, days: 7 }] });
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
