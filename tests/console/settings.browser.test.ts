@@ -208,6 +208,20 @@ describe('settings: channels', () => {
     await expect.poll(() => page.getByRole('main').textContent()).toContain('The contact policy is saved');
     const policy = JSON.parse((await h.t.call({ method: 'GET', url: '/v1/messaging/policy' })).body);
     expect(policy).toMatchObject({ quietHours: { from: '22:30', to: '08:00' }, caps: [{ kind: 'sms', max: 2, days: 7 }] });
+
+    // A webhook: its signing secret shown once, only its end listed.
+    await page.getByLabel('URL', { exact: true }).fill('https://crm.shop.example/patron');
+    await page.getByLabel('Event types').fill('customer.created, receipt.confirmed');
+    await page.getByRole('button', { name: 'Add the webhook' }).click();
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('The signing secret of https://crm.shop.example/patron is shown only now');
+    const signing = (await page.locator('.secret-once code').textContent())!;
+    const hooks = JSON.parse((await h.t.call({ method: 'GET', url: '/v1/webhooks' })).body).items;
+    expect(hooks).toMatchObject([{ url: 'https://crm.shop.example/patron', eventTypes: ['customer.created', 'receipt.confirmed'], active: true }]);
+    expect(hooks[0].secretHint).toBe(`…${signing.slice(-4)}`);
+    expect(await page.getByRole('row', { name: /crm\.shop\.example/ }).textContent()).toContain(hooks[0].secretHint);
+    await page.getByRole('button', { name: 'Switch off: https://crm.shop.example/patron' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /crm\.shop\.example/ }).textContent()).toContain('Off');
+    expect(await seriousViolations(page)).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
@@ -220,6 +234,7 @@ describe('settings: channels', () => {
     expect(await page.getByRole('button', { name: 'Change: Shop mail' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Save the policy' }).count()).toBe(0);
     expect(await page.getByLabel('Quiet from (HH:MM)').isDisabled()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Webhooks' }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();

@@ -7,6 +7,7 @@ import { useCan } from '../../session.tsx';
 import { ChannelForm, channelText } from './channel-form.tsx';
 import type { Channel } from './channel-fields.ts';
 import { ContactPolicyCard } from './contact-policy.tsx';
+import { WebhooksCard } from './webhooks.tsx';
 import './settings.css';
 
 const text = defineText({
@@ -119,6 +120,7 @@ export default function Channels() {
         />
       </Card>
       <ContactPolicyCard />
+      {can('webhooks:manage') ? <WebhooksCard /> : null}
       <Dialog title={editing === 'new' ? t('addTitle') : editing ? t('editTitle', { name: editing.name }) : ''} open={editing !== null} onClose={() => setEditing(null)}>
         {editing ? (
           <ChannelForm
