@@ -33,6 +33,12 @@ export const routes: RouteEntry[] = [
   { path: '/program/promotions/new', permission: 'promotions:write', page: page(() => import('./pages/program/promotion-form.tsx')) },
   { path: '/program/promotions/:id', permission: 'promotions:read', page: page(() => import('./pages/program/promotion-form.tsx')) },
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
+  { path: '/settings/users', permission: 'staff:manage', page: page(() => import('./pages/settings/users.tsx')) },
+  { path: '/settings/api-keys', permission: 'keys:manage', page: page(() => import('./pages/settings/api-keys.tsx')) },
+  { path: '/settings/channels', permission: 'messaging:read', page: page(() => import('./pages/settings/channels.tsx')) },
+  { path: '/imports', permission: 'imports:read', page: page(() => import('./pages/admin/imports.tsx')) },
+  { path: '/imports/:id', permission: 'imports:read', page: page(() => import('./pages/admin/import-detail.tsx')) },
+  { path: '/audit', permission: 'audit:read', page: page(() => import('./pages/admin/audit.tsx')) },
 ];
 
 /** The menu: sections of links, each shown when the role may open its page. */
@@ -66,7 +72,19 @@ export const navigation: NavSection[] = [
     ],
   },
   {
+    label: { en: 'Data', ru: 'Данные' },
+    items: [
+      { to: '/imports', label: { en: 'Imports', ru: 'Импорт' }, permission: 'imports:read' },
+      { to: '/audit', label: { en: 'Audit log', ru: 'Журнал действий' }, permission: 'audit:read' },
+    ],
+  },
+  {
     label: { en: 'Settings', ru: 'Настройки' },
-    items: [{ to: '/settings/account', label: { en: 'My account', ru: 'Моя учётная запись' }, permission: 'customers:identify' }],
+    items: [
+      { to: '/settings/users', label: { en: 'Users', ru: 'Пользователи' }, permission: 'staff:manage' },
+      { to: '/settings/api-keys', label: { en: 'API keys', ru: 'API-ключи' }, permission: 'keys:manage' },
+      { to: '/settings/channels', label: { en: 'Channels', ru: 'Каналы' }, permission: 'messaging:read' },
+      { to: '/settings/account', label: { en: 'My account', ru: 'Моя учётная запись' }, permission: 'customers:identify' },
+    ],
   },
 ];
