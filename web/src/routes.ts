@@ -12,6 +12,11 @@ const page = (load: () => Promise<{ default: ComponentType<PageProps> }>) => laz
 
 export const routes: RouteEntry[] = [
   { path: '/customers', permission: 'customers:read', page: page(() => import('./pages/customers/customer-list.tsx')) },
+  { path: '/segments', permission: 'segments:read', page: page(() => import('./pages/segments/segment-list.tsx')) },
+  { path: '/segments/new', permission: 'segments:read', page: page(() => import('./pages/segments/segment-editor.tsx')) },
+  { path: '/segments/rfm', permission: 'segments:read', page: page(() => import('./pages/segments/rfm.tsx')) },
+  { path: '/segments/clusters', permission: 'segments:read', page: page(() => import('./pages/segments/clusters.tsx')) },
+  { path: '/segments/:id', permission: 'segments:read', page: page(() => import('./pages/segments/segment-editor.tsx')) },
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
 ];
 
@@ -23,6 +28,14 @@ export const navigation: NavSection[] = [
   {
     label: { en: 'Customers', ru: 'Клиенты' },
     items: [{ to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' }],
+  },
+  {
+    label: { en: 'Segments', ru: 'Сегменты' },
+    items: [
+      { to: '/segments', label: { en: 'Segments', ru: 'Сегменты' }, permission: 'segments:read' },
+      { to: '/segments/rfm', label: { en: 'RFM', ru: 'RFM' }, permission: 'segments:read' },
+      { to: '/segments/clusters', label: { en: 'Clusters', ru: 'Кластеры' }, permission: 'segments:read' },
+    ],
   },
   {
     label: { en: 'Settings', ru: 'Настройки' },
