@@ -150,7 +150,7 @@ function ReportView({ report }: { report: Report }) {
         {
           type: 'heatmap',
           data: report.report.grid.map((c) => [c.frequency - 1, c.recency - 1, c.customers]),
-          label: { show: true, formatter: (p: { value: number[] }) => `${format.number(p.value[2] ?? 0)}\n${groupName(cell(p.value[1]! + 1, p.value[0]! + 1)?.group ?? null)}` },
+          label: { show: true, lineHeight: 16, formatter: (p: { value: number[] }) => `${format.number(p.value[2] ?? 0)}\n${groupName(cell(p.value[1]! + 1, p.value[0]! + 1)?.group ?? null)}` },
         },
       ],
     };

@@ -59,13 +59,13 @@ function GroupEditor({ node, depth, onChange, fields, segments, problems }: Shar
     <fieldset className={`rule-group depth-${Math.min(depth, 4)}${node.not ? ' negated' : ''}`}>
       <legend>{isRoot ? t('rootGroup') : t('group')}</legend>
       <div className="group-head">
-        <label className="inline-field">
-          <span>{t('join')}</span>
-          <select value={node.join} onChange={(e) => onChange({ ...node, join: e.target.value as Join })}>
+        <div className="inline-field">
+          <label htmlFor={`${node.id}-join`}>{t('join')}</label>
+          <select id={`${node.id}-join`} value={node.join} onChange={(e) => onChange({ ...node, join: e.target.value as Join })}>
             <option value="all">{t('all')}</option>
             <option value="any">{t('any')}</option>
           </select>
-        </label>
+        </div>
         {!isRoot ? (
           <>
             <label className="check">

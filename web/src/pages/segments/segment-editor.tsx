@@ -30,8 +30,7 @@ const text = defineText({
     sample: 'First customers who match',
     sampleCaption: 'The first customers who match, by id',
     customer: 'Customer',
-    phone: 'Phone',
-    email: 'E-mail',
+    contact: 'Phone and e-mail',
     unnamed: 'No name',
     nobody: 'Nobody matches these rules now.',
     create: 'Save the segment',
@@ -57,8 +56,7 @@ const text = defineText({
     sample: 'Первые подходящие клиенты',
     sampleCaption: 'Первые подходящие клиенты по id',
     customer: 'Клиент',
-    phone: 'Телефон',
-    email: 'Эл. почта',
+    contact: 'Телефон и почта',
     unnamed: 'Без имени',
     nobody: 'Под эти правила сейчас никто не подходит.',
     create: 'Сохранить сегмент',
@@ -177,16 +175,17 @@ function Editor({ fields, segments, segment: initial }: Loaded) {
                   <thead>
                     <tr>
                       <th scope="col">{t('customer')}</th>
-                      <th scope="col">{t('phone')}</th>
-                      <th scope="col">{t('email')}</th>
+                      <th scope="col">{t('contact')}</th>
                     </tr>
                   </thead>
                   <tbody>
                     {live.preview.sample.map((member) => (
                       <tr key={member.customerId}>
                         <td><Link to={`/customers/${member.customerId}`}>{memberName(member, t('unnamed'))}</Link></td>
-                        <td>{member.phone ?? '—'}</td>
-                        <td>{member.email ?? '—'}</td>
+                        <td>
+                          {member.phone ?? '—'}
+                          {member.email ? <span className="hint">{member.email}</span> : null}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
