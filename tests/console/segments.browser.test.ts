@@ -157,10 +157,19 @@ describe('segments in the console', () => {
     await context.close();
   });
 
-  it('an analyst sees the RFM grid, groups and figures the API gives, in English and in Russian', async () => {
-    const started = await h.t.call({ method: 'POST', url: '/v1/analytics/rfm/runs', payload: {} });
-    expect(started.statusCode, started.body).toBe(202);
+  it('a marketer recomputes RFM with progress; an analyst sees the grid, groups and figures the API gives, in English and in Russian', async () => {
+    const marketer = await h.signIn('marketer', { path: '/segments/rfm' });
+    await expect.poll(() => marketer.page.getByRole('main').textContent()).toContain('No RFM run yet');
+    await marketer.page.getByLabel('Window, days').fill('0');
+    await marketer.page.getByRole('button', { name: 'Recompute RFM now' }).click();
+    await expect.poll(() => marketer.page.locator('.field-error').count()).toBe(1);
+    await marketer.page.getByLabel('Window, days').fill('365');
+    await marketer.page.getByRole('button', { name: 'Recompute RFM now' }).click();
+    await marketer.page.getByRole('progressbar').waitFor();
     await h.t.services.segments.rfm.idle();
+    await expect.poll(() => marketer.page.getByTestId('rfm-scored').textContent(), { timeout: 15_000 }).toBe('11');
+    expect(marketer.problems).toEqual([]);
+    await marketer.context.close();
     const report = (await h.t.call({ method: 'GET', url: '/v1/analytics/rfm', role: 'analyst' })).json().report as {
       customers: number;
       grid: Array<{ recency: number; frequency: number; customers: number }>;
