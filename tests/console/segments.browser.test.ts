@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { seriousViolations } from '../helpers/browser.ts';
@@ -103,6 +104,13 @@ describe('segments in the console', () => {
     expect(server.memberCount).toBe(2);
     await expect.poll(() => page.getByTestId('member-count').textContent(), { timeout: 15_000 }).toBe(String(server.memberCount));
     await expect.poll(() => page.getByRole('table', { name: /Members of the segment/ }).textContent()).toContain('Eva');
+    // The members as CSV, and the hashed audience for ad platforms.
+    const [members] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download members (CSV)' }).click()]);
+    const csv = fs.readFileSync((await members.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toBe('customer_id,entered_at,first_name,last_name,phone,email');
+    expect(csv).toContain('anna@example.com');
+    const [audience] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Audience for ad platforms/ }).click()]);
+    expect(fs.readFileSync((await audience.path())!, 'utf8').split('\n')[0]).toBe('email_sha256,phone_sha256');
     await page.getByRole('tab', { name: 'Entries and exits' }).click();
     await expect.poll(async () => page.getByRole('table', { name: /Entries and exits/ }).getByText('entered').count()).toBe(2);
 

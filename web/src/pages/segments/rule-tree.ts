@@ -224,3 +224,18 @@ export function replaceNode(root: GroupNode, id: string, next: RuleNodeDraft | n
 export function countConditions(node: RuleNodeDraft): number {
   return node.type === 'condition' ? 1 : node.children.reduce((sum, child) => sum + countConditions(child), 0);
 }
+
+/** Each problem the server names by its place (`rules.all[1].value`), under the node at the longest place that holds it. */
+export function placeFieldProblems(problems: ReadonlyArray<{ field: string; reason: string }>, paths: Map<string, string>): Map<string, string[]> {
+  const placed = new Map<string, string[]>();
+  for (const problem of problems) {
+    let best: { id: string; path: string } | null = null;
+    for (const [id, path] of paths) {
+      if ((problem.field === path || problem.field.startsWith(`${path}.`)) && (!best || path.length > best.path.length)) best = { id, path };
+    }
+    if (!best) continue;
+    const rest = problem.field.slice(best.path.length + 1);
+    placed.set(best.id, [...(placed.get(best.id) ?? []), rest ? `${rest}: ${problem.reason}` : problem.reason]);
+  }
+  return placed;
+}

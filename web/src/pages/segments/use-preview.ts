@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../../api.ts';
-import type { Compiled } from './rule-tree.ts';
+import { placeFieldProblems, type Compiled } from './rule-tree.ts';
 import type { Preview } from './segment-types.ts';
 
 export type PreviewState = { preview: Preview | null; error: unknown; counting: boolean; problems: Map<string, string[]> };
@@ -33,19 +33,7 @@ export function usePreview(compiled: Compiled, delayMs = 400): PreviewState {
   return state;
 }
 
-/** Each problem the server names by its place, under the node at the longest place that holds it. */
+/** The server's problems with the rules (a refused preview or save), beside the nodes they name. */
 export function placeProblems(error: unknown, paths: Map<string, string>): Map<string, string[]> {
-  const placed = new Map<string, string[]>();
-  if (!(error instanceof ApiError)) return placed;
-  for (const problem of error.fields) {
-    let best: { id: string; path: string } | null = null;
-    for (const [id, path] of paths) {
-      if ((problem.field === path || problem.field.startsWith(`${path}.`)) && (!best || path.length > best.path.length)) best = { id, path };
-    }
-    if (!best) continue;
-    const rest = problem.field.slice(best.path.length + 1);
-    const words = rest ? `${rest}: ${problem.reason}` : problem.reason;
-    placed.set(best.id, [...(placed.get(best.id) ?? []), words]);
-  }
-  return placed;
+  return error instanceof ApiError ? placeFieldProblems(error.fields, paths) : new Map();
 }
