@@ -32,6 +32,11 @@ export const routes: RouteEntry[] = [
   { path: '/program/promotions', permission: 'promotions:read', page: page(() => import('./pages/program/promotions.tsx')) },
   { path: '/program/promotions/new', permission: 'promotions:write', page: page(() => import('./pages/program/promotion-form.tsx')) },
   { path: '/program/promotions/:id', permission: 'promotions:read', page: page(() => import('./pages/program/promotion-form.tsx')) },
+  { path: '/segments', permission: 'segments:read', page: page(() => import('./pages/segments/segment-list.tsx')) },
+  { path: '/segments/new', permission: 'segments:read', page: page(() => import('./pages/segments/segment-editor.tsx')) },
+  { path: '/segments/rfm', permission: 'segments:read', page: page(() => import('./pages/segments/rfm.tsx')) },
+  { path: '/segments/clusters', permission: 'segments:read', page: page(() => import('./pages/segments/clusters.tsx')) },
+  { path: '/segments/:id', permission: 'segments:read', page: page(() => import('./pages/segments/segment-editor.tsx')) },
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
   { path: '/settings/users', permission: 'staff:manage', page: page(() => import('./pages/settings/users.tsx')) },
   { path: '/settings/api-keys', permission: 'keys:manage', page: page(() => import('./pages/settings/api-keys.tsx')) },
@@ -76,6 +81,14 @@ export const navigation: NavSection[] = [
     items: [
       { to: '/imports', label: { en: 'Imports', ru: 'Импорт' }, permission: 'imports:read' },
       { to: '/audit', label: { en: 'Audit log', ru: 'Журнал действий' }, permission: 'audit:read' },
+    ],
+  },
+  {
+    label: { en: 'Segments', ru: 'Сегменты' },
+    items: [
+      { to: '/segments', label: { en: 'Segments', ru: 'Сегменты' }, permission: 'segments:read' },
+      { to: '/segments/rfm', label: { en: 'RFM', ru: 'RFM' }, permission: 'segments:read' },
+      { to: '/segments/clusters', label: { en: 'Clusters', ru: 'Кластеры' }, permission: 'segments:read' },
     ],
   },
   {
