@@ -105,6 +105,11 @@ function Shell() {
     if (path === '/' || path === '') navigate(firstPageFor(can), { replace: true });
   }, [path, can]);
 
+  // The menu entry of this page: the longest one its path starts with (/segments/rfm is RFM's, not Segments').
+  const currentItem = navigation
+    .flatMap((section) => section.items.map((item) => item.to))
+    .filter((to) => path === to || path.startsWith(`${to}/`))
+    .sort((a, b) => b.length - a.length)[0];
   const found = routes.map((route) => ({ route, params: match(route.path, path) })).find((candidate) => candidate.params !== null);
   const role = t(`roles_${user.role}` as 'roles_owner');
   let content;
@@ -171,7 +176,7 @@ function Shell() {
               <ul>
                 {items.map((item) => (
                   <li key={item.to}>
-                    <Link to={item.to} aria-current={path === item.to || path.startsWith(`${item.to}/`) ? 'page' : undefined}>
+                    <Link to={item.to} aria-current={item.to === currentItem ? 'page' : undefined}>
                       {item.label[locale]}
                     </Link>
                   </li>

@@ -59,14 +59,6 @@ export const navigation: NavSection[] = [
     ],
   },
   {
-    label: { en: 'Campaigns', ru: 'Рассылки' },
-    items: [
-      { to: '/messaging/campaigns', label: { en: 'Campaigns', ru: 'Рассылки' }, permission: 'messaging:read' },
-      { to: '/messaging/journeys', label: { en: 'Journeys', ru: 'Цепочки' }, permission: 'messaging:read' },
-      { to: '/messaging/templates', label: { en: 'Templates', ru: 'Шаблоны' }, permission: 'messaging:read' },
-    ],
-  },
-  {
     label: { en: 'Program', ru: 'Программа' },
     items: [
       { to: '/program/settings', label: { en: 'Program settings', ru: 'Настройки программы' }, permission: 'program:read' },
@@ -77,18 +69,26 @@ export const navigation: NavSection[] = [
     ],
   },
   {
-    label: { en: 'Data', ru: 'Данные' },
-    items: [
-      { to: '/imports', label: { en: 'Imports', ru: 'Импорт' }, permission: 'imports:read' },
-      { to: '/audit', label: { en: 'Audit log', ru: 'Журнал действий' }, permission: 'audit:read' },
-    ],
-  },
-  {
     label: { en: 'Segments', ru: 'Сегменты' },
     items: [
       { to: '/segments', label: { en: 'Segments', ru: 'Сегменты' }, permission: 'segments:read' },
       { to: '/segments/rfm', label: { en: 'RFM', ru: 'RFM' }, permission: 'segments:read' },
       { to: '/segments/clusters', label: { en: 'Clusters', ru: 'Кластеры' }, permission: 'segments:read' },
+    ],
+  },
+  {
+    label: { en: 'Campaigns', ru: 'Рассылки' },
+    items: [
+      { to: '/messaging/campaigns', label: { en: 'Campaigns', ru: 'Рассылки' }, permission: 'messaging:read' },
+      { to: '/messaging/journeys', label: { en: 'Journeys', ru: 'Цепочки' }, permission: 'messaging:read' },
+      { to: '/messaging/templates', label: { en: 'Templates', ru: 'Шаблоны' }, permission: 'messaging:read' },
+    ],
+  },
+  {
+    label: { en: 'Data', ru: 'Данные' },
+    items: [
+      { to: '/imports', label: { en: 'Imports', ru: 'Импорт' }, permission: 'imports:read' },
+      { to: '/audit', label: { en: 'Audit log', ru: 'Журнал действий' }, permission: 'audit:read' },
     ],
   },
   {
