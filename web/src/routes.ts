@@ -11,6 +11,9 @@ export type RouteEntry = { path: string; permission: string; page: LazyExoticCom
 const page = (load: () => Promise<{ default: ComponentType<PageProps> }>) => lazy(load);
 
 export const routes: RouteEntry[] = [
+  { path: '/dashboard', permission: 'analytics:read', page: page(() => import('./pages/analytics/dashboard.tsx')) },
+  { path: '/analytics/cohorts', permission: 'analytics:read', page: page(() => import('./pages/analytics/cohorts.tsx')) },
+  { path: '/analytics/economics', permission: 'analytics:read', page: page(() => import('./pages/analytics/economics.tsx')) },
   { path: '/customers', permission: 'customers:read', page: page(() => import('./pages/customers/customer-list.tsx')) },
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
 ];
@@ -20,6 +23,17 @@ export type NavItem = { to: string; label: { en: string; ru: string }; permissio
 export type NavSection = { label: { en: string; ru: string }; items: NavItem[] };
 
 export const navigation: NavSection[] = [
+  {
+    label: { en: 'Dashboard', ru: 'Обзор' },
+    items: [{ to: '/dashboard', label: { en: 'Dashboard', ru: 'Обзор' }, permission: 'analytics:read' }],
+  },
+  {
+    label: { en: 'Analytics', ru: 'Аналитика' },
+    items: [
+      { to: '/analytics/cohorts', label: { en: 'Cohorts and LTV', ru: 'Когорты и LTV' }, permission: 'analytics:read' },
+      { to: '/analytics/economics', label: { en: 'Bonus economics', ru: 'Экономика бонусов' }, permission: 'analytics:read' },
+    ],
+  },
   {
     label: { en: 'Customers', ru: 'Клиенты' },
     items: [{ to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' }],
