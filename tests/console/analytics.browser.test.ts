@@ -102,7 +102,7 @@ describe('the dashboard', () => {
     const { page, context, problems } = await h.signIn('analyst');
     await expect.poll(() => page.url()).toBe(`${h.base}/console/dashboard`);
     const nav = await page.getByRole('navigation').getByRole('link').allTextContents();
-    expect(nav.slice(0, 3)).toEqual(['Dashboard', 'Cohorts and LTV', 'Bonus economics']);
+    expect(nav.slice(0, 6)).toEqual(['Dashboard', 'Cohorts and LTV', 'Funnels', 'Customer lifetime value', 'Bonus economics', 'Surveys and NPS']);
     const period = await browserDays(page, 29);
     const kpis = await get(`/v1/analytics/kpis?from=${period.from}&to=${period.to}&timezone=${encodeURIComponent(period.timezone)}&compare=previous`);
     const now = kpis.overall.current;

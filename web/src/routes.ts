@@ -14,6 +14,9 @@ export const routes: RouteEntry[] = [
   { path: '/dashboard', permission: 'analytics:read', page: page(() => import('./pages/analytics/dashboard.tsx')) },
   { path: '/analytics/cohorts', permission: 'analytics:read', page: page(() => import('./pages/analytics/cohorts.tsx')) },
   { path: '/analytics/economics', permission: 'analytics:read', page: page(() => import('./pages/analytics/economics.tsx')) },
+  { path: '/analytics/funnels', permission: 'analytics:read', page: page(() => import('./pages/analytics/funnels.tsx')) },
+  { path: '/analytics/clv', permission: 'analytics:read', page: page(() => import('./pages/analytics/clv.tsx')) },
+  { path: '/analytics/surveys', permission: 'surveys:read', page: page(() => import('./pages/analytics/surveys.tsx')) },
   { path: '/customers', permission: 'customers:read', page: page(() => import('./pages/customers/customer-list.tsx')) },
   { path: '/settings/account', permission: 'customers:identify', page: page(() => import('./pages/settings/account.tsx')) },
 ];
@@ -31,7 +34,10 @@ export const navigation: NavSection[] = [
     label: { en: 'Analytics', ru: 'Аналитика' },
     items: [
       { to: '/analytics/cohorts', label: { en: 'Cohorts and LTV', ru: 'Когорты и LTV' }, permission: 'analytics:read' },
+      { to: '/analytics/funnels', label: { en: 'Funnels', ru: 'Воронки' }, permission: 'analytics:read' },
+      { to: '/analytics/clv', label: { en: 'Customer lifetime value', ru: 'Ценность клиента (CLV)' }, permission: 'analytics:read' },
       { to: '/analytics/economics', label: { en: 'Bonus economics', ru: 'Экономика бонусов' }, permission: 'analytics:read' },
+      { to: '/analytics/surveys', label: { en: 'Surveys and NPS', ru: 'Опросы и NPS' }, permission: 'surveys:read' },
     ],
   },
   {
