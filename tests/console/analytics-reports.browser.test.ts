@@ -89,7 +89,9 @@ describe('funnels', () => {
     await expect.poll(() => page.getByRole('table', { name: 'Funnel steps: app' }).count()).toBe(1);
     await page.getByLabel('Within days of signing up').fill('0');
     await page.getByRole('button', { name: 'Show', exact: true }).click();
-    await expect.poll(() => page.getByRole('main').textContent()).toMatch(/withinDays|greater than or equal to 1|>= 1/);
+    // The server's words beside the field they are about.
+    await expect.poll(async () => (await page.getByLabel('Within days of signing up').getAttribute('aria-describedby')) ?? '').toContain('-error');
+    expect(await page.getByRole('main').locator('.field-error').textContent()).toBe('must be at least 1');
     if (process.env.SHOTS) await page.screenshot({ path: '/tmp/an-funnels.png', fullPage: true });
     expect(problems).toEqual([]);
     await context.close();

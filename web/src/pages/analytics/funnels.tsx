@@ -1,8 +1,8 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { api } from '../../api.ts';
+import { api, ApiError } from '../../api.ts';
 import { Chart } from '../../components/chart.tsx';
 import { initialPeriod, PeriodPicker, type ChosenPeriod } from '../../components/analytics-period.tsx';
-import { Card, Empty, ErrorNote, Field, fieldError, Loading, Page } from '../../components/ui.tsx';
+import { Card, Empty, ErrorNote, Field, Loading, Page } from '../../components/ui.tsx';
 import { useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import type { FunnelReport, FunnelStep } from './analytics-types.ts';
@@ -83,7 +83,8 @@ export default function Funnels() {
     event.preventDefault();
     setWithin(withinInput.trim());
   };
-  const withinError = fieldError(report.error, 'withinDays');
+  // The query's own field: the server names it querystring:withinDays (or …/withinDays).
+  const withinError = report.error instanceof ApiError ? (report.error.fields.find((f) => /withinDays$/.test(f.field))?.reason ?? null) : null;
 
   return (
     <Page title={t('title')} intro={t('intro')}>
