@@ -92,7 +92,6 @@ describe('funnels', () => {
     // The server's words beside the field they are about.
     await expect.poll(async () => (await page.getByLabel('Within days of signing up').getAttribute('aria-describedby')) ?? '').toContain('-error');
     expect(await page.getByRole('main').locator('.field-error').textContent()).toBe('must be at least 1');
-    if (process.env.SHOTS) await page.screenshot({ path: '/tmp/an-funnels.png', fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -115,7 +114,6 @@ describe('customer lifetime value', () => {
     expect(await deciles.locator('tbody tr').first().textContent()).toContain(await f.money(report.distribution.deciles[0].clvMinorTotal));
     await chartsDrawn(page, 'Drawing the chart');
     expect(await seriousViolations(page)).toEqual([]);
-    if (process.env.SHOTS) await page.screenshot({ path: '/tmp/an-clv.png', fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -133,7 +131,6 @@ describe('surveys and NPS', () => {
       expect(await trend.locator('tbody tr').count()).toBe(nps.trend.length);
       await chartsDrawn(page, locale === 'en-GB' ? 'Drawing the chart' : 'Рисуем график');
       expect(await seriousViolations(page)).toEqual([]);
-      if (process.env.SHOTS) await page.screenshot({ path: `/tmp/an-surveys-${locale}.png`, fullPage: true });
       expect(problems).toEqual([]);
       await context.close();
     }

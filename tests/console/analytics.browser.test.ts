@@ -134,7 +134,6 @@ describe('the dashboard', () => {
     await expect.poll(() => figure(page, 'NPS')).toContain('33.3 ±'); // 2 promoters, 1 detractor of 3
     await chartsDrawn(page, 'Drawing the chart');
     expect(await seriousViolations(page)).toEqual([]);
-    if (process.env.SHOTS) await page.screenshot({ path: '/tmp/an-dashboard.png', fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -186,7 +185,6 @@ describe('cohorts', () => {
     await page.getByRole('img', { name: /Retention heatmap/ }).locator('canvas').first().waitFor();
     await chartsDrawn(page, 'Drawing the chart');
     expect(await seriousViolations(page)).toEqual([]);
-    if (process.env.SHOTS) await page.screenshot({ path: '/tmp/an-cohorts.png', fullPage: true });
 
     await page.getByRole('tab', { name: 'LTV curves' }).click();
     const ltv = page.getByRole('table', { name: /Revenue per customer of each cohort/ });
@@ -218,7 +216,6 @@ describe('the economics of the bonus system', () => {
     }
     await chartsDrawn(page, 'Drawing the chart');
     expect(await seriousViolations(page)).toEqual([]);
-    if (process.env.SHOTS) await page.screenshot({ path: '/tmp/an-economics.png', fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });

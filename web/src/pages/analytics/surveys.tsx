@@ -148,8 +148,8 @@ function NpsReport({ survey }: { survey: Survey }) {
       xAxis: { type: 'category', data: trend.map((p) => dateOf(p.periodStart)) },
       yAxis: { type: 'value', min: -100, max: 100 },
       series: [
-        { type: 'line', name: t('lower'), data: trend.map((p) => Math.max(-100, p.nps - p.marginOfError)), stack: 'band', lineStyle: { opacity: 0 }, symbol: 'none' },
-        { type: 'line', name: t('upper'), data: trend.map((p) => Math.min(100, p.nps + p.marginOfError) - Math.max(-100, p.nps - p.marginOfError)), stack: 'band', lineStyle: { opacity: 0 }, areaStyle: { color: '#c7d9f5' }, symbol: 'none' },
+        { type: 'line', name: t('lower'), data: trend.map((p) => Math.max(-100, p.nps - p.marginOfError)), stack: 'band', stackStrategy: 'all', lineStyle: { opacity: 0 }, symbol: 'none', tooltip: { show: false } },
+        { type: 'line', name: t('upper'), data: trend.map((p) => Math.min(100, p.nps + p.marginOfError) - Math.max(-100, p.nps - p.marginOfError)), stack: 'band', stackStrategy: 'all', lineStyle: { opacity: 0 }, areaStyle: { color: '#c7d9f5' }, symbol: 'none', tooltip: { show: false } },
         { type: 'line', name: t('nps'), data: trend.map((p) => Math.round(p.nps * 10) / 10), itemStyle: { color: '#174a96' }, lineStyle: { width: 3 } },
       ],
     }),
