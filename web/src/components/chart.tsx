@@ -47,6 +47,9 @@ export function Chart({ option, label, height = 320 }: { option: EChartsCoreOpti
   const ref = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
   const chartRef = useRef<{ setOption(option: EChartsCoreOption, notMerge?: boolean): void; resize(): void; dispose(): void } | null>(null);
+  // The option of the latest render: one that changed while ECharts was loading is the one drawn.
+  const latest = useRef(option);
+  latest.current = option;
 
   useEffect(() => {
     let disposed = false;
@@ -58,7 +61,7 @@ export function Chart({ option, label, height = 320 }: { option: EChartsCoreOpti
         // Canvas: ECharts' SVG renderer writes style attributes, which the console's CSP refuses.
         const chart = echarts.init(ref.current, undefined, { renderer: 'canvas' });
         chartRef.current = chart;
-        chart.setOption(option, true);
+        chart.setOption(latest.current, true);
         observer = new ResizeObserver(() => chart.resize());
         observer.observe(ref.current);
         setState('ready');
@@ -71,7 +74,7 @@ export function Chart({ option, label, height = 320 }: { option: EChartsCoreOpti
       chartRef.current?.dispose();
       chartRef.current = null;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the chart is made once; option changes go through setOption below
+    // The chart is made once; option changes go through setOption below.
   }, []);
 
   useEffect(() => {
