@@ -62,16 +62,6 @@ export const navigation: NavSection[] = [
     items: [{ to: '/dashboard', label: { en: 'Dashboard', ru: 'Обзор' }, permission: 'analytics:read' }],
   },
   {
-    label: { en: 'Analytics', ru: 'Аналитика' },
-    items: [
-      { to: '/analytics/cohorts', label: { en: 'Cohorts and LTV', ru: 'Когорты и LTV' }, permission: 'analytics:read' },
-      { to: '/analytics/funnels', label: { en: 'Funnels', ru: 'Воронки' }, permission: 'analytics:read' },
-      { to: '/analytics/clv', label: { en: 'Customer lifetime value', ru: 'Ценность клиента (CLV)' }, permission: 'analytics:read' },
-      { to: '/analytics/economics', label: { en: 'Bonus economics', ru: 'Экономика бонусов' }, permission: 'analytics:read' },
-      { to: '/analytics/surveys', label: { en: 'Surveys and NPS', ru: 'Опросы и NPS' }, permission: 'surveys:read' },
-    ],
-  },
-  {
     label: { en: 'Customers', ru: 'Клиенты' },
     items: [
       { to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' },
@@ -102,6 +92,16 @@ export const navigation: NavSection[] = [
       { to: '/messaging/campaigns', label: { en: 'Campaigns', ru: 'Рассылки' }, permission: 'messaging:read' },
       { to: '/messaging/journeys', label: { en: 'Journeys', ru: 'Цепочки' }, permission: 'messaging:read' },
       { to: '/messaging/templates', label: { en: 'Templates', ru: 'Шаблоны' }, permission: 'messaging:read' },
+    ],
+  },
+  {
+    label: { en: 'Analytics', ru: 'Аналитика' },
+    items: [
+      { to: '/analytics/cohorts', label: { en: 'Cohorts and LTV', ru: 'Когорты и LTV' }, permission: 'analytics:read' },
+      { to: '/analytics/funnels', label: { en: 'Funnels', ru: 'Воронки' }, permission: 'analytics:read' },
+      { to: '/analytics/clv', label: { en: 'Customer lifetime value', ru: 'Ценность клиента (CLV)' }, permission: 'analytics:read' },
+      { to: '/analytics/economics', label: { en: 'Bonus economics', ru: 'Экономика бонусов' }, permission: 'analytics:read' },
+      { to: '/analytics/surveys', label: { en: 'Surveys and NPS', ru: 'Опросы и NPS' }, permission: 'surveys:read' },
     ],
   },
   {

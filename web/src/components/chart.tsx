@@ -39,6 +39,16 @@ async function loadEcharts() {
 let echartsLoading: ReturnType<typeof loadEcharts> | null = null;
 
 /**
+ * ECharts' HTML tooltip writes style attributes into its markup, which the console's CSP
+ * refuses: tooltips are drawn inside the canvas instead, unless a page says otherwise.
+ */
+function withinPolicy(option: EChartsCoreOption): EChartsCoreOption {
+  const tooltip = option.tooltip as Record<string, unknown> | undefined;
+  if (!tooltip || Array.isArray(tooltip)) return option;
+  return { ...option, tooltip: { renderMode: 'richText', ...tooltip } };
+}
+
+/**
  * A chart drawn from an ECharts option. `label` says in words what it shows, for screen
  * readers; a page shows the same figures in a table or in numbers beside it.
  */
@@ -61,7 +71,7 @@ export function Chart({ option, label, height = 320 }: { option: EChartsCoreOpti
         // Canvas: ECharts' SVG renderer writes style attributes, which the console's CSP refuses.
         const chart = echarts.init(ref.current, undefined, { renderer: 'canvas' });
         chartRef.current = chart;
-        chart.setOption(latest.current, true);
+        chart.setOption(withinPolicy(latest.current), true);
         observer = new ResizeObserver(() => chart.resize());
         observer.observe(ref.current);
         setState('ready');
@@ -78,7 +88,7 @@ export function Chart({ option, label, height = 320 }: { option: EChartsCoreOpti
   }, []);
 
   useEffect(() => {
-    chartRef.current?.setOption(option, true);
+    chartRef.current?.setOption(withinPolicy(option), true);
   }, [option]);
 
   return (

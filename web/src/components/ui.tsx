@@ -139,10 +139,16 @@ export function Field({ label, hint, error, children, id }: { label: string; hin
   );
 }
 
-/** The server's words about one field of a refused form (problem+json `errors`), if any. */
+/**
+ * The server's words about one field of a refused form (problem+json `errors`), if any: a body
+ * field by its name or path (`name`, `body.name`, `…/name`, `….name`), a query filter as
+ * `querystring:name`.
+ */
 export function fieldError(error: unknown, ...names: string[]): string | null {
   if (!(error instanceof ApiError)) return null;
-  const found = error.fields.find((f) => names.some((name) => f.field === name || f.field === `body.${name}` || f.field.endsWith(`/${name}`) || f.field.endsWith(`.${name}`)));
+  const found = error.fields.find((f) =>
+    names.some((name) => f.field === name || f.field === `body.${name}` || f.field === `querystring:${name}` || f.field.endsWith(`/${name}`) || f.field.endsWith(`.${name}`)),
+  );
   return found ? found.reason : null;
 }
 
