@@ -19,6 +19,7 @@ import { loadDemoData } from '../src/demo/demo-data.ts';
 import { systemActor } from '../src/platform/actor.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { uuidV7Ids } from '../src/platform/ids.ts';
+import { ensureConsoleBuilt } from '../src/platform/console/console-build.ts';
 
 const outDir = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..', 'docs', 'screenshots'));
 const demoCustomers = Number(process.env.PATRON_SCREENSHOT_CUSTOMERS ?? 300);
@@ -39,6 +40,8 @@ await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
 const gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
 const codeSentTo = (phone: string) => /(\d{6})/.exec([...texts].reverse().find((t) => t.to === phone)?.text ?? '')?.[1] ?? '';
 
+// The console's pages are shot as its current sources build them.
+await ensureConsoleBuilt();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-screenshots-'));
 const database = await openPgliteDir(dataDir);
 await migrate(database);
@@ -115,7 +118,7 @@ try {
   await account.close();
 
   // The console, at a laptop's width, signed in as an owner (who may open every page): the
-  // sign-in page, then every page the menu offers, in English.
+  // sign-in page, then every page the menu offers, the demo regular's 360° page and the builders, in English.
   await services.staff.create({ email: 'owner@coffee.example', name: 'Olga Owner', role: 'owner', password: 'screenshots only 1' }, systemActor);
   const desk = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'en-GB' });
   const desktop = await desk.newPage();
@@ -127,14 +130,15 @@ try {
   await desktop.getByRole('button', { name: 'Sign in' }).click();
   await desktop.getByRole('navigation').waitFor();
   const menu = await desktop.getByRole('navigation').getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
-  const pages = [...new Set(menu)];
+  // Beside the menu's pages: the demo regular's 360° page, and the builders a marketer works in.
+  const pages = [...new Set(menu), `/console/customers/${regular.id}`, '/console/segments/new', '/console/program/rules/new', '/console/messaging/campaigns/new'];
   for (const pathname of pages) {
     await desktop.goto(`${base}${pathname}`);
     await desktop.getByRole('heading', { level: 1 }).waitFor();
     // Lists and charts fill in after the page's first paint: wait until nothing says it is loading.
     await desktop.getByText(/^(Loading…|Drawing the chart…)$/).first().waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
     await desktop.waitForTimeout(400);
-    const slug = pathname.replace(/^\/console\/?/, '').replace(/cus_[0-9a-f]+/, 'customer').replace(/\//g, '-') || 'home';
+    const slug = pathname.replace(/^\/console\/?/, '').replace(/customers\/cus_[0-9a-f]+/, 'customer').replace(/\//g, '-') || 'home';
     await shot(`console-${slug}`, desktop);
   }
   await desk.close();

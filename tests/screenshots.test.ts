@@ -28,13 +28,13 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('the screenshots script'
       expect(png.readUInt32BE(20), `${name}: height`).toBeGreaterThan(1000);
     }
     // The console's pages, at a laptop's width (1360 CSS pixels), the sign-in page and the menu's pages.
-    for (const name of ['console-sign-in', 'console-customers', 'console-settings-account']) {
+    for (const name of ['console-sign-in', 'console-dashboard', 'console-customers', 'console-customer', 'console-segments-new', 'console-settings-account']) {
       const png = fs.readFileSync(path.join(dir, `${name}.png`));
       expect(png.readUInt32BE(16), `${name}: width`).toBe(1360);
     }
     fs.rmSync(dir, { recursive: true, force: true });
     const readme = fs.readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
-    for (const name of ['join', 'kiosk', 'account', 'survey']) expect(readme).toContain(`docs/screenshots/${name}.png`);
+    for (const name of ['join', 'kiosk', 'account', 'survey', 'console-dashboard', 'console-customer']) expect(readme).toContain(`docs/screenshots/${name}.png`);
     for (const name of pages) expect(fs.existsSync(path.join(import.meta.dirname, '..', 'docs', 'screenshots', `${name}.png`)), name).toBe(true);
   }, 300_000);
 });
