@@ -102,7 +102,10 @@ describe('the dashboard', () => {
     const { page, context, problems } = await h.signIn('analyst');
     await expect.poll(() => page.url()).toBe(`${h.base}/console/dashboard`);
     const nav = await page.getByRole('navigation').getByRole('link').allTextContents();
-    expect(nav.slice(0, 6)).toEqual(['Dashboard', 'Cohorts and LTV', 'Funnels', 'Customer lifetime value', 'Bonus economics', 'Surveys and NPS']);
+    expect(nav[0]).toBe('Dashboard');
+    const analytics = ['Cohorts and LTV', 'Funnels', 'Customer lifetime value', 'Bonus economics', 'Surveys and NPS'];
+    const at = nav.indexOf(analytics[0]!);
+    expect(nav.slice(at, at + analytics.length)).toEqual(analytics);
     const period = await browserDays(page, 29);
     const kpis = await get(`/v1/analytics/kpis?from=${period.from}&to=${period.to}&timezone=${encodeURIComponent(period.timezone)}&compare=previous`);
     const now = kpis.overall.current;
