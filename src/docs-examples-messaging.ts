@@ -22,6 +22,7 @@ export const messagingExampleIds = {
   pushSubscription: 'psb_0195f3c3a4a17b2c3d4e5f60718293a6',
   campaign: 'cmp_0195f3c3a5b27c3d4e5f60718293a4b7',
   annaCampaignMessage: 'msg_0195f3c3a5c37d4e5f60718293a4b508',
+  annaResentMessage: 'msg_0195f3c3a5d47e5f60718293a4b5c609',
   welcomeJourney: 'jrn_0195f3c3a6f67a8b9c0d1e2f3a4b5c0b',
   welcomeTemplate: 'tpl_0195f3c3a6a17b2c3d4e5f60718293ac',
   nudgeTemplate: 'tpl_0195f3c3a6b27c3d4e5f60718293a4bd',
@@ -86,6 +87,11 @@ export function messagingExamples(customers: Customers): DocExample[] {
   const CAMPAIGN_MESSAGE = {
     id: ids.annaCampaignMessage, customerId: ids.anna, kind: 'email', purpose: 'marketing', source: 'campaign', sourceId: ids.campaign, templateId: ids.pointsTemplate, templateVersion: 2,
     ...queued, recipient: 'anna.smirnova@example.com',
+  };
+  // Sent again: the campaign message's text and purpose, source 'resend' naming the message it repeats.
+  const RESENT_MESSAGE = {
+    ...CAMPAIGN_MESSAGE, id: ids.annaResentMessage, source: 'resend', sourceId: ids.annaCampaignMessage,
+    history: [{ status: 'queued', at, detail: { resendOf: ids.annaCampaignMessage } }],
   };
   const CAMPAIGN_DRAFT = {
     id: ids.campaign, name: 'Spring tasting', status: 'draft', audience: { kind: 'list', listSize: 3 },
@@ -405,6 +411,24 @@ export function messagingExamples(customers: Customers): DocExample[] {
       params: { id: ids.anna },
       status: 200,
       response: { items: [CAMPAIGN_MESSAGE, TEST_MESSAGE], nextCursor: null },
+    },
+    {
+      route: 'POST /v1/messages/{id}/resend',
+      summary: 'Anna calls: the e-mail never came. Support sends it again, the same text to her address of now',
+      role: 'support',
+      params: { id: ids.annaCampaignMessage },
+      headers: { 'Idempotency-Key': 'call-2026-03-01-anna' },
+      status: 201,
+      response: RESENT_MESSAGE,
+    },
+    {
+      route: 'POST /v1/messages/{id}/resend',
+      summary: 'The same request again (the operator pressed twice): the same resend, nothing more queued',
+      role: 'support',
+      params: { id: ids.annaCampaignMessage },
+      headers: { 'Idempotency-Key': 'call-2026-03-01-anna' },
+      status: 200,
+      response: RESENT_MESSAGE,
     },
     {
       route: 'POST /v1/campaigns/{id}/cancel',

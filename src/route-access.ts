@@ -271,6 +271,7 @@ export const routeAccess = {
   'POST /v1/templates/{id}/preview': 'messaging:write',
   'POST /v1/templates/{id}/test': 'messaging:write',
   'GET /v1/customers/{id}/messages': 'messages:read',
+  'POST /v1/messages/{id}/resend': 'messages:resend',
   'POST /v1/push/subscriptions': 'push:subscribe',
   'POST /v1/customers/{id}/telegram-link': 'telegram:link',
   'GET /v1/customers/{id}/telegram-link': 'telegram:link',

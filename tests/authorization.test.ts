@@ -49,6 +49,7 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/staff-users\//, 'id', 'stf_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/imports\//, 'id', 'imp_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/customers\//, 'id', 'cus_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/messages\//, 'id', 'msg_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/receipts\//, 'id', 'rcp_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/stores\//, 'id', 's1'],
   [/^\/v1\/customer-attributes\//, 'key', 'size'],

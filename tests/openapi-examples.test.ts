@@ -153,6 +153,7 @@ const exampleRoutes = [
   'POST /v1/templates/{id}/preview',
   'POST /v1/templates/{id}/test',
   'GET /v1/customers/{id}/messages',
+  'POST /v1/messages/{id}/resend',
   'POST /v1/push/subscriptions',
   'POST /v1/campaigns',
   'GET /v1/campaigns',

@@ -87,6 +87,7 @@ const permissionTable = {
   'touchpoints:write': { allows: 'change the join form: fields, consent texts and their versions, kiosk timings, sites that may embed it', roles: ['owner', 'marketer'] },
   'messaging:write': { allows: 'write templates, campaigns (start, pause, resume, cancel) and the contact policy; preview a template for a customer and send a test', roles: ['owner', 'marketer'] },
   'messages:read': { allows: "read a customer's messages: what was sent, to which address, and each one's status history", roles: ['owner', 'marketer', 'support'] },
+  'messages:resend': { allows: "send a customer's message again, with the same text, to their address of now (a code that never arrived)", roles: ['owner', 'marketer', 'support'] },
   'channels:manage': { allows: 'set up channels: SMTP relay, SMS gateway, VAPID keys, Telegram bot (their secrets are written, never read)', roles: ['owner'] },
   'push:subscribe': { allows: "save a browser's web push subscription for a customer (site and app backends)", roles: ['owner', 'pos'] },
   'telegram:link': { allows: "give a customer a one-time Telegram link, see whether their chat is linked (pos: the chat id masked), unlink it", roles: ['owner', 'support', 'pos'] },

@@ -13,6 +13,7 @@ import { messagingError } from './messaging.errors.ts';
 import type { Ids } from './messaging.ids.ts';
 import type { MessageContent, MessageKind, MessageSource, MessageStatus } from './messaging.tables.ts';
 import { sendDue } from './sender.ts';
+import { resendMessage } from './resend.ts';
 import { templateContext, type ContextExtras, type ContextSources } from './template-context.ts';
 import { createTemplateStore, type SurveysMissing } from './template-store.ts';
 import { renderCompiledPart } from './templates/index.ts';
@@ -309,6 +310,12 @@ export function createMessaging(deps: MessagingDeps) {
       const row = await db.selectFrom('messages').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
       if (row.status === 'skipped') throw noAddress(template.kind);
       return messageView(row);
+    },
+    /** A message sent again to the customer's address of now (resend.ts says what is kept and why). */
+    async resend(id: string, actor: Actor, idempotencyKey?: string): Promise<{ message: MessageView; replayed: boolean }> {
+      const { id: resentId, replayed } = await resendMessage({ db, clock, ids, sources: deps.sources }, id, actor, idempotencyKey);
+      const row = await db.selectFrom('messages').selectAll().where('id', '=', resentId).executeTakeFirstOrThrow();
+      return { message: await messageView(row), replayed };
     },
     async message(id: string): Promise<MessageView | null> {
       const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();

@@ -12,7 +12,7 @@ import type { Messaging } from './index.ts';
 import {
   JourneyCreate, JourneyEntryPage, JourneyEntryQuery, JourneyListQuery, JourneyPage, JourneyParams, JourneyPatch, JourneyReportQuery, JourneyReportSchema, JourneySchema, RecipeList, RecipeListQuery, RecipeParams, RecipeRequest,
   AudienceUploadSchema, CampaignCreate, CampaignListQuery, CampaignPage, CampaignParams, CampaignPatch, CampaignReportSchema, CampaignSchema,
-  ChannelCreate, ChannelListQuery, ChannelPage, ChannelParams, ChannelPatch, ChannelSchema, ContactPolicySchema, CustomerMessagesParams, CustomerMessagesQuery,
+  ChannelCreate, ChannelListQuery, ChannelPage, ChannelParams, ChannelPatch, ChannelSchema, ContactPolicySchema, CustomerMessagesParams, CustomerMessagesQuery, MessageParams, ResendHeaders,
   DeliveryListQuery, DeliveryPage, DeliveryParams, DeliverySchema, MessagePage, PreviewRequest, PreviewSchema, PushSubscriptionRequest, PushSubscriptionSchema,
   TemplateCreate, TemplateListQuery, TemplatePage, TemplateParams, TemplatePatch, TemplateSchema, TemplateVersionPage, TestSendRequest, MessageSchema,
   WebhookCreate, WebhookCreated, WebhookListQuery, WebhookPage, WebhookParams, WebhookPatch, WebhookSchema,
@@ -170,6 +170,23 @@ export function messagingRoutes(app: FastifyInstance, { messaging, customers }: 
       response: { 200: MessagePage, ...errorResponses(400, ...authErrors, 404) },
     },
     handler: async (request) => messaging.customerMessages(await customers.resolveId(request.params.id), { limit: request.query.limit ?? 50, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) }),
+  });
+
+  r.post('/v1/messages/:id/resend', {
+    config: { permission: 'messages:resend' },
+    schema: {
+      tags,
+      summary: "Send a message again, with the same text, to the customer's address of now (a code that never arrived)",
+      description:
+        'The text is the first message\'s, so a promo code or voucher in it is the same code, not a new one. It keeps the first message\'s purpose: consent, caps and quiet hours apply as they did. Test sends and messages without text (skipped, or their customer erased) cannot be sent again. A retry with the same Idempotency-Key answers the same resend (200) and queues nothing more.',
+      params: MessageParams,
+      headers: ResendHeaders,
+      response: { 201: MessageSchema, 200: MessageSchema, ...errorResponses(400, ...authErrors, 404, 409, 422) },
+    },
+    handler: async (request, reply) => {
+      const { message, replayed } = await messaging.resend(request.params.id, actorOf(request), request.headers['idempotency-key']);
+      return reply.status(replayed ? 200 : 201).send(message);
+    },
   });
 
   r.post('/v1/push/subscriptions', {

@@ -115,8 +115,8 @@ export const MessageSchema = named('Message', Type.Object({
   customerId: Nullable(Type.String()),
   kind: Kind,
   purpose: Purpose,
-  source: StringEnum(['test', 'api', 'campaign', 'journey', 'ticket'] as const),
-  sourceId: Nullable(Type.String({ description: 'The campaign, journey or API key that made it' })),
+  source: StringEnum(['test', 'api', 'campaign', 'journey', 'ticket', 'resend'] as const),
+  sourceId: Nullable(Type.String({ description: 'The campaign, journey or API key that made it; for a resend, the message sent again' })),
   templateId: Nullable(Type.String()),
   templateVersion: Nullable(Type.Integer()),
   status: StringEnum(['queued', 'held', 'sending', 'sent', 'delivered', 'failed', 'bounced', 'skipped'] as const, { description: 'held: its campaign is paused' }),
@@ -133,6 +133,10 @@ export const MessageSchema = named('Message', Type.Object({
 export const MessagePage = PageOf('MessagePage', MessageSchema);
 export const CustomerMessagesParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80, description: 'cus_… id' }) });
 export const CustomerMessagesQuery = listQuery;
+export const MessageParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80, description: 'msg_… id' }) });
+export const ResendHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A retry with the same key answers the same resend and queues nothing more' })),
+});
 
 // Push subscriptions
 export const PushSubscriptionRequest = named('PushSubscriptionRequest', Type.Object({

@@ -4,7 +4,7 @@ import type { Json, Timestamp } from '../../platform/platform.tables.ts';
 /** The messaging module's tables (Kysely's view, camel-cased). Only this module names them. */
 export type MessageKind = 'email' | 'sms' | 'push' | 'telegram';
 export type MessagePurpose = 'marketing' | 'service';
-export type MessageSource = 'test' | 'api' | 'campaign' | 'journey' | 'ticket';
+export type MessageSource = 'test' | 'api' | 'campaign' | 'journey' | 'ticket' | 'resend';
 export type MessageStatus = 'queued' | 'held' | 'sending' | 'sent' | 'delivered' | 'failed' | 'bounced' | 'skipped';
 
 export type MessagingChannelsTable = {

@@ -1,5 +1,6 @@
 import { DataTable } from '../../components/table.tsx';
-import { Badge, Card } from '../../components/ui.tsx';
+import { useState } from 'react';
+import { Badge, Card, Notice } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useLocale, useText } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
@@ -7,6 +8,7 @@ import { useCan } from '../../session.tsx';
 import type { Ticket } from '../tickets/ticket-types.ts';
 import { statusTone, ticketWords } from '../tickets/ticket-words.ts';
 import type { Message, SurveyResponse } from './customer-types.ts';
+import { ResendDialog, resendable } from './message-resend.tsx';
 
 const text = defineText({
   en: {
@@ -19,6 +21,10 @@ const text = defineText({
     status: 'Status',
     noMessages: 'No messages sent yet',
     noMessagesHint: 'Campaigns, journeys, ticket replies and test sends to this customer show here with their delivery status.',
+    resend: 'Send again',
+    resendOf: 'Send “{what}” again',
+    resent: 'Queued again to {to}. Its status shows in the list.',
+    resentPush: 'Queued again to the customer’s devices. Its status shows in the list.',
     tickets: 'Tickets',
     ticketsCaption: 'The customer’s tickets, latest activity first',
     subject: 'Subject',
@@ -45,6 +51,10 @@ const text = defineText({
     status: 'Статус',
     noMessages: 'Сообщений ещё не было',
     noMessagesHint: 'Здесь появятся рассылки, цепочки, ответы на обращения и тестовые отправки этому клиенту со статусом доставки.',
+    resend: 'Отправить повторно',
+    resendOf: 'Отправить «{what}» повторно',
+    resent: 'Поставлено в очередь повторно на {to}. Статус — в списке.',
+    resentPush: 'Поставлено в очередь повторно на устройства клиента. Статус — в списке.',
     tickets: 'Обращения',
     ticketsCaption: 'Обращения клиента, по последней активности',
     subject: 'Тема',
@@ -79,8 +89,13 @@ function Messages({ customerId }: { customerId: string }) {
   const t = useText(text);
   const format = useFormat();
   const list = usePagedList<Message>(`/v1/customers/${customerId}/messages`, {}, 20);
+  const can = useCan();
+  const [resending, setResending] = useState<Message | null>(null);
+  const [resent, setResent] = useState<Message | null>(null);
+  const canResend = can('messages:resend');
   return (
     <Card title={t('messages')}>
+      {resent ? <Notice tone="success">{resent.recipient ? t('resent', { to: resent.recipient }) : t('resentPush')}</Notice> : null}
       <DataTable
         caption={t('messagesCaption')}
         rows={list.items}
@@ -106,7 +121,30 @@ function Messages({ customerId }: { customerId: string }) {
               </>
             ),
           },
+          ...(canResend
+            ? [
+                {
+                  key: 'resend',
+                  title: '',
+                  render: (row: Message) =>
+                    resendable(row) ? (
+                      <button type="button" className="link" aria-label={t('resendOf', { what: row.content?.subject ?? row.content?.text ?? row.id })} onClick={() => setResending(row)}>
+                        {t('resend')}
+                      </button>
+                    ) : null,
+                },
+              ]
+            : []),
         ]}
+      />
+      <ResendDialog
+        message={resending}
+        onClose={() => setResending(null)}
+        onSent={(sent) => {
+          setResending(null);
+          setResent(sent);
+          list.reload();
+        }}
       />
     </Card>
   );
