@@ -61,6 +61,7 @@ describe('bonuses for actions', () => {
     await page.getByLabel('Event', { exact: true }).fill('review.posted');
     await page.getByRole('button', { name: 'Save the rule' }).click();
     await page.getByText('The rule is saved').waitFor();
+    expect(new URL(page.url()).search).toBe('');
     const table = page.getByRole('table', { name: 'Bonuses for actions, newest first' });
     await expect.poll(() => table.textContent()).toContain('Five-star review');
     expect(await table.textContent()).toContain('rating = 5');
@@ -179,12 +180,23 @@ describe('the birthday offer and the referral program', () => {
     expect((await ok({ method: 'GET', url: '/v1/referral-program' })).referrerPoints).toBe(500);
 
     await page.getByLabel('Link template').fill('https://coffee.example/r/{code}');
+    // Someone saves while the page is open: this save is refused in words, theirs is not lost.
+    const before = await ok({ method: 'PATCH', url: '/v1/referral-program', headers: { 'content-type': 'application/merge-patch+json' }, payload: { refereePoints: 350 } });
     await page.getByRole('button', { name: 'Save the program' }).click();
-    await page.getByText(/Saved as version \d+\./).waitFor();
+    await page.getByText('Someone else saved the program after you opened it.').waitFor();
+    expect((await ok({ method: 'GET', url: '/v1/referral-program' })).referrerPoints).toBe(500);
+    await page.reload();
+    await page.getByLabel('Points to the friend who invited').fill('700');
+    await page.getByLabel('Least qualifying purchase').fill('1500');
+    await page.getByLabel('Friends a month').fill('0');
+    await page.getByLabel('Link template').fill('https://coffee.example/r/{code}');
+    await page.getByRole('button', { name: 'Save the program' }).click();
+    await page.getByText(`Saved as version ${before.version + 1}.`).waitFor();
     expect(await ok({ method: 'GET', url: '/v1/referral-program' })).toMatchObject({
       referrerPoints: 700,
       qualifyingPurchaseMinor: 150000,
       capPerReferrerPerMonth: 0,
+      refereePoints: 350,
       capPerReferrerTotal: 100,
       linkTemplate: 'https://coffee.example/r/{code}',
     });

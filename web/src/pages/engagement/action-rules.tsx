@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { DataTable, type Column } from '../../components/table.tsx';
 import { Badge, Dialog, ErrorNote, Field, Notice, Page } from '../../components/ui.tsx';
@@ -130,6 +130,11 @@ export default function ActionRules() {
   const [done, setDone] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ActionRule | null>(null);
   const [deleteError, setDeleteError] = useState<unknown>(null);
+  // "Saved" is said once: the address loses ?saved, so a reload does not say it again.
+  const [saved] = useState(query.get('saved') !== null);
+  useEffect(() => {
+    if (saved) window.history.replaceState(null, '', window.location.pathname);
+  }, [saved]);
 
   const patch = async (rule: ActionRule, next: RuleStatus) => {
     setBusy(rule.id);
@@ -241,7 +246,7 @@ export default function ActionRules() {
         </>
       }
     >
-      {query.get('saved') ? <Notice tone="success">{t('saved')}</Notice> : null}
+      {saved ? <Notice tone="success">{t('saved')}</Notice> : null}
       {done ? <Notice tone="success">{done}</Notice> : null}
       <ErrorNote error={error} />
       <div className="engage-filter">

@@ -3,6 +3,7 @@ import { api, ApiError } from '../../api.ts';
 import { Card, ErrorNote, Field, Loading, Notice, Page, fieldError } from '../../components/ui.tsx';
 import { useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
+import { Link } from '../../router.tsx';
 import { useCan } from '../../session.tsx';
 import { numberOf, type ReferralProgram } from './engagement-types.ts';
 import './engagement.css';
@@ -45,7 +46,8 @@ const text = defineText({
     conflict: 'Someone else saved the program after you opened it. Reload to see their change, then make yours again.',
     reload: 'Reload',
     readOnly: 'Your role may read the referral program but not change it.',
-    figures: 'Each customer’s code and the friends they brought are on their page (Customers).',
+    figures: 'Each customer’s code and the friends they brought are on the customer’s page:',
+    customers: 'Customers',
   },
   ru: {
     title: 'Реферальная программа',
@@ -84,7 +86,8 @@ const text = defineText({
     conflict: 'Кто-то сохранил программу после того, как вы её открыли. Обновите страницу, чтобы увидеть его изменение, и внесите своё снова.',
     reload: 'Обновить',
     readOnly: 'Ваша роль может читать реферальную программу, но не менять её.',
-    figures: 'Код каждого клиента и приведённые им друзья — на его странице (Клиенты).',
+    figures: 'Код каждого клиента и приведённые им друзья — на странице клиента:',
+    customers: 'Клиенты',
   },
 });
 
@@ -176,7 +179,9 @@ export default function ReferralProgramPage() {
             <li>{caps.length ? caps.join(' ') : t('noCaps')}</li>
           </ol>
           <p className="muted">{t('terms')}</p>
-          <p className="muted">{t('figures')}</p>
+          <p className="muted">
+            {t('figures')} <Link to="/customers">{t('customers')}</Link>
+          </p>
         </div>
       </Card>
       <Card title={t('fraud')}>
