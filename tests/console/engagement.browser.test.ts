@@ -93,7 +93,7 @@ describe('bonuses for actions', () => {
     await context.close();
   });
 
-  it('pauses a rule, deletes one that never awarded, and archives one that did', async () => {
+  it('pauses a rule, deletes one that never awarded, archives one that did, and refuses a lost update in words', async () => {
     await ok({ method: 'POST', url: '/v1/action-rules', payload: { name: 'App login', eventType: 'app.login', points: 5 } }, 201);
     const { page, context, problems } = await h.signIn('marketer', { path: '/program/action-rules' });
     const table = page.getByRole('table', { name: 'Bonuses for actions, newest first' });
@@ -119,6 +119,16 @@ describe('bonuses for actions', () => {
     expect((await rules())[0]).toMatchObject({ name: 'Five-star review', status: 'archived' });
     await page.getByLabel('Status').selectOption('paused');
     await page.getByText('No rule has this status').waitFor();
+
+    // Someone changes a rule while its form is open: the save is refused in words, theirs stays.
+    await page.getByLabel('Status').selectOption('archived');
+    await page.getByRole('link', { name: 'Five-star review' }).click();
+    await page.getByLabel('Points per event').fill('70');
+    const [rule] = await rules();
+    await ok({ method: 'PATCH', url: `/v1/action-rules/${rule!.id}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: { points: 65 } });
+    await page.getByRole('button', { name: 'Save the rule' }).click();
+    await page.getByText('Someone else saved this rule after you opened it.').waitFor();
+    expect((await rules())[0]!.points).toBe(65);
     expect(problems).toEqual([]);
     await context.close();
   });
