@@ -5,6 +5,7 @@ import { startConsole, type ConsoleHarness } from '../helpers/console.ts';
 
 /** The console's gift-card pages in Chromium: batches to print, one card sold, adjusted and blocked, by role. */
 let h: ConsoleHarness;
+let customerId: string;
 
 type Card = { id: string; code: string; status: string; balanceMinor: number; blockReason: string | null };
 type Entry = { kind: string; amountMinor: number; balanceAfterMinor: number; reason: string | null };
@@ -19,6 +20,7 @@ const entriesOf = async (ref: string): Promise<Entry[]> => (await h.t.call({ met
 
 beforeAll(async () => {
   h = await startConsole();
+  customerId = (await h.t.call({ method: 'POST', url: '/v1/customers', payload: { phone: '+79161230077', firstName: 'Vera' } })).json().id;
 }, 90_000);
 afterAll(async () => h?.close());
 
@@ -78,16 +80,21 @@ describe('the gift-card pages', () => {
     await expect.poll(() => dialog.locator('.field-error').textContent()).toContain('must be a whole number of minor units');
     await dialog.getByLabel('Value').fill('3000');
     await dialog.getByLabel('Valid for, days').fill('180');
+    await dialog.getByLabel('Given to (optional)').fill('+7916123');
+    await dialog.getByRole('button', { name: /Vera/ }).click();
+    await dialog.getByText('Chosen: Vera').waitFor();
     expect(await seriousViolations(marketer.page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Issue the card' }).click();
     const code = (await marketer.page.getByTestId('issued-code').textContent()) ?? '';
     expect(code).toMatch(/^[2-9A-HJ-NP-Z]{16}$/);
-    expect(await cardOf(code)).toMatchObject({ status: 'issued', balanceMinor: 300_000, validDays: 180 });
+    expect(await cardOf(code)).toMatchObject({ status: 'issued', balanceMinor: 300_000, validDays: 180, customerId });
     await expect.poll(() => marketer.page.getByRole('table').textContent()).toContain(code.slice(-4));
+    expect(await marketer.page.getByRole('link', { name: `Customer ${customerId}` }).getAttribute('href')).toBe(`/console/customers/${customerId}`);
     // A marketer issues cards but does not sell or change them.
     await marketer.page.getByRole('link', { name: 'Open the card' }).click();
     await marketer.page.getByRole('heading', { level: 1, name: `Gift card …${code.slice(-4)}` }).waitFor();
     expect(await marketer.page.getByRole('group', { name: 'Actions' }).count()).toBe(0);
+    expect(await marketer.page.getByRole('link', { name: 'Open the customer' }).getAttribute('href')).toBe(`/console/customers/${customerId}`);
     expect(marketer.problems).toEqual([]);
     await marketer.context.close();
 

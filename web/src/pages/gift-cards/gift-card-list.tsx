@@ -23,6 +23,7 @@ const text = defineText({
     status: 'Status',
     all: 'All',
     batch: 'Only batch {id}',
+    ofCustomer: 'Only the cards given to customer {id}',
     allCards: 'Show all cards',
     caption: 'Gift cards, newest first',
     code: 'Card',
@@ -32,6 +33,7 @@ const text = defineText({
     created: 'Issued',
     owner: 'Given to',
     customer: 'Customer',
+    customerOf: 'Customer {id}',
     empty: 'No gift cards yet',
     emptyHint: 'Issue a card with “Issue a card”, or a batch of them for printing on the Batches page.',
     none: 'No card matches',
@@ -50,6 +52,7 @@ const text = defineText({
     status: 'Статус',
     all: 'Все',
     batch: 'Только партия {id}',
+    ofCustomer: 'Только карты, выданные клиенту {id}',
     allCards: 'Показать все карты',
     caption: 'Подарочные карты, сначала новые',
     code: 'Карта',
@@ -59,6 +62,7 @@ const text = defineText({
     created: 'Выпущена',
     owner: 'Кому выдана',
     customer: 'Клиент',
+    customerOf: 'Клиент {id}',
     empty: 'Подарочных карт пока нет',
     emptyHint: 'Выпустите карту кнопкой «Выпустить карту» или партию карт для печати на странице «Партии».',
     none: 'Подходящих карт нет',
@@ -78,12 +82,13 @@ export default function GiftCardList() {
   const can = useCan();
   const { query } = useLocation();
   const batchId = query.get('batchId') ?? '';
+  const customerId = query.get('customerId') ?? '';
   const [status, setStatus] = useState(query.get('status') ?? '');
   const [code, setCode] = useState('');
   const [findError, setFindError] = useState<unknown>(null);
   const [issuing, setIssuing] = useState(false);
   const [issued, setIssued] = useState<GiftCard | null>(null);
-  const list = usePagedList<GiftCard>('/v1/gift-cards', { status: status || undefined, batchId: batchId || undefined }, 50);
+  const list = usePagedList<GiftCard>('/v1/gift-cards', { status: status || undefined, batchId: batchId || undefined, customerId: customerId || undefined }, 50);
 
   const chooseStatus = (next: string) => {
     setStatus(next);
@@ -158,9 +163,9 @@ export default function GiftCardList() {
         </div>
       </div>
       <ErrorNote error={findError} />
-      {batchId ? (
+      {batchId || customerId ? (
         <p className="gc-batch-filter">
-          {t('batch', { id: batchId })} · <Link to="/program/gift-cards">{t('allCards')}</Link>
+          {batchId ? t('batch', { id: batchId }) : t('ofCustomer', { id: customerId })} · <Link to="/program/gift-cards">{t('allCards')}</Link>
         </p>
       ) : null}
       <DataTable
@@ -172,7 +177,7 @@ export default function GiftCardList() {
         onRetry={list.reload}
         hasMore={list.hasMore}
         onMore={list.loadMore}
-        empty={status || batchId ? { title: t('none'), hint: t('noneHint') } : { title: t('empty'), hint: t('emptyHint') }}
+        empty={status || batchId || customerId ? { title: t('none'), hint: t('noneHint') } : { title: t('empty'), hint: t('emptyHint') }}
         columns={[
           {
             key: 'code',
@@ -186,7 +191,18 @@ export default function GiftCardList() {
           { key: 'status', title: t('status'), render: (row) => <Badge tone={statusTone(row.status)}>{words(row.status)}</Badge> },
           { key: 'balance', title: t('balance'), numeric: true, render: (row) => format.money(row.balanceMinor, row.currency) },
           { key: 'expires', title: t('expires'), render: (row) => (row.expiresAt ? format.date(row.expiresAt) : row.validDays ? t('days', { count: row.validDays }) : '—') },
-          { key: 'owner', title: t('owner'), render: (row) => (row.customerId ? can('customers:read') ? <Link to={`/customers/${row.customerId}`}>{t('customer')}</Link> : t('customer') : '—') },
+          {
+            key: 'owner',
+            title: t('owner'),
+            render: (row) =>
+              !row.customerId ? '—' : can('customers:read') ? (
+                <Link to={`/customers/${row.customerId}`} aria-label={t('customerOf', { id: row.customerId })}>
+                  {t('customer')}
+                </Link>
+              ) : (
+                t('customer')
+              ),
+          },
           { key: 'created', title: t('created'), render: (row) => format.date(row.createdAt) },
         ]}
       />
