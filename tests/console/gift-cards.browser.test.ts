@@ -182,6 +182,9 @@ describe('the gift-card pages', () => {
     expect(await page.getByRole('button', { name: 'Make the cards' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: /CSV/ }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
+    await page.goto(`${h.base}/console/program/gift-cards/gcd_0195f3c2f1a27b3c4d5e6f708192a3b4`);
+    await page.getByRole('heading', { level: 1, name: 'Gift card' }).waitFor();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('No gift card');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -114,6 +114,11 @@ export default function GiftCardBatches() {
   const polled = usePolling<GiftCardBatch>(batchId ? `/v1/gift-cards/batches/${batchId}` : null, running, 500);
   const batch = polled.data && polled.data.id === batchId ? polled.data : null;
   const { reload } = list;
+  // A batch still being made when the page opens (started here before, or by someone else) is followed too.
+  const newest = list.items[0];
+  useEffect(() => {
+    if (!batchId && newest && running(newest)) setBatchId(newest.id);
+  }, [batchId, newest]);
   const finished = batch && !running(batch) ? batch.id : null;
   // The list shows the new batch at once, and its final state once it has ended.
   useEffect(() => {
@@ -178,23 +183,27 @@ export default function GiftCardBatches() {
               </button>
             </div>
           </form>
-          {batchId && !batch && !polled.error ? <Progress value={null} label={t('making')} /> : null}
-          <ErrorNote error={polled.error} />
-          {batch && batch.status !== 'failed' ? <Progress value={batch.progress} label={t('making')} /> : null}
-          {batch && batch.status === 'completed' ? (
-            <div role="status" className="gc-done">
-              <p>
-                {t('done', { count: batch.generated })}{' '}
+        </Card>
+      ) : null}
+      <div className="gc-progress">
+        {batchId && !batch && !polled.error ? <Progress value={null} label={t('making')} /> : null}
+        <ErrorNote error={polled.error} />
+        {batch && batch.status !== 'failed' ? <Progress value={batch.progress} label={t('making')} /> : null}
+        {batch && batch.status === 'completed' ? (
+          <div role="status" className="gc-done">
+            <p>
+              {t('done', { count: batch.generated })}{' '}
+              {canWrite ? (
                 <a href={exportUrl(batch.id)} download>
                   {t('export')}
                 </a>
-              </p>
-              <p className="muted">{t('exportNote')}</p>
-            </div>
-          ) : null}
-          {batch && batch.status === 'failed' ? <ErrorNote error={new Error(t('failed', { why: batch.failure ?? '' }))} /> : null}
-        </Card>
-      ) : null}
+              ) : null}
+            </p>
+            {canWrite ? <p className="muted">{t('exportNote')}</p> : null}
+          </div>
+        ) : null}
+        {batch && batch.status === 'failed' ? <ErrorNote error={new Error(t('failed', { why: batch.failure ?? '' }))} /> : null}
+      </div>
       <DataTable
         caption={t('caption')}
         rows={list.items}

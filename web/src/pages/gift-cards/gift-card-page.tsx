@@ -16,6 +16,7 @@ const text = defineText({
   en: {
     title: 'Gift card {code}',
     back: 'All gift cards',
+    unknown: 'Gift card',
     status: 'Status',
     balance: 'Balance',
     loaded: 'Loaded at issue and sale',
@@ -60,6 +61,7 @@ const text = defineText({
   ru: {
     title: 'Подарочная карта {code}',
     back: 'Все подарочные карты',
+    unknown: 'Подарочная карта',
     status: 'Статус',
     balance: 'Баланс',
     loaded: 'Зачислено при выпуске и продаже',
@@ -115,7 +117,13 @@ export default function GiftCardPage({ params }: PageProps) {
   const [done, setDone] = useState<CardAction | null>(null);
 
   if (card.loading && !card.data) return <Loading />;
-  if (!card.data) return <ErrorNote error={card.error} onRetry={card.reload} />;
+  if (!card.data) {
+    return (
+      <Page title={t('unknown')} intro={<Link to="/program/gift-cards">← {t('back')}</Link>}>
+        <ErrorNote error={card.error} onRetry={card.reload} />
+      </Page>
+    );
+  }
   const c = card.data;
   const last4 = c.code.slice(-4);
   // The loaded money is the ledger's issue and activate lines: known once the whole ledger is read.
