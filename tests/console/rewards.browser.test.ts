@@ -59,10 +59,15 @@ describe('the rewards catalog', () => {
     await page.getByRole('button', { name: 'Upload the codes' }).click();
     await expect.poll(() => page.getByRole('main').textContent()).toContain('Added 3, skipped as duplicates 1. Vouchers free now: 3.');
     await expect.poll(() => page.getByTestId('vouchers-free').textContent()).toBe('3');
+    // The partner's CSV file as it comes: one new code, one already in the pool.
+    await page.getByLabel('Or choose a CSV file').setInputFiles({ name: 'kino.csv', mimeType: 'text/csv', buffer: Buffer.from('code,valid_until\nKINO-0003,2030-12-31T21:00:00Z\nKINO-0004,2030-12-31T21:00:00Z\n') });
+    await page.getByRole('button', { name: 'Upload the codes' }).click();
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('Added 1, skipped as duplicates 1. Vouchers free now: 4.');
+    await expect.poll(() => page.getByTestId('vouchers-free').textContent()).toBe('4');
 
     const stored = (await ok({ method: 'GET', url: '/v1/rewards' })).items;
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ name: 'Cinema ticket', kind: 'partner_voucher', partner: 'Kino Park', status: 'active', pointsCost: 150, usage: { vouchersFree: 3 } });
+    expect(stored[0]).toMatchObject({ name: 'Cinema ticket', kind: 'partner_voucher', partner: 'Kino Park', status: 'active', pointsCost: 150, usage: { vouchersFree: 4 } });
 
     // A goods reward with a stock: the catalog shows what is left of each.
     await page.getByRole('link', { name: '← Rewards catalog' }).click();
@@ -79,7 +84,7 @@ describe('the rewards catalog', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('The reward “Coffee mug” is saved.');
     const table = page.getByRole('table', { name: 'Rewards, newest first' });
     await expect.poll(() => table.getByRole('row', { name: /Coffee mug/ }).textContent()).toContain('8 units');
-    expect(await table.getByRole('row', { name: /Cinema ticket/ }).textContent()).toContain('3 vouchers');
+    expect(await table.getByRole('row', { name: /Cinema ticket/ }).textContent()).toContain('4 vouchers');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -127,6 +132,8 @@ describe('the rewards catalog', () => {
     const stored = (await ok({ method: 'GET', url: `/v1/customers/${anna}/rewards?status=cancelled` })).items;
     expect(stored.map((o: { id: string }) => o.id)).toContain(order.id);
     expect((await ok({ method: 'GET', url: `/v1/customers/${anna}/balance` })).available).toBe(before);
+    // The summary on top shows the points back too.
+    await expect.poll(() => page.getByTestId('balance').textContent()).toBe(before.toLocaleString('en-GB'));
     expect((await ok({ method: 'GET', url: `/v1/rewards/${mug.id}` })).usage.stockLeft).toBe(3);
     expect(problems).toEqual([]);
     await context.close();

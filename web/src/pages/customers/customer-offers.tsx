@@ -94,12 +94,12 @@ const text = defineText({
 });
 
 /** Recommendations, reward orders and privileges, and the referral code: each shown when the role may read it. */
-export function OffersTab({ customerId }: { customerId: string }) {
+export function OffersTab({ customerId, onPointsChanged }: { customerId: string; onPointsChanged?: () => void }) {
   const can = useCan();
   return (
     <>
       {can('recommendations:read') ? <RecommendationsCard customerId={customerId} /> : null}
-      {can('reward-orders:read') ? <RewardsCard customerId={customerId} /> : null}
+      {can('reward-orders:read') ? <RewardsCard customerId={customerId} onPointsChanged={onPointsChanged} /> : null}
       {can('reward-orders:read') ? <PrivilegesCard customerId={customerId} /> : null}
       {can('referrals:read') ? <ReferralCard customerId={customerId} /> : null}
     </>
@@ -146,7 +146,7 @@ function RecommendationsCard({ customerId }: { customerId: string }) {
   );
 }
 
-function RewardsCard({ customerId }: { customerId: string }) {
+function RewardsCard({ customerId, onPointsChanged }: { customerId: string; onPointsChanged?: (() => void) | undefined }) {
   const t = useText(text);
   const format = useFormat();
   const can = useCan();
@@ -199,6 +199,7 @@ function RewardsCard({ customerId }: { customerId: string }) {
           setCancelled(cancelling?.reward.name ?? '');
           setCancelling(null);
           list.reload();
+          onPointsChanged?.();
         }}
       />
     </Card>
