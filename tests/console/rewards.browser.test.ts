@@ -165,6 +165,12 @@ describe('the partner pages', () => {
     await page.getByLabel('Name', { exact: true }).fill('Neft');
     await page.getByLabel('Stores').fill('azs-01, nowhere-9');
     await page.getByLabel('Earning rate, % of the amount paid').fill('3');
+    await page.getByLabel('Partner pays per 100 points issued').fill('90.555');
+    await page.getByRole('button', { name: 'Create the partner' }).click();
+    // Money is typed as money: a third decimal is named in the form's own units, and nothing is sent.
+    await expect.poll(() => page.locator('.field.invalid').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Partner pays per 100 points issuedIn money')]));
+    expect(await page.locator('.field.invalid').first().textContent()).toContain('at most two decimals, e.g. 90 or 85.50');
+    expect((await ok({ method: 'GET', url: '/v1/partners' })).items).toHaveLength(0);
     await page.getByLabel('Partner pays per 100 points issued').fill('90');
     await page.getByLabel('Operator pays per 100 points redeemed').fill('85');
     await page.getByRole('button', { name: 'Create the partner' }).click();

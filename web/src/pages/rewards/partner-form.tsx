@@ -40,6 +40,8 @@ const text = defineText({
     saving: 'Saving…',
     conflict: 'Someone changed this partner since you opened it. Reload to see their change, then make yours again.',
     reload: 'Reload',
+    amountFormat: 'Type an amount of money with at most two decimals, e.g. 90 or 85.50',
+    percentFormat: 'Type a percent with at most two decimals, e.g. 3 or 2.5',
   },
   ru: {
     newTitle: 'Новый партнёр',
@@ -68,6 +70,8 @@ const text = defineText({
     saving: 'Сохраняем…',
     conflict: 'Кто-то изменил этого партнёра, пока он был открыт у вас. Обновите страницу, чтобы увидеть изменение, и внесите своё снова.',
     reload: 'Обновить',
+    amountFormat: 'Введите сумму не более чем с двумя знаками после запятой, например 90 или 85,50',
+    percentFormat: 'Введите процент не более чем с двумя знаками после запятой, например 3 или 2,5',
   },
 });
 
@@ -90,6 +94,14 @@ const bodyOf = (form: Form) => ({
   issuedPer100PointsMinor: numberOf(form.issued, 100) ?? '',
   redeemedPer100PointsMinor: numberOf(form.redeemed, 100) ?? '',
 });
+// The form takes money and percents, the API minor units and basis points: a value that does not
+// convert to a whole number is named here, in the form's own units, rather than in the API's.
+const decimal = /^\d+([.,]\d{1,2})?$/;
+const localProblems = (form: Form) => ({
+  earnRateBp: decimal.test(form.earnRate.trim()) ? null : 'percentFormat',
+  issuedPer100PointsMinor: decimal.test(form.issued.trim()) ? null : 'amountFormat',
+  redeemedPer100PointsMinor: decimal.test(form.redeemed.trim()) ? null : 'amountFormat',
+}) as Record<string, 'percentFormat' | 'amountFormat' | null>;
 const placed = ['name', 'status', 'storeIds', 'earnRateBp', 'issuedPer100PointsMinor', 'redeemedPer100PointsMinor'];
 
 /** A partner's page: its details to create or change, its settlement for a period, and a key for its tills. */
@@ -102,6 +114,7 @@ export default function PartnerForm({ params }: PageProps) {
   const loaded = useResource((signal) => (creating ? Promise.resolve(null) : api.get<Partner>(`/v1/partners/${encodeURIComponent(params.id!)}`, undefined, signal)), [params.id]);
   const [form, setForm] = useState<Form | null>(creating ? blank : null);
   const [error, setError] = useState<unknown>(null);
+  const [local, setLocal] = useState<Record<string, 'percentFormat' | 'amountFormat' | null>>({});
   const [busy, setBusy] = useState(false);
   const current = loaded.data;
 
@@ -113,7 +126,10 @@ export default function PartnerForm({ params }: PageProps) {
   if (!form || (!creating && !current)) return <Loading />;
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
-  const problem = (name: string) => fieldError(error, name);
+  const problem = (name: string) => {
+    const mine = local[name];
+    return mine ? t(mine) : fieldError(error, name);
+  };
   const conflict = error instanceof ApiError && error.code === 'partner.version_conflict';
   // A store of another partner or not in the catalog: the server's words go under the stores field.
   const storeProblem = problem('storeIds') ?? (error instanceof ApiError && (error.code === 'partner.store_taken' || error.code === 'partner.unknown_store') ? error.detail : null);
@@ -122,6 +138,9 @@ export default function PartnerForm({ params }: PageProps) {
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
+    const found = localProblems(form);
+    setLocal(found);
+    if (Object.values(found).some(Boolean)) return;
     setBusy(true);
     try {
       if (current) {

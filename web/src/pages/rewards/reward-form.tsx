@@ -323,7 +323,7 @@ export default function RewardForm({ params }: PageProps) {
                     {tier.name}
                   </label>
                 ))}
-                <p className="hint">{problem('tiers') ?? t('tiersHint')}</p>
+                <p className={problem('tiers') ? 'field-error' : 'hint'}>{problem('tiers') ?? t('tiersHint')}</p>
               </fieldset>
             ) : (
               <Field label={t('tiersText')} hint={t('tiersHint')} error={problem('tiers')}>
