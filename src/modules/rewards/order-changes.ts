@@ -8,8 +8,10 @@ import { rewardError } from './rewards.errors.ts';
 import { emitEvents } from './rewards.events.ts';
 import { voidVoucher } from './vouchers.ts';
 
-function refuseRedeemed(row: OrderRow): never {
-  throw rewardError('reward_order.redeemed', `Order ${row.id} was redeemed at the till at ${row.redeemedAt!.toISOString()}; a used reward cannot be cancelled`);
+/** A used order refused: its words say what was asked (a cancel, or a second redeem at the till). */
+function refuseRedeemed(row: OrderRow, asked: 'cancel' | 'redeem' = 'cancel'): never {
+  const why = asked === 'cancel' ? 'a used reward cannot be cancelled' : 'a code is accepted once';
+  throw rewardError('reward_order.redeemed', `Order ${row.id} was redeemed at the till at ${row.redeemedAt!.toISOString()}; ${why}`);
 }
 
 /**
@@ -66,7 +68,7 @@ async function redeemIn(tx: Tx, deps: RewardsDeps, ref: { orderId: string; custo
     .executeTakeFirst();
   if (!redeemed) {
     const current = await findOrder(tx, ref.customerId, ref.orderId);
-    if (current.status === 'redeemed') refuseRedeemed(current);
+    if (current.status === 'redeemed') refuseRedeemed(current, 'redeem');
     if (current.status === 'cancelled') throw rewardError('reward_order.cancelled', `Order ${current.id} was cancelled at ${current.cancelledAt!.toISOString()}: its code is void`);
     throw rewardError('reward_order.expired', `The code of order ${current.id} expired at ${current.validUntil!.toISOString()}`);
   }

@@ -179,7 +179,7 @@ export default function Customer360({ params }: PageProps) {
           {current === 'points' ? <PointsTab customerId={c.id} balance={balance} erased={erased} /> : null}
           {current === 'receipts' ? <ReceiptsTab customerId={c.id} /> : null}
           {current === 'activity' ? <ActivityTab customerId={c.id} /> : null}
-          {current === 'offers' ? <OffersTab customerId={c.id} /> : null}
+          {current === 'offers' ? <OffersTab customerId={c.id} onPointsChanged={balance.reload} /> : null}
         </div>
       </Tabs>
       <EditProfileDialog open={dialog === 'edit'} customer={c} onClose={() => setDialog(null)} onSaved={(next) => customer.setData(next)} />

@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { api } from '../../api.ts';
+import { CancelRewardOrderDialog } from '../../components/rewards-cancel-order.tsx';
 import { DataTable } from '../../components/table.tsx';
-import { Badge, Card, Empty, ErrorNote, Loading } from '../../components/ui.tsx';
+import { Badge, Card, Empty, ErrorNote, Loading, Notice } from '../../components/ui.tsx';
 import { usePagedList, useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { useCan } from '../../session.tsx';
@@ -32,6 +34,10 @@ const text = defineText({
     status_cancelled: 'cancelled',
     noRewards: 'No reward orders',
     noRewardsHint: 'The customer can buy rewards with points in the app, at the till or with support.',
+    actions: 'Actions',
+    cancel: 'Cancel',
+    cancelOf: 'Cancel the order “{name}”',
+    cancelled: 'The order “{name}” is cancelled.',
     privileges: 'Privileges held now',
     privilegesCaption: 'Privileges the customer holds now',
     since: 'Since',
@@ -69,6 +75,10 @@ const text = defineText({
     status_cancelled: 'отменена',
     noRewards: 'Заказов наград нет',
     noRewardsHint: 'Клиент может купить награду за баллы в приложении, на кассе или через поддержку.',
+    actions: 'Действия',
+    cancel: 'Отменить',
+    cancelOf: 'Отменить заказ «{name}»',
+    cancelled: 'Заказ «{name}» отменён.',
     privileges: 'Действующие привилегии',
     privilegesCaption: 'Привилегии клиента сейчас',
     since: 'С',
@@ -84,12 +94,12 @@ const text = defineText({
 });
 
 /** Recommendations, reward orders and privileges, and the referral code: each shown when the role may read it. */
-export function OffersTab({ customerId }: { customerId: string }) {
+export function OffersTab({ customerId, onPointsChanged }: { customerId: string; onPointsChanged?: () => void }) {
   const can = useCan();
   return (
     <>
       {can('recommendations:read') ? <RecommendationsCard customerId={customerId} /> : null}
-      {can('reward-orders:read') ? <RewardsCard customerId={customerId} /> : null}
+      {can('reward-orders:read') ? <RewardsCard customerId={customerId} onPointsChanged={onPointsChanged} /> : null}
       {can('reward-orders:read') ? <PrivilegesCard customerId={customerId} /> : null}
       {can('referrals:read') ? <ReferralCard customerId={customerId} /> : null}
     </>
@@ -136,12 +146,18 @@ function RecommendationsCard({ customerId }: { customerId: string }) {
   );
 }
 
-function RewardsCard({ customerId }: { customerId: string }) {
+function RewardsCard({ customerId, onPointsChanged }: { customerId: string; onPointsChanged?: (() => void) | undefined }) {
   const t = useText(text);
   const format = useFormat();
+  const can = useCan();
   const list = usePagedList<RewardOrder>(`/v1/customers/${customerId}/rewards`, {}, 20);
+  // Cancelling returns the points and the unit (reward-orders:write); a used code cannot be cancelled.
+  const [cancelling, setCancelling] = useState<RewardOrder | null>(null);
+  const [cancelled, setCancelled] = useState<string | null>(null);
+  const mayCancel = can('reward-orders:write');
   return (
     <Card title={t('rewards')}>
+      {cancelled ? <Notice tone="success">{t('cancelled', { name: cancelled })}</Notice> : null}
       <DataTable
         caption={t('rewardsCaption')}
         rows={list.items}
@@ -159,7 +175,32 @@ function RewardsCard({ customerId }: { customerId: string }) {
           { key: 'status', title: t('status'), render: (row) => <Badge tone={row.status === 'cancelled' ? 'bad' : row.status === 'redeemed' ? 'good' : 'info'}>{t(`status_${row.status}`)}</Badge> },
           { key: 'code', title: t('code'), render: (row) => (row.code ? <code>{row.code}</code> : (row.privilege ?? '—')) },
           { key: 'valid', title: t('validUntil'), render: (row) => format.date(row.validUntil) },
+          ...(mayCancel
+            ? [
+                {
+                  key: 'actions',
+                  title: t('actions'),
+                  render: (row: RewardOrder) =>
+                    row.status === 'issued' ? (
+                      <button type="button" className="secondary" aria-label={t('cancelOf', { name: row.reward.name })} onClick={() => { setCancelled(null); setCancelling(row); }}>
+                        {t('cancel')}
+                      </button>
+                    ) : null,
+                },
+              ]
+            : []),
         ]}
+      />
+      <CancelRewardOrderDialog
+        customerId={customerId}
+        order={cancelling}
+        onClose={() => setCancelling(null)}
+        onCancelled={() => {
+          setCancelled(cancelling?.reward.name ?? '');
+          setCancelling(null);
+          list.reload();
+          onPointsChanged?.();
+        }}
       />
     </Card>
   );
