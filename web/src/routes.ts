@@ -38,6 +38,14 @@ export const routes: RouteEntry[] = [
   { path: '/program/promotions', permission: 'promotions:read', page: page(() => import('./pages/program/promotions.tsx')) },
   { path: '/program/promotions/new', permission: 'promotions:write', page: page(() => import('./pages/program/promotion-form.tsx')) },
   { path: '/program/promotions/:id', permission: 'promotions:read', page: page(() => import('./pages/program/promotion-form.tsx')) },
+  { path: '/program/lotteries', permission: 'lotteries:read', page: page(() => import('./pages/lotteries/lottery-list.tsx')) },
+  { path: '/program/lotteries/new', permission: 'lotteries:write', page: page(() => import('./pages/lotteries/lottery-form.tsx')) },
+  { path: '/program/lotteries/:id', permission: 'lotteries:read', page: page(() => import('./pages/lotteries/lottery-page.tsx')) },
+  { path: '/program/lotteries/:id/edit', permission: 'lotteries:write', page: page(() => import('./pages/lotteries/lottery-form.tsx')) },
+  { path: '/surveys', permission: 'surveys:read', page: page(() => import('./pages/surveys/survey-list.tsx')) },
+  { path: '/surveys/new', permission: 'surveys:write', page: page(() => import('./pages/surveys/survey-form.tsx')) },
+  { path: '/surveys/:id', permission: 'surveys:read', page: page(() => import('./pages/surveys/survey-page.tsx')) },
+  { path: '/surveys/:id/edit', permission: 'surveys:write', page: page(() => import('./pages/surveys/survey-form.tsx')) },
   { path: '/segments', permission: 'segments:read', page: page(() => import('./pages/segments/segment-list.tsx')) },
   { path: '/segments/new', permission: 'segments:read', page: page(() => import('./pages/segments/segment-editor.tsx')) },
   { path: '/segments/rfm', permission: 'segments:read', page: page(() => import('./pages/segments/rfm.tsx')) },
@@ -66,6 +74,7 @@ export const navigation: NavSection[] = [
     items: [
       { to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' },
       { to: '/tickets', label: { en: 'Feedback', ru: 'Обращения' }, permission: 'tickets:read' },
+      { to: '/surveys', label: { en: 'Surveys', ru: 'Опросы' }, permission: 'surveys:read' },
     ],
   },
   {
@@ -76,6 +85,7 @@ export const navigation: NavSection[] = [
       { to: '/program/tiers', label: { en: 'Tiers', ru: 'Уровни' }, permission: 'program:read' },
       { to: '/program/promotions', label: { en: 'Promotions', ru: 'Акции' }, permission: 'promotions:read' },
       { to: '/program/simulator', label: { en: 'Checkout simulator', ru: 'Симулятор кассы' }, permission: 'program:read' },
+      { to: '/program/lotteries', label: { en: 'Lotteries', ru: 'Розыгрыши' }, permission: 'lotteries:read' },
     ],
   },
   {
