@@ -140,11 +140,49 @@ describe('the lottery pages', () => {
     }, 201);
     const { page, context, problems } = await h.signIn('marketer', { path: `/program/lotteries/${draft.id}` });
     await page.getByRole('heading', { level: 1, name: 'Summer draw' }).waitFor();
+    // Before its period every part may change: one more prize.
+    await page.getByRole('link', { name: 'Change' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Change “Summer draw”' }).waitFor();
+    expect(await page.getByLabel('One entry per this spend (rule 1)').inputValue()).toBe('1000');
+    await page.getByRole('button', { name: 'Add a prize' }).click();
+    await page.getByLabel('Prize name (2)').fill('Helmet');
+    await page.getByLabel('Winners of prize 2').fill('many');
+    await page.getByRole('button', { name: 'Save the changes' }).click();
+    await expect.poll(() => page.locator('.field.invalid').textContent()).toContain('must be');
+    expect(await page.getByLabel('Winners of prize 2').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Winners of prize 2').fill('3');
+    await page.getByRole('button', { name: 'Save the changes' }).click();
+    await page.getByText('The changes are saved.').waitFor();
+    expect((await ok({ method: 'GET', url: `/v1/lotteries/${draft.id}` })).prizes).toEqual([{ name: 'Bike', count: 1 }, { name: 'Helmet', count: 3 }]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog', { name: 'Delete the lottery?' }).getByRole('button', { name: 'Delete for good' }).click();
     await page.getByText('The lottery “Summer draw” is deleted.').waitFor();
     expect((await h.t.call({ method: 'GET', url: `/v1/lotteries/${draft.id}` })).statusCode).toBe(404);
     expect(await page.getByRole('table', { name: 'Lotteries, newest first' }).textContent()).not.toContain('Summer draw');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('renames a lottery taking entries (its rules stay locked) and cancels it, after asking', async () => {
+    const open = await ok({
+      method: 'POST',
+      url: '/v1/lotteries',
+      payload: { name: 'Evening draw', entryPeriod: { from: '2026-03-01T12:00:00Z', to: '2026-03-01T20:00:00Z' }, rules: [{ kind: 'action', eventType: 'app.login', entries: 1 }], prizes: [{ name: 'Cake', count: 1 }] },
+    }, 201);
+    expect(open.status).toBe('open');
+    const { page, context, problems } = await h.signIn('marketer', { path: `/program/lotteries/${open.id}/edit` });
+    await page.getByText('The entry period has started').waitFor();
+    expect(await page.getByLabel('Event type (rule 1)').isDisabled()).toBe(true);
+    await page.getByLabel('Name', { exact: true }).fill('Late evening draw');
+    await page.getByRole('button', { name: 'Save the changes' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Late evening draw' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Cancel the lottery' }).click();
+    await page.getByRole('dialog', { name: 'Cancel the lottery?' }).getByRole('button', { name: 'Yes, cancel it' }).click();
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('cancelled');
+    expect(await ok({ method: 'GET', url: `/v1/lotteries/${open.id}` })).toMatchObject({ name: 'Late evening draw', status: 'cancelled' });
+    expect(await page.getByRole('button', { name: 'Cancel the lottery' }).count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -30,7 +30,8 @@ const text = defineText({
     drawnAt: 'Drawn',
     rules: 'How customers earn entries',
     spendRule: 'One entry per {money} spent (net of refunds)',
-    tiersPart: '; × {list} for these tiers',
+    tiersPart: '; {list}',
+    tierFactor: '×{factor} for tier {tier}',
     actionRule: '{entries} per “{event}” event',
     maxPart: '; at most {max} per customer',
     prizes: 'Prizes in draw order',
@@ -92,7 +93,8 @@ const text = defineText({
     drawnAt: 'Разыгран',
     rules: 'За что клиенты получают участия',
     spendRule: 'Одно участие за каждые {money} покупок (за вычетом возвратов)',
-    tiersPart: '; × {list} для этих уровней',
+    tiersPart: '; {list}',
+    tierFactor: '×{factor} для уровня {tier}',
     actionRule: '{entries} за событие «{event}»',
     maxPart: '; не больше {max} на клиента',
     prizes: 'Призы в порядке розыгрыша',
@@ -193,7 +195,7 @@ export default function LotteryPage({ params }: PageProps) {
     const max = rule.maxEntries ? t('maxPart', { max: format.number(rule.maxEntries) }) : '';
     if (rule.kind === 'action') return t('actionRule', { entries: format.number(rule.entries), event: rule.eventType }) + max;
     const tiers = Object.entries(rule.tierMultipliers ?? {});
-    return t('spendRule', { money: format.money(rule.perMinor) }) + (tiers.length ? t('tiersPart', { list: tiers.map(([tier, factor]) => `${factor} ${tier}`).join(', ') }) : '') + max;
+    return t('spendRule', { money: format.money(rule.perMinor) }) + (tiers.length ? t('tiersPart', { list: tiers.map(([tier, factor]) => t('tierFactor', { factor: format.number(factor), tier })).join(', ') }) : '') + max;
   };
   const customer = (id: string) => (can('customers:read') ? <Link to={`/customers/${id}`}>{id}</Link> : <code>{id}</code>);
   const prizeStatus = (w: Winner) =>
@@ -228,11 +230,11 @@ export default function LotteryPage({ params }: PageProps) {
 
   return (
     <Page title={lottery.name} actions={actions}>
-      {query.get('created') ? <Notice tone="success">{t('created')}</Notice> : null}
+      {query.get('created') && !drawnNow ? <Notice tone="success">{t('created')}</Notice> : null}
       {query.get('saved') ? <Notice tone="success">{t('saved')}</Notice> : null}
       {drawnNow ? <Notice tone="success">{t('drawnNotice')}</Notice> : null}
       {lottery.status === 'open' || lottery.status === 'upcoming' ? <Notice>{t('earlyDraw', { to: format.dateTime(lottery.entryPeriod.to) })}</Notice> : null}
-      <div className="grid">
+      <div className="grid top-grid">
         <Card title={t('about')}>
           <dl className="facts">
             <dt>{t('status')}</dt>

@@ -198,7 +198,7 @@ export default function SurveyPage({ params }: PageProps) {
       {changed ? <Notice tone="success">{t(changed)}</Notice> : null}
       {survey.status === 'draft' && !changed ? <Notice>{t('draftNote')}</Notice> : null}
       {!deleting ? <ErrorNote error={actionError} /> : null}
-      <div className="grid">
+      <div className="grid top-grid">
         <Card title={t('about')}>
           <dl className="facts">
             <dt>{t('status')}</dt>
