@@ -12,6 +12,7 @@ import { startConsole, type ConsoleHarness } from '../helpers/console.ts';
 let h: ConsoleHarness;
 const customers: string[] = [];
 let drawnId = '';
+let machine = '';
 
 const ok = async (request: Parameters<ConsoleHarness['t']['call']>[0], status = 200) => {
   const response = await h.t.call(request);
@@ -23,6 +24,7 @@ beforeAll(async () => {
   h = await startConsole(); // the clock stands at 2026-03-01T09:00Z
   await ok({ method: 'PUT', url: '/v1/stores/msk-01', payload: { name: 'Tverskaya', timezone: 'Europe/Moscow' } });
   await ok({ method: 'PUT', url: '/v1/products', payload: [{ sku: 'GOODS', name: 'Goods', categoryPath: ['grocery'] }] });
+  machine = (await ok({ method: 'POST', url: '/v1/rewards', payload: { name: 'Coffee machine', kind: 'goods', status: 'active', pointsCost: 100000, stock: 1 } }, 201)).id;
   for (const phone of ['+79120000001', '+79120000002', '+79120000003']) customers.push((await ok({ method: 'POST', url: '/v1/customers', payload: { phone } }, 201)).id);
 }, 120_000);
 afterAll(async () => h?.close());
@@ -61,6 +63,7 @@ describe('the lottery pages', () => {
     await page.getByLabel('Entries from').fill(await localOf(page, '2026-03-01T10:00:00Z'));
     await page.getByLabel('Entries until').fill(await localOf(page, '2026-03-01T12:00:00Z'));
     await page.getByLabel('Tier multipliers (rule 1)').fill('gold: 2');
+    await page.getByLabel('Reward from the catalog (prize 1)').fill(machine);
     await page.getByRole('button', { name: 'Add a rule' }).click();
     await page.getByLabel('Entries for (rule 2)').selectOption('action');
     await page.getByLabel('Event type (rule 2)').fill('survey.answered');
@@ -81,7 +84,7 @@ describe('the lottery pages', () => {
       status: 'upcoming',
       entryPeriod: { from: '2026-03-01T10:00:00.000Z', to: '2026-03-01T12:00:00.000Z' },
       rules: [{ kind: 'spend', perMinor: 100_000, tierMultipliers: { gold: 2 } }, { kind: 'action', eventType: 'survey.answered', entries: 2, maxEntries: 10 }],
-      prizes: [{ name: 'Mug', count: 2 }, { name: 'Coffee machine', count: 1 }],
+      prizes: [{ name: 'Mug', count: 2 }, { name: 'Coffee machine', rewardId: machine, count: 1 }],
     });
     expect(await page.getByTestId('commitment').textContent()).toBe(stored.commitment);
     expect(await page.getByRole('main').textContent()).toContain('One entry per');
@@ -106,11 +109,14 @@ describe('the lottery pages', () => {
     const drawn = await ok({ method: 'GET', url: `/v1/lotteries/${id}` });
     expect(drawn).toMatchObject({ status: 'drawn', entrants: 3, totalEntries: 6 });
     expect(drawn.winners).toHaveLength(3);
+    // The catalog's reward went to the coffee machine's winner in the same draw.
+    expect(drawn.winners[2]).toMatchObject({ prizeName: 'Coffee machine', rewardId: machine, prizeStatus: 'granted' });
     const rows = page.getByRole('table', { name: 'Winners' }).getByRole('row');
     await expect.poll(() => rows.count()).toBe(4);
     for (const [i, winner] of (drawn.winners as Array<{ customerId: string; prizeName: string; ticket: number }>).entries()) {
       const cells = await rows.nth(i + 1).getByRole('cell').allTextContents();
       expect(cells.slice(0, 4)).toEqual([String(i + 1), winner.prizeName, winner.customerId, String(winner.ticket)]);
+      expect(cells[4]).toBe(i === 2 ? `issued (order ${drawn.winners[2].orderId})` : 'by hand');
     }
     expect(await page.getByTestId('seed').textContent()).toBe(drawn.seed);
     expect(await page.getByTestId('entries-digest').textContent()).toBe(drawn.entriesDigest);

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api.ts';
+import { api, ApiError, type Page as ListPage } from '../../api.ts';
 import { Card, ErrorNote, Field, Loading, Notice, Page } from '../../components/ui.tsx';
 import { useResource } from '../../data.ts';
 import { defineText, useText } from '../../i18n.tsx';
@@ -46,7 +46,7 @@ const text = defineText({
     prizeName: 'Prize name ({n})',
     count: 'Winners of prize {n}',
     rewardId: 'Reward from the catalog (prize {n})',
-    rewardHint: 'Optional: a reward id the winner receives at once; left empty, the prize is handed over by hand',
+    rewardHint: 'Optional: the id of an active reward (suggested as you type) the winner receives at once; left empty, the prize is handed over by hand',
     addPrize: 'Add a prize',
     removePrize: 'Remove prize {n}',
     up: 'Move prize {n} up',
@@ -94,7 +94,7 @@ const text = defineText({
     prizeName: 'Название приза ({n})',
     count: 'Победителей приза {n}',
     rewardId: 'Награда из каталога (приз {n})',
-    rewardHint: 'Необязательно: идентификатор награды, которую победитель получит сразу; если пусто — приз вручают вручную',
+    rewardHint: 'Необязательно: идентификатор активной награды (подсказывается при вводе), которую победитель получит сразу; если пусто — приз вручают вручную',
     addPrize: 'Добавить приз',
     removePrize: 'Удалить приз {n}',
     up: 'Поднять приз {n}',
@@ -163,6 +163,9 @@ export default function LotteryForm({ params }: PageProps) {
   const [saving, setSaving] = useState(false);
   const current = loaded.data;
   const mayWrite = can('lotteries:write');
+  // The catalog's active rewards, offered as the prize's reward id is typed (a suggestion only: any id may be typed).
+  const mayReadRewards = can('rewards:read');
+  const rewards = useResource((signal) => (mayReadRewards ? api.get<ListPage<{ id: string; name: string }>>('/v1/rewards', { status: 'active', limit: 200 }, signal) : Promise.resolve(null)), [mayReadRewards]);
 
   useEffect(() => {
     if (current && !form) setForm(formOf(current));
@@ -214,9 +217,9 @@ export default function LotteryForm({ params }: PageProps) {
   const conflict = error instanceof ApiError && error.code === 'lottery.version_conflict';
   const shownField = (field: string) => /^(name|rules|prizes|description|entryPeriod\.(from|to)|rules\.\d+\.(kind|perMinor|tierMultipliers|eventType|entries|maxEntries)|prizes\.\d+\.(name|rewardId|count))$/.test(field);
   const unplaced = error && !conflict && !namesShownField(error, shownField) ? error : null;
-  const textInput = (label: string, value: string, onChange: (value: string) => void, paths: string[], options: { hint?: string; type?: string; inputMode?: 'decimal' | 'numeric'; extraError?: string | null } = {}) => (
+  const textInput = (label: string, value: string, onChange: (value: string) => void, paths: string[], options: { hint?: string; type?: string; inputMode?: 'decimal' | 'numeric'; extraError?: string | null; list?: string } = {}) => (
     <Field label={label} hint={options.hint} error={options.extraError ?? problem(...paths)}>
-      {(props) => <input {...props} type={options.type ?? 'text'} inputMode={options.inputMode} value={value} onChange={(e) => onChange(e.target.value)} />}
+      {(props) => <input {...props} type={options.type ?? 'text'} inputMode={options.inputMode} list={options.list} value={value} onChange={(e) => onChange(e.target.value)} />}
     </Field>
   );
 
@@ -302,7 +305,7 @@ export default function LotteryForm({ params }: PageProps) {
                       {textInput(t('prizeName', { n }), prize.name, (name) => setPrize(i, { name }), at('name'))}
                       {textInput(t('count', { n }), prize.count, (count) => setPrize(i, { count }), at('count'), { inputMode: 'numeric' })}
                     </div>
-                    {textInput(t('rewardId', { n }), prize.rewardId, (rewardId) => setPrize(i, { rewardId }), at('rewardId'), { hint: t('rewardHint') })}
+                    {textInput(t('rewardId', { n }), prize.rewardId, (rewardId) => setPrize(i, { rewardId }), at('rewardId'), { hint: t('rewardHint'), list: 'lottery-rewards' })}
                     <div className="repeat-actions">
                       {i > 0 ? (
                         <button type="button" className="secondary" onClick={() => movePrize(i, -1)}>
@@ -323,6 +326,11 @@ export default function LotteryForm({ params }: PageProps) {
                   </fieldset>
                 );
               })}
+              <datalist id="lottery-rewards">
+                {(rewards.data?.items ?? []).map((reward) => (
+                  <option key={reward.id} value={reward.id} label={reward.name} />
+                ))}
+              </datalist>
               {problem('prizes') ? <p className="field-error">{problem('prizes')}</p> : null}
               <button type="button" className="secondary" onClick={() => set({ prizes: [...form.prizes, blankPrize] })}>
                 {t('addPrize')}
