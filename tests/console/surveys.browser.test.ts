@@ -157,6 +157,54 @@ describe('the survey pages', () => {
     await context.close();
   });
 
+  it('builds a privilege-ranking survey with a rating and several choices; a rating the wrong way round is refused in words', async () => {
+    const { page, context, problems } = await h.signIn('marketer', { path: '/surveys/new' });
+    await page.getByRole('heading', { level: 1, name: 'New survey' }).waitFor();
+    await page.getByLabel('Kind').selectOption('privilege_ranking');
+    await page.getByLabel('Title in English').fill('Which privilege matters most?');
+    await page.getByLabel('Type of question 1').selectOption('ranking');
+    await page.getByLabel('Question 1 in English', { exact: true }).fill('Rank them, best first');
+    await page.getByLabel('Option 1 of question 1 in English').fill('Free coffee');
+    await page.getByLabel('Option 1 of question 1 in Russian').fill('Кофе в подарок');
+    await page.getByLabel('Option 2 of question 1 in English').fill('Parking');
+    await page.getByRole('button', { name: 'Add a question' }).click();
+    await page.getByLabel('Type of question 2').selectOption('rating');
+    await page.getByLabel('Question 2 in English', { exact: true }).fill('How was your last visit?');
+    await page.getByLabel('Lowest value (question 2)').fill('5');
+    await page.getByLabel('Highest value (question 2)').fill('1');
+    await page.getByRole('button', { name: 'Add a question' }).click();
+    await page.getByLabel('Type of question 3').selectOption('multiple_choice');
+    await page.getByLabel('Question 3 in English', { exact: true }).fill('Where do you shop?');
+    await page.getByLabel('Option 1 of question 3 in English').fill('In store');
+    await page.getByLabel('Option 2 of question 3 in English').fill('Online');
+    await page.getByRole('button', { name: 'Create the survey' }).click();
+    await expect.poll(() => page.locator('.field.invalid').textContent()).toContain('must be above min (5) by 1 to 20');
+    expect(await page.getByLabel('Highest value (question 2)').getAttribute('aria-invalid')).toBe('true');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Lowest value (question 2)').fill('1');
+    await page.getByLabel('Highest value (question 2)').fill('10');
+    await page.getByRole('button', { name: 'Create the survey' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Which privilege matters most?' }).waitFor();
+    const id = page.url().split('/surveys/')[1]!.split('?')[0]!;
+    const stored = await ok({ method: 'GET', url: `/v1/surveys/${id}` });
+    expect(stored.kind).toBe('privilege_ranking');
+    expect(stored.questions).toMatchObject([
+      { id: 'q1', type: 'ranking', options: [{ id: 'o1', text: { en: 'Free coffee', ru: 'Кофе в подарок' } }, { id: 'o2', text: { en: 'Parking' } }] },
+      { id: 'q2', type: 'rating', min: 1, max: 10 },
+      { id: 'q3', type: 'multiple_choice', options: [{ text: { en: 'In store' } }, { text: { en: 'Online' } }] },
+    ]);
+    // Answers by the API show by their options' texts, a ranking in its order.
+    await ok({ method: 'PATCH', url: `/v1/surveys/${id}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: { status: 'open' } });
+    await ok({ method: 'POST', url: `/v1/surveys/${id}/responses`, payload: { answers: { q1: ['o2', 'o1'], q2: 8, q3: ['o1', 'o2'] } } }, 201);
+    await page.reload();
+    const row = page.getByRole('table', { name: 'Answers, newest first' }).getByRole('row').nth(1);
+    await expect.poll(() => row.textContent()).toContain('Parking › Free coffee');
+    expect(await row.textContent()).toContain('In store, Online');
+    expect(await page.getByRole('main').textContent()).toContain('The NPS report shows NPS surveys');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('speaks Russian: the menu, the list and the survey with its answers', async () => {
     const { page, context, problems } = await h.signIn('marketer', { path: '/surveys', locale: 'ru-RU' });
     await page.getByRole('heading', { level: 1, name: 'Опросы' }).waitFor();
