@@ -1,14 +1,14 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
-import { DataTable } from '../../components/table.tsx';
 import { Badge, Card, Dialog, ErrorNote, Loading, Notice, Page, Progress } from '../../components/ui.tsx';
-import { usePagedList, useResource } from '../../data.ts';
+import { useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import type { PageProps } from '../../routes.ts';
 import { useCan } from '../../session.tsx';
 import { LotteryProof } from './lottery-proof.tsx';
-import { statusTone, type EntryRule, type Lottery, type LotteryEntry, type Winner } from './lottery-types.ts';
+import { LotteryEntries, LotteryWinners } from './lottery-results.tsx';
+import { statusTone, type EntryRule, type Lottery } from './lottery-types.ts';
 import { statusWords } from './lottery-words.ts';
 import './lotteries.css';
 
@@ -40,26 +40,6 @@ const text = defineText({
     count: 'Winners',
     reward: 'Reward',
     byHand: 'handed over by hand',
-    winners: 'Winners',
-    noWinners: 'Nobody won',
-    noWinnersHint: 'No customer had an entry in the period, so no prize was drawn.',
-    slot: 'Draw',
-    customer: 'Customer',
-    ticket: 'Ticket',
-    prizeStatus: 'Prize issued',
-    granted: 'issued (order {order})',
-    pending: 'waiting to be issued',
-    failed: 'refused: {reason}',
-    no_reward: 'by hand',
-    entries: 'Entries the draw froze',
-    entriesCaption: 'Entries by customer id, in the order the draw counted them',
-    entryCount: 'Entries',
-    tickets: 'Tickets',
-    fromSpend: 'For spending',
-    fromActions: 'For actions',
-    noEntries: 'No entries yet',
-    entriesBefore: 'The draw freezes the entries and lists them here. Until then each customer sees their entries so far on their own page.',
-    entriesNone: 'Nobody earned an entry in the period.',
     drawTitle: 'Draw the winners?',
     drawText: 'The draw counts every customer’s entries and freezes them, reveals the secret seed, picks {slots} and issues the prizes. It is done once and cannot be undone.',
     slots: { one: '{count} winner', other: '{count} winners' },
@@ -103,26 +83,6 @@ const text = defineText({
     count: 'Победителей',
     reward: 'Награда',
     byHand: 'вручается вручную',
-    winners: 'Победители',
-    noWinners: 'Победителей нет',
-    noWinnersHint: 'Ни у одного клиента не было участий в период, поэтому призы не разыграны.',
-    slot: 'Тираж',
-    customer: 'Клиент',
-    ticket: 'Билет',
-    prizeStatus: 'Выдача приза',
-    granted: 'выдан (заказ {order})',
-    pending: 'ждёт выдачи',
-    failed: 'отказ: {reason}',
-    no_reward: 'вручную',
-    entries: 'Участия, зафиксированные розыгрышем',
-    entriesCaption: 'Участия по идентификатору клиента, в порядке подсчёта при розыгрыше',
-    entryCount: 'Участий',
-    tickets: 'Билеты',
-    fromSpend: 'За покупки',
-    fromActions: 'За действия',
-    noEntries: 'Участий пока нет',
-    entriesBefore: 'Розыгрыш фиксирует участия и показывает их здесь. До того каждый клиент видит свои участия на своей странице.',
-    entriesNone: 'За период никто не получил участий.',
     drawTitle: 'Провести розыгрыш?',
     drawText: 'Розыгрыш подсчитает и зафиксирует участия всех клиентов, раскроет секретное зерно, выберет {slots} и выдаст призы. Это делается один раз и не отменяется.',
     slots: { one: '{count} победителя', few: '{count} победителей', many: '{count} победителей', other: '{count} победителя' },
@@ -155,7 +115,6 @@ export default function LotteryPage({ params }: PageProps) {
   const [actionError, setActionError] = useState<unknown>(null);
   const [drawnNow, setDrawnNow] = useState(false);
   const lottery = loaded.data;
-  const entries = usePagedList<LotteryEntry>(lottery?.status === 'drawn' ? `/v1/lotteries/${lottery.id}/entries` : null, {}, 50);
 
   if (loaded.error) return <ErrorNote error={loaded.error} onRetry={loaded.reload} />;
   if (!lottery) return <Loading />;
@@ -197,9 +156,6 @@ export default function LotteryPage({ params }: PageProps) {
     const tiers = Object.entries(rule.tierMultipliers ?? {});
     return t('spendRule', { money: format.money(rule.perMinor) }) + (tiers.length ? t('tiersPart', { list: tiers.map(([tier, factor]) => t('tierFactor', { factor: format.number(factor), tier })).join(', ') }) : '') + max;
   };
-  const customer = (id: string) => (can('customers:read') ? <Link to={`/customers/${id}`}>{id}</Link> : <code>{id}</code>);
-  const prizeStatus = (w: Winner) =>
-    w.prizeStatus === 'granted' ? t('granted', { order: w.orderId ?? '' }) : w.prizeStatus === 'failed' ? t('failed', { reason: w.failure ?? '' }) : t(w.prizeStatus);
   const active = lottery.status !== 'drawn' && lottery.status !== 'cancelled';
 
   const actions = (
@@ -292,70 +248,9 @@ export default function LotteryPage({ params }: PageProps) {
           </table>
         </div>
       </Card>
-      {lottery.status === 'drawn' ? (
-        <Card title={t('winners')}>
-          {lottery.winners.length === 0 ? (
-            <p>
-              <strong>{t('noWinners')}</strong> {t('noWinnersHint')}
-            </p>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">{t('winners')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col" className="num">{t('slot')}</th>
-                    <th scope="col">{t('prize')}</th>
-                    <th scope="col">{t('customer')}</th>
-                    <th scope="col" className="num">{t('ticket')}</th>
-                    <th scope="col">{t('prizeStatus')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {lottery.winners.map((w) => (
-                    <tr key={w.slot}>
-                      <td className="num">{w.slot + 1}</td>
-                      <td>{w.prizeName}</td>
-                      <td>{customer(w.customerId)}</td>
-                      <td className="num">{format.number(w.ticket)}</td>
-                      <td>
-                        <Badge tone={w.prizeStatus === 'failed' ? 'bad' : w.prizeStatus === 'granted' ? 'good' : 'neutral'}>{prizeStatus(w)}</Badge>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Card>
-      ) : null}
+      <LotteryWinners lottery={lottery} />
       <LotteryProof lottery={lottery} />
-      <Card title={t('entries')}>
-        {lottery.status === 'drawn' ? (
-          <DataTable
-            caption={t('entriesCaption')}
-            rows={entries.items}
-            rowKey={(row) => row.customerId}
-            loading={entries.loading}
-            error={entries.error}
-            onRetry={entries.reload}
-            hasMore={entries.hasMore}
-            onMore={entries.loadMore}
-            empty={{ title: t('noEntries'), hint: t('entriesNone') }}
-            columns={[
-              { key: 'customer', title: t('customer'), render: (row) => customer(row.customerId) },
-              { key: 'entries', title: t('entryCount'), numeric: true, render: (row) => format.number(row.entries) },
-              { key: 'tickets', title: t('tickets'), numeric: true, render: (row) => `${format.number(row.firstTicket)} – ${format.number(row.firstTicket + row.entries - 1)}` },
-              { key: 'spend', title: t('fromSpend'), numeric: true, render: (row) => format.number(row.spendEntries) },
-              { key: 'actions', title: t('fromActions'), numeric: true, render: (row) => format.number(row.actionEntries) },
-            ]}
-          />
-        ) : (
-          <p>
-            <strong>{t('noEntries')}</strong> {t('entriesBefore')}
-          </p>
-        )}
-      </Card>
+      <LotteryEntries lottery={lottery} />
 
       <Dialog title={t('drawTitle')} open={confirm === 'draw'} onClose={closeDialog}>
         <p>{t('drawText', { slots: t('slots', { count: slots }) })}</p>
