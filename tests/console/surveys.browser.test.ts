@@ -100,6 +100,7 @@ describe('the survey pages', () => {
     expect(cells[3]).toBe('9');
     expect(cells[4]).toContain('What do you buy most?Tea');
     expect(cells[4]).toContain('Oat milk, please');
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('NPS 100 ± 0');
     expect((await ok({ method: 'GET', url: `/v1/surveys/${surveyId}/responses` })).items).toMatchObject([{ channel: 'public', score: 9, answers: { q1: 9, q2: 'o2', q3: 'Oat milk, please' } }]);
     expect(await seriousViolations(page)).toEqual([]);
 
@@ -200,6 +201,13 @@ describe('the survey pages', () => {
     const row = page.getByRole('table', { name: 'Answers, newest first' }).getByRole('row').nth(1);
     await expect.poll(() => row.textContent()).toContain('Parking › Free coffee');
     expect(await row.textContent()).toContain('In store, Online');
+    // The results so far, as the report route counts them.
+    const report = await ok({ method: 'GET', url: `/v1/surveys/${id}/report` });
+    expect(report.questions[0].ranking.options[0]).toMatchObject({ optionId: 'o2', meanRank: 1, firstChoices: 1 });
+    const results = await page.getByRole('heading', { level: 2, name: 'Results so far' }).locator('xpath=..').locator('xpath=..').textContent();
+    expect(results).toContain('Parking: mean rank 1, first for 1Free coffee: mean rank 2, first for 0');
+    expect(results).toContain('Mean 8');
+    expect(results).toContain('In store: 1 · 100%');
     expect(await page.getByRole('main').textContent()).toContain('The NPS report shows NPS surveys');
     expect(problems).toEqual([]);
     await context.close();

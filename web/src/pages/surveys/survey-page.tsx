@@ -8,6 +8,7 @@ import { Link, navigate, useLocation } from '../../router.tsx';
 import type { PageProps } from '../../routes.ts';
 import { useCan } from '../../session.tsx';
 import { PublicLink } from './public-link.tsx';
+import { SurveySummary } from './survey-summary.tsx';
 import { inLocale, type Question, type Survey, type SurveyResponse } from './survey-types.ts';
 import { statusTone, surveyWords } from './survey-words.ts';
 import './surveys.css';
@@ -227,6 +228,7 @@ export default function SurveyPage({ params }: PageProps) {
           ))}
         </ol>
       </Card>
+      <SurveySummary surveyId={survey.id} respondents={survey.respondents} />
       <Card title={t('responses')}>
         <DataTable
           caption={t('responsesCaption')}
