@@ -52,6 +52,14 @@ export const routes: RouteEntry[] = [
   { path: '/program/partners', permission: 'partners:read', page: page(() => import('./pages/rewards/partner-list.tsx')) },
   { path: '/program/partners/new', permission: 'partners:write', page: page(() => import('./pages/rewards/partner-form.tsx')) },
   { path: '/program/partners/:id', permission: 'partners:read', page: page(() => import('./pages/rewards/partner-form.tsx')) },
+  { path: '/program/lotteries', permission: 'lotteries:read', page: page(() => import('./pages/lotteries/lottery-list.tsx')) },
+  { path: '/program/lotteries/new', permission: 'lotteries:write', page: page(() => import('./pages/lotteries/lottery-form.tsx')) },
+  { path: '/program/lotteries/:id', permission: 'lotteries:read', page: page(() => import('./pages/lotteries/lottery-page.tsx')) },
+  { path: '/program/lotteries/:id/edit', permission: 'lotteries:write', page: page(() => import('./pages/lotteries/lottery-form.tsx')) },
+  { path: '/surveys', permission: 'surveys:read', page: page(() => import('./pages/surveys/survey-list.tsx')) },
+  { path: '/surveys/new', permission: 'surveys:write', page: page(() => import('./pages/surveys/survey-form.tsx')) },
+  { path: '/surveys/:id', permission: 'surveys:read', page: page(() => import('./pages/surveys/survey-page.tsx')) },
+  { path: '/surveys/:id/edit', permission: 'surveys:write', page: page(() => import('./pages/surveys/survey-form.tsx')) },
   { path: '/segments', permission: 'segments:read', page: page(() => import('./pages/segments/segment-list.tsx')) },
   { path: '/segments/new', permission: 'segments:read', page: page(() => import('./pages/segments/segment-editor.tsx')) },
   { path: '/segments/rfm', permission: 'segments:read', page: page(() => import('./pages/segments/rfm.tsx')) },
@@ -80,6 +88,7 @@ export const navigation: NavSection[] = [
     items: [
       { to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' },
       { to: '/tickets', label: { en: 'Feedback', ru: 'Обращения' }, permission: 'tickets:read' },
+      { to: '/surveys', label: { en: 'Surveys', ru: 'Опросы' }, permission: 'surveys:read' },
     ],
   },
   {
@@ -96,6 +105,7 @@ export const navigation: NavSection[] = [
       { to: '/program/referrals', label: { en: 'Referral program', ru: 'Реферальная программа' }, permission: 'program:read' },
       { to: '/program/rewards', label: { en: 'Rewards', ru: 'Каталог наград' }, permission: 'rewards:read' },
       { to: '/program/partners', label: { en: 'Partners', ru: 'Партнёры' }, permission: 'partners:read' },
+      { to: '/program/lotteries', label: { en: 'Lotteries', ru: 'Розыгрыши' }, permission: 'lotteries:read' },
     ],
   },
   {

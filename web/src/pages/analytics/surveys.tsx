@@ -89,7 +89,8 @@ export default function Surveys() {
   const format = useFormat();
   const { locale } = useLocale();
   const list = usePagedList<Survey>('/v1/surveys', { kind: 'nps' }, 20);
-  const [chosen, setChosen] = useState<string | null>(null);
+  // ?survey=srv_… (the link on a survey's page) shows that survey's report first.
+  const [chosen, setChosen] = useState<string | null>(() => new URLSearchParams(window.location.search).get('survey'));
   const current = chosen ?? list.items.find((s) => s.respondents > 0)?.id ?? list.items[0]?.id ?? null;
   const survey = list.items.find((s) => s.id === current) ?? null;
 
