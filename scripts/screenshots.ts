@@ -54,7 +54,7 @@ const { app, services } = await buildApp({
 });
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 try {
-  await loadDemoData({ database, ...services }, systemClock, demoCustomers);
+  await loadDemoData({ database, app, ...services }, systemClock, demoCustomers);
   // Points the demo's receipts left pending become available, as a server's first start does.
   for (const job of ['activate-points', 'expire-points', 'review-tiers'] as const) await services.loyalty.runJob(job);
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -67,15 +67,8 @@ try {
   };
   await call('PUT', '/v1/messaging/policy', { caps: [], quietHours: null, defaultTimezone: 'Europe/Moscow', defaultLocale: 'ru', programName: 'Coffee Club', publicUrl: base });
   await call('POST', '/v1/channels', { name: 'SMS gateway', kind: 'sms', config: { preset: 'generic', url: `${gatewayUrl}/send`, apiKey: 'screenshots', sender: 'Coffee', allowPrivateNetwork: true } });
-  const survey = await call('POST', '/v1/surveys', {
-    kind: 'nps',
-    status: 'open',
-    title: { ru: 'Как вам у нас?', en: 'How are we doing?' },
-    questions: [
-      { type: 'nps', text: { ru: 'Насколько вероятно, что вы порекомендуете нас другу?', en: 'How likely are you to recommend us to a friend?' } },
-      { type: 'text', required: false, text: { ru: 'Что нам сделать лучше?', en: 'What could we do better?' } },
-    ],
-  });
+  // The demo's NPS survey, answered below on the regular's phone.
+  const survey = (await services.surveys.list({ limit: 1 })).items[0]!;
   const regular = await services.customers.lookup({ card: '7770000001' }, false);
   const context = await browser.newContext({ ...devices['Pixel 7'], locale: 'ru-RU' });
   const page = await context.newPage();

@@ -99,6 +99,13 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (keyFile) app.log.info(`No owner API key existed: one was created and written to ${keyFile}`);
   const ownerFile = await ensureConsoleOwner(opened, config);
   if (ownerFile) app.log.info(`The console had no owner: ${FIRST_OWNER_EMAIL} was created; its password is in ${ownerFile}`);
+  // onClose hooks run after the server has answered every request in flight, last added first:
+  // this one stops the schedulers (a running task finishes) before buildApp's stops the imports.
+  // Added before the demo data, whose API calls boot the app (no hook may be added after that).
+  const schedulers: Array<{ stop: () => Promise<void> } | null> = [];
+  app.addHook('onClose', async () => {
+    await Promise.all(schedulers.map((scheduler) => scheduler?.stop()));
+  });
   if (options.demo) {
     const loaded = await loadDemoData(opened, systemClock);
     app.log.info(loaded ? 'Demo data loaded' : 'Demo data was loaded before; left as it is');
@@ -145,11 +152,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     intervalMs: config.jobIntervalMs,
     log: app.log,
   });
-  // onClose hooks run after the server has answered every request in flight, last added first:
-  // these stop the schedulers (a running task finishes) before buildApp's stops the imports.
-  app.addHook('onClose', async () => {
-    await Promise.all([ledgerJobs.stop(), tierReview.stop(), liveJobs.stop(), importResume.stop(), statistics?.stop()]);
-  });
+  schedulers.push(ledgerJobs, tierReview, liveJobs, importResume, statistics);
 
   const drainRequests = trackRequests(app.server);
   let closing = false;

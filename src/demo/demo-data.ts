@@ -5,6 +5,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { PlatformTables } from '../platform/platform.tables.ts';
 import { seededRandom } from '../platform/seeded-random.ts';
 import { loadDemoLoyalty } from './demo-loyalty.ts';
+import { loadDemoProgram, type DemoApi } from './demo-program.ts';
 
 const femaleNames = ['Anna', 'Maria', 'Elena', 'Olga', 'Natalia', 'Irina', 'Svetlana', 'Tatiana', 'Daria', 'Ekaterina', 'Polina', 'Sofia'];
 const maleNames = ['Ivan', 'Alexey', 'Dmitry', 'Sergey', 'Andrey', 'Mikhail', 'Nikolai', 'Pavel', 'Artem', 'Maxim', 'Roman', 'Egor'];
@@ -67,7 +68,7 @@ export function demoCustomerRows(count: number, now: Date, seed = 2026): Custome
 }
 
 /** What the demo loads through: the modules' services, and the database for the platform's settings. */
-export type DemoTarget = { database: Database; customers: Customers; loyalty: Loyalty };
+export type DemoTarget = { database: Database; customers: Customers; loyalty: Loyalty } & DemoApi;
 
 const MARKER = 'demo.loaded';
 
@@ -86,6 +87,7 @@ export async function loadDemoData(target: DemoTarget, clock: Clock, customers =
   const written = await target.customers.importRows(rows, 'demo');
   const customerIds = rows.map((row) => written.customerIds.get(row.line)).filter((id) => id !== undefined);
   await loadDemoLoyalty(target.loyalty, clock, customerIds);
+  await loadDemoProgram(target, clock);
   const marker = await settings
     .insertInto('systemSettings')
     .values({ key: MARKER, value: JSON.stringify({ customers }), updatedAt: clock.now() })

@@ -24,7 +24,10 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
  * A list paged on the server: the first page, then "more" follows nextCursor. A change of the
  * query starts over.
  */
-export function usePagedList<T>(path: string | null, query: Record<string, string | number | boolean | undefined> = {}, limit = 50) {
+/** A server-paged list as a page holds it: what is loaded so far, and how to load more or again. */
+export type PagedList<T> = { items: T[]; loading: boolean; error: unknown; hasMore: boolean; loadMore: () => void; reload: () => void };
+
+export function usePagedList<T>(path: string | null, query: Record<string, string | number | boolean | undefined> = {}, limit = 50): PagedList<T> {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);

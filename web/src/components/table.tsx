@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { PagedList } from '../data.ts';
 import { defineText, useText } from '../i18n.tsx';
 import { Empty, ErrorNote, Loading } from './ui.tsx';
 
@@ -8,6 +9,11 @@ const text = defineText({
 });
 
 export type Column<T> = { key: string; title: string; render: (row: T) => ReactNode; numeric?: boolean };
+
+/** DataTable's rows, keys, loading, error, retry and "show more" for a usePagedList list of rows with ids. */
+export function pagedRows<T extends { id: string }>(list: PagedList<T>) {
+  return { rows: list.items, rowKey: (row: T) => row.id, loading: list.loading, error: list.error, onRetry: list.reload, hasMore: list.hasMore, onMore: list.loadMore };
+}
 
 /**
  * A table of a server-paged list: its columns, "show more" while the server has more, an empty

@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Card, ErrorNote, Field, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -147,13 +147,7 @@ export default function Imports() {
       <h2>{t('caption')}</h2>
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('empty'), hint: t('emptyHint') }}
         columns={[
           { key: 'name', title: t('name'), render: (row) => <Link to={`/imports/${row.id}`}>{row.fileName}</Link> },

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { api } from '../../api.ts';
 import { Chart } from '../../components/chart.tsx';
 import { Figure } from '../../components/analytics-figures.tsx';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Card, ErrorNote, Field, Loading, Page } from '../../components/ui.tsx';
 import { usePagedList, useResource } from '../../data.ts';
 import { defineText, useFormat, useLocale, useText } from '../../i18n.tsx';
@@ -99,13 +99,7 @@ export default function Surveys() {
       <Card title={t('surveys')}>
         <DataTable
           caption={t('surveys')}
-          rows={list.items}
-          rowKey={(row) => row.id}
-          loading={list.loading}
-          error={list.error}
-          onRetry={list.reload}
-          hasMore={list.hasMore}
-          onMore={list.loadMore}
+          {...pagedRows(list)}
           empty={{ title: t('empty'), hint: t('emptyHint') }}
           columns={[
             { key: 'name', title: t('name'), render: (row) => inLocale(row.title, locale) },

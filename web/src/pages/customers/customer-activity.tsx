@@ -1,4 +1,4 @@
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { useState } from 'react';
 import { Badge, Card, Notice } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
@@ -98,13 +98,7 @@ function Messages({ customerId }: { customerId: string }) {
       {resent ? <Notice tone="success">{resent.recipient ? t('resent', { to: resent.recipient }) : t('resentPush')}</Notice> : null}
       <DataTable
         caption={t('messagesCaption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('noMessages'), hint: t('noMessagesHint') }}
         columns={[
           { key: 'when', title: t('when'), render: (row) => format.dateTime(row.sentAt ?? row.createdAt) },
@@ -159,13 +153,7 @@ function Tickets({ customerId }: { customerId: string }) {
     <Card title={t('tickets')}>
       <DataTable
         caption={t('ticketsCaption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('noTickets'), hint: t('noTicketsHint') }}
         columns={[
           { key: 'subject', title: t('subject'), render: (row) => <Link to={`/tickets/${row.id}`}>{row.subject}</Link> },
@@ -188,13 +176,7 @@ function Surveys({ customerId }: { customerId: string }) {
     <Card title={t('surveys')}>
       <DataTable
         caption={t('surveysCaption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('noSurveys'), hint: t('noSurveysHint') }}
         columns={[
           { key: 'when', title: t('when'), render: (row) => format.dateTime(row.answeredAt) },

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
 import { CancelRewardOrderDialog } from '../../components/rewards-cancel-order.tsx';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Card, Empty, ErrorNote, Loading, Notice } from '../../components/ui.tsx';
 import { usePagedList, useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -160,13 +160,7 @@ function RewardsCard({ customerId, onPointsChanged }: { customerId: string; onPo
       {cancelled ? <Notice tone="success">{t('cancelled', { name: cancelled })}</Notice> : null}
       <DataTable
         caption={t('rewardsCaption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('noRewards'), hint: t('noRewardsHint') }}
         columns={[
           { key: 'when', title: t('when'), render: (row) => format.dateTime(row.createdAt) },

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Card, Dialog, ErrorNote, Loading } from '../../components/ui.tsx';
 import { usePagedList, useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -69,13 +69,7 @@ export function ReceiptsTab({ customerId }: { customerId: string }) {
     <Card title={t('receipts')}>
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('none'), hint: t('noneHint') }}
         columns={[
           { key: 'when', title: t('when'), render: (row) => format.dateTime(row.occurredAt) },

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, newIdempotencyKey } from '../../api.ts';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Card, ErrorNote, Field, Page, Progress, fieldError } from '../../components/ui.tsx';
 import { usePagedList, usePolling } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -206,13 +206,7 @@ export default function GiftCardBatches() {
       </div>
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('empty'), hint: canWrite ? t('emptyHint') : t('emptyReadOnly') }}
         columns={[
           { key: 'created', title: t('created'), render: (row) => format.dateTime(row.createdAt) },

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -88,13 +88,7 @@ export default function LotteryList() {
       </div>
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={status ? { title: t('none'), hint: t('noneHint') } : { title: t('empty'), hint: t('emptyHint') }}
         columns={[
           { key: 'name', title: t('name'), render: (row) => <Link to={`/program/lotteries/${row.id}`}>{row.name}</Link> },

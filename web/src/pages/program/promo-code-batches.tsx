@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Card, ErrorNote, Field, Progress, fieldError } from '../../components/ui.tsx';
 import { usePagedList, usePolling } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -157,13 +157,7 @@ export function PromoCodeBatches({ promotion }: { promotion: Promotion }) {
       {batch && batch.status === 'failed' ? <ErrorNote error={new Error(t('failed', { why: batch.failure ?? '' }))} /> : null}
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('empty'), hint: t('emptyHint') }}
         columns={[
           { key: 'created', title: t('created'), render: (row) => format.dateTime(row.createdAt) },

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -124,13 +124,7 @@ export default function RewardList() {
       </div>
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={filtered ? { title: t('none'), hint: t('noneHint') } : { title: t('empty'), hint: mayWrite ? t('emptyHint') : t('emptyReadOnly') }}
         columns={[
           { key: 'name', title: t('name'), render: (row) => <Link to={`/program/rewards/${row.id}`}>{row.name}</Link> },

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api.ts';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Tabs } from '../../components/tabs.tsx';
 import { Badge, Card, ErrorNote, Progress, Stat } from '../../components/ui.tsx';
 import { usePagedList, usePolling } from '../../data.ts';
@@ -212,13 +212,7 @@ function ChangeTable({ segmentId }: { segmentId: string }) {
   return (
     <DataTable
       caption={t('changesCaption')}
-      rows={changes.items}
-      rowKey={(row) => row.id}
-      loading={changes.loading}
-      error={changes.error}
-      onRetry={changes.reload}
-      hasMore={changes.hasMore}
-      onMore={changes.loadMore}
+      {...pagedRows(changes)}
       empty={{ title: t('noChanges'), hint: t('noChangesHint') }}
       columns={[
         { key: 'customer', title: t('customer'), render: (row) => <Link to={`/customers/${row.customerId}`}>{row.customerId}</Link> },

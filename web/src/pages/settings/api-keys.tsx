@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { SecretOnce, useRoleName, type RoleName } from '../../components/settings-secret.tsx';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Card, Dialog, ErrorNote, Field, Notice, Page, fieldError } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -140,13 +140,7 @@ export default function ApiKeys() {
       {done ? <Notice tone="success">{done}</Notice> : null}
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('empty'), hint: t('emptyHint') }}
         columns={[
           { key: 'name', title: t('name'), render: (row) => row.name },

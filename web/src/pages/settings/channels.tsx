@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Card, Dialog, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -85,13 +85,7 @@ export default function Channels() {
       <Card title={t('caption')}>
         <DataTable
           caption={t('caption')}
-          rows={list.items}
-          rowKey={(row) => row.id}
-          loading={list.loading}
-          error={list.error}
-          onRetry={list.reload}
-          hasMore={list.hasMore}
-          onMore={list.loadMore}
+          {...pagedRows(list)}
           empty={{ title: t('empty'), hint: manage ? t('emptyHint') : t('emptyReadOnly') }}
           columns={[
             { key: 'name', title: t('name'), render: (row) => row.name },

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { SecretOnce, useRoleName } from '../../components/settings-secret.tsx';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Card, Dialog, ErrorNote, Field, Notice, Page, fieldError } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -176,13 +176,7 @@ export default function Users() {
       <ErrorNote error={rowError} />
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('empty'), hint: t('emptyHint') }}
         columns={[
           { key: 'name', title: t('name'), render: (row) => (row.id === me.id ? `${row.name} (${t('you')})` : row.name) },

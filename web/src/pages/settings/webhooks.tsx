@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { SecretOnce } from '../../components/settings-secret.tsx';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Card, ErrorNote, Field, fieldError } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useText } from '../../i18n.tsx';
@@ -114,13 +114,7 @@ export function WebhooksCard() {
       <ErrorNote error={rowError} />
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('empty'), hint: t('emptyHint') }}
         columns={[
           { key: 'url', title: t('url'), render: (row) => <>{row.url}{row.description ? <span className="muted"> · {row.description}</span> : null}</> },

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useLocale, useText } from '../../i18n.tsx';
@@ -104,13 +104,7 @@ export default function SurveyList() {
       </div>
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={status || kind ? { title: t('none'), hint: t('noneHint') } : { title: t('empty'), hint: mayWrite ? t('emptyHint') : t('emptyRead') }}
         columns={[
           { key: 'name', title: t('name'), render: (row) => <Link to={`/surveys/${row.id}`}>{inLocale(row.title, locale)}</Link> },

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Card, Dialog, ErrorNote, Loading, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList, useResource } from '../../data.ts';
 import { defineText, useFormat, useLocale, useText } from '../../i18n.tsx';
@@ -232,13 +232,7 @@ export default function SurveyPage({ params }: PageProps) {
       <Card title={t('responses')}>
         <DataTable
           caption={t('responsesCaption')}
-          rows={responses.items}
-          rowKey={(row) => row.id}
-          loading={responses.loading}
-          error={responses.error}
-          onRetry={responses.reload}
-          hasMore={responses.hasMore}
-          onMore={responses.loadMore}
+          {...pagedRows(responses)}
           empty={{ title: t('noResponses'), hint: survey.status === 'draft' ? t('noResponsesDraft') : t('noResponsesOpen') }}
           columns={[
             { key: 'when', title: t('when'), render: (row) => format.dateTime(row.answeredAt) },

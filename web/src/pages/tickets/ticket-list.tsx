@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Field, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -120,13 +120,7 @@ export default function TicketList() {
       </form>
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={filtered ? { title: t('none'), hint: t('noneHint') } : { title: t('empty'), hint: t('emptyHint') }}
         columns={[
           { key: 'subject', title: t('subject'), render: (row) => <Link to={`/tickets/${row.id}`}>{row.subject}</Link> },
