@@ -59,7 +59,7 @@ describe('journey builder', () => {
     // Incomplete: the wait has no time, the message no template. The server's words land at those steps.
     await wait.getByLabel('Wait for').fill('');
     await page.getByRole('button', { name: 'Create the draft' }).click();
-    await expect.poll(() => send.locator('.field-error').textContent()).toContain('no template');
+    await expect.poll(() => send.locator('.field-error').textContent()).toBe('is required: choose the template');
     expect(await send.getByLabel('Template').getAttribute('aria-invalid')).toBe('true');
     expect(await wait.getByRole('alert').textContent()).toContain('a wait needs minutes, untilLocalTime or both');
     expect(await flow.locator('li.flow-node.invalid').count()).toBe(2);

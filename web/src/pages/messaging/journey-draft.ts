@@ -1,4 +1,3 @@
-import type { ApiError } from '../../api.ts';
 import type { Journey, JourneyStep, JourneyTrigger } from './messaging-types.ts';
 
 /**
@@ -209,7 +208,8 @@ export function toInput(draft: JourneyDraft, patch: boolean) {
 /** The server's words about one step, by its place: `steps.2.templateId` → step 2's templateId; `steps.2` → the step as a whole (key ''). */
 export function stepProblems(error: unknown): Map<number, Map<string, string>> {
   const found = new Map<number, Map<string, string>>();
-  const fields = (error as ApiError | null)?.fields ?? [];
+  // Read as the ApiError holds them (the problem+json's errors), without importing the browser's api module.
+  const fields = (error as { fields?: Array<{ field: string; reason: string }> } | null)?.fields ?? [];
   for (const { field, reason } of fields) {
     const m = /^(?:body\.)?steps\.(\d+)(?:\.(.+))?$/.exec(field);
     if (!m) continue;
