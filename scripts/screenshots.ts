@@ -124,7 +124,7 @@ try {
   await desktop.getByRole('navigation').waitFor();
   const menu = await desktop.getByRole('navigation').getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
   // Beside the menu's pages: the demo regular's 360° page, and the builders a marketer works in.
-  const pages = [...new Set(menu), `/console/customers/${regular.id}`, '/console/segments/new', '/console/program/rules/new', '/console/messaging/campaigns/new'];
+  const pages = [...new Set(menu), `/console/customers/${regular.id}`, '/console/segments/new', '/console/program/rules/new', '/console/messaging/campaigns/new', '/console/messaging/journeys/new'];
   for (const pathname of pages) {
     await desktop.goto(`${base}${pathname}`);
     await desktop.getByRole('heading', { level: 1 }).waitFor();

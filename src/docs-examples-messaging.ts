@@ -284,6 +284,14 @@ export function messagingExamples(customers: Customers): DocExample[] {
       response: { templateId: ids.pointsTemplate, version: 2, kind: 'email', customerId: ids.anna, parts: ANNA_CONTENT, content: ANNA_CONTENT },
     },
     {
+      route: 'POST /v1/templates/preview',
+      summary: 'An SMS not yet saved, rendered for Anna as the editor types it (nothing is stored)',
+      role: 'marketer',
+      body: { customerId: ids.anna, kind: 'sms', parts: { text: '{{ customer.firstName }}, {{ balance.available }} points at {{ program.name }} are yours' } },
+      status: 200,
+      response: { kind: 'sms', customerId: ids.anna, parts: { text: 'Anna, 677 points at Coffee Club are yours' }, content: { text: 'Anna, 677 points at Coffee Club are yours' } },
+    },
+    {
       route: 'POST /v1/templates/{id}/test',
       summary: 'A test send of Anna\'s e-mail to the marketer\'s own inbox (queued for the send job)',
       role: 'marketer',

@@ -268,6 +268,7 @@ export const routeAccess = {
   'PATCH /v1/templates/{id}': 'messaging:write',
   'DELETE /v1/templates/{id}': 'messaging:write',
   'GET /v1/templates/{id}/versions': 'messaging:read',
+  'POST /v1/templates/preview': 'messaging:write',
   'POST /v1/templates/{id}/preview': 'messaging:write',
   'POST /v1/templates/{id}/test': 'messaging:write',
   'GET /v1/customers/{id}/messages': 'messages:read',

@@ -150,6 +150,7 @@ const exampleRoutes = [
   'PATCH /v1/templates/{id}',
   'DELETE /v1/templates/{id}',
   'GET /v1/templates/{id}/versions',
+  'POST /v1/templates/preview',
   'POST /v1/templates/{id}/preview',
   'POST /v1/templates/{id}/test',
   'GET /v1/customers/{id}/messages',

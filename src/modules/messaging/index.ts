@@ -11,7 +11,7 @@ import { addresses, compileParts, contentOf, enqueueMessages, type EnqueueBatch,
 import type { Db, Tx } from './messaging.db.ts';
 import { messagingError } from './messaging.errors.ts';
 import type { Ids } from './messaging.ids.ts';
-import type { MessageContent, MessageKind, MessageSource, MessageStatus } from './messaging.tables.ts';
+import type { MessageContent, MessageKind, MessageSource, MessageStatus, TemplateParts } from './messaging.tables.ts';
 import { sendDue } from './sender.ts';
 import { resendMessage } from './resend.ts';
 import { templateContext, type ContextExtras, type ContextSources } from './template-context.ts';
@@ -236,6 +236,15 @@ export function createMessaging(deps: MessagingDeps) {
     if (!record || record.status !== 'active') throw messagingError('messaging.no_address', `No active customer ${customerId} to render for`);
     return record;
   };
+  /** One render for previews, saved or draft: the customer's context, then each part as a message would have it. */
+  const renderFor = async (kind: MessageKind, parts: TemplateParts, customerId: string, extras?: ContextExtras) => {
+    const record = await oneCustomer(customerId);
+    const context = await templateContext(deps.sources, await policy.get(), record, { id: 'msg_preview', kind, at: clock.now() }, extras);
+    const sign = deps.surveyLinks && Object.values(parts).some((source) => source.includes('survey_url')) ? await deps.surveyLinks.signer() : null;
+    const surveyUrl = sign ? { surveyUrl: (surveyId: string) => sign(surveyId, record.id) } : {};
+    const rendered = Object.fromEntries([...compileParts(parts)].map(([name, part]) => [name, renderCompiledPart(part, context, { now: clock.now(), partName: name, ...surveyUrl })]));
+    return { kind, customerId: record.id, parts: rendered, content: contentOf(kind, rendered) };
+  };
 
   return {
     channels,
@@ -283,12 +292,12 @@ export function createMessaging(deps: MessagingDeps) {
     /** A template rendered for a real customer, without sending anything. */
     async preview(templateId: string, input: { customerId: string; version?: number; extras?: ContextExtras }) {
       const { template, parts, version } = await templates.version(templateId, input.version);
-      const record = await oneCustomer(input.customerId);
-      const context = await templateContext(deps.sources, await policy.get(), record, { id: 'msg_preview', kind: template.kind, at: clock.now() }, input.extras);
-      const sign = deps.surveyLinks && Object.values(parts).some((source) => source.includes('survey_url')) ? await deps.surveyLinks.signer() : null;
-      const surveyUrl = sign ? { surveyUrl: (surveyId: string) => sign(surveyId, record.id) } : {};
-      const rendered = Object.fromEntries([...compileParts(parts)].map(([name, part]) => [name, renderCompiledPart(part, context, { now: clock.now(), partName: name, ...surveyUrl })]));
-      return { templateId, version, kind: template.kind, customerId: record.id, parts: rendered, content: contentOf(template.kind, rendered) };
+      return { templateId, version, ...(await renderFor(template.kind, parts, input.customerId, input.extras)) };
+    },
+    /** An unsaved draft rendered for a real customer: checked as saving checks it, then the same render; nothing is written. */
+    async previewDraft(input: { kind: MessageKind; parts: TemplateParts; customerId: string }) {
+      await templates.check(input.kind, input.parts);
+      return renderFor(input.kind, input.parts, input.customerId);
     },
     /**
      * A test send: the template rendered for a customer, to the customer's address or to `to`

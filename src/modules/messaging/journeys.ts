@@ -70,12 +70,14 @@ async function check(refs: JourneyRefs, input: JourneyInput, templateExists = as
   if ((input.reentry ?? 'never') === 'after_days' && !(Number.isInteger(input.reentryDays) && input.reentryDays! >= 1)) {
     problems.push({ field: 'reentryDays', reason: 'is required with reentry after_days: whole days, 1 or more' });
   }
-  if (input.trigger.segmentId && !(await refs.segmentExists(input.trigger.segmentId))) problems.push({ field: 'trigger.segmentId', reason: `no segment ${input.trigger.segmentId}` });
+  // An id left empty (a builder's step not yet filled in) is said as missing, not as "no template ".
+  const missing = (what: string, id: string) => (id ? `no ${what} ${id}` : `is required: choose the ${what}`);
+  if (input.trigger.segmentId && !(await refs.segmentExists(input.trigger.segmentId))) problems.push({ field: 'trigger.segmentId', reason: missing('segment', input.trigger.segmentId) });
   for (const [i, step] of input.steps.entries()) {
-    if (step.kind === 'send' && !(await templateExists(step.templateId))) problems.push({ field: `steps.${i}.templateId`, reason: `no template ${step.templateId}` });
-    if (step.kind === 'condition' && step.if.kind === 'segment' && !(await refs.segmentExists(step.if.segmentId))) problems.push({ field: `steps.${i}.if.segmentId`, reason: `no segment ${step.if.segmentId}` });
-    if (step.kind === 'promo_code' && !(await refs.promotionExists(step.promotionId))) problems.push({ field: `steps.${i}.promotionId`, reason: `no promotion ${step.promotionId}` });
-    if (step.kind === 'webhook' && !(await refs.webhookExists(step.webhookId))) problems.push({ field: `steps.${i}.webhookId`, reason: `no webhook ${step.webhookId}` });
+    if (step.kind === 'send' && !(await templateExists(step.templateId))) problems.push({ field: `steps.${i}.templateId`, reason: missing('template', step.templateId) });
+    if (step.kind === 'condition' && step.if.kind === 'segment' && !(await refs.segmentExists(step.if.segmentId))) problems.push({ field: `steps.${i}.if.segmentId`, reason: missing('segment', step.if.segmentId) });
+    if (step.kind === 'promo_code' && !(await refs.promotionExists(step.promotionId))) problems.push({ field: `steps.${i}.promotionId`, reason: missing('promotion', step.promotionId) });
+    if (step.kind === 'webhook' && !(await refs.webhookExists(step.webhookId))) problems.push({ field: `steps.${i}.webhookId`, reason: missing('webhook', step.webhookId) });
   }
   return problems;
 }

@@ -13,7 +13,7 @@ import {
   JourneyCreate, JourneyEntryPage, JourneyEntryQuery, JourneyListQuery, JourneyPage, JourneyParams, JourneyPatch, JourneyReportQuery, JourneyReportSchema, JourneySchema, RecipeList, RecipeListQuery, RecipeParams, RecipeRequest,
   AudienceUploadSchema, CampaignCreate, CampaignListQuery, CampaignPage, CampaignParams, CampaignPatch, CampaignReportSchema, CampaignSchema,
   ChannelCreate, ChannelListQuery, ChannelPage, ChannelParams, ChannelPatch, ChannelSchema, ContactPolicySchema, CustomerMessagesParams, CustomerMessagesQuery, MessageParams, ResendHeaders,
-  DeliveryListQuery, DeliveryPage, DeliveryParams, DeliverySchema, MessagePage, PreviewRequest, PreviewSchema, PushSubscriptionRequest, PushSubscriptionSchema,
+  DeliveryListQuery, DeliveryPage, DeliveryParams, DeliverySchema, DraftPreviewRequest, DraftPreviewSchema, MessagePage, PreviewRequest, PreviewSchema, PushSubscriptionRequest, PushSubscriptionSchema,
   TemplateCreate, TemplateListQuery, TemplatePage, TemplateParams, TemplatePatch, TemplateSchema, TemplateVersionPage, TestSendRequest, MessageSchema,
   WebhookCreate, WebhookCreated, WebhookListQuery, WebhookPage, WebhookParams, WebhookPatch, WebhookSchema,
 } from './messaging.schemas.ts';
@@ -132,6 +132,16 @@ export function messagingRoutes(app: FastifyInstance, { messaging, customers }: 
     config: { permission: 'messaging:read' },
     schema: { tags, summary: "A template's saved versions, newest first", params: TemplateParams, querystring: TemplateListQuery, response: { 200: TemplateVersionPage, ...errorResponses(400, ...authErrors, 404) } },
     handler: async (request) => messaging.templates.versions(request.params.id, request.query.limit ?? 50, request.query.cursor),
+  });
+  r.post('/v1/templates/preview', {
+    config: { permission: 'messaging:write' },
+    schema: {
+      tags,
+      summary: 'Render an unsaved template (the fields of creating one, plus a customer) as a saved one renders: checked as saving checks it, nothing written or sent',
+      body: DraftPreviewRequest,
+      response: { 200: DraftPreviewSchema, ...errorResponses(400, ...authErrors, 404, 413, 415, 422) },
+    },
+    handler: async (request) => messaging.previewDraft({ kind: request.body.kind, parts: request.body.parts, customerId: await customers.resolveId(request.body.customerId) }),
   });
   r.post('/v1/templates/:id/preview', {
     config: { permission: 'messaging:write' },

@@ -103,6 +103,20 @@ export const PreviewSchema = named('TemplatePreview', Type.Object({
   parts: Type.Record(Type.String(), Type.String(), { description: 'Each part as rendered' }),
   content: Content,
 }));
+export const DraftPreviewRequest = named('TemplateDraftPreviewRequest', Type.Object({
+  customerId: Type.String({ minLength: 1, maxLength: 80, description: 'The customer to render for (cus_… id)' }),
+  kind: Kind,
+  parts: Parts,
+  name: Type.Optional(Type.String({ maxLength: 200, description: 'As when creating; not needed to render' })),
+  purpose: Type.Optional(Purpose),
+  topic: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
+}, { additionalProperties: false }));
+export const DraftPreviewSchema = named('TemplateDraftPreview', Type.Object({
+  kind: Kind,
+  customerId: Type.String(),
+  parts: Type.Record(Type.String(), Type.String(), { description: 'Each part as rendered' }),
+  content: Content,
+}));
 export const TestSendRequest = named('TemplateTestRequest', Type.Object({
   customerId: Type.String({ minLength: 1, maxLength: 80, description: 'The customer whose data fills the template' }),
   to: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'Send here instead of to the customer (your own inbox or phone)' })),

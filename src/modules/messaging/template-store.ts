@@ -98,6 +98,11 @@ export function createTemplateStore(deps: { db: Db; clock: Clock; ids: Ids; surv
   };
   return {
     load,
+    /** A draft's parts checked as saving checks them (parts of its kind, Liquid, surveys named), saving nothing: the draft preview's check. */
+    async check(kind: MessageKind, parts: TemplateParts): Promise<void> {
+      checkParts(kind, parts);
+      await checkSurveys(parts);
+    },
     /** The parts of one version (a message's, a campaign's): the current one's when `version` is left out. */
     async version(id: string, version?: number): Promise<{ template: TemplateView; parts: TemplateParts; version: number }> {
       const template = view(await load(id));

@@ -39,6 +39,9 @@ const text = defineText({
     passed: { one: '{count} passed', other: '{count} passed' },
     waiting: { one: '{count} waiting here', other: '{count} waiting here' },
     stepNo: 'Step {n}',
+    noTemplate: 'No template chosen yet',
+    edit: 'Edit step {n}: {kind}',
+    incomplete: 'Needs a fix',
   },
   ru: {
     flow: 'Шаги цепочки',
@@ -73,6 +76,9 @@ const text = defineText({
     passed: { one: 'прошёл {count}', few: 'прошли {count}', many: 'прошли {count}', other: 'прошли {count}' },
     waiting: { one: '{count} ждёт здесь', few: '{count} ждут здесь', many: '{count} ждут здесь', other: '{count} ждут здесь' },
     stepNo: 'Шаг {n}',
+    noTemplate: 'Шаблон ещё не выбран',
+    edit: 'Изменить шаг {n}: {kind}',
+    incomplete: 'Нужно исправить',
   },
 });
 
@@ -85,9 +91,19 @@ function TemplateLink({ id }: { id: string }) {
 
 /**
  * A journey drawn as a vertical flow: the trigger, then each step as a card with its settings
- * and counts, arrows between them; a check shows where its yes and no lead.
+ * and counts, arrows between them; a check shows where its yes and no lead. The builder draws
+ * its unsaved steps with it: template names it already holds (no fetch a keystroke), a step
+ * chosen for editing, and the steps the server found wrong.
  */
-export function JourneyFlow({ trigger, steps, counts }: { trigger: string; steps: JourneyStep[]; counts: StepCounts | null }) {
+export function JourneyFlow({ trigger, steps, counts, templateNames, selected, onSelect, invalid }: {
+  trigger: string;
+  steps: JourneyStep[];
+  counts: StepCounts | null;
+  templateNames?: Record<string, string>;
+  selected?: number | null;
+  onSelect?: (index: number) => void;
+  invalid?: ReadonlySet<number>;
+}) {
   const t = useText(text);
   const number = new Map(steps.map((s, i) => [s.id, i + 1]));
   const target = (next: string | null) => (next === null ? t('ends') : t('goesTo', { step: number.get(next) ?? next }));
@@ -97,15 +113,16 @@ export function JourneyFlow({ trigger, steps, counts }: { trigger: string; steps
   const settings = (step: JourneyStep) => {
     switch (step.kind) {
       case 'wait':
-        return [step.minutes ? t('waitFor', { time: duration(step.minutes) }) : null, step.untilLocalTime ? t('waitUntil', { time: step.untilLocalTime }) : null].filter(Boolean).join(', ');
+        return [typeof step.minutes === 'number' ? t('waitFor', { time: duration(step.minutes) }) : null, step.untilLocalTime ? t('waitUntil', { time: step.untilLocalTime }) : null].filter(Boolean).join(', ');
       case 'send':
-        return <TemplateLink id={step.templateId} />;
+        if (!step.templateId) return t('noTemplate');
+        return templateNames ? (templateNames[step.templateId] ?? step.templateId) : <TemplateLink id={step.templateId} />;
       case 'award_points':
-        return t('points', { count: step.points, reason: step.reason });
+        return typeof step.points === 'number' ? t('points', { count: step.points, reason: step.reason ?? '' }) : (step.reason ?? '');
       case 'promo_code':
-        return t('code', { promotion: step.promotionId, days: t('days', { count: step.validDays }) });
+        return typeof step.validDays === 'number' ? t('code', { promotion: step.promotionId, days: t('days', { count: step.validDays }) }) : step.promotionId;
       case 'tag':
-        return t('tagged', { tag: step.tag });
+        return step.tag ? t('tagged', { tag: step.tag }) : null;
       case 'webhook':
         return step.webhookId;
       case 'condition': {
@@ -132,9 +149,18 @@ export function JourneyFlow({ trigger, steps, counts }: { trigger: string; steps
         return (
           <Fragment key={step.id}>
             <li className="flow-arrow" aria-hidden="true" />
-            <li className={`flow-node step-${step.kind}`}>
-              <span className="flow-kind">{t('stepNo', { n: i + 1 })}</span>
-              <span className="flow-title">{t(step.kind)}</span>
+            <li className={`flow-node step-${step.kind}${selected === i ? ' selected' : ''}${invalid?.has(i) ? ' invalid' : ''}`}>
+              <span className="flow-kind">
+                {t('stepNo', { n: i + 1 })}
+                {invalid?.has(i) ? <span className="flow-problem">{` · ${t('incomplete')}`}</span> : null}
+              </span>
+              {onSelect ? (
+                <button type="button" className="link flow-title" aria-label={t('edit', { n: i + 1, kind: t(step.kind) })} aria-pressed={selected === i} onClick={() => onSelect(i)}>
+                  {t(step.kind)}
+                </button>
+              ) : (
+                <span className="flow-title">{t(step.kind)}</span>
+              )}
               <span className="flow-settings">{settings(step)}</span>
               {step.kind === 'condition' ? (
                 <span className="flow-branches">

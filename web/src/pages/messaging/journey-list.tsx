@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, type Page as ApiPage } from '../../api.ts';
-import { DataTable } from '../../components/table.tsx';
+import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Badge, Card, ErrorNote, Field, Loading, Page } from '../../components/ui.tsx';
 import { usePagedList, useResource } from '../../data.ts';
 import { defineText, useFormat, useLocale, useText } from '../../i18n.tsx';
@@ -16,12 +16,13 @@ const text = defineText({
     title: 'Journeys',
     intro: 'Automatic messages on a trigger — a sign-up, a purchase, a birthday, points about to expire — each walking its steps, with a control group that gets nothing.',
     caption: 'Journeys',
+    new: 'New journey',
     name: 'Name',
     trigger: 'Starts when',
     status: 'Status',
     created: 'Created',
     empty: 'No journeys yet',
-    emptyHint: 'Start from a ready-made recipe below: it writes the templates and the steps, as a draft to read and switch on.',
+    emptyHint: 'Build one step by step with “New journey”, or start from a ready-made recipe below: it writes the templates and the steps, as a draft to read and switch on.',
     recipes: 'Start from a recipe',
     recipesHint: 'Each recipe makes its e-mail templates and the journey as a draft; nothing is sent until you switch it on.',
     language: 'Language of the templates',
@@ -33,12 +34,13 @@ const text = defineText({
     title: 'Цепочки',
     intro: 'Автоматические сообщения по событию — регистрация, покупка, день рождения, сгорание баллов: каждая цепочка проходит свои шаги, а контрольная группа не получает ничего.',
     caption: 'Цепочки',
+    new: 'Новая цепочка',
     name: 'Название',
     trigger: 'Запускается, когда',
     status: 'Статус',
     created: 'Создана',
     empty: 'Цепочек пока нет',
-    emptyHint: 'Начните с готового рецепта ниже: он напишет шаблоны и шаги черновиком — прочитайте и включите.',
+    emptyHint: 'Соберите цепочку по шагам кнопкой «Новая цепочка» или начните с готового рецепта ниже: он напишет шаблоны и шаги черновиком — прочитайте и включите.',
     recipes: 'Создать из рецепта',
     recipesHint: 'Рецепт создаёт свои шаблоны писем и цепочку-черновик; ничего не отправляется, пока вы её не включите.',
     language: 'Язык шаблонов',
@@ -56,16 +58,10 @@ export default function JourneyList() {
   const trigger = useTriggerText();
   const list = usePagedList<Journey>('/v1/journeys');
   return (
-    <Page title={t('title')} intro={t('intro')}>
+    <Page title={t('title')} intro={t('intro')} actions={can('messaging:write') ? <Link to="/messaging/journeys/new" className="button primary">{t('new')}</Link> : null}>
       <DataTable
         caption={t('caption')}
-        rows={list.items}
-        rowKey={(row) => row.id}
-        loading={list.loading}
-        error={list.error}
-        onRetry={list.reload}
-        hasMore={list.hasMore}
-        onMore={list.loadMore}
+        {...pagedRows(list)}
         empty={{ title: t('empty'), hint: t('emptyHint') }}
         columns={[
           { key: 'name', title: t('name'), render: (row) => <Link to={`/messaging/journeys/${row.id}`}>{row.name}</Link> },

@@ -20,6 +20,7 @@ const text = defineText({
     back: 'All journeys',
     activate: 'Switch on',
     pause: 'Pause',
+    edit: 'Edit',
     archive: 'Archive',
     confirmArchive: 'Archive this journey? No one enters any more, and those inside leave at their next step.',
     steps: 'Steps',
@@ -32,7 +33,7 @@ const text = defineText({
     always: 'Any time after leaving',
     after_days: 'After {days} days',
     version: 'Version',
-    draftNote: 'A draft: read the steps and templates, then switch it on. Nothing is sent before.',
+    draftNote: 'A draft: read the steps and templates, change them with Edit, then switch it on. Nothing is sent before.',
     results: 'Results',
     entrants: 'Entered',
     messaged: 'Sent a message',
@@ -48,6 +49,7 @@ const text = defineText({
     back: 'Все цепочки',
     activate: 'Включить',
     pause: 'Приостановить',
+    edit: 'Изменить',
     archive: 'В архив',
     confirmArchive: 'Отправить цепочку в архив? Новые клиенты не войдут, а те, кто внутри, выйдут на следующем шаге.',
     steps: 'Шаги',
@@ -60,7 +62,7 @@ const text = defineText({
     always: 'В любой момент после выхода',
     after_days: 'Через {days} дн.',
     version: 'Версия',
-    draftNote: 'Черновик: проверьте шаги и шаблоны и включите. До этого ничего не отправляется.',
+    draftNote: 'Черновик: проверьте шаги и шаблоны, поправьте их кнопкой «Изменить» и включите. До этого ничего не отправляется.',
     results: 'Результаты',
     entrants: 'Вошли',
     messaged: 'Получили сообщение',
@@ -115,6 +117,7 @@ export default function JourneyPage({ params }: PageProps) {
     <>
       {s === 'draft' || s === 'paused' ? <button type="button" className="primary" disabled={busy} onClick={() => void act('activate')}>{t('activate')}</button> : null}
       {s === 'active' ? <button type="button" disabled={busy} onClick={() => void act('pause')}>{t('pause')}</button> : null}
+      {s !== 'archived' ? <Link to={`/messaging/journeys/${id}/edit`} className="button">{t('edit')}</Link> : null}
       {s !== 'archived' ? <button type="button" className="danger" disabled={busy} onClick={() => void act('archive')}>{t('archive')}</button> : null}
     </>
   ) : null;

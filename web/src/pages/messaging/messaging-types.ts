@@ -22,6 +22,7 @@ export type Template = {
 };
 
 export type Preview = { templateId: string; version: number; kind: MessageKind; customerId: string; parts: Record<string, string>; content: { subject?: string; html?: string; text: string; url?: string } };
+export type DraftPreview = Omit<Preview, 'templateId' | 'version'>;
 export type Message = { id: string; status: string; recipient: string | null; reason: string | null };
 
 export type Schedule = { kind: 'now' } | { kind: 'at'; at: string } | { kind: 'local'; date: string; time: string };

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api } from '../../api.ts';
+import { ApiError, api } from '../../api.ts';
 import { CustomerPick, type PickedCustomer } from '../../components/messaging-customer-pick.tsx';
 import { Card, ErrorNote, Field, Loading, Notice, Page, fieldError } from '../../components/ui.tsx';
 import { useResource } from '../../data.ts';
@@ -8,7 +8,7 @@ import { Link } from '../../router.tsx';
 import type { PageProps } from '../../routes.ts';
 import { useCan } from '../../session.tsx';
 import { kindWords } from './messaging-words.ts';
-import { messageKinds, partsOf, type Message, type MessageKind, type Preview, type Template } from './messaging-types.ts';
+import { messageKinds, partsOf, type Message, type MessageKind, type DraftPreview, type Template } from './messaging-types.ts';
 import './messaging.css';
 
 const text = defineText({
@@ -33,7 +33,8 @@ const text = defineText({
     saved: 'Saved as version {version}.',
     readOnly: 'Your role may read templates but not change them.',
     preview: 'Preview on a customer',
-    previewHint: 'The saved version, rendered with the chosen customer’s name, balance and offers. Save to see a change.',
+    previewHint: 'What you type, rendered with the chosen customer’s name, balance and offers as you write; nothing is saved or sent.',
+    previewFailed: 'This text cannot be rendered yet:',
     previewPick: 'Pick a customer to see the message as they would get it.',
     previewSubject: 'Subject',
     previewText: 'Text',
@@ -68,7 +69,8 @@ const text = defineText({
     saved: 'Сохранено как версия {version}.',
     readOnly: 'Ваша роль может читать шаблоны, но не менять их.',
     preview: 'Просмотр для клиента',
-    previewHint: 'Сохранённая версия с именем, балансом и предложениями выбранного клиента. Сохраните, чтобы увидеть изменения.',
+    previewHint: 'То, что вы пишете, с именем, балансом и предложениями выбранного клиента — прямо во время ввода; ничего не сохраняется и не отправляется.',
+    previewFailed: 'Этот текст пока не получается показать:',
     previewPick: 'Выберите клиента, чтобы увидеть сообщение таким, каким он его получит.',
     previewSubject: 'Тема',
     previewText: 'Текст',
@@ -112,7 +114,7 @@ function Editor({ template: initial }: { template: Template | null }) {
     setBusy(true);
     setError(null);
     setSaved(null);
-    const parts = Object.fromEntries(partsOf[draft.kind].map((p) => [p.name, draft.parts[p.name] ?? '']).filter(([name, value]) => value !== '' || !partsOf[draft.kind].find((p) => p.name === name)?.optional));
+    const parts = partsToSend(draft);
     try {
       const body = { name: draft.name, kind: draft.kind, purpose: draft.purpose, parts };
       const next = template ? await api.patch<Template>(`/v1/templates/${template.id}`, { ...body, parts: { ...Object.fromEntries(Object.keys(template.parts).map((k) => [k, null])), ...parts } }) : await api.post<Template>('/v1/templates', body);
@@ -185,7 +187,7 @@ function Editor({ template: initial }: { template: Template | null }) {
           <Card title={t('preview')}>
             <p className="muted">{t('previewHint')}</p>
             <CustomerPick value={customer} onChange={setCustomer} />
-            {template && customer && writable ? <PreviewPane templateId={template.id} version={template.version} customerId={customer.id} /> : <p className="muted">{t('previewPick')}</p>}
+            {customer && writable ? <PreviewPane draft={draft} customerId={customer.id} /> : <p className="muted">{t('previewPick')}</p>}
           </Card>
           {template && writable ? <TestSend template={template} customer={customer} /> : null}
         </div>
@@ -194,22 +196,63 @@ function Editor({ template: initial }: { template: Template | null }) {
   );
 }
 
-function PreviewPane({ templateId, version, customerId }: { templateId: string; version: number; customerId: string }) {
+/** The parts as the API takes them: the kind's parts, an optional one left out while empty. */
+const partsToSend = (draft: Draft) =>
+  Object.fromEntries(partsOf[draft.kind].map((p) => [p.name, draft.parts[p.name] ?? '']).filter(([name, value]) => value !== '' || !partsOf[draft.kind].find((p) => p.name === name)?.optional));
+
+const PREVIEW_DELAY_MS = 400;
+
+/** What is typed, rendered for the customer a moment after typing stops (POST /v1/templates/preview: nothing is saved). */
+function PreviewPane({ draft, customerId }: { draft: Draft; customerId: string }) {
   const t = useText(text);
-  const preview = useResource(() => api.post<Preview>(`/v1/templates/${templateId}/preview`, { customerId, version }), [templateId, version, customerId]);
-  if (preview.loading) return <p className="muted" role="status">{t('rendering')}</p>;
-  if (preview.error) return <ErrorNote error={preview.error} onRetry={preview.reload} />;
-  const content = preview.data!.content;
+  const [answer, setAnswer] = useState<{ content: DraftPreview['content'] | null; error: unknown }>({ content: null, error: null });
+  const [rendering, setRendering] = useState(true);
+  const body = JSON.stringify({ customerId, kind: draft.kind, parts: partsToSend(draft) });
+  useEffect(() => {
+    let current = true;
+    setRendering(true);
+    const timer = setTimeout(() => {
+      api.post<DraftPreview>('/v1/templates/preview', JSON.parse(body)).then(
+        (preview) => current && setAnswer({ content: preview.content, error: null }),
+        (error: unknown) => current && setAnswer({ content: null, error }),
+      ).finally(() => current && setRendering(false));
+    }, PREVIEW_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [body]);
+  const problems = answer.error instanceof ApiError ? answer.error.fields : [];
   return (
-    <section className="preview" aria-label={t('previewTitle')}>
-      {content.subject !== undefined ? (
-        <p className="preview-subject">
-          <span className="muted">{t('previewSubject')}: </span>
-          {content.subject}
-        </p>
+    <div aria-busy={rendering}>
+      {rendering && !answer.content && !answer.error ? <p className="muted" role="status">{t('rendering')}</p> : null}
+      {answer.error ? (
+        <div className="alert error" role="alert">
+          <p>{t('previewFailed')}</p>
+          {problems.length > 0 ? (
+            <ul>
+              {problems.map((p) => {
+                const part = p.field.replace(/^parts\./, '');
+                return <li key={`${p.field}:${p.reason}`}>{`${partsOf[draft.kind].some((x) => x.name === part) ? t(part as 'text') : p.field}: ${p.reason}`}</li>;
+              })}
+            </ul>
+          ) : (
+            <p>{answer.error instanceof ApiError ? answer.error.detail || answer.error.title : String(answer.error)}</p>
+          )}
+        </div>
       ) : null}
-      <pre className="preview-text">{content.text}</pre>
-    </section>
+      {answer.content && !answer.error ? (
+        <section className="preview" aria-label={t('previewTitle')}>
+          {answer.content.subject !== undefined ? (
+            <p className="preview-subject">
+              <span className="muted">{t('previewSubject')}: </span>
+              {answer.content.subject}
+            </p>
+          ) : null}
+          <pre className="preview-text">{answer.content.text}</pre>
+        </section>
+      ) : null}
+    </div>
   );
 }
 
