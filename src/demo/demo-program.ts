@@ -4,14 +4,17 @@ import type { ApiKeys } from '../platform/api-keys.ts';
 import type { Clock } from '../platform/clock.ts';
 
 /**
- * The demo's marketing side, so every page of the console has something to show on a first
- * start: promotions with a promo-code batch, gift cards, bonuses for actions, the birthday offer
- * and the referral program, a rewards catalog and a partner, a lottery, an NPS survey, segments,
- * templates and a draft campaign.
+ * The demo's marketing side, so the console's pages have something to show on a first start:
+ * promotions with a promo-code batch, gift cards, bonuses for actions, a rewards catalog and a
+ * partner, a lottery, an NPS survey, segments, templates and a draft campaign. Nothing here may
+ * change what the docs' examples (run against a demo server) answer: names differ from theirs,
+ * the birthday offer and the referral program keep their defaults, and the one automatic
+ * promotion starts next week, out of today's receipts.
  *
- * It goes through the public API, in process, under a marketer's key made for the purpose and revoked at the
- * end: the same validation and defaults a marketer's requests meet, and nothing written around
- * them. A step refused as a conflict (its name taken by a load that stopped half-way) moves on.
+ * It goes through the public API, in process, under a marketer's key made for the purpose and
+ * revoked at the end: the same validation and defaults a marketer's requests meet, and nothing
+ * written around them. A step refused as a conflict (its name taken by a load that stopped
+ * half-way) moves on.
  */
 export type DemoApi = { app: FastifyInstance; apiKeys: ApiKeys };
 
@@ -43,17 +46,14 @@ export async function loadDemoProgram(target: DemoApi, clock: Clock): Promise<vo
       status: 'active',
       requiresCode: false,
       benefit: { kind: 'points_multiplier', factor: 2, target: { categories: ['tea'] } },
-      validity: { from: day(-10), to: day(20) },
+      // Starts in a week: an upcoming promotion beside the running one (and out of today's receipts).
+      validity: { from: day(7), to: day(21) },
     });
 
     await call('POST', '/v1/gift-cards/batches', { count: 40, amountMinor: 300_000, prefix: 'GC', validDays: 365 });
 
-    await call('POST', '/v1/action-rules', { name: 'Five-star review', eventType: 'review.posted', points: 50, conditions: { properties: { rating: 5 } }, limits: { perCustomerPerDay: 1, totalPoints: 100_000 } });
     await call('POST', '/v1/action-rules', { name: 'App installed', eventType: 'app.installed', points: 100, limits: { oncePerCustomer: true } });
-    await call('PUT', '/v1/birthday-offer', { enabled: true, benefit: { kind: 'points', points: 500 }, daysBefore: 3, daysAfter: 7, defaultTimezone: 'Europe/Moscow', version: 1 });
-    await call('PUT', '/v1/referral-program', {
-      enabled: true, referrerPoints: 700, refereePoints: 300, qualifyingPurchaseMinor: 100_000, joinWindowDays: 30, qualifyWithinDays: 90, capPerReferrerPerMonth: 10, capPerReferrerTotal: 100, version: 1,
-    });
+    await call('POST', '/v1/action-rules', { name: 'Shared a recipe', eventType: 'recipe.shared', points: 20, limits: { perCustomerPerDay: 1, totalPoints: 50_000 } });
 
     const mug = await call('POST', '/v1/rewards', { name: 'Ceramic mug', kind: 'goods', status: 'active', pointsCost: 2000, stock: 50, perCustomer: 1, validDays: 30 });
     await call('POST', '/v1/rewards', { name: 'Free cappuccino', kind: 'goods', status: 'active', pointsCost: 300, validDays: 14 });
@@ -78,7 +78,7 @@ export async function loadDemoProgram(target: DemoApi, clock: Clock): Promise<vo
     });
 
     const regulars = await call('POST', '/v1/segments', {
-      name: 'Coffee regulars on e-mail',
+      name: 'Coffee lovers with e-mail',
       description: 'Bought coffee in the last 90 days, e-mail marketing allowed',
       rules: { all: [{ field: 'purchases.bought', window: { days: 90 }, filter: { categories: ['coffee'] }, op: 'eq', value: true }, { field: 'consent', channel: 'email', purpose: 'marketing', op: 'eq', value: true }] },
     });
@@ -88,7 +88,7 @@ export async function loadDemoProgram(target: DemoApi, clock: Clock): Promise<vo
       rules: { all: [{ field: 'purchases.daysSinceLast', op: 'gte', value: 60 }] },
     });
     const reminder = await call('POST', '/v1/templates', {
-      name: 'Points reminder',
+      name: 'Your points this month',
       kind: 'email',
       purpose: 'marketing',
       parts: { subject: '{{ customer.firstName | default: "Hello" }}, your points are waiting', text: 'You have {{ balance.available }} points at {{ program.name }}.{% if tier %} Your tier: {{ tier.name }}.{% endif %}' },
