@@ -13,12 +13,18 @@ const DAY = 86_400_000;
 export const MAX_PERIOD_DAYS = 3660;
 
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
+const FIRST_DAY = '1900-01-01';
+const LAST_DAY = '2999-12-31';
 
 function parseDate(value: string, field: string): number {
   const match = datePattern.exec(value);
   const at = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
   if (!match || Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== value) {
     throw analyticsError('analytics.invalid_period', `${field}: must be a date as YYYY-MM-DD, e.g. 2026-03-01; got ${JSON.stringify(value)}`, [{ field, reason: 'must be a date as YYYY-MM-DD' }]);
+  }
+  // A year like 9999 is a typo, and the day after it would leave the four-digit years the reports' dates are written in.
+  if (value < FIRST_DAY || value > LAST_DAY) {
+    throw analyticsError('analytics.invalid_period', `${field}: must be a date from ${FIRST_DAY} to ${LAST_DAY}; got ${value}`, [{ field, reason: `must be from ${FIRST_DAY} to ${LAST_DAY}` }]);
   }
   return at;
 }

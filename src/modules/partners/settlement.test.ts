@@ -187,6 +187,8 @@ describe('the settlement report equals the ledger', () => {
   it('refuses a period that ends before it starts, or a day that does not exist', async () => {
     const backwards = await t.call({ method: 'GET', url: `/v1/partners/${partnerA}/settlement?from=2026-03-02&to=2026-03-01` });
     expect([backwards.statusCode, backwards.json().code]).toEqual([400, 'settlement.invalid_period']);
+    const farAway = await t.call({ method: 'GET', url: `/v1/partners/${partnerA}/settlement?from=2026-03-01&to=9999-12-31` });
+    expect([farAway.statusCode, farAway.json().detail]).toEqual([400, 'from and to must be days from 1900-01-01 to 2999-12-31; got from=2026-03-01, to=9999-12-31']);
     const noDay = await t.call({ method: 'GET', url: `/v1/partners/${partnerA}/settlement?from=2026-02-30&to=2026-03-01` });
     expect(noDay.statusCode).toBe(400);
     const missing = await t.call({ method: 'GET', url: '/v1/partners/prt_0190c0ffee00700080000000000000ab/settlement?from=2026-03-01&to=2026-03-01' });

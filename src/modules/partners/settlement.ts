@@ -43,6 +43,8 @@ export type SettlementReport = {
 };
 
 const DAY_MS = 86_400_000;
+const FIRST_DAY = '1900-01-01';
+const LAST_DAY = '2999-12-31';
 
 /** The period as instants: from the start of `from` to the end of `to` (UTC days, both counted). */
 export function settlementPeriod(from: string, to: string): { start: Date; end: Date } {
@@ -50,6 +52,10 @@ export function settlementPeriod(from: string, to: string): { start: Date; end: 
   const last = new Date(`${to}T00:00:00Z`);
   if (Number.isNaN(start.getTime()) || Number.isNaN(last.getTime())) {
     throw partnerError('settlement.invalid_period', `from and to must be days (YYYY-MM-DD); got from=${from}, to=${to}`);
+  }
+  // A year like 9999 is a typo, and the day after it would leave the four-digit years days are written in.
+  if (from < FIRST_DAY || to > LAST_DAY) {
+    throw partnerError('settlement.invalid_period', `from and to must be days from ${FIRST_DAY} to ${LAST_DAY}; got from=${from}, to=${to}`, [{ field: from < FIRST_DAY ? 'from' : 'to', reason: `must be from ${FIRST_DAY} to ${LAST_DAY}` }]);
   }
   if (last < start) {
     throw partnerError('settlement.invalid_period', `to (${to}) is before from (${from}); to is the last day counted`, [{ field: 'to', reason: `must be ${from} or later` }]);
