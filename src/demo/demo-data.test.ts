@@ -53,7 +53,7 @@ describe('demo data', () => {
     expect(await names('/v1/rewards')).toEqual(['Ceramic mug', 'Free cappuccino']);
     expect(await names('/v1/partners')).toEqual(['Neft filling stations']);
     const lotteries = (await t.call({ method: 'GET', url: '/v1/lotteries' })).json().items as Array<{ name: string; prizes: Array<{ name: string; rewardId?: string | null }> }>;
-    expect(lotteries.map((l) => [l.name, l.prizes.map((p) => p.name)])).toEqual([['Spring draw', ['Coffee grinder', 'Ceramic mug']]]);
+    expect(lotteries.map((l) => [l.name, l.prizes.map((p) => p.name)])).toEqual([['Monthly prize draw', ['Coffee grinder', 'Ceramic mug']]]);
     expect((await t.call({ method: 'GET', url: '/v1/surveys' })).json().items.map((s: { kind: string; status: string }) => [s.kind, s.status])).toEqual([['nps', 'open']]);
     expect(await names('/v1/segments')).toEqual(['Coffee lovers with e-mail', 'Lapsed for 60 days']);
     expect(await names('/v1/templates')).toEqual(['Birthday greeting, SMS', 'Your points this month']);

@@ -60,7 +60,7 @@ export async function loadDemoProgram(target: DemoApi, clock: Clock): Promise<vo
     await call('POST', '/v1/partners', { name: 'Neft filling stations', earnRateBp: 300, issuedPer100PointsMinor: 9000, redeemedPer100PointsMinor: 8500 });
 
     await call('POST', '/v1/lotteries', {
-      name: 'Spring draw',
+      name: 'Monthly prize draw',
       entryPeriod: { from: day(-7), to: day(23) },
       rules: [{ kind: 'spend', perMinor: 100_000, tierMultipliers: { gold: 2 } }],
       prizes: [{ name: 'Coffee grinder', count: 1 }, ...(mug?.id ? [{ name: 'Ceramic mug', rewardId: mug.id, count: 5 }] : [])],
