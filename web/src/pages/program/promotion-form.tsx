@@ -7,6 +7,7 @@ import { Link, navigate, useLocation } from '../../router.tsx';
 import type { PageProps } from '../../routes.ts';
 import { useCan } from '../../session.tsx';
 import { PromoCodeBatches } from './promo-code-batches.tsx';
+import { blankDeal, dealBenefit, dealOf, DealFields, type Deal } from './promotion-deals.tsx';
 import { listOf, localDateTime, numberOf, textOf, type Benefit, type Promotion } from './program-types.ts';
 import { WhatIfReport, useWhatIf } from './what-if-cost.tsx';
 import './program.css';
@@ -32,6 +33,8 @@ const text = defineText({
     points_multiplier: 'Points multiplier',
     bonus_points: 'Bonus points',
     free_item: 'Free item',
+    buy_x_get_y: 'Buy X, get Y',
+    bundle_price: 'Bundle at one price',
     percent: 'Percent off',
     maxDiscount: 'At most off in all',
     amount: 'Amount off',
@@ -112,6 +115,8 @@ const text = defineText({
     points_multiplier: 'Множитель баллов',
     bonus_points: 'Бонусные баллы',
     free_item: 'Подарок',
+    buy_x_get_y: 'Купи X — получи Y',
+    bundle_price: 'Комплект по одной цене',
     percent: 'Скидка, %',
     maxDiscount: 'Не больше в сумме',
     amount: 'Сумма скидки',
@@ -174,7 +179,7 @@ const text = defineText({
   },
 });
 
-const editable = ['percent_off', 'amount_off', 'n_for_m', 'points_multiplier', 'bonus_points', 'free_item'] as const;
+const editable = ['percent_off', 'amount_off', 'n_for_m', 'points_multiplier', 'bonus_points', 'free_item', 'buy_x_get_y', 'bundle_price'] as const;
 type Kind = (typeof editable)[number];
 
 type Form = {
@@ -208,9 +213,10 @@ type Form = {
   priority: string;
   requiresCode: boolean;
   releaseOnReturn: boolean;
+  deal: Deal;
 };
 
-const blank: Form = { name: '', description: '', status: 'active', kind: 'percent_off', value: '', extra: '', sku: '', skus: '', categories: '', brands: '', minSpend: '', audience: 'everyone', audienceIds: '', from: '', to: '', weekdays: [], timeFrom: '', timeTo: '', stores: '', channels: [], budgetMinor: '', budgetPoints: '', uses: '', perCustomer: '', perCustomerPerDay: '', exclusive: false, group: '', priority: '0', requiresCode: false, releaseOnReturn: true };
+const blank: Form = { name: '', description: '', status: 'active', kind: 'percent_off', value: '', extra: '', sku: '', skus: '', categories: '', brands: '', minSpend: '', audience: 'everyone', audienceIds: '', from: '', to: '', weekdays: [], timeFrom: '', timeTo: '', stores: '', channels: [], budgetMinor: '', budgetPoints: '', uses: '', perCustomer: '', perCustomerPerDay: '', exclusive: false, group: '', priority: '0', requiresCode: false, releaseOnReturn: true, deal: blankDeal };
 const str = (n: number | undefined, scale = 1) => (n === undefined ? '' : String(n / scale));
 
 function formOf(p: Promotion): Form {
@@ -258,6 +264,7 @@ function formOf(p: Promotion): Form {
     priority: String(p.stacking.priority),
     requiresCode: p.requiresCode,
     releaseOnReturn: p.releaseOnReturn,
+    deal: dealOf(b),
   };
 }
 
@@ -273,6 +280,7 @@ function bodyOf(form: Form, current: Promotion | null): Record<string, unknown> 
     : form.kind === 'points_multiplier' ? compact({ kind: form.kind, factor: numberOf(form.value), ...withTarget })
     : form.kind === 'bonus_points' ? compact({ kind: form.kind, points: numberOf(form.value), ...withTarget })
     : form.kind === 'free_item' ? compact({ kind: form.kind, sku: form.sku.trim(), qty: numberOf(form.value) })
+    : form.kind === 'buy_x_get_y' || form.kind === 'bundle_price' ? dealBenefit(form.kind, form.deal)
     : current?.benefit;
   const ids = listOf(form.audienceIds);
   const audience =
@@ -342,7 +350,7 @@ export default function PromotionForm({ params }: PageProps) {
       setSaveError(caught);
     }
   };
-  const shown = ['name', 'description', 'status', 'percentBp', 'maxDiscountMinor', 'amountMinor', 'buy', 'pay', 'factor', 'points', 'sku', 'qty', 'skus', 'categories', 'brands', 'minSpendMinor', 'tiers', 'segments', 'from', 'to', 'weekdays', 'timeFrom', 'timeTo', 'stores', 'channels', 'budgetMinor', 'budgetPoints', 'uses', 'perCustomer', 'perCustomerPerDay', 'group', 'priority'];
+  const shown = ['name', 'description', 'status', 'percentBp', 'maxDiscountMinor', 'amountMinor', 'buy', 'pay', 'factor', 'points', 'sku', 'qty', 'skus', 'categories', 'brands', 'minSpendMinor', 'tiers', 'segments', 'from', 'to', 'weekdays', 'timeFrom', 'timeTo', 'stores', 'channels', 'budgetMinor', 'budgetPoints', 'uses', 'perCustomer', 'perCustomerPerDay', 'group', 'priority', 'priceMinor'];
   const unplaced = error && !conflict && !shown.some((name) => problem(name)) ? error : null;
 
   return (
@@ -410,12 +418,13 @@ export default function PromotionForm({ params }: PageProps) {
                   {input('sku', t('sku'), ['sku'])}
                   {input('value', t('qty'), ['qty'])}
                 </>
-              ) : (
+              ) : form.kind === 'other' ? (
                 <p className="muted">{t('other', { kind: current?.benefit.kind ?? '' })}</p>
-              )}
+              ) : null}
               {input('minSpend', t('minSpend'), ['minSpendMinor'], t('money'))}
             </div>
-            {form.kind !== 'free_item' && form.kind !== 'other' ? (
+            {form.kind === 'buy_x_get_y' || form.kind === 'bundle_price' ? <DealFields kind={form.kind} deal={form.deal} onChange={(deal) => set('deal', deal)} problem={problem} /> : null}
+            {form.kind !== 'free_item' && form.kind !== 'other' && form.kind !== 'buy_x_get_y' && form.kind !== 'bundle_price' ? (
               <fieldset>
                 <legend className="subhead">{t('target')}</legend>
                 <p className="muted">{t('targetHint')}</p>
