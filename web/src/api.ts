@@ -79,7 +79,7 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body, { contentType: 'application/merge-patch+json' }),
   delete: <T>(path: string) => request<T>('DELETE', path),
-  upload: <T>(path: string, file: Blob, contentType: string, query?: Query) => request<T>('POST', path, file, { contentType, query }),
+  upload: <T>(path: string, file: Blob, contentType: string, query?: Query, method: 'POST' | 'PUT' = 'POST') => request<T>(method, path, file, { contentType, query }),
 };
 
 /**

@@ -16,6 +16,10 @@ const text = defineText({
     name: 'Name',
     audience: 'Audience',
     segment: 'Segment',
+    audienceKind: 'Who gets it',
+    bySegment: 'The members of a segment',
+    byFile: 'A list from a CSV file',
+    fileNext: 'Save the draft, then upload the file on the campaign’s page: its report says which lines matched no customer.',
     segmentHint: 'Its members when the campaign starts',
     pickSegment: 'Choose a segment',
     members: { one: '{name} · {count} member', other: '{name} · {count} members' },
@@ -58,6 +62,10 @@ const text = defineText({
     name: 'Название',
     audience: 'Получатели',
     segment: 'Сегмент',
+    audienceKind: 'Кому',
+    bySegment: 'Участникам сегмента',
+    byFile: 'Списку из CSV-файла',
+    fileNext: 'Сохраните черновик и загрузите файл на странице рассылки: отчёт покажет строки, для которых не нашлось клиента.',
     segmentHint: 'Его участники на момент запуска',
     pickSegment: 'Выберите сегмент',
     members: { one: '{name} · {count} участник', few: '{name} · {count} участника', many: '{name} · {count} участников', other: '{name} · {count} участника' },
@@ -105,6 +113,7 @@ export default function CampaignNew() {
   const segments = usePagedList<Segment>('/v1/segments', {}, 100);
   const templates = usePagedList<Template>('/v1/templates', {}, 200);
   const [name, setName] = useState('');
+  const [audienceKind, setAudienceKind] = useState<'segment' | 'list'>('segment');
   const [segmentId, setSegmentId] = useState('');
   const [variants, setVariants] = useState<VariantDraft[]>([{ key: 'A', share: '100', steps: [''] }]);
   const [scheduleKind, setScheduleKind] = useState<Schedule['kind']>('now');
@@ -135,7 +144,7 @@ export default function CampaignNew() {
     const schedule: Schedule = scheduleKind === 'at' ? { kind: 'at', at: at ? new Date(at).toISOString() : '' } : scheduleKind === 'local' ? { kind: 'local', date, time } : { kind: 'now' };
     const body = {
       name,
-      audience: { kind: 'segment', segmentId },
+      audience: audienceKind === 'list' ? { kind: 'list', customerIds: [] } : { kind: 'segment', segmentId },
       variants: variants.map((v) => ({ key: v.key, weightBp: Math.round(Number(v.share) * 100), steps: v.steps.map((templateId) => ({ templateId })) })),
       schedule,
       controlShareBp: Math.round(Number(holdout || 0) * 100),
@@ -161,7 +170,17 @@ export default function CampaignNew() {
           </Field>
         </Card>
         <Card title={t('audience')}>
-          {!segments.loading && segments.items.length === 0 && !segments.error ? (
+          <Field label={t('audienceKind')}>
+            {(props) => (
+              <select {...props} value={audienceKind} onChange={(event) => setAudienceKind(event.target.value as 'segment' | 'list')}>
+                <option value="segment">{t('bySegment')}</option>
+                <option value="list">{t('byFile')}</option>
+              </select>
+            )}
+          </Field>
+          {audienceKind === 'list' ? (
+            <p className="muted">{t('fileNext')}</p>
+          ) : !segments.loading && segments.items.length === 0 && !segments.error ? (
             <Empty title={t('noSegments')}>{t('noSegmentsHint')}</Empty>
           ) : (
             <Field label={t('segment')} hint={t('segmentHint')} error={fieldError(error, 'segmentId', 'audience')}>
@@ -177,8 +196,8 @@ export default function CampaignNew() {
               )}
             </Field>
           )}
-          {segments.error ? <ErrorNote error={segments.error} onRetry={segments.reload} /> : null}
-          {segments.hasMore ? (
+          {audienceKind === 'segment' && segments.error ? <ErrorNote error={segments.error} onRetry={segments.reload} /> : null}
+          {audienceKind === 'segment' && segments.hasMore ? (
             <button type="button" className="secondary" onClick={segments.loadMore}>
               {t('moreSegments')}
             </button>

@@ -8,6 +8,7 @@ import { defineText, useFormat, useLocale, useText } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import type { PageProps } from '../../routes.ts';
 import { useCan } from '../../session.tsx';
+import { AudienceFile } from './campaign-audience-file.tsx';
 import { campaignStatusWords, statusTone } from './messaging-words.ts';
 import type { Campaign, CampaignReport, Message, Segment } from './messaging-types.ts';
 import './messaging.css';
@@ -213,6 +214,7 @@ export default function CampaignPage({ params }: PageProps) {
         </Card>
         {writable ? <CampaignTest campaign={campaign} /> : null}
       </div>
+      {s === 'draft' && writable ? <AudienceFile campaignId={id} onUploaded={loaded.reload} /> : null}
       {s === 'draft' ? null : <Results id={id} status={s} />}
     </Page>
   );
