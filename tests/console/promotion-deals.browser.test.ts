@@ -8,6 +8,7 @@ import { startConsole, type ConsoleHarness } from '../helpers/console.ts';
  * and the till's calculate gives the discount the marketer meant.
  */
 let h: ConsoleHarness;
+const people: Record<string, string> = {};
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 100 });
 
 beforeAll(async () => {
@@ -27,12 +28,14 @@ beforeAll(async () => {
       { sku: 'mug', name: 'Mug', categoryPath: ['home'] },
     ],
   });
+  people.anna = (await ok({ method: 'POST', url: '/v1/customers', payload: { phone: '+79161230001', firstName: 'Anna' } }, 201)).id;
+  people.boris = (await ok({ method: 'POST', url: '/v1/customers', payload: { phone: '+79161230002', firstName: 'Boris' } }, 201)).id;
   await ok({ method: 'POST', url: '/v1/checkout/confirm', role: 'pos', payload: { storeId: 'msk-01', posReceiptId: 'R-1', lines: [{ sku: 'beans', qty: 2, price: 100000 }, { sku: 'croissant', qty: 1, price: 9000 }] } }, 201);
 }, 120_000);
 afterAll(async () => h?.close());
 
-const calculate = async (lines: Array<{ sku: string; qty: number; price: number }>) =>
-  (await h.t.call({ method: 'POST', url: '/v1/checkout/calculate', role: 'pos', payload: { storeId: 'msk-01', lines } })).json() as { discount: number };
+const calculate = async (lines: Array<{ sku: string; qty: number; price: number }>, customerId?: string) =>
+  (await h.t.call({ method: 'POST', url: '/v1/checkout/calculate', role: 'pos', payload: { storeId: 'msk-01', lines, ...(customerId ? { customer: { customerId } } : {}) } })).json() as { discount: number };
 
 describe('buy-X-get-Y and bundle promotions in the console', () => {
   it('a marketer makes "two coffees, a croissant free"; the till gives the croissant away', async () => {
@@ -93,6 +96,31 @@ describe('buy-X-get-Y and bundle promotions in the console', () => {
     expect(bundle?.benefit).toEqual({ kind: 'bundle_price', items: [{ target: { skus: ['beans'] }, qty: 1 }, { target: { skus: ['mug'] }, qty: 1 }], priceMinor: 150_000 });
     // Beans at 1,000.00 and a mug at 700.00 for 1,500.00 together.
     expect((await calculate([{ sku: 'beans', qty: 1, price: 100000 }, { sku: 'mug', qty: 1, price: 70000 }])).discount).toBe(20_000);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('a promotion for named customers: ids typed in, an unknown one refused at the field, only they get it', async () => {
+    const { page, context, problems } = await h.signIn('marketer', { path: '/program/promotions/new' });
+    await page.getByLabel('Name', { exact: true }).fill('Thank-you offer');
+    await page.getByLabel('Percent off').first().fill('20');
+    await page.getByLabel('SKUs').fill('mug');
+    await page.getByLabel('Audience').selectOption('customers');
+    const ids = page.getByLabel('Chosen customers');
+    await ids.fill(`${people.anna}, cus_0190c0ffee00700080000000000000ab`);
+    await page.getByRole('button', { name: 'Show the cost (last 30 days)' }).click();
+    await page.getByTestId('what-if-report').waitFor();
+    await page.getByRole('button', { name: 'Save the promotion' }).click();
+    await poll(() => ids.getAttribute('aria-invalid')).toBe('true');
+    expect(((await h.t.call({ method: 'GET', url: '/v1/promotions' })).json().items as Array<{ name: string }>).map((p) => p.name)).not.toContain('Thank-you offer');
+    await ids.fill(people.anna!);
+    await page.getByRole('button', { name: 'Show the cost (last 30 days)' }).click();
+    await page.getByTestId('what-if-report').waitFor();
+    await page.getByRole('button', { name: 'Save the promotion' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Promotion “Thank-you offer”' }).waitFor();
+    const mug = [{ sku: 'mug', qty: 1, price: 70000 }];
+    expect((await calculate(mug, people.anna)).discount).toBe(14_000);
+    expect((await calculate(mug, people.boris)).discount).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });

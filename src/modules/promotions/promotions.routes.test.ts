@@ -227,4 +227,19 @@ describe('the promotion resource', () => {
     const bad = await t.call({ method: 'POST', url: '/v1/promotions', payload: { name: 'x', benefit: { kind: 'n_for_m', buy: 2, pay: 3 } } });
     expect([bad.statusCode, bad.json().errors]).toEqual([400, [{ field: 'benefit.pay', reason: 'must be less than buy (2)' }]]);
   });
+
+  it('a named-customers audience: an id of no one is refused in words, a merged duplicate’s id is stored as its survivor', async () => {
+    const duplicate = (await t.call({ method: 'POST', url: '/v1/customers', payload: { phone: '+79123456781' } })).json().id as string;
+    expect((await t.call({ method: 'POST', url: `/v1/customers/${anna}/merge`, payload: { from: duplicate } })).statusCode).toBe(200);
+    const body = (customerIds: string[]) => ({ name: `Thank you ${customerIds.length}`, status: 'draft', benefit: { kind: 'percent_off', percentBp: 1000 }, audience: { kind: 'customers', customerIds } });
+    const refused = await t.call({ method: 'POST', url: '/v1/promotions', payload: body([anna, 'cus_0190c0ffee00700080000000000000ab']) });
+    expect([refused.statusCode, refused.json().code, refused.json().detail]).toEqual([400, 'promotion.invalid', 'audience.customerIds: no customer has the id cus_0190c0ffee00700080000000000000ab']);
+    expect(refused.json().errors).toEqual([{ field: 'audience.customerIds', reason: 'names no customer: cus_0190c0ffee00700080000000000000ab' }]);
+    const created = await create(body([duplicate, anna, ivan]));
+    const stored = (await t.call({ method: 'GET', url: `/v1/promotions/${created.id}` })).json();
+    expect(stored.audience).toEqual({ kind: 'customers', customerIds: [anna, ivan] });
+    const replaced = await t.call({ method: 'PUT', url: `/v1/promotions/${created.id}`, payload: { ...stored, audience: { kind: 'customers', customerIds: ['cus_0190c0ffee00700080000000000000ac'] } } });
+    expect([replaced.statusCode, replaced.json().code]).toEqual([400, 'promotion.invalid']);
+  });
 });
+

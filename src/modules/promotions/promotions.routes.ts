@@ -9,6 +9,7 @@ import { PageOf, pageQuery } from '../../platform/pagination.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { Customers } from '../customers/index.ts';
 import type { Promotions } from './index.ts';
+import { withKnownCustomers } from './named-customers.ts';
 import { promotionError } from './promotions.errors.ts';
 import { promotionIds } from './promotions.ids.ts';
 import { PromotionCreate, PromotionId, PromotionListQuery, PromotionPage, PromotionParams, PromotionReplacement, PromotionSchema } from './promotions.schemas.ts';
@@ -96,7 +97,7 @@ export function promotionRoutes(app: FastifyInstance, { promotions, customers }:
   r.post('/v1/promotions', {
     config: { permission: 'promotions:write' },
     schema: { tags, summary: 'Create a promotion (a draft unless status says otherwise)', body: PromotionCreate, response: { 201: PromotionSchema, ...errorResponses(400, ...authErrors, 413, 415) } },
-    handler: async (request, reply) => reply.status(201).send(await promotions.promotions.create(request.body as PromotionInput, actorOf(request))),
+    handler: async (request, reply) => reply.status(201).send(await promotions.promotions.create(await withKnownCustomers(request.body as PromotionInput, customers), actorOf(request))),
   });
   r.get('/v1/promotions/:id', {
     config: { permission: 'promotions:read' },
@@ -117,7 +118,7 @@ export function promotionRoutes(app: FastifyInstance, { promotions, customers }:
       if (id !== undefined && id !== request.params.id) {
         throw promotionError('promotion.invalid', `id: the body names ${id} while the path names ${request.params.id}`, [{ field: 'id', reason: 'must be the id in the path' }]);
       }
-      return promotions.promotions.replace(request.params.id, input as PromotionInput, actorOf(request), version);
+      return promotions.promotions.replace(request.params.id, await withKnownCustomers(input as PromotionInput, customers), actorOf(request), version);
     },
   });
   r.patch('/v1/promotions/:id', {
@@ -132,7 +133,7 @@ export function promotionRoutes(app: FastifyInstance, { promotions, customers }:
     },
     handler: async (request) => {
       const { version, ...patch } = request.body as { version?: number | null };
-      return promotions.promotions.patch(request.params.id, patch, actorOf(request), version ?? undefined);
+      return promotions.promotions.patch(request.params.id, await withKnownCustomers(patch, customers), actorOf(request), version ?? undefined);
     },
   });
   r.delete('/v1/promotions/:id', {

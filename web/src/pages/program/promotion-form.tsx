@@ -61,6 +61,7 @@ const text = defineText({
     customers: 'Chosen customers',
     audienceIds: 'Tiers or segments',
     audienceHint: 'Their identifiers, separated by commas',
+    customersHint: 'Customer ids (cus_…), separated by commas: up to 10,000',
     when: 'When and where',
     from: 'From',
     to: 'To',
@@ -143,6 +144,7 @@ const text = defineText({
     customers: 'Выбранные клиенты',
     audienceIds: 'Уровни или сегменты',
     audienceHint: 'Их идентификаторы через запятую',
+    customersHint: 'Идентификаторы клиентов (cus_…) через запятую: до 10 000',
     when: 'Когда и где',
     from: 'С',
     to: 'По',
@@ -246,7 +248,7 @@ function formOf(p: Promotion): Form {
     brands: textOf(target.brands),
     minSpend: str(p.minSpendMinor, 100),
     audience: a.kind,
-    audienceIds: a.kind === 'tiers' ? textOf(a.tiers) : a.kind === 'segments' ? textOf(a.segments) : '',
+    audienceIds: a.kind === 'tiers' ? textOf(a.tiers) : a.kind === 'segments' ? textOf(a.segments) : a.kind === 'customers' ? textOf(a.customerIds) : '',
     from: localDateTime(p.validity.from),
     to: localDateTime(p.validity.to),
     weekdays: p.validity.weekdays ?? [],
@@ -286,7 +288,7 @@ function bodyOf(form: Form, current: Promotion | null): Record<string, unknown> 
   const audience =
     form.audience === 'tiers' ? { kind: 'tiers', tiers: ids }
     : form.audience === 'segments' ? { kind: 'segments', segments: ids }
-    : form.audience === 'customers' ? current?.audience
+    : form.audience === 'customers' ? { kind: 'customers', customerIds: ids }
     : { kind: form.audience };
   const validity = compact({
     from: form.from ? new Date(form.from).toISOString() : undefined,
@@ -350,7 +352,7 @@ export default function PromotionForm({ params }: PageProps) {
       setSaveError(caught);
     }
   };
-  const shown = ['name', 'description', 'status', 'percentBp', 'maxDiscountMinor', 'amountMinor', 'buy', 'pay', 'factor', 'points', 'sku', 'qty', 'skus', 'categories', 'brands', 'minSpendMinor', 'tiers', 'segments', 'from', 'to', 'weekdays', 'timeFrom', 'timeTo', 'stores', 'channels', 'budgetMinor', 'budgetPoints', 'uses', 'perCustomer', 'perCustomerPerDay', 'group', 'priority', 'priceMinor'];
+  const shown = ['name', 'description', 'status', 'percentBp', 'maxDiscountMinor', 'amountMinor', 'buy', 'pay', 'factor', 'points', 'sku', 'qty', 'skus', 'categories', 'brands', 'minSpendMinor', 'tiers', 'segments', 'from', 'to', 'weekdays', 'timeFrom', 'timeTo', 'stores', 'channels', 'budgetMinor', 'budgetPoints', 'uses', 'perCustomer', 'perCustomerPerDay', 'group', 'priority', 'priceMinor', 'customerIds'];
   const unplaced = error && !conflict && !shown.some((name) => problem(name)) ? error : null;
 
   return (
@@ -440,17 +442,17 @@ export default function PromotionForm({ params }: PageProps) {
             <div className="form-row">
               <Field label={t('audience')} error={problem('audience')}>
                 {(props) => (
-                  <select {...props} value={form.audience} disabled={form.audience === 'customers'} onChange={(e) => set('audience', e.target.value as Form['audience'])}>
-                    {(['everyone', 'new_customers', 'tiers', 'segments'] as const).map((a) => (
+                  <select {...props} value={form.audience} onChange={(e) => set('audience', e.target.value as Form['audience'])}>
+                    {(['everyone', 'new_customers', 'tiers', 'segments', 'customers'] as const).map((a) => (
                       <option key={a} value={a}>
                         {t(a)}
                       </option>
                     ))}
-                    {form.audience === 'customers' ? <option value="customers">{t('customers')}</option> : null}
                   </select>
                 )}
               </Field>
               {form.audience === 'tiers' || form.audience === 'segments' ? input('audienceIds', t(form.audience), ['tiers', 'segments'], t('audienceHint')) : null}
+              {form.audience === 'customers' ? input('audienceIds', t('customers'), ['customerIds'], t('customersHint')) : null}
             </div>
           </Card>
           <Card title={t('when')}>
