@@ -81,3 +81,20 @@ export function DataTable<T>({
     </div>
   );
 }
+
+/** A list's filter: a labelled select whose first choice ("all") filters nothing; the value is what the list route takes. */
+export function FilterSelect({ id, label, allLabel, value, onChange, options }: { id: string; label: string; allLabel: string; value: string; onChange: (value: string) => void; options: ReadonlyArray<readonly [value: string, label: string]> }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{allLabel}</option>
+        {options.map(([option, words]) => (
+          <option key={option} value={option}>
+            {words}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
-import { DataTable, pagedRows } from '../../components/table.tsx';
+import { DataTable, FilterSelect, pagedRows } from '../../components/table.tsx';
 import { Badge, ErrorNote, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -150,17 +150,7 @@ export default function GiftCardList() {
             {t('findHint')}
           </span>
         </form>
-        <div className="field">
-          <label htmlFor="gc-status">{t('status')}</label>
-          <select id="gc-status" value={status} onChange={(e) => chooseStatus(e.target.value)}>
-            <option value="">{t('all')}</option>
-            {statuses.map((s) => (
-              <option key={s} value={s}>
-                {words(s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="gc-status" label={t('status')} allLabel={t('all')} value={status} onChange={chooseStatus} options={statuses.map((s) => [s, words(s)] as const)} />
       </div>
       <ErrorNote error={findError} />
       {batchId || customerId ? (

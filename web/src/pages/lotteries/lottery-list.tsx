@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DataTable, pagedRows } from '../../components/table.tsx';
+import { DataTable, FilterSelect, pagedRows } from '../../components/table.tsx';
 import { Badge, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -74,17 +74,7 @@ export default function LotteryList() {
     >
       {deleted ? <Notice tone="success">{t('deleted', { name: deleted })}</Notice> : null}
       <div className="form-row search">
-        <div className="field">
-          <label htmlFor="lottery-status">{t('status')}</label>
-          <select id="lottery-status" value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">{t('all')}</option>
-            {lotteryStatuses.map((value) => (
-              <option key={value} value={value}>
-                {s(value)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="lottery-status" label={t('status')} allLabel={t('all')} value={status} onChange={setStatus} options={lotteryStatuses.map((value) => [value, s(value)] as const)} />
       </div>
       <DataTable
         caption={t('caption')}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DataTable, pagedRows } from '../../components/table.tsx';
+import { DataTable, FilterSelect, pagedRows } from '../../components/table.tsx';
 import { Badge, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -80,14 +80,7 @@ export default function PartnerList() {
     >
       {saved ? <Notice tone="success">{t('saved', { name: saved })}</Notice> : null}
       <div className="form-row" role="search">
-        <div className="field">
-          <label htmlFor="partner-status">{t('status')}</label>
-          <select id="partner-status" value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">{t('all')}</option>
-            <option value="active">{t('active')}</option>
-            <option value="suspended">{t('suspended')}</option>
-          </select>
-        </div>
+        <FilterSelect id="partner-status" label={t('status')} allLabel={t('all')} value={status} onChange={setStatus} options={[['active', t('active')], ['suspended', t('suspended')]]} />
       </div>
       <DataTable
         caption={t('caption')}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DataTable, pagedRows } from '../../components/table.tsx';
+import { DataTable, FilterSelect, pagedRows } from '../../components/table.tsx';
 import { Badge, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
@@ -99,28 +99,8 @@ export default function RewardList() {
       {deleted ? <Notice tone="success">{t('deleted', { name: deleted })}</Notice> : null}
       {can('reward-codes:redeem') ? <RedeemCode /> : null}
       <div className="form-row" role="search">
-        <div className="field">
-          <label htmlFor="reward-kind">{t('kind')}</label>
-          <select id="reward-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-            <option value="">{t('all')}</option>
-            {rewardKinds.map((k) => (
-              <option key={k} value={k}>
-                {w(`kind_${k}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="reward-status">{t('status')}</label>
-          <select id="reward-status" value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">{t('all')}</option>
-            {rewardStatuses.map((s) => (
-              <option key={s} value={s}>
-                {w(`status_${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="reward-kind" label={t('kind')} allLabel={t('all')} value={kind} onChange={setKind} options={rewardKinds.map((k) => [k, w(`kind_${k}`)] as const)} />
+        <FilterSelect id="reward-status" label={t('status')} allLabel={t('all')} value={status} onChange={setStatus} options={rewardStatuses.map((s) => [s, w(`status_${s}`)] as const)} />
       </div>
       <DataTable
         caption={t('caption')}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DataTable, pagedRows } from '../../components/table.tsx';
+import { DataTable, FilterSelect, pagedRows } from '../../components/table.tsx';
 import { Badge, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useLocale, useText } from '../../i18n.tsx';
@@ -79,28 +79,8 @@ export default function SurveyList() {
     >
       {deleted ? <Notice tone="success">{t('deleted', { name: deleted })}</Notice> : null}
       <div className="form-row search">
-        <div className="field">
-          <label htmlFor="survey-status">{t('status')}</label>
-          <select id="survey-status" value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">{t('all')}</option>
-            {surveyStatuses.map((value) => (
-              <option key={value} value={value}>
-                {w(`status_${value}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="survey-kind">{t('kind')}</label>
-          <select id="survey-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-            <option value="">{t('all')}</option>
-            {surveyKinds.map((value) => (
-              <option key={value} value={value}>
-                {w(`kind_${value}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="survey-status" label={t('status')} allLabel={t('all')} value={status} onChange={setStatus} options={surveyStatuses.map((value) => [value, w(`status_${value}`)] as const)} />
+        <FilterSelect id="survey-kind" label={t('kind')} allLabel={t('all')} value={kind} onChange={setKind} options={surveyKinds.map((value) => [value, w(`kind_${value}`)] as const)} />
       </div>
       <DataTable
         caption={t('caption')}
