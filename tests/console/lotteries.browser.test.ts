@@ -44,7 +44,7 @@ describe('the lottery pages', () => {
   it('a marketer creates a lottery, customers earn entries, the marketer draws it and sees the winners the API stored', async () => {
     const { page, context, problems } = await h.signIn('marketer', { path: '/program/lotteries' });
     await page.getByRole('heading', { level: 1, name: 'Lotteries' }).waitFor();
-    expect(await page.getByRole('main').textContent()).toContain('No lottery yet');
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('No lottery yet');
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'New lottery' }).click();

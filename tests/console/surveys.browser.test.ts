@@ -29,7 +29,7 @@ describe('the survey pages', () => {
     const { page, context, problems } = await h.signIn('marketer', { path: '/surveys' });
     await page.getByRole('heading', { level: 1, name: 'Surveys' }).waitFor();
     expect(await page.getByRole('navigation').getByRole('link', { name: 'Surveys', exact: true }).count()).toBe(1);
-    expect(await page.getByRole('main').textContent()).toContain('No survey yet');
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('No survey yet');
     await page.getByRole('link', { name: 'New survey' }).click();
     await page.getByRole('heading', { level: 1, name: 'New survey' }).waitFor();
 
@@ -79,7 +79,7 @@ describe('the survey pages', () => {
     expect((await ok({ method: 'GET', url: `/v1/surveys/${surveyId}` })).status).toBe('open');
     const link = await page.getByLabel('The survey’s public link').inputValue();
     expect(link).toBe(`${h.base}/s/p/${surveyId}`);
-    expect(await page.getByRole('main').textContent()).toContain('No answers yet');
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('No answers yet');
 
     // A customer answers through the public link, in a page of their own.
     const answering = await context.newPage();
