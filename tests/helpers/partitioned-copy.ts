@@ -51,6 +51,8 @@ export const distributedBy: Record<string, string> = {
   // updates a batch of customers; the checkout reads one customer's segments).
   segment_members: 'customer_id',
   segment_changes: 'customer_id',
+  // A recompute's matches over everyone: each page diffs them with the members of its id range, on the same shard.
+  segment_recompute_matches: 'customer_id',
   // RFM scores: a customer's scores are read with the customer (segments, the customer view).
   rfm_scores: 'customer_id',
   // Clusters: each customer's cluster in a run lives with the customer (the customer view and segments read one customer's).

@@ -96,11 +96,10 @@ function featureQuery(facts: PurchaseFacts, window: { from: Date; to: Date }, ca
         p.online_share, p.stores, p.top_store / p.frequency, p.morning, p.afternoon, greatest(1 - p.morning - p.afternoon, 0),
         p.discount_share, p.points_share, ${topShares}
         case when coalesce(m.spend, 0) > 0 then greatest(1 - (${topSum}), 0) else 0 end]::float8[] as v
-    from per_customer p left join mix m on m.customer_id = p.customer_id
-    order by p.customer_id`;
+    from per_customer p left join mix m on m.customer_id = p.customer_id`;
 }
 
-/** Every customer's features, read through a cursor in pages (one statement; no customer loop in SQL or here). */
+/** Every customer's features, found in one statement and read through a cursor in pages (no customer loop in SQL or here). */
 export async function loadFeatures(db: Db, facts: PurchaseFacts, window: { from: Date; to: Date }, categoryCount: number): Promise<FeatureTable> {
   const categories = await topCategories(db, facts, window, categoryCount);
   const specs = featureSpecs(categories);
@@ -111,7 +110,10 @@ export async function loadFeatures(db: Db, facts: PurchaseFacts, window: { from:
   await db.transaction().execute(async (tx) => {
     // Hash aggregates over a year's receipts and lines stay in memory instead of spilling to disk in 4 MB pieces.
     await sql`set local work_mem = '256MB'`.execute(tx);
-    await sql`declare cluster_features no scroll cursor for ${featureQuery(facts, window, categories)}`.execute(tx);
+    // Written to a temporary table first: PostgreSQL plans a cursor's query without parallel
+    // workers, and this one reads a year of receipts and their lines (at 10 M receipts, most of the run).
+    await sql`create temporary table cluster_features_rows on commit drop as ${featureQuery(facts, window, categories)}`.execute(tx);
+    await sql`declare cluster_features no scroll cursor for select id, monetary, v from cluster_features_rows order by id`.execute(tx);
     for (;;) {
       const page = (await sql<{ id: string; monetary: number; v: number[] }>`fetch forward ${sql.lit(PAGE)} from cluster_features`.execute(tx)).rows;
       if (page.length === 0) break;

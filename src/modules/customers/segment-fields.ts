@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { oneOfParam, type FieldContext, type FieldParam, type SegmentField } from '../../platform/segment-fields.ts';
+import { existsSql, oneOfParam, type FieldContext, type FieldParam, type SegmentField } from '../../platform/segment-fields.ts';
 import { consentChannels, consentPurposes } from './consents.ts';
 
 /**
@@ -8,13 +8,14 @@ import { consentChannels, consentPurposes } from './consents.ts';
  * they belong with it. `ids` is the customer's id and the ids merged into it (merges are flat:
  * every duplicate names the last survivor), for modules whose rows keep a duplicate's id.
  */
-export function segmentPopulation(): { from: RawBuilder<unknown>; where: RawBuilder<unknown>; context: (now: Date) => FieldContext } {
+export function segmentPopulation(): { from: RawBuilder<unknown>; where: RawBuilder<unknown>; context: (now: Date, perCustomer: boolean) => FieldContext } {
   return {
     from: sql`customers c`,
     // Only active customers are in a segment (a merged or erased record leaves every segment).
     where: sql`c.status = 'active'`,
-    context: (now) => ({
+    context: (now, perCustomer) => ({
       now,
+      perCustomer,
       id: sql<string>`c.id`,
       ids: sql<string[]>`(array[c.id] || array(select d.id from customers d where d.merged_into = c.id))`,
     }),
@@ -70,7 +71,7 @@ export const customerSegmentFields: SegmentField[] = [
     kind: 'boolean',
     description: 'Has an identifier of this kind (a phone, an e-mail, a card, an external id)',
     params: { kind: oneOfParam(identifierKinds) },
-    value: (params) => sql`exists (select 1 from customer_identifiers i where i.customer_id = c.id and i.kind = ${params.kind as string})`,
+    value: (params, ctx) => existsSql(ctx, sql`select 1 from customer_identifiers i where i.customer_id = c.id and i.kind = ${params.kind as string}`),
   },
   {
     key: 'consent',

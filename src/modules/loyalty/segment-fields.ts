@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { keptReceipt } from './purchase-facts.ts';
-import { daysParam, stringListParam, windowParam, windowSql, type FieldContext, type FieldParam, type SegmentField } from '../../platform/segment-fields.ts';
+import { daysParam, existsSql, stringListParam, windowParam, windowSql, type FieldContext, type FieldParam, type SegmentField } from '../../platform/segment-fields.ts';
 
 /**
  * What segments can say from loyalty's data: the tier, points, and purchase behaviour.
@@ -55,7 +55,7 @@ function counted(params: Record<string, unknown>, ctx: FieldContext): RawBuilder
   return sql`r.customer_id = ${ctx.id} and r.status = 'confirmed' ${windowSql(sql`r.occurred_at`, params.window, ctx.now)}
     ${filter?.stores ? sql`and r.store_id = any(${filter.stores}::text[])` : sql``}
     ${filter?.channel ? sql`and r.channel = ${filter.channel}` : sql``}
-    and ${hasLineFilter(filter) ? sql`exists (select 1 from receipt_lines l where l.receipt_id = r.id and l.refunded_qty_milli < l.qty_milli ${lineFilter(filter)})` : keptReceipt}`;
+    and ${hasLineFilter(filter) ? existsSql(ctx, sql`select 1 from receipt_lines l where l.receipt_id = r.id and l.refunded_qty_milli < l.qty_milli ${lineFilter(filter)}`) : keptReceipt}`;
 }
 
 /** Money kept: receipts' paid totals net of refunds, or with a line filter the matching lines' paid share of the quantity not returned. */
@@ -116,6 +116,6 @@ export const loyaltySegmentFields: SegmentField[] = [
     kind: 'boolean',
     description: 'Made a purchase in the window (with the filter: of those categories, SKUs, brands, at those stores)',
     params: purchaseParams,
-    value: (params, ctx) => sql`exists (select 1 from receipts r where ${counted(params, ctx)})`,
+    value: (params, ctx) => existsSql(ctx, sql`select 1 from receipts r where ${counted(params, ctx)}`),
   },
 ];

@@ -4,12 +4,13 @@ import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts'
 import { seededRandom } from '../../platform/seeded-random.ts';
 import { operatorsByKind, type FieldKind, type SegmentField } from '../../platform/segment-fields.ts';
 import { segmentPopulation } from '../customers/index.ts';
-import { matchingQuery, type Compiler } from './membership.ts';
+import { matchingQuery, type Compiler, type Restriction } from './membership.ts';
 import { checkRules, nodeKind, type Condition, type RuleNode } from './rules.ts';
 
 /**
  * The segment compiler against a brute-force oracle: for random valid rule trees, the customers
- * the compiled SQL matches (matchingQuery over the whole population) are exactly those a plain
+ * the compiled SQL matches (matchingQuery over the whole population, and over a page or a list of
+ * ids, which take the per-customer form) are exactly those a plain
  * JavaScript evaluator picks from the same rows, read back with plain selects. The evaluator
  * follows the documented semantics (platform/segment-fields.ts, the modules' segment-fields.ts
  * headers), never the compiler's SQL: a missing value fails every comparison except ne, notIn,
@@ -710,6 +711,14 @@ describe('segment rules compiled to SQL', () => {
               `rules: ${JSON.stringify(tree)}`,
           );
         }
+        // A page or a few ids (a recompute's, live membership's) take the per-customer form of the
+        // same rules: they match the same customers among theirs.
+        const sorted = world.map((p) => p.id).sort();
+        const some = sorted.filter((_id, i) => i % 3 !== nowMs % 3);
+        const [after, upto] = [sorted[Math.floor(sorted.length / 4)]!, sorted[Math.floor((3 * sorted.length) / 4)]!];
+        const restricted = async (restriction: Restriction) => new Set((await matchingQuery(compiler, tree, now, restriction).execute(t.database.db)).rows.map((row) => row.id));
+        expect([...(await restricted({ kind: 'ids', ids: some }))].sort()).toEqual([...viaJs].filter((id) => some.includes(id)).sort());
+        expect([...(await restricted({ kind: 'range', after, upto }))].sort()).toEqual([...viaJs].filter((id) => id > after && id <= upto).sort());
         // The service's preview (at the clock's now) counts the same set.
         t.clock.set(now);
         const preview = await t.services.segments.preview(tree, false);

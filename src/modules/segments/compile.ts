@@ -7,16 +7,25 @@ import { nodeKind, type Condition, type RuleNode } from './rules.ts';
  * Every value is a bound parameter (nothing from the rule is spliced into the text), and each
  * condition is two-valued (`coalesce(…, false)`), so `not` means "not so" even where a value is
  * missing: `not (city = 'Moscow')` holds for a customer with no city.
+ *
+ * `asFilter`: the expression is a WHERE clause's, where null rejects a row as false does. There,
+ * outside any `not`, a condition needs no `coalesce`, and a boolean one stands bare (`exists (…)`,
+ * `not exists (…)`) rather than compared with true: PostgreSQL turns only a bare EXISTS among a
+ * WHERE's conjuncts into a semi-join (a purchase condition at 1 M customers becomes one hash join
+ * over the window's receipts instead of a lookup per customer), and a coalesce hides it.
  */
-export function compileRules(node: RuleNode, fields: ReadonlyMap<string, SegmentField>, ctx: FieldContext): RawBuilder<boolean> {
+export function compileRules(node: RuleNode, fields: ReadonlyMap<string, SegmentField>, ctx: FieldContext, asFilter = false): RawBuilder<boolean> {
   const kind = nodeKind(node);
-  if ('all' in kind) return sql<boolean>`(${sql.join(kind.all.map((child) => compileRules(child, fields, ctx)), sql` and `)})`;
-  if ('any' in kind) return sql<boolean>`(${sql.join(kind.any.map((child) => compileRules(child, fields, ctx)), sql` or `)})`;
+  if ('all' in kind) return sql<boolean>`(${sql.join(kind.all.map((child) => compileRules(child, fields, ctx, asFilter)), sql` and `)})`;
+  if ('any' in kind) return sql<boolean>`(${sql.join(kind.any.map((child) => compileRules(child, fields, ctx, asFilter)), sql` or `)})`;
   if ('not' in kind) return sql<boolean>`(not ${compileRules(kind.not, fields, ctx)})`;
   const { condition } = kind;
   const field = fields.get(condition.field)!;
   const { field: _f, op: _o, value: _v, ...params } = condition;
-  return sql<boolean>`coalesce(${predicate(field.kind, condition, field.value(params, ctx))}, false)`;
+  const value = field.value(params, ctx);
+  if (!asFilter) return sql<boolean>`coalesce(${predicate(field.kind, condition, value)}, false)`;
+  if (field.kind === 'boolean' && condition.op === 'eq') return condition.value === true ? sql<boolean>`${value}` : sql<boolean>`(not ${value})`;
+  return sql<boolean>`${predicate(field.kind, condition, value)}`;
 }
 
 const cast: Record<Exclude<FieldKind, 'list' | 'json'>, RawBuilder<unknown>> = {

@@ -8,7 +8,7 @@ import type { AnyDb } from '../../platform/db-views.ts';
 import { applyMergePatch, checkMerged } from '../../platform/merge-patch.ts';
 import { decodeCursor, pageOf, type Page } from '../../platform/pagination.ts';
 import type { PlatformTables } from '../../platform/platform.tables.ts';
-import { operatorsByKind, type SegmentField } from '../../platform/segment-fields.ts';
+import { existsSql, operatorsByKind, type SegmentField } from '../../platform/segment-fields.ts';
 import type { Customers } from '../customers/index.ts';
 import type { MembershipProvider, PurchaseFacts } from '../loyalty/index.ts';
 import { updateLiveMembership } from './live.ts';
@@ -63,7 +63,7 @@ const segmentField: SegmentField = {
       check: (value) => (typeof value === 'string' && /^seg_[0-9a-f]{32}$/.test(value) ? null : 'must be a segment id (seg_…)'),
     },
   },
-  value: (params, ctx) => sql`exists (select 1 from segment_members m where m.segment_id = ${params.id as string} and m.customer_id = ${ctx.id})`,
+  value: (params, ctx) => existsSql(ctx, sql`select 1 from segment_members m where m.segment_id = ${params.id as string} and m.customer_id = ${ctx.id}`),
 };
 
 /** The segments module's public face: saved segments with live membership, previews, members, recomputes. */

@@ -12,7 +12,7 @@ import type { Ids } from './segments.ids.ts';
  * The same compiled query answers a preview, a recompute's page and the live update of a few
  * customers; only the restriction changes (nothing, an id range, a list of ids).
  */
-export type Population = { from: RawBuilder<unknown>; where: RawBuilder<unknown>; context: (now: Date) => FieldContext };
+export type Population = { from: RawBuilder<unknown>; where: RawBuilder<unknown>; context: (now: Date, perCustomer: boolean) => FieldContext };
 
 export type Compiler = {
   fields: ReadonlyMap<string, SegmentField>;
@@ -36,15 +36,18 @@ function restrict(column: RawBuilder<unknown>, restriction: Restriction): RawBui
 /** `select c.id from … where <active> and <restriction> and <rules>`: the customers the rules match now. */
 export function matchingQuery(compiler: Compiler, rules: RuleNode, now: Date, restriction: Restriction): RawBuilder<{ id: string }> {
   const { population } = compiler;
-  const expression = compileRules(rules, compiler.fields, population.context(now));
+  // Over everyone, purchase conditions as semi-joins (one pass over the window's receipts); over a
+  // page or a few ids, a lookup per customer, which the planner would otherwise trade for that pass.
+  const everyone = restriction.kind === 'all';
+  const expression = compileRules(rules, compiler.fields, population.context(now, !everyone), everyone);
   return sql<{ id: string }>`select c.id from ${population.from} where ${population.where} and ${restrict(sql`c.id`, restriction)} and ${expression}`;
 }
 
 export type Diff = { entered: string[]; left: string[] };
 
 /**
- * Writes the difference between the segment's members and what the rules match, for the
- * customers in `restriction`, in one statement: entries inserted, exits deleted, both logged in
+ * Writes the difference between the segment's members and what the rules match (or `found`), for
+ * the customers in `restriction`, in one statement: entries inserted, exits deleted, both logged in
  * segment_changes, then `segment.entered` / `segment.left` emitted and the count moved. The
  * caller's transaction holds the segment row's lock (lockSegment), so a recompute's page and a
  * live update of the same customers take turns, and each reads what the other wrote.
@@ -55,9 +58,11 @@ export async function writeDiff(
   segment: { id: string; rules: RuleNode },
   restriction: Restriction,
   cause: 'recompute' | 'event',
+  /** What matches, when already found (a recompute's matches over everyone); the rules are run otherwise. */
+  found?: RawBuilder<{ id: string }>,
 ): Promise<Diff> {
   const now = deps.clock.now();
-  const matched = matchingQuery(deps.compiler, segment.rules, now, restriction);
+  const matched = found ?? matchingQuery(deps.compiler, segment.rules, now, restriction);
   const rows = (
     await sql<{ customerId: string; change: 'entered' | 'left' }>`
       with matched as (${matched}),

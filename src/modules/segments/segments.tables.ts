@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Json, Timestamp } from '../../platform/platform.tables.ts';
 import type { RfmReport } from './rfm-report.ts';
 import type { RuleNode } from './rules.ts';
@@ -40,6 +40,17 @@ export type SegmentRecomputesTable = {
   requestedBy: string | null;
   startedAt: Timestamp;
   finishedAt: Timestamp | null;
+  /** When the matches over everyone were found (segment_recompute_matches); null before. */
+  matchedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The live-membership cursor then: customers named by later events are looked at afresh. */
+  eventsAfter: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The rules they were found for. */
+  matchedRules: ColumnType<unknown, string | null | undefined, string | null>;
+};
+
+export type SegmentRecomputeMatchesTable = {
+  recomputeId: string;
+  customerId: string;
 };
 
 export type RfmRunsTable = {
@@ -74,6 +85,7 @@ export type SegmentsTables = {
   segmentMembers: SegmentMembersTable;
   segmentChanges: SegmentChangesTable;
   segmentRecomputes: SegmentRecomputesTable;
+  segmentRecomputeMatches: SegmentRecomputeMatchesTable;
   rfmRuns: RfmRunsTable;
   rfmScores: RfmScoresTable;
 };

@@ -1,0 +1,103 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+
+/**
+ * A recompute finds every match over everyone first, then writes the difference a page at a time.
+ * What live membership wrote meanwhile must stand: a customer an event named after the matches were
+ * found is looked at afresh, and one no event named keeps what the matches say. Each case leaves a
+ * recompute part-way (its matches found, as a killed process would) and lets the walk resume it.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  await t.call({ method: 'PUT', url: '/v1/stores/s1', payload: { name: 'Main', timezone: 'Europe/Moscow' } });
+});
+afterAll(async () => t?.close());
+
+let phones = 0;
+const customer = async () => {
+  const response = await t.call({ method: 'POST', url: '/v1/customers', payload: { phone: `+7915777${String(++phones).padStart(4, '0')}` } });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().id as string;
+};
+const buy = async (customerId: string, posReceiptId: string) => {
+  const response = await t.call({ method: 'POST', url: '/v1/checkout/confirm', payload: { storeId: 's1', posReceiptId, customer: { customerId }, lines: [{ sku: 'BEANS', qty: 1, price: 90_000 }] } });
+  expect(response.statusCode, response.body).toBe(201);
+};
+const members = async (id: string) => ((await t.call({ method: 'GET', url: `/v1/segments/${id}/members?limit=1000` })).json().items as Array<{ customerId: string }>).map((m) => m.customerId).sort();
+const buyers = { all: [{ field: 'purchases.bought', op: 'eq', value: true }] };
+const db = () => t.database.db;
+
+/** A running recompute of the segment, its matches found as `matched` with the live cursor at `eventsAfter`, no page written yet. */
+async function leftPartWay(segmentId: string, rules: object, matched: string[], eventsAfter: number): Promise<string> {
+  const id = `sgr_${'0'.repeat(24)}${String(Date.now() % 1e8).padStart(8, '0')}`;
+  await db()
+    .insertInto('segmentRecomputes')
+    .values({ id, segmentId, status: 'running', position: null, total: 0, failure: null, requestedBy: null, startedAt: t.clock.now(), finishedAt: null, matchedAt: t.clock.now(), eventsAfter: String(eventsAfter), matchedRules: JSON.stringify(rules) })
+    .execute();
+  if (matched.length > 0) await db().insertInto('segmentRecomputeMatches').values(matched.map((customerId) => ({ recomputeId: id, customerId }))).execute();
+  return id;
+}
+
+async function resume(recomputeId: string) {
+  await t.services.segments.recomputes.resumePending();
+  await t.services.segments.recomputes.idle();
+  return db().selectFrom('segmentRecomputes').selectAll().where('id', '=', recomputeId).executeTakeFirstOrThrow();
+}
+
+const lastOutboxId = async () => Number((await sql<{ id: string | null }>`select max(id) as id from outbox_events`.execute(db())).rows[0]?.id ?? 0);
+
+describe('a recompute resumed after its matches were found', () => {
+  it('trusts the matches for customers no later event named, and runs the rules afresh for those one did', async () => {
+    const segment = (await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Buyers', rules: buyers } })).json() as { id: string };
+    await t.services.segments.recomputes.idle();
+    const [quiet, bought, stale] = [await customer(), await customer(), await customer()];
+    await t.services.segments.updateLive();
+    const before = await lastOutboxId();
+    // After the matches: `bought` buys (an event names them), live membership is not run.
+    await buy(bought, 'R-1');
+    // The matches, found before that purchase, say `quiet` and `stale` match (no purchase: they would not by the rules),
+    // and miss `bought`. `quiet`: no event since, so the matches stand; `stale`: an event since, so the rules decide.
+    const patch = await t.call({ method: 'PATCH', url: `/v1/customers/${stale}`, payload: { firstName: 'Later' } });
+    expect(patch.statusCode, patch.body).toBe(200);
+    const recompute = await leftPartWay(segment.id, buyers, [quiet, stale], before);
+    const done = await resume(recompute);
+    expect(done.status).toBe('completed');
+    // `bought` is in neither the matches nor the members: the recompute leaves them to live membership, which adds them.
+    expect(await members(segment.id)).toEqual([quiet]);
+    expect({ entered: done.entered, left: done.leftCount }).toEqual({ entered: 1, left: 0 });
+    await t.services.segments.updateLive();
+    expect(await members(segment.id)).toEqual([bought, quiet].sort());
+    // Its matches are not kept once it ends.
+    expect(await db().selectFrom('segmentRecomputeMatches').select('customerId').where('recomputeId', '=', recompute).execute()).toEqual([]);
+  });
+
+  it('finds the matches again when the rules changed after they were found', async () => {
+    const segment = (await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Buyers again', rules: buyers } })).json() as { id: string; version: number };
+    await t.services.segments.recomputes.idle();
+    const someone = await customer();
+    const saved = await t.call({ method: 'PATCH', url: `/v1/segments/${segment.id}`, headers: { 'if-match': `"${segment.version}"` }, payload: { rules: { all: null, not: buyers } } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    await t.services.segments.recomputes.idle();
+    const nonBuyers = await members(segment.id);
+    expect(nonBuyers).toContain(someone);
+    // A recompute left with matches of the old rules (nobody) and no event since: trusted, they would empty the
+    // segment; the new rules' matches are found instead, and the members stay.
+    const recompute = await leftPartWay(segment.id, buyers, [], await lastOutboxId());
+    expect((await resume(recompute)).status).toBe('completed');
+    expect(await members(segment.id)).toEqual(nonBuyers);
+  });
+
+  it('a full recompute over pages writes the rules’ answer for everyone and leaves no matches behind', async () => {
+    const ids = [await customer(), await customer(), await customer()];
+    await buy(ids[1]!, 'R-2');
+    const segment = (await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Buyers from scratch', rules: buyers } })).json() as { id: string; lastRecompute: { id: string } };
+    await t.services.segments.recomputes.idle();
+    const expected = (await sql<{ id: string }>`select distinct customer_id as id from receipts where status = 'confirmed' and customer_id is not null order by 1`.execute(db())).rows.map((row) => row.id);
+    expect(await members(segment.id)).toEqual(expected);
+    expect(expected).toContain(ids[1]);
+    expect(expected).not.toContain(ids[0]);
+    expect(await db().selectFrom('segmentRecomputeMatches').select('customerId').execute()).toEqual([]);
+  });
+});
