@@ -40,15 +40,18 @@ export const rfm: Scenario = {
       if (reply.status !== 202) throw new Error(`RFM run: ${reply.status} ${reply.body}`);
       const runId = (JSON.parse(reply.body) as { id: string }).id;
       let run: { status: string; scored: number; phase: string };
+      let scoredMs: number | null = null;
       for (;;) {
         run = JSON.parse((await client.get(`/v1/analytics/rfm/runs/${runId}`, server.adminKey)).body) as typeof run;
+        // When the scores are written (the phase moves on to the report), seen to the poll's 200 ms.
+        if (scoredMs === null && run.phase !== 'scoring') scoredMs = performance.now() - started;
         if (run.status === 'completed') break;
         if (run.status === 'failed') throw new Error('the RFM run failed');
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       const ms = performance.now() - started;
-      ctx.say(`  RFM run: ${fmt(run.scored)} customers scored in ${fmt(ms, 0)} ms; the scoring query alone: ${fmt(scored)} in ${fmt(sqlMs, 0)} ms`);
-      ctx.details.rfm = { customers: data.customers, scored: run.scored, runMs: ms, sqlMs };
+      ctx.say(`  RFM run: ${fmt(run.scored)} customers scored in ${fmt(ms, 0)} ms (scores written at ${fmt(scoredMs ?? ms, 0)} ms, then the report); the scoring query alone: ${fmt(scored)} in ${fmt(sqlMs, 0)} ms`);
+      ctx.details.rfm = { customers: data.customers, scored: run.scored, runMs: ms, scoredMs, sqlMs };
       const atScale = data.customers >= 1_000_000;
       return [
         {

@@ -653,7 +653,8 @@ beforeAll(async () => {
   const fields = new Map<string, SegmentField>(t.services.registry.segmentFields().map((field) => [field.key, field]));
   compiler = { fields, population: segmentPopulation() };
   world = await readWorld(t);
-});
+  // The fixture is built through the API: a minute alone, more beside other test files on two CPUs.
+}, 180_000);
 afterAll(async () => t?.close());
 
 describe('segment rules compiled to SQL', () => {

@@ -48,7 +48,10 @@ export function createRecomputes(deps: RecomputeDeps) {
       const eventsAfter = await cursorPosition(tx, LIVE_CONSUMER);
       await tx.deleteFrom('segmentRecomputeMatches').where('recomputeId', '=', recomputeId).execute();
       const matched = matchingQuery(deps.compiler, segment.rules as never, clock.now(), { kind: 'all' });
-      await sql`insert into segment_recompute_matches (recompute_id, customer_id) select ${recomputeId}, m.id from (${matched}) m`.execute(tx);
+      // Through a temporary table: PostgreSQL runs the select of an INSERT … SELECT on one process,
+      // a CREATE TABLE … AS with its parallel workers (at 10 M receipts, the most of a recompute).
+      await sql`create temporary table segment_matched on commit drop as ${matched}`.execute(tx);
+      await sql`insert into segment_recompute_matches (recompute_id, customer_id) select ${recomputeId}, id from segment_matched order by id`.execute(tx);
       await tx
         .updateTable('segmentRecomputes')
         .set({ matchedAt: clock.now(), eventsAfter: String(eventsAfter), matchedRules: JSON.stringify(segment.rules), position: null, processed: 0 })
