@@ -122,7 +122,7 @@ export function createRfm(deps: RfmDeps) {
         ) s
         join unnest(${cells.map((c) => c.recency)}::int[], ${cells.map((c) => c.frequency)}::int[], ${cells.map((c) => c.group)}::text[]) as g(r, f, name)
           on g.r = s.r and g.f = s.f`.execute(tx);
-      // In the primary key's order: each index page is written once, in turn, not at random.
+      // In the primary key's order (run, customer): appended at the index's right edge, page after page.
       const written = await sql`
         insert into rfm_scores (customer_id, run_id, recency_days, frequency, monetary_minor, r, f, m, rfm_group)
         select customer_id, ${runId}, recency_days, frequency, monetary, r, f, m, name from rfm_scored order by customer_id`.execute(tx);
