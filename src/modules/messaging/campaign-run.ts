@@ -26,7 +26,7 @@ const CHUNK = 20_000;
 
 /** Customers' facts as SQL (customers' contact-facts.ts): a customer's status, zone and addresses; marketing consent now. */
 export type ContactFacts = {
-  of: (customerId: RawBuilder<unknown>) => RawBuilder<unknown>;
+  of: (customerId: RawBuilder<unknown>, wanted?: { email: boolean; phone: boolean }) => RawBuilder<unknown>;
   granted: (customerId: RawBuilder<unknown>, channel: ConsentChannel) => RawBuilder<boolean>;
 };
 
@@ -135,6 +135,9 @@ async function queuePage(deps: CampaignRunDeps, campaign: CampaignRow): Promise<
         sql` `,
       )} else false end desc,`
     : sql``;
+  // The addresses the campaign's channels use (and, with a fallback, the channels' reach needs).
+  const kinds = new Set(steps.map((step) => step.kind));
+  const wanted = { email: kinds.has('email'), phone: kinds.has('sms') };
   const messageIds = Array.from({ length: CHUNK }, () => deps.ids.next('msg'));
   const key = `campaign:${campaign.id}:`;
   const result = await sql<{ taken: number }>`
@@ -148,7 +151,7 @@ async function queuePage(deps: CampaignRunDeps, campaign: CampaignRow): Promise<
         case s.kind when 'email' then f.email when 'sms' then f.phone
           when 'telegram' then (select tl.chat_id from telegram_links tl where tl.customer_id = p.customer_id) else null end as address
       from page p join steps s on s.arm = p.arm
-      left join lateral (${deps.contacts.of(sql`p.customer_id`)}) f on true
+      left join lateral (${deps.contacts.of(sql`p.customer_id`, wanted)}) f on true
       order by p.customer_id, ${reachable} s.ord
     ),
     rows as (
@@ -163,7 +166,7 @@ async function queuePage(deps: CampaignRunDeps, campaign: CampaignRow): Promise<
         next_attempt_at, created_at, updated_at)
       select id, customer_id, kind, purpose, template_id, version, 'campaign', ${campaign.id}, ${key} || customer_id, recipient, null,
         case when reason is null then 'queued' else 'skipped' end, reason, due, ${now}, ${now}
-      from rows order by id
+      from rows
       on conflict (dedupe_key) do nothing
       returning id, customer_id, status, reason
     ),

@@ -35,8 +35,14 @@ export type EnqueueBatch = {
   source: MessageSource;
   sourceId: string | null;
   items: EnqueueItem[];
-  /** The items' customers when the caller has just read them (a campaign page): not read again. */
+  /** The items' customers when the caller has just read them (a journey's batch): not read again. */
   records?: CustomerRecord[];
+  /**
+   * Queued without text, rendered by the sender when it claims them (sender.ts), for a customer's
+   * own address: a journey's step is walked without a render a message. An item with extras (a
+   * promo code) or another address (`to`) is rendered now, as what it carries is not stored.
+   */
+  renderWhenSent?: boolean;
 };
 
 export type EnqueueDeps = {
@@ -130,7 +136,8 @@ export async function enqueueMessages(deps: EnqueueDeps, batch: EnqueueBatch): P
       rows.push({ ...base, recipient: null, content: null, status: 'skipped', reason: 'no_address' });
       continue;
     }
-    rows.push({ ...base, recipient, content: await render(id, record, item.extras), status: 'queued', reason: null });
+    const later = batch.renderWhenSent === true && batch.template.id !== null && item.extras === undefined && item.to === undefined;
+    rows.push({ ...base, recipient, content: later ? null : await render(id, record, item.extras), status: 'queued', reason: null });
   }
   if (rows.length === 0) return { queued: [], skipped: [], existing: 0 };
   // One statement however many: the messages, their first history entry, nothing for a key seen before.

@@ -36,7 +36,7 @@ type Claimed = Pick<MessagesTable, 'id' | 'kind' | 'purpose' | 'source' | 'sourc
   customerId: string | null; content: MessageContent | null; attempts: number; templateId: string | null; templateVersion: number | null;
 };
 
-/** A campaign message queued without its text (campaign-run.ts), to render now. */
+/** A campaign's or a journey's message queued without its text (campaign-run.ts, enqueue.ts's renderWhenSent), to render now. */
 export type Unrendered = { id: string; customerId: string; templateId: string; templateVersion: number | null };
 /** Each message's text; null when it cannot be rendered now, and why. */
 export type Rendered = Map<string, MessageContent | { skip: 'customer_gone' | 'template_gone' }>;
@@ -94,9 +94,9 @@ async function claim(deps: SenderDeps, report: SendReport): Promise<{ claimed: n
       where m.id = due.id
       returning m.id, m.customer_id, m.kind, m.purpose, m.source, m.source_id, m.recipient, m.content, m.attempts, m.template_id, m.template_version`.execute(db)
   ).rows;
-  // A campaign's messages get their text now, outside any transaction (the render reads other
+  // Campaigns' and journeys' messages get their text now, outside any transaction (the render reads other
   // modules); a customer gone since the campaign was queued gets none.
-  const unrendered = claimed.filter((m) => m.source === 'campaign' && m.content === null && m.customerId !== null && m.templateId !== null);
+  const unrendered = claimed.filter((m) => (m.source === 'campaign' || m.source === 'journey') && m.content === null && m.customerId !== null && m.templateId !== null);
   const rendered = unrendered.length > 0 ? await deps.render(unrendered.map((m) => ({ id: m.id, customerId: m.customerId!, templateId: m.templateId!, templateVersion: m.templateVersion }))) : new Map() as Rendered;
   const texts: Array<{ id: string; content: MessageContent }> = [];
   const unsendable: Array<{ message: Claimed; reason: string }> = [];
