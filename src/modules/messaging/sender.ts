@@ -327,7 +327,9 @@ export async function sendDue(deps: SenderDeps, signal?: AbortSignal, options: {
   const report: SendReport = { sent: 0, retried: 0, failed: 0, skipped: 0, deferred: 0 };
   if (options.takeOver) await deps.db.updateTable('messages').set({ lockedUntil: null }).where('status', '=', 'sending').execute();
   const record = settler(deps, report);
-  const queue: Claimed[] = [];
+  // Each message with the transport of its kind's channel as it was at its batch's claim: looked
+  // up once a batch, not once a message (a query each, a third of the sender's work at 1,000/s).
+  const queue: Array<{ message: Claimed; transport: ChannelTransport | null }> = [];
   let unsubscribeOf: (message: Claimed) => string | undefined = () => undefined;
   let drained = false;
   let failure: { error: unknown } | null = null;
@@ -340,7 +342,9 @@ export async function sendDue(deps: SenderDeps, signal?: AbortSignal, options: {
         unsubscribeOf = (message) => (message.kind === 'email' && message.purpose === 'marketing' ? trackingUrl(policy.publicUrl, secrets.linkSecret, 'unsubscribe', message.id) : undefined);
         const batch = await claim(deps, report);
         if (batch.claimed === 0) drained = true;
-        queue.push(...batch.send);
+        const kinds = [...new Set(batch.send.map((m) => m.kind))];
+        const transports = new Map(await Promise.all(kinds.map(async (kind) => [kind, await deps.transport(kind)] as const)));
+        queue.push(...batch.send.map((message) => ({ message, transport: transports.get(message.kind) ?? null })));
       } catch (error) {
         // A claim ahead is not awaited by anyone: its failure is kept, the senders finish the
         // message in their hands and stop, and the run reports why.
@@ -350,8 +354,7 @@ export async function sendDue(deps: SenderDeps, signal?: AbortSignal, options: {
         claiming = null;
       }
     })());
-  const sendOne = async (message: Claimed) => {
-    const transport = await deps.transport(message.kind);
+  const sendOne = async ({ message, transport }: { message: Claimed; transport: ChannelTransport | null }) => {
     if (!transport) {
       // The channel was switched off since the claim: the message waits for one, it is not lost.
       return record({ message, outcome: { status: 'retry', retryAfterMs: 15 * 60_000, reason: `no active ${message.kind} channel` } });
@@ -372,10 +375,10 @@ export async function sendDue(deps: SenderDeps, signal?: AbortSignal, options: {
         const claimed = refill();
         if (queue.length === 0) await claimed;
       }
-      const message = queue.shift();
-      if (message) {
+      const next = queue.shift();
+      if (next) {
         try {
-          await sendOne(message);
+          await sendOne(next);
         } catch (error) {
           // The answer could not be recorded (the database gone): stop taking more, like a failed claim.
           failure ??= { error };
