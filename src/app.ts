@@ -8,7 +8,7 @@ import { viewOf, type Database } from './db/database.ts';
 import { clusterRoutes, clustersModule, createClusters, type Clusters } from './modules/clusters/index.ts';
 import { analyticsModule, analyticsRoutes, createAnalytics, type Analytics } from './modules/analytics/index.ts';
 import { clvModule, clvRoutes, createClv, type Clv } from './modules/clv/index.ts';
-import { createCustomers, customerRoutes, CustomerSchema, customersModule, memberFacts, segmentPopulation, type Customers } from './modules/customers/index.ts';
+import { contactOf, createCustomers, customerRoutes, CustomerSchema, customersModule, grantedSql, memberFacts, segmentPopulation, type Customers } from './modules/customers/index.ts';
 import { createEngagement, engagementModule, engagementRoutes, type Engagement } from './modules/engagement/index.ts';
 import { createFiscalReceipts, fiscalReceiptRoutes, fiscalReceiptsModule, type FiscalReceipts } from './modules/fiscal-receipts/index.ts';
 import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
@@ -266,6 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       currency: async () => (await loyalty.config()).program.body.currency,
     },
     consented: (customerIds, channel) => customers.grantedNow(customerIds, channel, 'marketing'),
+    contacts: { of: contactOf, granted: grantedSql },
     eventTypes: () => registry.eventTypes(),
     segments: {
       exists: async (segmentId) => (await segments.get(segmentId).catch(() => null)) !== null,

@@ -52,11 +52,16 @@ export async function consumeOutbox<V extends PlatformTables>(
   const cursor = Number(state?.position ?? 0);
   const types = consumer.types ? [...consumer.types] : null;
   report.events += await retryDue(db, clock, consumer, signal);
+  // Within a run each batch reads on from the last one: read from the cursor every time, each
+  // batch stepped again over every event handled since the cursor (which moves only past events
+  // older than the margin), so a backlog of a million took quadratic time. An event below the
+  // last batch whose transaction commits late is found by the next run, which reads from the cursor.
+  let after = cursor;
   while (!signal?.aborted) {
     const rows = (
       await sql<OutboxRow>`
         select o.id, o.event_id, o.type, o.customer_id, o.occurred_at, o.payload from outbox_events o
-        where o.id > ${cursor} and (${types}::text[] is null or o.type = any(${types}::text[]))
+        where o.id > ${after} and (${types}::text[] is null or o.type = any(${types}::text[]))
           and not exists (select 1 from outbox_seen s where s.consumer = ${consumer.name} and s.outbox_id = o.id)
         order by o.id limit ${consumer.batch}`.execute(db)
     ).rows.map((row) => ({ ...row, id: Number(row.id) }));
@@ -71,6 +76,7 @@ export async function consumeOutbox<V extends PlatformTables>(
         .execute();
     }
     if (passed.length < rows.length) break;
+    after = rows.at(-1)!.id;
   }
   await advanceCursor(db, clock, consumer.name, cursor, types);
   return report;

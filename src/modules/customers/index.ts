@@ -36,6 +36,7 @@ export { lookupIdentifier } from './find-customers.ts';
 export { currentCustomerId, currentCustomerIds, customerIdByIdentifier, type ListIdentifierKind, type ResolvedListValue } from './customer-refs.ts';
 export { segmentPopulation } from './segment-fields.ts';
 export { memberFacts } from './member-facts.ts';
+export { contactOf, grantedSql } from './contact-facts.ts';
 
 /** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */
 export function createCustomers(deps: CustomersDeps) {

@@ -1,39 +1,45 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import type { CustomerRecord } from '../customers/index.ts';
+import type { ConsentChannel } from '../customers/index.ts';
 import { armSql, campaignArms, CONTROL } from './campaign-arms.ts';
 import { localInstant, type CampaignRow } from './campaigns.ts';
 import type { ContactPolicy, MessagingSecrets } from './contact-policy.ts';
-import type { EnqueueBatch } from './enqueue.ts';
 import type { Db } from './messaging.db.ts';
+import type { Ids } from './messaging.ids.ts';
 import type { MessageKind } from './messaging.tables.ts';
 import type { TemplateStore } from './template-store.ts';
 
 /**
  * The campaign job: starts the campaigns whose time has come (their audience taken as it is
  * then, each customer given an arm by hashing with the campaign's salt: one statement), then
- * queues the messages of running ones a page at a time in customer-id order, saving the last
- * customer queued. Each message's key is the campaign and the customer, so a run killed
+ * queues the messages of running ones a chunk at a time in customer-id order (one statement a
+ * chunk, the last customer queued saved by it). Each message's key is the campaign and the customer, so a run killed
  * half-way and started again (here or on another instance) queues nobody twice, and the
  * messages are exactly one per messaged customer. A campaign is completed once every message
  * is queued and none waits to be sent.
  */
-const PAGE = 1000;
+/**
+ * Recipients queued a statement: large enough that a million is a few dozen statements, small
+ * enough that one is a few seconds (the job stops between chunks when asked to).
+ */
+const CHUNK = 20_000;
 
-export type Reach = (records: CustomerRecord[]) => Promise<Map<MessageKind, Set<string>>>;
+/** Customers' facts as SQL (customers' contact-facts.ts): a customer's status, zone and addresses; marketing consent now. */
+export type ContactFacts = {
+  of: (customerId: RawBuilder<unknown>, wanted?: { email: boolean; phone: boolean }) => RawBuilder<unknown>;
+  granted: (customerId: RawBuilder<unknown>, channel: ConsentChannel) => RawBuilder<boolean>;
+};
 
 export type CampaignRunDeps = {
   db: Db;
   clock: Clock;
+  ids: Ids;
   templates: TemplateStore;
   policy: () => Promise<ContactPolicy>;
   secrets: () => Promise<MessagingSecrets>;
-  customers: (ids: string[]) => Promise<CustomerRecord[]>;
-  /** Who can be reached on each kind now: an address (a subscription, a linked chat) and, for marketing, consent. */
-  reach: Reach;
+  contacts: ContactFacts;
   /** The current members of a segment, as SQL selecting `customer_id`. */
   segmentMembers: (segmentId: string) => RawBuilder<unknown>;
-  enqueue: (batch: EnqueueBatch) => Promise<{ queued: string[]; skipped: string[]; existing: number }>;
 };
 
 export type CampaignRunReport = { started: number; queued: number; completed: number };
@@ -67,55 +73,113 @@ async function begin(deps: CampaignRunDeps, id: string): Promise<boolean> {
   });
 }
 
-/** Queues one page of a running campaign; answers how many customers it took (0: all are queued). */
+/** The SQL that names, for a customer id expression, whether they can be reached on a kind (reach's rule, set-based). */
+function reachSql(deps: CampaignRunDeps, kind: MessageKind, customerId: RawBuilder<unknown>, facts: { email: RawBuilder<unknown>; phone: RawBuilder<unknown> }): RawBuilder<boolean> {
+  switch (kind) {
+    case 'email': return sql<boolean>`(${facts.email} is not null and ${deps.contacts.granted(customerId, 'email')})`;
+    case 'sms': return sql<boolean>`(${facts.phone} is not null and ${deps.contacts.granted(customerId, 'sms')})`;
+    case 'push': return sql<boolean>`(exists (select 1 from push_subscriptions ps where ps.customer_id = ${customerId}) and ${deps.contacts.granted(customerId, 'push')})`;
+    case 'telegram': return sql<boolean>`(exists (select 1 from telegram_links tl where tl.customer_id = ${customerId}) and ${deps.contacts.granted(customerId, 'messenger')})`;
+  }
+}
+
+/**
+ * Queues one chunk of a running campaign in one statement: the next `CHUNK` recipients in
+ * customer-id order, each given the first step of their variant whose channel reaches them
+ * (address and, as before, marketing consent; none: the first step), their address, the instant
+ * they are due (local time in their zone, the throttle), and a message row with its first history
+ * row — or a skipped one saying why (customer_gone, no_address) — and the campaign's position
+ * and count moved past the chunk. The text is rendered when the message is sent (sender.ts):
+ * a campaign to a million customers is queued in seconds, not rendered a message at a time.
+ * Answers how many customers it took (0: all are queued).
+ */
 async function queuePage(deps: CampaignRunDeps, campaign: CampaignRow): Promise<number> {
   const { db, clock } = deps;
-  let page = db.selectFrom('campaignRecipients').select(['customerId', 'arm']).where('campaignId', '=', campaign.id).where('arm', '!=', CONTROL).orderBy('customerId').limit(PAGE);
-  if (campaign.position) page = page.where('customerId', '>', campaign.position);
-  const recipients = await page.execute();
-  if (recipients.length === 0) return 0;
-  const records = await deps.customers(recipients.map((r) => r.customerId));
-  const byId = new Map(records.map((record) => [record.id, record]));
-  const reachable = await deps.reach(records);
+  const now = clock.now();
   const policy = await deps.policy();
-  const templates = new Map<string, { kind: MessageKind; purpose: 'marketing' | 'service'; parts: Record<string, string>; version: number }>();
+  const templates = new Map<string, { kind: MessageKind; purpose: 'marketing' | 'service'; version: number }>();
   for (const variant of campaign.variants) {
     for (const step of variant.steps) {
       if (templates.has(step.templateId)) continue;
       // The version fixed when the campaign started: a template edited since does not change this campaign.
-      const { template, parts, version } = await deps.templates.version(step.templateId, step.version);
-      templates.set(step.templateId, { kind: template.kind, purpose: template.purpose, parts, version });
+      const { template, version } = await deps.templates.version(step.templateId, step.version);
+      templates.set(step.templateId, { kind: template.kind, purpose: template.purpose, version });
     }
   }
-  const batches = new Map<string, EnqueueBatch>();
-  recipients.forEach((recipient, i) => {
-    const variant = campaign.variants.find((v) => v.key === recipient.arm);
-    if (!variant || variant.steps.length === 0) return;
-    // The first channel in the variant's order that reaches the customer; none: the first, whose message records why not.
-    const step = variant.steps.find((s) => reachable.get(templates.get(s.templateId)!.kind)?.has(recipient.customerId)) ?? variant.steps[0]!;
-    const template = templates.get(step.templateId)!;
-    const zone = byId.get(recipient.customerId)?.timezone ?? policy.defaultTimezone;
-    const local = campaign.schedule.kind === 'local' ? localInstant(campaign.schedule.date, campaign.schedule.time, zone).getTime() : 0;
-    const throttled = campaign.throttlePerMinute ? (campaign.startedAt ?? clock.now()).getTime() + Math.floor((campaign.enqueued + i) / campaign.throttlePerMinute) * 60_000 : 0;
-    const notBefore = Math.max(local, throttled);
-    const batch = batches.get(step.templateId) ?? {
-      template: { id: step.templateId, version: template.version, kind: template.kind, purpose: template.purpose, parts: template.parts },
-      source: 'campaign' as const,
-      sourceId: campaign.id,
-      items: [],
-      records,
-    };
-    batch.items.push({ customerId: recipient.customerId, dedupeKey: `campaign:${campaign.id}:${recipient.customerId}`, ...(notBefore > 0 ? { notBefore: new Date(notBefore) } : {}) });
-    batches.set(step.templateId, batch);
-  });
-  for (const batch of batches.values()) await deps.enqueue(batch);
-  await db
-    .updateTable('campaigns')
-    .set((eb) => ({ position: recipients.at(-1)!.customerId, enqueued: eb('enqueued', '+', recipients.length), updatedAt: clock.now() }))
-    .where('id', '=', campaign.id)
-    .where('status', '=', 'running')
-    .execute();
-  return recipients.length;
+  const steps = campaign.variants.flatMap((variant) => variant.steps.map((step, ord) => ({ arm: variant.key, ord, templateId: step.templateId, ...templates.get(step.templateId)! })));
+  const after = campaign.position ? sql`and r.customer_id > ${campaign.position}` : sql``;
+  const page = sql`select r.customer_id, r.arm, (row_number() over (order by r.customer_id) - 1)::int as i
+    from campaign_recipients r where r.campaign_id = ${campaign.id} and r.arm <> ${CONTROL} ${after} order by r.customer_id limit ${CHUNK}`;
+  const zoneOf = sql`coalesce(f.timezone, ${policy.defaultTimezone})`;
+  // A local-time send: the instant of that time in each zone the chunk holds, computed as
+  // localInstant computes it (a day a clock jumps included), then joined by zone.
+  let local = sql`null::timestamptz`;
+  let zones = sql``;
+  if (campaign.schedule.kind === 'local') {
+    const schedule = campaign.schedule;
+    const found = await sql<{ zone: string }>`select distinct ${zoneOf} as zone from (${page}) p left join lateral (${deps.contacts.of(sql`p.customer_id`)}) f on true`.execute(db);
+    const names = found.rows.map((row) => row.zone);
+    const instants = names.map((zone) => localInstant(schedule.date, schedule.time, zone).toISOString());
+    zones = sql`left join unnest(${names}::text[], ${instants}::timestamptz[]) as z(zone, at) on z.zone = ${sql`coalesce(c.timezone, ${policy.defaultTimezone})`}`;
+    local = sql`z.at`;
+  }
+  const throttled = campaign.throttlePerMinute
+    ? sql`${campaign.startedAt ?? now}::timestamptz + ((${campaign.enqueued}::bigint + c.i) / ${campaign.throttlePerMinute}::bigint) * interval '1 minute'`
+    : sql`null::timestamptz`;
+  // The channel order only matters to a customer when a variant has a fallback.
+  const fallback = campaign.variants.some((variant) => variant.steps.length > 1);
+  const facts = { email: sql`f.email`, phone: sql`f.phone` };
+  const reachable = fallback
+    ? sql`case ${sql.join(
+        [...new Set(steps.map((step) => step.kind))].map((kind) => sql`when s.kind = ${kind} then ${reachSql(deps, kind, sql`p.customer_id`, facts)}`),
+        sql` `,
+      )} else false end desc,`
+    : sql``;
+  // The addresses the campaign's channels use (and, with a fallback, the channels' reach needs).
+  const kinds = new Set(steps.map((step) => step.kind));
+  const wanted = { email: kinds.has('email'), phone: kinds.has('sms') };
+  const messageIds = Array.from({ length: CHUNK }, () => deps.ids.next('msg'));
+  const key = `campaign:${campaign.id}:`;
+  const result = await sql<{ taken: number }>`
+    with page as (${page}),
+    steps as (
+      select * from unnest(${steps.map((s) => s.arm)}::text[], ${steps.map((s) => s.ord)}::int[], ${steps.map((s) => s.templateId)}::text[],
+        ${steps.map((s) => s.kind)}::text[], ${steps.map((s) => s.purpose)}::text[], ${steps.map((s) => s.version)}::int[]) as s(arm, ord, template_id, kind, purpose, version)
+    ),
+    chosen as (
+      select distinct on (p.customer_id) p.customer_id, p.i, s.template_id, s.kind, s.purpose, s.version, f.status, f.timezone,
+        case s.kind when 'email' then f.email when 'sms' then f.phone
+          when 'telegram' then (select tl.chat_id from telegram_links tl where tl.customer_id = p.customer_id) else null end as address
+      from page p join steps s on s.arm = p.arm
+      left join lateral (${deps.contacts.of(sql`p.customer_id`, wanted)}) f on true
+      order by p.customer_id, ${reachable} s.ord
+    ),
+    rows as (
+      select (${messageIds}::text[])[c.i + 1] as id, c.customer_id, c.template_id, c.kind, c.purpose, c.version,
+        case when c.status is distinct from 'active' then 'customer_gone' when c.address is null and c.kind <> 'push' then 'no_address' end as reason,
+        case when c.status = 'active' then c.address end as recipient,
+        coalesce(greatest(${local}, ${throttled}), ${now}::timestamptz) as due
+      from chosen c ${zones}
+    ),
+    inserted as (
+      insert into messages (id, customer_id, kind, purpose, template_id, template_version, source, source_id, dedupe_key, recipient, content, status, reason,
+        next_attempt_at, created_at, updated_at)
+      select id, customer_id, kind, purpose, template_id, version, 'campaign', ${campaign.id}, ${key} || customer_id, recipient, null,
+        case when reason is null then 'queued' else 'skipped' end, reason, due, ${now}, ${now}
+      from rows
+      on conflict (dedupe_key) do nothing
+      returning id, customer_id, status, reason
+    ),
+    history as (
+      insert into message_events (message_id, customer_id, status, occurred_at, detail)
+      select id, customer_id, status, ${now}, case when reason is null then '{}'::jsonb else jsonb_build_object('reason', reason) end from inserted
+    ),
+    moved as (
+      update campaigns set position = (select max(customer_id) from page), enqueued = enqueued + (select count(*) from page), updated_at = ${now}
+      where id = ${campaign.id} and status = 'running' and exists (select 1 from page)
+    )
+    select count(*)::int as taken from page`.execute(db);
+  return result.rows[0]?.taken ?? 0;
 }
 
 export async function runCampaigns(deps: CampaignRunDeps, signal?: AbortSignal): Promise<CampaignRunReport> {

@@ -13,7 +13,9 @@ import { compilePart, renderCompiledPart, type CompiledPart } from './templates/
 /**
  * Queues messages: each rendered for its customer when queued (the text a customer gets is the
  * text of that moment's data, kept with the message), then written with its dedupe key, so a
- * retried or restarted enqueue (a campaign killed half-way) adds no second message for a key.
+ * retried or restarted enqueue adds no second message for a key. A campaign's messages are the
+ * exception: queued set-based without text (campaign-run.ts) and rendered by `prepareRender`
+ * when the sender claims them, with the same context and links.
  * Consent, caps and quiet hours are checked when the message is sent, not here: they are about
  * the moment of sending, and a queued message may wait hours.
  */
@@ -33,8 +35,14 @@ export type EnqueueBatch = {
   source: MessageSource;
   sourceId: string | null;
   items: EnqueueItem[];
-  /** The items' customers when the caller has just read them (a campaign page): not read again. */
+  /** The items' customers when the caller has just read them (a journey's batch): not read again. */
   records?: CustomerRecord[];
+  /**
+   * Queued without text, rendered by the sender when it claims them (sender.ts), for a customer's
+   * own address: a journey's step is walked without a render a message. An item with extras (a
+   * promo code) or another address (`to`) is rendered now, as what it carries is not stored.
+   */
+  renderWhenSent?: boolean;
 };
 
 export type EnqueueDeps = {
@@ -78,24 +86,42 @@ export function contentOf(kind: MessageKind, rendered: Record<string, string>): 
 
 type NewMessage = { id: string; customerId: string; recipient: string | null; content: MessageContent | null; status: MessageStatus; reason: string | null; dedupeKey: string | null; due: Date };
 
-/** Renders and queues a batch; answers the ids of the messages written (a key queued before is not written again). */
-export async function enqueueMessages(deps: EnqueueDeps, batch: EnqueueBatch): Promise<{ queued: string[]; skipped: string[]; existing: number }> {
-  const { db, clock, ids } = deps;
-  const now = clock.now();
-  const [policy, secrets] = await Promise.all([deps.policy(), deps.secrets()]);
-  const records = new Map((batch.records ?? (await deps.sources.customers(batch.items.map((item) => item.customerId)))).map((record) => [record.id, record]));
-  const found = await addresses(db, batch.template.kind, [...records.values()]);
-  const compiled = compileParts(batch.template.parts);
-  // A balance costs several queries a customer: read only for templates that show one. The
-  // program's currency once a batch.
-  const needsAccount = Object.values(batch.template.parts).some((source) => /\b(balance|tier)\b/.test(source));
-  const currency = await deps.sources.currency();
+/** A message's text for one customer: the context read, the compiled parts rendered, the links tracked. */
+export type RenderOne = (id: string, record: CustomerRecord, extras?: ContextExtras) => Promise<MessageContent>;
+
+/**
+ * What a batch of one template version shares, read and compiled once: the policy, the link key,
+ * the compiled parts, the program's currency, the survey signer; answers the per-message render.
+ */
+export async function prepareRender(deps: Pick<EnqueueDeps, 'sources' | 'policy' | 'secrets' | 'surveySigner'>, template: { kind: MessageKind; parts: TemplateParts }, now: Date): Promise<RenderOne> {
+  const [policy, secrets, currency] = await Promise.all([deps.policy(), deps.secrets(), deps.sources.currency()]);
+  const compiled = compileParts(template.parts);
+  // A balance costs several queries a customer: read only for templates that show one.
+  const needsAccount = Object.values(template.parts).some((source) => /\b(balance|tier)\b/.test(source));
   const sources: ContextSources = {
     customers: deps.sources.customers,
     currency: async () => currency,
     account: needsAccount ? deps.sources.account : async () => ({ available: 0, pendingPoints: 0, expiring: [], tier: null }),
   };
-  const sign = deps.surveySigner && Object.values(batch.template.parts).some((source) => source.includes('survey_url')) ? await deps.surveySigner() : null;
+  const sign = deps.surveySigner && Object.values(template.parts).some((source) => source.includes('survey_url')) ? await deps.surveySigner() : null;
+  return async (id, record, extras) => {
+    // The unsubscribe page is also where, for now, a customer changes what they get (the preference centre comes with the account page).
+    const unsubscribe = trackingUrl(policy.publicUrl, secrets.linkSecret, 'unsubscribe', id);
+    const links = { ...extras, links: { unsubscribe, preferences: unsubscribe, ...extras?.links } };
+    const context = await templateContext(sources, policy, record, { id, kind: template.kind, at: now }, links);
+    const rendered = Object.fromEntries([...compiled].map(([name, part]) => [name, renderCompiledPart(part, context, { now, partName: name, ...(sign ? { surveyUrl: (surveyId: string) => sign(surveyId, record.id) } : {}) })]));
+    if (rendered.html) rendered.html = trackHtml(rendered.html, policy.publicUrl, secrets.linkSecret, id, unsubscribe);
+    return contentOf(template.kind, rendered);
+  };
+}
+
+/** Renders and queues a batch; answers the ids of the messages written (a key queued before is not written again). */
+export async function enqueueMessages(deps: EnqueueDeps, batch: EnqueueBatch): Promise<{ queued: string[]; skipped: string[]; existing: number }> {
+  const { db, clock, ids } = deps;
+  const now = clock.now();
+  const records = new Map((batch.records ?? (await deps.sources.customers(batch.items.map((item) => item.customerId)))).map((record) => [record.id, record]));
+  const found = await addresses(db, batch.template.kind, [...records.values()]);
+  const render = await prepareRender(deps, batch.template, now);
   const rows: NewMessage[] = [];
   for (const item of batch.items) {
     const id = ids.next('msg');
@@ -110,13 +136,8 @@ export async function enqueueMessages(deps: EnqueueDeps, batch: EnqueueBatch): P
       rows.push({ ...base, recipient: null, content: null, status: 'skipped', reason: 'no_address' });
       continue;
     }
-    // The unsubscribe page is also where, for now, a customer changes what they get (the preference centre comes with the account page).
-    const unsubscribe = trackingUrl(policy.publicUrl, secrets.linkSecret, 'unsubscribe', id);
-    const extras = { ...item.extras, links: { unsubscribe, preferences: unsubscribe, ...item.extras?.links } };
-    const context = await templateContext(sources, policy, record, { id, kind: batch.template.kind, at: now }, extras);
-    const rendered = Object.fromEntries([...compiled].map(([name, part]) => [name, renderCompiledPart(part, context, { now, partName: name, ...(sign ? { surveyUrl: (surveyId: string) => sign(surveyId, record.id) } : {}) })]));
-    if (rendered.html) rendered.html = trackHtml(rendered.html, policy.publicUrl, secrets.linkSecret, id, unsubscribe);
-    rows.push({ ...base, recipient, content: contentOf(batch.template.kind, rendered), status: 'queued', reason: null });
+    const later = batch.renderWhenSent === true && batch.template.id !== null && item.extras === undefined && item.to === undefined;
+    rows.push({ ...base, recipient, content: later ? null : await render(id, record, item.extras), status: 'queued', reason: null });
   }
   if (rows.length === 0) return { queued: [], skipped: [], existing: 0 };
   // One statement however many: the messages, their first history entry, nothing for a key seen before.

@@ -2,17 +2,18 @@ import type { Readable } from 'node:stream';
 import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
 import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
 import type { ConsentChannel, CustomerRecord } from '../customers/index.ts';
 import { createChannelStore } from './channel-store.ts';
 import { createTransport, type ChannelTransport, type SendOutcome } from './channels/index.ts';
 import { createPolicyStore } from './contact-policy.ts';
-import { addresses, compileParts, contentOf, enqueueMessages, type EnqueueBatch, type SurveySigner } from './enqueue.ts';
+import { addresses, compileParts, contentOf, enqueueMessages, prepareRender, type EnqueueBatch, type SurveySigner } from './enqueue.ts';
 import type { Db, Tx } from './messaging.db.ts';
 import { messagingError } from './messaging.errors.ts';
 import type { Ids } from './messaging.ids.ts';
 import type { MessageContent, MessageKind, MessageSource, MessageStatus, TemplateParts } from './messaging.tables.ts';
-import { sendDue } from './sender.ts';
+import { sendDue, type Rendered, type Unrendered } from './sender.ts';
 import { resendMessage } from './resend.ts';
 import { templateContext, type ContextExtras, type ContextSources } from './template-context.ts';
 import { createTemplateStore, type SurveysMissing } from './template-store.ts';
@@ -25,7 +26,7 @@ import { campaignReport, type PurchaseReceipts } from './campaign-report.ts';
 import { journeyReport, type JourneyReportAsk } from './journey-report.ts';
 import { measuredExperiments } from './incremental-revenue.ts';
 import { uploadAudience, type ResolveList } from './campaign-audience.ts';
-import { runCampaigns } from './campaign-run.ts';
+import { runCampaigns, type ContactFacts } from './campaign-run.ts';
 import { createCampaigns } from './campaigns.ts';
 import { advanceJourneys, enterJourneys, scanLapsed, type JourneyActions } from './journey-engine.ts';
 import { createJourneys } from './journeys.ts';
@@ -48,6 +49,8 @@ export type MessagingDeps = {
   ids: Ids;
   sources: ContextSources;
   consented: (customerIds: string[], channel: ConsentChannel) => Promise<Set<string>>;
+  /** Customers' facts as SQL, for queueing a campaign set-based (customers' contact-facts.ts). */
+  contacts: ContactFacts;
   /** Every event type modules registered (webhooks subscribe to them). */
   eventTypes: () => readonly string[];
   /** Segments: whether one exists, and its current members as SQL selecting `customer_id` (a campaign's audience). */
@@ -136,6 +139,35 @@ export function createMessaging(deps: MessagingDeps) {
     },
     transport: transportOf,
     activeKinds: async () => (await db.selectFrom('messagingChannels').select('kind').where('active', '=', true).execute()).map((row) => row.kind),
+    /** A claimed batch of campaign messages rendered as enqueue would have: one read of their customers, one compile a template version. */
+    async render(messages: Unrendered[]): Promise<Rendered> {
+      const now = clock.now();
+      const records = new Map((await deps.sources.customers([...new Set(messages.map((m) => m.customerId))])).map((record) => [record.id, record]));
+      const answers: Rendered = new Map();
+      const byVersion = new Map<string, Unrendered[]>();
+      for (const message of messages) {
+        const key = `${message.templateId}@${message.templateVersion ?? ''}`;
+        byVersion.set(key, [...(byVersion.get(key) ?? []), message]);
+      }
+      for (const group of byVersion.values()) {
+        const { templateId, templateVersion } = group[0]!;
+        const found = await templates.version(templateId, templateVersion ?? undefined).catch((error: unknown) => {
+          if (error instanceof AppError && error.code === 'messaging.template_not_found') return null;
+          throw error;
+        });
+        // A template deleted after its campaign was queued: nothing to render the rest with.
+        if (!found) {
+          for (const message of group) answers.set(message.id, { skip: 'template_gone' });
+          continue;
+        }
+        const render = await prepareRender(enqueueDeps, { kind: found.template.kind, parts: found.parts }, now);
+        for (const message of group) {
+          const record = records.get(message.customerId);
+          answers.set(message.id, record && record.status === 'active' ? await render(message.id, record) : { skip: 'customer_gone' });
+        }
+      }
+      return answers;
+    },
   };
 
   const messageView = async (row: Record<string, unknown>): Promise<MessageView> => {
@@ -161,37 +193,15 @@ export function createMessaging(deps: MessagingDeps) {
     };
   };
 
-  /** Who can be reached on each kind now: an address (a push subscription, a linked chat) and marketing consent on that channel. */
-  const reach = async (records: CustomerRecord[]): Promise<Map<MessageKind, Set<string>>> => {
-    const ids = records.map((r) => r.id);
-    const none = ids.length === 0 ? [''] : ids;
-    const [subscribed, linked, email, sms, pushConsent, telegramConsent] = await Promise.all([
-      db.selectFrom('pushSubscriptions').select('customerId').distinct().where('customerId', 'in', none).execute(),
-      db.selectFrom('telegramLinks').select('customerId').where('customerId', 'in', none).execute(),
-      deps.consented(ids, 'email'),
-      deps.consented(ids, 'sms'),
-      deps.consented(ids, 'push'),
-      deps.consented(ids, 'messenger'),
-    ]);
-    const withPush = new Set(subscribed.map((row) => row.customerId));
-    const withChat = new Set(linked.map((row) => row.customerId));
-    return new Map<MessageKind, Set<string>>([
-      ['email', new Set(records.filter((r) => r.email && email.has(r.id)).map((r) => r.id))],
-      ['sms', new Set(records.filter((r) => r.phone && sms.has(r.id)).map((r) => r.id))],
-      ['push', new Set(ids.filter((id) => withPush.has(id) && pushConsent.has(id)))],
-      ['telegram', new Set(ids.filter((id) => withChat.has(id) && telegramConsent.has(id)))],
-    ]);
-  };
   const runDeps = {
     db,
     clock,
+    ids,
     templates,
     policy: () => policy.get(),
     secrets: () => policy.secrets(),
-    customers: deps.sources.customers,
-    reach,
+    contacts: deps.contacts,
     segmentMembers: deps.segments.members,
-    enqueue: (batch: EnqueueBatch) => enqueueMessages(enqueueDeps, batch),
   };
 
   const engineDeps = {

@@ -26,7 +26,8 @@ import type { TemplateStore } from './template-store.ts';
  */
 const CONSUMER = 'journeys';
 const CLAIM_MS = 2 * 60_000;
-const BATCH = 200;
+/** Entries walked a batch: every step of a batch is a few statements, so the bigger the batch the fewer a walked entry costs. */
+const BATCH = 1000;
 const MAX_STEPS_PER_WAKE = 50;
 const ENTER_CHUNK = 5000;
 
@@ -105,7 +106,8 @@ export async function enterJourneys(deps: JourneyEngineDeps, signal?: AbortSigna
     {
       name: CONSUMER,
       types: ['customer.created', 'receipt.confirmed', 'points.expiring', 'tier.changed', 'customer.birthday', 'segment.entered', 'customer.action'],
-      batch: 500,
+      // Events entered a batch: each journey's entries of a batch are one statement.
+      batch: 2000,
       async handle(rows) {
         const journeys = await activeJourneys(deps.db);
         if (journeys.length === 0) return true;
@@ -262,6 +264,8 @@ async function takeStep(deps: JourneyEngineDeps, step: JourneyStep, walkers: Wal
             return { customerId: w.customerId, dedupeKey: `journey:${w.id}:${step.id}`, ...(promo ? { extras: { promoCode: { code: promo.code, discountText: '', expiresAt: promo.expiresAt } } } : {}) };
           }),
           records: sending.map((w) => w.record),
+          // Rendered when sent, as a campaign's are: the walk decides, the sender writes the text.
+          renderWhenSent: true,
         });
         await claimSteps(db, clock, step.id, sending.map((entry) => ({ entry, outcome: 'sent' })));
       }
@@ -370,7 +374,12 @@ async function walkMany(deps: JourneyEngineDeps, entries: Array<Entry & { journe
     const round: Outcomes = { moved: [], finished: [], asleep: [] };
     const onward: Walker[] = [];
     const atStep = new Map<string, Walker[]>();
-    for (const w of walking) atStep.set(`${w.journeyId}@${w.version}@${w.stepId}`, [...(atStep.get(`${w.journeyId}@${w.version}@${w.stepId}`) ?? []), w]);
+    for (const w of walking) {
+      const key = `${w.journeyId}@${w.version}@${w.stepId}`;
+      const group = atStep.get(key);
+      if (group) group.push(w);
+      else atStep.set(key, [w]);
+    }
     for (const group of atStep.values()) {
       const first = group[0]!;
       const step = (await stepsOf(db, first.journeyId, first.version)).find((s) => s.id === first.stepId);
