@@ -84,13 +84,14 @@ export function messagingExamples(customers: Customers): DocExample[] {
     id: ids.testMessage, customerId: ids.anna, kind: 'email', purpose: 'service', source: 'test', sourceId: ids.marketerKey, templateId: ids.pointsTemplate, templateVersion: 2,
     ...queued, recipient: 'marketing@shop.example',
   };
+  // A campaign's message is rendered when the sender takes it: queued, it has no text yet.
   const CAMPAIGN_MESSAGE = {
     id: ids.annaCampaignMessage, customerId: ids.anna, kind: 'email', purpose: 'marketing', source: 'campaign', sourceId: ids.campaign, templateId: ids.pointsTemplate, templateVersion: 2,
-    ...queued, recipient: 'anna.smirnova@example.com',
+    ...queued, content: null, recipient: 'anna.smirnova@example.com',
   };
-  // Sent again: the campaign message's text and purpose, source 'resend' naming the message it repeats.
+  // Sent again: the campaign message's text (rendered now, as the sender would) and purpose, source 'resend' naming the message it repeats.
   const RESENT_MESSAGE = {
-    ...CAMPAIGN_MESSAGE, id: ids.annaResentMessage, source: 'resend', sourceId: ids.annaCampaignMessage,
+    ...CAMPAIGN_MESSAGE, content: ANNA_CONTENT, id: ids.annaResentMessage, source: 'resend', sourceId: ids.annaCampaignMessage,
     history: [{ status: 'queued', at, detail: { resendOf: ids.annaCampaignMessage } }],
   };
   const CAMPAIGN_DRAFT = {

@@ -332,7 +332,7 @@ export function createMessaging(deps: MessagingDeps) {
     },
     /** A message sent again to the customer's address of now (resend.ts says what is kept and why). */
     async resend(id: string, actor: Actor, idempotencyKey?: string): Promise<{ message: MessageView; replayed: boolean }> {
-      const { id: resentId, replayed } = await resendMessage({ db, clock, ids, sources: deps.sources }, id, actor, idempotencyKey);
+      const { id: resentId, replayed } = await resendMessage({ db, clock, ids, sources: deps.sources, render: senderDeps.render }, id, actor, idempotencyKey);
       const row = await db.selectFrom('messages').selectAll().where('id', '=', resentId).executeTakeFirstOrThrow();
       return { message: await messageView(row), replayed };
     },

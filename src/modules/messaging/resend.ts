@@ -7,6 +7,7 @@ import type { Db } from './messaging.db.ts';
 import { messagingError } from './messaging.errors.ts';
 import type { Ids } from './messaging.ids.ts';
 import type { MessageContent, MessageKind, MessagePurpose } from './messaging.tables.ts';
+import type { Rendered, Unrendered } from './sender.ts';
 import type { ContextSources } from './template-context.ts';
 
 /**
@@ -20,7 +21,7 @@ import type { ContextSources } from './template-context.ts';
  * Links in the text are the first message's tracked links, so a click on either counts for the
  * first one. A retry with the same Idempotency-Key answers the same resend and queues nothing.
  */
-export type ResendDeps = { db: Db; clock: Clock; ids: Ids; sources: Pick<ContextSources, 'customers'> };
+export type ResendDeps = { db: Db; clock: Clock; ids: Ids; sources: Pick<ContextSources, 'customers'>; render: (messages: Unrendered[]) => Promise<Rendered> };
 
 type Original = { id: string; customerId: string | null; kind: MessageKind; purpose: MessagePurpose; source: string; templateId: string | null; templateVersion: number | null; content: MessageContent | null; reason: string | null };
 
@@ -37,7 +38,7 @@ export async function resendMessage(deps: ResendDeps, id: string, actor: Actor, 
     const earlier = await db.selectFrom('messages').select('id').where('dedupeKey', '=', dedupeKey).executeTakeFirst();
     if (earlier) return { id: earlier.id, replayed: true };
   }
-  const text = resendableText(original);
+  const text = await resendableText(deps, original);
   const [record] = await deps.sources.customers([original.customerId!]);
   if (!record || record.status !== 'active') throw messagingError('messaging.not_resendable', `Message ${id} cannot be sent again: its customer is no longer an active member`);
   const recipient = (await addresses(db, original.kind, [record])).get(record.id) ?? null;
@@ -65,13 +66,21 @@ export async function resendMessage(deps: ResendDeps, id: string, actor: Actor, 
   });
 }
 
-/** The text to send again, or why there is none. */
-function resendableText(original: Original): MessageContent {
+/**
+ * The text to send again, or why there is none. A campaign's or journey's message still waiting
+ * for the sender has no text yet (it is rendered when sent): it is rendered now, as the sender
+ * would, under the first message's id, so its links are the first one's.
+ */
+async function resendableText(deps: ResendDeps, original: Original): Promise<MessageContent> {
   if (original.source === 'test') throw messagingError('messaging.not_resendable', `Message ${original.id} is a test send; send the test again from its template instead`);
   if (original.customerId === null) throw messagingError('messaging.not_resendable', `Message ${original.id} belongs to no customer (its customer was erased)`);
-  if (original.content === null) {
-    const why = original.reason ? `it was skipped (${original.reason}) before any text was written` : 'its text was erased with the customer';
-    throw messagingError('messaging.not_resendable', `Message ${original.id} has no text to send again: ${why}`);
+  if (original.content !== null) return original.content;
+  if (original.reason) throw messagingError('messaging.not_resendable', `Message ${original.id} has no text to send again: it was skipped (${original.reason}) before any text was written`);
+  if (original.templateId === null) throw messagingError('messaging.not_resendable', `Message ${original.id} has no text to send again and no template to write it from`);
+  const rendered = (await deps.render([{ id: original.id, customerId: original.customerId, templateId: original.templateId, templateVersion: original.templateVersion }])).get(original.id);
+  if (!rendered || 'skip' in rendered) {
+    const why = rendered?.skip === 'template_gone' ? 'its template was deleted' : 'its customer is no longer an active member';
+    throw messagingError('messaging.not_resendable', `Message ${original.id} has no text yet and cannot be written now: ${why}`);
   }
-  return original.content;
+  return rendered;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpSink, type SmtpSink } from '../../../tests/helpers/smtp-sink.ts';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
 
 /**
@@ -7,6 +8,7 @@ import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts'
  * which opens the survey for that customer only.
  */
 let t: TestApp;
+let smtp: SmtpSink;
 let surveyId: string;
 let masha: string;
 let vova: string;
@@ -22,11 +24,18 @@ beforeAll(async () => {
   t = await createTestApp();
   t.clock.set('2026-04-01T08:00:00Z');
   await t.call({ method: 'PUT', url: '/v1/messaging/policy', payload: { caps: [], quietHours: null, defaultTimezone: 'Europe/Moscow', defaultLocale: 'en', programName: 'Club', publicUrl: 'https://club.example' } });
-  masha = (await call('POST', '/v1/customers', { email: 'masha@example.com', firstName: 'Masha' })).body.id;
-  vova = (await call('POST', '/v1/customers', { email: 'vova@example.com', firstName: 'Vova' })).body.id;
+  // A real relay on loopback: a journey's message is rendered when the sender takes it.
+  smtp = await startSmtpSink();
+  await call('POST', '/v1/channels', { name: 'Relay', kind: 'email', config: { host: '127.0.0.1', port: smtp.port, from: 'club@shop.example' } });
+  const consents = [{ channel: 'email', purpose: 'marketing', granted: true, source: 'web' }];
+  masha = (await call('POST', '/v1/customers', { email: 'masha@example.com', firstName: 'Masha', consents })).body.id;
+  vova = (await call('POST', '/v1/customers', { email: 'vova@example.com', firstName: 'Vova', consents })).body.id;
   surveyId = (await call('POST', '/v1/surveys', { kind: 'nps', status: 'open', title: { en: 'NPS' }, questions: [{ type: 'nps', text: { en: 'Recommend us?' } }] })).body.id;
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await t?.close();
+  await smtp?.close();
+});
 
 describe('survey_url in templates', () => {
   it('refuses on save a survey that is not there, and a literal that is no survey id', async () => {
@@ -69,6 +78,8 @@ describe('the post-purchase NPS journey', () => {
     await t.services.messaging.advanceJourneys();
     t.clock.set('2026-04-03T10:00:00Z');
     await t.services.messaging.advanceJourneys();
+    await t.services.messaging.sendDue();
+    expect(smtp.received.filter((mail) => LINK.test(mail.raw)).length).toBe(2);
     const messages = await t.database.db.selectFrom('messages').select(['customerId', 'content']).where('source', '=', 'journey').execute();
     expect(messages.map((m) => m.customerId).sort()).toEqual([masha, vova].sort());
     const tokens = new Map(messages.map((m) => [m.customerId!, LINK.exec(m.content!.text)![1]!]));
