@@ -1,5 +1,4 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { ConsentChannel } from './consents.ts';
 
 /**
  * What messaging needs to queue a campaign set-based, as SQL over the customers' own tables, so
@@ -8,8 +7,8 @@ import type { ConsentChannel } from './consents.ts';
  * `contactOf(id, wanted)` selects, for the customer whose id the expression names (a lateral join), one
  * row: `status, timezone, email, phone`, the e-mail and phone being the primary ones exactly as
  * `toRecord` picks them (identifiers in kind, source, created_at, value order, the first primary);
- * no row for an unknown id; an address not `wanted` is null. `grantedSql(id, channel)` is true when the customer's latest
- * marketing consent event on the channel (or on 'all') grants it, as `grantedNow` decides.
+ * no row for an unknown id; an address not `wanted` is null. `grantedSql(id, channel, purpose)` is true when the customer's latest
+ * consent event (marketing unless named) on the channel (or on 'all') grants it, as `grantedNow` decides.
  */
 export function contactOf(customerId: RawBuilder<unknown>, wanted: { email: boolean; phone: boolean } = { email: true, phone: true }): RawBuilder<unknown> {
   // An address no template of the campaign uses is not looked up (null): a lookup a customer each.
@@ -21,8 +20,8 @@ export function contactOf(customerId: RawBuilder<unknown>, wanted: { email: bool
   return sql`select c.status, c.timezone, ${primary('email')} as email, ${primary('phone')} as phone from customers c where c.id = ${customerId}`;
 }
 
-export function grantedSql(customerId: RawBuilder<unknown>, channel: ConsentChannel): RawBuilder<boolean> {
+export function grantedSql(customerId: RawBuilder<unknown>, channel: string, purpose = 'marketing'): RawBuilder<boolean> {
   return sql<boolean>`coalesce((select ce.granted from consent_events ce
-    where ce.customer_id = ${customerId} and ce.purpose = 'marketing' and ce.channel in (${channel}, 'all')
+    where ce.customer_id = ${customerId} and ce.purpose = ${purpose} and ce.channel in (${channel}, 'all')
     order by ce.occurred_at desc, ce.id desc limit 1), false)`;
 }

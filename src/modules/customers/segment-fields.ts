@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { existsSql, oneOfParam, type FieldContext, type FieldParam, type SegmentField } from '../../platform/segment-fields.ts';
 import { consentChannels, consentPurposes } from './consents.ts';
+import { grantedSql } from './contact-facts.ts';
 
 /**
  * Segments' population and the profile's fields. The population is every active customer, the
@@ -78,9 +79,6 @@ export const customerSegmentFields: SegmentField[] = [
     kind: 'boolean',
     description: 'Consent given now for the channel and purpose (a consent on channel "all" counts for every channel; the latest decides)',
     params: { channel: oneOfParam(consentChannels), purpose: oneOfParam(consentPurposes) },
-    value: (params) => sql`coalesce((
-      select e.granted from consent_events e
-      where e.customer_id = c.id and e.purpose = ${params.purpose as string} and e.channel in (${params.channel as string}, 'all')
-      order by e.occurred_at desc, e.id desc limit 1), false)`,
+    value: (params) => grantedSql(sql`c.id`, params.channel as string, params.purpose as string),
   },
 ];
