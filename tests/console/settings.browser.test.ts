@@ -194,8 +194,11 @@ describe('settings: channels', () => {
     expect(await dialog.textContent()).toContain('Set. Leave empty to keep it');
     await dialog.getByLabel('SMTP server').fill('relay.shop.example');
     await dialog.getByRole('button', { name: 'Save the channel' }).click();
+    // The row read "SMTP password: set" before the change too, so wait for the saved host itself.
+    const readChannel = async () => JSON.parse((await h.t.call({ method: 'GET', url: `/v1/channels/${listed.id}` })).body);
+    await expect.poll(async () => (await readChannel()).config.host).toBe('relay.shop.example');
     await expect.poll(() => page.getByRole('row', { name: /Shop mail/ }).textContent()).toContain('SMTP password: set');
-    const changed = JSON.parse((await h.t.call({ method: 'GET', url: `/v1/channels/${listed.id}` })).body);
+    const changed = await readChannel();
     expect(changed).toMatchObject({ secretsSet: ['auth.pass'], config: { host: 'relay.shop.example', auth: { user: 'news' } } });
 
     await page.getByLabel('Quiet from (HH:MM)').fill('22:30');
