@@ -25,6 +25,8 @@ export type CohortReport = {
   cohorts: Cohort[];
   /** Over every cohort that reached the period: customers weighted, the curve an analyst plots. */
   average: Array<{ index: number; cohorts: number; customers: number; retention: number; cumulativeRevenuePerCustomerMinor: number }>;
+  /** The purchases of the hours before this instant came from the hourly rollups, the rest from raw rows; null: all from raw rows. */
+  rolledUpTo: string | null;
 };
 
 function splitOf(by: CohortSplit): RawBuilder<string | null> {
@@ -77,7 +79,7 @@ export async function cohortReport(db: Db, sources: AnalyticsSources, period: Pe
     }
     return { cohort: s.cohort, group: s.grp, size, periods };
   });
-  return { unit, by, cohorts, average: averageCurve(cohorts) };
+  return { unit, by, cohorts, average: averageCurve(cohorts), rolledUpTo: null };
 }
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
