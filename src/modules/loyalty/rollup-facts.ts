@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { cohortFigures, hourBuckets } from './rollup-cohorts.ts';
 import { hourOf, onHour } from './rollups.ts';
 import { loyaltyActive, tillReceipts, unitsOfReceipt } from './till-facts.ts';
 
@@ -79,5 +80,5 @@ export function memberActivity(members: RawBuilder<unknown>, w: RolledWindow): R
     where m.created_at < ${w.to}::timestamptz`;
 }
 
-export const rollupFacts = { covers: rollupCovers, receiptTotals, buyerFigures, memberActivity };
+export const rollupFacts = { covers: rollupCovers, receiptTotals, buyerFigures, memberActivity, hourBuckets, cohortFigures };
 export type RollupFacts = typeof rollupFacts;
