@@ -15,6 +15,9 @@ create table rollup_state (
   closed_until timestamptz,
   -- Where a backfill over existing history began (the first fact's hour), for its progress.
   history_from timestamptz,
+  -- When the closing first caught up with the clock (the backfill's end, after which the
+  -- customers' table is compacted once: each backfill step rewrote every buyer's row).
+  backfilled_at timestamptz,
   folded_at timestamptz
 );
 insert into rollup_state (id) values (true);

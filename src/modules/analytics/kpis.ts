@@ -165,30 +165,35 @@ function groupKeyOf(g: KpiGrouping, key: string[]): GroupKey {
 }
 
 /**
- * The totals of a period without filters from the hourly rollups (loyalty's rollup facts): the
- * receipts' sums, the buyers against the period before, and the members active in it, each the
- * closed hours' rollups plus the raw rows since `closedUntil` — the same figures as the statement
- * below, read from ~9,000 hours and a row per customer instead of every receipt of two periods.
+ * The totals of periods without filters from the hourly rollups (loyalty's rollup facts), all
+ * periods in one pass over the customers: the receipts' sums, the buyers against each period's
+ * previous one and the members active in it, each the closed hours' rollups plus the raw rows
+ * since `closedUntil` — the same figures as the statement below, read from ~9,000 hours and a row
+ * per customer instead of every receipt of each period and the one before.
  */
-async function rolledTotals(db: Db, sources: AnalyticsSources, period: Period, closedUntil: Date): Promise<Map<string, { key: string[]; kpis: Kpis }>> {
+async function rolledTotals(db: Db, sources: AnalyticsSources, periods: Period[], closedUntil: Date): Promise<Kpis[]> {
   const { facts } = sources.rollups;
-  const window = { from: period.start, to: period.end, closedUntil };
-  const rows = await reportQuery(db, sql<Row>`
-    with r as (${facts.receiptTotals(window)}),
-    b as (${facts.buyerFigures({ ...window, before: previousPeriod(period).start })}),
-    m as (${facts.memberActivity(sources.members, window)})
-    select array['all']::text[] as g, r.receipts, r.revenue_minor as revenue, r.gross_minor as gross, r.discount_minor as discount, r.redeemed_minor as redeemed,
-      r.identified, r.till, r.till_identified, r.units_milli, b.customers, b.repeaters, b.new_customers, b.retained, b.earlier_customers, m.members, m.active_members
-    from r, b, m`);
-  return new Map(rows.map((row) => [JSON.stringify(row.g), { key: row.g, kpis: kpisOf(row, true) }]));
+  const asked = periods.map((p) => ({ before: previousPeriod(p).start, from: p.start, to: p.end }));
+  const [buyers, members, ...sums] = await Promise.all([
+    reportQuery(db, sql<Record<string, string | null>>`${facts.buyerFigures(asked, closedUntil)}`),
+    reportQuery(db, sql<Record<string, string | null>>`${facts.memberFigures(sources.members, asked, closedUntil)}`),
+    ...periods.map((p) => reportQuery(db, sql<Record<string, string | null>>`${facts.receiptTotals({ from: p.start, to: p.end, closedUntil })}`)),
+  ]);
+  return periods.map((_, i) => {
+    const b = { ...buyers[0]!, ...members[0]! };
+    const r = sums[i]![0]!;
+    const row: Row = {
+      g: ['all'], receipts: r.receipts!, revenue: r.revenueMinor!, gross: r.grossMinor!, discount: r.discountMinor!, redeemed: r.redeemedMinor!,
+      identified: r.identified!, till: r.till!, tillIdentified: r.tillIdentified!, unitsMilli: r.unitsMilli!,
+      customers: b[`customers${i}`]!, repeaters: b[`repeaters${i}`]!, newCustomers: b[`newCustomers${i}`]!, retained: b[`retained${i}`]!,
+      earlierCustomers: b[`earlierCustomers${i}`]!, members: b[`members${i}`]!, activeMembers: b[`activeMembers${i}`]!,
+    };
+    return kpisOf(row, true);
+  });
 }
 
 /** The figures of every group of one period, keyed by the group's text key. */
-async function periodRows(db: Db, sources: AnalyticsSources, period: Period, g: KpiGrouping, filters: KpiFilters, closedUntil: Date | null = null): Promise<Map<string, { key: string[]; kpis: Kpis }>> {
-  const unfiltered = !filters.store && !filters.channel && !filters.segment;
-  if (g === 'none' && unfiltered && sources.rollups.facts.covers(closedUntil, period.start, period.end, previousPeriod(period).start)) {
-    return rolledTotals(db, sources, period, closedUntil);
-  }
+async function periodRows(db: Db, sources: AnalyticsSources, period: Period, g: KpiGrouping, filters: KpiFilters): Promise<Map<string, { key: string[]; kpis: Kpis }>> {
   const { till } = sources;
   const current = receiptGroup(g, period.timezone, false);
   const next = isSeries(g) ? receiptGroup(g, period.timezone, true) : current;
@@ -283,7 +288,7 @@ export async function kpiReport(db: Db, sources: AnalyticsSources, period: Perio
   // The rollups answer the totals without filters; groups and filters read the raw rows (docs/performance.md).
   const ready = await sources.rollups.forReport();
   const closedUntil = !filters.store && !filters.channel && !filters.segment ? ready : null;
-  const totals = async (p: Period) => (await periodRows(db, sources, p, 'none', filters, closedUntil)).get('["all"]')?.kpis ?? kpisOf(undefined, !filters.store && !filters.channel);
+  const totals = async (p: Period) => (await periodRows(db, sources, p, 'none', filters)).get('["all"]')?.kpis ?? kpisOf(undefined, !filters.store && !filters.channel);
   const rowOf = (group: GroupKey, current: Kpis, previous: Kpis | undefined, year: Kpis | undefined): KpiRow => {
     const row: KpiRow = { group, current };
     if (compared.previous) row.previous = previous ?? null;
@@ -291,13 +296,16 @@ export async function kpiReport(db: Db, sources: AnalyticsSources, period: Perio
     if (previous || year) row.change = { ...(previous ? { previous: changes(current, previous) } : {}), ...(year ? { yearEarlier: changes(current, year) } : {}) };
     return row;
   };
-  const [total, totalBefore, totalYear] = await Promise.all([
-    totals(period),
-    compared.previous ? totals(compared.previous) : undefined,
-    compared.yearEarlier ? totals(compared.yearEarlier) : undefined,
-  ]);
-  const rolled = [period, compared.previous, compared.yearEarlier].some((p) => p && sources.rollups.facts.covers(closedUntil, p.start, p.end, previousPeriod(p).start));
-  const report: KpiReport = { groupBy: g, filters, compared, overall: rowOf({}, total, totalBefore, totalYear), rows: [], rolledUpTo: rolled && closedUntil ? closedUntil.toISOString() : null };
+  const asked = [period, compared.previous, compared.yearEarlier];
+  const rolled = asked.every((p) => !p || sources.rollups.facts.covers(closedUntil, p.start, p.end, previousPeriod(p).start));
+  const [total, totalBefore, totalYear] = rolled && closedUntil
+    ? await (async () => {
+      const present = asked.flatMap((p) => (p ? [p] : []));
+      const figures = await rolledTotals(db, sources, present, closedUntil);
+      return asked.map((p) => (p ? figures[present.indexOf(p)] : undefined));
+    })()
+    : await Promise.all(asked.map((p) => (p ? totals(p) : undefined)));
+  const report: KpiReport = { groupBy: g, filters, compared, overall: rowOf({}, total!, totalBefore, totalYear), rows: [], rolledUpTo: rolled && closedUntil ? closedUntil.toISOString() : null };
   if (g === 'none') return report;
   const comparable = !isSeries(g);
   const [rows, before, year] = await Promise.all([

@@ -116,14 +116,29 @@ export async function pointsFlowsBy(db: DbOrTx, from: Date, to: Date, period: 'd
   return rows.map((row) => ({ period: row.period, ...flowsOf(row) }));
 }
 
-/** What is outstanding now by expiry month, from the lots (pending lots included: they will be spendable). */
+/**
+ * What is outstanding now by expiry month, from the lots (pending lots included: they will be
+ * spendable): one sum per month over the month's range of the covering index of outstanding lots
+ * (expiry date, remaining), so no lot's row is read and no row is formatted or sorted — the form
+ * that grouped every lot by its formatted month took 8–13 s at 7 M lots.
+ */
 export async function outstandingByExpiryMonth(db: DbOrTx, now: Date): Promise<ExpiryMonth[]> {
-  const rows = await queryWithoutJit(db, sql<{ month: string | null; points: string }>`
-    select to_char(date_trunc('month', l.expires_at at time zone 'UTC'), 'YYYY-MM') as month, sum(l.remaining)::bigint as points
-    from point_lots l
-    where l.remaining > 0 and l.expired_at is null and (l.expires_at is null or l.expires_at > ${now}::timestamptz)
-    group by 1 order by 1 nulls last`);
-  return rows.map((row) => ({ month: row.month ?? 'never', points: Number(row.points) }));
+  const outstanding = sql`l.remaining > 0 and l.expired_at is null`;
+  const rows = await queryWithoutJit(db, sql<{ month: string | null; points: string | null }>`
+    with bounds as (
+      select date_trunc('month', min(l.expires_at) at time zone 'UTC') as first, date_trunc('month', max(l.expires_at) at time zone 'UTC') as last
+      from point_lots l where ${outstanding} and l.expires_at > ${now}::timestamptz
+    ), months as (
+      select m from bounds, generate_series(bounds.first, bounds.last, interval '1 month') m where bounds.first is not null
+    )
+    select to_char(m, 'YYYY-MM') as month,
+      (select sum(l.remaining) from point_lots l where ${outstanding}
+        and l.expires_at > greatest(${now}::timestamptz, m at time zone 'UTC') and l.expires_at < (m + interval '1 month') at time zone 'UTC')::bigint as points
+    from months
+    union all
+    select null, (select sum(l.remaining) from point_lots l where ${outstanding} and l.expires_at is null)::bigint
+    order by 1 nulls last`);
+  return rows.flatMap((row) => (row.points === null ? [] : [{ month: row.month ?? 'never', points: Number(row.points) }]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { cohortFigures, hourBuckets } from './rollup-cohorts.ts';
 import { hourOf, onHour } from './rollups.ts';
-import { loyaltyActive, tillReceipts, unitsOfReceipt } from './till-facts.ts';
+import { tillReceipts, unitsOfReceipt } from './till-facts.ts';
 
 /**
  * The till facts of a period read from the hourly rollups (rollups.ts) for its closed hours and
@@ -36,49 +36,69 @@ export function receiptTotals(w: RolledWindow): RawBuilder<unknown> {
 /** Purchases (or points hours) of a customer's sorted hours array before hour `h`: a binary search (width_bucket counts the elements ≤ its operand). */
 const before = (hours: RawBuilder<unknown>, h: number) => sql`width_bucket(${h - 1}::int, ${hours})`;
 
+/** A period `[from, to)` and the period before it `[before, from)` (what retention compares with). */
+export type BuyerPeriod = { before: Date; from: Date; to: Date };
+
+const each = (periods: BuyerPeriod[], f: (p: BuyerPeriod, i: number) => RawBuilder<unknown>) => sql.join(periods.map((p, i) => f(p, i)), sql`, `);
+const at = (d: Date) => sql`${d}::timestamptz`;
+/** Elements of a customer's sorted hours array in [from, to) (0 without a row). */
+const between = (hours: RawBuilder<unknown>, from: Date, to: Date) => sql`coalesce(${before(hours, hourOf(to))} - ${before(hours, hourOf(from))}, 0)`;
+const lastEnd = (periods: BuyerPeriod[], closedUntil: Date) => new Date(Math.max(...periods.map((p) => p.to.getTime()), closedUntil.getTime()));
+
 /**
- * One row of the buyers of a period `[from, to)` against the period before it `[before, from)`:
- * `customers` (bought in the period), `repeaters` (two receipts or more in it), `new_customers`
- * (bought in it and never before it), `earlier_customers` (bought in the period before) and
- * `retained` (bought in both). Each customer is one row of `rollup_customer_hours` whose sorted
- * purchase hours are counted by binary search, joined to their receipts since `closedUntil`.
+ * One row of the buyers of several periods in one pass over the customers, period `i`'s figures
+ * suffixed `_i`: `customers` (bought in the period), `repeaters` (two receipts or more in it),
+ * `new_customers` (bought in it and never before it), `earlier_customers` (bought in the period
+ * before) and `retained` (bought in both). A customer's closed history is their row of
+ * `rollup_customer_hours`, whose sorted purchase hours are counted by binary search; their
+ * receipts since `closedUntil` are read raw and added. No join but the live receipts' (small), so
+ * PostgreSQL scans the customers' rows in parallel.
  */
-export function buyerFigures(w: RolledWindow & { before: Date }): RawBuilder<unknown> {
-  const [b, f, t] = [hourOf(w.before), hourOf(w.from), hourOf(w.to)];
-  const hours = sql`a.purchase_hours`;
+export function buyerFigures(periods: BuyerPeriod[], closedUntil: Date): RawBuilder<unknown> {
+  const hours = sql`x.purchase_hours`;
+  // Written out twice below rather than a CTE: a CTE read twice is materialized, and a plan reading one runs on one process.
+  const live = sql`(select t.customer_id, ${each(periods, (p, i) => sql`count(*) filter (where t.occurred_at >= ${at(p.from)} and t.occurred_at < ${at(p.to)}) as ${sql.ref(`n_${i}`)},
+        count(*) filter (where t.occurred_at >= ${at(p.before)} and t.occurred_at < ${at(p.from)}) as ${sql.ref(`e_${i}`)},
+        count(*) filter (where t.occurred_at < ${at(p.from)}) as ${sql.ref(`b_${i}`)}`)}
+      from (${tillReceipts({ from: closedUntil, to: lastEnd(periods, closedUntil) })}) t where t.customer_id is not null group by 1)`;
   return sql`
-    with live as (
-      select t.customer_id, count(*) filter (where t.occurred_at >= ${w.from}::timestamptz) as n,
-        count(*) filter (where t.occurred_at < ${w.from}::timestamptz and t.occurred_at >= ${w.before}::timestamptz) as n_earlier,
-        count(*) filter (where t.occurred_at < ${w.from}::timestamptz) as n_before
-      from (${tillReceipts({ from: w.closedUntil, to: w.to })}) t where t.customer_id is not null group by 1
-    ), c as (
-      select
-        coalesce(${before(hours, t)} - ${before(hours, f)}, 0) + coalesce(l.n, 0) as n,
-        coalesce(${before(hours, f)} > ${before(hours, b)}, false) or coalesce(l.n_earlier, 0) > 0 as earlier,
-        coalesce(${before(hours, f)} > 0, false) or coalesce(l.n_before, 0) > 0 as bought_before
-      from rollup_customer_hours a full join live l on l.customer_id = a.customer_id
+    with c as (
+      select ${each(periods, (p, i) => sql`${between(hours, p.from, p.to)} + coalesce(${sql.ref(`l.n_${i}`)}, 0) as ${sql.ref(`n_${i}`)},
+          ${between(hours, p.before, p.from)} > 0 or coalesce(${sql.ref(`l.e_${i}`)}, 0) > 0 as ${sql.ref(`e_${i}`)},
+          coalesce(${before(hours, hourOf(p.from))} > 0, false) or coalesce(${sql.ref(`l.b_${i}`)}, 0) > 0 as ${sql.ref(`b_${i}`)}`)}
+      from (select a.customer_id, a.purchase_hours from rollup_customer_hours a
+        union all
+        -- customers whose every purchase is since closedUntil
+        select l.customer_id, null from ${live} l where not exists (select 1 from rollup_customer_hours a where a.customer_id = l.customer_id)) x
+      left join ${live} l on l.customer_id = x.customer_id
     )
-    select count(*) filter (where c.n >= 1) as customers, count(*) filter (where c.n >= 2) as repeaters,
-      count(*) filter (where c.n >= 1 and not c.bought_before) as new_customers,
-      count(*) filter (where c.n >= 1 and c.earlier) as retained, count(*) filter (where c.earlier) as earlier_customers
+    select ${each(periods, (_, i) => sql`count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 1) as ${sql.ref(`customers_${i}`)},
+      count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 2) as ${sql.ref(`repeaters_${i}`)},
+      count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 1 and not ${sql.ref(`c.b_${i}`)}) as ${sql.ref(`new_customers_${i}`)},
+      count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 1 and ${sql.ref(`c.e_${i}`)}) as ${sql.ref(`retained_${i}`)},
+      count(*) filter (where ${sql.ref(`c.e_${i}`)}) as ${sql.ref(`earlier_customers_${i}`)}`)}
     from c`;
 }
 
 /**
- * One row of the members (`members`: SQL of `customer_id, created_at`, one row a member) who
- * joined before the window's end and of those who earned, were awarded or redeemed points in
- * it (as till-facts' `loyaltyActive` tells): `members, active_members`.
+ * One row of the members of several periods (`members`: SQL of `customer_id, created_at`, one
+ * row a member), period `i`'s suffixed `_i`: `members` (who joined before the period's end) and
+ * `active_members` (of those, who earned, were awarded or redeemed points in it, as
+ * till-facts' `loyaltyActive` tells), from the customers' points hours and the entries since
+ * `closedUntil`.
  */
-export function memberActivity(members: RawBuilder<unknown>, w: RolledWindow): RawBuilder<unknown> {
-  const liveFrom = new Date(Math.max(w.from.getTime(), w.closedUntil.getTime()));
+export function memberFigures(members: RawBuilder<unknown>, periods: BuyerPeriod[], closedUntil: Date): RawBuilder<unknown> {
   const hours = sql`a.points_hours`;
-  return sql`select count(*) as members,
-      count(*) filter (where coalesce(${before(hours, hourOf(w.to))} > ${before(hours, hourOf(w.from))}, false) or la.customer_id is not null) as active_members
-    from (${members}) m left join rollup_customer_hours a on a.customer_id = m.customer_id
-      left join (${loyaltyActive({ from: liveFrom, to: w.to })}) la on la.customer_id = m.customer_id
-    where m.created_at < ${w.to}::timestamptz`;
+  return sql`
+    with live as (
+      select e.customer_id, ${each(periods, (p, i) => sql`bool_or(e.occurred_at >= ${at(p.from)} and e.occurred_at < ${at(p.to)}) as ${sql.ref(`p_${i}`)}`)}
+      from point_entries e where e.kind in ('earn', 'award', 'redeem') and e.occurred_at >= ${at(closedUntil)} and e.occurred_at < ${at(lastEnd(periods, closedUntil))}
+      group by 1
+    )
+    select ${each(periods, (p, i) => sql`count(*) filter (where m.created_at < ${at(p.to)}) as ${sql.ref(`members_${i}`)},
+      count(*) filter (where m.created_at < ${at(p.to)} and (${between(hours, p.from, p.to)} > 0 or coalesce(${sql.ref(`l.p_${i}`)}, false))) as ${sql.ref(`active_members_${i}`)}`)}
+    from (${members}) m left join rollup_customer_hours a on a.customer_id = m.customer_id left join live l on l.customer_id = m.customer_id`;
 }
 
-export const rollupFacts = { covers: rollupCovers, receiptTotals, buyerFigures, memberActivity, hourBuckets, cohortFigures };
+export const rollupFacts = { covers: rollupCovers, receiptTotals, buyerFigures, memberFigures, hourBuckets, cohortFigures };
 export type RollupFacts = typeof rollupFacts;
