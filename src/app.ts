@@ -13,7 +13,7 @@ import { createEngagement, engagementModule, engagementRoutes, type Engagement }
 import { createFiscalReceipts, fiscalReceiptRoutes, fiscalReceiptsModule, type FiscalReceipts } from './modules/fiscal-receipts/index.ts';
 import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
 import { createLotteries, lotteriesModule, lotteryRoutes, type Lotteries } from './modules/lotteries/index.ts';
-import { createLoyalty, loyaltyModule, loyaltyRoutes, purchaseFacts, tillFacts, type Loyalty } from './modules/loyalty/index.ts';
+import { createLoyalty, loyaltyModule, loyaltyRoutes, purchaseFacts, rollupFacts, tillFacts, type Loyalty } from './modules/loyalty/index.ts';
 import { createPartners, partnerRoutes, partnersModule, type Partners } from './modules/partners/index.ts';
 import { createPromotions, promotionRoutes, promotionsModule, type Promotions } from './modules/promotions/index.ts';
 import { createRecommendations, recommendationRoutes, recommendationsModule, type Recommendations } from './modules/recommendations/index.ts';
@@ -211,6 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     ids,
     sources: {
       till: tillFacts,
+      rollups: { facts: rollupFacts, forReport: loyalty.rollups.forReport },
       purchases: purchaseFacts,
       points: loyalty.pointsLedger,
       members: memberFacts(),

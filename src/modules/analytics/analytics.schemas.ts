@@ -84,6 +84,8 @@ const KpiRow = Type.Object({
 
 export const KpiReportSchema = named('KpiReport', Type.Object({
   period: PeriodSchema,
+  asOf: Type.String({ description: 'The instant the report was asked at: every receipt and ledger entry committed by then is counted, today\'s too' }),
+  rolledUpTo: Nullable(Type.String({ description: 'The figures of the hours before this instant were read from the hourly rollups, the rest from the receipts and ledger themselves (the same answer, faster); null: all read from them' })),
   groupBy: StringEnum(kpiGroupings),
   filters: Type.Object({ store: Type.Optional(Type.String()), channel: Type.Optional(Type.String()), segment: Type.Optional(Type.String()) }),
   compared: Type.Object({ previous: Type.Optional(PeriodSchema), yearEarlier: Type.Optional(PeriodSchema) }),
@@ -99,6 +101,8 @@ export const CohortQuery = Type.Object({
 
 export const CohortReportSchema = named('CohortReport', Type.Object({
   period: PeriodSchema,
+  asOf: Type.String({ description: 'The instant the report was asked at: every receipt and ledger entry committed by then is counted, today\'s too' }),
+  rolledUpTo: Nullable(Type.String({ description: 'The figures of the hours before this instant were read from the hourly rollups, the rest from the receipts and ledger themselves (the same answer, faster); null: all read from them' })),
   unit: StringEnum(cohortUnits),
   by: StringEnum(cohortSplits),
   cohorts: Type.Array(Type.Object({
@@ -167,6 +171,8 @@ const Flows = {
 
 export const EconomicsReportSchema = named('EconomicsReport', Type.Object({
   period: PeriodSchema,
+  asOf: Type.String({ description: 'The instant the report was asked at: every receipt and ledger entry committed by then is counted, today\'s too' }),
+  rolledUpTo: Nullable(Type.String({ description: 'The figures of the hours before this instant were read from the hourly rollups, the rest from the receipts and ledger themselves (the same answer, faster); null: all read from them' })),
   currency: Type.String(),
   pointValueMinor: Type.Integer({ description: 'What a point is worth (the program setting now)' }),
   points: Type.Object({ ...Flows, netRedeemed: Type.Integer(), outstandingAtStart: Type.Integer(), outstandingAtEnd: Type.Integer() }),

@@ -25,6 +25,8 @@ export type CohortReport = {
   cohorts: Cohort[];
   /** Over every cohort that reached the period: customers weighted, the curve an analyst plots. */
   average: Array<{ index: number; cohorts: number; customers: number; retention: number; cumulativeRevenuePerCustomerMinor: number }>;
+  /** The purchases of the hours before this instant came from the hourly rollups, the rest from raw rows; null: all from raw rows. */
+  rolledUpTo: string | null;
 };
 
 function splitOf(by: CohortSplit): RawBuilder<string | null> {
@@ -38,28 +40,53 @@ function splitOf(by: CohortSplit): RawBuilder<string | null> {
 
 type Row = { cohort: string; grp: string | null; idx: number; customers: string; revenue: string };
 
+type RolledRow = { cohort: string; grp: string | null; idx: number | null; customers: string | null; revenue: string | null; size: string | null };
+
+/**
+ * The cohorts' sizes and rows from the customers' rollup rows (loyalty's rollup facts): the same
+ * figures as the statements below, without reading and sorting a year of receipts.
+ */
+async function rolledFigures(db: Db, sources: AnalyticsSources, period: Period, unit: CohortUnit, by: CohortSplit, now: Date, closedUntil: Date) {
+  const { facts } = sources.rollups;
+  const window = { from: period.start, to: period.end, closedUntil };
+  const [{ buckets }] = (await reportQuery(db, facts.hourBuckets(unit, period.timezone, window))) as [{ buckets: number[] }];
+  const all = await reportQuery(db, sql<RolledRow>`${facts.cohortFigures(unit, period.timezone, by, window, now, buckets)}`);
+  const sizes = all.filter((row) => row.idx === null).map((row) => ({ cohort: row.cohort, grp: row.grp, size: row.size ?? '0' }));
+  const rows: Row[] = all.flatMap((row) => (row.idx === null ? [] : [{ cohort: row.cohort, grp: row.grp, idx: row.idx, customers: row.customers ?? '0', revenue: row.revenue ?? '0' }]));
+  return { sizes, rows };
+}
+
 export async function cohortReport(db: Db, sources: AnalyticsSources, period: Period, unit: CohortUnit, by: CohortSplit, now: Date): Promise<CohortReport> {
   const tz = period.timezone;
+  const closedUntil = await sources.rollups.forReport();
+  const rolled = sources.rollups.facts.covers(closedUntil, period.start, period.end) && wholeHourZone(tz, period.start, now) ? closedUntil : null;
   const bucket = (column: RawBuilder<unknown>) => sql`date_trunc(${unit}, ${column} at time zone ${tz})`;
   const index = unit === 'month'
     ? sql`((extract(year from p.bucket) - extract(year from f.cohort)) * 12 + extract(month from p.bucket) - extract(month from f.cohort))::int`
     : sql`((p.bucket::date - f.cohort::date) / 7)::int`;
-  const [sizes, rows, last] = await Promise.all([
-    reportQuery(db, sql<{ cohort: string; grp: string | null; size: string }>`
-      select to_char(${bucket(sql`fp.occurred_at`)}, 'YYYY-MM-DD') as cohort, ${splitOf(by)} as grp, count(*) as size
-      from (${sources.till.firstPurchases(period.end)}) fp
-      where fp.occurred_at >= ${period.start}::timestamptz
-      group by 1, 2 order by 1, 2`),
-    reportQuery(db, sql<Row>`
-      with f as (
-        select fp.customer_id, ${bucket(sql`fp.occurred_at`)} as cohort, ${splitOf(by)} as grp
-        from (${sources.till.firstPurchases(period.end)}) fp where fp.occurred_at >= ${period.start}::timestamptz
-      ), p as (
-        select x.customer_id, ${bucket(sql`x.occurred_at`)} as bucket, x.net_minor from (${sources.purchases.receipts({ from: period.start, to: now })}) x
-      )
-      select to_char(f.cohort, 'YYYY-MM-DD') as cohort, f.grp, ${index} as idx, count(distinct p.customer_id) as customers, sum(p.net_minor) as revenue
-      from f join p on p.customer_id = f.customer_id and p.bucket >= f.cohort
-      group by 1, 2, 3`),
+  // The raw statements: every first purchase and every purchase of the period, read and grouped.
+  const rawFigures = async () => {
+    const [sizes, rows] = await Promise.all([
+      reportQuery(db, sql<{ cohort: string; grp: string | null; size: string }>`
+        select to_char(${bucket(sql`fp.occurred_at`)}, 'YYYY-MM-DD') as cohort, ${splitOf(by)} as grp, count(*) as size
+        from (${sources.till.firstPurchases(period.end)}) fp
+        where fp.occurred_at >= ${period.start}::timestamptz
+        group by 1, 2 order by 1, 2`),
+      reportQuery(db, sql<Row>`
+        with f as (
+          select fp.customer_id, ${bucket(sql`fp.occurred_at`)} as cohort, ${splitOf(by)} as grp
+          from (${sources.till.firstPurchases(period.end)}) fp where fp.occurred_at >= ${period.start}::timestamptz
+        ), p as (
+          select x.customer_id, ${bucket(sql`x.occurred_at`)} as bucket, x.net_minor from (${sources.purchases.receipts({ from: period.start, to: now })}) x
+        )
+        select to_char(f.cohort, 'YYYY-MM-DD') as cohort, f.grp, ${index} as idx, count(distinct p.customer_id) as customers, sum(p.net_minor) as revenue
+        from f join p on p.customer_id = f.customer_id and p.bucket >= f.cohort
+        group by 1, 2, 3`),
+    ]);
+    return { sizes, rows };
+  };
+  const [{ sizes, rows }, last] = await Promise.all([
+    rolled ? rolledFigures(db, sources, period, unit, by, now, rolled) : rawFigures(),
     reportQuery(db, sql<{ bucket: string }>`select to_char(date_trunc(${unit}, ${now}::timestamptz at time zone ${tz}), 'YYYY-MM-DD') as bucket`),
   ]);
   const lastBucket = last[0]!.bucket;
@@ -77,10 +104,24 @@ export async function cohortReport(db: Db, sources: AnalyticsSources, period: Pe
     }
     return { cohort: s.cohort, group: s.grp, size, periods };
   });
-  return { unit, by, cohorts, average: averageCurve(cohorts) };
+  return { unit, by, cohorts, average: averageCurve(cohorts), rolledUpTo: rolled ? rolled.toISOString() : null };
 }
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/**
+ * Whether the zone's clock is a whole number of hours from UTC from `from` to `to` (checked
+ * every 12 hours: a zone changes its offset at most twice a year), so every hour of the rollups
+ * falls in one bucket of the zone's days, weeks and months.
+ */
+function wholeHourZone(timezone: string, from: Date, to: Date): boolean {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'longOffset' });
+  for (let at = from.getTime(); ; at = Math.min(at + 12 * 3_600_000, to.getTime())) {
+    const offset = format.formatToParts(new Date(at)).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+    if (!/^GMT([+-]\d{2}:00)?$/.test(offset)) return false;
+    if (at >= to.getTime()) return true;
+  }
+}
 
 /** Whole months or weeks from one bucket's date to another's (both 'YYYY-MM-DD' starts of a bucket). */
 function periodsBetween(unit: CohortUnit, from: string, to: string): number {

@@ -37,22 +37,32 @@ export type EconomicsReport = {
   /** Why roi is null, in plain words; null when it is given. */
   roiReason: string | null;
   series?: Array<PointsFlows & { period: string; valueIssuedMinor: number; valueRedeemedMinor: number }>;
+  /** The flows and revenue of the hours before this instant came from the hourly rollups, the rest from raw rows; null: all from raw rows. */
+  rolledUpTo: string | null;
 };
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1e4) / 1e4 : null);
 
 export async function economicsReport(db: Db, sources: AnalyticsSources, period: Period, now: Date, seriesBy?: 'day' | 'week' | 'month', uplift: readonly UpliftSource[] = []): Promise<EconomicsReport> {
-  const { points, till } = sources;
+  const { points, till, rollups } = sources;
+  // The hours before closedUntil come from the rollups (the same sums), the rest from raw rows.
+  const closedUntil = await rollups.forReport();
+  const rolled = rollups.facts.covers(closedUntil, period.start, period.end) ? closedUntil : null;
   const [experiments, program, flows, byExpiry, history, money, series] = await Promise.all([
     Promise.all(uplift.map((source) => source({ from: period.start, to: period.end }))).then((lists) => lists.flat()),
     points.program(),
-    points.economics(period.start, period.end),
+    points.economics(period.start, period.end, rolled),
     points.byExpiryMonth(now),
     points.breakage(now),
-    reportQuery(db, sql<{ revenue: string; gross: string; receipts: string; discount: string; redeemed: string }>`
-      select coalesce(sum(t.net_minor), 0) as revenue, coalesce(sum(t.total_minor), 0) as gross, count(*) as receipts,
-        coalesce(sum(t.discount_minor), 0) as discount, coalesce(sum(t.redeemed_minor), 0) as redeemed
-      from (${till.receipts({ from: period.start, to: period.end })}) t`),
+    reportQuery(db, rolled
+      ? sql<{ revenue: string; gross: string; receipts: string; discount: string; redeemed: string }>`
+        select coalesce(t.revenue_minor, 0) as revenue, coalesce(t.gross_minor, 0) as gross, coalesce(t.receipts, 0) as receipts,
+          coalesce(t.discount_minor, 0) as discount, coalesce(t.redeemed_minor, 0) as redeemed
+        from (${rollups.facts.receiptTotals({ from: period.start, to: period.end, closedUntil: rolled })}) t`
+      : sql<{ revenue: string; gross: string; receipts: string; discount: string; redeemed: string }>`
+        select coalesce(sum(t.net_minor), 0) as revenue, coalesce(sum(t.total_minor), 0) as gross, count(*) as receipts,
+          coalesce(sum(t.discount_minor), 0) as discount, coalesce(sum(t.redeemed_minor), 0) as redeemed
+        from (${till.receipts({ from: period.start, to: period.end })}) t`),
     seriesBy ? points.flowsBy(period.start, period.end, seriesBy, period.timezone) : Promise.resolve(undefined),
   ]);
   const value = program.pointValueMinor;
@@ -93,6 +103,7 @@ export async function economicsReport(db: Db, sources: AnalyticsSources, period:
       accrualShareOfRevenue: accrualMinor === null ? null : ratio(accrualMinor, revenueMinor),
     },
     ...roiOf(experiments, cashMinor, value),
+    rolledUpTo: rolled ? rolled.toISOString() : null,
   };
   if (series) {
     report.series = series.map((row) => ({

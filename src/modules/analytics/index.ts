@@ -44,7 +44,8 @@ export function createAnalytics(deps: AnalyticsDeps) {
   const uplift: UpliftSource[] = [];
   const reports = {
     async kpis(ask: KpiAsk) {
-      const period = parsePeriod(ask, clock.now());
+      const asOf = clock.now();
+      const period = parsePeriod(ask, asOf);
       const filters: KpiFilters = {};
       if (ask.store) filters.store = ask.store;
       if (ask.channel) filters.channel = ask.channel;
@@ -53,11 +54,12 @@ export function createAnalytics(deps: AnalyticsDeps) {
       const compared: { previous?: ReturnType<typeof periodView>; yearEarlier?: ReturnType<typeof periodView> } = {};
       if (report.compared.previous) compared.previous = periodView(report.compared.previous);
       if (report.compared.yearEarlier) compared.yearEarlier = periodView(report.compared.yearEarlier);
-      return { period: periodView(period), ...report, compared };
+      return { period: periodView(period), asOf: asOf.toISOString(), ...report, compared };
     },
     async cohorts(ask: CohortAsk) {
-      const period = parsePeriod(ask, clock.now());
-      return { period: periodView(period), ...(await cohortReport(db, sources, period, ask.unit ?? 'month', ask.by ?? 'none', clock.now())) };
+      const asOf = clock.now();
+      const period = parsePeriod(ask, asOf);
+      return { period: periodView(period), asOf: asOf.toISOString(), ...(await cohortReport(db, sources, period, ask.unit ?? 'month', ask.by ?? 'none', asOf)) };
     },
     async funnels(ask: FunnelAsk) {
       const period = parsePeriod(ask, clock.now());
@@ -65,8 +67,9 @@ export function createAnalytics(deps: AnalyticsDeps) {
       return { period: periodView(period), ...(await funnelReport(db, sources, period, steps, ask.by ?? 'none', ask.withinDays ?? null, clock.now())) };
     },
     async economics(ask: EconomicsAsk) {
-      const period = parsePeriod(ask, clock.now());
-      return { period: periodView(period), ...(await economicsReport(db, sources, period, clock.now(), ask.series, uplift)) };
+      const asOf = clock.now();
+      const period = parsePeriod(ask, asOf);
+      return { period: periodView(period), asOf: asOf.toISOString(), ...(await economicsReport(db, sources, period, asOf, ask.series, uplift)) };
     },
   };
   // A scheduled report runs the same report as its route, with the query checked the same way.

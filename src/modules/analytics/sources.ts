@@ -1,5 +1,5 @@
 import type { RawBuilder } from 'kysely';
-import type { PointsLedgerFacts, PurchaseFacts, TillFacts } from '../loyalty/index.ts';
+import type { PointsLedgerFacts, PurchaseFacts, RollupFacts, TillFacts } from '../loyalty/index.ts';
 
 /**
  * What the analytics module reads, as SQL other modules hand it (buildApp wires them): it never
@@ -8,6 +8,11 @@ import type { PointsLedgerFacts, PurchaseFacts, TillFacts } from '../loyalty/ind
 export type AnalyticsSources = {
   /** Loyalty: receipts (anonymous ones too), their units, first purchases, who earned or redeemed. */
   till: TillFacts;
+  /**
+   * Loyalty: the till facts by hour (the rollups), and `forReport`, what a report may read them up
+   * to (null: read raw rows): the hours before it from the rollups, the rest raw, one exact answer.
+   */
+  rollups: { facts: RollupFacts; forReport: () => Promise<Date | null> };
   /** Loyalty: purchases (identified receipts not wholly returned), the one definition RFM and clusters use too. */
   purchases: PurchaseFacts;
   /** Loyalty: the points ledger's flows, lots by expiry, breakage history and the point's value. */

@@ -26,6 +26,7 @@ import { customerReceipts, getReceipt } from './receipts.ts';
 import { createReplayer, type ReplayScenario } from './what-if-replay.ts';
 import { pointsAtStores, storeOfReceipt } from './store-points.ts';
 import { pointsLedgerFacts } from './points-economics.ts';
+import { foldRollups, readRollupState, rollupsForReport } from './rollups.ts';
 
 export type { JobName } from './jobs.ts';
 export type { SegmentCheck } from './config-store.ts';
@@ -41,6 +42,8 @@ export type { ReceiptFigures, ReplayCursor, ReplayedReceipt, Replayer, ReplaySce
 export type { Tier } from './config-types.ts';
 export { purchaseFacts, type FactsWindow, type PurchaseFacts } from './purchase-facts.ts';
 export { tillFacts, type TillFacts } from './till-facts.ts';
+export { rollupFacts, type RollupFacts } from './rollup-facts.ts';
+export type { FoldReport, RollupState } from './rollups.ts';
 export type { PointsLedgerFacts, PointsEconomics, PointsFlows, ExpiryMonth, Breakage } from './points-economics.ts';
 export type { Tender, TenderAsk, TenderOutcome, TenderPayment, TenderReturn, TenderReversal, TenderStore } from './tenders.ts';
 export { loyaltyErrors } from './loyalty.errors.ts';
@@ -181,6 +184,15 @@ export function createLoyalty(
       /** What a PUT of these earning rules or tiers would refuse, field by field (segment references included); nothing is saved. */
       problems: (kind: 'earning_rules' | 'tiers', body: EarningRuleSet | TierConfig) => configProblems(db, kind, body, references.segments),
       replayer: (scenarios: { baseline: ReplayScenario; whatIf: ReplayScenario }) => createReplayer(db, extensions, scenarios),
+    },
+    /**
+     * The hourly rollups of receipts and the ledger (rollups.ts): `fold` is the live job that keeps
+     * them (and backfills history a day a step), `forReport` what a report may read them up to.
+     */
+    rollups: {
+      fold: (signal?: AbortSignal, budgetMs?: number) => foldRollups(db, clock, { ...(signal ? { signal } : {}), ...(budgetMs === undefined ? {} : { budgetMs }) }),
+      forReport: () => rollupsForReport(db, clock),
+      state: () => readRollupState(db),
     },
     runJob: async (name: JobName, signal?: AbortSignal) => (await jobs[name](db, clock, ids, signal)) as Record<string, number>,
     receiptNdjsonFormat: receiptNdjsonFormat({ db, clock, ids, phoneRegion: base.phoneRegion }),

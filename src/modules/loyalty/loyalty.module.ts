@@ -21,6 +21,8 @@ export const loyaltyModule = defineModule({
     { name: 'activate-points', cadence: 'frequent', run: (signal) => loyalty.runJob('activate-points', signal) },
     { name: 'expire-points', cadence: 'frequent', run: (signal) => loyalty.runJob('expire-points', signal) },
     { name: 'announce-expiring-points', cadence: 'frequent', run: (signal) => loyalty.runJob('announce-expiring-points', signal) },
+    // Live: closing the last hour and repairing a refund's hour take milliseconds; a backfill goes a day a step for at most 5 s a run.
+    { name: 'fold-rollups', cadence: 'live', run: async (signal) => ({ ...(await loyalty.rollups.fold(signal, 5_000)) }) },
     { name: 'review-tiers', cadence: 'daily', run: (signal) => loyalty.runJob('review-tiers', signal) },
   ],
   imports: (loyalty: Loyalty) => [

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { queryWithoutJit } from '../../platform/report-query.ts';
 import type { DbOrTx } from './loyalty.db.ts';
+import { hourOf, onHour } from './rollups.ts';
 
 /**
  * The points side of the bonus system's economics, read from the ledger (the analytics module
@@ -45,18 +46,21 @@ export type Breakage = {
   outstandingExpiring: number;
 };
 
-const flowColumns = sql`
-  coalesce(sum(e.available_delta + e.pending_delta) filter (where e.kind = 'earn'), 0)::bigint as issued,
-  coalesce(sum(e.available_delta + e.pending_delta) filter (where e.kind = 'award'), 0)::bigint as awarded,
-  coalesce(sum(e.available_delta + e.pending_delta) filter (where e.kind = 'adjust'), 0)::bigint as adjusted,
-  coalesce(-sum(e.available_delta + e.pending_delta) filter (where e.kind = 'reverse_earn'), 0)::bigint as reversed,
-  coalesce(-sum(e.available_delta) filter (where e.kind = 'redeem' and at_till), 0)::bigint as redeemed_at_till,
-  coalesce(-sum(e.available_delta) filter (where e.kind = 'redeem' and not at_till), 0)::bigint as redeemed_on_rewards,
-  coalesce(sum(e.available_delta + e.pending_delta) filter (where e.kind = 'return_redeemed'), 0)::bigint as returned,
-  coalesce(-sum(e.available_delta + e.pending_delta) filter (where e.kind = 'expire'), 0)::bigint as expired`;
+/** The flows as sums over rows `e` of `kind, at_till` and the two amounts: every change (`total`) and the available part alone. */
+const flowColumnsOf = (total: RawBuilder<unknown>, available: RawBuilder<unknown>) => sql`
+  coalesce(sum(${total}) filter (where e.kind = 'earn'), 0)::bigint as issued,
+  coalesce(sum(${total}) filter (where e.kind = 'award'), 0)::bigint as awarded,
+  coalesce(sum(${total}) filter (where e.kind = 'adjust'), 0)::bigint as adjusted,
+  coalesce(-sum(${total}) filter (where e.kind = 'reverse_earn'), 0)::bigint as reversed,
+  coalesce(-sum(${available}) filter (where e.kind = 'redeem' and at_till), 0)::bigint as redeemed_at_till,
+  coalesce(-sum(${available}) filter (where e.kind = 'redeem' and not at_till), 0)::bigint as redeemed_on_rewards,
+  coalesce(sum(${total}) filter (where e.kind = 'return_redeemed'), 0)::bigint as returned,
+  coalesce(-sum(${total}) filter (where e.kind = 'expire'), 0)::bigint as expired`;
+const flowColumns = flowColumnsOf(sql`e.available_delta + e.pending_delta`, sql`e.available_delta`);
 
-// A redemption at the till names its receipt; one for a reward names the reward order instead.
-const entries = sql`(select e.*, (e.kind = 'redeem' and exists (select 1 from receipts r where r.id = e.receipt_id))::boolean as at_till from point_entries e)`;
+/** Every ledger entry with `at_till`: a redemption at the till names its receipt; one for a reward names the reward order instead. */
+export const ledgerEntries = sql`(select e.*, (e.kind = 'redeem' and exists (select 1 from receipts r where r.id = e.receipt_id))::boolean as at_till from point_entries e)`;
+const entries = ledgerEntries;
 
 type FlowRow = { issued: string; awarded: string; adjusted: string; reversed: string; redeemedAtTill: string; redeemedOnRewards: string; returned: string; expired: string };
 
@@ -71,8 +75,27 @@ const flowsOf = (row: FlowRow): PointsFlows => ({
   expired: Number(row.expired),
 });
 
-/** The flows of [from, to) and what was outstanding at both ends, in one statement. */
-export async function pointsEconomics(db: DbOrTx, from: Date, to: Date): Promise<PointsEconomics> {
+/**
+ * The flows of [from, to) and what was outstanding at both ends, in one statement: from the hourly
+ * rollups (rollups.ts) for the hours before `closedUntil` (rollupsForReport) and the entries since, when both ends fall on an hour;
+ * else from the entries alone (outstanding sums the whole history before each end).
+ */
+export async function pointsEconomics(db: DbOrTx, from: Date, to: Date, closedUntil: Date | null = null): Promise<PointsEconomics> {
+  if (closedUntil && onHour(from) && onHour(to)) {
+    const live = sql`(select e.kind, e.at_till, e.available_delta + e.pending_delta as total, e.available_delta as available, e.occurred_at
+      from ${entries} e where e.occurred_at >= ${closedUntil}::timestamptz and e.occurred_at < ${to}::timestamptz)`;
+    const rolled = sql`(select h.kind, h.at_till, h.points as total, h.available, h.hour from rollup_point_hours h where h.hour < ${hourOf(to)})`;
+    const rows = await queryWithoutJit(db, sql<FlowRow & { outstandingAtStart: string; outstandingAtEnd: string }>`
+      with live as ${live}, rolled as ${rolled}
+      select ${flowColumnsOf(sql`e.total`, sql`e.available`)},
+        ((select coalesce(sum(x.total), 0) from rolled x where x.hour < ${hourOf(from)})
+          + (select coalesce(sum(x.total), 0) from live x where x.occurred_at < ${from}::timestamptz))::bigint as outstanding_at_start,
+        ((select coalesce(sum(x.total), 0) from rolled x) + (select coalesce(sum(x.total), 0) from live x))::bigint as outstanding_at_end
+      from (select x.kind, x.at_till, x.total, x.available from rolled x where x.hour >= ${hourOf(from)}
+        union all select x.kind, x.at_till, x.total, x.available from live x where x.occurred_at >= ${from}::timestamptz) e`);
+    const row = rows[0]!;
+    return { ...flowsOf(row), outstandingAtStart: Number(row.outstandingAtStart), outstandingAtEnd: Number(row.outstandingAtEnd) };
+  }
   const rows = await queryWithoutJit(db, sql<FlowRow & { outstandingAtStart: string; outstandingAtEnd: string }>`
     select ${flowColumns},
       (select coalesce(sum(x.available_delta + x.pending_delta), 0) from point_entries x where x.occurred_at < ${from}::timestamptz)::bigint as outstanding_at_start,
@@ -93,14 +116,29 @@ export async function pointsFlowsBy(db: DbOrTx, from: Date, to: Date, period: 'd
   return rows.map((row) => ({ period: row.period, ...flowsOf(row) }));
 }
 
-/** What is outstanding now by expiry month, from the lots (pending lots included: they will be spendable). */
+/**
+ * What is outstanding now by expiry month, from the lots (pending lots included: they will be
+ * spendable): one sum per month over the month's range of the covering index of outstanding lots
+ * (expiry date, remaining), so no lot's row is read and no row is formatted or sorted — the form
+ * that grouped every lot by its formatted month took 8–13 s at 7 M lots.
+ */
 export async function outstandingByExpiryMonth(db: DbOrTx, now: Date): Promise<ExpiryMonth[]> {
-  const rows = await queryWithoutJit(db, sql<{ month: string | null; points: string }>`
-    select to_char(date_trunc('month', l.expires_at at time zone 'UTC'), 'YYYY-MM') as month, sum(l.remaining)::bigint as points
-    from point_lots l
-    where l.remaining > 0 and l.expired_at is null and (l.expires_at is null or l.expires_at > ${now}::timestamptz)
-    group by 1 order by 1 nulls last`);
-  return rows.map((row) => ({ month: row.month ?? 'never', points: Number(row.points) }));
+  const outstanding = sql`l.remaining > 0 and l.expired_at is null`;
+  const rows = await queryWithoutJit(db, sql<{ month: string | null; points: string | null }>`
+    with bounds as (
+      select date_trunc('month', min(l.expires_at) at time zone 'UTC') as first, date_trunc('month', max(l.expires_at) at time zone 'UTC') as last
+      from point_lots l where ${outstanding} and l.expires_at > ${now}::timestamptz
+    ), months as (
+      select m from bounds, generate_series(bounds.first, bounds.last, interval '1 month') m where bounds.first is not null
+    )
+    select to_char(m, 'YYYY-MM') as month,
+      (select sum(l.remaining) from point_lots l where ${outstanding}
+        and l.expires_at > greatest(${now}::timestamptz, m at time zone 'UTC') and l.expires_at < (m + interval '1 month') at time zone 'UTC')::bigint as points
+    from months
+    union all
+    select null, (select sum(l.remaining) from point_lots l where ${outstanding} and l.expires_at is null)::bigint
+    order by 1 nulls last`);
+  return rows.flatMap((row) => (row.points === null ? [] : [{ month: row.month ?? 'never', points: Number(row.points) }]));
 }
 
 /**
@@ -124,7 +162,7 @@ export async function breakageHistory(db: DbOrTx, now: Date): Promise<Breakage> 
 /** The ledger facts the analytics module prices (loyalty's service hands them out with its database). */
 export function pointsLedgerFacts(db: DbOrTx, programSettings: () => Promise<{ pointValueMinor: number; currency: string }>) {
   return {
-    economics: (from: Date, to: Date) => pointsEconomics(db, from, to),
+    economics: (from: Date, to: Date, closedUntil: Date | null = null) => pointsEconomics(db, from, to, closedUntil),
     flowsBy: (from: Date, to: Date, period: 'day' | 'week' | 'month', timezone: string) => pointsFlowsBy(db, from, to, period, timezone),
     byExpiryMonth: (now: Date) => outstandingByExpiryMonth(db, now),
     breakage: (now: Date) => breakageHistory(db, now),

@@ -1,0 +1,104 @@
+import { sql, type RawBuilder } from 'kysely';
+import { cohortFigures, hourBuckets } from './rollup-cohorts.ts';
+import { hourOf, onHour } from './rollups.ts';
+import { tillReceipts, unitsOfReceipt } from './till-facts.ts';
+
+/**
+ * The till facts of a period read from the hourly rollups (rollups.ts) for its closed hours and
+ * from the raw rows since `closedUntil`, so they equal what till-facts.ts gives over the raw rows
+ * of the whole period: the same definitions, summed in two parts. A period qualifies when its
+ * ends fall on hours (a day in any zone with a whole hour's offset does) and something was folded.
+ */
+export type RolledWindow = { from: Date; to: Date; closedUntil: Date };
+
+/** Whether the rollups can answer for [from, to) (every end on an hour; `closedUntil` known). */
+export const rollupCovers = (closedUntil: Date | null, ...ends: Date[]): closedUntil is Date => closedUntil !== null && ends.every(onHour);
+
+/**
+ * One row of the receipts' totals of the window, as the KPIs count them: `receipts, identified,
+ * revenue_minor, gross_minor, discount_minor, redeemed_minor, units_milli, till` (offline
+ * receipts), `till_identified`.
+ */
+export function receiptTotals(w: RolledWindow): RawBuilder<unknown> {
+  const liveFrom = new Date(Math.max(w.from.getTime(), w.closedUntil.getTime()));
+  return sql`select sum(x.receipts) as receipts, sum(x.identified) as identified, sum(x.revenue_minor) as revenue_minor, sum(x.gross_minor) as gross_minor,
+      sum(x.discount_minor) as discount_minor, sum(x.redeemed_minor) as redeemed_minor, sum(x.units_milli) as units_milli,
+      sum(x.receipts) filter (where x.channel = 'offline') as till, sum(x.identified) filter (where x.channel = 'offline') as till_identified
+    from (
+      select h.channel, h.receipts, h.identified, h.revenue_minor, h.gross_minor, h.discount_minor, h.redeemed_minor, h.units_milli
+      from rollup_receipt_hours h where h.hour >= ${hourOf(w.from)} and h.hour < ${hourOf(w.to)}
+      union all
+      select t.channel, 1, case when t.customer_id is null then 0 else 1 end, t.net_minor, t.total_minor, t.discount_minor, t.redeemed_minor, coalesce(u.units_milli, 0)
+      from (${tillReceipts({ from: liveFrom, to: w.to })}) t left join lateral (${unitsOfReceipt(sql`t.receipt_id`)}) u on true
+    ) x`;
+}
+
+/** Purchases (or points hours) of a customer's sorted hours array before hour `h`: a binary search (width_bucket counts the elements ≤ its operand). */
+const before = (hours: RawBuilder<unknown>, h: number) => sql`width_bucket(${h - 1}::int, ${hours})`;
+
+/** A period `[from, to)` and the period before it `[before, from)` (what retention compares with). */
+export type BuyerPeriod = { before: Date; from: Date; to: Date };
+
+const each = (periods: BuyerPeriod[], f: (p: BuyerPeriod, i: number) => RawBuilder<unknown>) => sql.join(periods.map((p, i) => f(p, i)), sql`, `);
+const at = (d: Date) => sql`${d}::timestamptz`;
+/** Elements of a customer's sorted hours array in [from, to) (0 without a row). */
+const between = (hours: RawBuilder<unknown>, from: Date, to: Date) => sql`coalesce(${before(hours, hourOf(to))} - ${before(hours, hourOf(from))}, 0)`;
+const lastEnd = (periods: BuyerPeriod[], closedUntil: Date) => new Date(Math.max(...periods.map((p) => p.to.getTime()), closedUntil.getTime()));
+
+/**
+ * One row of the buyers of several periods in one pass over the customers, period `i`'s figures
+ * suffixed `_i`: `customers` (bought in the period), `repeaters` (two receipts or more in it),
+ * `new_customers` (bought in it and never before it), `earlier_customers` (bought in the period
+ * before) and `retained` (bought in both). A customer's closed history is their row of
+ * `rollup_customer_hours`, whose sorted purchase hours are counted by binary search; their
+ * receipts since `closedUntil` are read raw and added. No join but the live receipts' (small), so
+ * PostgreSQL scans the customers' rows in parallel.
+ */
+export function buyerFigures(periods: BuyerPeriod[], closedUntil: Date): RawBuilder<unknown> {
+  const hours = sql`x.purchase_hours`;
+  // Written out twice below rather than a CTE: a CTE read twice is materialized, and a plan reading one runs on one process.
+  const live = sql`(select t.customer_id, ${each(periods, (p, i) => sql`count(*) filter (where t.occurred_at >= ${at(p.from)} and t.occurred_at < ${at(p.to)}) as ${sql.ref(`n_${i}`)},
+        count(*) filter (where t.occurred_at >= ${at(p.before)} and t.occurred_at < ${at(p.from)}) as ${sql.ref(`e_${i}`)},
+        count(*) filter (where t.occurred_at < ${at(p.from)}) as ${sql.ref(`b_${i}`)}`)}
+      from (${tillReceipts({ from: closedUntil, to: lastEnd(periods, closedUntil) })}) t where t.customer_id is not null group by 1)`;
+  return sql`
+    with c as (
+      select ${each(periods, (p, i) => sql`${between(hours, p.from, p.to)} + coalesce(${sql.ref(`l.n_${i}`)}, 0) as ${sql.ref(`n_${i}`)},
+          ${between(hours, p.before, p.from)} > 0 or coalesce(${sql.ref(`l.e_${i}`)}, 0) > 0 as ${sql.ref(`e_${i}`)},
+          coalesce(${before(hours, hourOf(p.from))} > 0, false) or coalesce(${sql.ref(`l.b_${i}`)}, 0) > 0 as ${sql.ref(`b_${i}`)}`)}
+      from (select a.customer_id, a.purchase_hours from rollup_customer_hours a
+        union all
+        -- customers whose every purchase is since closedUntil
+        select l.customer_id, null from ${live} l where not exists (select 1 from rollup_customer_hours a where a.customer_id = l.customer_id)) x
+      left join ${live} l on l.customer_id = x.customer_id
+    )
+    select ${each(periods, (_, i) => sql`count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 1) as ${sql.ref(`customers_${i}`)},
+      count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 2) as ${sql.ref(`repeaters_${i}`)},
+      count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 1 and not ${sql.ref(`c.b_${i}`)}) as ${sql.ref(`new_customers_${i}`)},
+      count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 1 and ${sql.ref(`c.e_${i}`)}) as ${sql.ref(`retained_${i}`)},
+      count(*) filter (where ${sql.ref(`c.e_${i}`)}) as ${sql.ref(`earlier_customers_${i}`)}`)}
+    from c`;
+}
+
+/**
+ * One row of the members of several periods (`members`: SQL of `customer_id, created_at`, one
+ * row a member), period `i`'s suffixed `_i`: `members` (who joined before the period's end) and
+ * `active_members` (of those, who earned, were awarded or redeemed points in it, as
+ * till-facts' `loyaltyActive` tells), from the customers' points hours and the entries since
+ * `closedUntil`.
+ */
+export function memberFigures(members: RawBuilder<unknown>, periods: BuyerPeriod[], closedUntil: Date): RawBuilder<unknown> {
+  const hours = sql`a.points_hours`;
+  return sql`
+    with live as (
+      select e.customer_id, ${each(periods, (p, i) => sql`bool_or(e.occurred_at >= ${at(p.from)} and e.occurred_at < ${at(p.to)}) as ${sql.ref(`p_${i}`)}`)}
+      from point_entries e where e.kind in ('earn', 'award', 'redeem') and e.occurred_at >= ${at(closedUntil)} and e.occurred_at < ${at(lastEnd(periods, closedUntil))}
+      group by 1
+    )
+    select ${each(periods, (p, i) => sql`count(*) filter (where m.created_at < ${at(p.to)}) as ${sql.ref(`members_${i}`)},
+      count(*) filter (where m.created_at < ${at(p.to)} and (${between(hours, p.from, p.to)} > 0 or coalesce(${sql.ref(`l.p_${i}`)}, false))) as ${sql.ref(`active_members_${i}`)}`)}
+    from (${members}) m left join rollup_customer_hours a on a.customer_id = m.customer_id left join live l on l.customer_id = m.customer_id`;
+}
+
+export const rollupFacts = { covers: rollupCovers, receiptTotals, buyerFigures, memberFigures, hourBuckets, cohortFigures };
+export type RollupFacts = typeof rollupFacts;
