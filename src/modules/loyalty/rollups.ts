@@ -5,7 +5,7 @@ import { ledgerEntries } from './points-economics.ts';
 import { tillReceipts, unitsOfReceipt } from './till-facts.ts';
 
 /**
- * Rollups of the receipts and the ledger by hour (migration 0040 has the tables and why hours),
+ * Rollups of the receipts and the ledger by hour (migration 0039 has the tables and why hours),
  * folded by a job so a year's report reads ~9,000 hours × stores and a row per customer instead
  * of ten million receipts. Every figure is computed by the same facts the reports read raw
  * (till-facts.ts, points-economics.ts), so a report that adds the rollups of its closed hours to

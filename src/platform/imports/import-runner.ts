@@ -219,6 +219,17 @@ export function createImportRunner(options: ImportRunnerOptions) {
     return view(id);
   }
 
+  /**
+   * A completed job's upload is removed right after its status commits; a process killed between
+   * the two leaves the file (customers' personal data) behind, so the next sweep removes it.
+   */
+  async function removeCompletedUploads(): Promise<void> {
+    const ids = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.csv')).map((name) => name.slice(0, -'.csv'.length)) : [];
+    if (ids.length === 0) return;
+    const completed = await db.selectFrom('importJobs').select('id').where('id', 'in', ids).where('status', '=', 'completed').execute();
+    for (const { id } of completed) if (!active.has(id)) fs.rmSync(fileOf(id), { force: true });
+  }
+
   function formatOf(kind: string): ImportFormat<unknown> {
     const format = formats.get(kind);
     if (!format) throw new Error(`no import format for ${kind}`);
@@ -461,6 +472,7 @@ export function createImportRunner(options: ImportRunnerOptions) {
       // Jobs this process runs already are left as they are.
       const started = pending.map((job) => job.id).filter((id) => !active.has(id));
       for (const id of started) void schedule(id);
+      await removeCompletedUploads();
       return started;
     },
 

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../tests/helpers/test-app.ts';
@@ -155,6 +157,20 @@ describe('customer CSV import', () => {
     expect(await imports.resumePending()).toEqual([job.id]);
     const done = await waitFor(job.id);
     expect(done).toMatchObject({ status: 'completed', rowsDone: 2500, rowsFailed: 0 });
+  });
+
+  it("removes a completed import's upload that a crash left on disk", async () => {
+    const file = ['email', 'left.behind@example.com'].join('\n');
+    const { job } = await t.services.imports.submit('customers', Readable.from([file]), 'left-behind.csv', cliActor, 10_000_000);
+    expect((await t.services.imports.run(job.id)).status).toBe('completed');
+    // A process killed after the job's status committed and before it removed the file.
+    const upload = path.join(t.dataDir, 'imports', `${job.id}.csv`);
+    fs.writeFileSync(upload, file);
+    // A queued job's upload stays: the job still reads it (it fails if the file is gone).
+    const { job: queued } = await t.services.imports.submit('customers', Readable.from(['email\nstill.queued@example.com']), 'queued.csv', cliActor, 10_000_000);
+    expect(await t.services.imports.resumePending()).toEqual([queued.id]);
+    expect(fs.existsSync(upload)).toBe(false);
+    expect(await waitFor(queued.id)).toMatchObject({ status: 'completed', rowsCreated: 1, failure: null });
   });
 
   it('refuses a file with an unusable header or no content at once', async () => {
