@@ -25,6 +25,7 @@ import { createFeedback, feedbackModule, feedbackRoutes, type Feedback } from '.
 import { createSurveys, surveyPages, surveyRoutes, surveysModule, type Surveys } from './modules/surveys/index.ts';
 import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createTouchpoints, touchpointPages, touchpointRoutes, touchpointsModule, type Touchpoints } from './modules/touchpoints/index.ts';
+import { compileOnFirstUse, type SchemaCompilation } from './platform/compile-on-first-use.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
 import type { PasswordCost } from './platform/staff/passwords.ts';
 import { consoleFiles } from './platform/console/console-files.ts';
@@ -99,7 +100,7 @@ export type Services = {
 };
 
 /** Builds the HTTP app and the module services from injected parts; never listens. */
-export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services }> {
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; services: Services; schemas: SchemaCompilation }> {
   const { database, clock, ids, config } = deps;
   const db = database.db;
   // Each part gets its own view of the one database (viewOf, inferred from what the part asks
@@ -346,6 +347,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     jobLocks: database.kind === 'postgres',
   });
 
+  const schemas = compileOnFirstUse();
   const app = Fastify({
     bodyLimit: config.bodyLimitBytes,
     // Logs never hold a key, a phone or an e-mail (src/platform/log-safety.ts).
@@ -369,6 +371,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     routerOptions: { maxParamLength: 200 },
     clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false } },
+    // Serializers (and, in installValidators, validators) are compiled when a route first needs them.
+    schemaController: schemas.schemaController,
     genReqId: () => ids.next('req'),
     // Errors Fastify raises before routing (a broken %-escape in the URL) get the same problem+json.
     frameworkErrors: (error, _request, rawReply) => {
@@ -383,7 +387,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   const limiter = createRateLimiter(limits);
   installSecurityHeaders(app);
   installRateLimits(app, limiter);
-  installValidators(app);
+  installValidators(app, schemas);
   installJsonParser(app);
   installNulGuard(app);
   installErrorHandling(app);
@@ -463,5 +467,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     await recommendations.runs.stop();
     await whatIf.runs.stop();
   });
-  return { app, services: { apiKeys, staff, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, feedback, fiscalReceipts, surveys, imports, registry, leases } };
+  return { app, schemas, services: { apiKeys, staff, customers, loyalty, promotions, partners, lotteries, referrals, rewards, giftCards, engagement, segments, clusters, clv, recommendations, analytics, whatIf, messaging, touchpoints, feedback, fiscalReceipts, surveys, imports, registry, leases } };
 }

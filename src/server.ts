@@ -10,24 +10,26 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { loadDemoData } from './demo/demo-data.ts';
 import { systemActor } from './platform/actor.ts';
+import type { SchemaCompilation } from './platform/compile-on-first-use.ts';
 import { AppError } from './platform/errors.ts';
 import { ensureConsoleBuilt } from './platform/console/console-build.ts';
 import { systemClock } from './platform/clock.ts';
 import { uuidV7Ids } from './platform/ids.ts';
 import { startScheduler } from './platform/scheduler.ts';
 
-export type Opened = Services & { app: FastifyInstance; database: Database; close(): Promise<void> };
+export type Opened = Services & { app: FastifyInstance; schemas: SchemaCompilation; database: Database; close(): Promise<void> };
 
 /** Opens the database, applies migrations and builds the app: what both `serve` and the CLI need. */
 export async function openServices(config: Config, options: { logger?: boolean } = {}): Promise<Opened> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(database);
-    const { app, services } = await buildApp({ database, clock: systemClock, ids: uuidV7Ids, config, logger: options.logger ?? false });
+    const { app, services, schemas } = await buildApp({ database, clock: systemClock, ids: uuidV7Ids, config, logger: options.logger ?? false });
     if (config.adminKey) await services.apiKeys.ensureEnvAdminKey(config.adminKey);
     return {
       ...services,
       app,
+      schemas,
       database,
       async close() {
         await app.close();
@@ -193,6 +195,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await listening;
+  // The routes' validators and serializers, compiled in the background now rather than on each route's first request.
+  opened.schemas.compileRemaining().catch((error: unknown) => app.log.error({ err: error }, 'a route schema does not compile'));
   app.log.info(
     `Patron is running on ${opened.database.kind === 'pglite' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL'}; ` +
       `API docs at http://localhost:${config.port}/docs`,

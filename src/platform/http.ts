@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import type { SchemaCompilation } from './compile-on-first-use.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import type { Actor } from './actor.ts';
@@ -44,11 +45,11 @@ export function makeAjv(coerceTypes: boolean): Ajv {
 }
 
 /** Bodies are validated as sent (no "1" for 1); query strings and paths are text and get coerced. */
-export function installValidators(app: FastifyInstance): void {
+export function installValidators(app: FastifyInstance, schemas: SchemaCompilation): void {
   const bodyAjv = makeAjv(false);
   const textAjv = makeAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema),
+    schemas.validator(() => (httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema))),
   );
 }
 

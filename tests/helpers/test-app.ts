@@ -5,6 +5,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { buildApp, type AppDeps, type Services } from '../../src/app.ts';
 import type { Database } from '../../src/db/database.ts';
 import { systemActor } from '../../src/platform/actor.ts';
+import type { SchemaCompilation } from '../../src/platform/compile-on-first-use.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import type { RateLimitSettings } from '../../src/platform/rate-limits.ts';
 import { uuidV7Ids } from '../../src/platform/ids.ts';
@@ -14,6 +15,8 @@ import { openTestDatabase } from './test-db.ts';
 export type TestApp = {
   app: FastifyInstance;
   services: Services;
+  /** The routes' validators and serializers, compiled on first use (compileRemaining compiles the rest). */
+  schemas: SchemaCompilation;
   database: Database;
   clock: ManualClock;
   dataDir: string;
@@ -44,7 +47,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const ownsDatabase = options.database === undefined;
   const clock = options.clock ?? new ManualClock('2026-03-01T09:00:00Z');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-app-'));
-  const { app, services } = await buildApp({
+  const { app, services, schemas } = await buildApp({
     database,
     clock,
     ids: uuidV7Ids,
@@ -72,6 +75,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   return {
     app,
     services,
+    schemas,
     database,
     clock,
     dataDir,
