@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../../platform/http.ts';
-import { pickLocale, type PageLocale } from '../../platform/pages/i18n.ts';
-import { sendPage } from '../../platform/pages/layout.ts';
+import { acceptForms, type FormFields } from '../../platform/pages/forms.ts';
 import type { Html } from '../../platform/pages/html.ts';
+import type { PageLocale } from '../../platform/pages/i18n.ts';
+import { pageResponder } from '../../platform/pages/responder.ts';
 import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { Messaging } from './index.ts';
 import { GlobalControlSchema, GlobalControlUpdate } from './messaging.schemas.ts';
@@ -23,14 +24,10 @@ const notValid = { description: 'Not a valid link: a page saying so', content: {
  */
 export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging: Messaging }): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const localeOf = (request: FastifyRequest) => pickLocale({ query: (request.query as { lang?: string } | undefined)?.lang, acceptLanguage: request.headers['accept-language'] });
-  const show = async (request: FastifyRequest, reply: FastifyReply, locale: PageLocale, status: number, title: string, body: Html) => {
-    // The language switch links to this page again: a link's own URL (u) is kept, nothing else of the query.
-    const url = new URL(request.url, 'http://page.invalid');
-    const link = url.searchParams.get('u');
-    const path = link === null ? url.pathname : `${url.pathname}?${new URLSearchParams({ u: link.slice(0, 4000) }).toString()}`;
-    return sendPage(reply, { status, locale, title, body, brand: (await messaging.policy.get()).programName, path });
-  };
+  // The language switch keeps a link's own URL (u), nothing else of the query.
+  const pages = pageResponder({ brand: async () => (await messaging.policy.get()).programName, keep: { u: (link) => link.slice(0, 4000) } });
+  const localeOf = pages.locale;
+  const show = (request: FastifyRequest, reply: FastifyReply, locale: PageLocale, status: number, title: string, body: Html) => pages.send(request, reply, locale, { status, title, body });
   const invalid = (request: FastifyRequest, reply: FastifyReply) => {
     const locale = localeOf(request);
     return show(request, reply, locale, 404, invalidLinkTitle(locale), invalidLinkBody(locale));
@@ -83,8 +80,8 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
     },
   });
   app.register(async (scope) => {
-    // One-click unsubscribe comes as a form (RFC 8058); only this route reads that type.
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, body, done) => done(null, body));
+    // One-click unsubscribe comes as a form (RFC 8058); only this route reads that type, and its body is a line.
+    acceptForms(scope, 1024);
     scope.withTypeProvider<TypeBoxTypeProvider>().post('/t/u/:token', {
       schema: {
         tags: ['tracking'],
@@ -98,7 +95,9 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
       },
       handler: async (request, reply) => {
         // A mail client's one-click POST sends List-Unsubscribe=One-Click: the message's channel.
-        const scopeAsked = new URLSearchParams(typeof request.body === 'string' ? request.body : '').get('scope') === 'all' ? 'all' : 'channel';
+        // Only a form's scope counts: a JSON body (which the API's parser reads) is not the page's button.
+        const fields = (request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded') ? request.body : undefined) as FormFields | undefined;
+        const scopeAsked = fields?.scope === 'all' ? 'all' : 'channel';
         const done = await messaging.links.unsubscribe(request.params.token, scopeAsked);
         if (!done) return invalid(request, reply);
         const locale = localeOf(request);

@@ -5,8 +5,8 @@ import { AppError } from '../../platform/errors.ts';
 import { formToken, formTokenValid, sameSiteRequest } from '../../platform/pages/form-guard.ts';
 import { acceptForms, type FormFields } from '../../platform/pages/forms.ts';
 import type { Html } from '../../platform/pages/html.ts';
-import { localized, pickLocale } from '../../platform/pages/i18n.ts';
-import { sendPage } from '../../platform/pages/layout.ts';
+import { localized } from '../../platform/pages/i18n.ts';
+import { pageResponder } from '../../platform/pages/responder.ts';
 import type { OpenedSurvey, Surveys, SurveyForm } from './index.ts';
 import { answersFrom, closedBody, surveyBody, surveyWords, thanksBody } from './survey-page.ts';
 
@@ -24,9 +24,10 @@ export function surveyPages(app: FastifyInstance, { surveys, brand, secret, now 
   app.register(async (scope) => {
     acceptForms(scope, 64 * 1024);
     const r = scope.withTypeProvider<TypeBoxTypeProvider>();
-    const localeOf = (request: FastifyRequest) => pickLocale({ query: (request.query as { lang?: string }).lang, acceptLanguage: request.headers['accept-language'] });
-    const show = async (request: FastifyRequest, reply: FastifyReply, status: number, title: string, body: Html) =>
-      sendPage(reply, { status, locale: localeOf(request), title, body, brand: await brand(), path: new URL(request.url, 'http://page.invalid').pathname });
+    // The language switch keeps nothing of the query: the token or the survey is in the path.
+    const pages = pageResponder({ brand });
+    const localeOf = (request: FastifyRequest) => pages.locale(request);
+    const show = (request: FastifyRequest, reply: FastifyReply, status: number, title: string, body: Html) => pages.send(request, reply, localeOf(request), { status, title, body });
 
     const form = async (request: FastifyRequest, reply: FastifyReply, opened: OpenedSurvey, binding: string, status = 200, problems: Record<string, string> = {}, notice?: string, given?: FormFields) => {
       const locale = localeOf(request);

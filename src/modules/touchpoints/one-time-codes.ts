@@ -1,7 +1,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from './touchpoints.db.ts';
+import type { Db, Tx } from './touchpoints.db.ts';
 import type { Ids } from './touchpoints.ids.ts';
 import type { OtpPurpose } from './touchpoints.tables.ts';
 
@@ -15,10 +15,28 @@ import type { OtpPurpose } from './touchpoints.tables.ts';
 export const CODE_TTL_MS = 5 * 60_000;
 export const MAX_ATTEMPTS = 5;
 const LIMITS = { phonePer15Min: 3, phonePerDay: 10, addressPerHour: 20 };
+const QUARTER_MS = 15 * 60_000;
+const HOUR_MS = 3600_000;
+const DAY_MS = 86_400_000;
 
 export type CodeRequest = { purpose: OtpPurpose; phone: string; customerId: string | null; payload: Record<string, unknown> | null; ip: string | null };
 export type IssuedCode = { challengeId: string; code: string; expiresAt: Date };
 export type CodeRefusal = { refused: 'too_many'; retryAfterSeconds: number };
+
+/**
+ * When the codes were asked for from one phone or one address since `since`, newest first: at
+ * most `limit` of them, as no limit looks further back than its own count.
+ */
+async function askedSince(tx: Tx, by: 'phone' | 'ip', value: string, since: Date, limit: number): Promise<Date[]> {
+  const rows = await tx.selectFrom('otpChallenges').select('createdAt').where(by, '=', value).where('createdAt', '>', since).orderBy('createdAt', 'desc').limit(limit).execute();
+  return rows.map((row) => row.createdAt);
+}
+
+/** Seconds until the oldest of the last `limit` asks (newest first) leaves the window; null while under the limit. */
+function waitFor(asked: Date[], limit: number, windowMs: number, now: Date): number | null {
+  const inWindow = asked.filter((at) => at.getTime() > now.getTime() - windowMs);
+  return inWindow.length >= limit ? Math.ceil((inWindow[limit - 1]!.getTime() + windowMs - now.getTime()) / 1000) : null;
+}
 
 const hashOf = (secret: string, challengeId: string, code: string) => createHmac('sha256', secret).update(`otp\n${challengeId}\n${code}`).digest('base64url');
 
@@ -26,37 +44,12 @@ export async function issueCode(db: Db, clock: Clock, ids: Ids, secret: string, 
   const now = clock.now();
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`otp:${request.phone}`}, 0))`.execute(tx);
-    const dayAgo = new Date(now.getTime() - 86_400_000);
-    const recent = await tx
-      .selectFrom('otpChallenges')
-      .select(['createdAt'])
-      .where('phone', '=', request.phone)
-      .where('createdAt', '>', dayAgo)
-      .orderBy('createdAt', 'desc')
-      .limit(LIMITS.phonePerDay)
-      .execute();
-    const quarterAgo = now.getTime() - 15 * 60_000;
-    const inQuarter = recent.filter((row) => row.createdAt.getTime() > quarterAgo);
-    if (inQuarter.length >= LIMITS.phonePer15Min) {
-      return { refused: 'too_many', retryAfterSeconds: Math.ceil((inQuarter[LIMITS.phonePer15Min - 1]!.createdAt.getTime() + 15 * 60_000 - now.getTime()) / 1000) };
-    }
-    if (recent.length >= LIMITS.phonePerDay) {
-      return { refused: 'too_many', retryAfterSeconds: Math.ceil((recent[LIMITS.phonePerDay - 1]!.createdAt.getTime() + 86_400_000 - now.getTime()) / 1000) };
-    }
-    if (request.ip) {
-      const hourAgo = new Date(now.getTime() - 3600_000);
-      const fromAddress = await tx
-        .selectFrom('otpChallenges')
-        .select(['createdAt'])
-        .where('ip', '=', request.ip)
-        .where('createdAt', '>', hourAgo)
-        .orderBy('createdAt', 'desc')
-        .limit(LIMITS.addressPerHour)
-        .execute();
-      if (fromAddress.length >= LIMITS.addressPerHour) {
-        return { refused: 'too_many', retryAfterSeconds: Math.ceil((fromAddress[LIMITS.addressPerHour - 1]!.createdAt.getTime() + 3600_000 - now.getTime()) / 1000) };
-      }
-    }
+    const fromPhone = await askedSince(tx, 'phone', request.phone, new Date(now.getTime() - DAY_MS), LIMITS.phonePerDay);
+    const wait =
+      waitFor(fromPhone, LIMITS.phonePer15Min, QUARTER_MS, now) ??
+      waitFor(fromPhone, LIMITS.phonePerDay, DAY_MS, now) ??
+      (request.ip ? waitFor(await askedSince(tx, 'ip', request.ip, new Date(now.getTime() - HOUR_MS), LIMITS.addressPerHour), LIMITS.addressPerHour, HOUR_MS, now) : null);
+    if (wait !== null) return { refused: 'too_many', retryAfterSeconds: wait };
     const challengeId = ids.next('otp');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);

@@ -3,8 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { formToken, formTokenValid, sameSiteRequest } from '../../platform/pages/form-guard.ts';
 import { acceptForms, type FormFields } from '../../platform/pages/forms.ts';
-import { LOCALE_COOKIE, asPageLocale, pickLocale, type PageLocale } from '../../platform/pages/i18n.ts';
-import { rememberLocale, sendPage, type PageOptions } from '../../platform/pages/layout.ts';
+import type { PageLocale } from '../../platform/pages/i18n.ts';
+import { pageResponder } from '../../platform/pages/responder.ts';
 import { AppError } from '../../platform/errors.ts';
 import { cookieMustBeSecure } from '../../platform/http.ts';
 import { accountBody, accountNotices, preferenceChannels, type AccountNotice } from './account-pages.ts';
@@ -40,20 +40,11 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
     acceptForms(scope);
     const r = scope.withTypeProvider<TypeBoxTypeProvider>();
 
-    const localeOf = (request: FastifyRequest, customerLocale?: string | null): PageLocale => {
-      const query = request.query as { lang?: string };
-      return pickLocale({ query: query.lang, cookie: request.cookies[LOCALE_COOKIE], customer: customerLocale ?? null, acceptLanguage: request.headers['accept-language'] });
-    };
+    // The language switch keeps a kiosk's or a pop-up's mode; the chosen language is remembered.
+    const pages = pageResponder({ brand: touchpoints.programName, keep: { mode: (mode) => (mode === 'kiosk' || mode === 'embed' ? mode : null) }, remembered: true });
+    const localeOf = pages.locale;
+    const page = pages.send;
     const visitorOf = (request: FastifyRequest, locale: PageLocale): Visitor => ({ ip: request.ip ?? null, userAgent: request.headers['user-agent']?.slice(0, 500) ?? null, locale });
-    const page = async (request: FastifyRequest, reply: FastifyReply, locale: PageLocale, options: Omit<PageOptions, 'locale' | 'brand' | 'path'>) => {
-      const query = request.query as { lang?: string };
-      if (asPageLocale(query.lang)) rememberLocale(reply, locale);
-      // The language switch links to this page again, keeping only its mode (never whatever else the query held).
-      const url = new URL(request.url, 'http://page.invalid');
-      const mode = url.searchParams.get('mode');
-      const path = mode === 'kiosk' || mode === 'embed' ? `${url.pathname}?mode=${mode}` : url.pathname;
-      return sendPage(reply, { ...options, locale, brand: await touchpoints.programName(), path });
-    };
     const now = () => touchpoints.now();
     /** A posted form is taken only from this site and with a good token for what it acts on. */
     const formGood = async (request: FastifyRequest, binding: string) => sameSiteRequest(request) && formTokenValid(await touchpoints.secret(), binding, (request.body as FormFields | undefined)?.form, now());

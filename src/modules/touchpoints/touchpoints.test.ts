@@ -53,6 +53,29 @@ describe('one-time codes', () => {
     expect(smsTo('+79161110001')).toBe(4);
   });
 
+  it('go at most 10 times a day to one phone, and at most 20 an hour from one address', async () => {
+    const askFrom = async (remoteAddress: string, phone: string) =>
+      t.call({ method: 'POST', url: '/join?lang=en', role: null, remoteAddress, headers: { 'content-type': form }, payload: new URLSearchParams({ form: await joinToken(), phone, consent_personal_data: 'yes' }).toString() });
+    const firstAsk = t.clock.now().getTime();
+    for (let i = 0; i < 10; i++) {
+      if (i > 0 && i % 3 === 0) t.clock.advance(15 * 60_000 + 1000);
+      expect((await askFrom('198.51.100.1', '+79161110010')).statusCode).toBe(200);
+    }
+    const eleventh = await askFrom('198.51.100.1', '+79161110010');
+    expect(eleventh.statusCode).toBe(429);
+    // The first of the ten leaves the day's window a day after it was asked.
+    expect(Number(eleventh.headers['retry-after'])).toBe(Math.ceil((firstAsk + 86_400_000 - t.clock.now().getTime()) / 1000));
+    expect(smsTo('+79161110010')).toBe(10);
+
+    for (let i = 0; i < 20; i++) expect((await askFrom('203.0.113.7', `+791611101${String(i).padStart(2, '0')}`)).statusCode).toBe(200);
+    const fromAddress = await askFrom('203.0.113.7', '+79161110199');
+    expect(fromAddress.statusCode).toBe(429);
+    expect(Number(fromAddress.headers['retry-after'])).toBe(3600);
+    expect(smsTo('+79161110199')).toBe(0);
+    // Another address may still ask for that phone.
+    expect((await askFrom('203.0.113.8', '+79161110199')).statusCode).toBe(200);
+  });
+
   it('allow five tries, then the code is spent even if the sixth is right', async () => {
     const page = await askJoinCode('+79161110002');
     const challenge = challengeIn(page.body);
