@@ -90,6 +90,9 @@ export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDep
     promotions: {
       create: (input: PromotionInput, actor: Actor) => changed(createPromotion(db, clock, ids, actor, input, references.segments)),
       get: (id: string) => getPromotion(db, id),
+      /** The names and statuses of the promotions with these ids, in one query (an id with no promotion is left out). */
+      namesOf: async (promotionIds: readonly string[]): Promise<Array<{ id: string; name: string; status: PromotionStatus }>> =>
+        promotionIds.length === 0 ? [] : db.selectFrom('promotions').select(['id', 'name', 'status']).where('id', 'in', [...promotionIds]).execute(),
       list: (query: { limit: number; cursor?: string; status?: PromotionStatus; q?: string }) => listPromotions(db, query),
       replace: (id: string, input: PromotionInput, actor: Actor, expectedVersion?: number) => changed(savePromotion(db, clock, actor, id, () => input, expectedVersion, references.segments)),
       patch: (id: string, patch: Record<string, unknown>, actor: Actor, expectedVersion?: number) =>

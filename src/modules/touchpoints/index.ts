@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { FormFields } from '../../platform/pages/forms.ts';
 import type { PageLocale } from '../../platform/pages/i18n.ts';
-import { customerIdByIdentifier, type Customers } from '../customers/index.ts';
+import { customerIdByIdentifier, type CustomerRecord, type Customers } from '../customers/index.ts';
 import type { Loyalty } from '../loyalty/index.ts';
 import type { Messaging } from '../messaging/index.ts';
 import type { Feedback } from '../feedback/index.ts';
@@ -38,7 +38,7 @@ export type TouchpointsDeps = {
   /** The customer's referral code and link, shown on the account page. */
   referrals: Pick<Referrals, 'summary'>;
   /** The customer's personal promo codes (a birthday code, a journey's gift) and their promotions' names. */
-  promotions: { codes: Pick<Promotions['codes'], 'list'>; promotions: Pick<Promotions['promotions'], 'get'> };
+  promotions: { codes: Pick<Promotions['codes'], 'list'>; promotions: Pick<Promotions['promotions'], 'namesOf'> };
   /** A message written on the account page becomes a support ticket. */
   feedback: Pick<Feedback, 'create'>;
   /** A fiscal receipt's QR sent from the account page earns once verified. */
@@ -86,29 +86,39 @@ export function createTouchpoints(deps: TouchpointsDeps) {
     const now = clock.now().getTime();
     const { items } = await deps.promotions.codes.list({ limit: 20, customerId });
     const usable = items.filter((c) => (c.validTo === null || Date.parse(c.validTo) > now) && (c.usesLimit === null || c.uses < c.usesLimit));
-    const names = new Map<string, string>();
-    for (const id of new Set(usable.map((c) => c.promotionId))) {
-      const promotion = await deps.promotions.promotions.get(id).catch(() => null);
-      if (promotion && promotion.status === 'active') names.set(id, promotion.name);
-    }
+    const promotions = await deps.promotions.promotions.namesOf([...new Set(usable.map((c) => c.promotionId))]);
+    const names = new Map(promotions.filter((p) => p.status === 'active').map((p) => [p.id, p.name]));
     return usable.filter((c) => names.has(c.promotionId)).map((c) => ({ code: c.code, promotion: names.get(c.promotionId)!, validTo: c.validTo }));
   }
 
   const ownerOfPhone = (phone: string) => customerIdByIdentifier(db, { kind: 'phone', source: '', value: phone });
 
-  /** A member without a card gets a digital one (its number clashing with another's is drawn again). */
-  async function ensureCard(customerId: string, actor: Actor): Promise<void> {
-    const record = await deps.customers.get(customerId, false);
-    if (record.cardNumber) return;
+  /**
+   * A member without a card gets a digital one (its number clashing with another's is drawn
+   * again); the record as it now stands comes back. Given the record already read, a member with
+   * a card costs no query.
+   */
+  async function ensureCard(customer: string | CustomerRecord, actor: Actor): Promise<CustomerRecord> {
+    const record = typeof customer === 'string' ? await deps.customers.get(customer, false) : customer;
+    if (record.cardNumber) return record;
     const { form } = await settings();
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await deps.customers.update(customerId, { cardNumber: newCardNumber(form.cardPrefix) }, actor);
-        return;
+        return await deps.customers.update(record.id, { cardNumber: newCardNumber(form.cardPrefix) }, actor);
       } catch (error) {
         if (!(error instanceof AppError && error.code === 'customer.identifier_taken')) throw error;
       }
     }
+    return record;
+  }
+
+  /**
+   * An account session, and the card with it: the card is issued here (and at joining), when the
+   * customer first gets a session, so that showing the account page is a read.
+   */
+  async function openSession(customerId: string) {
+    await ensureCard(customerId, { ...systemActor, name: 'sign-in' });
+    return startSession(db, clock, customerId);
   }
 
   return {
@@ -213,38 +223,39 @@ export function createTouchpoints(deps: TouchpointsDeps) {
       if (typeof confirmed === 'string') return confirmed;
       const owner = await ownerOfPhone(confirmed.phone);
       if (!owner) return 'expired';
-      return { ...(await startSession(db, clock, owner)), customerId: owner };
+      return { ...(await openSession(owner)), customerId: owner };
     },
 
-    startSession: (customerId: string) => startSession(db, clock, customerId),
+    startSession: openSession,
     challenge: (challengeId: string) => challengeState(db, challengeId),
 
     /** The signed-in customer a session cookie names (a merged duplicate's session is its survivor's). */
     async session(token: string | undefined) {
       const found = await findSession(db, clock, token);
       if (!found) return null;
-      try {
-        const record = await deps.customers.get(found.customerId, false);
-        return record.status === 'active' ? { hash: found.hash, customer: record } : null;
-      } catch (error) {
-        if (error instanceof AppError && error.status === 404) return null;
-        throw error;
-      }
+      const record = await deps.customers.get(found.customerId, false).catch(nullIfNotFound);
+      return record?.status === 'active' ? { hash: found.hash, customer: record } : null;
     },
     signOut: (hash: string) => endSession(db, hash),
 
-    /** What the account page shows: points, tier, card, the latest receipts and points movements, consents. */
-    async account(customerId: string) {
-      await ensureCard(customerId, { ...systemActor, name: 'account page' });
-      const [customer, balance, receipts, ledger, consents, currency, fiscal, referral, codes] = await Promise.all([
-        deps.customers.get(customerId, false),
+    /**
+     * What the account page shows: points, tier, card, the latest receipts and points movements,
+     * consents; for the customer record the session read. The card was issued with the session;
+     * a customer without one here (a session older than that, or a card support took away) still
+     * gets one: a write on this GET, but once, and only then; refusing them a card would serve no one.
+     */
+    async account(record: CustomerRecord) {
+      const customer = await ensureCard(record, { ...systemActor, name: 'account page' });
+      const customerId = customer.id;
+      const [balance, receipts, ledger, consents, currency, fiscal, referral, codes] = await Promise.all([
         deps.loyalty.balance(customerId),
         deps.loyalty.customerReceipts(customerId, 10),
         deps.loyalty.ledger(customerId, 30),
         deps.customers.consents(customerId),
         deps.currency(),
         deps.fiscalReceipts.listForCustomer(customerId, { limit: 5 }),
-        deps.referrals.summary(customerId).catch(() => null),
+        // A customer merged away meanwhile has no referral code to show; any other failure is one to see.
+        deps.referrals.summary(customerId).catch(nullIfNotFound),
         personalCodes(customerId),
       ]);
       // Moves between pending and available (points activating) change nothing a customer counts: not shown.
@@ -315,6 +326,12 @@ export function createTouchpoints(deps: TouchpointsDeps) {
 /** Never changed, the form is the built-in one and has no time of change. */
 function settingsOf(row: { joinForm: JoinForm | null; version: number; updatedAt: Date }) {
   return { form: row.joinForm ?? defaultJoinForm, version: row.version, updatedAt: row.joinForm === null ? null : row.updatedAt };
+}
+
+/** What another module could not find is shown as nothing; any other failure goes on up. */
+function nullIfNotFound(error: unknown): null {
+  if (error instanceof AppError && error.status === 404) return null;
+  throw error;
 }
 
 /** A profile field another member holds (an e-mail) is not worth failing a confirmed sign-up for. */

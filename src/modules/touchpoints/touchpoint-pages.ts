@@ -242,7 +242,7 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
         if (!session) return reply.header('cache-control', 'no-store').redirect(`/me/sign-in${request.query.lang ? `?lang=${encodeURIComponent(request.query.lang)}` : ''}`, 303);
         const locale = localeOf(request, session.customer.locale);
         const words = pageText[locale];
-        const account = await touchpoints.account(session.customer.id);
+        const account = await touchpoints.account(session.customer);
         const timeZone = session.customer.timezone ?? (await touchpoints.timezone());
         const token = formToken(await touchpoints.secret(), `session:${session.hash}`, now());
         return page(request, reply, locale, { title: words.account, body: accountBody({ words, locale, timeZone, account, token, ...(accountNotices.includes(request.query.done as AccountNotice) ? { notice: request.query.done as AccountNotice } : {}) }) });

@@ -165,6 +165,42 @@ describe('signing in', () => {
   });
 });
 
+describe('the card', () => {
+  async function signIn(phone: string) {
+    const token = tokenIn((await t.call({ method: 'GET', url: '/me/sign-in?lang=en', role: null })).body);
+    const page = await post('/me/sign-in?lang=en', { form: token, phone });
+    const signedIn = await post('/me/sign-in/confirm?lang=en', { form: tokenIn(page.body), challenge: challengeIn(page.body), code: codeTo(phone)! });
+    expect(signedIn.statusCode).toBe(303);
+    return String(signedIn.headers['set-cookie']).split(';')[0]!;
+  }
+  const record = async (id: string) => (await t.call({ method: 'GET', url: `/v1/customers/${id}` })).json() as { cardNumber: string | null; updatedAt: string };
+
+  it('is issued at sign-in, so showing the account page writes nothing', async () => {
+    const created = (await t.call({ method: 'POST', url: '/v1/customers', payload: { phone: '+79161110021' } })).json();
+    expect(created.cardNumber).toBeNull();
+    const session = await signIn('+79161110021');
+    const issued = await record(created.id);
+    expect(issued.cardNumber).toMatch(/^2990\d{9}$/);
+    t.clock.advance(60_000);
+    const page = await t.call({ method: 'GET', url: '/me?lang=en', role: null, headers: { cookie: session } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(issued.cardNumber);
+    expect(await record(created.id)).toEqual(issued);
+  });
+
+  it('taken away while signed in, is issued again when the account page is shown', async () => {
+    const created = (await t.call({ method: 'POST', url: '/v1/customers', payload: { phone: '+79161110022' } })).json();
+    const session = await signIn('+79161110022');
+    expect((await t.call({ method: 'PATCH', url: `/v1/customers/${created.id}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: { cardNumber: null } })).statusCode).toBe(200);
+    expect((await record(created.id)).cardNumber).toBeNull();
+    const page = await t.call({ method: 'GET', url: '/me?lang=en', role: null, headers: { cookie: session } });
+    expect(page.statusCode).toBe(200);
+    const again = (await record(created.id)).cardNumber;
+    expect(again).toMatch(/^2990\d{9}$/);
+    expect(page.body).toContain(again);
+  });
+});
+
 describe('the join form\'s settings', () => {
   it('refuse what cannot work, in words, and a change made meanwhile', async () => {
     const current = (await t.call({ method: 'GET', url: '/v1/touchpoints/join-form' })).json();
