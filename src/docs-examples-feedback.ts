@@ -34,23 +34,29 @@ export function feedbackExamples(customers: { anna: string }): DocExample[] {
   const REPLIED = { ...ASSIGNED, status: 'pending', messageCount: 2 };
   const NOTED = { ...REPLIED, messageCount: 3 };
   const RESOLVED = { ...NOTED, status: 'resolved' };
+  // Anna's message as the account page sends it: the first time, and again as a retry.
+  const fromAccount = (summary: string, status: 200 | 201): DocExample => ({
+    route: 'POST /v1/tickets',
+    summary,
+    role: 'pos',
+    body: { customerId: ids.anna, source: 'account', sourceRef: 'acc-msg-1001', subject: 'Missing points for yesterday\'s receipt', text: TEXT },
+    status,
+    response: { ...TICKET, messages: [QUESTION] },
+  });
+  // Support's steps on her ticket: a change (a merge patch) or a message, answered by the whole ticket.
+  const onTicket = (route: 'PATCH /v1/tickets/{id}' | 'POST /v1/tickets/{id}/messages', summary: string, body: object, response: object): DocExample => ({
+    route,
+    summary,
+    role: 'support',
+    params: { id: ids.annaTicket },
+    ...(route === 'PATCH /v1/tickets/{id}' ? { headers: { 'content-type': 'application/merge-patch+json' } } : {}),
+    body,
+    status: route === 'PATCH /v1/tickets/{id}' ? 200 : 201,
+    response,
+  });
   return [
-    {
-      route: 'POST /v1/tickets',
-      summary: "The account page sends Anna's message: a ticket, open, with her text as its first message",
-      role: 'pos',
-      body: { customerId: ids.anna, source: 'account', sourceRef: 'acc-msg-1001', subject: 'Missing points for yesterday\'s receipt', text: TEXT },
-      status: 201,
-      response: { ...TICKET, messages: [QUESTION] },
-    },
-    {
-      route: 'POST /v1/tickets',
-      summary: 'The same message sent again (a retry): the first ticket, unchanged (200)',
-      role: 'pos',
-      body: { customerId: ids.anna, source: 'account', sourceRef: 'acc-msg-1001', subject: 'Missing points for yesterday\'s receipt', text: TEXT },
-      status: 200,
-      response: { ...TICKET, messages: [QUESTION] },
-    },
+    fromAccount("The account page sends Anna's message: a ticket, open, with her text as its first message", 201),
+    fromAccount('The same message sent again (a retry): the first ticket, unchanged (200)', 200),
     {
       route: 'GET /v1/tickets',
       summary: 'Support lists the open tickets, newest activity first',
@@ -59,44 +65,10 @@ export function feedbackExamples(customers: { anna: string }): DocExample[] {
       status: 200,
       response: { items: [TICKET], nextCursor: null },
     },
-    {
-      route: 'PATCH /v1/tickets/{id}',
-      summary: 'Maria takes the ticket and tags it',
-      role: 'support',
-      params: { id: ids.annaTicket },
-      headers: { 'content-type': 'application/merge-patch+json' },
-      body: { assignee: 'maria@shop.example', tags: ['points'] },
-      status: 200,
-      response: { ...ASSIGNED, messages: [QUESTION] },
-    },
-    {
-      route: 'POST /v1/tickets/{id}/messages',
-      summary: 'A reply: queued as an e-mail to Anna; the ticket now waits for her (pending)',
-      role: 'support',
-      params: { id: ids.annaTicket },
-      body: { kind: 'reply', text: REPLY_TEXT },
-      status: 201,
-      response: { ...REPLIED, messages: [QUESTION, REPLY] },
-    },
-    {
-      route: 'POST /v1/tickets/{id}/messages',
-      summary: 'An internal note: never sent',
-      role: 'support',
-      params: { id: ids.annaTicket },
-      body: { kind: 'note', text: 'Checked the receipt: pending period, nothing lost.' },
-      status: 201,
-      response: { ...NOTED, messages: [QUESTION, REPLY, NOTE] },
-    },
-    {
-      route: 'PATCH /v1/tickets/{id}',
-      summary: 'Resolved',
-      role: 'support',
-      params: { id: ids.annaTicket },
-      headers: { 'content-type': 'application/merge-patch+json' },
-      body: { status: 'resolved' },
-      status: 200,
-      response: { ...RESOLVED, messages: [QUESTION, REPLY, NOTE] },
-    },
+    onTicket('PATCH /v1/tickets/{id}', 'Maria takes the ticket and tags it', { assignee: 'maria@shop.example', tags: ['points'] }, { ...ASSIGNED, messages: [QUESTION] }),
+    onTicket('POST /v1/tickets/{id}/messages', 'A reply: queued as an e-mail to Anna; the ticket now waits for her (pending)', { kind: 'reply', text: REPLY_TEXT }, { ...REPLIED, messages: [QUESTION, REPLY] }),
+    onTicket('POST /v1/tickets/{id}/messages', 'An internal note: never sent', { kind: 'note', text: 'Checked the receipt: pending period, nothing lost.' }, { ...NOTED, messages: [QUESTION, REPLY, NOTE] }),
+    onTicket('PATCH /v1/tickets/{id}', 'Resolved', { status: 'resolved' }, { ...RESOLVED, messages: [QUESTION, REPLY, NOTE] }),
     {
       route: 'GET /v1/tickets/{id}',
       summary: 'The ticket with its thread: her message, the reply with its e-mail\'s delivery, the note',

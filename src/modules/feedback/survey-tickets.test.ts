@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+import { ticketFixtures } from '../../../tests/helpers/tickets.ts';
 import { feedbackModule } from './index.ts';
 
 /**
@@ -9,11 +10,7 @@ import { feedbackModule } from './index.ts';
 let t: TestApp;
 let anna: string;
 
-async function customer(payload: Record<string, unknown>): Promise<string> {
-  const response = await t.call({ method: 'POST', url: '/v1/customers', payload });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().id as string;
-}
+const { customer } = ticketFixtures(() => t);
 
 let eventNo = 0;
 async function answered(payload: { surveyId: string; responseId: string; customerId: string | null; kind: string; score: number | null; texts: Array<{ questionId: string; question: string; text: string }> }) {

@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+import { ticketFixtures } from '../../../tests/helpers/tickets.ts';
 
 let t: TestApp;
 
-async function customer(payload: Record<string, unknown>): Promise<string> {
-  const response = await t.call({ method: 'POST', url: '/v1/customers', payload });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().id as string;
-}
-
-async function ticket(payload: Record<string, unknown>): Promise<string> {
-  const response = await t.call({ method: 'POST', url: '/v1/tickets', payload, role: 'pos' });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().id as string;
-}
+const { customer, ticket } = ticketFixtures(() => t);
 
 const customerTickets = async (id: string) => (await t.call({ method: 'GET', url: `/v1/customers/${id}/tickets`, role: 'support' })).json().items.map((item: { id: string }) => item.id);
 
@@ -26,9 +17,9 @@ describe("tickets through the customer's lifecycle", () => {
   it("a merge moves the duplicate's tickets and their threads to the survivor", async () => {
     const survivor = await customer({ phone: '+79161260001', email: 'anna@example.com' });
     const duplicate = await customer({ phone: '+79161260002' });
-    const own = await ticket({ customerId: survivor, text: 'First question' });
+    const { id: own } = await ticket({ customerId: survivor, text: 'First question' });
     t.clock.set('2026-03-01T10:00:00Z');
-    const moved = await ticket({ customerId: duplicate, text: 'Second question' });
+    const { id: moved } = await ticket({ customerId: duplicate, text: 'Second question' });
     await t.call({ method: 'POST', url: `/v1/tickets/${moved}/messages`, payload: { kind: 'note', text: 'Same person as Anna?' }, role: 'support' });
     expect((await t.call({ method: 'POST', url: `/v1/customers/${survivor}/merge`, payload: { from: duplicate } })).statusCode).toBe(200);
     expect(await customerTickets(survivor)).toEqual([moved, own]);
@@ -42,9 +33,9 @@ describe("tickets through the customer's lifecycle", () => {
   it("an erase blanks every message body and the subject, drops the contact, and keeps the tickets' counts and state", async () => {
     const boris = await customer({ phone: '+79161260003', email: 'boris@example.com' });
     const other = await customer({ phone: '+79161260004' });
-    const id = await ticket({ customerId: boris, text: 'My address is Lenina 1, flat 5', tags: ['delivery'] });
+    const { id } = await ticket({ customerId: boris, text: 'My address is Lenina 1, flat 5', tags: ['delivery'] });
     await t.call({ method: 'POST', url: `/v1/tickets/${id}/messages`, payload: { kind: 'reply', text: 'Boris, we will come to Lenina 1' }, role: 'support' });
-    const kept = await ticket({ customerId: other, text: 'Not about Boris' });
+    const { id: kept } = await ticket({ customerId: other, text: 'Not about Boris' });
     expect((await t.call({ method: 'POST', url: `/v1/customers/${boris}/erase` })).statusCode).toBe(200);
 
     const read = await t.call({ method: 'GET', url: `/v1/tickets/${id}`, role: 'support' });

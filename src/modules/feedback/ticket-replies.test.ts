@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { header, startSmtpSink, type SmtpSink } from '../../../tests/helpers/smtp-sink.ts';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+import { ticketFixtures } from '../../../tests/helpers/tickets.ts';
 
 let t: TestApp;
 let smtp: SmtpSink;
 let anna: string;
 let boris: string;
 
-async function customer(payload: Record<string, unknown>): Promise<string> {
-  const response = await t.call({ method: 'POST', url: '/v1/customers', payload });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().id as string;
-}
-
-async function ticket(payload: Record<string, unknown>): Promise<string> {
-  const response = await t.call({ method: 'POST', url: '/v1/tickets', payload, role: 'pos' });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().id as string;
-}
+const { customer, ticket } = ticketFixtures(() => t);
 
 const write = (id: string, payload: { kind: string; text: string }) => t.call({ method: 'POST', url: `/v1/tickets/${id}/messages`, payload, role: 'support' });
 
@@ -40,7 +31,7 @@ afterAll(async () => {
 
 describe('replies by e-mail', () => {
   it('a reply reaches the customer by e-mail with its text as written; the ticket shows its delivery and waits for the customer', async () => {
-    const id = await ticket({ customerId: anna, subject: 'Missing points', text: 'Where are my points?' });
+    const { id } = await ticket({ customerId: anna, subject: 'Missing points', text: 'Where are my points?' });
     const text = 'Hello Anna,\nthe points of {{ receipt }} {% raw %} arrive in 14 days.\nSupport';
     const replied = await write(id, { kind: 'reply', text });
     expect(replied.statusCode, replied.body).toBe(201);
@@ -73,7 +64,7 @@ describe('replies by e-mail', () => {
   });
 
   it('a customer without an e-mail address gets a clear error and nothing is stored or queued', async () => {
-    const id = await ticket({ customerId: boris, text: 'Call me back please' });
+    const { id } = await ticket({ customerId: boris, text: 'Call me back please' });
     const messagesBefore = await t.database.db.selectFrom('messages').select('id').execute();
     const refused = await write(id, { kind: 'reply', text: 'We will call you' });
     expect(refused.statusCode).toBe(422);
@@ -94,11 +85,11 @@ describe('replies by e-mail', () => {
   });
 
   it('an anonymous ticket or a closed one gets no reply, in words', async () => {
-    const anonymous = await ticket({ contact: { email: 'vera@example.com' }, text: 'Opening hours?' });
+    const { id: anonymous } = await ticket({ contact: { email: 'vera@example.com' }, text: 'Opening hours?' });
     const refused = await write(anonymous, { kind: 'reply', text: 'Nine to nine' });
     expect(refused.statusCode).toBe(422);
     expect(refused.json().detail).toBe(`Ticket ${anonymous} is an anonymous message: there is no customer to send a reply to; write to the contact it gave yourself, and add a note`);
-    const id = await ticket({ customerId: anna, text: 'Thanks!' });
+    const { id } = await ticket({ customerId: anna, text: 'Thanks!' });
     await t.call({ method: 'PATCH', url: `/v1/tickets/${id}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: { status: 'closed' }, role: 'support' });
     const closed = await write(id, { kind: 'reply', text: 'You are welcome' });
     expect(closed.statusCode).toBe(409);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+import { ticketFixtures } from '../../../tests/helpers/tickets.ts';
 
 let t: TestApp;
 let anna: string;
@@ -7,17 +8,7 @@ let boris: string;
 
 const mergePatch = { 'content-type': 'application/merge-patch+json' };
 
-async function customer(payload: Record<string, unknown>): Promise<string> {
-  const response = await t.call({ method: 'POST', url: '/v1/customers', payload });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json().id as string;
-}
-
-async function ticket(payload: Record<string, unknown>, role: 'owner' | 'pos' | 'support' = 'pos') {
-  const response = await t.call({ method: 'POST', url: '/v1/tickets', payload, role });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json() as { id: string; status: string; subject: string; messages: Array<Record<string, unknown>> };
-}
+const { customer, ticket } = ticketFixtures(() => t);
 
 const outboxOf = async (type: string) =>
   (await t.database.db.selectFrom('outboxEvents').select(['type', 'customerId', 'payload']).where('type', '=', type).orderBy('id').execute()).map((row) => row.payload as Record<string, unknown>);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { actorOf, principalOf } from '../../platform/http.ts';
 import { mergePatchMediaTypes } from '../../platform/merge-patch.ts';
 import { seesMaskedContacts } from '../../platform/roles.ts';
@@ -27,6 +27,15 @@ import {
 
 const tags = ['surveys'];
 const CustomerParams = Type.Object({ id: Type.String({ pattern: customerIds.pattern('cus') }) });
+
+/** A read of a survey's (or a customer's) answers: one page of them, or a problem naming the parameter, the key or the id. */
+const answersRead = <P extends TSchema, Q extends TSchema, R extends TSchema>(summary: string, params: P, querystring: Q, page: R) => ({
+  tags,
+  summary,
+  params,
+  querystring,
+  response: { 200: page, ...errorResponses(400, ...authErrors, 404) },
+});
 
 export function surveyRoutes(app: FastifyInstance, { surveys, customers }: { surveys: Surveys; customers: Customers }): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -91,35 +100,22 @@ export function surveyRoutes(app: FastifyInstance, { surveys, customers }: { sur
   });
   r.get('/v1/surveys/:id/responses', {
     config: { permission: 'surveys:read' },
-    schema: {
-      tags,
-      summary: "A survey's answers, newest first (analyst: e-mails and phones in free texts masked)",
-      params: SurveyParams,
-      querystring: ResponsesQuery,
-      response: { 200: ResponsePage, ...errorResponses(400, ...authErrors, 404) },
-    },
+    schema: answersRead("A survey's answers, newest first (analyst: e-mails and phones in free texts masked)", SurveyParams, ResponsesQuery, ResponsePage),
     handler: async (request) => surveys.responses(request.params.id, request.query, masked(request)),
   });
   r.get('/v1/surveys/:id/report', {
     config: { permission: 'surveys:read' },
-    schema: {
-      tags,
-      summary: "A survey's report: respondents against the target; NPS with its margin of error and trend, distributions, CSAT, shares, a ranking's order with intervals and verdict, the latest texts",
-      params: SurveyParams,
-      querystring: ReportQuery,
-      response: { 200: ReportSchema, ...errorResponses(400, ...authErrors, 404) },
-    },
+    schema: answersRead(
+      "A survey's report: respondents against the target; NPS with its margin of error and trend, distributions, CSAT, shares, a ranking's order with intervals and verdict, the latest texts",
+      SurveyParams,
+      ReportQuery,
+      ReportSchema,
+    ),
     handler: async (request) => surveys.report(request.params.id, request.query, masked(request)),
   });
   r.get('/v1/customers/:id/survey-responses', {
     config: { permission: 'surveys:read' },
-    schema: {
-      tags,
-      summary: "A customer's survey answers, newest first (the 360° view)",
-      params: CustomerParams,
-      querystring: ResponsesQuery,
-      response: { 200: CustomerResponsePage, ...errorResponses(400, ...authErrors, 404) },
-    },
+    schema: answersRead("A customer's survey answers, newest first (the 360° view)", CustomerParams, ResponsesQuery, CustomerResponsePage),
     handler: async (request) => surveys.customerResponses(await customers.resolveId(request.params.id), request.query, masked(request)),
   });
 }
