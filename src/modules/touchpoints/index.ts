@@ -254,7 +254,7 @@ export function createTouchpoints(deps: TouchpointsDeps) {
         deps.customers.consents(customerId),
         deps.currency(),
         deps.fiscalReceipts.listForCustomer(customerId, { limit: 5 }),
-        // A customer merged away meanwhile has no referral code to show; any other failure is one to see.
+        // Not found (the customer gone since the session read them): no referral block; any other failure is one to see.
         deps.referrals.summary(customerId).catch(nullIfNotFound),
         personalCodes(customerId),
       ]);
