@@ -17,7 +17,7 @@ type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null 
 type Serializer = (data: unknown) => string;
 type SerializerFactory = (externalSchemas: unknown, options: unknown) => (route: unknown) => Serializer;
 
-/** Compiled at the slowest this many at a time between turns of the event loop (a few ms each). */
+/** How many compile between two turns of the event loop in compileRemaining (each takes a few ms). */
 const COMPILE_BATCH = 10;
 
 export type SchemaCompilation = {
