@@ -49,6 +49,7 @@ describe('stores', () => {
     await page.getByRole('button', { name: 'Edit Yekaterinburg, Lenina' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit the store Yekaterinburg, Lenina' });
     expect(await edit.getByLabel('Time zone').inputValue()).toBe('Asia/Yekaterinburg');
+    expect(await edit.getByLabel('Time zone').locator('option:checked').textContent()).toBe('Asia/Yekaterinburg (GMT+5)');
     await edit.getByLabel('Name').fill('Yekaterinburg, Malysheva');
     await edit.getByLabel('Time zone').selectOption('Asia/Omsk');
     await edit.getByRole('button', { name: 'Save' }).click();
@@ -59,6 +60,21 @@ describe('stores', () => {
     await expect.poll(() => row.textContent()).toContain('Closed');
     expect((await h.t.call({ method: 'GET', url: '/v1/stores/ekb-01' })).json()).toMatchObject({ active: false, timezone: 'Asia/Omsk' });
     expect(await seriousViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('pages the stores on the server: a hundred first, then "Show more"', async () => {
+    const many = Array.from({ length: 120 }, (_, i) => ({ id: `zz-${String(i).padStart(3, '0')}`, name: `Outlet ${i}`, timezone: 'Europe/Samara' }));
+    expect((await h.t.call({ method: 'PUT', url: '/v1/stores', payload: many })).statusCode).toBe(200);
+    const { page, context, problems } = await h.signIn('marketer', { path: '/program/stores' });
+    const table = page.getByRole('table', { name: 'Stores' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(101);
+    expect(await page.getByRole('main').textContent()).toContain('100 shown');
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => table.getByRole('row').count()).toBe(1 + 122);
+    expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    expect(await table.getByRole('row', { name: /zz-119/ }).textContent()).toContain('Europe/Samara');
     expect(problems).toEqual([]);
     await context.close();
   }, 60_000);
@@ -93,6 +109,10 @@ describe('customer attributes', () => {
     await dialog.getByRole('button', { name: 'Define the attribute' }).click();
     // The key's pattern, as the server words it.
     await expect.poll(() => dialog.getByRole('alert').or(dialog.locator('.field-error')).first().textContent()).toMatch(/lowercase letters/);
+    await dialog.getByLabel('Key').fill('shoe_size');
+    await dialog.getByRole('button', { name: 'Define the attribute' }).click();
+    await expect.poll(() => dialog.locator('.field-error').textContent()).toContain('The attribute shoe_size exists already');
+    expect((await h.t.call({ method: 'GET', url: '/v1/customer-attributes/shoe_size' })).json()).toMatchObject({ type: 'integer', label: 'Shoe size' });
     await dialog.getByLabel('Key').fill('pet');
     await dialog.getByLabel('Type').selectOption('enum');
     await dialog.getByRole('button', { name: 'Define the attribute' }).click();

@@ -39,11 +39,21 @@ const text = defineText({
   },
 });
 
-let zones: string[] | null = null;
+let zones: Array<{ zone: string; label: string }> | null = null;
+/** A zone as people pick it: its name and its offset from UTC today ("Asia/Yekaterinburg (GMT+5)"). */
+function zoneLabel(zone: string, now: Date): string {
+  try {
+    const offset = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'shortOffset' }).formatToParts(now).find((part) => part.type === 'timeZoneName')?.value;
+    return `${zone.replaceAll('_', ' ')}${offset ? ` (${offset})` : ''}`;
+  } catch {
+    return zone;
+  }
+}
 /** The IANA time zones this browser knows, with UTC, and the store's own if the browser calls it otherwise. */
-function timeZones(current: string): string[] {
-  zones ??= [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])].sort();
-  return current && !zones.includes(current) ? [current, ...zones] : zones;
+function timeZones(current: string): Array<{ zone: string; label: string }> {
+  const now = new Date();
+  zones ??= [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])].sort().map((zone) => ({ zone, label: zoneLabel(zone, now) }));
+  return current && !zones.some((z) => z.zone === current) ? [{ zone: current, label: zoneLabel(current, now) }, ...zones] : zones;
 }
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -103,9 +113,9 @@ export function StoreForm({ store, onSaved, onCancel }: { store: Store | null; o
         <Field label={t('timezone')} hint={t('timezoneHint')} error={fieldError(error, 'timezone')}>
           {(props) => (
             <select {...props} value={form.timezone} onChange={(e) => setForm({ ...form, timezone: e.target.value })}>
-              {timeZones(form.timezone).map((zone) => (
+              {timeZones(form.timezone).map(({ zone, label }) => (
                 <option key={zone} value={zone}>
-                  {zone.replaceAll('_', ' ')}
+                  {label}
                 </option>
               ))}
             </select>
