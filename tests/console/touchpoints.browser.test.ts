@@ -54,6 +54,7 @@ describe('the join form', () => {
     await page.getByRole('button', { name: 'Save the join form' }).click();
     const site = page.locator('.field', { has: page.getByLabel('Site 1') });
     await expect.poll(() => site.locator('.field-error').textContent()).toContain('must be an origin');
+    expect(await seriousViolations(page)).toEqual([]);
     expect((await ok({ method: 'GET', url: '/v1/touchpoints/join-form' })).version).toBe(before.version);
 
     await page.getByLabel('Site 1').fill('https://coffee.example');
@@ -114,6 +115,7 @@ describe('the join form', () => {
 describe('fiscal receipts', () => {
   it('saves the service with a token shown only as “token set”, the store and the brand’s products', async () => {
     const { page, context, problems } = await h.signIn('marketer', { path: '/dashboard' });
+    page.setDefaultTimeout(10_000); // a step waiting in vain fails naming its locator, before the test's own timeout
     await page.getByRole('navigation').getByRole('link', { name: 'Fiscal receipts' }).click();
     await page.getByRole('heading', { level: 1, name: 'Fiscal receipts' }).waitFor();
     await page.getByText('No token', { exact: true }).waitFor();
@@ -129,11 +131,18 @@ describe('fiscal receipts', () => {
     await page.getByRole('button', { name: 'Add a row' }).click();
     await page.getByLabel('SKU, row 2').fill('NOT-IN-CATALOG');
     await page.getByLabel('Barcode, row 2').fill('4607001771234');
+    await page.getByLabel('Wait for the service at most, seconds').fill('0.1');
+    await page.getByRole('button', { name: 'Save the settings' }).click();
+    const wait = page.locator('.field', { has: page.getByLabel('Wait for the service at most, seconds') });
+    await expect.poll(() => wait.locator('.field-error').textContent()).toBe('Give a number of seconds from 0.5 to 60, like 10 or 2.5.');
+    await page.getByLabel('Wait for the service at most, seconds').fill('2,5');
     // Switched on without a store, and a SKU the catalog lacks: each named where it is.
     await page.getByRole('button', { name: 'Save the settings' }).click();
     const store = page.locator('.field', { has: page.getByLabel('Store the verified receipts are booked at') });
     await expect.poll(() => store.locator('.field-error').textContent()).toContain('is needed to switch receipts on');
     await expect.poll(() => page.locator('.tp-products').textContent()).toContain('NOT-IN-CATALOG is not in the catalog');
+    expect(await wait.locator('.field-error').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
     expect(await ok({ method: 'GET', url: '/v1/fiscal-receipts/settings' })).toMatchObject({ enabled: false, tokenSet: false });
 
     await page.getByLabel('Store the verified receipts are booked at').selectOption('fiscal');
@@ -145,6 +154,7 @@ describe('fiscal receipts', () => {
       enabled: true,
       serviceUrl: 'https://checks.brand.example/api/receipts',
       serviceFormat: 'generic',
+      timeoutMs: 2500,
       tokenSet: true,
       storeId: 'fiscal',
       maxAgeDays: 14,

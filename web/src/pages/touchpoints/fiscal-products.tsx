@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, type Page } from '../../api.ts';
 import { Card, Empty, ErrorNote, Field } from '../../components/ui.tsx';
 import { useResource } from '../../data.ts';
@@ -126,7 +126,12 @@ export function FiscalProducts({ rows, onChange, error, disabled }: { rows: Prod
 function ProductFinder({ rows, onAdd }: { rows: ProductRow[]; onAdd: (product: Product) => void }) {
   const t = useText(text);
   const [q, setQ] = useState('');
-  const query = q.trim();
+  const [query, setQuery] = useState('');
+  // Searched once typing pauses, not at every key.
+  useEffect(() => {
+    const timer = setTimeout(() => setQuery(q.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [q]);
   const found = useResource((signal) => (query.length < 2 ? Promise.resolve(null) : api.get<Page<Product>>('/v1/products', { q: query, limit: FOUND }, signal)), [query]);
   const chosen = new Set(rows.map((row) => row.sku));
   return (

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { Badge, Card, Empty, ErrorNote, Field, Loading, Notice, Page } from '../../components/ui.tsx';
 import { useResource, usePagedList } from '../../data.ts';
-import { defineText, useText } from '../../i18n.tsx';
+import { defineText, formatNumber, useLocale, useText, type Locale } from '../../i18n.tsx';
 import { useCan } from '../../session.tsx';
 import { FiscalProducts, type ProductRow } from './fiscal-products.tsx';
 import { SaveState } from './save-state.tsx';
@@ -30,6 +30,7 @@ const text = defineText({
     tokenRemove: 'Remove the saved token',
     timeout: 'Wait for the service at most, seconds',
     timeoutHint: 'From 0.5 to 60; longer is a temporary failure, tried again later',
+    timeoutWrong: 'Give a number of seconds from 0.5 to 60, like 10 or 2.5.',
     privateNetwork: 'The service is on our private network (localhost, 10.x …)',
     booking: 'Where receipts are booked',
     store: 'Store the verified receipts are booked at',
@@ -64,6 +65,7 @@ const text = defineText({
     tokenRemove: 'Удалить сохранённый токен',
     timeout: 'Ждать ответа сервиса не дольше, секунд',
     timeoutHint: 'От 0,5 до 60; дольше — временный сбой, попытка позже',
+    timeoutWrong: 'Укажите число секунд от 0,5 до 60, например 10 или 2,5.',
     privateNetwork: 'Сервис во внутренней сети (localhost, 10.x …)',
     booking: 'Где проводятся чеки',
     store: 'Магазин, в котором проводятся проверенные чеки',
@@ -95,13 +97,13 @@ type Draft = {
 };
 const CONFLICT = 'fiscal_receipt.version_conflict';
 
-const draftOf = (s: FiscalSettings): Draft => ({
+const draftOf = (s: FiscalSettings, locale: Locale): Draft => ({
   enabled: s.enabled,
   serviceUrl: s.serviceUrl ?? '',
   serviceFormat: s.serviceFormat,
   token: '',
   removeToken: false,
-  timeoutSeconds: String(s.timeoutMs / 1000),
+  timeoutSeconds: formatNumber(s.timeoutMs / 1000, locale, { useGrouping: false, maximumFractionDigits: 3 }),
   allowPrivateNetwork: s.allowPrivateNetwork,
   timezone: s.timezone,
   storeId: s.storeId ?? '',
@@ -131,6 +133,7 @@ const bodyOf = (d: Draft, version: number) => {
 export default function FiscalReceiptsPage() {
   const t = useText(text);
   const can = useCan();
+  const { locale } = useLocale();
   const settings = useResource((signal) => api.get<FiscalSettings>('/v1/fiscal-receipts/settings', undefined, signal), []);
   const stores = usePagedList<Store>('/v1/stores', {}, 100);
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -140,7 +143,8 @@ export default function FiscalReceiptsPage() {
   const mayWrite = can('program:write');
 
   useEffect(() => {
-    if (settings.data) setDraft(draftOf(settings.data));
+    if (settings.data) setDraft(draftOf(settings.data, locale));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new language keeps what is typed
   }, [settings.data]);
 
   if (settings.error) return <ErrorNote error={settings.error} onRetry={settings.reload} />;
@@ -206,7 +210,7 @@ export default function FiscalReceiptsPage() {
             </>
           )}
           <div className="form-row">
-            <Field label={t('timeout')} hint={t('timeoutHint')} error={problem('timeoutMs')}>
+            <Field label={t('timeout')} hint={t('timeoutHint')} error={problem('timeoutMs') ? t('timeoutWrong') : null}>
               {(props) => <input {...props} inputMode="decimal" value={draft.timeoutSeconds} disabled={disabled} onChange={(e) => set('timeoutSeconds', e.target.value)} />}
             </Field>
           </div>
