@@ -47,6 +47,7 @@ describe('the join form', () => {
     await page.getByLabel('Preview language').selectOption('en');
     expect(await preview.textContent()).toContain('Last name');
     expect(await preview.textContent()).toContain('Your favourite drink');
+    expect(await page.getByText('Changes on this page are not saved yet.').count()).toBe(1);
 
     // A wrong site is named at its field and nothing is stored.
     await page.getByRole('button', { name: 'Add a site' }).click();
@@ -66,6 +67,7 @@ describe('the join form', () => {
     expect(after.consents[0]).toMatchObject({ id: 'personal_data', version: 'pd-2', text: { en: 'I agree to the processing of my personal data under the club rules.' } });
     expect(after.consents[1]).toEqual(before.consents[1]);
     expect(after.embedOrigins).toEqual(['https://coffee.example']);
+    expect(await page.getByText('Changes on this page are not saved yet.').count()).toBe(0);
     // Saved, the text is the saved one: no new version is proposed any more.
     expect(await consent.getByLabel('Version of the text').inputValue()).toBe('pd-2');
     expect(await consent.getByRole('status').count()).toBe(0);

@@ -251,7 +251,7 @@ export default function FiscalReceiptsPage() {
           </div>
         </Card>
         <FiscalProducts rows={draft.products} onChange={(products) => set('products', products)} error={error} disabled={disabled} />
-        <SaveState version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} />
+        <SaveState dirty={JSON.stringify(draft) !== JSON.stringify(draftOf(current, locale))} version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} />
         {mayWrite ? (
           <div className="tp-save">
             <button type="submit" className="primary" disabled={saving}>

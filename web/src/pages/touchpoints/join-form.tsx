@@ -202,7 +202,7 @@ export default function JoinFormPage() {
               </button>
             )}
           </Card>
-          <SaveState version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} />
+          <SaveState dirty={JSON.stringify(draft) !== JSON.stringify(draftOf(saved))} version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} />
           {mayWrite ? (
             <div className="tp-save">
               <button type="submit" className="primary" disabled={saving}>
