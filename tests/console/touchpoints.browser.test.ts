@@ -19,6 +19,7 @@ const ok = async (request: Parameters<ConsoleHarness['t']['call']>[0], status = 
 beforeAll(async () => {
   h = await startConsole();
   await ok({ method: 'PUT', url: '/v1/customer-attributes/favourite_drink', payload: { type: 'string', label: 'Favourite drink' } }, 201);
+  await ok({ method: 'PUT', url: '/v1/customer-attributes/cups_per_day', payload: { type: 'integer', label: 'Cups a day' } }, 201);
   await ok({ method: 'PUT', url: '/v1/stores/fiscal', payload: { name: 'Other shops', timezone: 'Europe/Moscow' } });
   await ok({ method: 'PUT', url: '/v1/products', payload: [{ sku: 'COF-ARABICA-1KG', name: 'Кофе арабика 1 кг' }, { sku: 'TEA-GREEN-100', name: 'Green tea 100 g' }] });
 }, 120_000);
@@ -34,6 +35,8 @@ describe('the join form', () => {
     expect(before.consents[0]).toMatchObject({ id: 'personal_data', version: 'pd-1' });
 
     await page.getByLabel('How the form asks “Last name”').selectOption('optional');
+    // Only text attributes are offered: the form asks them as text.
+    expect(await page.getByLabel('Attribute to ask').locator('option').allTextContents()).toEqual(['Favourite drink (favourite_drink)']);
     await page.getByLabel('Attribute to ask').selectOption('favourite_drink');
     await page.getByRole('button', { name: 'Add to the form' }).click();
     await page.getByLabel('Label in English: favourite_drink').fill('Your favourite drink');

@@ -42,7 +42,8 @@ const text = defineText({
     pick: 'Attribute to ask',
     noDeclared: 'No custom attributes are declared yet.',
     noDeclaredHint: 'Declare them first (PUT /v1/customer-attributes/{key}, see docs/customers.md), then come back to ask them on the form.',
-    allAsked: 'Every declared attribute loaded so far is on the form already.',
+    allAsked: 'Every declared text attribute loaded so far is on the form already.',
+    onlyText: 'Only text attributes are offered: the form asks them as text fields.',
     more: 'Load more attributes',
   },
   ru: {
@@ -81,7 +82,8 @@ const text = defineText({
     pick: 'Какой атрибут спросить',
     noDeclared: 'Дополнительные атрибуты ещё не объявлены.',
     noDeclaredHint: 'Сначала объявите их (PUT /v1/customer-attributes/{key}, см. docs/customers.md), затем вернитесь, чтобы добавить в форму.',
-    allAsked: 'Все загруженные объявленные атрибуты уже есть в форме.',
+    allAsked: 'Все загруженные объявленные текстовые атрибуты уже есть в форме.',
+    onlyText: 'Предлагаются только текстовые атрибуты: форма спрашивает их текстовыми полями.',
     more: 'Загрузить ещё атрибуты',
   },
 });
@@ -211,7 +213,8 @@ function AttributePicker({ form, onChange }: { form: JoinForm; onChange: (form: 
   const declared = usePagedList<AttributeDefinition>('/v1/customer-attributes', {}, 100);
   const [chosen, setChosen] = useState('');
   const asked = new Set(form.attributes.map((a) => a.key));
-  const offered = declared.items.filter((a) => !asked.has(a.key));
+  // The form asks attributes as free text: a number, date or list attribute would refuse what is typed.
+  const offered = declared.items.filter((a) => a.type === 'string' && !asked.has(a.key));
   if (declared.error) return <ErrorNote error={declared.error} onRetry={declared.reload} />;
   if (!declared.loading && declared.items.length === 0) return <Empty title={t('noDeclared')}>{t('noDeclaredHint')}</Empty>;
   const pick = chosen && offered.some((a) => a.key === chosen) ? chosen : (offered[0]?.key ?? '');
@@ -225,7 +228,7 @@ function AttributePicker({ form, onChange }: { form: JoinForm; onChange: (form: 
     <div className="tp-inline">
       {offered.length > 0 ? (
         <>
-          <Field label={t('pick')}>
+          <Field label={t('pick')} hint={t('onlyText')}>
             {(props) => (
               <select {...props} value={pick} onChange={(e) => setChosen(e.target.value)}>
                 {offered.map((a) => (
