@@ -187,6 +187,14 @@ describe('fiscal receipts', () => {
     await page.getByText('Saved as version 3.').waitFor();
     await page.getByText('No token', { exact: true }).waitFor();
     expect((await ok({ method: 'GET', url: '/v1/fiscal-receipts/settings' })).tokenSet).toBe(false);
+
+    // Someone saves meanwhile: this page's save is refused in words, and theirs stays.
+    const { tokenSet: _t, updatedAt: _u, ...read } = await ok({ method: 'GET', url: '/v1/fiscal-receipts/settings' });
+    await ok({ method: 'PUT', url: '/v1/fiscal-receipts/settings', payload: { ...read, maxAgeDays: 60 } });
+    await page.getByLabel('Oldest receipt taken, days').fill('7');
+    await page.getByRole('button', { name: 'Save the settings' }).click();
+    await page.getByText('Someone else saved these settings after you opened them.').waitFor();
+    expect((await ok({ method: 'GET', url: '/v1/fiscal-receipts/settings' })).maxAgeDays).toBe(60);
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
