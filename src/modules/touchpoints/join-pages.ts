@@ -1,7 +1,7 @@
 import { html, type Html } from '../../platform/pages/html.ts';
 import { localized, plural, type PageLocale } from '../../platform/pages/i18n.ts';
 import type { JoinMode } from './index.ts';
-import type { JoinForm, ProfileField } from './join-form.ts';
+import { profileFields, type JoinForm, type ProfileField } from './join-form.ts';
 import type { PageText } from './page-text.ts';
 
 /** The bodies of the join and sign-in pages (the shell is platform/pages/layout.ts). */
@@ -28,7 +28,8 @@ ${problem ? html`<div class="error" id="e-${name}">${problem}</div>` : ''}`;
 
 export function joinFormBody(input: { form: JoinForm; words: PageText; locale: PageLocale; token: string; mode: JoinMode; state: FormState; notice?: string }): Html {
   const { form, words, locale, state } = input;
-  const profile = (Object.entries(form.fields) as Array<[ProfileField, string]>).filter(([, use]) => use !== 'hidden');
+  // In the schema's order: a saved form comes back from jsonb with its keys sorted by length.
+  const profile = profileFields.map((name) => [name, form.fields[name]] as const).filter(([, use]) => use !== 'hidden');
   return html`<h1>${localized(form.title, locale) || words.joinTitle}</h1>
 ${form.intro ? html`<p>${localized(form.intro, locale)}</p>` : ''}
 ${input.notice ? html`<p class="errors" role="alert">${input.notice}</p>` : ''}
