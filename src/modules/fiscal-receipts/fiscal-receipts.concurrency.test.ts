@@ -39,3 +39,21 @@ describe.runIf(onPostgres)('fiscal receipts under concurrency (PostgreSQL)', () 
     expect(await t.database.db.selectFrom('fiscalReceipts').select('id').where('i', '=', 200).execute()).toHaveLength(1);
   });
 });
+
+describe.runIf(onPostgres)('the first save of the fiscal settings under concurrency (PostgreSQL)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('two people save what GET answered (version 0) at once: one is saved, the other refused as a save over another\'s change', async () => {
+    const read = (await t.call({ method: 'GET', url: '/v1/fiscal-receipts/settings' })).json() as { version: number };
+    expect(read.version).toBe(0);
+    const answers = await Promise.all([10, 20].map((maxAgeDays) => t.call({ method: 'PUT', url: '/v1/fiscal-receipts/settings', payload: { ...read, maxAgeDays } })));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.statusCode === 409)!.json().code).toBe('fiscal_receipt.version_conflict');
+    const saved = answers.find((a) => a.statusCode === 200)!.json() as { maxAgeDays: number };
+    expect((await t.call({ method: 'GET', url: '/v1/fiscal-receipts/settings' })).json()).toMatchObject({ version: 1, maxAgeDays: saved.maxAgeDays });
+  });
+});

@@ -49,6 +49,19 @@ describe('settings', () => {
     expect(badUrl.json().detail).toContain('serviceUrl');
   });
 
+  it('take what GET answers before the first save (version 0); sent again after it, that version is stale', async () => {
+    const own = await createTestApp();
+    try {
+      const fresh = (await own.call({ method: 'GET', url: settingsUrl })).json() as object;
+      const first = await own.call({ method: 'PUT', url: settingsUrl, payload: { ...fresh, maxAgeDays: 21 } });
+      expect([first.statusCode, first.json().version, first.json().maxAgeDays]).toEqual([200, 1, 21]);
+      const late = await own.call({ method: 'PUT', url: settingsUrl, payload: { ...fresh, maxAgeDays: 7 } });
+      expect([late.statusCode, late.json().code, late.json().detail]).toEqual([409, 'fiscal_receipt.version_conflict', 'The settings are at version 1; you read version 0. Read them again and repeat your change.']);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('keep the token write-only: set, kept when left out, removed with null; never answered; a stale version is a 409', async () => {
     await setUpBrand(t, 'https://check.example/api');
     const read = await t.call({ method: 'GET', url: settingsUrl, role: 'analyst' });

@@ -44,7 +44,7 @@ export const FiscalSettingsReplacement = named('FiscalReceiptSettingsReplacement
     ...settingsFields,
     token: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 500, description: 'The service\'s token (write-only): a string sets it, null removes it, left out keeps it' }))),
     tokenSet: Type.Optional(Type.Boolean({ description: 'Ignored (what GET answers)' })),
-    version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read: if another was saved since, 409 fiscal_receipt.version_conflict' })),
+    version: Type.Optional(Type.Integer({ minimum: 0, description: 'The version you read (0 before the first save): if another was saved since, 409 fiscal_receipt.version_conflict' })),
     updatedAt: Type.Optional(Nullable(Type.String({ description: 'Ignored (what GET answers)' }))),
   },
   { additionalProperties: false },

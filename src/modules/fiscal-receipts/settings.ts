@@ -114,12 +114,15 @@ export async function replaceSettings(
       return viewOf({ body: { ...defaultSettings, ...current.body }, token: current.token, version: current.version, updatedAt: current.updatedAt });
     }
     const now = clock.now();
+    // No row to lock before the first save: a first save made meanwhile wins the insert, and this
+    // one, having read version 0, is refused like any save over another's change.
     const row = await tx
       .insertInto('fiscalReceiptSettings')
-      .values({ id: true, body: JSON.stringify(body), token: nextToken, version: 1, updatedAt: now })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ body: JSON.stringify(body), token: nextToken, version: version + 1, updatedAt: now }))
+      .values({ id: true, body: JSON.stringify(body), token: nextToken, version: version + 1, updatedAt: now })
+      .onConflict((oc) => (current ? oc.column('id').doUpdateSet({ body: JSON.stringify(body), token: nextToken, version: version + 1, updatedAt: now }) : oc.column('id').doNothing()))
       .returning(['body', 'token', 'version', 'updatedAt'])
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!row) throw fiscalReceiptError('fiscal_receipt.version_conflict', 'The settings were saved by someone else a moment ago, for the first time; read them again and repeat your change.');
     // The audit says whether the token changed, never what it is.
     await writeAudit(tx, clock, actor, {
       action: 'fiscal_receipt.settings',

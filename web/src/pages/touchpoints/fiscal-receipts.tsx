@@ -125,8 +125,8 @@ const bodyOf = (d: Draft, version: number) => {
     storeId: d.storeId || null,
     maxAgeDays: wholeOf(d.maxAgeDays),
     products: d.products.map((p) => ({ sku: p.sku.trim(), ...(p.nameContains.trim() ? { nameContains: p.nameContains.trim() } : {}), ...(p.barcode.trim() ? { barcode: p.barcode.trim() } : {}) })),
-    // Never saved, GET answers version 0, which PUT refuses (its minimum is 1): the first save goes without.
-    ...(version > 0 ? { version } : {}),
+    // Version 0 before the first save: a first save by someone else meanwhile is refused too.
+    version,
   };
 };
 
