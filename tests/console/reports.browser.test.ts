@@ -112,7 +112,7 @@ describe('scheduled reports', () => {
     const row = table.getByRole('row', { name: /Weekly key figures/ });
     await expect.poll(() => row.textContent()).toContain('Done');
     expect(await row.textContent()).toContain('Every Monday, for last week');
-    expect(await row.textContent()).toContain('compared with previous');
+    expect(await row.textContent()).toContain('Key figures (KPIs) · compared with the period before');
     await page.screenshot({ path: '/tmp/reports-list.png', fullPage: true });
 
     await page.getByRole('button', { name: 'Edit: Weekly key figures' }).click();
@@ -185,6 +185,15 @@ describe('alerts', () => {
     const day = await page.evaluate((iso) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }).format(new Date(iso)), yesterday);
     expect(line).toContain(day);
     await page.screenshot({ path: '/tmp/reports-alerts.png', fullPage: true });
+
+    // Paused, the rule is no longer checked every day; its other settings stay as they were.
+    await page.getByRole('button', { name: 'Edit: Receipts fell' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit the alert rule' });
+    expect(await edit.getByLabel('Fall that alerts, %').inputValue()).toBe('25');
+    await edit.getByLabel('Checked every day').uncheck();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => rules.getByRole('row', { name: /Receipts fell/ }).textContent()).toContain('Paused');
+    expect((await api('GET', `/v1/alert-rules/${rule.id}`)).json()).toMatchObject({ active: false, params: { threshold: 0.25, days: 28 } });
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
@@ -232,8 +241,18 @@ describe('roles and languages', () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Оповещения' }).click();
     await expect.poll(() => page.getByRole('table', { name: 'Правила оповещений' }).textContent()).toContain('Падает больше чем на 25');
     const alerts = page.getByRole('table', { name: 'Сработавшие оповещения, сначала новые' });
-    expect(await alerts.textContent()).toContain('Чеки, в целом');
+    await expect.poll(() => alerts.textContent()).toContain('Чеки, в целом');
+    expect(await alerts.textContent()).toContain('Receipts fell');
     expect(await seriousViolations(page)).toEqual([]);
+    // Deleted after asking, the rule takes the alerts it fired with it.
+    await page.getByRole('button', { name: 'Удалить: Receipts fell' }).click();
+    const ask = page.getByRole('dialog', { name: 'Удалить правило оповещения?' });
+    expect(await ask.textContent()).toContain('«Receipts fell» и сработавшие по нему оповещения будут удалены');
+    await ask.getByRole('button', { name: 'Удалить правило и оповещения' }).click();
+    await expect.poll(() => main(page).textContent()).toContain('Правил оповещений пока нет');
+    await expect.poll(() => main(page).textContent()).toContain('Оповещений ещё не было');
+    expect((await api('GET', '/v1/alert-rules')).json().items).toEqual([]);
+    expect((await api('GET', '/v1/alerts')).json().items).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });

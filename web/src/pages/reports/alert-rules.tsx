@@ -20,9 +20,8 @@ const text = defineText({
     condition: 'Alerts when',
     checked: 'Checked',
     actions: 'Actions',
-    daily: 'Every day',
-    through: 'every day; judged up to {day}',
-    notYet: 'every day; not judged yet',
+    through: 'Every day; judged up to {day}',
+    notYet: 'Every day; not judged yet',
     paused: 'Paused',
     check: 'Check now',
     checkTitle: 'Check “{name}” now',
@@ -30,8 +29,8 @@ const text = defineText({
     editTitle: 'Edit the alert rule',
     delete: 'Delete',
     deleteTitle: 'Delete the alert rule?',
-    deleteWarning: '“{name}” will no longer be checked; the alerts it fired stay in the list below.',
-    confirmDelete: 'Delete the rule',
+    deleteWarning: '“{name}” and the alerts it fired will be deleted; this cannot be undone. To stop it alerting but keep its alerts, pause it instead (Edit).',
+    confirmDelete: 'Delete the rule and its alerts',
     cancel: 'Cancel',
     empty: 'No alert rules yet',
     emptyHint: 'Create one with “New rule”: for example, revenue by store falling 20 % below its four-week median.',
@@ -47,9 +46,8 @@ const text = defineText({
     condition: 'Оповещает, когда',
     checked: 'Проверка',
     actions: 'Действия',
-    daily: 'Каждый день',
-    through: 'каждый день; проверено по {day}',
-    notYet: 'каждый день; ещё не проверялось',
+    through: 'Каждый день; проверено по {day}',
+    notYet: 'Каждый день; ещё не проверялось',
     paused: 'Приостановлено',
     check: 'Проверить сейчас',
     checkTitle: 'Проверить «{name}» сейчас',
@@ -57,8 +55,8 @@ const text = defineText({
     editTitle: 'Изменить правило оповещения',
     delete: 'Удалить',
     deleteTitle: 'Удалить правило оповещения?',
-    deleteWarning: '«{name}» больше не будет проверяться; сработавшие по нему оповещения останутся в списке ниже.',
-    confirmDelete: 'Удалить правило',
+    deleteWarning: '«{name}» и сработавшие по нему оповещения будут удалены; отменить это нельзя. Чтобы правило перестало срабатывать, но оповещения остались, приостановите его (Изменить).',
+    confirmDelete: 'Удалить правило и оповещения',
     cancel: 'Отмена',
     empty: 'Правил оповещений пока нет',
     emptyHint: 'Создайте его кнопкой «Новое правило»: например, выручка магазина упала на 20 % ниже медианы за четыре недели.',
@@ -68,8 +66,8 @@ const text = defineText({
 
 type Open = { what: 'create' } | { what: 'check' | 'edit' | 'delete'; rule: AlertRule } | null;
 
-/** The alert rules (paged), with create, check now, edit and delete for a role that may change them. */
-export function AlertRules({ list, canWrite, onFired }: { list: PagedList<AlertRule>; canWrite: boolean; onFired: () => void }) {
+/** The alert rules (paged), with create, check now, edit and delete (which takes the rule's alerts with it) for a role that may change them. */
+export function AlertRules({ list, canWrite, onAlertsChanged }: { list: PagedList<AlertRule>; canWrite: boolean; onAlertsChanged: () => void }) {
   const t = useText(text);
   const format = useFormat();
   const words = useReportWords();
@@ -85,6 +83,7 @@ export function AlertRules({ list, canWrite, onFired }: { list: PagedList<AlertR
       await api.delete(`/v1/alert-rules/${rule.id}`);
       close();
       list.reload();
+      onAlertsChanged();
     } catch (caught) {
       setError(caught);
     }
@@ -128,7 +127,7 @@ export function AlertRules({ list, canWrite, onFired }: { list: PagedList<AlertR
               ),
           },
           ...(canWrite
-            ? [{ key: 'actions', title: t('actions'), render: (row: AlertRule) => <span className="actions">{button('check', row)}{button('edit', row)}{button('delete', row)}</span> }]
+            ? [{ key: 'actions', title: t('actions'), render: (row: AlertRule) => <span className="actions row-actions">{button('check', row)}{button('edit', row)}{button('delete', row)}</span> }]
             : []),
         ]}
       />
@@ -142,7 +141,7 @@ export function AlertRules({ list, canWrite, onFired }: { list: PagedList<AlertR
         />
       </Dialog>
       <Dialog title={open?.what === 'check' ? t('checkTitle', { name: open.rule.name }) : t('check')} open={open?.what === 'check'} onClose={close}>
-        {open?.what === 'check' ? <AlertCheck rule={open.rule} onChecked={onFired} /> : null}
+        {open?.what === 'check' ? <AlertCheck rule={open.rule} onChecked={onAlertsChanged} /> : null}
       </Dialog>
       <Dialog title={t('editTitle')} open={open?.what === 'edit'} onClose={close}>
         {open?.what === 'edit' ? (

@@ -25,7 +25,7 @@ export default function Alerts() {
   const alerts = usePagedList<FiredAlert>('/v1/alerts', {}, 20);
   return (
     <Page title={t('title')} intro={t('intro')}>
-      <AlertRules list={rules} canWrite={can('analytics:write')} onFired={alerts.reload} />
+      <AlertRules list={rules} canWrite={can('analytics:write')} onAlertsChanged={alerts.reload} />
       <FiredAlerts list={alerts} rules={rules.items} />
     </Page>
   );

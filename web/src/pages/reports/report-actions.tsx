@@ -61,7 +61,7 @@ export function ReportActions({ report, onChanged, onDeleted }: { report: Schedu
     }
   };
   return (
-    <span className="actions">
+    <span className="actions row-actions">
       <button type="button" className="secondary" aria-label={`${t('edit')}: ${report.name}`} onClick={() => setOpen('edit')}>
         {t('edit')}
       </button>

@@ -34,10 +34,28 @@ const text = defineText({
     onlyStore: 'store {value} only',
     onlyChannel: '{value} only',
     onlySegment: 'segment {value} only',
-    unit: 'by {value}',
+    unit: 'cohorts by {value}',
+    by: 'split by {value}',
     steps: 'steps {value}',
     withinDays: 'within {value} days',
     series: 'with a series by {value}',
+    v_none: 'nothing',
+    v_store: 'store',
+    v_register: 'register',
+    v_channel: 'channel',
+    v_tier: 'tier',
+    v_segment: 'segment',
+    v_cluster: 'cluster',
+    v_day: 'day',
+    v_week: 'week',
+    v_month: 'month',
+    v_promotion: 'promotion',
+    v_source: 'where customers joined',
+    v_previous: 'the period before',
+    v_year: 'a year earlier',
+    'v_previous,year': 'the period before and a year earlier',
+    v_offline: 'at the till',
+    v_online: 'online',
   },
   ru: {
     kpis: 'Ключевые показатели (KPI)',
@@ -70,16 +88,39 @@ const text = defineText({
     onlyStore: 'только магазин {value}',
     onlyChannel: 'только {value}',
     onlySegment: 'только сегмент {value}',
-    unit: 'по {value}',
+    unit: 'когорты: {value}',
+    by: 'разбивка: {value}',
     steps: 'шаги {value}',
     withinDays: 'за {value} дн.',
-    series: 'с рядом по {value}',
+    series: 'ряд: {value}',
+    v_none: 'нет',
+    v_store: 'магазин',
+    v_register: 'касса',
+    v_channel: 'канал',
+    v_tier: 'уровень',
+    v_segment: 'сегмент',
+    v_cluster: 'кластер',
+    v_day: 'день',
+    v_week: 'неделя',
+    v_month: 'месяц',
+    v_promotion: 'акция',
+    v_source: 'где клиент зарегистрировался',
+    v_previous: 'предыдущий период',
+    v_year: 'год назад',
+    'v_previous,year': 'предыдущий период и год назад',
+    v_offline: 'на кассе',
+    v_online: 'онлайн',
   },
 });
+
+type Key = keyof typeof text.en;
+const isKey = (key: string): key is Key => key in text.en;
 
 export function useReportWords() {
   const t = useText(text);
   const format = useFormat();
+  // A parameter's value in words where it is one of the API's choices; a store or segment id as it is.
+  const valueWords = (value: string) => (isKey(`v_${value}`) ? t(`v_${value}` as Key) : value);
   return {
     kind: (kind: ReportKind) => t(kind),
     schedule: (schedule: ReportSchedule) => t(schedule),
@@ -90,13 +131,14 @@ export function useReportWords() {
     query: (query: ReportQuery) =>
       Object.entries(query)
         .map(([key, value]) => {
-          const v = String(value);
+          const v = key === 'store' || key === 'segment' || key === 'steps' ? String(value) : valueWords(String(value));
           if (key === 'groupBy') return t('groupBy', { value: v });
           if (key === 'compare') return t('compare', { value: v });
           if (key === 'store') return t('onlyStore', { value: v });
           if (key === 'channel') return t('onlyChannel', { value: v });
           if (key === 'segment') return t('onlySegment', { value: v });
-          if (key === 'unit' || key === 'by') return t('unit', { value: v });
+          if (key === 'unit') return t('unit', { value: v });
+          if (key === 'by') return t('by', { value: v });
           if (key === 'steps') return t('steps', { value: v });
           if (key === 'withinDays') return t('withinDays', { value: v });
           if (key === 'series') return t('series', { value: v });
