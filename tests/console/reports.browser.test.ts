@@ -139,13 +139,35 @@ describe('scheduled reports', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+  it('reads a cohort and a funnel run as tables of their figures', async () => {
+    const cohorts = (await api('POST', '/v1/reports', { name: 'Monthly cohorts', kind: 'cohorts', schedule: 'monthly', timezone: 'UTC', query: { unit: 'week' } })).json();
+    const funnel = (await api('POST', '/v1/reports', { name: 'Weekly funnel', kind: 'funnels', schedule: 'weekly', timezone: 'UTC', query: { steps: 'signup,purchase,purchase' } })).json();
+    const cohortRun = (await api('POST', `/v1/reports/${cohorts.id}/runs`)).json();
+    const funnelRun = (await api('POST', `/v1/reports/${funnel.id}/runs`)).json();
+    const { page, context, problems } = await h.signIn('analyst', { path: `/analytics/reports/${cohorts.id}` });
+    const retention = page.getByRole('table', { name: 'Retention of each cohort by period since its first purchase' });
+    await expect.poll(() => retention.locator('tbody tr').count()).toBe(cohortRun.result.cohorts.length);
+    expect(cohortRun.result.cohorts.length).toBeGreaterThan(0);
+    expect(await retention.locator('tbody tr').first().textContent()).toContain(String(cohortRun.result.cohorts[0].size));
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.goto(`${h.base}/console/analytics/reports/${funnel.id}`);
+    const steps = page.getByRole('table', { name: 'Funnel steps: All customers' });
+    await expect.poll(() => steps.locator('tbody tr').count()).toBe(3);
+    const [first, second] = funnelRun.result.overall.steps;
+    expect(await steps.locator('tbody tr').first().textContent()).toBe(`1. signup${first.customers}———`);
+    expect(await steps.locator('tbody tr').nth(1).textContent()).toContain(`2. purchase${second.customers}`);
+    expect(problems).toEqual([]);
+    await context.close();
+    await api('DELETE', `/v1/reports/${cohorts.id}`);
+    await api('DELETE', `/v1/reports/${funnel.id}`);
+  });
 });
 
 describe('alerts', () => {
   it('a rule on receipts catches the planted drop on “Check now”, and the alert shows in the list', async () => {
     const { page, context, problems } = await h.signIn('analyst', { path: '/analytics/alerts' });
     await expect.poll(() => main(page).textContent()).toContain('No alert rules yet');
-    expect(await main(page).textContent()).toContain('No alert has fired');
+    await expect.poll(() => main(page).textContent()).toContain('No alert has fired');
 
     await page.getByRole('button', { name: 'New rule' }).click();
     const dialog = page.getByRole('dialog', { name: 'New alert rule' });

@@ -63,7 +63,7 @@ export function FiredAlerts({ list, rules }: { list: PagedList<FiredAlert>; rule
         empty={{ title: t('empty'), hint: t('emptyHint') }}
         columns={[
           { key: 'day', title: t('day'), render: (row) => format.date(row.day) },
-          { key: 'what', title: t('what'), render: (row) => <span title={row.message}>{`${words.kpi(row.kpi)}, ${words.group(row.group)}`}</span> },
+          { key: 'what', title: t('what'), render: (row) => `${words.kpi(row.kpi)}, ${words.group(row.group)}` },
           { key: 'value', title: t('value'), numeric: true, render: (row) => words.value(row.kpi, row.value) },
           { key: 'usual', title: t('usual'), numeric: true, render: (row) => words.value(row.kpi, row.evidence.median ?? null) },
           { key: 'change', title: t('change'), numeric: true, render: change },

@@ -112,16 +112,28 @@ function Table({ caption, head, rows }: { caption: string; head: Array<{ title: 
   );
 }
 
-/** A run's report as tables of its figures, by the report's kind. */
-export function RunResult({ kind, result }: { kind: ReportKind; result: unknown }) {
+/** Which report a run's answer is, by its shape: a report's kind may have changed since the run. */
+function shapeOf(result: object): ReportKind | null {
+  const r = result as Record<string, unknown>;
+  const overall = r.overall as Record<string, unknown> | undefined;
+  if (overall && typeof overall === 'object' && 'current' in overall && Array.isArray(r.rows)) return 'kpis';
+  if (Array.isArray(r.cohorts)) return 'cohorts';
+  if (overall && typeof overall === 'object' && Array.isArray(overall.steps) && Array.isArray(r.groups)) return 'funnels';
+  if (r.points && r.liability && r.breakage && r.revenue && r.cost) return 'economics';
+  return null;
+}
+
+/** A run's report as tables of its figures, by what the run holds. */
+export function RunResult({ result }: { result: unknown }) {
   const t = useText(text);
   const format = useFormat();
   const share = (value: number | null | undefined) => (value === null || value === undefined ? '—' : format.percent(value, 1));
   const money = (value: number | null | undefined) => (value === null || value === undefined ? '—' : format.money(value));
   const number = (value: number | null | undefined) => (value === null || value === undefined ? '—' : format.number(value, { maximumFractionDigits: 1 }));
   if (!result || typeof result !== 'object') return <p className="muted">{t('unreadable')}</p>;
+  const kind = shapeOf(result);
 
-  if (kind === 'kpis' && 'overall' in result) {
+  if (kind === 'kpis') {
     const report = result as KpiReport;
     const rows: KpiRow[] = report.groupBy === 'none' ? [report.overall] : report.rows;
     const compared = rows.some((row) => row.change?.previous);
@@ -160,7 +172,7 @@ export function RunResult({ kind, result }: { kind: ReportKind; result: unknown 
       />
     );
   }
-  if (kind === 'cohorts' && 'cohorts' in result) {
+  if (kind === 'cohorts') {
     const report = result as CohortReport;
     const periods = Math.min(12, Math.max(0, ...report.cohorts.map((c) => c.periods.length)));
     const grouped = report.cohorts.some((c) => c.group !== null);
@@ -185,7 +197,7 @@ export function RunResult({ kind, result }: { kind: ReportKind; result: unknown 
       />
     );
   }
-  if (kind === 'funnels' && 'overall' in result) {
+  if (kind === 'funnels') {
     const report = result as FunnelReport;
     return (
       <>
@@ -203,7 +215,7 @@ export function RunResult({ kind, result }: { kind: ReportKind; result: unknown 
       </>
     );
   }
-  if (kind === 'economics' && 'points' in result) {
+  if (kind === 'economics') {
     const report = result as EconomicsReport;
     const figures: Array<[string, string]> = [
       [t('issued'), number(report.points.issued)],

@@ -55,7 +55,7 @@ export function RunView({ report, runId }: { report: ScheduledReport; runId: str
           </div>
           <ErrorNote error={downloadError} />
           <div className="run-result">
-            <RunResult kind={report.kind} result={data.result} />
+            <RunResult result={data.result} />
           </div>
         </>
       )}
