@@ -207,7 +207,13 @@ describe('alerts', () => {
     const alerts = page.getByRole('table', { name: 'Fired alerts, newest first' });
     await expect.poll(() => alerts.locator('tbody tr').count()).toBe(1);
     const line = await alerts.locator('tbody tr').first().textContent();
-    for (const words of ['Receipts, in total', '-66.7%', 'Receipts fell']) expect(line).toContain(words);
+    for (const words of ['Receipts, in total', 'below 2.25', '-66.7%', 'Receipts fell']) expect(line).toContain(words);
+    // The list filtered by rule is read from the server, filtered there.
+    await Promise.all([
+      page.waitForResponse((response) => response.url().includes(`/v1/alerts?ruleId=${rule.id}`) && response.status() === 200),
+      page.getByLabel('Rule', { exact: true }).selectOption({ label: 'Receipts fell' }),
+    ]);
+    await expect.poll(() => alerts.locator('tbody tr').count()).toBe(1);
     const day = await page.evaluate((iso) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' }).format(new Date(iso)), yesterday);
     expect(line).toContain(day);
 

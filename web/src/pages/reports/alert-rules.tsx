@@ -67,7 +67,7 @@ const text = defineText({
 type Open = { what: 'create' } | { what: 'check' | 'edit' | 'delete'; rule: AlertRule } | null;
 
 /** The alert rules (paged), with create, check now, edit and delete (which takes the rule's alerts with it) for a role that may change them. */
-export function AlertRules({ list, canWrite, onAlertsChanged }: { list: PagedList<AlertRule>; canWrite: boolean; onAlertsChanged: () => void }) {
+export function AlertRules({ list, canWrite, onAlertsChanged, onDeleted }: { list: PagedList<AlertRule>; canWrite: boolean; onAlertsChanged: () => void; onDeleted: (id: string) => void }) {
   const t = useText(text);
   const format = useFormat();
   const words = useReportWords();
@@ -83,6 +83,7 @@ export function AlertRules({ list, canWrite, onAlertsChanged }: { list: PagedLis
       await api.delete(`/v1/alert-rules/${rule.id}`);
       close();
       list.reload();
+      onDeleted(rule.id);
       onAlertsChanged();
     } catch (caught) {
       setError(caught);

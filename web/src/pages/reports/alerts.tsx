@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useText } from '../../i18n.tsx';
@@ -22,11 +23,19 @@ export default function Alerts() {
   const t = useText(text);
   const can = useCan();
   const rules = usePagedList<AlertRule>('/v1/alert-rules', {}, 20);
-  const alerts = usePagedList<FiredAlert>('/v1/alerts', {}, 20);
+  const [ruleId, setRuleId] = useState('');
+  const alerts = usePagedList<FiredAlert>('/v1/alerts', ruleId ? { ruleId } : {}, 20);
   return (
     <Page title={t('title')} intro={t('intro')}>
-      <AlertRules list={rules} canWrite={can('analytics:write')} onAlertsChanged={alerts.reload} />
-      <FiredAlerts list={alerts} rules={rules.items} />
+      <AlertRules
+        list={rules}
+        canWrite={can('analytics:write')}
+        onAlertsChanged={alerts.reload}
+        onDeleted={(id) => {
+          if (id === ruleId) setRuleId('');
+        }}
+      />
+      <FiredAlerts list={alerts} rules={rules.items} ruleId={ruleId} onRuleId={setRuleId} />
     </Page>
   );
 }
