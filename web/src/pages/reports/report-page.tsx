@@ -11,7 +11,7 @@ import { ReportActions } from './report-actions.tsx';
 import type { ReportRun, ScheduledReport } from './report-types.ts';
 import { useReportWords } from './report-words.ts';
 import { RunView } from './run-view.tsx';
-import { runText } from './run-words.ts';
+import { runText, usePeriodWords } from './run-words.ts';
 import './reports.css';
 
 const text = defineText({
@@ -66,6 +66,7 @@ export default function ReportPage({ params }: PageProps) {
   const r = useText(runText);
   const format = useFormat();
   const words = useReportWords();
+  const periodWords = usePeriodWords();
   const can = useCan();
   const canWrite = can('analytics:write');
   const id = params.id ?? '';
@@ -113,7 +114,7 @@ export default function ReportPage({ params }: PageProps) {
         ) : null
       }
     >
-      <dl className="facts">
+      <dl className="facts report-facts">
         <dt>{t('what')}</dt>
         <dd>
           {words.kind(data.kind)}
@@ -135,7 +136,7 @@ export default function ReportPage({ params }: PageProps) {
           {...pagedRows(runs)}
           empty={{ title: t('empty'), hint: canWrite ? t('emptyHint') : t('emptyRead') }}
           columns={[
-            { key: 'period', title: t('period'), render: (row) => r('period', { from: format.date(row.from), to: format.date(row.to) }) },
+            { key: 'period', title: t('period'), render: (row) => periodWords(row.from, row.to) },
             { key: 'trigger', title: t('trigger'), render: (row) => r(row.trigger) },
             { key: 'state', title: t('state'), render: (row) => <Badge tone={row.status === 'completed' ? 'good' : 'bad'}>{r(row.status)}</Badge> },
             { key: 'when', title: t('when'), render: (row) => format.dateTime(row.createdAt) },
@@ -146,7 +147,7 @@ export default function ReportPage({ params }: PageProps) {
                 row.id === current ? (
                   <span className="muted">{t('showing')}</span>
                 ) : (
-                  <button type="button" className="secondary" aria-label={`${t('show')}: ${r('period', { from: format.date(row.from), to: format.date(row.to) })}, ${format.dateTime(row.createdAt)}`} onClick={() => setShown(row.id)}>
+                  <button type="button" className="secondary" aria-label={`${t('show')}: ${periodWords(row.from, row.to)}, ${format.dateTime(row.createdAt)}`} onClick={() => setShown(row.id)}>
                     {t('show')}
                   </button>
                 ),

@@ -2,21 +2,22 @@ import { useState } from 'react';
 import { api } from '../../api.ts';
 import { Card, ErrorNote, Loading } from '../../components/ui.tsx';
 import { useResource } from '../../data.ts';
-import { defineText, useFormat, useText } from '../../i18n.tsx';
+import { defineText, useText } from '../../i18n.tsx';
 import { downloadRun } from './download.ts';
 import type { ReportRun, ScheduledReport } from './report-types.ts';
 import { RunResult } from './run-result.tsx';
+import { usePeriodWords } from './run-words.ts';
 
 const text = defineText({
   en: {
-    title: 'Run of {from} – {to}',
+    title: 'Run of {period}',
     csv: 'Download CSV',
     json: 'Download JSON',
     failed: 'This run failed: {reason}',
     noReason: 'no reason was kept',
   },
   ru: {
-    title: 'Запуск за {from} – {to}',
+    title: 'Запуск за {period}',
     csv: 'Скачать CSV',
     json: 'Скачать JSON',
     failed: 'Этот запуск не удался: {reason}',
@@ -27,7 +28,7 @@ const text = defineText({
 /** One run read from its route: its figures as tables, and its files to download. */
 export function RunView({ report, runId }: { report: ScheduledReport; runId: string }) {
   const t = useText(text);
-  const format = useFormat();
+  const periodWords = usePeriodWords();
   const run = useResource((signal) => api.get<ReportRun>(`/v1/reports/${report.id}/runs/${runId}`, undefined, signal), [report.id, runId]);
   const [downloadError, setDownloadError] = useState<unknown>(null);
   if (run.error) return <ErrorNote error={run.error} onRetry={run.reload} />;
@@ -38,7 +39,7 @@ export function RunView({ report, runId }: { report: ScheduledReport; runId: str
     downloadRun(report.id, data.id, kind, `report-${data.from}-${data.to}.${kind}`).catch(setDownloadError);
   };
   return (
-    <Card title={t('title', { from: format.date(data.from), to: format.date(data.to) })}>
+    <Card title={t('title', { period: periodWords(data.from, data.to) })}>
       {data.status === 'failed' ? (
         <div className="alert error" role="alert">
           <p>{t('failed', { reason: data.failure ?? t('noReason') })}</p>
