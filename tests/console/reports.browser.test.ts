@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.ts';
@@ -160,6 +161,23 @@ describe('scheduled reports', () => {
     await context.close();
     await api('DELETE', `/v1/reports/${cohorts.id}`);
     await api('DELETE', `/v1/reports/${funnel.id}`);
+  });
+
+  it('says why a run failed, and offers no file of it', async () => {
+    const report = (await api('POST', '/v1/reports', { name: 'Store figures', kind: 'kpis', schedule: 'daily', timezone: 'UTC', query: { groupBy: 'store' } })).json();
+    // A run the schedule could not make, as runPeriod stores one (the newest id, so it is shown first).
+    const runId = `rpr_${'f'.repeat(32)}`;
+    await sql`insert into analytics_report_runs (id, report_id, period_from, period_to, trigger, status, result, csv, failure, created_at)
+      values (${runId}, ${report.id}, ${yesterday}, ${yesterday}, 'schedule', 'failed', null, null, 'canceling statement due to statement timeout', ${new Date()})`.execute(h.t.database.db);
+    const { page, context, problems } = await h.signIn('analyst', { path: `/analytics/reports/${report.id}` });
+    await expect.poll(() => main(page).getByRole('alert').textContent()).toBe('This run failed: canceling statement due to statement timeout');
+    expect(await page.getByRole('table', { name: 'Runs of the report, newest first' }).textContent()).toContain('On schedule');
+    expect(await page.getByRole('table', { name: 'Runs of the report, newest first' }).textContent()).toContain('Failed');
+    expect(await main(page).getByRole('button', { name: /Download/ }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+    await api('DELETE', `/v1/reports/${report.id}`);
   });
 });
 
