@@ -17,6 +17,9 @@ export const routes: RouteEntry[] = [
   { path: '/analytics/funnels', permission: 'analytics:read', page: page(() => import('./pages/analytics/funnels.tsx')) },
   { path: '/analytics/clv', permission: 'analytics:read', page: page(() => import('./pages/analytics/clv.tsx')) },
   { path: '/analytics/surveys', permission: 'surveys:read', page: page(() => import('./pages/analytics/surveys.tsx')) },
+  { path: '/analytics/reports', permission: 'analytics:read', page: page(() => import('./pages/reports/report-list.tsx')) },
+  { path: '/analytics/reports/:id', permission: 'analytics:read', page: page(() => import('./pages/reports/report-page.tsx')) },
+  { path: '/analytics/alerts', permission: 'analytics:read', page: page(() => import('./pages/reports/alerts.tsx')) },
   { path: '/customers', permission: 'customers:read', page: page(() => import('./pages/customers/customer-list.tsx')) },
   // Before /customers/:id, which would take "export" for an id (the first match wins).
   { path: '/customers/export', permission: 'customers:export', page: page(() => import('./pages/setup/customer-export.tsx')) },
@@ -144,6 +147,8 @@ export const navigation: NavSection[] = [
       { to: '/analytics/clv', label: { en: 'Customer lifetime value', ru: 'Ценность клиента (CLV)' }, permission: 'analytics:read' },
       { to: '/analytics/economics', label: { en: 'Bonus economics', ru: 'Экономика бонусов' }, permission: 'analytics:read' },
       { to: '/analytics/surveys', label: { en: 'Surveys and NPS', ru: 'Опросы и NPS' }, permission: 'surveys:read' },
+      { to: '/analytics/reports', label: { en: 'Scheduled reports', ru: 'Отчёты по расписанию' }, permission: 'analytics:read' },
+      { to: '/analytics/alerts', label: { en: 'Alerts', ru: 'Оповещения' }, permission: 'analytics:read' },
     ],
   },
   {
