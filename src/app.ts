@@ -212,7 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     ids,
     sources: {
       till: tillFacts,
-      rollups: { facts: rollupFacts, forReport: loyalty.rollups.forReport },
+      rollups: { facts: rollupFacts, forReport: loyalty.rollups.forReport, cohortGrid: loyalty.rollups.cohortGrid },
       purchases: purchaseFacts,
       points: loyalty.pointsLedger,
       members: memberFacts(),

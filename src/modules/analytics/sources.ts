@@ -12,7 +12,7 @@ export type AnalyticsSources = {
    * Loyalty: the till facts by hour (the rollups), and `forReport`, what a report may read them up
    * to (null: read raw rows): the hours before it from the rollups, the rest raw, one exact answer.
    */
-  rollups: { facts: RollupFacts; forReport: () => Promise<Date | null> };
+  rollups: { facts: RollupFacts; forReport: () => Promise<Date | null>; cohortGrid: (unit: 'month' | 'week', timezone: string) => Promise<number | null> };
   /** Loyalty: purchases (identified receipts not wholly returned), the one definition RFM and clusters use too. */
   purchases: PurchaseFacts;
   /** Loyalty: the points ledger's flows, lots by expiry, breakage history and the point's value. */

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { cohortCellFigures } from './rollup-cohort-cells.ts';
 import { cohortFigures, hourBuckets } from './rollup-cohorts.ts';
 import { hourOf, onHour } from './rollups.ts';
 import { tillReceipts, unitsOfReceipt } from './till-facts.ts';
@@ -100,5 +101,5 @@ export function memberFigures(members: RawBuilder<unknown>, periods: BuyerPeriod
     from (${members}) m left join rollup_customer_hours a on a.customer_id = m.customer_id left join live l on l.customer_id = m.customer_id`;
 }
 
-export const rollupFacts = { covers: rollupCovers, receiptTotals, buyerFigures, memberFigures, hourBuckets, cohortFigures };
+export const rollupFacts = { covers: rollupCovers, receiptTotals, buyerFigures, memberFigures, hourBuckets, cohortFigures, cohortCellFigures };
 export type RollupFacts = typeof rollupFacts;
