@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
-import { memberFacts } from '../customers/index.ts';
+import { memberExceptions, memberFacts } from '../customers/index.ts';
 import { purchaseFacts, rollupFacts, tillFacts } from '../loyalty/index.ts';
 import { createAnalytics, type Analytics } from './index.ts';
 import { analyticsIds } from './analytics.ids.ts';
@@ -104,6 +104,9 @@ beforeAll(async () => {
   await buy(new Date('2026-02-10T12:34:00Z'));
   await refund(receipts[5]!, true);
   await refund(receipts[40]!, false);
+  // An erased customer keeps their receipts and ledger (statistics stay whole) but is no member: the active members leave them out.
+  const erased = await t.call({ method: 'POST', url: `/v1/customers/${customers[3]}/erase` });
+  expect(erased.statusCode, erased.body).toBe(200);
   await buy(at('2026-03-01T00:00:00Z', 9.9));
   await buy(at('2026-03-01T00:00:00Z', 10.5), { redeem: true });
   t.clock.set('2026-03-01T11:00:00Z');
@@ -122,6 +125,7 @@ beforeAll(async () => {
       purchases: purchaseFacts,
       points: s.loyalty.pointsLedger,
       members: memberFacts(),
+      memberExceptions,
       segmentMembers: s.segments.membershipFacts(),
       clusterMembers: s.clusters.members(),
       customerEvents: s.engagement.eventFacts(),

@@ -19,6 +19,8 @@ export type AnalyticsSources = {
   points: PointsLedgerFacts;
   /** Customers: one row per active customer, `customer_id, created_at, signup_source`. */
   members: RawBuilder<unknown>;
+  /** Customers: those who are no members, or joined at `since` or later, `customer_id, created_at, member` (few). */
+  memberExceptions: (since: Date) => RawBuilder<unknown>;
   /** Segments: current membership, `segment_id, customer_id`. */
   segmentMembers: RawBuilder<unknown>;
   /** Clusters: the latest completed run's assignment, `cluster` (text), `customer_id`. */
