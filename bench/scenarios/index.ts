@@ -18,10 +18,11 @@ import { serverRss } from './server-rss.ts';
 import { whatIf } from './what-if.ts';
 import { messaging } from './messaging.ts';
 import { outboxLag } from './outbox-lag.ts';
+import { segmentLive } from './segment-live.ts';
 
 /**
  * Every scenario of `npm run bench`, in the order they run. A new one is a module in this
  * folder exporting a Scenario and a line here. The scenarios that load the shared server come
  * first and server-rss after them, so it reports the peak of their loads.
  */
-export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, rfm, clusters, clv, recommendations, analytics, whatIf, messaging, outboxLag, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];
+export const scenarios: readonly Scenario[] = [calculate, confirm, lookup, calculatePromotions, confirmPromoCode, segments, rfm, clusters, clv, recommendations, analytics, whatIf, messaging, outboxLag, segmentLive, serverRss, customerImport, bulkReceipts, promoCodeBatch, pgliteConfirm];

@@ -18,6 +18,8 @@ export const routes: RouteEntry[] = [
   { path: '/analytics/clv', permission: 'analytics:read', page: page(() => import('./pages/analytics/clv.tsx')) },
   { path: '/analytics/surveys', permission: 'surveys:read', page: page(() => import('./pages/analytics/surveys.tsx')) },
   { path: '/customers', permission: 'customers:read', page: page(() => import('./pages/customers/customer-list.tsx')) },
+  // Before /customers/:id, which would take "export" for an id (the first match wins).
+  { path: '/customers/export', permission: 'customers:export', page: page(() => import('./pages/setup/customer-export.tsx')) },
   { path: '/customers/:id', permission: 'customers:read', page: page(() => import('./pages/customers/customer-360.tsx')) },
   { path: '/tickets', permission: 'tickets:read', page: page(() => import('./pages/tickets/ticket-list.tsx')) },
   { path: '/tickets/:id', permission: 'tickets:read', page: page(() => import('./pages/tickets/ticket-page.tsx')) },
@@ -74,6 +76,8 @@ export const routes: RouteEntry[] = [
   { path: '/imports', permission: 'imports:read', page: page(() => import('./pages/admin/imports.tsx')) },
   { path: '/imports/:id', permission: 'imports:read', page: page(() => import('./pages/admin/import-detail.tsx')) },
   { path: '/audit', permission: 'audit:read', page: page(() => import('./pages/admin/audit.tsx')) },
+  { path: '/program/stores', permission: 'program:read', page: page(() => import('./pages/setup/stores.tsx')) },
+  { path: '/program/attributes', permission: 'attributes:read', page: page(() => import('./pages/setup/attributes.tsx')) },
 ];
 
 /** The menu: sections of links, each shown when the role may open its page. */
@@ -89,6 +93,7 @@ export const navigation: NavSection[] = [
     label: { en: 'Customers', ru: 'Клиенты' },
     items: [
       { to: '/customers', label: { en: 'Customers', ru: 'Клиенты' }, permission: 'customers:read' },
+      { to: '/customers/export', label: { en: 'Export customers', ru: 'Выгрузка клиентов' }, permission: 'customers:export' },
       { to: '/tickets', label: { en: 'Feedback', ru: 'Обращения' }, permission: 'tickets:read' },
       { to: '/surveys', label: { en: 'Surveys', ru: 'Опросы' }, permission: 'surveys:read' },
     ],
@@ -108,6 +113,8 @@ export const navigation: NavSection[] = [
       { to: '/program/partners', label: { en: 'Partners', ru: 'Партнёры' }, permission: 'partners:read' },
       { to: '/program/lotteries', label: { en: 'Lotteries', ru: 'Розыгрыши' }, permission: 'lotteries:read' },
       { to: '/program/simulator', label: { en: 'Checkout simulator', ru: 'Симулятор кассы' }, permission: 'program:read' },
+      { to: '/program/stores', label: { en: 'Stores', ru: 'Магазины' }, permission: 'program:read' },
+      { to: '/program/attributes', label: { en: 'Customer attributes', ru: 'Атрибуты клиентов' }, permission: 'attributes:read' },
     ],
   },
   {
