@@ -8,7 +8,7 @@ import { viewOf, type Database } from './db/database.ts';
 import { clusterRoutes, clustersModule, createClusters, type Clusters } from './modules/clusters/index.ts';
 import { analyticsModule, analyticsRoutes, createAnalytics, type Analytics } from './modules/analytics/index.ts';
 import { clvModule, clvRoutes, createClv, type Clv } from './modules/clv/index.ts';
-import { contactOf, createCustomers, customerRoutes, CustomerSchema, customersModule, grantedSql, memberFacts, segmentPopulation, type Customers } from './modules/customers/index.ts';
+import { contactOf, createCustomers, customerRoutes, CustomerSchema, customersModule, grantedSql, memberExceptions, memberFacts, segmentPopulation, type Customers } from './modules/customers/index.ts';
 import { createEngagement, engagementModule, engagementRoutes, type Engagement } from './modules/engagement/index.ts';
 import { createFiscalReceipts, fiscalReceiptRoutes, fiscalReceiptsModule, type FiscalReceipts } from './modules/fiscal-receipts/index.ts';
 import { createGiftCards, giftCardRoutes, giftCardsModule, type GiftCards } from './modules/gift-cards/index.ts';
@@ -212,10 +212,11 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     ids,
     sources: {
       till: tillFacts,
-      rollups: { facts: rollupFacts, forReport: loyalty.rollups.forReport },
+      rollups: { facts: rollupFacts, forReport: loyalty.rollups.forReport, cohortGrid: loyalty.rollups.cohortGrid },
       purchases: purchaseFacts,
       points: loyalty.pointsLedger,
       members: memberFacts(),
+      memberExceptions,
       segmentMembers: segments.membershipFacts(),
       clusterMembers: clusters.members(),
       customerEvents: engagement.eventFacts(),

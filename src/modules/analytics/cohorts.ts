@@ -43,17 +43,25 @@ type Row = { cohort: string; grp: string | null; idx: number; customers: string;
 type RolledRow = { cohort: string; grp: string | null; idx: number | null; customers: string | null; revenue: string | null; size: string | null };
 
 /**
- * The cohorts' sizes and rows from the customers' rollup rows (loyalty's rollup facts): the same
- * figures as the statements below, without reading and sorting a year of receipts.
+ * The cohorts' sizes and rows from the rollups (loyalty's rollup facts): the same figures as the
+ * statements below, without reading and sorting a year of receipts.
  */
 async function rolledFigures(db: Db, sources: AnalyticsSources, period: Period, unit: CohortUnit, by: CohortSplit, now: Date, closedUntil: Date) {
   const { facts } = sources.rollups;
   const window = { from: period.start, to: period.end, closedUntil };
-  const [{ buckets }] = (await reportQuery(db, facts.hourBuckets(unit, period.timezone, window))) as [{ buckets: number[] }];
-  const all = await reportQuery(db, sql<RolledRow>`${facts.cohortFigures(unit, period.timezone, by, window, now, buckets)}`);
+  // The counts kept by day of first purchase when the zone's grid is kept; else every customer's row unpacked.
+  const grid = await sources.rollups.cohortGrid(unit, period.timezone);
+  const all = grid !== null
+    ? await reportQuery(db, sql<RolledRow>`${facts.cohortCellFigures(grid, unit, period.timezone, by, window, now)}`)
+    : await reportQuery(db, sql<RolledRow>`${facts.cohortFigures(unit, period.timezone, by, window, now, await bucketsOf(db, sources, unit, period, window))}`);
   const sizes = all.filter((row) => row.idx === null).map((row) => ({ cohort: row.cohort, grp: row.grp, size: row.size ?? '0' }));
   const rows: Row[] = all.flatMap((row) => (row.idx === null ? [] : [{ cohort: row.cohort, grp: row.grp, idx: row.idx, customers: row.customers ?? '0', revenue: row.revenue ?? '0' }]));
   return { sizes, rows };
+}
+
+async function bucketsOf(db: Db, sources: AnalyticsSources, unit: CohortUnit, period: Period, window: { from: Date; to: Date; closedUntil: Date }): Promise<number[]> {
+  const [{ buckets }] = (await reportQuery(db, sources.rollups.facts.hourBuckets(unit, period.timezone, window))) as [{ buckets: number[] }];
+  return buckets;
 }
 
 export async function cohortReport(db: Db, sources: AnalyticsSources, period: Period, unit: CohortUnit, by: CohortSplit, now: Date): Promise<CohortReport> {

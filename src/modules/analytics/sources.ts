@@ -12,13 +12,15 @@ export type AnalyticsSources = {
    * Loyalty: the till facts by hour (the rollups), and `forReport`, what a report may read them up
    * to (null: read raw rows): the hours before it from the rollups, the rest raw, one exact answer.
    */
-  rollups: { facts: RollupFacts; forReport: () => Promise<Date | null> };
+  rollups: { facts: RollupFacts; forReport: () => Promise<Date | null>; cohortGrid: (unit: 'month' | 'week', timezone: string) => Promise<number | null> };
   /** Loyalty: purchases (identified receipts not wholly returned), the one definition RFM and clusters use too. */
   purchases: PurchaseFacts;
   /** Loyalty: the points ledger's flows, lots by expiry, breakage history and the point's value. */
   points: PointsLedgerFacts;
   /** Customers: one row per active customer, `customer_id, created_at, signup_source`. */
   members: RawBuilder<unknown>;
+  /** Customers: those who are no members, or joined at `since` or later, `customer_id, created_at, member` (few). */
+  memberExceptions: (since: Date) => RawBuilder<unknown>;
   /** Segments: current membership, `segment_id, customer_id`. */
   segmentMembers: RawBuilder<unknown>;
   /** Clusters: the latest completed run's assignment, `cluster` (text), `customer_id`. */

@@ -35,7 +35,7 @@ export { normalizePhone, normalizeEmail, normalizeCard } from './identifiers.ts'
 export { lookupIdentifier } from './find-customers.ts';
 export { currentCustomerId, currentCustomerIds, customerIdByIdentifier, type ListIdentifierKind, type ResolvedListValue } from './customer-refs.ts';
 export { segmentPopulation } from './segment-fields.ts';
-export { memberFacts } from './member-facts.ts';
+export { memberExceptions, memberFacts } from './member-facts.ts';
 export { contactOf, grantedSql } from './contact-facts.ts';
 
 /** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */

@@ -26,6 +26,8 @@ import { customerReceipts, getReceipt } from './receipts.ts';
 import { createReplayer, type ReplayScenario } from './what-if-replay.ts';
 import { pointsAtStores, storeOfReceipt } from './store-points.ts';
 import { pointsLedgerFacts } from './points-economics.ts';
+import { cohortGrid } from './rollup-cohort-cells.ts';
+import type { CohortUnitName } from './rollup-cohorts.ts';
 import { foldRollups, readRollupState, rollupsForReport } from './rollups.ts';
 
 export type { JobName } from './jobs.ts';
@@ -192,6 +194,8 @@ export function createLoyalty(
     rollups: {
       fold: (signal?: AbortSignal, budgetMs?: number) => foldRollups(db, clock, { ...(signal ? { signal } : {}), ...(budgetMs === undefined ? {} : { budgetMs }) }),
       forReport: () => rollupsForReport(db, clock),
+      /** The kept cohort grid of a unit and zone (null: not kept yet, and now asked for). */
+      cohortGrid: (unit: CohortUnitName, timezone: string) => cohortGrid(db, unit, timezone),
       state: () => readRollupState(db),
     },
     runJob: async (name: JobName, signal?: AbortSignal) => (await jobs[name](db, clock, ids, signal)) as Record<string, number>,

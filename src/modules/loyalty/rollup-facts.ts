@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { cohortCellFigures } from './rollup-cohort-cells.ts';
 import { cohortFigures, hourBuckets } from './rollup-cohorts.ts';
 import { hourOf, onHour } from './rollups.ts';
 import { tillReceipts, unitsOfReceipt } from './till-facts.ts';
@@ -81,24 +82,36 @@ export function buyerFigures(periods: BuyerPeriod[], closedUntil: Date): RawBuil
 }
 
 /**
- * One row of the members of several periods (`members`: SQL of `customer_id, created_at`, one
- * row a member), period `i`'s suffixed `_i`: `members` (who joined before the period's end) and
- * `active_members` (of those, who earned, were awarded or redeemed points in it, as
- * till-facts' `loyaltyActive` tells), from the customers' points hours and the entries since
- * `closedUntil`.
+ * One row of the members of several periods, period `i`'s suffixed `_i`: `active_members` (who
+ * earned, were awarded or redeemed points in it, as till-facts' `loyaltyActive` tells, and were
+ * members who had joined before the period's end), from the customers' points hours and the
+ * entries since `closedUntil`. `exceptions` (SQL of `customer_id, created_at, member`) lists
+ * the customers who are no members or joined at the earliest period's end or later: every other
+ * customer with activity is a member who had joined, so the pass over a million rows joins only
+ * that short list. (Members who joined count from the members alone: `joinedMembers`.)
  */
-export function memberFigures(members: RawBuilder<unknown>, periods: BuyerPeriod[], closedUntil: Date): RawBuilder<unknown> {
+export function memberFigures(exceptions: RawBuilder<unknown>, periods: BuyerPeriod[], closedUntil: Date): RawBuilder<unknown> {
   const hours = sql`a.points_hours`;
-  return sql`
-    with live as (
-      select e.customer_id, ${each(periods, (p, i) => sql`bool_or(e.occurred_at >= ${at(p.from)} and e.occurred_at < ${at(p.to)}) as ${sql.ref(`p_${i}`)}`)}
+  const ps = (alias: string) => each(periods, (_, i) => sql.ref(`${alias}.p_${i}`));
+  // Written out twice rather than a CTE, as in buyerFigures: a plan reading a CTE runs on one process.
+  const live = sql`(select e.customer_id, ${each(periods, (p, i) => sql`bool_or(e.occurred_at >= ${at(p.from)} and e.occurred_at < ${at(p.to)}) as ${sql.ref(`p_${i}`)}`)}
       from point_entries e where e.kind in ('earn', 'award', 'redeem') and e.occurred_at >= ${at(closedUntil)} and e.occurred_at < ${at(lastEnd(periods, closedUntil))}
-      group by 1
-    )
-    select ${each(periods, (p, i) => sql`count(*) filter (where m.created_at < ${at(p.to)}) as ${sql.ref(`members_${i}`)},
-      count(*) filter (where m.created_at < ${at(p.to)} and (${between(hours, p.from, p.to)} > 0 or coalesce(${sql.ref(`l.p_${i}`)}, false))) as ${sql.ref(`active_members_${i}`)}`)}
-    from (${members}) m left join rollup_customer_hours a on a.customer_id = m.customer_id left join live l on l.customer_id = m.customer_id`;
+      group by 1)`;
+  return sql`
+    select ${each(periods, (p, i) => sql`count(*) filter (where ${sql.ref(`x.p_${i}`)} and (n.customer_id is null or (n.member and n.created_at < ${at(p.to)}))) as ${sql.ref(`active_members_${i}`)}`)}
+    from (
+      select a.customer_id, ${each(periods, (p, i) => sql`${between(hours, p.from, p.to)} > 0 or coalesce(${sql.ref(`l.p_${i}`)}, false) as ${sql.ref(`p_${i}`)}`)}
+      from rollup_customer_hours a left join ${live} l on l.customer_id = a.customer_id
+      union all
+      -- customers whose every activity is since closedUntil
+      select l.customer_id, ${ps('l')} from ${live} l where not exists (select 1 from rollup_customer_hours a where a.customer_id = l.customer_id)
+    ) x left join (${exceptions}) n on n.customer_id = x.customer_id`;
 }
 
-export const rollupFacts = { covers: rollupCovers, receiptTotals, buyerFigures, memberFigures, hourBuckets, cohortFigures };
+/** One row: `members_i`, the members who had joined before period `i`'s end (`members`: SQL of `customer_id, created_at`). */
+export function joinedMembers(members: RawBuilder<unknown>, periods: BuyerPeriod[]): RawBuilder<unknown> {
+  return sql`select ${each(periods, (p, i) => sql`count(*) filter (where m.created_at < ${at(p.to)}) as ${sql.ref(`members_${i}`)}`)} from (${members}) m`;
+}
+
+export const rollupFacts = { covers: rollupCovers, receiptTotals, buyerFigures, memberFigures, joinedMembers, hourBuckets, cohortFigures, cohortCellFigures };
 export type RollupFacts = typeof rollupFacts;

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx } from './loyalty.db.ts';
 import { ledgerEntries } from './points-economics.ts';
+import { buildGrids, cellsKept, putIn, takeOut } from './rollup-cohort-cells.ts';
 import { tillReceipts, unitsOfReceipt } from './till-facts.ts';
 
 /**
@@ -32,7 +33,7 @@ const CLOSE_STEP_HOURS = 7 * 24;
 const REPAIR_STEP_MARKS = 5_000;
 
 export type RollupState = { closedUntil: Date | null; historyFrom: Date | null; foldedAt: Date | null };
-export type FoldReport = { closedHours: number; repairedHours: number; repairedCustomers: number; marks: number };
+export type FoldReport = { closedHours: number; repairedHours: number; repairedCustomers: number; marks: number; cohortGrids: number };
 
 export const hourOf = (at: Date): number => Math.floor(at.getTime() / HOUR_MS);
 const instantOf = (hour: number): Date => new Date(hour * HOUR_MS);
@@ -128,9 +129,15 @@ async function closeHours(db: Db, clock: Clock, expected: Date | null, from: Dat
     await sql`insert into rollup_receipt_hours (hour, channel, receipts, identified, revenue_minor, gross_minor, discount_minor, redeemed_minor, units_milli)
       ${receiptHoursOf(from, to)}`.execute(tx);
     await sql`insert into rollup_point_hours (hour, kind, at_till, points, available) ${pointHoursOf(from, to)}`.execute(tx);
+    // The step's customers once, when the cohort cells are kept: their part leaves the cells before their rows change and comes back after.
+    const cells = await cellsKept(tx);
+    if (cells) {
+      await sql`create temporary table rollup_step_customers on commit drop as ${customerHoursOf({ from, to })}`.execute(tx);
+      await takeOut(tx, sql`select customer_id from rollup_step_customers`);
+    }
     // New hours follow a customer's closed ones (so the arrays stay sorted); the first purchase stays the earlier one.
     await sql`insert into rollup_customer_hours as c (customer_id, purchase_hours, purchase_net, points_hours, first_at, first_receipt_id, first_store_id, first_channel)
-      ${customerHoursOf({ from, to })}
+      ${cells ? sql`select * from rollup_step_customers` : customerHoursOf({ from, to })}
       on conflict (customer_id) do update set
         purchase_hours = c.purchase_hours || excluded.purchase_hours,
         purchase_net = c.purchase_net || excluded.purchase_net,
@@ -139,6 +146,7 @@ async function closeHours(db: Db, clock: Clock, expected: Date | null, from: Dat
         first_receipt_id = case when c.first_at is null then excluded.first_receipt_id else c.first_receipt_id end,
         first_store_id = case when c.first_at is null then excluded.first_store_id else c.first_store_id end,
         first_channel = case when c.first_at is null then excluded.first_channel else c.first_channel end`.execute(tx);
+    if (cells) await putIn(tx, sql`select customer_id from rollup_step_customers`);
     await sql`delete from rollup_dirty where ${expected ? sql`hour >= ${hourOf(expected)}` : sql`true`}`.execute(tx);
     await sql`update rollup_state set closed_until = ${to}::timestamptz, history_from = coalesce(history_from, ${from}::timestamptz), folded_at = ${clock.now()}::timestamptz`.execute(tx);
     return true;
@@ -180,9 +188,13 @@ async function repairMarks(db: Db, clock: Clock, report: FoldReport): Promise<bo
     const customers = [...new Set(marks.flatMap((mark) => (mark.customerId === null ? [] : [mark.customerId])))];
     if (customers.length > 0) {
       // A customer's closed history rebuilt whole: a merged-away customer has none left and loses the row.
+      const these = sql`select unnest(${customers}::text[])`;
+      const cells = await cellsKept(tx);
+      if (cells) await takeOut(tx, these);
       await sql`delete from rollup_customer_hours where customer_id = any(${customers}::text[])`.execute(tx);
       await sql`insert into rollup_customer_hours (customer_id, purchase_hours, purchase_net, points_hours, first_at, first_receipt_id, first_store_id, first_channel)
         ${customerHoursOf({ to: closedUntil }, customers)}`.execute(tx);
+      if (cells) await putIn(tx, these);
       report.repairedCustomers += customers.length;
     }
     await sql`delete from rollup_dirty where id = any(${marks.map((mark) => mark.id)}::bigint[])`.execute(tx);
@@ -206,6 +218,20 @@ async function compactAfterBackfill(db: Db, clock: Clock): Promise<void> {
 }
 
 /**
+ * Fills the cohort grids asked for, once the closing has caught up (during a backfill each step
+ * would move most customers' parts), under the state's lock like every step.
+ */
+async function buildCohortGrids(db: Db, clock: Clock): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    await sql`set local jit = off`.execute(tx);
+    await sql`set local work_mem = '64MB'`.execute(tx);
+    const state = (await sql<{ closedUntil: Date | null }>`select closed_until from rollup_state for update`.execute(tx)).rows[0];
+    if (!state?.closedUntil) return 0;
+    return buildGrids(tx, clock.now(), state.closedUntil);
+  });
+}
+
+/**
  * One run of the fold: repairs what was marked, then closes the hours that may be closed, a day
  * at a time, until caught up, `budgetMs` has passed (a backfill over a year goes on in the next
  * runs, so the other live jobs get their turn) or `signal` is aborted.
@@ -213,7 +239,7 @@ async function compactAfterBackfill(db: Db, clock: Clock): Promise<void> {
 export async function foldRollups(db: Db, clock: Clock, options: { signal?: AbortSignal; budgetMs?: number } = {}): Promise<FoldReport> {
   const started = Date.now();
   const inBudget = () => !options.signal?.aborted && (options.budgetMs === undefined || Date.now() - started < options.budgetMs);
-  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0 };
+  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0 };
   while (inBudget() && (await repairMarks(db, clock, report)));
   while (inBudget()) {
     // Read before the closing step's transaction: its snapshot must come after this look at the running transactions.
@@ -223,6 +249,7 @@ export async function foldRollups(db: Db, clock: Clock, options: { signal?: Abor
     if (from.getTime() >= end.getTime()) {
       if (closedUntil === null) await closeHours(db, clock, null, end, end);
       await compactAfterBackfill(db, clock);
+      report.cohortGrids += await buildCohortGrids(db, clock);
       break;
     }
     const to = new Date(Math.min(end.getTime(), from.getTime() + CLOSE_STEP_HOURS * HOUR_MS));
@@ -254,7 +281,7 @@ export async function rollupsForReport(db: Db, clock: Clock): Promise<Date | nul
   const pending = Number(row.pending);
   if (pending === 0) return row.closedUntil;
   if (pending > REPAIR_ON_READ_MARKS) return null;
-  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0 };
+  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0 };
   // A few steps at most: marks that keep arriving meanwhile are changes made during the request.
   for (let step = 0; step < 3 && (await repairMarks(db, clock, report)); step++);
   return (await readRollupState(db)).closedUntil;
