@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Config } from './config.ts';
 import { viewOf, type Database } from './db/database.ts';
+import { found } from './platform/errors.ts';
 import { clusterRoutes, clustersModule, createClusters, type Clusters } from './modules/clusters/index.ts';
 import { analyticsModule, analyticsRoutes, createAnalytics, type Analytics } from './modules/analytics/index.ts';
 import { clvModule, clvRoutes, createClv, type Clv } from './modules/clv/index.ts';
@@ -220,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       segmentMembers: segments.membershipFacts(),
       clusterMembers: clusters.members(),
       customerEvents: engagement.eventFacts(),
+      known: { store: (id) => found(loyalty.stores.get(id)), segment: (id) => found(segments.get(id)) },
     },
     log: { error: (obj, msg) => app.log.error(obj, msg) },
   });

@@ -92,3 +92,14 @@ export const platformErrors = defineErrors({
   'server.internal': { status: 500, title: 'Internal error' },
 });
 export const platformError = platformErrors.error;
+
+/** Whether a lookup found what it looked for: its not-found error (404) answers false; any other failure goes on up. */
+export async function found(lookup: Promise<unknown>): Promise<boolean> {
+  try {
+    await lookup;
+    return true;
+  } catch (error) {
+    if (error instanceof AppError && error.status === 404) return false;
+    throw error;
+  }
+}

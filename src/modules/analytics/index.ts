@@ -42,10 +42,18 @@ export function createAnalytics(deps: AnalyticsDeps) {
   const { db, clock, sources } = deps;
   // Registered after creation (buildApp): messaging measures what its experiments added to revenue.
   const uplift: UpliftSource[] = [];
+  /** A store or segment filter that names nothing would answer zeros an analyst may believe: refused in words. */
+  async function checkFilters(ask: { store?: string; segment?: string }): Promise<void> {
+    const problems: Array<{ field: string; reason: string }> = [];
+    if (ask.store && !(await sources.known.store(ask.store))) problems.push({ field: 'store', reason: `there is no store ${ask.store}; GET /v1/stores lists them` });
+    if (ask.segment && !(await sources.known.segment(ask.segment))) problems.push({ field: 'segment', reason: `there is no segment ${ask.segment}; GET /v1/segments lists them` });
+    if (problems.length > 0) throw analyticsError('analytics.invalid_query', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
+  }
   const reports = {
     async kpis(ask: KpiAsk) {
       const asOf = clock.now();
       const period = parsePeriod(ask, asOf);
+      await checkFilters(ask);
       const filters: KpiFilters = {};
       if (ask.store) filters.store = ask.store;
       if (ask.channel) filters.channel = ask.channel;
@@ -83,9 +91,10 @@ export function createAnalytics(deps: AnalyticsDeps) {
         case 'economics': { const r = await reports.economics(query as EconomicsAsk); return { result: r, csv: economicsCsv(r) }; }
       }
     },
-    semantic(kind: ReportKind, query: Record<string, string | number>) {
+    async semantic(kind: ReportKind, query: Record<string, string | number>) {
       if (kind === 'kpis') parseCompare(query.compare === undefined ? undefined : String(query.compare));
       if (kind === 'funnels' && query.steps !== undefined) parseSteps(String(query.steps));
+      if (kind === 'kpis') await checkFilters(query as KpiAsk);
     },
   });
   return {

@@ -166,6 +166,13 @@ describe('GET /v1/analytics/kpis', () => {
     // A typo's year 9999 (the fuzz suite's find: the day after it overflowed the reports' dates).
     expect((await kpis('to=9999-12-31')).json()).toMatchObject({ code: 'analytics.invalid_period', detail: 'to: must be a date from 1900-01-01 to 2999-12-31; got 9999-12-31' });
     expect((await kpis('compare=lastweek')).json()).toMatchObject({ code: 'analytics.invalid_query' });
+    // A filter naming no store or segment would answer zeros an analyst might believe.
+    const unknown = await kpis('store=nowhere&segment=seg_nope');
+    expect([unknown.statusCode, unknown.json().code, unknown.json().errors]).toEqual([400, 'analytics.invalid_query', [
+      { field: 'store', reason: 'there is no store nowhere; GET /v1/stores lists them' },
+      { field: 'segment', reason: 'there is no segment seg_nope; GET /v1/segments lists them' },
+    ]]);
+    expect((await kpis('store=s1')).statusCode).toBe(200);
     expect((await kpis('from=2000-01-01&to=2026-01-01')).statusCode).toBe(400);
     expect((await kpis('', 'analyst')).statusCode).toBe(200);
     expect((await kpis('', 'support')).statusCode).toBe(403);

@@ -129,6 +129,7 @@ beforeAll(async () => {
       segmentMembers: s.segments.membershipFacts(),
       clusterMembers: s.clusters.members(),
       customerEvents: s.engagement.eventFacts(),
+      known: { store: async () => true, segment: async () => true },
     },
   });
 }, 120_000);

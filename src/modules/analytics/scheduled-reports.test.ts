@@ -91,6 +91,8 @@ describe('scheduled reports', () => {
     expect(badGroup.json().detail).toMatch(/^query\.groupBy: /);
     expect((await post({ kind: 'kpis', query: { compare: 'lastweek' } })).json().code).toBe('analytics.invalid_query');
     expect((await post({ kind: 'funnels', query: { steps: 'signup,buy' } })).json().code).toBe('analytics.invalid_query');
+    // Its runs would complete with zeros: refused when saved instead.
+    expect((await post({ kind: 'kpis', query: { segment: 'seg_nope' } })).json()).toMatchObject({ code: 'analytics.invalid_query', detail: 'segment: there is no segment seg_nope; GET /v1/segments lists them' });
     expect((await post({ kind: 'cohorts', timezone: 'Mars/Olympus' })).json().code).toBe('analytics.invalid_period');
     expect((await t.call({ method: 'GET', url: '/v1/reports', role: 'support' })).statusCode).toBe(403);
   });

@@ -35,7 +35,7 @@ const validators = Object.fromEntries(Object.entries(querySchemas).map(([kind, s
 const setBySchedule = ['from', 'to', 'timezone', 'format'];
 
 /** The query as the report's route would take it, less what the schedule sets; problems in words. */
-export function checkReportQuery(kind: ReportKind, query: Record<string, string | number>, semantic: (kind: ReportKind, query: Record<string, string | number>) => void): Record<string, string | number> {
+export async function checkReportQuery(kind: ReportKind, query: Record<string, string | number>, semantic: (kind: ReportKind, query: Record<string, string | number>) => Promise<void>): Promise<Record<string, string | number>> {
   const set = Object.keys(query).filter((key) => setBySchedule.includes(key));
   if (set.length > 0) {
     throw analyticsError('analytics.invalid_report', `query: ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set by the schedule and the report's timezone; leave ${set.length > 1 ? 'them' : 'it'} out`, set.map((field) => ({ field: `query.${field}`, reason: 'set by the schedule' })));
@@ -46,7 +46,7 @@ export function checkReportQuery(kind: ReportKind, query: Record<string, string 
     const problems = describeAjvErrors(validate.errors ?? [], undefined).map((p) => ({ field: `query.${p.field}`, reason: p.reason }));
     throw analyticsError('analytics.invalid_report', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
   }
-  semantic(kind, copy);
+  await semantic(kind, copy);
   return query;
 }
 
@@ -84,7 +84,7 @@ const runView = (row: Selectable<AnalyticsReportRunsTable>, withResult: boolean)
   ...(withResult ? { result: row.result } : {}),
 });
 
-export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; run: ReportRunner; semantic: (kind: ReportKind, query: Record<string, string | number>) => void; log?: { error(obj: object, msg: string): void } }) {
+export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; run: ReportRunner; semantic: (kind: ReportKind, query: Record<string, string | number>) => Promise<void>; log?: { error(obj: object, msg: string): void } }) {
   const { db, clock, ids } = deps;
 
   async function load(id: string) {
@@ -115,7 +115,7 @@ export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; r
   return {
     async create(input: ReportInput, actor: Actor): Promise<ReportView> {
       const timezone = checkTimezone(input.timezone ?? 'UTC');
-      const query = checkReportQuery(input.kind, input.query ?? {}, deps.semantic);
+      const query = await checkReportQuery(input.kind, input.query ?? {}, deps.semantic);
       const now = clock.now();
       return db.transaction().execute(async (tx) => {
         const row = await tx
@@ -138,7 +138,7 @@ export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; r
     async update(id: string, patch: Partial<ReportInput>, actor: Actor): Promise<ReportView> {
       const current = await load(id);
       const kind = patch.kind ?? current.kind;
-      const query = checkReportQuery(kind, patch.query ?? (patch.kind && patch.kind !== current.kind ? {} : current.query), deps.semantic);
+      const query = await checkReportQuery(kind, patch.query ?? (patch.kind && patch.kind !== current.kind ? {} : current.query), deps.semantic);
       const timezone = checkTimezone(patch.timezone ?? current.timezone);
       const schedule = patch.schedule ?? current.schedule;
       const moved = schedule !== current.schedule || timezone !== current.timezone;

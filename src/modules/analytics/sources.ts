@@ -25,6 +25,8 @@ export type AnalyticsSources = {
   segmentMembers: RawBuilder<unknown>;
   /** Clusters: the latest completed run's assignment, `cluster` (text), `customer_id`. */
   clusterMembers: RawBuilder<unknown>;
+  /** Whether a store (loyalty) or a segment (segments) a report is filtered by exists: an unknown one is refused in words, not answered with zeros. */
+  known: { store: (id: string) => Promise<boolean>; segment: (id: string) => Promise<boolean> };
   /** Engagement: custom events, `customer_id, type, occurred_at`. */
   customerEvents: RawBuilder<unknown>;
 };
