@@ -4,6 +4,7 @@ import { Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
+import { useCan } from '../../session.tsx';
 import type { Customer } from './customer-types.ts';
 
 const text = defineText({
@@ -24,6 +25,7 @@ const text = defineText({
     empty: 'No customers yet',
     emptyHint: 'Customers appear when they join at the till, on the join form, or by a CSV import (Imports).',
     unnamed: 'No name',
+    export: 'Export to CSV',
   },
   ru: {
     title: 'Клиенты',
@@ -42,6 +44,7 @@ const text = defineText({
     empty: 'Клиентов пока нет',
     emptyHint: 'Клиенты появляются, когда вступают на кассе, через форму вступления или импорт CSV (Импорт).',
     unnamed: 'Без имени',
+    export: 'Выгрузить в CSV',
   },
 });
 
@@ -51,6 +54,7 @@ export const displayName = (customer: Pick<Customer, 'firstName' | 'lastName'>, 
 export default function CustomerList() {
   const t = useText(text);
   const format = useFormat();
+  const can = useCan();
   const { query } = useLocation();
   const [q, setQ] = useState(query.get('q') ?? '');
   const [searched, setSearched] = useState(q);
@@ -65,7 +69,7 @@ export default function CustomerList() {
   const list = usePagedList<Customer>('/v1/customers', searched ? { q: searched } : {}, 50);
 
   return (
-    <Page title={t('title')} intro={t('intro')}>
+    <Page title={t('title')} intro={t('intro')} actions={can('customers:export') ? <Link to="/customers/export">{t('export')}</Link> : null}>
       <form
         className="search"
         role="search"
