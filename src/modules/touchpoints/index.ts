@@ -121,6 +121,20 @@ export function createTouchpoints(deps: TouchpointsDeps) {
     return startSession(db, clock, customerId);
   }
 
+  /**
+   * The form asks its attributes as free text: one not declared, or of another type, would be
+   * refused only when the customer, having typed their code, is created.
+   */
+  async function attributeProblems(form: JoinForm): Promise<Array<{ field: string; reason: string }>> {
+    const problems: Array<{ field: string; reason: string }> = [];
+    for (const [index, attribute] of form.attributes.entries()) {
+      const definition = await deps.customers.attributes.get(attribute.key).catch(nullIfNotFound);
+      if (!definition) problems.push({ field: `attributes.${index}.key`, reason: `no attribute ${attribute.key} is declared; PUT /v1/customer-attributes/${attribute.key} declares it` });
+      else if (definition.type !== 'string') problems.push({ field: `attributes.${index}.key`, reason: `${attribute.key} is an attribute of type ${definition.type}; the form asks text attributes (type string) only` });
+    }
+    return problems;
+  }
+
   return {
     settings,
     secret: secretOf,
@@ -131,7 +145,7 @@ export function createTouchpoints(deps: TouchpointsDeps) {
     currency: deps.currency,
 
     async putJoinForm(form: JoinForm, actor: Actor, expectedVersion?: number) {
-      const problems = joinFormProblems(form);
+      const problems = [...joinFormProblems(form), ...(await attributeProblems(form))];
       if (problems.length > 0) throw touchpointError('touchpoints.invalid_join_form', problems.map((p) => `${p.field}: ${p.reason}`).join('; '), problems);
       return db.transaction().execute(async (tx) => {
         const current = await tx.selectFrom('touchpointSettings').select(['version', 'joinForm']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();

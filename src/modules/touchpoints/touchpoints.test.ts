@@ -212,6 +212,14 @@ describe('the join form\'s settings', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().detail).toContain('embedOrigins.0: must be an origin');
     expect(bad.json().detail).toContain('"personal_data" is used by another consent of the form');
+    // Attributes the form would ask as text and the customer's record then refuse: refused now.
+    await t.call({ method: 'PUT', url: '/v1/customer-attributes/shoe_size', payload: { type: 'integer', label: 'Shoe size' } });
+    const label = { ru: 'Размер', en: 'Size' };
+    const attributes = await t.call({ method: 'PUT', url: '/v1/touchpoints/join-form', payload: { ...current, attributes: [{ key: 'shoe_size', label, required: false }, { key: 'pet_name', label, required: false }] } });
+    expect([attributes.statusCode, attributes.json().errors]).toEqual([400, [
+      { field: 'attributes.0.key', reason: 'shoe_size is an attribute of type integer; the form asks text attributes (type string) only' },
+      { field: 'attributes.1.key', reason: 'no attribute pet_name is declared; PUT /v1/customer-attributes/pet_name declares it' },
+    ]]);
     const same = await t.call({ method: 'PUT', url: '/v1/touchpoints/join-form', payload: current });
     expect(same.json().version).toBe(current.version);
     const changed = await t.call({ method: 'PUT', url: '/v1/touchpoints/join-form', payload: { ...current, cardPrefix: '77' } });
