@@ -12,24 +12,36 @@ type Period = { from: Date; to: Date };
 /** The customer-event type the engagement module writes to the outbox for every accepted POST /v1/events. */
 const CUSTOMER_ACTION = 'customer.action';
 
+/** The event the surveys module writes to the outbox for every answer (again when a customer replaces theirs). */
+const SURVEY_ANSWERED = 'survey.answered';
+
 /**
  * Accepted customer events per customer and event type, each event once (payload.eventId: a
  * replayed event is not two), that Patron recorded in [from, to): the outbox row's own time
  * (`occurred_at`, the server's clock when the event was accepted) is in the period. The event's
  * stated time (payload.occurredAt, the caller's, any time in the past) must be in it too, but
  * alone it would let an event posted after `to` and dated inside the period change a closed
- * lottery's entries.
+ * lottery's entries. `survey.answered` also counts the answers given to Patron's own surveys
+ * (their links, the API), once per survey a customer answered in the period, however many times
+ * they replaced their answers.
  */
 async function countActions(db: DbOrTx, period: Period, types: string[]) {
   if (types.length === 0) return [];
   const result = await sql<{ customerId: string; eventType: string; events: string | number }>`
-    select customer_id, payload->>'type' as event_type, count(distinct payload->>'eventId') as events
-    from outbox_events
-    where type = ${CUSTOMER_ACTION} and customer_id is not null and payload->>'type' = any(${types}::text[])
-      and occurred_at >= ${period.from}::timestamptz and occurred_at < ${period.to}::timestamptz
-      and (payload->>'occurredAt')::timestamptz >= ${period.from}::timestamptz
-      and (payload->>'occurredAt')::timestamptz < ${period.to}::timestamptz
-    group by customer_id, payload->>'type'`.execute(db);
+    select customer_id, event_type, count(distinct counted) as events from (
+      select customer_id, payload->>'type' as event_type, 'event:' || (payload->>'eventId') as counted
+      from outbox_events
+      where type = ${CUSTOMER_ACTION} and customer_id is not null and payload->>'type' = any(${types}::text[])
+        and occurred_at >= ${period.from}::timestamptz and occurred_at < ${period.to}::timestamptz
+        and (payload->>'occurredAt')::timestamptz >= ${period.from}::timestamptz
+        and (payload->>'occurredAt')::timestamptz < ${period.to}::timestamptz
+      union all
+      select customer_id, ${SURVEY_ANSWERED}, 'survey:' || (payload->>'surveyId')
+      from outbox_events
+      where type = ${SURVEY_ANSWERED} and ${SURVEY_ANSWERED} = any(${types}::text[]) and customer_id is not null
+        and occurred_at >= ${period.from}::timestamptz and occurred_at < ${period.to}::timestamptz
+    ) x
+    group by customer_id, event_type`.execute(db);
   return result.rows.map((row) => ({ customerId: row.customerId, eventType: row.eventType, events: Number(row.events) }));
 }
 
