@@ -335,6 +335,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     fiscalReceipts,
     referrals,
     promotions,
+    segmentsOf: async (customerId) => (await segments.segmentsOf(customerId)).map((segment) => segment.id),
     currency: async () => (await loyalty.config()).program.body.currency,
   });
   registry.register(touchpointsModule, touchpoints);
@@ -460,7 +461,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   fiscalReceiptRoutes(app, { fiscalReceipts });
   surveyRoutes(app, { surveys, customers });
   // The survey pages sign their forms with the customer pages' secret and show the program's name.
-  surveyPages(app, { surveys, brand: touchpoints.programName, secret: touchpoints.secret, now: touchpoints.now });
+  surveyPages(app, {
+    surveys, brand: touchpoints.programName, secret: touchpoints.secret, now: touchpoints.now,
+    customerLocale: async (customerId) => (await customers.getMany([customerId], false))[0]?.locale ?? null,
+  });
   app.addHook('onClose', async () => {
     // Pooled SMTP connections and other transports say goodbye, so a relay is not left waiting.
     await messaging.close();

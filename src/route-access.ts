@@ -326,6 +326,7 @@ export const routeAccess = {
   'POST /me/sign-in/confirm': 'public',
   'GET /me': 'public',
   'POST /me/preferences': 'public',
+  'POST /me/topics': 'public',
   'POST /me/sign-out': 'public',
   'POST /me/receipts': 'public',
   'POST /me/feedback': 'public',

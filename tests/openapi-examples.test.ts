@@ -209,6 +209,7 @@ const exampleRoutes = [
   'POST /me/sign-in/confirm',
   'GET /me',
   'POST /me/preferences',
+  'POST /me/topics',
   'POST /me/sign-out',
   'POST /me/receipts',
   'POST /me/feedback',

@@ -79,7 +79,7 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
       const { programName } = await messaging.policy.get();
       const topic = found.topics.find((known) => known.key === found.message.topic) ?? null;
       const action = `/t/u/${encodeURIComponent(request.params.token)}?lang=${locale}`;
-      return show(request, reply, locale, 200, unsubscribeTitle(locale), unsubscribeBody(locale, { programName, kind: found.message.kind, topic, topics: found.topics, state: found.state, action }));
+      return pages.send(request, reply, locale, { status: 200, brand: programName, title: unsubscribeTitle(locale), body: unsubscribeBody(locale, { programName, kind: found.message.kind, topic, topics: found.topics, state: found.state, action }) });
     },
   });
   const channelOrAll = async (token: string, scope: 'channel' | 'all') => {
