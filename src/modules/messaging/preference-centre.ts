@@ -1,4 +1,5 @@
 import type { Actor } from '../../platform/actor.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { TopicEvidence } from '../customers/index.ts';
 import type { Found } from './link-clicks.ts';
 import type { CustomerTopicState, Topics, TopicView } from './topics.ts';
@@ -32,7 +33,13 @@ export function createPreferenceCentre(deps: {
     // Only what differs from what the page showed is recorded (a default left as it was stays a default).
     const wanted = choices.filter((choice) => before.has(choice.topic) && before.get(choice.topic) !== choice.subscribed);
     if (wanted.length === 0) return [];
-    await deps.topics.setForCustomer(message.customerId, wanted.map((choice) => ({ ...choice, evidence })), actor, { onlyChanges: true, source: 'preference_centre' });
+    try {
+      await deps.topics.setForCustomer(message.customerId, wanted.map((choice) => ({ ...choice, evidence })), actor, { onlyChanges: true, source: 'preference_centre' });
+    } catch (error) {
+      // An erased customer's old link: nothing of theirs is kept to change, and nothing will be sent to them.
+      if (error instanceof AppError && error.code === 'customer.erased') return [];
+      throw error;
+    }
     const changed = wanted.map((choice) => choice.topic);
     await deps.changed(message, changed);
     return changed;

@@ -168,4 +168,15 @@ describe('subscription topics', () => {
     const rows = await t.database.db.selectFrom('topicEvents').select(['topic', 'evidence']).where('customerId', '=', survivor).execute();
     expect(rows).toEqual([{ topic: 'news', evidence: {} }]);
   });
+
+  it('an erased customer\'s old link changes nothing and still answers a page', async () => {
+    const [sent] = (await messagesOf(boris)).filter((m) => m.status === 'sent');
+    const html = (await t.database.db.selectFrom('messages').select('content').where('id', '=', sent!.id).executeTakeFirstOrThrow()).content!.html!;
+    const path = `/t/u/${/\/t\/u\/([^"]+)"/.exec(html)![1]!}`;
+    expect((await t.call({ method: 'POST', url: `/v1/customers/${boris}/erase` })).statusCode).toBe(200);
+    const before = await t.database.db.selectFrom('topicEvents').select('id').where('customerId', '=', boris).execute();
+    const saved = await t.call({ method: 'POST', url: path, role: null, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'scope=topics&shown=news+offers+surveys' });
+    expect(saved.statusCode).toBe(200);
+    expect(await t.database.db.selectFrom('topicEvents').select('id').where('customerId', '=', boris).execute()).toEqual(before);
+  });
 });
