@@ -24,7 +24,7 @@ import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments
 import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
 import { createFeedback, feedbackModule, feedbackRoutes, type Feedback } from './modules/feedback/index.ts';
 import { createSurveys, surveyPages, surveyRoutes, surveysModule, type Surveys } from './modules/surveys/index.ts';
-import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
+import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, topicRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createTouchpoints, touchpointPages, touchpointRoutes, touchpointsModule, type Touchpoints } from './modules/touchpoints/index.ts';
 import { compileOnFirstUse, type SchemaCompilation } from './platform/compile-on-first-use.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
@@ -271,6 +271,12 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       currency: async () => (await loyalty.config()).program.body.currency,
     },
     consented: (customerIds, channel) => customers.grantedNow(customerIds, channel, 'marketing'),
+    // The topics are messaging's; what each customer chose on them is kept by customers, as consents are.
+    topicChoices: {
+      current: (customerIds, topics) => customers.currentTopicChoices(customerIds, topics),
+      load: (customerId, masked) => customers.topicChoices(customerId, masked),
+      set: (customerId, inputs, actor) => customers.setTopicChoices(customerId, inputs, actor),
+    },
     contacts: { of: contactOf, granted: grantedSql },
     eventTypes: () => registry.eventTypes(),
     segments: {
@@ -332,6 +338,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     fiscalReceipts,
     referrals,
     promotions,
+    segmentsOf: async (customerId) => (await segments.segmentsOf(customerId)).map((segment) => segment.id),
     currency: async () => (await loyalty.config()).program.body.currency,
   });
   registry.register(touchpointsModule, touchpoints);
@@ -449,6 +456,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   whatIfRoutes(app, { whatIf });
   messagingRoutes(app, { messaging, customers });
   trackingRoutes(app, { messaging });
+  topicRoutes(app, { messaging, customers });
   inboundRoutes(app, { messaging, customers });
   touchpointRoutes(app, { touchpoints });
   touchpointPages(app, { touchpoints });
@@ -456,7 +464,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   fiscalReceiptRoutes(app, { fiscalReceipts });
   surveyRoutes(app, { surveys, customers });
   // The survey pages sign their forms with the customer pages' secret and show the program's name.
-  surveyPages(app, { surveys, brand: touchpoints.programName, secret: touchpoints.secret, now: touchpoints.now });
+  surveyPages(app, {
+    surveys, brand: touchpoints.programName, secret: touchpoints.secret, now: touchpoints.now,
+    customerLocale: async (customerId) => (await customers.getMany([customerId], false))[0]?.locale ?? null,
+  });
   app.addHook('onClose', async () => {
     // Pooled SMTP connections and other transports say goodbye, so a relay is not left waiting.
     await messaging.close();

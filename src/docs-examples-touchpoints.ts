@@ -45,6 +45,7 @@ export const touchpointExamples: DocExample[] = [
     response: '/me/sign-in?lang=en',
   },
   toSignIn('POST /me/preferences', 'Preferences posted without a session: on to sign in, nothing changed', 'sms=yes'),
+  toSignIn('POST /me/topics', 'Topics posted without a session: on to sign in, nothing changed', 'shown=news+offers&topic%3Anews=yes'),
   toSignIn('POST /me/sign-out', 'Sign out without a session: on to sign in', 'form=x'),
   toSignIn('POST /me/receipts', 'A fiscal receipt\'s QR sent without a session: on to sign in, nothing stored', 'form=x&qr=t%3D20260301T1000%26s%3D1495.00%26fn%3D9960440300000001%26i%3D1%26fp%3D1000001%26n%3D1'),
   toSignIn('POST /me/feedback', 'A message to support sent without a session: on to sign in, no ticket', 'form=x&text=Where+are+my+points%3F'),

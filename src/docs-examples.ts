@@ -3,6 +3,7 @@ import type { RouteKey } from './route-access.ts';
 import { rfmCells, rfmGroupMapping } from './modules/segments/index.ts';
 import { feedbackExampleIds, feedbackExamples } from './docs-examples-feedback.ts';
 import { messagingDrawnValues, messagingExampleIds, messagingExamples } from './docs-examples-messaging.ts';
+import { topicExampleIds, topicExamples } from './docs-examples-topics.ts';
 import { surveyPageExamples, touchpointExamples } from './docs-examples-touchpoints.ts';
 import { fiscalExampleIds, fiscalExamples } from './docs-examples-fiscal.ts';
 import { consoleDrawnValues, consoleExampleIds, consoleExamples } from './docs-examples-console.ts';
@@ -113,6 +114,7 @@ export const exampleIds = {
   olgaPastReceipt: 'rcp_0195f3c2c7d47e5f60718293e5f60718',
   annaReturnReceipt: 'rcp_0195f3c2c8e57f60718293f102132435',
   ...messagingExampleIds,
+  ...topicExampleIds,
   ...feedbackExampleIds,
   ...fiscalExampleIds,
   ...consoleExampleIds,
@@ -1425,6 +1427,8 @@ export const docExamples: DocExample[] = [
     status: 200,
     response: COHORT_REPORT,
   },
+  // Subscription topics (src/docs-examples-topics.ts): before messaging, whose template names "offers".
+  ...topicExamples(ids),
   // Messaging (src/docs-examples-messaging.ts), on the same shop and customers.
   ...messagingExamples(ids),
   // The customer pages and their settings (src/docs-examples-touchpoints.ts).

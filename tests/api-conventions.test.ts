@@ -155,6 +155,10 @@ beforeAll(async () => {
   channels.push(await post('/v1/channels', { name: 'Mail relay', kind: 'email', config: { host: '127.0.0.1', port: 2525, from: 'club@shop.example' } }));
   channels.push(await post('/v1/channels', { name: 'SMS gateway', kind: 'sms', config: { preset: 'sms.ru', apiId: 'sms-ru-api-id', test: true } }));
   params['/v1/channels/{id}:id'] = channels[0].id;
+  // Subscription topics: two, and Anna's choice on one.
+  for (const key of ['news', 'offers']) await post(`/v1/messaging/topics/${key}`, { name: { en: key }, defaultSubscribed: key === 'news' }, 'PUT');
+  params['/v1/messaging/topics/{key}:key'] = 'offers';
+  await post(`/v1/customers/${anna.id}/topics`, [{ topic: 'offers', subscribed: true }], 'PUT');
   const mail = await post('/v1/templates', { name: 'Balance', kind: 'email', purpose: 'marketing', parts: { subject: 'Hello, {{ customer.firstName }}', text: 'Your balance: {{ balance.available }}' } });
   await post('/v1/templates', { name: 'Balance by SMS', kind: 'sms', purpose: 'marketing', parts: { text: '{{ program.name }}: {{ balance.available }} points' } });
   const renamed = await t.call({ method: 'PATCH', url: `/v1/templates/${mail.id}`, payload: { parts: { subject: 'Hi, {{ customer.firstName }}' } }, headers: { 'content-type': 'application/merge-patch+json' } });

@@ -81,6 +81,7 @@ const sampleParams: Array<[RegExp, string, string]> = [
   [/^\/v1\/alerts\//, 'id', 'alt_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/reports\//, 'id', 'rpt_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/reports\//, 'runId', 'rpr_0190c0ffee00700080000000000000ab'],
+  [/^\/v1\/messaging\/topics\//, 'key', 'news'],
   [/^\/v1\/channels\//, 'id', 'chn_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/templates\//, 'id', 'tpl_0190c0ffee00700080000000000000ab'],
   [/^\/v1\/campaigns\//, 'id', 'cmp_0190c0ffee00700080000000000000ab'],

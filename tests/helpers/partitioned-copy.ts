@@ -12,6 +12,8 @@ export const PARTITIONS = 8;
 export const distributedBy: Record<string, string> = {
   customers: 'id',
   consent_events: 'customer_id',
+  // A customer's topic choices, like consents: read and written with the customer (the sender checks a batch's customers).
+  topic_events: 'customer_id',
   receipts: 'customer_id',
   receipt_lines: 'customer_id',
   receipt_adjustments: 'customer_id',

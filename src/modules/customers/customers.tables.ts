@@ -53,9 +53,22 @@ export type ConsentEventsTable = {
   evidence: Json<Record<string, unknown>>;
 };
 
+/** A customer's choice on a subscription topic (customer-topics.ts). */
+export type TopicEventsTable = {
+  id: string;
+  customerId: string;
+  topic: string;
+  subscribed: boolean;
+  source: string;
+  occurredAt: Timestamp;
+  recordedAt: Timestamp;
+  evidence: Json<Record<string, unknown>>;
+};
+
 export type CustomersTables = {
   attributeDefinitions: AttributeDefinitionsTable;
   customers: CustomersTable;
   customerIdentifiers: CustomerIdentifiersTable;
   consentEvents: ConsentEventsTable;
+  topicEvents: TopicEventsTable;
 };

@@ -43,6 +43,7 @@ export async function eraseCustomer(
     await tx.deleteFrom('customerIdentifiers').where('customerId', 'in', targets).execute();
     // The history of consents stays (it shows what was allowed when); the proof of who gave it goes.
     await tx.updateTable('consentEvents').set({ evidence: '{}' }).where('customerId', 'in', targets).execute();
+    await tx.updateTable('topicEvents').set({ evidence: '{}' }).where('customerId', 'in', targets).execute();
     for (const hook of hooks.onErase) await hook(platformTx(tx), targets);
     await writeAudit(tx, clock, actor, { action: 'customer.erase', entityType: 'customer', entityId: customer.id, details: { records: targets.length } });
     await emitEvents(tx, clock, ids, [{ type: 'customer.erased', customerId: customer.id, payload: { customerId: customer.id } }]);

@@ -4,6 +4,7 @@ import type { PlatformTx } from '../../platform/db-views.ts';
 import { getAttributeDefinition, pageAttributeDefinitions, putAttributeDefinition, type AttributeDefinitionInput } from './attributes.ts';
 import { checkConsentTimes, firstGrants, grantedNow, loadConsents, recordConsents, type ConsentChannel, type ConsentInput, type ConsentPurpose } from './consents.ts';
 import { createCustomer, type CreateCustomerInput } from './create-customer.ts';
+import { currentChoices, loadTopicChoices, recordTopicChoices, type TopicChoiceInput } from './customer-topics.ts';
 import { loadCustomerRecord, loadCustomerRecords, lockCustomer, resolveCustomerId, type CustomerRecord } from './customer-record.ts';
 import { currentCustomerIds, resolveListValues, type ListIdentifierKind } from './customer-refs.ts';
 import { customerError } from './customers.errors.ts';
@@ -22,6 +23,7 @@ import { updateCustomer, type UpdateCustomerInput } from './update-customer.ts';
 
 export type { CustomerRecord } from './customer-record.ts';
 export type { ConsentChannel, ConsentPurpose } from './consents.ts';
+export { topicSources, type TopicChoice, type TopicChoiceEntry, type TopicChoiceInput, type TopicChoices, type TopicEvidence, type TopicSource } from './customer-topics.ts';
 export type { IdentifiedCustomer } from './identify.ts';
 export type { AccountSummary, CreatedCustomer, CustomersDeps, CustomerLifecycleHooks } from './deps.ts';
 export type { TillView } from './till-view.ts';
@@ -152,6 +154,26 @@ export function createCustomers(deps: CustomersDeps) {
         return customer.id;
       });
       return loadConsents(db, customerId);
+    },
+    /** The customer's choices of subscription topics, current and history (what exists and the defaults are messaging's). */
+    topicChoices: async (id: string, masked = false) => loadTopicChoices(db, await resolveCustomerId(db, id), masked),
+    /** Each customer's current choice on each topic asked (none: never chose), one query for many: the sender's check. */
+    currentTopicChoices: (customerIds: string[], topics?: string[]) => currentChoices(db, customerIds, topics),
+    /**
+     * Records topic choices (those equal to the current choice are skipped); a change emits
+     * customer.updated with changed ['topics'], as a consent change does, so segments and journeys
+     * hear it. Answers the customer's id and the topics changed.
+     */
+    async setTopicChoices(id: string, inputs: TopicChoiceInput[], actor: Actor): Promise<{ customerId: string; changed: string[] }> {
+      return db.transaction().execute(async (tx) => {
+        const customer = await lockCustomer(tx, id);
+        if (customer.status === 'erased') throw customerError('customer.erased', `Customer ${id} was erased`);
+        const changed = await recordTopicChoices(tx, clock, ids, customer.id, inputs);
+        if (changed.length === 0) return { customerId: customer.id, changed };
+        await writeAudit(tx, clock, actor, { action: 'customer.topics', entityType: 'customer', entityId: customer.id, details: { topics: changed } });
+        await emitEvents(tx, clock, ids, [{ type: 'customer.updated', customerId: customer.id, payload: { customerId: customer.id, changed: ['topics'], topics: changed } }]);
+        return { customerId: customer.id, changed };
+      });
     },
     exportCsv: (masked: boolean) => exportCustomersCsv(db, masked),
     /** The CSV import's format (buildApp registers it through customersModule). */

@@ -53,6 +53,7 @@ export async function mergeCustomers(
           where own.customer_id = ${intoId} and own.kind = moved.kind and own.source = moved.source and own.is_primary)
       where moved.customer_id = ${duplicateId}`.execute(tx);
     await tx.updateTable('consentEvents').set({ customerId: intoId }).where('customerId', '=', duplicateId).execute();
+    await tx.updateTable('topicEvents').set({ customerId: intoId }).where('customerId', '=', duplicateId).execute();
     await sql`
       update customers s set
         first_name = coalesce(s.first_name, d.first_name),

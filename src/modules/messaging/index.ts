@@ -33,15 +33,19 @@ import { createJourneys } from './journeys.ts';
 import { createTelegramLinks } from './telegram-links.ts';
 import { createDeliveryReports } from './delivery-reports.ts';
 import { createBounces } from './bounces.ts';
+import { createTopics, type TopicChoicesPort } from './topics.ts';
+import { createPreferenceCentre } from './preference-centre.ts';
 
 export { messagingModule } from './messaging.module.ts';
 export { messagingRoutes } from './messaging.routes.ts';
 export { trackingRoutes } from './tracking.routes.ts';
+export { topicRoutes } from './topics.routes.ts';
 export { inboundRoutes } from './inbound.routes.ts';
 export type { EnqueueBatch, EnqueueItem } from './enqueue.ts';
 /** The outbound HTTP client of the channels (no redirects, private networks refused unless allowed), for other modules' adapters. */
 export { createHttpClient, type HttpAnswer, type HttpClient, type HttpFailure } from './channels/http-client.ts';
 export type { MeasuredExperiment } from './incremental-revenue.ts';
+export type { CustomerTopicsView, TopicChoicesPort, TopicView } from './topics.ts';
 
 export type MessagingDeps = {
   db: Db;
@@ -64,6 +68,8 @@ export type MessagingDeps = {
   promotionExists: (promotionId: string) => Promise<boolean>;
   /** Withdraws marketing consent on a channel: an unsubscribe link was used, or the message was reported as spam (customers' consents). */
   withdrawConsent: (customerId: string, channel: ConsentChannel, messageId: string, cause?: 'unsubscribe' | 'complaint') => Promise<void>;
+  /** Customers' record of each customer's topic choices (customers' customer-topics.ts). */
+  topicChoices: TopicChoicesPort;
   /** The surveys module's links (survey_url in templates): which survey ids do not exist, and the per-customer signer. */
   surveyLinks?: { missing: SurveysMissing; signer: SurveySigner };
   log?: { error(obj: object, msg: string): void };
@@ -91,7 +97,8 @@ export type MessageView = {
 export function createMessaging(deps: MessagingDeps) {
   const { db, clock, ids } = deps;
   const channels = createChannelStore({ db, clock, ids });
-  const templates = createTemplateStore({ db, clock, ids, ...(deps.surveyLinks ? { surveysMissing: deps.surveyLinks.missing } : {}) });
+  const topics = createTopics({ db, clock, choices: deps.topicChoices });
+  const templates = createTemplateStore({ db, clock, ids, checkTopic: topics.check, ...(deps.surveyLinks ? { surveysMissing: deps.surveyLinks.missing } : {}) });
   const policy = createPolicyStore({ db, clock });
   const webhooks = createWebhooks({ db, clock, ids, eventTypes: deps.eventTypes });
   const push = createPushSubscriptions({ db, clock, ids });
@@ -133,6 +140,15 @@ export function createMessaging(deps: MessagingDeps) {
     policy: () => policy.get(),
     secrets: () => policy.secrets(),
     consented: deps.consented,
+    async topicLeft(customerIds: string[], templateIds: string[]) {
+      const named = templateIds.length === 0 ? [] : await db.selectFrom('messageTemplates').select(['id', 'topic']).where('id', 'in', templateIds).where('topic', 'is not', null).execute();
+      const topicOf = new Map(named.map((row) => [row.id, row.topic!]));
+      const left = await topics.leftBy(customerIds, [...new Set(topicOf.values())]);
+      return (customerId: string, templateId: string | null) => {
+        const topic = templateId ? topicOf.get(templateId) : undefined;
+        return topic !== undefined && (left.get(topic)?.has(customerId) ?? false);
+      };
+    },
     async timezones(customerIds: string[]) {
       const records = await deps.sources.customers(customerIds);
       return new Map(records.map((record: CustomerRecord) => [record.id, record.timezone]));
@@ -232,6 +248,14 @@ export function createMessaging(deps: MessagingDeps) {
     },
   };
 
+  const links = createLinkTracking({ db, clock, secrets: () => policy.secrets(), withdraw: deps.withdrawConsent });
+  const preferences = createPreferenceCentre({
+    target: (token) => links.unsubscribeTarget(token),
+    topics,
+    customerLocale: async (customerId) => (await deps.sources.customers([customerId]))[0]?.locale ?? null,
+    changed: (message, changed) => links.topicsChanged(message, changed),
+  });
+
   const telegram = createTelegramLinks({
     db,
     clock,
@@ -259,12 +283,16 @@ export function createMessaging(deps: MessagingDeps) {
   return {
     channels,
     templates,
+    /** Subscription topics, and each customer's state on them (topics.ts). */
+    topics,
     policy,
     webhooks,
     push,
     campaigns,
     journeys,
-    links: createLinkTracking({ db, clock, secrets: () => policy.secrets(), withdraw: deps.withdrawConsent }),
+    links,
+    /** The preference centre behind a message's unsubscribe link (preference-centre.ts). */
+    preferences,
     /** Customers' Telegram chats: one-time deep links, the bot's "/start <token>", unlinking. */
     telegram,
     /** SMS gateways' delivery reports. */

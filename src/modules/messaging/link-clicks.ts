@@ -21,16 +21,25 @@ export type LinkDeps = {
   withdraw: (customerId: string, channel: ConsentChannel, messageId: string) => Promise<void>;
 };
 
-type Found = { id: string; customerId: string | null; kind: MessageKind };
+/** A message a valid link names; `topic`: its template's subscription topic when it is a marketing message on one. */
+export type Found = { id: string; customerId: string | null; kind: MessageKind; topic: string | null };
 
 async function find(deps: LinkDeps, kind: 'open' | 'click' | 'unsubscribe', token: string, url?: string): Promise<Found | null> {
   const { linkSecret } = await deps.secrets();
   const id = verifyToken(linkSecret, kind, token, url);
   if (!id) return null;
-  return (await deps.db.selectFrom('messages').select(['id', 'customerId', 'kind']).where('id', '=', id).executeTakeFirst()) ?? null;
+  const row = await deps.db
+    .selectFrom('messages')
+    .select((eb) => [
+      'messages.id', 'messages.customerId', 'messages.kind', 'messages.purpose',
+      eb.selectFrom('messageTemplates').select('messageTemplates.topic').whereRef('messageTemplates.id', '=', 'messages.templateId').as('topic'),
+    ])
+    .where('messages.id', '=', id)
+    .executeTakeFirst();
+  return row ? { id: row.id, customerId: row.customerId, kind: row.kind, topic: row.purpose === 'marketing' ? (row.topic ?? null) : null } : null;
 }
 
-async function record(deps: LinkDeps, message: Found, status: 'opened' | 'clicked' | 'unsubscribed', detail: Record<string, unknown> = {}): Promise<void> {
+async function record(deps: LinkDeps, message: Pick<Found, 'id' | 'customerId'>, status: 'opened' | 'clicked' | 'unsubscribed', detail: Record<string, unknown> = {}): Promise<void> {
   await deps.db.insertInto('messageEvents').values({ messageId: message.id, customerId: message.customerId, status, occurredAt: deps.clock.now(), detail: JSON.stringify(detail) }).execute();
 }
 
@@ -60,6 +69,10 @@ export function createLinkTracking(deps: LinkDeps) {
       if (message.customerId) for (const channel of channels) await deps.withdraw(message.customerId, channel, message.id);
       await record(deps, message, 'unsubscribed', scope === 'all' ? { scope } : {});
       return message;
+    },
+    /** Marks in the message's history that its page changed the customer's topics (what changed is in the customer's topic history). */
+    async topicsChanged(message: Found, topics: string[]): Promise<void> {
+      await record(deps, message, 'unsubscribed', { scope: 'topics', topics });
     },
   };
 }

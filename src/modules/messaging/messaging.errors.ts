@@ -26,6 +26,8 @@ export const messagingErrors = defineErrors({
   'messaging.callback_refused': { status: 403, title: 'The callback does not carry the channel\'s secret or signature' },
   'messaging.message_not_found': { status: 404, title: 'Message not found' },
   'messaging.not_resendable': { status: 409, title: 'The message cannot be sent again' },
+  'messaging.topic_not_found': { status: 404, title: 'Topic not found' },
+  'messaging.invalid_topic': { status: 400, title: 'The topic is not valid' },
   'messaging.invalid_bounce': { status: 400, title: 'The body is not a bounce or complaint report' },
 });
 export const messagingError = messagingErrors.error;

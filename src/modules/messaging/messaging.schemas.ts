@@ -65,7 +65,7 @@ export const TemplateCreate = named('TemplateCreate', Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   kind: Kind,
   purpose: Purpose,
-  topic: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 60, description: 'A subscription topic the preference centre lets customers leave (news, offers)' }))),
+  topic: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 60, description: 'The key of a subscription topic (GET /v1/messaging/topics) the preference centre lets customers leave; marketing messages of the template are skipped for customers who left it' }))),
   parts: Parts,
 }, { additionalProperties: false }));
 export const TemplateSchema = named('Template', Type.Object({
@@ -134,7 +134,7 @@ export const MessageSchema = named('Message', Type.Object({
   templateId: Nullable(Type.String()),
   templateVersion: Nullable(Type.Integer()),
   status: StringEnum(['queued', 'held', 'sending', 'sent', 'delivered', 'failed', 'bounced', 'skipped'] as const, { description: 'held: its campaign is paused' }),
-  reason: Nullable(Type.String({ description: 'Why it was skipped (no_consent, frequency_cap, suppressed, no_address, customer_gone) or why it failed or waits' })),
+  reason: Nullable(Type.String({ description: 'Why it was skipped (no_consent, topic_unsubscribed, frequency_cap, suppressed, global_control, no_address, customer_gone) or why it failed or waits' })),
   recipient: Nullable(Type.String()),
   content: Nullable(Content),
   attempts: Type.Integer(),

@@ -206,7 +206,18 @@ export type JourneyEntriesTable = {
 };
 export type JourneyEntryStepsTable = { entryId: string; stepId: string; customerId: string; outcome: string; detail: ColumnType<Record<string, unknown>, string | undefined, string>; at: Timestamp };
 
+/** A subscription topic a template may name (topics.ts); names and descriptions per language. */
+export type MessageTopicsTable = {
+  key: string;
+  name: Json<Partial<Record<'ru' | 'en', string>>>;
+  description: Json<Partial<Record<'ru' | 'en', string>>>;
+  defaultSubscribed: boolean;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+};
+
 export type MessagingTables = {
+  messageTopics: MessageTopicsTable;
   journeys: JourneysTable;
   journeyVersions: JourneyVersionsTable;
   journeyEntries: JourneyEntriesTable;

@@ -17,7 +17,8 @@ import type { MessageContent, MessageKind, MessagesTable } from './messaging.tab
  * `CLAIM_MS`, and a sender that died leaves its messages to be claimed again after it.
  *
  * At the claim, in the claiming transaction, each marketing message is checked against the
- * moment of sending: the channel's marketing consent, the suppression list, the frequency caps
+ * moment of sending: the channel's marketing consent, the topic of its template (a customer may
+ * keep the channel and leave a topic: topics.ts), the suppression list, the frequency caps
  * (counting every marketing message sent or being sent to the customer, campaigns and journeys
  * together: the claim locks each customer first, so two senders cannot both pass the last
  * slot), and quiet hours in the customer's zone (the message waits until they end).
@@ -49,6 +50,11 @@ export type SenderDeps = {
   secrets: () => Promise<MessagingSecrets>;
   /** The customers with marketing consent granted now on a channel (customers' consents). */
   consented: (customerIds: string[], channel: ConsentChannel) => Promise<Set<string>>;
+  /**
+   * Whether a customer left the topic of a message's template (topics.ts): loaded once a batch
+   * for its customers and templates, then asked per message. A template without a topic is on none.
+   */
+  topicLeft: (customerIds: string[], templateIds: string[]) => Promise<(customerId: string, templateId: string | null) => boolean>;
   /** Customers' time zones (null: the policy's default). */
   timezones: (customerIds: string[]) => Promise<Map<string, string | null>>;
   /** The transport of a kind's active channel; null when there is none. */
@@ -117,6 +123,8 @@ async function claim(deps: SenderDeps, report: SendReport): Promise<{ claimed: n
   const marketingKinds = [...new Set(marketing.map((m) => m.kind))];
   const [zones, ...granted] = marketing.length > 0 ? await Promise.all([deps.timezones(customers), ...marketingKinds.map((kind) => deps.consented(customers, consentChannel[kind]))]) : [new Map<string, string | null>()];
   const consentBy = new Map(marketingKinds.map((kind, i) => [kind, granted[i]!]));
+  const templateIds = [...new Set(marketing.flatMap((m) => (m.templateId ? [m.templateId] : [])))];
+  const leftTopic = marketing.length > 0 ? await deps.topicLeft(customers, templateIds) : () => false;
   return db.transaction().execute(async (tx) => {
     // The texts rendered at this claim, kept with their messages (what was sent, what a resend sends again).
     if (texts.length > 0) {
@@ -151,6 +159,10 @@ async function claim(deps: SenderDeps, report: SendReport): Promise<{ claimed: n
       }
       if (!consentBy.get(message.kind)!.has(customerId)) {
         skipped.push({ message, reason: 'no_consent' });
+        continue;
+      }
+      if (leftTopic(customerId, message.templateId)) {
+        skipped.push({ message, reason: 'topic_unsubscribed' });
         continue;
       }
       if (message.recipient && blocked.has(`${message.kind}:${message.recipient}`)) {

@@ -78,7 +78,7 @@ export function checkParts(kind: MessageKind, parts: TemplateParts): void {
 /** Which of these survey ids name no survey (the surveys module, passed by buildApp): a template linking one is refused. */
 export type SurveysMissing = (surveyIds: string[]) => Promise<string[]>;
 
-export function createTemplateStore(deps: { db: Db; clock: Clock; ids: Ids; surveysMissing?: SurveysMissing }) {
+export function createTemplateStore(deps: { db: Db; clock: Clock; ids: Ids; surveysMissing?: SurveysMissing; checkTopic?: (topic: string | null | undefined) => Promise<void> }) {
   const { db, clock, ids } = deps;
   const checkSurveys = async (parts: TemplateParts) => {
     const named = surveyIdsIn(parts);
@@ -114,6 +114,7 @@ export function createTemplateStore(deps: { db: Db; clock: Clock; ids: Ids; surv
     async create(input: TemplateInput, actor: Actor): Promise<TemplateView> {
       checkParts(input.kind, input.parts);
       await checkSurveys(input.parts);
+      await deps.checkTopic?.(input.topic);
       const now = clock.now();
       try {
         return await db.transaction().execute(async (tx) => {
@@ -144,6 +145,8 @@ export function createTemplateStore(deps: { db: Db; clock: Clock; ids: Ids; surv
       if (merged.kind !== current.kind) throw messagingError('messaging.invalid_template', `kind: a template's kind cannot change (it is ${current.kind}); create a ${merged.kind} template instead`);
       checkParts(current.kind, merged.parts);
       await checkSurveys(merged.parts);
+      // A topic kept as it was stays valid; a new one must be defined.
+      if ((merged.topic ?? null) !== current.topic) await deps.checkTopic?.(merged.topic);
       const changed = JSON.stringify(merged.parts) !== JSON.stringify(current.parts);
       const now = clock.now();
       try {

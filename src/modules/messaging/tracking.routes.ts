@@ -10,7 +10,7 @@ import { authErrors, errorResponses } from '../../platform/schemas.ts';
 import type { Messaging } from './index.ts';
 import { GlobalControlSchema, GlobalControlUpdate } from './messaging.schemas.ts';
 import { PIXEL } from './tracking.ts';
-import { invalidLinkBody, invalidLinkTitle, unsubscribeBody, unsubscribedBody, unsubscribeTitle } from './unsubscribe-page.ts';
+import { invalidLinkBody, invalidLinkTitle, topicField, unsubscribeBody, unsubscribedBody, unsubscribeTitle, type UnsubscribeDone } from './unsubscribe-page.ts';
 
 const Token = Type.Object({ token: Type.String({ minLength: 3, maxLength: 200, description: 'The signed token the message carried' }) });
 const Lang = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10, description: 'ru or en; otherwise the browser\'s language' })) });
@@ -24,8 +24,9 @@ const notValid = { description: 'Not a valid link: a page saying so', content: {
  */
 export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging: Messaging }): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  // The language switch keeps a link's own URL (u), nothing else of the query.
-  const pages = pageResponder({ brand: async () => (await messaging.policy.get()).programName, keep: { u: (link) => link.slice(0, 4000) } });
+  // The language switch keeps a link's own URL (u), nothing else of the query. The language is
+  // picked as on /join and /me: the link's ?lang=, the remembered choice, the customer's own, the browser's.
+  const pages = pageResponder({ brand: async () => (await messaging.policy.get()).programName, keep: { u: (link) => link.slice(0, 4000) }, remembered: true });
   const localeOf = pages.locale;
   const show = (request: FastifyRequest, reply: FastifyReply, locale: PageLocale, status: number, title: string, body: Html) => pages.send(request, reply, locale, { status, title, body });
   const invalid = (request: FastifyRequest, reply: FastifyReply) => {
@@ -64,7 +65,7 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
   r.get('/t/u/:token', {
     schema: {
       tags: ['tracking'],
-      summary: 'The unsubscribe page of a message: from its channel\'s marketing in one click, or from all marketing',
+      summary: 'The preference centre of a message: leave its topic in one click, choose the topics to get, leave its channel\'s marketing or all marketing',
       security: [],
       params: Token,
       querystring: Lang,
@@ -72,20 +73,26 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
       response: { 200: { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } }, 404: notValid },
     },
     handler: async (request, reply) => {
-      const target = await messaging.links.unsubscribeTarget(request.params.token);
-      if (!target) return invalid(request, reply);
-      const locale = localeOf(request);
+      const found = await messaging.preferences.view(request.params.token);
+      if (!found) return invalid(request, reply);
+      const locale = localeOf(request, found.customerLocale);
       const { programName } = await messaging.policy.get();
-      return show(request, reply, locale, 200, unsubscribeTitle(locale), unsubscribeBody(locale, programName, target.kind, `/t/u/${encodeURIComponent(request.params.token)}?lang=${locale}`));
+      const topic = found.topics.find((known) => known.key === found.message.topic) ?? null;
+      const action = `/t/u/${encodeURIComponent(request.params.token)}?lang=${locale}`;
+      return pages.send(request, reply, locale, { status: 200, brand: programName, title: unsubscribeTitle(locale), body: unsubscribeBody(locale, { programName, kind: found.message.kind, topic, topics: found.topics, state: found.state, action }) });
     },
   });
+  const channelOrAll = async (token: string, scope: 'channel' | 'all') => {
+    const message = await messaging.links.unsubscribe(token, scope);
+    return message && { message, said: { scope } as UnsubscribeDone };
+  };
   app.register(async (scope) => {
     // One-click unsubscribe comes as a form (RFC 8058); only this route reads that type, and its body is a line.
     acceptForms(scope, 1024);
     scope.withTypeProvider<TypeBoxTypeProvider>().post('/t/u/:token', {
       schema: {
         tags: ['tracking'],
-        summary: 'Unsubscribe in one click (RFC 8058 List-Unsubscribe-Post, or the page\'s button): marketing consent on the message\'s channel is withdrawn; with scope=all, on every channel',
+        summary: 'Unsubscribe in one click (RFC 8058 List-Unsubscribe-Post, or the page\'s buttons): marketing consent on the message\'s channel is withdrawn; with scope=all, on every channel; scope=topic leaves the message\'s topic; scope=topics saves the page\'s topic boxes (topic:<key>, shown)',
         security: [],
         params: Token,
         querystring: Lang,
@@ -97,11 +104,23 @@ export function trackingRoutes(app: FastifyInstance, { messaging }: { messaging:
         // A mail client's one-click POST sends List-Unsubscribe=One-Click: the message's channel.
         // Only a form's scope counts: a JSON body (which the API's parser reads) is not the page's button.
         const fields = (request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded') ? request.body : undefined) as FormFields | undefined;
-        const scopeAsked = fields?.scope === 'all' ? 'all' : 'channel';
-        const done = await messaging.links.unsubscribe(request.params.token, scopeAsked);
+        const asked = fields?.scope === 'all' || fields?.scope === 'topic' || fields?.scope === 'topics' ? fields.scope : 'channel';
+        const visitor = { ip: request.ip, ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}) };
+        const token = request.params.token;
+        let done: { message: { kind: Parameters<typeof unsubscribedBody>[1]; customerId: string | null }; said: UnsubscribeDone } | null = null;
+        if (asked === 'topics') {
+          const shown = (fields?.shown ?? '').split(/\s+/).filter(Boolean).slice(0, 200);
+          const saved = await messaging.preferences.saveTopics(token, shown.filter((key) => fields?.[topicField(key)] !== undefined), shown, visitor);
+          done = saved && { message: saved.message, said: { scope: 'topics' } };
+        } else if (asked === 'topic') {
+          const left = await messaging.preferences.leaveTopic(token, visitor);
+          // A message on no topic (or one no longer defined): leaving "this" means its channel, as the one click does.
+          if (left?.topic) done = { message: left.message, said: { scope: 'topic', topic: left.topic } };
+          else if (left) done = await channelOrAll(token, 'channel');
+        } else done = await channelOrAll(token, asked);
         if (!done) return invalid(request, reply);
-        const locale = localeOf(request);
-        return show(request, reply, locale, 200, unsubscribeTitle(locale), unsubscribedBody(locale, done.kind, scopeAsked));
+        const locale = localeOf(request, await messaging.preferences.customerLocale(done.message.customerId));
+        return show(request, reply, locale, 200, unsubscribeTitle(locale), unsubscribedBody(locale, done.message.kind, done.said));
       },
     });
   });

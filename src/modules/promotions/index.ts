@@ -18,7 +18,7 @@ import {
   type PromotionInput,
   type SegmentCheck,
 } from './promotion-store.ts';
-import type { PromotionStatus } from './promotion-types.ts';
+import type { Benefit, PromotionStatus } from './promotion-types.ts';
 import { ownTx, type Db, type Tx } from './promotions.db.ts';
 import { livePromotions, whatIfPromotions, type PromotionChange } from './what-if.ts';
 import { promotionError } from './promotions.errors.ts';
@@ -28,7 +28,10 @@ export { promotionsModule } from './promotions.module.ts';
 export { promotionRoutes } from './promotions.routes.ts';
 /** The code alphabet (no look-alikes) and generator, shared with gift cards. */
 export { CODE_ALPHABET, randomCodes } from './promo-codes.ts';
-export type { PromotionDefinition } from './promotion-types.ts';
+export type { Benefit, PromotionDefinition } from './promotion-types.ts';
+
+/** A promotion that reaches a customer without a code (the account page's personal offers). */
+export type PersonalOffer = { id: string; name: string; description: string | null; benefit: Benefit; validTo: string | null };
 export type { SegmentCheck } from './promotion-store.ts';
 export type { PromotionChange, PromotionsScenario } from './what-if.ts';
 
@@ -94,6 +97,22 @@ export function createPromotions({ db, clock, ids, cacheMs, log }: PromotionsDep
       namesOf: async (promotionIds: readonly string[]): Promise<Array<{ id: string; name: string; status: PromotionStatus }>> =>
         promotionIds.length === 0 ? [] : db.selectFrom('promotions').select(['id', 'name', 'status']).where('id', 'in', [...promotionIds]).execute(),
       list: (query: { limit: number; cursor?: string; status?: PromotionStatus; q?: string }) => listPromotions(db, query),
+      /**
+       * The active promotions meant for this customer that need no code: an audience naming a
+       * segment they are in (`segmentIds`, the segments module's answer) or naming them, valid now
+       * (not ended, begun). Soonest end first. An audience of everyone, a tier or new customers is
+       * no personal offer.
+       */
+      async offersFor(customerId: string, segmentIds: readonly string[], at: Date): Promise<PersonalOffer[]> {
+        const mine = new Set(segmentIds);
+        const { active } = await livePromotions(db);
+        return active
+          .filter((p) => !p.requiresCode)
+          .filter((p) => (p.audience.kind === 'segments' ? p.audience.segments.some((id) => mine.has(id)) : p.audience.kind === 'customers' && p.audience.customerIds.includes(customerId)))
+          .filter((p) => (!p.validity.from || Date.parse(p.validity.from) <= at.getTime()) && (!p.validity.to || Date.parse(p.validity.to) > at.getTime()))
+          .sort((a, b) => (a.validity.to ? Date.parse(a.validity.to) : Infinity) - (b.validity.to ? Date.parse(b.validity.to) : Infinity) || a.name.localeCompare(b.name))
+          .map((p) => ({ id: p.id, name: p.name, description: p.description ?? null, benefit: p.benefit, validTo: p.validity.to ?? null }));
+      },
       replace: (id: string, input: PromotionInput, actor: Actor, expectedVersion?: number) => changed(savePromotion(db, clock, actor, id, () => input, expectedVersion, references.segments)),
       patch: (id: string, patch: Record<string, unknown>, actor: Actor, expectedVersion?: number) =>
         changed(savePromotion(db, clock, actor, id, mergePromotion(patch), expectedVersion, references.segments)),

@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { formToken, formTokenValid, sameSiteRequest } from '../../platform/pages/form-guard.ts';
 import { acceptForms, type FormFields } from '../../platform/pages/forms.ts';
 import type { Html } from '../../platform/pages/html.ts';
-import { localized } from '../../platform/pages/i18n.ts';
+import { localized, type PageLocale } from '../../platform/pages/i18n.ts';
 import { pageResponder } from '../../platform/pages/responder.ts';
 import type { OpenedSurvey, Surveys, SurveyForm } from './index.ts';
 import { answersFrom, closedBody, surveyBody, surveyWords, thanksBody } from './survey-page.ts';
@@ -20,28 +20,33 @@ const page = (description: string) => ({ description, content: { 'text/html': { 
  * The survey pages customers open from a message (`/s/{token}`, their own signed link) or from a
  * public link (`/s/p/{surveyId}`, anonymous): the questions, and the thanks once answered.
  */
-export function surveyPages(app: FastifyInstance, { surveys, brand, secret, now }: { surveys: Surveys; brand: () => Promise<string>; secret: () => Promise<string>; now: () => Date }): void {
+export function surveyPages(
+  app: FastifyInstance,
+  { surveys, brand, secret, now, customerLocale }: { surveys: Surveys; brand: () => Promise<string>; secret: () => Promise<string>; now: () => Date; customerLocale: (customerId: string) => Promise<string | null> },
+): void {
   app.register(async (scope) => {
     acceptForms(scope, 64 * 1024);
     const r = scope.withTypeProvider<TypeBoxTypeProvider>();
-    // The language switch keeps nothing of the query: the token or the survey is in the path.
-    const pages = pageResponder({ brand });
-    const localeOf = (request: FastifyRequest) => pages.locale(request);
-    const show = (request: FastifyRequest, reply: FastifyReply, status: number, title: string, body: Html) => pages.send(request, reply, localeOf(request), { status, title, body });
+    // The language switch keeps nothing of the query: the token or the survey is in the path. The
+    // language is picked as on /join and /me: ?lang=, the remembered choice, the customer's own (a
+    // signed link names them), the browser's.
+    const pages = pageResponder({ brand, remembered: true });
+    const localeOf = async (request: FastifyRequest, opened: OpenedSurvey) => pages.locale(request, opened.state === 'open' && opened.customerId ? await customerLocale(opened.customerId) : null);
+    const show = (request: FastifyRequest, reply: FastifyReply, locale: PageLocale, status: number, title: string, body: Html) => pages.send(request, reply, locale, { status, title, body });
 
     const form = async (request: FastifyRequest, reply: FastifyReply, opened: OpenedSurvey, binding: string, status = 200, problems: Record<string, string> = {}, notice?: string, given?: FormFields) => {
-      const locale = localeOf(request);
-      if (opened.state === 'invalid') return show(request, reply, 404, surveyWords(locale).invalidTitle, closedBody(null, locale));
-      if (opened.state !== 'open') return show(request, reply, 409, localized(opened.survey.title, locale), closedBody(opened.survey, locale));
+      const locale = await localeOf(request, opened);
+      if (opened.state === 'invalid') return show(request, reply, locale, 404, surveyWords(locale).invalidTitle, closedBody(null, locale));
+      if (opened.state !== 'open') return show(request, reply, locale, 409, localized(opened.survey.title, locale), closedBody(opened.survey, locale));
       const previous = given ? answersFrom(opened.survey, given) : opened.previousAnswers;
       const token = formToken(await secret(), binding, now());
       const path = new URL(request.url, 'http://page.invalid').pathname;
-      return show(request, reply, status, localized(opened.survey.title, locale), surveyBody({ survey: opened.survey, locale, action: `${path}?lang=${locale}`, token, previous, alreadyAnswered: opened.alreadyAnswered, problems, ...(notice ? { notice } : {}) }));
+      return show(request, reply, locale, status, localized(opened.survey.title, locale), surveyBody({ survey: opened.survey, locale, action: `${path}?lang=${locale}`, token, previous, alreadyAnswered: opened.alreadyAnswered, problems, ...(notice ? { notice } : {}) }));
     };
 
     /** Records the answers; a refusal in words comes back as the form with the problems beside their questions. */
     const answer = async (request: FastifyRequest, reply: FastifyReply, opened: OpenedSurvey, binding: string, record: (survey: SurveyForm, fields: FormFields) => Promise<unknown>) => {
-      const locale = localeOf(request);
+      const locale = await localeOf(request, opened);
       const w = surveyWords(locale);
       const fields = request.body as FormFields;
       if (opened.state !== 'open') return form(request, reply, opened, binding);
@@ -54,7 +59,7 @@ export function surveyPages(app: FastifyInstance, { surveys, brand, secret, now 
         const problems = Object.fromEntries((error.fields ?? []).map((f) => [f.field.replace(/^answers\./, '').split('.')[0]!, f.reason]));
         return form(request, reply, opened, binding, 400, problems, Object.keys(problems).length === 0 ? error.detail : undefined, fields);
       }
-      return show(request, reply, 200, localized(opened.survey.title, locale), thanksBody(opened.survey, locale));
+      return show(request, reply, locale, 200, localized(opened.survey.title, locale), thanksBody(opened.survey, locale));
     };
     const evidence = (request: FastifyRequest) => ({ ip: request.ip, ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'].slice(0, 500) } : {}) });
 

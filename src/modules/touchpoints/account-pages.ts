@@ -1,8 +1,9 @@
 import { html, type Html } from '../../platform/pages/html.ts';
-import { formatDate, formatMoney, formatNumber, plural, type PageLocale } from '../../platform/pages/i18n.ts';
+import { formatDate, formatMoney, formatNumber, localized, plural, type PageLocale } from '../../platform/pages/i18n.ts';
 import { cardCodes } from './card-codes.ts';
 import type { Touchpoints } from './index.ts';
 import type { PageText } from './page-text.ts';
+import type { Benefit } from '../promotions/index.ts';
 
 type Account = Awaited<ReturnType<Touchpoints['account']>>;
 export const preferenceChannels = ['email', 'sms', 'push', 'messenger'] as const;
@@ -37,6 +38,23 @@ function noticeOf(words: PageText, notice: AccountNotice): { text: string; ok: b
   }
 }
 
+/** What a promotion gives, in a few words of the page's language. */
+export function benefitText(words: PageText, locale: PageLocale, benefit: Benefit, currency: string): string {
+  const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_all, name: string) => String(values[name] ?? ''));
+  const b = words.benefit;
+  switch (benefit.kind) {
+    case 'percent_off': return fill(b.percentOff, { n: formatNumber(locale, benefit.percentBp / 100) });
+    case 'amount_off': return fill(b.amountOff, { money: formatMoney(locale, benefit.amountMinor, currency) });
+    case 'n_for_m': return fill(b.nForM, { buy: benefit.buy, pay: benefit.pay });
+    case 'buy_x_get_y':
+      return benefit.get.percentBp >= 10_000 ? fill(b.buyXGetYFree, { buy: benefit.buy.qty, get: benefit.get.qty }) : fill(b.buyXGetY, { buy: benefit.buy.qty, get: benefit.get.qty, n: formatNumber(locale, benefit.get.percentBp / 100) });
+    case 'bundle_price': return fill(b.bundlePrice, { money: formatMoney(locale, benefit.priceMinor, currency) });
+    case 'free_item': return fill(b.freeItem, { qty: benefit.qty, sku: benefit.sku });
+    case 'points_multiplier': return fill(b.pointsMultiplier, { n: formatNumber(locale, benefit.factor) });
+    case 'bonus_points': return fill(b.bonusPoints, { n: formatNumber(locale, benefit.points) });
+  }
+}
+
 export function accountBody(input: { words: PageText; locale: PageLocale; timeZone: string; account: Account; token: string; notice?: AccountNotice }): Html {
   const { words, locale, account, timeZone } = input;
   const { customer } = account;
@@ -64,6 +82,10 @@ ${balance.tier.privileges.length > 0 ? html`<h3>${words.privileges}</h3><ul>${ba
 ${account.codes.length > 0
   ? html`<section class="card" aria-labelledby="s-codes" id="codes"><h2 id="s-codes">${words.codesTitle}</h2><p class="muted">${words.codesHint}</p>
 ${account.codes.map((c) => html`<div class="row"><span><strong data-testid="promo-code">${c.code}</strong> · ${c.promotion}</span><span>${c.validTo ? `${words.validUntil} ${formatDate(locale, c.validTo, timeZone)}` : ''}</span></div>`)}</section>`
+  : ''}
+${account.offers.length > 0
+  ? html`<section class="card" aria-labelledby="s-offers" id="offers"><h2 id="s-offers">${words.offersTitle}</h2><p class="muted">${words.offersHint}</p>
+${account.offers.map((o) => html`<div class="row" data-testid="offer"><span><strong>${o.name}</strong> · ${benefitText(words, locale, o.benefit, account.currency)}</span><span>${o.validTo ? `${words.validUntil} ${formatDate(locale, o.validTo, timeZone)}` : ''}</span></div>`)}</section>`
   : ''}
 <section class="card" aria-labelledby="s-card"><h2 id="s-card">${words.card}</h2>
 ${codes
@@ -113,6 +135,18 @@ ${preferenceChannels.map(
 <button class="secondary wide" type="submit">${words.unsubscribeAll}</button>
 </form>
 </section>
+${account.topics.length > 0
+  ? html`<section class="card" aria-labelledby="s-topics" id="topics"><h2 id="s-topics">${words.topicsTitle}</h2>
+<p class="muted">${words.topicsHint}</p>
+<form method="post" action="/me/topics?lang=${locale}">
+<input type="hidden" name="form" value="${input.token}"><input type="hidden" name="shown" value="${account.topics.map((topic) => topic.key).join(' ')}">
+${account.topics.map(
+  (topic) => html`<label class="check" for="topic-${topic.key}"><input type="checkbox" id="topic-${topic.key}" name="topic:${topic.key}" value="yes"${topic.subscribed ? html` checked` : ''}><span>${localized(topic.name, locale)}${localized(topic.description, locale) ? html`<br><small class="muted">${localized(topic.description, locale)}</small>` : ''}</span></label>`,
+)}
+<button type="submit">${words.save}</button>
+</form>
+</section>`
+  : ''}
 <section class="card" aria-labelledby="s-fiscal" id="receipts"><h2 id="s-fiscal">${words.fiscalTitle}</h2>
 <p class="muted" id="h-qr">${words.fiscalHint}</p>
 <form method="post" action="/me/receipts?lang=${locale}">

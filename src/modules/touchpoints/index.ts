@@ -34,11 +34,13 @@ export type TouchpointsDeps = {
   phoneRegion: string;
   customers: Customers;
   loyalty: Pick<Loyalty, 'balance' | 'customerReceipts' | 'ledger'>;
-  messaging: Pick<Messaging, 'sendNow' | 'policy' | 'telegram'>;
+  messaging: Pick<Messaging, 'sendNow' | 'policy' | 'telegram' | 'topics'>;
   /** The customer's referral code and link, shown on the account page. */
   referrals: Pick<Referrals, 'summary'>;
   /** The customer's personal promo codes (a birthday code, a journey's gift) and their promotions' names. */
-  promotions: { codes: Pick<Promotions['codes'], 'list'>; promotions: Pick<Promotions['promotions'], 'namesOf'> };
+  promotions: { codes: Pick<Promotions['codes'], 'list'>; promotions: Pick<Promotions['promotions'], 'namesOf' | 'offersFor'> };
+  /** The segments the customer is in now (the segments module): a promotion for a segment is a personal offer. */
+  segmentsOf: (customerId: string) => Promise<string[]>;
   /** A message written on the account page becomes a support ticket. */
   feedback: Pick<Feedback, 'create'>;
   /** A fiscal receipt's QR sent from the account page earns once verified. */
@@ -142,6 +144,11 @@ export function createTouchpoints(deps: TouchpointsDeps) {
     now: () => clock.now(),
     programName: async () => (await deps.messaging.policy.get()).programName,
     timezone: async () => (await deps.messaging.policy.get()).defaultTimezone,
+    /** The program's name and default zone in one read of the contact policy (a page that needs both). */
+    pageSettings: async () => {
+      const { programName, defaultTimezone } = await deps.messaging.policy.get();
+      return { programName, defaultTimezone };
+    },
     currency: deps.currency,
 
     async putJoinForm(form: JoinForm, actor: Actor, expectedVersion?: number) {
@@ -261,7 +268,7 @@ export function createTouchpoints(deps: TouchpointsDeps) {
     async account(record: CustomerRecord) {
       const customer = await ensureCard(record, { ...systemActor, name: 'account page' });
       const customerId = customer.id;
-      const [balance, receipts, ledger, consents, currency, fiscal, referral, codes] = await Promise.all([
+      const [balance, receipts, ledger, consents, currency, fiscal, referral, codes, topics, topicState, offers] = await Promise.all([
         deps.loyalty.balance(customerId),
         deps.loyalty.customerReceipts(customerId, 10),
         deps.loyalty.ledger(customerId, 30),
@@ -271,10 +278,29 @@ export function createTouchpoints(deps: TouchpointsDeps) {
         // Not found (the customer gone since the session read them): no referral block; any other failure is one to see.
         deps.referrals.summary(customerId).catch(nullIfNotFound),
         personalCodes(customerId),
+        deps.messaging.topics.all(),
+        deps.messaging.topics.forCustomer(customerId),
+        deps.segmentsOf(customerId).then((segmentIds) => deps.promotions.promotions.offersFor(customerId, segmentIds, clock.now())),
       ]);
       // Moves between pending and available (points activating) change nothing a customer counts: not shown.
       const movements = ledger.items.filter((entry) => entry.available + entry.pending !== 0).slice(0, 10);
-      return { customer, balance, receipts: receipts.items, ledger: movements, consents: consents.current, currency, fiscalReceipts: fiscal.items, referral: referral ? { code: referral.code, link: referral.link ?? null } : null, codes };
+      const subscribed = new Map(topicState.current.map((entry) => [entry.topic, entry.subscribed]));
+      return {
+        customer, balance, receipts: receipts.items, ledger: movements, consents: consents.current, currency, fiscalReceipts: fiscal.items,
+        referral: referral ? { code: referral.code, link: referral.link ?? null } : null, codes, offers,
+        topics: topics.map((topic) => ({ key: topic.key, name: topic.name, description: topic.description, subscribed: subscribed.get(topic.key) ?? topic.defaultSubscribed })),
+      };
+    },
+
+    /** The topics a customer ticks on the account page (those shown and unticked are left); each change recorded with its evidence. */
+    async setTopics(customerId: string, ticked: string[], shown: string[], visitor: Visitor) {
+      const known = new Set((await deps.messaging.topics.all()).map((topic) => topic.key));
+      const choices = [...new Set(shown)].filter((key) => known.has(key)).map((topic) => ({
+        topic,
+        subscribed: ticked.includes(topic),
+        evidence: { ...(visitor.ip ? { ip: visitor.ip } : {}), ...(visitor.userAgent ? { userAgent: visitor.userAgent.slice(0, 500) } : {}) },
+      }));
+      if (choices.length > 0) await deps.messaging.topics.setForCustomer(customerId, choices, { ...systemActor, name: 'account page' }, { onlyChanges: true, source: 'account' });
     },
 
     /** The marketing channels a customer ticks on the account page; each change recorded with its evidence. */

@@ -126,6 +126,35 @@ describe('joining on a phone', () => {
   }, 60_000);
 });
 
+describe('a kiosk left untouched', () => {
+  it('starts over after the idle time the join form\'s settings give, counted from the last touch', async () => {
+    const settings = (await t.call({ method: 'GET', url: '/v1/touchpoints/join-form' })).json() as Record<string, unknown>;
+    expect((await t.call({ method: 'PUT', url: '/v1/touchpoints/join-form', payload: { ...settings, kiosk: { idleSeconds: 20, thanksSeconds: 3 } } })).statusCode).toBe(200);
+    const smsBefore = sms.requests.length;
+    const context = await phoneContext(browser, 'ru-RU');
+    const page = await context.newPage();
+    // The page's timers run on a clock the test moves: the minutes of a real kiosk in a moment.
+    await page.clock.install();
+    await page.goto(`${base}/join?mode=kiosk`);
+    expect(await page.locator('body').getAttribute('data-idle-seconds')).toBe('20');
+    const phone = page.getByLabel('Телефон');
+    await phone.fill('+7 912 345-67');
+    await page.clock.runFor(15_000);
+    // Touched again before the time ran out: the count starts anew.
+    await phone.press('0');
+    await page.clock.runFor(15_000);
+    expect(page.url()).toBe(`${base}/join?mode=kiosk`);
+    expect(await phone.inputValue()).toBe('+7 912 345-670');
+    // Twenty seconds untouched: back to an empty form for the next person, and nothing was sent.
+    await page.clock.runFor(6_000);
+    await page.waitForURL(`${base}/join?mode=kiosk&lang=ru`);
+    await page.getByLabel('Телефон').waitFor();
+    expect(await page.getByLabel('Телефон').inputValue()).toBe('');
+    expect(sms.requests).toHaveLength(smsBefore);
+    await context.close();
+  }, 60_000);
+});
+
 describe('the account page', () => {
   it('signs in with a code, shows balance, tier and card, and a preference change updates consents', async () => {
     const context = await phoneContext(browser, 'en-GB');

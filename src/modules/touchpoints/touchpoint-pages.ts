@@ -242,13 +242,14 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
         if (!session) return reply.header('cache-control', 'no-store').redirect(`/me/sign-in${request.query.lang ? `?lang=${encodeURIComponent(request.query.lang)}` : ''}`, 303);
         const locale = localeOf(request, session.customer.locale);
         const words = pageText[locale];
-        const account = await touchpoints.account(session.customer);
-        const timeZone = session.customer.timezone ?? (await touchpoints.timezone());
+        // The contact policy read once for the view: the program's name in the header, the zone dates are shown in.
+        const [account, settings] = await Promise.all([touchpoints.account(session.customer), touchpoints.pageSettings()]);
+        const timeZone = session.customer.timezone ?? settings.defaultTimezone;
         const token = formToken(await touchpoints.secret(), `session:${session.hash}`, now());
-        return page(request, reply, locale, { title: words.account, body: accountBody({ words, locale, timeZone, account, token, ...(accountNotices.includes(request.query.done as AccountNotice) ? { notice: request.query.done as AccountNotice } : {}) }) });
+        return page(request, reply, locale, { brand: settings.programName, title: words.account, body: accountBody({ words, locale, timeZone, account, token, ...(accountNotices.includes(request.query.done as AccountNotice) ? { notice: request.query.done as AccountNotice } : {}) }) });
       },
     });
-    const signedInPost = (path: '/me/preferences' | '/me/sign-out' | '/me/receipts' | '/me/feedback' | '/me/profile' | '/me/telegram' | '/me/erase-request', summary: string, act: (session: NonNullable<Awaited<ReturnType<Touchpoints['session']>>>, fields: FormFields, request: FastifyRequest, reply: FastifyReply, locale: PageLocale) => Promise<string>) =>
+    const signedInPost = (path: '/me/preferences' | '/me/topics' | '/me/sign-out' | '/me/receipts' | '/me/feedback' | '/me/profile' | '/me/telegram' | '/me/erase-request', summary: string, act: (session: NonNullable<Awaited<ReturnType<Touchpoints['session']>>>, fields: FormFields, request: FastifyRequest, reply: FastifyReply, locale: PageLocale) => Promise<string>) =>
       r.post(path, {
         schema: { tags: ['touchpoints'], summary, security: [], querystring: MeQuery, body: FormBody, consumes: ['application/x-www-form-urlencoded'], produces: ['text/html'], response: { ...redirect, 400: htmlAnswer('The form had expired or came from another site: a page saying so') } },
         handler: async (request, reply) => {
@@ -264,6 +265,11 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
       const wanted = Object.fromEntries(preferenceChannels.map((channel) => [channel, !none && fields[channel] !== undefined])) as Record<(typeof preferenceChannels)[number], boolean>;
       await touchpoints.setPreferences(session.customer.id, wanted, visitorOf(request, locale));
       return `/me?lang=${locale}&done=saved#preferences`;
+    });
+    signedInPost('/me/topics', 'Save which topics the customer wants (news, offers …): each topic shown and ticked is kept, each unticked left; each change recorded with its evidence', async (session, fields, request, _reply, locale) => {
+      const shown = String(fields.shown ?? '').split(/\s+/).filter(Boolean).slice(0, 200);
+      await touchpoints.setTopics(session.customer.id, shown.filter((key) => fields[`topic:${key}`] !== undefined), shown, visitorOf(request, locale));
+      return `/me?lang=${locale}&done=saved#topics`;
     });
     signedInPost('/me/receipts', 'Send a fiscal receipt\'s QR text: checked now (a duplicate or a malformed one is said on the page), verified and earned by the fiscal-receipts job', async (session, fields, request, _reply, locale) => {
       const outcome = await touchpoints.submitReceipt(session.customer.id, String(fields.qr ?? '').slice(0, 2000), visitorOf(request, locale)).then(

@@ -2,8 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOCALE_COOKIE, asPageLocale, pickLocale, type PageLocale } from './i18n.ts';
 import { rememberLocale, sendPage, type PageOptions } from './layout.ts';
 
-/** What a route says of its page; the responder adds the language, the brand and the switch's path. */
-export type PageContent = Omit<PageOptions, 'locale' | 'brand' | 'path'>;
+/**
+ * What a route says of its page; the responder adds the language, the brand and the switch's
+ * path. A route that has read the brand already (with the rest of the settings it needs) passes
+ * it, and the responder reads it no second time.
+ */
+export type PageContent = Omit<PageOptions, 'locale' | 'brand' | 'path'> & { brand?: string };
 
 export type PageResponderOptions = {
   /** The program's name in the header, read for each page (a marketer may rename the program). */
@@ -14,9 +18,10 @@ export type PageResponderOptions = {
    */
   keep?: Record<string, (value: string) => string | null>;
   /**
-   * The customer's own pages (join, account) remember a language chosen with the switch in a
-   * cookie and read it back; the pages of links from messages (unsubscribe, surveys) go by the
-   * link's `?lang=` and the browser only, as they always have.
+   * The customer's pages remember a language chosen with the switch in a cookie and read it back
+   * (join, account, and the pages of links from messages: the preference centre, surveys), so a
+   * customer who chose English on /me gets English behind a message's link too. Off: `?lang=`
+   * and the browser only.
    */
   remembered?: boolean;
 };
@@ -40,7 +45,8 @@ export function pageResponder({ brand, keep = {}, remembered = false }: PageResp
     },
     async send(request, reply, locale, content) {
       if (remembered && asPageLocale(queryLang(request))) rememberLocale(reply, locale);
-      return sendPage(reply, { ...content, locale, brand: await brand(), path: switchPath(request.url, keep) });
+      const { brand: known, ...rest } = content;
+      return sendPage(reply, { ...rest, locale, brand: known ?? (await brand()), path: switchPath(request.url, keep) });
     },
   };
 }
