@@ -330,6 +330,14 @@ export const ReportSchema = named('ScheduledReport', Type.Object({
   timezone: Type.String(),
   active: Type.Boolean(),
   nextRunAt: Type.String({ description: 'When the period the next run covers ends' }),
+  lastRun: Nullable(Type.Object({
+    id: Type.String(),
+    from: Type.String({ description: 'First day covered' }),
+    to: Type.String({ description: 'Last day covered' }),
+    trigger: StringEnum(['schedule', 'request'] as const),
+    status: StringEnum(['completed', 'failed'] as const),
+    createdAt: Type.String(),
+  }, { description: 'The newest run, without its answer (GET /v1/reports/{id}/runs/{runId} has it); null before the first' })),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 }));

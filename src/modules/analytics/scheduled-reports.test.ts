@@ -79,6 +79,10 @@ describe('scheduled reports', () => {
     expect(now.statusCode, now.body).toBe(201);
     expect(now.json()).toMatchObject({ from: '2026-03-03', to: '2026-03-03', trigger: 'request', status: 'completed' });
     expect(now.json().result.rows).toEqual([expect.objectContaining({ group: { store: 's1' } })]);
+    // The report names its newest run, in the list too (one read for the page, not one per report).
+    const lastRun = { id: now.json().id, from: '2026-03-03', to: '2026-03-03', trigger: 'request', status: 'completed', createdAt: '2026-03-04T09:00:00.000Z' };
+    expect((await t.call({ method: 'GET', url: `/v1/reports/${reportId}` })).json().lastRun).toEqual(lastRun);
+    expect((await t.call({ method: 'GET', url: '/v1/reports' })).json().items.find((r: { id: string }) => r.id === reportId).lastRun).toEqual(lastRun);
   });
 
   it('refuses a query its report would refuse, and the period, in words', async () => {

@@ -24,7 +24,9 @@ import { checkTimezone, startOfDay } from './period.ts';
  * so missed ones are not made up.
  */
 export type ReportInput = { name: string; kind: ReportKind; query?: Record<string, string | number>; schedule: ReportSchedule; timezone?: string; active?: boolean };
-export type ReportView = { id: string; name: string; kind: ReportKind; query: Record<string, string | number>; schedule: ReportSchedule; timezone: string; active: boolean; nextRunAt: string; createdAt: string; updatedAt: string };
+/** A report's newest run, without its answer: what a list of reports shows beside each. */
+export type LastRunView = { id: string; from: string; to: string; trigger: 'schedule' | 'request'; status: 'completed' | 'failed'; createdAt: string };
+export type ReportView = { id: string; name: string; kind: ReportKind; query: Record<string, string | number>; schedule: ReportSchedule; timezone: string; active: boolean; nextRunAt: string; lastRun: LastRunView | null; createdAt: string; updatedAt: string };
 export type ReportRunView = { id: string; reportId: string; from: string; to: string; trigger: 'schedule' | 'request'; status: 'completed' | 'failed'; failure: string | null; createdAt: string; result?: unknown };
 export type ReportRunner = (kind: ReportKind, query: Record<string, string | number>) => Promise<{ result: unknown; csv: string }>;
 
@@ -75,9 +77,9 @@ export function nextBoundary(schedule: ReportSchedule, now: Date, timezone: stri
   return startOfDay(next, timezone);
 }
 
-const reportView = (row: Selectable<AnalyticsReportsTable>): ReportView => ({
+const reportView = (row: Selectable<AnalyticsReportsTable>, lastRun: LastRunView | null): ReportView => ({
   id: row.id, name: row.name, kind: row.kind, query: row.query, schedule: row.schedule, timezone: row.timezone, active: row.active,
-  nextRunAt: row.nextRunAt.toISOString(), createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
+  nextRunAt: row.nextRunAt.toISOString(), lastRun, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
 });
 const runView = (row: Selectable<AnalyticsReportRunsTable>, withResult: boolean): ReportRunView => ({
   id: row.id, reportId: row.reportId, from: row.periodFrom, to: row.periodTo, trigger: row.trigger, status: row.status, failure: row.failure, createdAt: row.createdAt.toISOString(),
@@ -86,6 +88,21 @@ const runView = (row: Selectable<AnalyticsReportRunsTable>, withResult: boolean)
 
 export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; run: ReportRunner; semantic: (kind: ReportKind, query: Record<string, string | number>) => Promise<void>; log?: { error(obj: object, msg: string): void } }) {
   const { db, clock, ids } = deps;
+
+  /** The newest run of each report, in one read (the runs' index is by report and id, newest first). */
+  async function lastRuns(reportIds: string[]): Promise<Map<string, LastRunView>> {
+    if (reportIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('analyticsReportRuns')
+      .distinctOn('reportId')
+      .select(['id', 'reportId', 'periodFrom', 'periodTo', 'trigger', 'status', 'createdAt'])
+      .where('reportId', 'in', reportIds)
+      .orderBy('reportId')
+      .orderBy('id', 'desc')
+      .execute();
+    return new Map(rows.map((row) => [row.reportId, { id: row.id, from: row.periodFrom, to: row.periodTo, trigger: row.trigger, status: row.status, createdAt: row.createdAt.toISOString() }]));
+  }
+  const withLastRun = async (row: Selectable<AnalyticsReportsTable>) => reportView(row, (await lastRuns([row.id])).get(row.id) ?? null);
 
   async function load(id: string) {
     const row = await db.selectFrom('analyticsReports').selectAll().where('id', '=', id).executeTakeFirst();
@@ -124,16 +141,17 @@ export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; r
           .returningAll()
           .executeTakeFirstOrThrow();
         await writeAudit(tx, clock, actor, { action: 'report.create', entityType: 'report', entityId: row.id, details: { kind: row.kind, schedule: row.schedule } });
-        return reportView(row);
+        return reportView(row, null);
       });
     },
-    get: async (id: string) => reportView(await load(id)),
+    get: async (id: string) => withLastRun(await load(id)),
     async list(limit: number, cursor?: string): Promise<Page<ReportView>> {
       const after = decodeCursor(cursor, isIdKey('rpt'));
       let q = db.selectFrom('analyticsReports').selectAll().orderBy('id').limit(limit + 1);
       if (after) q = q.where('id', '>', after);
       const page = pageOf(await q.execute(), limit, (row) => row.id);
-      return { items: page.items.map(reportView), nextCursor: page.nextCursor };
+      const last = await lastRuns(page.items.map((row) => row.id));
+      return { items: page.items.map((row) => reportView(row, last.get(row.id) ?? null)), nextCursor: page.nextCursor };
     },
     async update(id: string, patch: Partial<ReportInput>, actor: Actor): Promise<ReportView> {
       const current = await load(id);
@@ -142,7 +160,7 @@ export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; r
       const timezone = checkTimezone(patch.timezone ?? current.timezone);
       const schedule = patch.schedule ?? current.schedule;
       const moved = schedule !== current.schedule || timezone !== current.timezone;
-      return db.transaction().execute(async (tx) => {
+      const updated = await db.transaction().execute(async (tx) => {
         const row = await tx
           .updateTable('analyticsReports')
           .set({ name: patch.name ?? current.name, kind, query: JSON.stringify(query), schedule, timezone, active: patch.active ?? current.active, updatedAt: clock.now(), ...(moved ? { nextRunAt: nextBoundary(schedule, clock.now(), timezone) } : {}) })
@@ -150,11 +168,12 @@ export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; r
           .returningAll()
           .executeTakeFirstOrThrow();
         await writeAudit(tx, clock, actor, { action: 'report.update', entityType: 'report', entityId: id, details: { fields: Object.keys(patch).sort() } });
-        return reportView(row);
+        return row;
       });
+      return withLastRun(updated);
     },
     async remove(id: string, actor: Actor): Promise<ReportView> {
-      const report = reportView(await load(id));
+      const report = await withLastRun(await load(id));
       return db.transaction().execute(async (tx) => {
         await tx.deleteFrom('analyticsReports').where('id', '=', id).execute();
         await writeAudit(tx, clock, actor, { action: 'report.delete', entityType: 'report', entityId: id, details: {} });

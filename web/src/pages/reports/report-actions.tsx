@@ -1,11 +1,9 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
 import { Badge, Dialog, ErrorNote } from '../../components/ui.tsx';
-import { useResource } from '../../data.ts';
-import type { Page as ApiPage } from '../../api.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { ReportForm } from './report-form.tsx';
-import type { ReportRun, ScheduledReport } from './report-types.ts';
+import type { ScheduledReport } from './report-types.ts';
 import { runText } from './run-words.ts';
 
 const text = defineText({
@@ -29,14 +27,10 @@ const text = defineText({
   },
 });
 
-/** A report's last run and its state: the newest of its runs (one row of the runs route). */
-export function LastRun({ reportId }: { reportId: string }) {
+/** A report's last run and its state, as the report itself names it. */
+export function LastRun({ run }: { run: ScheduledReport['lastRun'] }) {
   const t = useText(runText);
   const format = useFormat();
-  const { data, error } = useResource((signal) => api.get<ApiPage<ReportRun>>(`/v1/reports/${reportId}/runs`, { limit: 1 }, signal), [reportId]);
-  if (error) return <ErrorNote error={error} />;
-  if (!data) return <span className="muted">…</span>;
-  const run = data.items[0];
   if (!run) return <span className="muted">{t('never')}</span>;
   return (
     <span className="last-run">

@@ -89,7 +89,7 @@ export default function ReportList() {
             ),
           },
           { key: 'schedule', title: t('schedule'), render: (row) => <>{words.schedule(row.schedule)}<span className="muted"> · {words.zone(row.timezone)}</span></> },
-          { key: 'lastRun', title: t('lastRun'), render: (row) => <LastRun reportId={row.id} /> },
+          { key: 'lastRun', title: t('lastRun'), render: (row) => <LastRun run={row.lastRun} /> },
           { key: 'nextRun', title: t('nextRun'), render: (row) => (row.active ? format.dateTime(row.nextRunAt) : <Badge>{t('paused')}</Badge>) },
           ...(canWrite
             ? [{ key: 'actions', title: t('actions'), render: (row: ScheduledReport) => <ReportActions report={row} onChanged={list.reload} onDeleted={list.reload} /> }]

@@ -12,6 +12,8 @@ export type ScheduledReport = {
   timezone: string;
   active: boolean;
   nextRunAt: string;
+  /** The newest run, without its answer; null before the first. */
+  lastRun: Pick<ReportRun, 'id' | 'from' | 'to' | 'trigger' | 'status' | 'createdAt'> | null;
   createdAt: string;
   updatedAt: string;
 };
