@@ -29,6 +29,7 @@ export const routes: RouteEntry[] = [
   { path: '/messaging/templates', permission: 'messaging:read', page: page(() => import('./pages/messaging/template-list.tsx')) },
   { path: '/messaging/templates/new', permission: 'messaging:write', page: page(() => import('./pages/messaging/template-editor.tsx')) },
   { path: '/messaging/templates/:id', permission: 'messaging:read', page: page(() => import('./pages/messaging/template-editor.tsx')) },
+  { path: '/messaging/topics', permission: 'messaging:read', page: page(() => import('./pages/messaging/topic-list.tsx')) },
   { path: '/messaging/campaigns', permission: 'messaging:read', page: page(() => import('./pages/messaging/campaign-list.tsx')) },
   { path: '/messaging/campaigns/new', permission: 'messaging:write', page: page(() => import('./pages/messaging/campaign-new.tsx')) },
   { path: '/messaging/campaigns/:id', permission: 'messaging:read', page: page(() => import('./pages/messaging/campaign-page.tsx')) },
@@ -137,6 +138,7 @@ export const navigation: NavSection[] = [
       { to: '/messaging/campaigns', label: { en: 'Campaigns', ru: 'Рассылки' }, permission: 'messaging:read' },
       { to: '/messaging/journeys', label: { en: 'Journeys', ru: 'Цепочки' }, permission: 'messaging:read' },
       { to: '/messaging/templates', label: { en: 'Templates', ru: 'Шаблоны' }, permission: 'messaging:read' },
+      { to: '/messaging/topics', label: { en: 'Topics', ru: 'Темы рассылок' }, permission: 'messaging:read' },
     ],
   },
   {

@@ -3,6 +3,7 @@ import { Badge, Card, Empty, ErrorNote, Loading } from '../../components/ui.tsx'
 import { useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import type { Consents, Customer } from './customer-types.ts';
+import { TopicsCard } from './customer-topics.tsx';
 
 const text = defineText({
   en: {
@@ -231,6 +232,7 @@ export function ProfileTab({ customer: c }: { customer: Customer }) {
         )}
       </Card>
       <ConsentsCard customerId={c.id} />
+      <TopicsCard customerId={c.id} erased={c.status === 'erased'} />
     </>
   );
 }

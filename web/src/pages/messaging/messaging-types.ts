@@ -102,3 +102,7 @@ export type JourneyReport = {
   reason: string | null;
   experiment: Experiment | null;
 };
+
+/** A subscription topic (GET /v1/messaging/topics): what a template names and a customer may leave. */
+export type Localized = { ru?: string; en?: string };
+export type Topic = { key: string; name: Localized; description: Localized; defaultSubscribed: boolean; createdAt: string; updatedAt: string };

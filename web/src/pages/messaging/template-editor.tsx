@@ -8,6 +8,7 @@ import { Link } from '../../router.tsx';
 import type { PageProps } from '../../routes.ts';
 import { useCan } from '../../session.tsx';
 import { kindWords } from './messaging-words.ts';
+import { TopicSelect } from './topic-select.tsx';
 import { messageKinds, partsOf, type Message, type MessageKind, type DraftPreview, type Template } from './messaging-types.ts';
 import './messaging.css';
 
@@ -86,8 +87,8 @@ const text = defineText({
   },
 });
 
-type Draft = { name: string; kind: MessageKind; purpose: 'marketing' | 'service'; parts: Record<string, string> };
-const blank: Draft = { name: '', kind: 'email', purpose: 'marketing', parts: {} };
+type Draft = { name: string; kind: MessageKind; purpose: 'marketing' | 'service'; topic: string | null; parts: Record<string, string> };
+const blank: Draft = { name: '', kind: 'email', purpose: 'marketing', topic: null, parts: {} };
 
 export default function TemplateEditor({ params }: PageProps) {
   const id = params.id && params.id !== 'new' ? params.id : null;
@@ -103,7 +104,7 @@ function Editor({ template: initial }: { template: Template | null }) {
   const can = useCan();
   const writable = can('messaging:write');
   const [template, setTemplate] = useState(initial);
-  const [draft, setDraft] = useState<Draft>(initial ? { name: initial.name, kind: initial.kind, purpose: initial.purpose, parts: initial.parts } : blank);
+  const [draft, setDraft] = useState<Draft>(initial ? { name: initial.name, kind: initial.kind, purpose: initial.purpose, topic: initial.topic, parts: initial.parts } : blank);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<number | null>(null);
@@ -116,7 +117,7 @@ function Editor({ template: initial }: { template: Template | null }) {
     setSaved(null);
     const parts = partsToSend(draft);
     try {
-      const body = { name: draft.name, kind: draft.kind, purpose: draft.purpose, parts };
+      const body = { name: draft.name, kind: draft.kind, purpose: draft.purpose, topic: draft.topic, parts };
       const next = template ? await api.patch<Template>(`/v1/templates/${template.id}`, { ...body, parts: { ...Object.fromEntries(Object.keys(template.parts).map((k) => [k, null])), ...parts } }) : await api.post<Template>('/v1/templates', body);
       setTemplate(next);
       setSaved(next.version);
@@ -129,7 +130,7 @@ function Editor({ template: initial }: { template: Template | null }) {
   };
 
   const partError = (name: string) => fieldError(error, name, `parts.${name}`, `parts/${name}`);
-  const unplaced = error && !['name', 'kind', 'purpose', ...partsOf[draft.kind].map((p) => p.name)].some((name) => partError(name) || fieldError(error, name));
+  const unplaced = error && !['name', 'kind', 'purpose', 'topic', ...partsOf[draft.kind].map((p) => p.name)].some((name) => partError(name) || fieldError(error, name));
 
   return (
     <Page title={template?.name || t('newTitle')} intro={t('intro')} actions={<Link to="/messaging/templates">{t('back')}</Link>}>
@@ -162,6 +163,7 @@ function Editor({ template: initial }: { template: Template | null }) {
                   )}
                 </Field>
               </div>
+              <TopicSelect value={draft.topic} onChange={(topic) => setDraft({ ...draft, topic })} error={fieldError(error, 'topic')} />
               {partsOf[draft.kind].map((part) => (
                 <Field key={part.name} label={t(part.name as 'text')} error={partError(part.name)}>
                   {(props) =>
