@@ -122,7 +122,8 @@ describe(`patron serve on SIGTERM (${onPostgres ? 'PostgreSQL' : 'embedded datab
         (r) => `HTTP ${r.status}`,
         (error: Error) => (error.cause as { code?: string } | undefined)?.code,
       );
-      expect(refused).toBe('ECONNREFUSED');
+      // No new connection is served: refused, or (on a loaded machine, the kernel having queued it before the listener closed) reset.
+      expect(['ECONNREFUSED', 'ECONNRESET']).toContain(refused);
       const meanwhile = await fetch(`${server.url}/v1/customers/${setup.customers[1]}/balance`, { dispatcher, headers: { authorization: `Bearer ${adminKey}` } });
       expect(meanwhile.status).toBe(200);
       expect(meanwhile.headers.get('connection')).toBe('close');

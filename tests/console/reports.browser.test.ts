@@ -126,6 +126,8 @@ describe('scheduled reports', () => {
     const edit = page.getByRole('dialog', { name: 'Edit the report' });
     await edit.getByLabel('Schedule', { exact: true }).selectOption('monthly');
     await edit.getByRole('button', { name: 'Save' }).click();
+    // The dialog sits in the row's cell, its schedule options and all: the row says the new schedule only once it has closed.
+    await edit.waitFor({ state: 'detached' });
     await expect.poll(() => row.textContent()).toContain('On the 1st of each month, for last month');
     const [report] = (await api('GET', '/v1/reports')).json().items;
     expect(report).toMatchObject({ schedule: 'monthly', query: { compare: 'previous' } });
