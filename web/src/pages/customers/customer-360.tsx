@@ -13,6 +13,7 @@ import { displayName } from './customer-list.tsx';
 import { OffersTab } from './customer-offers.tsx';
 import { PointsTab } from './customer-points.tsx';
 import { ProfileTab } from './customer-profile.tsx';
+import { FiscalReceipts } from './customer-fiscal-receipts.tsx';
 import { ReceiptsTab } from './customer-receipts.tsx';
 import type { Balance, Customer, ReceiptSummary } from './customer-types.ts';
 import './customers.css';
@@ -177,7 +178,12 @@ export default function Customer360({ params }: PageProps) {
         <div key={version}>
           {current === 'profile' ? <ProfileTab customer={c} /> : null}
           {current === 'points' ? <PointsTab customerId={c.id} balance={balance} erased={erased} /> : null}
-          {current === 'receipts' ? <ReceiptsTab customerId={c.id} /> : null}
+          {current === 'receipts' ? (
+            <>
+              <ReceiptsTab customerId={c.id} />
+              <FiscalReceipts customerId={c.id} />
+            </>
+          ) : null}
           {current === 'activity' ? <ActivityTab customerId={c.id} /> : null}
           {current === 'offers' ? <OffersTab customerId={c.id} onPointsChanged={balance.reload} /> : null}
         </div>
