@@ -66,7 +66,8 @@ describe('subscription topics', () => {
     await edit.getByLabel('Name in English').fill('Deals');
     await edit.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => mainText(page)).toContain('Topic “Deals” is saved.');
-    expect(await table.textContent()).toContain('Deals');
+    // The list reloads after the save (empty for a moment): wait for its rows.
+    await expect.poll(() => table.textContent()).toContain('Deals');
     const listed = (await call('GET', '/v1/messaging/topics')).items;
     expect(listed.map((topic: { key: string }) => topic.key)).toEqual(['news', 'offers']);
     expect(listed[1]).toMatchObject({ name: { ru: 'Акции', en: 'Deals' }, defaultSubscribed: false });
