@@ -117,7 +117,7 @@ describe('subscription topics', () => {
 
     await news.getByRole('button', { name: 'Subscribe to “News”' }).click();
     await expect.poll(() => mainText(page)).toContain('“News”: Subscribed, recorded as the operator’s change.');
-    expect(await news.textContent()).toContain('Operator');
+    await expect.poll(() => news.textContent()).toContain('Operator');
     const stored = await call('GET', `/v1/customers/${customerId}/topics`);
     expect(stored.current.find((entry: { topic: string }) => entry.topic === 'news')).toMatchObject({ subscribed: true, source: 'operator' });
     expect(stored.history.at(-1)).toMatchObject({ topic: 'news', subscribed: true, source: 'operator', evidence: { operator: 'Support Person' } });
