@@ -24,6 +24,10 @@ export function backgroundRuns(
       ids.forEach(start);
       return ids;
     },
+    /** Resolves once the run of this id ends, if this process runs it (at once otherwise). */
+    async ended(id: string): Promise<void> {
+      await running.get(id)?.catch(() => undefined);
+    },
     /** Resolves once nothing runs (tests). */
     async idle(): Promise<void> {
       while (running.size > 0) await Promise.allSettled([...running.values()]);

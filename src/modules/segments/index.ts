@@ -80,7 +80,8 @@ export function createSegments(deps: SegmentsDeps) {
   async function recomputeUsing(uses: (fieldKey: string) => boolean): Promise<{ segments: number }> {
     const saved = await db.selectFrom('segments').select(['id', 'rules']).execute();
     const reading = saved.filter((segment) => conditionsOf(segment.rules as RuleNode).some((condition) => uses(condition.field)));
-    for (const segment of reading) await recomputes.start(segment.id, null);
+    // After any recompute already running: its matches may have been found before the new run was current.
+    for (const segment of reading) await recomputes.startAfterRunning(segment.id, null);
     return { segments: reading.length };
   }
   const rfm = createRfm({

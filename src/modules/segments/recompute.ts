@@ -151,23 +151,35 @@ export function createRecomputes(deps: RecomputeDeps) {
   // A walk records its own failure on its row; this only logs what even that could not record.
   const runs = backgroundRuns(walk, (error, id) => deps.log?.error({ err: error, recomputeId: id }, 'segment recompute failed'));
 
+  /** Starts a recompute of the segment (one already running is answered instead of a second). */
+  async function start(segmentId: string, actor: Actor | null): Promise<RecomputeView> {
+    const row = await db.transaction().execute(async (tx) => {
+      const segment = await lockSegment(tx, segmentId);
+      if (!segment) throw segmentError('segment.not_found', `No segment ${segmentId}; GET /v1/segments lists them`);
+      const current = await tx.selectFrom('segmentRecomputes').selectAll().where('segmentId', '=', segmentId).where('status', '=', 'running').executeTakeFirst();
+      if (current) return current;
+      const total = await sql<{ n: number }>`select count(*)::int as n from ${population.from} where ${population.where}`.execute(tx);
+      return tx
+        .insertInto('segmentRecomputes')
+        .values({ id: ids.next('sgr'), segmentId, status: 'running', position: null, total: total.rows[0]!.n, failure: null, requestedBy: actor ? (actor.keyId ?? actor.name) : null, startedAt: clock.now(), finishedAt: null })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+    runs.start(row.id);
+    return recomputeView(row);
+  }
+
   return {
-    /** Starts a recompute of the segment (one already running is answered instead of a second). */
-    async start(segmentId: string, actor: Actor | null): Promise<RecomputeView> {
-      const row = await db.transaction().execute(async (tx) => {
-        const segment = await lockSegment(tx, segmentId);
-        if (!segment) throw segmentError('segment.not_found', `No segment ${segmentId}; GET /v1/segments lists them`);
-        const current = await tx.selectFrom('segmentRecomputes').selectAll().where('segmentId', '=', segmentId).where('status', '=', 'running').executeTakeFirst();
-        if (current) return current;
-        const total = await sql<{ n: number }>`select count(*)::int as n from ${population.from} where ${population.where}`.execute(tx);
-        return tx
-          .insertInto('segmentRecomputes')
-          .values({ id: ids.next('sgr'), segmentId, status: 'running', position: null, total: total.rows[0]!.n, failure: null, requestedBy: actor ? (actor.keyId ?? actor.name) : null, startedAt: clock.now(), finishedAt: null })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-      });
-      runs.start(row.id);
-      return recomputeView(row);
+    start,
+    /**
+     * Starts a recompute whose matches are found after now, for data that changed under the rules
+     * without an event (a new RFM or clustering run): one running here, whose matches may be older,
+     * is let finish first, then another starts. (One running on another instance is answered as it is.)
+     */
+    async startAfterRunning(segmentId: string, actor: Actor | null): Promise<RecomputeView> {
+      const running = await db.selectFrom('segmentRecomputes').select('id').where('segmentId', '=', segmentId).where('status', '=', 'running').executeTakeFirst();
+      if (running) await runs.ended(running.id);
+      return start(segmentId, actor);
     },
     async get(segmentId: string, recomputeId: string): Promise<RecomputeView> {
       const row = await db.selectFrom('segmentRecomputes').selectAll().where('id', '=', recomputeId).where('segmentId', '=', segmentId).executeTakeFirst();
