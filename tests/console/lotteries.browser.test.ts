@@ -187,6 +187,8 @@ describe('the lottery pages', () => {
     await page.getByRole('button', { name: 'Cancel the lottery' }).click();
     await page.getByRole('dialog', { name: 'Cancel the lottery?' }).getByRole('button', { name: 'Yes, cancel it' }).click();
     await expect.poll(() => page.getByRole('main').textContent()).toContain('cancelled');
+    // The page's text holds "cancelled" in the dialog before the answer: the stored state is polled.
+    await expect.poll(async () => (await ok({ method: 'GET', url: `/v1/lotteries/${open.id}` })).status).toBe('cancelled');
     expect(await ok({ method: 'GET', url: `/v1/lotteries/${open.id}` })).toMatchObject({ name: 'Late evening draw', status: 'cancelled' });
     expect(await page.getByRole('button', { name: 'Cancel the lottery' }).count()).toBe(0);
     expect(problems).toEqual([]);
