@@ -25,6 +25,8 @@ export default async function setup(project: TestProject) {
   await ensureConsoleBuilt();
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
+    // Said in the run's output, so a reader of a PostgreSQL pass knows what it did not run (vitest.config.ts says why).
+    console.log(`PostgreSQL pass: ${process.env.PATRON_TEST_PAGES === '1' ? '' : 'the pages in Chromium, and '}the commands on an embedded database or none, run in the PGlite pass only`);
     const name = `patron_template_${process.pid}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
