@@ -13,8 +13,8 @@ const text = defineText({
     down: 'down {change} on the period before',
     same: 'the same as the period before',
     none: 'nothing to compare with before',
-    upPoints: 'up {change} points on the period before',
-    downPoints: 'down {change} points on the period before',
+    upPoints: { one: 'up {change} point on the period before', other: 'up {change} points on the period before' },
+    downPoints: { one: 'down {change} point on the period before', other: 'down {change} points on the period before' },
     upStart: 'up {change} since the start of the period',
     downStart: 'down {change} since the start of the period',
     sameStart: 'the same as at the start of the period',
@@ -53,14 +53,19 @@ export function useChange() {
     points(current: number | null, previous: number | null | undefined, direction: Direction = 'up-good') {
       if (current === null || previous === null || previous === undefined) return { text: t('none'), good: null };
       const change = current - previous;
-      return describe(change, format.number(Math.abs(change) * 100, { maximumFractionDigits: 1 }), direction, true);
+      const shown = Math.round(Math.abs(change) * 1000) / 10;
+      // A change that rounds to nothing is said as none, not as "up 0 points".
+      if (shown === 0) return { text: t('same'), good: null };
+      return describe(change, format.number(shown, { maximumFractionDigits: 1 }), direction, shown);
     },
   };
-  function describe(change: number, amount: string, direction: Direction, points = false) {
+  /** `points`: the change in percentage points as shown, which picks "point" or "points"; absent for a relative change. */
+  function describe(change: number, amount: string, direction: Direction, points?: number) {
     if (Math.abs(change) < 1e-9) return { text: t('same'), good: null };
     const up = change > 0;
     const good = direction === 'neutral' ? null : up === (direction === 'up-good');
-    return { text: `${up ? '▲' : '▼'} ${t(up ? (points ? 'upPoints' : 'up') : points ? 'downPoints' : 'down', { change: amount })}`, good };
+    const key = points === undefined ? (up ? 'up' : 'down') : up ? 'upPoints' : 'downPoints';
+    return { text: `${up ? '▲' : '▼'} ${t(key, { change: amount, count: points ?? 0 })}`, good };
   }
 }
 
