@@ -312,6 +312,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // Economics' ROI: what campaigns and journeys added against their control groups, as messaging measures it.
   analytics.uplift.push((period) => messaging.measuredExperiments(period));
   registry.register(messagingModule, messaging);
+  // Messaging's fields (messages opened, topics) join the segments made before it.
+  segments.addFields(registry.segmentFields());
   const messagingHooks = customers.hooksFor(messagingModule.ownTx);
   messagingHooks.onErase.push((tx, customerIds) => messaging.eraseCustomer(tx, customerIds));
   messagingHooks.onMerge.push((tx, fromId, intoId) => messaging.mergeCustomer(tx, fromId, intoId));

@@ -29,7 +29,13 @@ export function existsSql(ctx: FieldContext, query: RawBuilder<unknown>): RawBui
 }
 
 /** A condition's extra setting (a purchase window, a consent channel): checked before anything runs; the reason says what is allowed. */
-export type FieldParam = { required: boolean; describe: string; check: (value: unknown) => string | null };
+export type FieldParam = {
+  required: boolean;
+  describe: string;
+  /** The values it takes, when they are a fixed few (the console offers them as a choice). */
+  values?: readonly string[];
+  check: (value: unknown) => string | null;
+};
 
 export type SegmentField = {
   /** `purchases.spentMinor`: a rule names it as `field`. */
@@ -105,6 +111,7 @@ export const stringListParam = (what: string, max = 200): FieldParam => ({
 export const oneOfParam = (values: readonly string[], required = true): FieldParam => ({
   required,
   describe: `one of ${values.join(', ')}`,
+  values,
   check: (value) => (typeof value === 'string' && values.includes(value) ? null : `must be one of ${values.join(', ')}`),
 });
 

@@ -232,6 +232,32 @@ describe('segments in the console', () => {
     await analyst.context.close();
   });
 
+  it('messages and topics: what happened to a message is chosen from a list, a topic named by its key', async () => {
+    await h.t.call({ method: 'PUT', url: '/v1/messaging/topics/offers', payload: { name: { en: 'Offers' }, defaultSubscribed: true } });
+    const anna = (await h.t.call({ method: 'GET', url: '/v1/customers/lookup?phone=%2B79164440001' })).json().id as string;
+    expect((await h.t.call({ method: 'PUT', url: `/v1/customers/${anna}/topics`, payload: [{ topic: 'offers', subscribed: false }] })).statusCode).toBe(200);
+    const { page, context, problems } = await h.signIn('marketer', { path: '/segments/new' });
+    await page.getByRole('button', { name: 'Add a condition' }).click();
+    await page.getByLabel('Field', { exact: true }).selectOption('messages.count');
+    // A new condition on messages starts as "opened, in the last 30 days".
+    expect(await page.getByLabel('What happened', { exact: true }).inputValue()).toBe('opened');
+    expect(await page.getByLabel('Days', { exact: true }).inputValue()).toBe('30');
+    expect(await page.getByLabel('What happened', { exact: true }).locator('option').allTextContents()).toContain('clicked');
+    expect(await page.getByLabel('Channel', { exact: true }).locator('option').allTextContents()).toEqual(['any channel', 'e-mail', 'SMS', 'push', 'Telegram']);
+    await page.getByLabel('Condition', { exact: true }).selectOption('eq');
+    await page.getByLabel('Value', { exact: true }).fill('0');
+    // No one here was sent anything: all eleven opened none.
+    await expect.poll(() => liveCount(page)).toBe('11');
+    await page.getByRole('button', { name: 'Add a condition' }).click();
+    const second = page.locator('.condition').nth(1);
+    await second.getByLabel('Field', { exact: true }).selectOption('topic');
+    await second.getByLabel('Topic key', { exact: true }).fill('offers');
+    // Everyone but Anna, who left the topic.
+    await expect.poll(() => liveCount(page)).toBe('10');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('shows the builder, the list and a segment in Russian without serious accessibility problems; an analyst sees masked contacts and no save', async () => {
     const segment = (await h.t.call({ method: 'GET', url: '/v1/segments' })).json().items[0];
     const { page, context, problems } = await h.signIn('analyst', { path: `/segments/${segment.id}`, locale: 'ru-RU' });

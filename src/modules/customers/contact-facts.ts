@@ -25,3 +25,10 @@ export function grantedSql(customerId: RawBuilder<unknown>, channel: string, pur
     where ce.customer_id = ${customerId} and ce.purpose = ${purpose} and ce.channel in (${channel}, 'all')
     order by ce.occurred_at desc, ce.id desc limit 1), false)`;
 }
+
+/** The customer's latest choice on a subscription topic (true subscribed, false left), null when they never chose: messaging adds the topic's default. */
+export function topicChoiceSql(customerId: RawBuilder<unknown>, topic: string): RawBuilder<boolean | null> {
+  return sql<boolean | null>`(select te.subscribed from topic_events te
+    where te.customer_id = ${customerId} and te.topic = ${topic}
+    order by te.occurred_at desc, te.id desc limit 1)`;
+}

@@ -38,7 +38,7 @@ export { lookupIdentifier } from './find-customers.ts';
 export { currentCustomerId, currentCustomerIds, customerIdByIdentifier, type ListIdentifierKind, type ResolvedListValue } from './customer-refs.ts';
 export { segmentPopulation } from './segment-fields.ts';
 export { memberExceptions, memberFacts } from './member-facts.ts';
-export { contactOf, grantedSql } from './contact-facts.ts';
+export { contactOf, grantedSql, topicChoiceSql } from './contact-facts.ts';
 
 /** The customers module's public face: profiles, identifiers, consents, merge, erase, CSV. */
 export function createCustomers(deps: CustomersDeps) {

@@ -5,6 +5,7 @@ import { ownTx } from './messaging.db.ts';
 import { messagingErrors } from './messaging.errors.ts';
 import { messagingEvents } from './messaging.events.ts';
 import { messagingIds } from './messaging.ids.ts';
+import { messagingSegmentFields } from './segment-fields.ts';
 
 /** What the messaging module registers with the platform when buildApp wires it. */
 export const messagingModule = defineModule({
@@ -13,6 +14,7 @@ export const messagingModule = defineModule({
   idPrefixes: messagingIds.prefixes,
   errors: { ...messagingErrors.table, ...templateErrors.table },
   ownTx,
+  segmentFields: () => messagingSegmentFields,
   // Live: a queued message, an event for a webhook, a delivery due are what people wait for.
   jobs: (messaging: Messaging) => [
     { name: 'run-campaigns', cadence: 'live', run: (signal) => messaging.runCampaigns(signal) },

@@ -120,6 +120,14 @@ export function createSegments(deps: SegmentsDeps) {
   }
 
   return {
+    /**
+     * Takes the fields of modules registered after this one (messaging's messages and topics: its
+     * audiences come from segments, so it is made later); the compiler and the field list read the
+     * same map, so they are known from then on. A key already known is left as it is.
+     */
+    addFields(more: SegmentField[]): void {
+      for (const field of more) if (!fields.has(field.key)) fields.set(field.key, field);
+    },
     /** Current membership as SQL (`segment_id, customer_id`): analytics groups and filters by it. */
     membershipFacts: () => sql`select m.segment_id, m.customer_id from segment_members m`,
     /** Every field a rule can name, with its operators and settings (the console builds its editor from it). */
@@ -129,7 +137,7 @@ export function createSegments(deps: SegmentsDeps) {
         kind: field.kind,
         description: field.description,
         operators: [...operatorsByKind[field.kind]],
-        params: Object.fromEntries(Object.entries(field.params ?? {}).map(([key, param]) => [key, { required: param.required, description: param.describe }])),
+        params: Object.fromEntries(Object.entries(field.params ?? {}).map(([key, param]) => [key, { required: param.required, description: param.describe, ...(param.values ? { values: [...param.values] } : {}) }])),
         ...(field.values ? { values: [...field.values] } : {}),
       })),
     /** Saves the segment and starts its first recompute. */

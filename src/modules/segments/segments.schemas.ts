@@ -108,7 +108,10 @@ export const FieldSchema = named('SegmentField', Type.Object({
   kind: StringEnum(['number', 'text', 'boolean', 'date', 'list', 'json'] as const),
   description: Type.String(),
   operators: Type.Array(Type.String()),
-  params: Type.Record(Type.String(), Type.Object({ required: Type.Boolean(), description: Type.String() })),
+  params: Type.Record(
+    Type.String(),
+    Type.Object({ required: Type.Boolean(), description: Type.String(), values: Type.Optional(Type.Array(Type.String(), { description: 'The values it takes, when they are a fixed few' })) }),
+  ),
   values: Type.Optional(Type.Array(Type.String())),
 }));
 export const FieldList = named('SegmentFieldList', Type.Object({ fields: Type.Array(FieldSchema, { description: 'Every field, a fixed catalogue (not paged)' }) }));

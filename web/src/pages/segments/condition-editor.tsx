@@ -1,6 +1,6 @@
 import { Field } from '../../components/ui.tsx';
 import { defineText, useLocale, useText } from '../../i18n.tsx';
-import { channels, fieldGroup, fieldGroups, fieldWords, identifierKinds, knownWord, purposes } from './field-words.ts';
+import { channels, fieldGroup, fieldGroups, fieldWords, identifierKinds, knownWord, purposes, type FieldWord } from './field-words.ts';
 import { rfmGroupWords, knownGroup } from './rfm-words.ts';
 import { isList, isMoney, newCondition, noValue, type ConditionNode } from './rule-tree.ts';
 import type { SegmentField } from './segment-types.ts';
@@ -44,6 +44,13 @@ const text = defineText({
     propertiesHint: 'name=value, separated with commas (rating=5)',
     segment: 'Segment',
     chooseSegment: 'Choose a segment',
+    interaction: 'What happened',
+    messageChannel: 'Channel',
+    anyMessageChannel: 'any channel',
+    source: 'Campaign or journey id',
+    sourceHint: 'cmp_… or jrn_…; empty: all messages',
+    topicKey: 'Topic key',
+    topicKeyHint: 'as on the Topics page (news, offers)',
     remove: 'Remove condition',
   },
   ru: {
@@ -84,6 +91,13 @@ const text = defineText({
     propertiesHint: 'имя=значение через запятую (rating=5)',
     segment: 'Сегмент',
     chooseSegment: 'Выберите сегмент',
+    interaction: 'Что произошло',
+    messageChannel: 'Канал',
+    anyMessageChannel: 'любой канал',
+    source: 'Id рассылки или цепочки',
+    sourceHint: 'cmp_… или jrn_…; пусто — все сообщения',
+    topicKey: 'Ключ темы',
+    topicKeyHint: 'как на странице «Темы» (news, offers)',
     remove: 'Удалить условие',
   },
 });
@@ -199,9 +213,25 @@ export function ConditionEditor({ node, fields, segments, problems, onChange, on
             )}
           </Field>,
         );
+      } else if (field.key === 'messages.count' && (name === 'interaction' || name === 'channel')) {
+        // Fixed values (the field list names them): a choice, in words.
+        const values = field.params[name]!.values ?? [];
+        const prefix = name === 'interaction' ? 'interaction' : 'messageChannel';
+        const say = (value: string) => (knownWord(`${prefix}.${value}`) ? w(`${prefix}.${value}` as FieldWord) : value);
+        out.push(
+          <Field key={name} label={t(name === 'interaction' ? 'interaction' : 'messageChannel')}>
+            {(props) => (
+              <select {...props} value={node.params[name] ?? ''} onChange={(e) => setParam(name, e.target.value)}>
+                {field.params[name]!.required ? null : <option value="">{t('anyMessageChannel')}</option>}
+                {values.map((value) => <option key={value} value={value}>{say(value)}</option>)}
+              </select>
+            )}
+          </Field>,
+        );
       } else if (name !== 'filter') {
         const words: Record<string, { label: string; hint?: string }> = {
-          key: { label: t('attributeKey') },
+          key: field.key === 'topic' ? { label: t('topicKey'), hint: t('topicKeyHint') } : { label: t('attributeKey') },
+          source: { label: t('source'), hint: t('sourceHint') },
           withinDays: { label: t('withinDays') },
           type: { label: t('eventType'), hint: t('eventTypeHint') },
           properties: { label: t('properties'), hint: t('propertiesHint') },

@@ -11,6 +11,7 @@ export const fieldWords = defineText({
     'group.loyalty': 'Loyalty',
     'group.purchases': 'Purchases',
     'group.events': 'Events',
+    'group.messages': 'Messages and topics',
     'group.analytics': 'RFM, clusters and CLV',
     'group.segments': 'Other segments',
     'group.other': 'Other fields',
@@ -38,6 +39,20 @@ export const fieldWords = defineText({
     'purchases.daysSinceFirst': 'Days since the first purchase',
     'purchases.bought': 'Made a purchase',
     'events.count': 'Number of events',
+    'messages.count': 'Number of messages',
+    topic: 'Subscribed to topic',
+    'interaction.sent': 'sent',
+    'interaction.delivered': 'delivered',
+    'interaction.opened': 'opened',
+    'interaction.clicked': 'clicked',
+    'interaction.unsubscribed': 'unsubscribed',
+    'interaction.bounced': 'bounced',
+    'interaction.complained': 'marked as spam',
+    'interaction.failed': 'failed',
+    'messageChannel.email': 'e-mail',
+    'messageChannel.sms': 'SMS',
+    'messageChannel.push': 'push',
+    'messageChannel.telegram': 'Telegram',
     cluster: 'Cluster number',
     'clv.value': 'Predicted CLV',
     'clv.pAlive': 'Probability still buying (0–1)',
@@ -92,6 +107,7 @@ export const fieldWords = defineText({
     'group.loyalty': 'Лояльность',
     'group.purchases': 'Покупки',
     'group.events': 'События',
+    'group.messages': 'Сообщения и темы',
     'group.analytics': 'RFM, кластеры и CLV',
     'group.segments': 'Другие сегменты',
     'group.other': 'Другие поля',
@@ -119,6 +135,20 @@ export const fieldWords = defineText({
     'purchases.daysSinceFirst': 'Дней с первой покупки',
     'purchases.bought': 'Была покупка',
     'events.count': 'Число событий',
+    'messages.count': 'Число сообщений',
+    topic: 'Подписан на тему',
+    'interaction.sent': 'отправлено',
+    'interaction.delivered': 'доставлено',
+    'interaction.opened': 'открыто',
+    'interaction.clicked': 'был переход по ссылке',
+    'interaction.unsubscribed': 'отписка',
+    'interaction.bounced': 'не доставлено (отказ)',
+    'interaction.complained': 'отмечено как спам',
+    'interaction.failed': 'ошибка отправки',
+    'messageChannel.email': 'эл. почта',
+    'messageChannel.sms': 'SMS',
+    'messageChannel.push': 'push',
+    'messageChannel.telegram': 'Telegram',
     cluster: 'Номер кластера',
     'clv.value': 'Прогноз CLV',
     'clv.pAlive': 'Вероятность, что ещё покупает (0–1)',
@@ -179,12 +209,13 @@ export function fieldGroup(key: string): FieldWord {
   if (key === 'tier' || key.startsWith('points.')) return 'group.loyalty';
   if (key.startsWith('purchases.')) return 'group.purchases';
   if (key.startsWith('events.')) return 'group.events';
+  if (key.startsWith('messages.') || key === 'topic') return 'group.messages';
   if (key.startsWith('rfm.') || key.startsWith('clv.') || key === 'cluster') return 'group.analytics';
   if (key === 'segment') return 'group.segments';
   return 'group.other';
 }
 
-export const fieldGroups: FieldWord[] = ['group.profile', 'group.contacts', 'group.loyalty', 'group.purchases', 'group.events', 'group.analytics', 'group.segments', 'group.other'];
+export const fieldGroups: FieldWord[] = ['group.profile', 'group.contacts', 'group.loyalty', 'group.purchases', 'group.events', 'group.messages', 'group.analytics', 'group.segments', 'group.other'];
 export const channels = ['email', 'sms', 'push', 'messenger', 'call', 'post', 'all'] as const;
 export const purposes = ['marketing', 'personal_data', 'transactional', 'profiling'] as const;
 export const identifierKinds = ['phone', 'email', 'card', 'external'] as const;

@@ -30,6 +30,7 @@ function defaultParams(field: SegmentField): Record<string, string> {
   if ('window' in field.params) params.windowMode = 'all';
   if ('consent' === field.key) Object.assign(params, { channel: 'email', purpose: 'marketing' });
   if ('identifier' === field.key) params.kind = 'phone';
+  if ('messages.count' === field.key) Object.assign(params, { interaction: 'opened', windowMode: 'days', windowDays: '30' });
   return params;
 }
 

@@ -30,7 +30,7 @@ export type SegmentField = {
   kind: 'number' | 'text' | 'boolean' | 'date' | 'list' | 'json';
   description: string;
   operators: string[];
-  params: Record<string, { required: boolean; description: string }>;
+  params: Record<string, { required: boolean; description: string; values?: string[] }>;
   values?: string[];
 };
 
