@@ -80,7 +80,7 @@ export function createSegments(deps: SegmentsDeps) {
   async function recomputeUsing(uses: (fieldKey: string) => boolean): Promise<{ segments: number }> {
     const saved = await db.selectFrom('segments').select(['id', 'rules']).execute();
     const reading = saved.filter((segment) => conditionsOf(segment.rules as RuleNode).some((condition) => uses(condition.field)));
-    // After any recompute already running: its matches may have been found before the new run was current.
+    // A recompute already running (here or elsewhere) finds its matches again: they may predate the new run.
     for (const segment of reading) await recomputes.startAfterRunning(segment.id, null);
     return { segments: reading.length };
   }

@@ -89,6 +89,27 @@ describe('a recompute resumed after its matches were found', () => {
     expect(await members(segment.id)).toEqual(nonBuyers);
   });
 
+  it('asked for fresh matches while it runs (on any instance), it finds them again, even with its last page written', async () => {
+    const segment = (await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Buyers, asked again', rules: buyers } })).json() as { id: string };
+    await t.services.segments.recomputes.idle();
+    const [early, late] = [await customer(), await customer()];
+    await buy(early, 'R-20');
+    await buy(late, 'R-21');
+    // Another instance's recompute, its matches found when only `early` had bought (data that moved with no
+    // event after them: the cursor is past both purchases), every page written, not yet completed.
+    const recompute = await leftPartWay(segment.id, buyers, [early], await lastOutboxId());
+    await db().updateTable('segmentRecomputes').set({ processed: 2 }).where('id', '=', recompute).execute();
+    // A new RFM run would ask so: the running recompute is answered, and told on its row.
+    const asked = await t.services.segments.recomputes.startAfterRunning(segment.id, null);
+    expect(asked.id).toBe(recompute);
+    const done = await resume(recompute);
+    expect(done).toMatchObject({ status: 'completed', rematchRequests: 1, matchedRequests: 1 });
+    // Every buyer (earlier tests' too), `late` among them: the matches found again, not the old ones.
+    const everyBuyer = (await t.call({ method: 'POST', url: '/v1/segments/preview', payload: { rules: buyers } })).json().count as number;
+    expect(await members(segment.id)).toEqual(expect.arrayContaining([early, late]));
+    expect((await members(segment.id)).length).toBe(everyBuyer);
+  });
+
   it('a full recompute over pages writes the rules’ answer for everyone and leaves no matches behind', async () => {
     const ids = [await customer(), await customer(), await customer()];
     await buy(ids[1]!, 'R-2');

@@ -45,6 +45,8 @@ export function createRecomputes(deps: RecomputeDeps) {
       // No lock: pages take it; this only reads. The cursor is read before the matches, so every event at or below it is in them.
       const segment = await tx.selectFrom('segments').select('rules').where('id', '=', segmentId).executeTakeFirst();
       if (!segment) return false;
+      // Read before the matches: a request for fresh ones counted after this is not answered by them.
+      const requested = await tx.selectFrom('segmentRecomputes').select('rematchRequests').where('id', '=', recomputeId).executeTakeFirstOrThrow();
       const eventsAfter = await cursorPosition(tx, LIVE_CONSUMER);
       await tx.deleteFrom('segmentRecomputeMatches').where('recomputeId', '=', recomputeId).execute();
       const matched = matchingQuery(deps.compiler, segment.rules as never, clock.now(), { kind: 'all' });
@@ -54,7 +56,7 @@ export function createRecomputes(deps: RecomputeDeps) {
       await sql`insert into segment_recompute_matches (recompute_id, customer_id) select ${recomputeId}, id from segment_matched order by id`.execute(tx);
       await tx
         .updateTable('segmentRecomputes')
-        .set({ matchedAt: clock.now(), eventsAfter: String(eventsAfter), matchedRules: JSON.stringify(segment.rules), position: null, processed: 0 })
+        .set({ matchedAt: clock.now(), eventsAfter: String(eventsAfter), matchedRules: JSON.stringify(segment.rules), matchedRequests: requested.rematchRequests, position: null, processed: 0 })
         .where('id', '=', recomputeId)
         .execute();
       return true;
@@ -73,17 +75,26 @@ export function createRecomputes(deps: RecomputeDeps) {
     return rows.rows.map((row) => row.id);
   }
 
-  /** One page; null when the segment is gone (the walk ends), `again` when its rules changed since the matches were found. */
+  /**
+   * Whether the matches still answer the segment: found for its rules as they are, and after every
+   * request for fresh ones. When not, they are dropped (matchedAt null) and found again from the
+   * first customer. Under the segment's lock, as startAfterRunning counts its request.
+   */
+  async function stillCurrent(tx: Tx, recomputeId: string, rules: unknown): Promise<boolean> {
+    const row = await sql<{ current: boolean }>`select matched_rules = ${JSON.stringify(rules)}::jsonb and matched_requests >= rematch_requests as current
+      from segment_recomputes where id = ${recomputeId}`.execute(tx);
+    if (row.rows[0]?.current === true) return true;
+    await tx.updateTable('segmentRecomputes').set({ matchedAt: null }).where('id', '=', recomputeId).execute();
+    return false;
+  }
+
+  /** One page; null when the segment is gone (the walk ends), `again` when its rules changed, or fresh matches were asked for, since the matches were found. */
   async function page(recomputeId: string, segmentId: string, after: string, eventsAfter: number): Promise<{ upto: string | null } | { again: true } | null> {
     const upto = await nextUpto(after);
     return db.transaction().execute(async (tx) => {
       const segment = await lockSegment(tx, segmentId);
       if (!segment) return null;
-      const same = await sql<{ same: boolean }>`select matched_rules = ${JSON.stringify(segment.rules)}::jsonb as same from segment_recomputes where id = ${recomputeId}`.execute(tx);
-      if (same.rows[0]?.same !== true) {
-        await tx.updateTable('segmentRecomputes').set({ matchedAt: null }).where('id', '=', recomputeId).execute();
-        return { again: true as const };
-      }
+      if (!(await stillCurrent(tx, recomputeId, segment.rules))) return { again: true as const };
       const candidates = await changing(tx, recomputeId, segmentId, after, upto);
       const named = new Set(await customersNamedAfter(tx, eventsAfter, candidates));
       const trusted = candidates.filter((id) => !named.has(id));
@@ -105,16 +116,19 @@ export function createRecomputes(deps: RecomputeDeps) {
     });
   }
 
-  async function finish(recomputeId: string, segmentId: string): Promise<void> {
+  /** Completes the recompute; false (the walk goes on) when fresh matches were asked for since its own were found. */
+  async function finish(recomputeId: string, segmentId: string): Promise<boolean> {
     const now = clock.now();
-    await db.transaction().execute(async (tx) => {
+    return db.transaction().execute(async (tx) => {
       const segment = await lockSegment(tx, segmentId);
+      if (segment && !(await stillCurrent(tx, recomputeId, segment.rules))) return false;
       await tx.updateTable('segmentRecomputes').set({ status: 'completed', finishedAt: now }).where('id', '=', recomputeId).execute();
       await tx.deleteFrom('segmentRecomputeMatches').where('recomputeId', '=', recomputeId).execute();
-      if (!segment) return;
+      if (!segment) return true;
       // The count kept by every diff, set once more from the rows themselves.
       await sql`update segments set computed_at = ${now}::timestamptz,
         member_count = (select count(*) from segment_members where segment_id = ${segmentId}) where id = ${segmentId}`.execute(tx);
+      return true;
     });
   }
 
@@ -129,13 +143,16 @@ export function createRecomputes(deps: RecomputeDeps) {
           .executeTakeFirst();
         if (!job || job.status !== 'running') return;
         if (job.matchedAt === null) {
-          if (!(await match(recomputeId, job.segmentId))) return finish(recomputeId, job.segmentId);
+          if (!(await match(recomputeId, job.segmentId))) return void (await finish(recomputeId, job.segmentId));
           continue;
         }
         // The first page starts before every id ('' sorts first); a null position after pages were written means the last one was (killed before finishing).
-        if (job.position === null && job.processed > 0) return finish(recomputeId, job.segmentId);
-        const result = await page(recomputeId, job.segmentId, job.position ?? '', Number(job.eventsAfter ?? 0));
-        if (result === null || ('upto' in result && result.upto === null)) return finish(recomputeId, job.segmentId);
+        const last = job.position === null && job.processed > 0;
+        const result = last ? null : await page(recomputeId, job.segmentId, job.position ?? '', Number(job.eventsAfter ?? 0));
+        // At the end, fresh matches asked for meanwhile send the walk round again.
+        if (result === null || ('upto' in result && result.upto === null)) {
+          if (await finish(recomputeId, job.segmentId)) return;
+        }
       }
     } catch (error) {
       deps.log?.error({ err: error, recomputeId }, 'segment recompute failed');
@@ -173,13 +190,24 @@ export function createRecomputes(deps: RecomputeDeps) {
     start,
     /**
      * Starts a recompute whose matches are found after now, for data that changed under the rules
-     * without an event (a new RFM or clustering run): one running here, whose matches may be older,
-     * is let finish first, then another starts. (One running on another instance is answered as it is.)
+     * without an event (a new RFM or clustering run). One already running, here or on another
+     * instance, is asked on its row instead: its walker finds the matches again (at its next page,
+     * or before it completes) and walks from the first customer. Under the segment's lock, as the
+     * walker's check, so a walk about to complete either sees the request or has completed and a
+     * new recompute starts.
      */
     async startAfterRunning(segmentId: string, actor: Actor | null): Promise<RecomputeView> {
-      const running = await db.selectFrom('segmentRecomputes').select('id').where('segmentId', '=', segmentId).where('status', '=', 'running').executeTakeFirst();
-      if (running) await runs.ended(running.id);
-      return start(segmentId, actor);
+      const asked = await db.transaction().execute(async (tx) => {
+        if (!(await lockSegment(tx, segmentId))) return null;
+        return tx
+          .updateTable('segmentRecomputes')
+          .set((eb) => ({ rematchRequests: eb('rematchRequests', '+', 1) }))
+          .where('segmentId', '=', segmentId)
+          .where('status', '=', 'running')
+          .returningAll()
+          .executeTakeFirst();
+      });
+      return asked ? recomputeView(asked) : start(segmentId, actor);
     },
     async get(segmentId: string, recomputeId: string): Promise<RecomputeView> {
       const row = await db.selectFrom('segmentRecomputes').selectAll().where('id', '=', recomputeId).where('segmentId', '=', segmentId).executeTakeFirst();

@@ -46,6 +46,9 @@ export type SegmentRecomputesTable = {
   eventsAfter: ColumnType<string | null, string | null | undefined, string | null>;
   /** The rules they were found for. */
   matchedRules: ColumnType<unknown, string | null | undefined, string | null>;
+  /** Requests for matches found afresh while it ran (startAfterRunning), and how many of them the matches were found after. */
+  rematchRequests: Generated<number>;
+  matchedRequests: Generated<number>;
 };
 
 export type SegmentRecomputeMatchesTable = {
