@@ -103,6 +103,25 @@ describe('the program pages', () => {
     await context.close();
   });
 
+  it('lists each rule\'s conditions in words: channels and days named, money as money, in either language', async () => {
+    const current = (await h.t.call({ method: 'GET', url: '/v1/earning-rules' })).json();
+    const weekend = { id: 'weekend-big', name: 'Big weekend baskets', kind: 'per_receipt', points: 1, priority: 5, stacking: 'sum', active: true, conditions: { channels: ['online'], weekdays: [6, 7], timeFrom: '08:00', timeTo: '11:00', minReceiptTotal: 500_000 } };
+    const saved = await h.t.call({ method: 'PUT', url: '/v1/earning-rules', payload: { rules: [...current.rules, weekend], version: current.version } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const { page, context, problems } = await h.signIn('analyst', { path: '/program/rules' });
+    const row = page.getByRole('row', { name: /Big weekend baskets/ });
+    await expect.poll(() => row.textContent()).toContain('1 point per receipt');
+    // Money and dates are written with no-break spaces.
+    expect((await row.textContent())!.replace(/\s/g, ' ')).toContain('channels: online; days: Sat, Sun; from 08:00 to 11:00; receipts from RUB 5,000.00');
+    await page.getByLabel('Language').selectOption('ru');
+    await expect.poll(() => row.textContent()).toContain('1 балл за чек');
+    expect((await row.textContent())!.replace(/\s/g, ' ')).toContain('каналы: онлайн; дни: сб, вс; с 08:00 до 11:00; чек от 5 000,00 ₽');
+    expect(problems).toEqual([]);
+    await context.close();
+    const back = (await h.t.call({ method: 'GET', url: '/v1/earning-rules' })).json();
+    await h.t.call({ method: 'PUT', url: '/v1/earning-rules', payload: { rules: back.rules.filter((rule: { id: string }) => rule.id !== 'weekend-big'), version: back.version } });
+  });
+
   it('a marketer creates a promotion after its cost and generates a batch of codes with a progress bar to done', async () => {
     const { page, context, problems } = await h.signIn('marketer', { path: '/program/promotions' });
     await page.getByText('No promotions yet').waitFor();

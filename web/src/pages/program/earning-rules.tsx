@@ -34,8 +34,24 @@ const text = defineText({
     version: 'Version {version}, saved {at}',
     percent: '{rate}% of the paid amount',
     multiplier: '×{factor} percent points',
-    per_item: '{points} points per item',
-    per_receipt: '{points} points per receipt',
+    per_item: { one: '{count} point per item', other: '{count} points per item' },
+    per_receipt: { one: '{count} point per receipt', other: '{count} points per receipt' },
+    'if.categories': 'categories: {list}',
+    'if.skus': 'SKUs: {list}',
+    'if.brands': 'brands: {list}',
+    'if.tiers': 'tiers: {list}',
+    'if.stores': 'stores: {list}',
+    'if.segments': 'segments: {list}',
+    'if.channels': 'channels: {list}',
+    'if.weekdays': 'days: {list}',
+    'if.time': 'from {from} to {to}',
+    'if.timeFrom': 'from {from}',
+    'if.timeTo': 'until {to}',
+    'if.minReceiptTotal': 'receipts from {money}',
+    'if.validFrom': 'starts {date}',
+    'if.validTo': 'ends {date}',
+    offline: 'offline',
+    online: 'online',
     highest: 'Highest wins',
     sum: 'Adds up',
     exclusive: 'Alone',
@@ -65,19 +81,55 @@ const text = defineText({
     version: 'Версия {version}, сохранена {at}',
     percent: '{rate}% от оплаченного',
     multiplier: '×{factor} к процентным баллам',
-    per_item: '{points} баллов за товар',
-    per_receipt: '{points} баллов за чек',
+    per_item: { one: '{count} балл за товар', few: '{count} балла за товар', many: '{count} баллов за товар', other: '{count} балла за товар' },
+    per_receipt: { one: '{count} балл за чек', few: '{count} балла за чек', many: '{count} баллов за чек', other: '{count} балла за чек' },
+    'if.categories': 'категории: {list}',
+    'if.skus': 'артикулы: {list}',
+    'if.brands': 'бренды: {list}',
+    'if.tiers': 'уровни: {list}',
+    'if.stores': 'магазины: {list}',
+    'if.segments': 'сегменты: {list}',
+    'if.channels': 'каналы: {list}',
+    'if.weekdays': 'дни: {list}',
+    'if.time': 'с {from} до {to}',
+    'if.timeFrom': 'с {from}',
+    'if.timeTo': 'до {to}',
+    'if.minReceiptTotal': 'чек от {money}',
+    'if.validFrom': 'начало {date}',
+    'if.validTo': 'конец {date}',
+    offline: 'офлайн',
+    online: 'онлайн',
     highest: 'Побеждает наибольшее',
     sum: 'Складывается',
     exclusive: 'Только оно',
   },
 });
 
-/** The conditions of a rule in a line: what the marketer set, named as they set it. */
-const conditionsOf = (rule: EarningRule) =>
-  Object.entries(rule.conditions)
-    .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(', ') : String(value)}`)
-    .join('; ');
+/** ISO weekday 1–7 (Monday first) as the locale shortens it: 1 January 2024 was a Monday. */
+const weekday = (day: number, locale: 'ru' | 'en') =>
+  new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, day)));
+
+/** The conditions of a rule in a line, in words: money as money, days and channels named, the dates it runs. */
+function useConditionWords() {
+  const t = useText(text);
+  const format = useFormat();
+  return (rule: EarningRule): string => {
+    const c = rule.conditions;
+    const parts: string[] = [];
+    for (const key of ['categories', 'skus', 'brands', 'tiers', 'stores', 'segments'] as const) {
+      if (c[key]?.length) parts.push(t(`if.${key}`, { list: c[key].join(', ') }));
+    }
+    if (c.channels?.length) parts.push(t('if.channels', { list: c.channels.map((channel) => t(channel)).join(', ') }));
+    if (c.weekdays?.length) parts.push(t('if.weekdays', { list: c.weekdays.map((day) => weekday(day, format.locale)).join(', ') }));
+    if (c.timeFrom && c.timeTo) parts.push(t('if.time', { from: c.timeFrom, to: c.timeTo }));
+    else if (c.timeFrom) parts.push(t('if.timeFrom', { from: c.timeFrom }));
+    else if (c.timeTo) parts.push(t('if.timeTo', { to: c.timeTo }));
+    if (c.minReceiptTotal !== undefined) parts.push(t('if.minReceiptTotal', { money: format.money(c.minReceiptTotal) }));
+    if (rule.validFrom) parts.push(t('if.validFrom', { date: format.date(rule.validFrom) }));
+    if (rule.validTo) parts.push(t('if.validTo', { date: format.date(rule.validTo) }));
+    return parts.join('; ');
+  };
+}
 
 export default function EarningRules() {
   const t = useText(text);
@@ -89,6 +141,7 @@ export default function EarningRules() {
   const [busy, setBusy] = useState<string | null>(null);
   const mayWrite = can('program:write');
   const saved = query.get('saved');
+  const conditionsOf = useConditionWords();
 
   const toggle = async (rule: EarningRule) => {
     setBusy(rule.id);
@@ -107,7 +160,7 @@ export default function EarningRules() {
       ? t('percent', { rate: format.number((rule.rateBp ?? 0) / 100) })
       : rule.kind === 'multiplier'
         ? t('multiplier', { factor: format.number(rule.factor ?? 1) })
-        : t(rule.kind, { points: format.number(rule.points ?? 0) });
+        : t(rule.kind, { count: rule.points ?? 0 });
 
   return (
     <Page
