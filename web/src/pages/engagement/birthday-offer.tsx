@@ -1,7 +1,6 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api.ts';
+import { useMemo } from 'react';
+import { useVersionedForm } from '../../components/versioned-form.ts';
 import { Card, ErrorNote, Field, Loading, Notice, Page, fieldError } from '../../components/ui.tsx';
-import { useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import { useCan } from '../../session.tsx';
@@ -101,38 +100,18 @@ export default function BirthdayOfferPage() {
   const t = useText(text);
   const format = useFormat();
   const can = useCan();
-  const offer = useResource((signal) => api.get<BirthdayOffer>('/v1/birthday-offer', undefined, signal), []);
-  const [form, setForm] = useState<Form | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [savedVersion, setSavedVersion] = useState<number | null>(null);
+  const { resource: offer, draft: form, setDraft: setForm, error, savedVersion, conflict, save } = useVersionedForm({ path: '/v1/birthday-offer', draftOf: formOf, bodyOf, conflictCode: 'birthday_offer.version_conflict' });
   const mayWrite = can('engagement:write');
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []), []);
-
-  useEffect(() => {
-    if (offer.data) setForm(formOf(offer.data));
-  }, [offer.data]);
 
   if (offer.error) return <ErrorNote error={offer.error} onRetry={offer.reload} />;
   if (!form || !offer.data) return <Loading />;
   const current = offer.data;
-  const conflict = error instanceof ApiError && error.code === 'birthday_offer.version_conflict';
   const problem = (...names: string[]) => fieldError(error, ...names);
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
   const shown = ['points', 'promotionId', 'daysBefore', 'daysAfter', 'defaultTimezone'];
   const unplaced = error && !conflict && !shown.some((name) => problem(name)) ? error : null;
 
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSavedVersion(null);
-    try {
-      const saved = await api.put<BirthdayOffer>('/v1/birthday-offer', bodyOf(form, current.version));
-      offer.setData(saved);
-      setSavedVersion(saved.version);
-    } catch (caught) {
-      setError(caught);
-    }
-  };
   const numberField = (key: 'points' | 'daysBefore' | 'daysAfter', label: string, errorName: string) => (
     <Field label={label} error={problem(errorName)}>
       {(props) => <input {...props} inputMode="numeric" value={form[key]} onChange={(e) => set(key, e.target.value)} />}
