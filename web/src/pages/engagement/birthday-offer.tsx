@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useVersionedForm } from '../../components/versioned-form.ts';
+import { ConflictAlert, useVersionedForm } from '../../components/versioned-form.tsx';
 import { Card, ErrorNote, Field, Loading, Notice, Page, fieldError } from '../../components/ui.tsx';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
@@ -132,14 +132,7 @@ export default function BirthdayOfferPage() {
       <p className="muted">{t('version', { version: current.version, at: format.dateTime(current.updatedAt) })}</p>
       <form className="form engage-form" noValidate onSubmit={(event) => void save(event)}>
         {savedVersion !== null ? <Notice tone="success">{t('saved', { version: savedVersion })}</Notice> : null}
-        {conflict ? (
-          <div className="alert error" role="alert">
-            <p>{t('conflict')}</p>
-            <button type="button" className="link" onClick={() => window.location.reload()}>
-              {t('reload')}
-            </button>
-          </div>
-        ) : null}
+        {conflict ? <ConflictAlert words={t('conflict')} reloadLabel={t('reload')} /> : null}
         <ErrorNote error={unplaced} />
         <fieldset className="plain" disabled={!mayWrite}>
           <Card title={t('offer')}>

@@ -1,4 +1,4 @@
-import { useVersionedForm } from '../../components/versioned-form.ts';
+import { useVersionedForm } from '../../components/versioned-form.tsx';
 import { Badge, Card, Empty, ErrorNote, Field, Loading, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, formatNumber, useLocale, useText, type Locale } from '../../i18n.tsx';
@@ -229,14 +229,7 @@ export default function FiscalReceiptsPage() {
           </div>
         </Card>
         <FiscalProducts rows={draft.products} onChange={(products) => set('products', products)} error={error} disabled={disabled} />
-        <SaveState dirty={dirty} version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} />
-        {mayWrite ? (
-          <div className="tp-save">
-            <button type="submit" className="primary" disabled={saving}>
-              {t('save')}
-            </button>
-          </div>
-        ) : null}
+        <SaveState dirty={dirty} version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} saving={saving} saveLabel={mayWrite ? t('save') : null} />
       </form>
     </Page>
   );

@@ -1,4 +1,4 @@
-import { useVersionedForm } from '../../components/versioned-form.ts';
+import { useVersionedForm } from '../../components/versioned-form.tsx';
 import { Card, ErrorNote, Field, Loading, Notice, Page } from '../../components/ui.tsx';
 import { defineText, useText } from '../../i18n.tsx';
 import { useCan } from '../../session.tsx';
@@ -180,14 +180,7 @@ export default function JoinFormPage() {
               </button>
             )}
           </Card>
-          <SaveState dirty={dirty} version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} />
-          {mayWrite ? (
-            <div className="tp-save">
-              <button type="submit" className="primary" disabled={saving}>
-                {t('save')}
-              </button>
-            </div>
-          ) : null}
+          <SaveState dirty={dirty} version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} saving={saving} saveLabel={mayWrite ? t('save') : null} />
         </form>
         <div className="tp-side">
           <JoinPreview form={form} />

@@ -68,3 +68,15 @@ export function useVersionedForm<T extends { version: number }, D>({ path, draft
     save,
   };
 }
+
+/** The words that a save was refused for a newer version saved meanwhile, with a way to reload and see it. */
+export function ConflictAlert({ words, reloadLabel }: { words: string; reloadLabel: string }) {
+  return (
+    <div className="alert error" role="alert">
+      <p>{words}</p>
+      <button type="button" className="link" onClick={() => window.location.reload()}>
+        {reloadLabel}
+      </button>
+    </div>
+  );
+}
