@@ -13,11 +13,16 @@ export async function downloadFile(path: string, accept: string, filename: strin
     throw new ApiError(response.status, problem?.code ?? 'http', problem?.title ?? '', problem?.detail ?? `The server answered ${response.status}.`, problem?.errors ?? []);
   }
   const url = URL.createObjectURL(await response.blob());
+  saveFile(url, filename);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Hands a file made in the page to the browser's downloads. */
+export function saveFile(url: string, name: string): void {
   const link = document.createElement('a');
   link.href = url;
-  link.download = filename;
+  link.download = name;
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
