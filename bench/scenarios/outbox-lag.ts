@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { confirmSource } from '../harness/checkout-workload.ts';
 import { closedLoop, describeFailures, latencies } from '../harness/http-load.ts';
+import { startOutboxPoller } from '../harness/outbox-poller.ts';
 import { fmt } from '../harness/report.ts';
 import type { Scenario } from '../harness/scenario.ts';
 
@@ -29,26 +30,7 @@ export const outboxLag: Scenario = {
     const direct = new pg.Client({ connectionString: data.url });
     await direct.connect();
     try {
-      const start = (await direct.query<{ id: string | null; at: Date }>('select max(id) as id, clock_timestamp() as at from outbox_events')).rows[0]!;
-      const firstId = Number(start.id ?? 0);
-      let last = firstId;
-      const pollLags: number[] = [];
-      let polling = true;
-      const poller = (async () => {
-        while (polling) {
-          const rows = (
-            await direct.query<{ id: string; lag_ms: number }>(
-              `select id, extract(epoch from clock_timestamp() - occurred_at) * 1000 as lag_ms from outbox_events where id > $1 and type = 'receipt.confirmed' order by id`,
-              [last],
-            )
-          ).rows;
-          for (const row of rows) {
-            pollLags.push(Number(row.lag_ms));
-            last = Math.max(last, Number(row.id));
-          }
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      })();
+      const { firstId, stop: stopPoller } = await startOutboxPoller(direct);
       const source = confirmSource(data.workload, `lag-${ctx.runId}`);
       ctx.say(`  ${CLIENTS} clients confirming for ${SECONDS} s while the server's consumers read the outbox`);
       const load = await ctx.underLoad('confirm load, outbox lag', () =>
@@ -78,8 +60,7 @@ export const outboxLag: Scenario = {
           ).rows[0]!.n,
         );
       while (Date.now() < deadline && (await unhandled(CONSUMERS[0])) > 0) await new Promise((resolve) => setTimeout(resolve, 250));
-      polling = false;
-      await poller;
+      const pollLags = await stopPoller();
       const lagOf = async (consumer: string) => {
         const rows = (
           await direct.query<{ lag_ms: number }>(

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { confirmSource } from '../harness/checkout-workload.ts';
 import { closedLoop, describeFailures, latencies } from '../harness/http-load.ts';
+import { startOutboxPoller } from '../harness/outbox-poller.ts';
 import { fmt } from '../harness/report.ts';
 import type { ResultRow } from '../harness/report.ts';
 import type { Scenario } from '../harness/scenario.ts';
@@ -53,26 +54,7 @@ export const segmentLive: Scenario = {
       }
       ctx.say(`  the saved segment's first recompute: ${recomputed ? `${fmt(performance.now() - recomputeStarted, 0)} ms` : `still running after ${RECOMPUTE_WAIT_MS / 60_000} min; measured during it`}`);
 
-      const start = (await direct.query<{ id: string | null }>('select max(id) as id from outbox_events')).rows[0]!;
-      const firstId = Number(start.id ?? 0);
-      let last = firstId;
-      const pollLags: number[] = [];
-      let polling = true;
-      const poller = (async () => {
-        while (polling) {
-          const rows = (
-            await direct.query<{ id: string; lag_ms: number }>(
-              `select id, extract(epoch from clock_timestamp() - occurred_at) * 1000 as lag_ms from outbox_events where id > $1 and type = 'receipt.confirmed' order by id`,
-              [last],
-            )
-          ).rows;
-          for (const row of rows) {
-            pollLags.push(Number(row.lag_ms));
-            last = Math.max(last, Number(row.id));
-          }
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      })();
+      const { firstId, stop: stopPoller } = await startOutboxPoller(direct);
       const source = confirmSource(data.workload, `live-${ctx.runId}`);
       let marked = 0;
       ctx.say(`  ${CLIENTS} clients confirming for ${SECONDS} s, one receipt in four with a line of ${sku}`);
@@ -107,8 +89,7 @@ export const segmentLive: Scenario = {
       const expected = await buyers();
       const deadline = Date.now() + 120_000;
       while (Date.now() < deadline && (await entered()) < expected) await new Promise((resolve) => setTimeout(resolve, 250));
-      polling = false;
-      await poller;
+      const pollLags = await stopPoller();
       const delays = (
         await direct.query<{ ms: number }>(
           `select extract(epoch from c.at - b.first_at) * 1000 as ms

@@ -93,13 +93,17 @@ export const platformErrors = defineErrors({
 });
 export const platformError = platformErrors.error;
 
-/** Whether a lookup found what it looked for: its not-found error (404) answers false; any other failure goes on up. */
-export async function found(lookup: Promise<unknown>): Promise<boolean> {
+/** What a lookup found, or null where its not-found error (404) says there is nothing; any other failure goes on up. */
+export async function foundOrNull<T>(lookup: Promise<T>): Promise<T | null> {
   try {
-    await lookup;
-    return true;
+    return await lookup;
   } catch (error) {
-    if (error instanceof AppError && error.status === 404) return false;
+    if (error instanceof AppError && error.status === 404) return null;
     throw error;
   }
+}
+
+/** Whether a lookup found what it looked for: its not-found error (404) answers false; any other failure goes on up. */
+export async function found(lookup: Promise<unknown>): Promise<boolean> {
+  return (await foundOrNull(lookup.then(() => true))) !== null;
 }

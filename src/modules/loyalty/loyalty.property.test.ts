@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectLedgerConsistent } from '../../../tests/helpers/ledger.ts';
+import { percentEncode } from '../../../tests/helpers/percent-encode.ts';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
 import { roles, type Role } from '../../platform/roles.ts';
 import {
@@ -231,33 +232,6 @@ const unit = fc.oneof(
 const nasty = (maxLength = 40) => fc.string({ unit, maxLength });
 /** Text without lone surrogates or NUL. */
 const wellFormed = (maxLength = 40) => fc.string({ unit: 'grapheme', maxLength }).filter((s) => !s.includes('\u0000'));
-
-/** Percent-encodes every UTF-16 unit, lone surrogates too (as their WTF-8 bytes). */
-function percentEncode(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    let cp = text.charCodeAt(i);
-    const next = text.charCodeAt(i + 1);
-    if (cp >= 0xd800 && cp <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-      cp = 0x10000 + ((cp - 0xd800) << 10) + (next - 0xdc00);
-      i++;
-    }
-    if (cp < 0x80 && /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(cp))) {
-      out += String.fromCharCode(cp);
-      continue;
-    }
-    const bytes =
-      cp < 0x80
-        ? [cp]
-        : cp < 0x800
-          ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
-          : cp < 0x10000
-            ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
-            : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
-    out += bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
-  }
-  return out;
-}
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });

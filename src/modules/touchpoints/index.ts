@@ -3,7 +3,7 @@ import { systemActor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { canonicalJson } from '../../platform/canonical-json.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, foundOrNull } from '../../platform/errors.ts';
 import type { FormFields } from '../../platform/pages/forms.ts';
 import type { PageLocale } from '../../platform/pages/i18n.ts';
 import { customerIdByIdentifier, type CustomerRecord, type Customers } from '../customers/index.ts';
@@ -130,7 +130,7 @@ export function createTouchpoints(deps: TouchpointsDeps) {
   async function attributeProblems(form: JoinForm): Promise<Array<{ field: string; reason: string }>> {
     const problems: Array<{ field: string; reason: string }> = [];
     for (const [index, attribute] of form.attributes.entries()) {
-      const definition = await deps.customers.attributes.get(attribute.key).catch(nullIfNotFound);
+      const definition = await foundOrNull(deps.customers.attributes.get(attribute.key));
       if (!definition) problems.push({ field: `attributes.${index}.key`, reason: `no attribute ${attribute.key} is declared; PUT /v1/customer-attributes/${attribute.key} declares it` });
       else if (definition.type !== 'string') problems.push({ field: `attributes.${index}.key`, reason: `${attribute.key} is an attribute of type ${definition.type}; the form asks text attributes (type string) only` });
     }
@@ -254,7 +254,7 @@ export function createTouchpoints(deps: TouchpointsDeps) {
     async session(token: string | undefined) {
       const found = await findSession(db, clock, token);
       if (!found) return null;
-      const record = await deps.customers.get(found.customerId, false).catch(nullIfNotFound);
+      const record = await foundOrNull(deps.customers.get(found.customerId, false));
       return record?.status === 'active' ? { hash: found.hash, customer: record } : null;
     },
     signOut: (hash: string) => endSession(db, hash),
@@ -276,7 +276,7 @@ export function createTouchpoints(deps: TouchpointsDeps) {
         deps.currency(),
         deps.fiscalReceipts.listForCustomer(customerId, { limit: 5 }),
         // Not found (the customer gone since the session read them): no referral block; any other failure is one to see.
-        deps.referrals.summary(customerId).catch(nullIfNotFound),
+        foundOrNull(deps.referrals.summary(customerId)),
         personalCodes(customerId),
         deps.messaging.topics.all(),
         deps.messaging.topics.forCustomer(customerId),
@@ -366,12 +366,6 @@ export function createTouchpoints(deps: TouchpointsDeps) {
 /** Never changed, the form is the built-in one and has no time of change. */
 function settingsOf(row: { joinForm: JoinForm | null; version: number; updatedAt: Date }) {
   return { form: row.joinForm ?? defaultJoinForm, version: row.version, updatedAt: row.joinForm === null ? null : row.updatedAt };
-}
-
-/** What another module could not find is shown as nothing; any other failure goes on up. */
-function nullIfNotFound(error: unknown): null {
-  if (error instanceof AppError && error.status === 404) return null;
-  throw error;
 }
 
 /** A profile field another member holds (an e-mail) is not worth failing a confirmed sign-up for. */

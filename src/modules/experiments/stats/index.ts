@@ -17,7 +17,6 @@ export {
   type WelchTest,
 } from './means.ts';
 export { twoProportionTest, type ProportionCounts, type ProportionNullReason, type ProportionTest } from './proportions.ts';
-export { mulberry32 } from './random.ts';
 export { sampleRatioCheck, SRM_THRESHOLD, type SrmArm, type SrmCheck, type SrmNullReason } from './srm.ts';
 export {
   compareArms,

@@ -1,5 +1,5 @@
 import { tQuantile, tTwoSidedP, type Interval } from './distributions.ts';
-import { mulberry32 } from './random.ts';
+import { seededRandom } from '../../../platform/seeded-random.ts';
 
 /**
  * Revenue per recipient, variant against control: Welch's t-test (no equal-variance assumption,
@@ -103,7 +103,7 @@ export type BootstrapInterval = Interval & { resamples: number; seed: number; co
  * resampled differences (linear interpolation between order statistics, numpy's default).
  *
  * The interval for revenue per recipient, which is mostly zeros with a long tail of buyers: it
- * leans with the skew where Welch's interval is symmetric by construction. Seeded (mulberry32),
+ * leans with the skew where Welch's interval is symmetric by construction. Seeded (seededRandom),
  * so the same rows and seed give the same interval. Cost: resamples × (n꜀ + nᵥ) draws.
  * Null when an arm is empty.
  */
@@ -112,7 +112,7 @@ export function bootstrapDiffInterval(controlValues: readonly number[], variantV
   const alpha = options.alpha ?? 0.05;
   if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError('resamples must be a positive integer');
   if (controlValues.length === 0 || variantValues.length === 0) return null;
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   // Typed copies: the draw loop is the whole cost, and reads from a Float64Array are the cheapest.
   const control = Float64Array.from(controlValues);
   const variant = Float64Array.from(variantValues);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from './random.ts';
+import { seededRandom } from '../../../platform/seeded-random.ts';
 import { compareArms, type ArmFigures, type Comparison } from './verdict.ts';
 
 /**
@@ -31,7 +31,7 @@ function simulateArm(random: Random, key: string, n: number, rate: number): ArmF
 describe('A/A: 2,000 experiments of 2 × 2,000 users converting at 5 %', () => {
   let reports: Comparison[] = [];
   beforeAll(() => {
-    const random = mulberry32(20_261_130);
+    const random = seededRandom(20_261_130);
     reports = Array.from({ length: 2_000 }, () => compareArms(simulateArm(random, 'A', 2_000, 0.05), simulateArm(random, 'B', 2_000, 0.05)));
   });
   const share = (flag: (r: Comparison) => boolean) => reports.filter(flag).length / reports.length;
@@ -54,7 +54,7 @@ describe('A/A: 2,000 experiments of 2 × 2,000 users converting at 5 %', () => {
 describe('planted: 400 experiments of 2 × 20,000 users, 4 % against 5 %', () => {
   let reports: Comparison[] = [];
   beforeAll(() => {
-    const random = mulberry32(405);
+    const random = seededRandom(405);
     reports = Array.from({ length: 400 }, () => compareArms(simulateArm(random, 'A', 20_000, 0.04), simulateArm(random, 'B', 20_000, 0.05)));
   });
 

@@ -2,6 +2,7 @@ import { api } from '../../api.ts';
 import { Badge, Card, Empty, ErrorNote, Loading } from '../../components/ui.tsx';
 import { useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
+import { ChoiceHistory } from './choice-history.tsx';
 import type { Consents, Customer } from './customer-types.ts';
 import { TopicsCard } from './customer-topics.tsx';
 
@@ -274,39 +275,19 @@ function ConsentsCard({ customerId }: { customerId: string }) {
               </tbody>
             </table>
           </div>
-          <h3>{t('history')}</h3>
-          <div className="table-wrap">
-            <table>
-              <caption className="visually-hidden">{t('historyCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('when')}</th>
-                  <th scope="col">{t('channel')}</th>
-                  <th scope="col">{t('purpose')}</th>
-                  <th scope="col">{t('state')}</th>
-                  <th scope="col">{t('source')}</th>
-                  <th scope="col">{t('evidence')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...consents.data.history].reverse().map((entry) => (
-                  <tr key={entry.id}>
-                    <td>{format.dateTime(entry.at)}</td>
-                    <td>{entry.channel}</td>
-                    <td>{entry.purpose}</td>
-                    <td>{state(entry.granted)}</td>
-                    <td>{entry.source}</td>
-                    <td className="c360-small">
-                      {Object.entries(entry.evidence ?? {})
-                        .filter(([, value]) => value)
-                        .map(([key, value]) => `${key}: ${value}`)
-                        .join('; ') || '—'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ChoiceHistory
+            title={t('history')}
+            caption={t('historyCaption')}
+            whenTitle={t('when')}
+            evidenceTitle={t('evidence')}
+            entries={consents.data.history}
+            columns={[
+              { title: t('channel'), render: (entry) => entry.channel },
+              { title: t('purpose'), render: (entry) => entry.purpose },
+              { title: t('state'), render: (entry) => state(entry.granted) },
+              { title: t('source'), render: (entry) => entry.source },
+            ]}
+          />
         </>
       ) : null}
     </Card>

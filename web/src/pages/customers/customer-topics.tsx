@@ -6,6 +6,7 @@ import { defineText, useFormat, useLocale, useText } from '../../i18n.tsx';
 import { useCan, useSession } from '../../session.tsx';
 import type { Topic } from '../messaging/messaging-types.ts';
 import { inLocale } from '../messaging/topic-words.ts';
+import { ChoiceHistory } from './choice-history.tsx';
 
 const text = defineText({
   en: {
@@ -148,41 +149,19 @@ export function TopicsCard({ customerId, erased }: { customerId: string; erased:
               </tbody>
             </table>
           </div>
-          <h3>{t('history')}</h3>
-          {state.data.history.length === 0 ? (
-            <p className="muted">{t('noChoices')}</p>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption className="visually-hidden">{t('historyCaption')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('when')}</th>
-                    <th scope="col">{t('topic')}</th>
-                    <th scope="col">{t('state')}</th>
-                    <th scope="col">{t('source')}</th>
-                    <th scope="col">{t('evidence')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...state.data.history].reverse().map((entry) => (
-                    <tr key={entry.id}>
-                      <td>{format.dateTime(entry.at)}</td>
-                      <td>{nameOf(entry.topic)}</td>
-                      <td>{badge(entry.subscribed)}</td>
-                      <td>{sourceWords(entry.source)}</td>
-                      <td className="c360-small">
-                        {Object.entries(entry.evidence ?? {})
-                          .filter(([, value]) => value)
-                          .map(([key, value]) => `${key}: ${value}`)
-                          .join('; ') || '—'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <ChoiceHistory
+            title={t('history')}
+            caption={t('historyCaption')}
+            whenTitle={t('when')}
+            evidenceTitle={t('evidence')}
+            empty={t('noChoices')}
+            entries={state.data.history}
+            columns={[
+              { title: t('topic'), render: (entry) => nameOf(entry.topic) },
+              { title: t('state'), render: (entry) => badge(entry.subscribed) },
+              { title: t('source'), render: (entry) => sourceWords(entry.source) },
+            ]}
+          />
         </>
       ) : null}
     </Card>

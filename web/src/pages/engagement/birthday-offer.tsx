@@ -1,7 +1,6 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api.ts';
+import { useMemo } from 'react';
+import { ConflictAlert, useVersionedForm } from '../../components/versioned-form.tsx';
 import { Card, ErrorNote, Field, Loading, Notice, Page, fieldError } from '../../components/ui.tsx';
-import { useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import { useCan } from '../../session.tsx';
@@ -101,38 +100,18 @@ export default function BirthdayOfferPage() {
   const t = useText(text);
   const format = useFormat();
   const can = useCan();
-  const offer = useResource((signal) => api.get<BirthdayOffer>('/v1/birthday-offer', undefined, signal), []);
-  const [form, setForm] = useState<Form | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [savedVersion, setSavedVersion] = useState<number | null>(null);
+  const { resource: offer, draft: form, setDraft: setForm, error, savedVersion, conflict, save } = useVersionedForm({ path: '/v1/birthday-offer', draftOf: formOf, bodyOf, conflictCode: 'birthday_offer.version_conflict' });
   const mayWrite = can('engagement:write');
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []), []);
-
-  useEffect(() => {
-    if (offer.data) setForm(formOf(offer.data));
-  }, [offer.data]);
 
   if (offer.error) return <ErrorNote error={offer.error} onRetry={offer.reload} />;
   if (!form || !offer.data) return <Loading />;
   const current = offer.data;
-  const conflict = error instanceof ApiError && error.code === 'birthday_offer.version_conflict';
   const problem = (...names: string[]) => fieldError(error, ...names);
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
   const shown = ['points', 'promotionId', 'daysBefore', 'daysAfter', 'defaultTimezone'];
   const unplaced = error && !conflict && !shown.some((name) => problem(name)) ? error : null;
 
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSavedVersion(null);
-    try {
-      const saved = await api.put<BirthdayOffer>('/v1/birthday-offer', bodyOf(form, current.version));
-      offer.setData(saved);
-      setSavedVersion(saved.version);
-    } catch (caught) {
-      setError(caught);
-    }
-  };
   const numberField = (key: 'points' | 'daysBefore' | 'daysAfter', label: string, errorName: string) => (
     <Field label={label} error={problem(errorName)}>
       {(props) => <input {...props} inputMode="numeric" value={form[key]} onChange={(e) => set(key, e.target.value)} />}
@@ -153,14 +132,7 @@ export default function BirthdayOfferPage() {
       <p className="muted">{t('version', { version: current.version, at: format.dateTime(current.updatedAt) })}</p>
       <form className="form engage-form" noValidate onSubmit={(event) => void save(event)}>
         {savedVersion !== null ? <Notice tone="success">{t('saved', { version: savedVersion })}</Notice> : null}
-        {conflict ? (
-          <div className="alert error" role="alert">
-            <p>{t('conflict')}</p>
-            <button type="button" className="link" onClick={() => window.location.reload()}>
-              {t('reload')}
-            </button>
-          </div>
-        ) : null}
+        {conflict ? <ConflictAlert words={t('conflict')} reloadLabel={t('reload')} /> : null}
         <ErrorNote error={unplaced} />
         <fieldset className="plain" disabled={!mayWrite}>
           <Card title={t('offer')}>

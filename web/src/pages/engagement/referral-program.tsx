@@ -1,7 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api.ts';
+import { ConflictAlert, useVersionedForm } from '../../components/versioned-form.tsx';
 import { Card, ErrorNote, Field, Loading, Notice, Page, fieldError } from '../../components/ui.tsx';
-import { useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import { useCan } from '../../session.tsx';
@@ -124,37 +122,17 @@ export default function ReferralProgramPage() {
   const t = useText(text);
   const format = useFormat();
   const can = useCan();
-  const program = useResource((signal) => api.get<ReferralProgram>('/v1/referral-program', undefined, signal), []);
-  const [form, setForm] = useState<Form | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [savedVersion, setSavedVersion] = useState<number | null>(null);
+  const { resource: program, draft: form, setDraft: setForm, error, savedVersion, conflict, save } = useVersionedForm({ path: '/v1/referral-program', draftOf: formOf, bodyOf, conflictCode: 'referral_program.version_conflict' });
   const mayWrite = can('program:write');
-
-  useEffect(() => {
-    if (program.data) setForm(formOf(program.data));
-  }, [program.data]);
 
   if (program.error) return <ErrorNote error={program.error} onRetry={program.reload} />;
   if (!form || !program.data) return <Loading />;
   const current = program.data;
-  const conflict = error instanceof ApiError && error.code === 'referral_program.version_conflict';
   const problem = (...names: string[]) => fieldError(error, ...names);
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
   const shown = ['referrerPoints', 'refereePoints', 'qualifyingPurchaseMinor', 'joinWindowDays', 'qualifyWithinDays', 'capPerReferrerPerMonth', 'capPerReferrerTotal', 'linkTemplate'];
   const unplaced = error && !conflict && !shown.some((name) => problem(name)) ? error : null;
 
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSavedVersion(null);
-    try {
-      const saved = await api.put<ReferralProgram>('/v1/referral-program', bodyOf(form, current.version));
-      program.setData(saved);
-      setSavedVersion(saved.version);
-    } catch (caught) {
-      setError(caught);
-    }
-  };
   const input = (key: Key, label: string, errorName: string, hint?: string) => (
     <Field label={label} hint={hint} error={problem(errorName)}>
       {(props) => <input {...props} inputMode={key === 'linkTemplate' ? 'url' : 'decimal'} value={form[key]} onChange={(e) => set(key, e.target.value)} />}
@@ -190,14 +168,7 @@ export default function ReferralProgramPage() {
       <p className="muted">{current.updatedAt ? t('version', { version: current.version, at: format.dateTime(current.updatedAt) }) : t('never', { version: current.version })}</p>
       <form className="form engage-form" noValidate onSubmit={(event) => void save(event)}>
         {savedVersion !== null ? <Notice tone="success">{t('saved', { version: savedVersion })}</Notice> : null}
-        {conflict ? (
-          <div className="alert error" role="alert">
-            <p>{t('conflict')}</p>
-            <button type="button" className="link" onClick={() => window.location.reload()}>
-              {t('reload')}
-            </button>
-          </div>
-        ) : null}
+        {conflict ? <ConflictAlert words={t('conflict')} reloadLabel={t('reload')} /> : null}
         <ErrorNote error={unplaced} />
         <fieldset className="plain" disabled={!mayWrite}>
           <Card title={t('rewards')}>

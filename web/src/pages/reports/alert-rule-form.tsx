@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../../api.ts';
 import { browserZone } from '../../components/analytics-period.tsx';
-import { ErrorNote, Field, fieldError } from '../../components/ui.tsx';
+import { ChoiceField, EditForm, useSubmit } from '../../components/edit-form.tsx';
+import { Field, fieldError } from '../../components/ui.tsx';
 import { defineText, useText } from '../../i18n.tsx';
 import { alertGroupings, alertKpis, type AlertGrouping, type AlertKind, type AlertKpi, type AlertRule } from './report-types.ts';
 import { useReportWords } from './report-words.ts';
@@ -76,13 +77,7 @@ export function AlertRuleForm({ rule, onSaved, onCancel }: { rule?: AlertRule; o
   const [minHistory, setMinHistory] = useState(rule ? String(rule.params.minHistory) : '');
   const [timezone, setTimezone] = useState(rule?.timezone ?? browserZone());
   const [active, setActive] = useState(rule?.active ?? true);
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSaving(true);
+  const { error, busy, submit } = useSubmit(async () => {
     const thresholdValue = numberOf(threshold);
     const params: Record<string, number | string> =
       kind === 'drop'
@@ -90,64 +85,23 @@ export function AlertRuleForm({ rule, onSaved, onCancel }: { rule?: AlertRule; o
         : { weeks: numberOf(weeks), k: numberOf(k) };
     if (minHistory.trim() !== '') params.minHistory = numberOf(minHistory);
     const body = { name: name.trim(), kpi, groupBy, kind, params, timezone: timezone.trim(), active };
-    try {
-      if (!rule) {
-        onSaved(await api.post<AlertRule>('/v1/alert-rules', body));
-      } else {
-        const patch: Record<string, unknown> = {};
-        for (const key of ['name', 'kpi', 'groupBy', 'kind', 'timezone', 'active'] as const) if (body[key] !== rule[key]) patch[key] = body[key];
-        if (Object.entries(params).some(([key, value]) => rule.params[key as keyof AlertRule['params']] !== value) || kind !== rule.kind) patch.params = params;
-        onSaved(await api.patch<AlertRule>(`/v1/alert-rules/${rule.id}`, patch));
-      }
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+    if (!rule) return onSaved(await api.post<AlertRule>('/v1/alert-rules', body));
+    const patch: Record<string, unknown> = {};
+    for (const key of ['name', 'kpi', 'groupBy', 'kind', 'timezone', 'active'] as const) if (body[key] !== rule[key]) patch[key] = body[key];
+    if (Object.entries(params).some(([key, value]) => rule.params[key as keyof AlertRule['params']] !== value) || kind !== rule.kind) patch.params = params;
+    onSaved(await api.patch<AlertRule>(`/v1/alert-rules/${rule.id}`, patch));
+  });
 
   const fields = ['name', 'kpi', 'groupBy', 'kind', 'timezone', 'params.threshold', 'params.days', 'params.weeks', 'params.k', 'params.minHistory'];
-  const named = fields.some((f) => fieldError(error, f));
   return (
-    <form className="form report-form" onSubmit={(event) => void submit(event)} noValidate>
-      <ErrorNote error={named ? null : error} />
+    <EditForm fields={fields} error={error} busy={busy} submitLabel={rule ? t('save') : t('create')} cancelLabel={t('cancel')} onSubmit={submit} onCancel={onCancel} className="form report-form" actionsClassName="actions">
       <Field label={t('name')} error={fieldError(error, 'name')}>
         {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
       <div className="form-row">
-        <Field label={t('kpi')} error={fieldError(error, 'kpi')}>
-          {(props) => (
-            <select {...props} value={kpi} onChange={(e) => setKpi(e.target.value as AlertKpi)}>
-              {alertKpis.map((value) => (
-                <option key={value} value={value}>
-                  {words.kpi(value)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('groupBy')} error={fieldError(error, 'groupBy')}>
-          {(props) => (
-            <select {...props} value={groupBy} onChange={(e) => setGroupBy(e.target.value as AlertGrouping)}>
-              {alertGroupings.map((value) => (
-                <option key={value} value={value}>
-                  {words.grouping(value)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('kind')} error={fieldError(error, 'kind')}>
-          {(props) => (
-            <select {...props} value={kind} onChange={(e) => setKind(e.target.value as AlertKind)}>
-              {kinds.map((value) => (
-                <option key={value} value={value}>
-                  {t(value)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField label={t('kpi')} error={fieldError(error, 'kpi')} value={kpi} values={alertKpis} optionLabel={words.kpi} onChange={setKpi} />
+        <ChoiceField label={t('groupBy')} error={fieldError(error, 'groupBy')} value={groupBy} values={alertGroupings} optionLabel={words.grouping} onChange={setGroupBy} />
+        <ChoiceField label={t('kind')} error={fieldError(error, 'kind')} value={kind} values={kinds} optionLabel={(value) => t(value)} onChange={setKind} />
       </div>
       <div className="form-row">
         {kind === 'drop' ? (
@@ -182,14 +136,6 @@ export function AlertRuleForm({ rule, onSaved, onCancel }: { rule?: AlertRule; o
           {t('active')}
         </label>
       </p>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={saving}>
-          {rule ? t('save') : t('create')}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </EditForm>
   );
 }

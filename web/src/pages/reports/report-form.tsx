@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../../api.ts';
 import { browserZone } from '../../components/analytics-period.tsx';
-import { ErrorNote, Field, fieldError } from '../../components/ui.tsx';
+import { ChoiceField, EditForm, useSubmit } from '../../components/edit-form.tsx';
+import { Field, fieldError } from '../../components/ui.tsx';
 import { defineText, useText } from '../../i18n.tsx';
 import { reportKinds, reportSchedules, type ReportKind, type ReportQuery, type ReportSchedule, type ScheduledReport } from './report-types.ts';
 import { useReportWords } from './report-words.ts';
@@ -145,65 +146,29 @@ export function ReportForm({ report, onSaved, onCancel }: { report?: ScheduledRe
   const [timezone, setTimezone] = useState(report?.timezone ?? browserZone());
   const [active, setActive] = useState(report?.active ?? true);
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(report?.query ?? {}).map(([k, v]) => [k, String(v)])));
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSaving(true);
+  const { error, busy, submit } = useSubmit(async () => {
     const query = queryOf(kind, values);
-    try {
-      if (!report) {
-        onSaved(await api.post<ScheduledReport>('/v1/reports', { name: name.trim(), kind, schedule, timezone: timezone.trim(), query }));
-      } else {
-        const patch: Record<string, unknown> = {};
-        if (name.trim() !== report.name) patch.name = name.trim();
-        if (kind !== report.kind) patch.kind = kind;
-        if (schedule !== report.schedule) patch.schedule = schedule;
-        if (timezone.trim() !== report.timezone) patch.timezone = timezone.trim();
-        if (active !== report.active) patch.active = active;
-        // The server keeps the query whole: a changed one is sent whole.
-        if (JSON.stringify(query) !== JSON.stringify(report.query) || kind !== report.kind) patch.query = query;
-        onSaved(await api.patch<ScheduledReport>(`/v1/reports/${report.id}`, patch));
-      }
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+    if (!report) return onSaved(await api.post<ScheduledReport>('/v1/reports', { name: name.trim(), kind, schedule, timezone: timezone.trim(), query }));
+    const patch: Record<string, unknown> = {};
+    if (name.trim() !== report.name) patch.name = name.trim();
+    if (kind !== report.kind) patch.kind = kind;
+    if (schedule !== report.schedule) patch.schedule = schedule;
+    if (timezone.trim() !== report.timezone) patch.timezone = timezone.trim();
+    if (active !== report.active) patch.active = active;
+    // The server keeps the query whole: a changed one is sent whole.
+    if (JSON.stringify(query) !== JSON.stringify(report.query) || kind !== report.kind) patch.query = query;
+    onSaved(await api.patch<ScheduledReport>(`/v1/reports/${report.id}`, patch));
+  });
 
-  const named = ['name', 'kind', 'schedule', 'timezone', ...params[kind].map((p) => `query.${p.key}`)].some((f) => fieldError(error, f));
+  const fields = ['name', 'kind', 'schedule', 'timezone', ...params[kind].map((p) => `query.${p.key}`)];
   return (
-    <form className="form report-form" onSubmit={(event) => void submit(event)} noValidate>
-      <ErrorNote error={named ? null : error} />
+    <EditForm fields={fields} error={error} busy={busy} submitLabel={report ? t('save') : t('create')} cancelLabel={t('cancel')} onSubmit={submit} onCancel={onCancel} className="form report-form" actionsClassName="actions">
       <Field label={t('name')} error={fieldError(error, 'name')}>
         {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
       <div className="form-row">
-        <Field label={t('kind')} error={fieldError(error, 'kind')}>
-          {(props) => (
-            <select {...props} value={kind} onChange={(e) => setKind(e.target.value as ReportKind)}>
-              {reportKinds.map((k) => (
-                <option key={k} value={k}>
-                  {words.kind(k)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('schedule')} error={fieldError(error, 'schedule')}>
-          {(props) => (
-            <select {...props} value={schedule} onChange={(e) => setSchedule(e.target.value as ReportSchedule)}>
-              {reportSchedules.map((s) => (
-                <option key={s} value={s}>
-                  {words.schedule(s)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField label={t('kind')} error={fieldError(error, 'kind')} value={kind} values={reportKinds} optionLabel={words.kind} onChange={setKind} />
+        <ChoiceField label={t('schedule')} error={fieldError(error, 'schedule')} value={schedule} values={reportSchedules} optionLabel={words.schedule} onChange={setSchedule} />
       </div>
       <div className="form-row">
         {params[kind].map((param) => (
@@ -232,14 +197,6 @@ export function ReportForm({ report, onSaved, onCancel }: { report?: ScheduledRe
           <input id="report-active" type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> <label className="inline" htmlFor="report-active">{t('active')}</label>
         </p>
       ) : null}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={saving}>
-          {report ? t('save') : t('create')}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </EditForm>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api.ts';
+import { downloadFile } from '../../components/download.ts';
 import { DataTable, pagedRows } from '../../components/table.tsx';
 import { Tabs } from '../../components/tabs.tsx';
 import { Badge, Card, ErrorNote, Progress, Stat } from '../../components/ui.tsx';
@@ -7,7 +8,6 @@ import { usePagedList, usePolling } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import { useCan } from '../../session.tsx';
-import { downloadCsv } from './download.ts';
 import { memberName, type Change, type Member, type Recompute, type Segment } from './segment-types.ts';
 
 const text = defineText({
@@ -117,7 +117,7 @@ export function SegmentActivity({ segment, onChanged }: { segment: Segment; onCh
   };
   const download = (path: string, name: string) => {
     setError(null);
-    downloadCsv(path, name).catch(setError);
+    downloadFile(path, 'text/csv', name).catch(setError);
   };
 
   return (

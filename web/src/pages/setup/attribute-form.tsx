@@ -1,6 +1,8 @@
-import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api.ts';
-import { ErrorNote, Field, fieldError } from '../../components/ui.tsx';
+import { useState } from 'react';
+import { api } from '../../api.ts';
+import { ChoiceField, EditForm, useSubmit } from '../../components/edit-form.tsx';
+import { exists, refusal } from '../../components/setup-editing.tsx';
+import { Field, fieldError } from '../../components/ui.tsx';
 import { defineText, useText } from '../../i18n.tsx';
 import { attributeTypes, type AttributeDefinition, type AttributeType } from './setup-types.ts';
 
@@ -64,42 +66,20 @@ export function AttributeForm({ attribute, onSaved, onCancel }: { attribute: Att
   const t = useText(text);
   const typeName = useTypeName();
   const [form, setForm] = useState({ key: attribute?.key ?? '', label: attribute?.label ?? '', type: attribute?.type ?? ('string' as AttributeType), options: (attribute?.options ?? []).join('\n'), personal: attribute?.personal ?? false });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
+  const { error, busy, submit } = useSubmit(async () => {
     const key = attribute?.key ?? form.key.trim();
-    if (!key) return setError(new ApiError(400, 'console.invalid', '', t('keyMissing'), [{ field: 'key', reason: t('keyMissing') }]));
+    if (!key) throw refusal(400, 'console.invalid', 'key', t('keyMissing'));
     const options = form.options.split('\n').map((line) => line.trim()).filter(Boolean);
     const body = { type: form.type, label: form.label.trim(), personal: form.personal, ...(form.type === 'enum' ? { options } : {}) };
     const path = `/v1/customer-attributes/${encodeURIComponent(key)}`;
-    setBusy(true);
-    try {
-      if (!attribute) {
-        // PUT changes an attribute that exists: a new one must not take an existing key by mistake.
-        const taken = await api.get<AttributeDefinition>(path).then(
-          () => true,
-          (caught: unknown) => {
-            if (caught instanceof ApiError && caught.status === 404) return false;
-            throw caught;
-          },
-        );
-        if (taken) throw new ApiError(409, 'console.taken', '', t('keyTaken', { key }), [{ field: 'key', reason: t('keyTaken', { key }) }]);
-      }
-      onSaved(await api.put<AttributeDefinition>(path, body), !attribute);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+    // PUT changes an attribute that exists: a new one must not take an existing key by mistake.
+    if (!attribute && (await exists(path))) throw refusal(409, 'console.taken', 'key', t('keyTaken', { key }));
+    onSaved(await api.put<AttributeDefinition>(path, body), !attribute);
+  });
 
   const fields = ['key', 'label', 'type', 'options', 'personal'];
   return (
-    <form className="form" onSubmit={(event) => void submit(event)} noValidate>
-      <ErrorNote error={fields.some((name) => fieldError(error, name)) ? null : error} />
+    <EditForm fields={fields} error={error} busy={busy} submitLabel={t(attribute ? 'save' : 'define')} cancelLabel={t('cancel')} onSubmit={submit} onCancel={onCancel}>
       {attribute ? null : (
         <Field label={t('key')} hint={t('keyHint')} error={fieldError(error, 'key')}>
           {(props) => <input {...props} className="setup-code" autoComplete="off" value={form.key} onChange={(e) => setForm({ ...form, key: e.target.value })} />}
@@ -108,17 +88,7 @@ export function AttributeForm({ attribute, onSaved, onCancel }: { attribute: Att
       <Field label={t('label')} hint={t('labelHint')} error={fieldError(error, 'label')}>
         {(props) => <input {...props} autoComplete="off" value={form.label} onChange={(e) => setForm({ ...form, label: e.target.value })} />}
       </Field>
-      <Field label={t('type')} hint={attribute ? t('typeFixed') : t('typeHint')} error={fieldError(error, 'type')}>
-        {(props) => (
-          <select {...props} value={form.type} disabled={attribute !== null} onChange={(e) => setForm({ ...form, type: e.target.value as AttributeType })}>
-            {attributeTypes.map((type) => (
-              <option key={type} value={type}>
-                {typeName(type)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <ChoiceField label={t('type')} hint={attribute ? t('typeFixed') : t('typeHint')} error={fieldError(error, 'type')} value={form.type} values={attributeTypes} optionLabel={typeName} disabled={attribute !== null} onChange={(type) => setForm({ ...form, type })} />
       {form.type === 'enum' ? (
         <Field label={t('options')} hint={t('optionsHint')} error={fieldError(error, 'options')}>
           {(props) => <textarea {...props} rows={5} value={form.options} onChange={(e) => setForm({ ...form, options: e.target.value })} />}
@@ -128,14 +98,6 @@ export function AttributeForm({ attribute, onSaved, onCancel }: { attribute: Att
         <input type="checkbox" checked={form.personal} onChange={(e) => setForm({ ...form, personal: e.target.checked })} />
         {t('personal')}
       </label>
-      <div className="row-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {t(attribute ? 'save' : 'define')}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </EditForm>
   );
 }

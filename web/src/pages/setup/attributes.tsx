@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { EditDialog, useEditing } from '../../components/setup-editing.tsx';
 import { DataTable } from '../../components/table.tsx';
-import { Badge, Card, Dialog, Notice, Page } from '../../components/ui.tsx';
+import { Badge, Card, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useText } from '../../i18n.tsx';
 import { useCan } from '../../session.tsx';
@@ -75,8 +75,7 @@ export default function Attributes() {
   const can = useCan();
   const canWrite = can('attributes:write');
   const list = usePagedList<AttributeDefinition>('/v1/customer-attributes', {}, 100);
-  const [editing, setEditing] = useState<AttributeDefinition | 'new' | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { editing, done, edit, cancel, saved } = useEditing<AttributeDefinition>(list.reload);
 
   return (
     <Page
@@ -84,7 +83,7 @@ export default function Attributes() {
       intro={t('intro')}
       actions={
         canWrite ? (
-          <button type="button" className="primary" onClick={() => { setDone(null); setEditing('new'); }}>
+          <button type="button" className="primary" onClick={() => edit('new')}>
             {t('define')}
           </button>
         ) : null
@@ -134,7 +133,7 @@ export default function Attributes() {
                   key: 'actions',
                   title: t('actions'),
                   render: (row: AttributeDefinition) => (
-                    <button type="button" className="secondary" aria-label={t('editLabel', { key: row.key })} onClick={() => { setDone(null); setEditing(row); }}>
+                    <button type="button" className="secondary" aria-label={t('editLabel', { key: row.key })} onClick={() => edit(row)}>
                       {t('edit')}
                     </button>
                   ),
@@ -143,18 +142,9 @@ export default function Attributes() {
             : []),
         ]}
       />
-      <Dialog title={editing === 'new' ? t('addTitle') : editing ? t('editTitle', { key: editing.key }) : ''} open={editing !== null} onClose={() => setEditing(null)}>
-        <AttributeForm
-          key={editing === 'new' ? 'new' : editing?.key}
-          attribute={editing === 'new' ? null : editing}
-          onCancel={() => setEditing(null)}
-          onSaved={(attribute, created) => {
-            setEditing(null);
-            setDone(t(created ? 'added' : 'saved', { key: attribute.key }));
-            list.reload();
-          }}
-        />
-      </Dialog>
+      <EditDialog editing={editing} addTitle={t('addTitle')} editTitle={(row) => t('editTitle', { key: row.key })} rowKey={(row) => row.key} onClose={cancel}>
+        {(row) => <AttributeForm attribute={row} onCancel={cancel} onSaved={(attribute, created) => saved(t(created ? 'added' : 'saved', { key: attribute.key }))} />}
+      </EditDialog>
     </Page>
   );
 }

@@ -44,13 +44,3 @@ export async function downloadCsv(path: string, onProgress: (progress: DownloadP
   const rows = Math.max(0, lines - 1);
   return { blob: new Blob(chunks, { type: 'text/csv;charset=utf-8' }), bytes, rows };
 }
-
-/** Hands a file made in the page to the browser's downloads. */
-export function saveFile(url: string, name: string): void {
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-}

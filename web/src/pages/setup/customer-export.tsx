@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, type Page as ListPage } from '../../api.ts';
+import { saveFile } from '../../components/download.ts';
 import { Card, ErrorNote, Notice, Page, Progress } from '../../components/ui.tsx';
 import { useResource } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
-import { downloadCsv, saveFile, type DownloadProgress } from './csv-download.ts';
+import { downloadCsv, type DownloadProgress } from './csv-download.ts';
 import type { AttributeDefinition } from './setup-types.ts';
 import './setup.css';
 

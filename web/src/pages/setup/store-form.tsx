@@ -1,6 +1,8 @@
-import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api.ts';
-import { ErrorNote, Field, fieldError } from '../../components/ui.tsx';
+import { useState } from 'react';
+import { api } from '../../api.ts';
+import { EditForm, useSubmit } from '../../components/edit-form.tsx';
+import { exists, refusal } from '../../components/setup-editing.tsx';
+import { Field, fieldError } from '../../components/ui.tsx';
 import { defineText, useText } from '../../i18n.tsx';
 import type { Store } from './setup-types.ts';
 
@@ -62,42 +64,20 @@ const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'U
 export function StoreForm({ store, onSaved, onCancel }: { store: Store | null; onSaved: (store: Store, created: boolean) => void; onCancel: () => void }) {
   const t = useText(text);
   const [form, setForm] = useState({ id: store?.id ?? '', name: store?.name ?? '', region: store?.region ?? '', timezone: store?.timezone ?? browserZone(), active: store?.active ?? true });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
+  const { error, busy, submit } = useSubmit(async () => {
     const body = { name: form.name.trim(), region: form.region.trim() || null, timezone: form.timezone, active: form.active };
+    if (store) return onSaved(await api.patch<Store>(`/v1/stores/${encodeURIComponent(store.id)}`, body), false);
     const id = form.id.trim();
-    if (!store && !id) return setError(new ApiError(400, 'console.invalid', '', t('idMissing'), [{ field: 'id', reason: t('idMissing') }]));
-    setBusy(true);
-    try {
-      if (store) {
-        onSaved(await api.patch<Store>(`/v1/stores/${encodeURIComponent(store.id)}`, body), false);
-      } else {
-        // PUT replaces a store whole: make sure the code is not another store's before creating it.
-        const taken = await api.get<Store>(`/v1/stores/${encodeURIComponent(id)}`).then(
-          () => true,
-          (caught: unknown) => {
-            if (caught instanceof ApiError && caught.status === 404) return false;
-            throw caught;
-          },
-        );
-        if (taken) throw new ApiError(409, 'console.taken', '', t('idTaken', { id }), [{ field: 'id', reason: t('idTaken', { id }) }]);
-        onSaved(await api.put<Store>(`/v1/stores/${encodeURIComponent(id)}`, body), true);
-      }
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+    if (!id) throw refusal(400, 'console.invalid', 'id', t('idMissing'));
+    const path = `/v1/stores/${encodeURIComponent(id)}`;
+    // PUT replaces a store whole: make sure the code is not another store's before creating it.
+    if (await exists(path)) throw refusal(409, 'console.taken', 'id', t('idTaken', { id }));
+    onSaved(await api.put<Store>(path, body), true);
+  });
 
   const fields = ['id', 'name', 'region', 'timezone', 'active'];
   return (
-    <form className="form" onSubmit={(event) => void submit(event)} noValidate>
-      <ErrorNote error={fields.some((name) => fieldError(error, name)) ? null : error} />
+    <EditForm fields={fields} error={error} busy={busy} submitLabel={t(store ? 'save' : 'add')} cancelLabel={t('cancel')} onSubmit={submit} onCancel={onCancel}>
       {store ? null : (
         <Field label={t('id')} hint={t('idHint')} error={fieldError(error, 'id')}>
           {(props) => <input {...props} className="setup-code" autoComplete="off" value={form.id} onChange={(e) => setForm({ ...form, id: e.target.value })} />}
@@ -126,14 +106,6 @@ export function StoreForm({ store, onSaved, onCancel }: { store: Store | null; o
         <input type="checkbox" checked={form.active} onChange={(e) => setForm({ ...form, active: e.target.checked })} />
         {t('active')}
       </label>
-      <div className="row-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {t(store ? 'save' : 'add')}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </EditForm>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
+import { EditDialog, useEditing } from '../../components/setup-editing.tsx';
 import { DataTable, pagedRows } from '../../components/table.tsx';
-import { Badge, Dialog, ErrorNote, Notice, Page } from '../../components/ui.tsx';
+import { Badge, ErrorNote, Notice, Page } from '../../components/ui.tsx';
 import { usePagedList } from '../../data.ts';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 import { useCan } from '../../session.tsx';
@@ -86,8 +87,7 @@ export default function Stores() {
   const can = useCan();
   const canWrite = can('catalog:write');
   const list = usePagedList<Store>('/v1/stores', {}, 100);
-  const [editing, setEditing] = useState<Store | 'new' | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const { editing, done, setDone, edit, cancel, saved } = useEditing<Store>(list.reload);
   const [rowError, setRowError] = useState<unknown>(null);
 
   const setActive = async (store: Store, active: boolean) => {
@@ -108,7 +108,7 @@ export default function Stores() {
       intro={t('intro')}
       actions={
         canWrite ? (
-          <button type="button" className="primary" onClick={() => { setDone(null); setEditing('new'); }}>
+          <button type="button" className="primary" onClick={() => edit('new')}>
             {t('add')}
           </button>
         ) : null
@@ -134,7 +134,7 @@ export default function Stores() {
                   title: t('actions'),
                   render: (row: Store) => (
                     <span className="row-actions">
-                      <button type="button" className="secondary" aria-label={t('editLabel', { name: row.name })} onClick={() => { setDone(null); setEditing(row); }}>
+                      <button type="button" className="secondary" aria-label={t('editLabel', { name: row.name })} onClick={() => edit(row)}>
                         {t('edit')}
                       </button>
                       <button type="button" className="secondary" aria-label={t(row.active ? 'closeLabel' : 'reopenLabel', { name: row.name })} onClick={() => void setActive(row, !row.active)}>
@@ -147,18 +147,9 @@ export default function Stores() {
             : []),
         ]}
       />
-      <Dialog title={editing === 'new' ? t('addTitle') : editing ? t('editTitle', { name: editing.name }) : ''} open={editing !== null} onClose={() => setEditing(null)}>
-        <StoreForm
-          key={editing === 'new' ? 'new' : editing?.id}
-          store={editing === 'new' ? null : editing}
-          onCancel={() => setEditing(null)}
-          onSaved={(store, created) => {
-            setEditing(null);
-            setDone(t(created ? 'added' : 'saved', { name: store.name }));
-            list.reload();
-          }}
-        />
-      </Dialog>
+      <EditDialog editing={editing} addTitle={t('addTitle')} editTitle={(row) => t('editTitle', { name: row.name })} rowKey={(row) => row.id} onClose={cancel}>
+        {(row) => <StoreForm store={row} onCancel={cancel} onSaved={(store, created) => saved(t(created ? 'added' : 'saved', { name: store.name }))} />}
+      </EditDialog>
     </Page>
   );
 }

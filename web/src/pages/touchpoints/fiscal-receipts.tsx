@@ -1,7 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api.ts';
+import { useVersionedForm } from '../../components/versioned-form.tsx';
 import { Badge, Card, Empty, ErrorNote, Field, Loading, Notice, Page } from '../../components/ui.tsx';
-import { useResource, usePagedList } from '../../data.ts';
+import { usePagedList } from '../../data.ts';
 import { defineText, formatNumber, useLocale, useText, type Locale } from '../../i18n.tsx';
 import { useCan } from '../../session.tsx';
 import { FiscalProducts, type ProductRow } from './fiscal-products.tsx';
@@ -134,43 +133,22 @@ export default function FiscalReceiptsPage() {
   const t = useText(text);
   const can = useCan();
   const { locale } = useLocale();
-  const settings = useResource((signal) => api.get<FiscalSettings>('/v1/fiscal-receipts/settings', undefined, signal), []);
+  const { resource: settings, draft, setDraft, error, savedVersion, saving, conflict, dirty, save } = useVersionedForm({
+    path: '/v1/fiscal-receipts/settings',
+    draftOf: (s: FiscalSettings) => draftOf(s, locale),
+    bodyOf,
+    conflictCode: CONFLICT,
+  });
   const stores = usePagedList<Store>('/v1/stores', {}, 100);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [savedVersion, setSavedVersion] = useState<number | null>(null);
-  const [saving, setSaving] = useState(false);
   const mayWrite = can('program:write');
-
-  useEffect(() => {
-    if (settings.data) setDraft(draftOf(settings.data, locale));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new language keeps what is typed
-  }, [settings.data]);
 
   if (settings.error) return <ErrorNote error={settings.error} onRetry={settings.reload} />;
   if (!draft || !settings.data) return <Loading />;
   const current = settings.data;
   const disabled = !mayWrite;
-  const conflict = error instanceof ApiError && error.code === CONFLICT;
   const problem = (path: string) => problemAt(error, path);
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft({ ...draft, [key]: value });
   const placed = (field: string) => ['serviceUrl', 'token', 'timeoutMs', 'timezone', 'storeId', 'maxAgeDays'].includes(field) || /^products\.\d+(\.(sku|nameContains|barcode))?$/.test(field);
-
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSavedVersion(null);
-    setSaving(true);
-    try {
-      const answer = await api.put<FiscalSettings>('/v1/fiscal-receipts/settings', bodyOf(draft, current.version));
-      settings.setData(answer);
-      setSavedVersion(answer.version);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
 
   const loadedIds = new Set(stores.items.map((s) => s.id));
   const tokenHint = current.tokenSet ? t('tokenSetHint') : t('tokenNewHint');
@@ -251,14 +229,7 @@ export default function FiscalReceiptsPage() {
           </div>
         </Card>
         <FiscalProducts rows={draft.products} onChange={(products) => set('products', products)} error={error} disabled={disabled} />
-        <SaveState dirty={JSON.stringify(draft) !== JSON.stringify(draftOf(current, locale))} version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} />
-        {mayWrite ? (
-          <div className="tp-save">
-            <button type="submit" className="primary" disabled={saving}>
-              {t('save')}
-            </button>
-          </div>
-        ) : null}
+        <SaveState dirty={dirty} version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} saving={saving} saveLabel={mayWrite ? t('save') : null} />
       </form>
     </Page>
   );

@@ -1,7 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api.ts';
+import { useVersionedForm } from '../../components/versioned-form.tsx';
 import { Card, ErrorNote, Field, Loading, Notice, Page } from '../../components/ui.tsx';
-import { useResource } from '../../data.ts';
 import { defineText, useText } from '../../i18n.tsx';
 import { useCan } from '../../session.tsx';
 import { JoinConsents } from './join-consents.tsx';
@@ -94,42 +92,22 @@ const asForm = (draft: Draft, saved: JoinForm): JoinForm => ({
 export default function JoinFormPage() {
   const t = useText(text);
   const can = useCan();
-  const settings = useResource((signal) => api.get<JoinFormSettings>('/v1/touchpoints/join-form', undefined, signal), []);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [savedVersion, setSavedVersion] = useState<number | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { resource: settings, draft, setDraft, error, savedVersion, saving, conflict, dirty, save } = useVersionedForm({
+    path: '/v1/touchpoints/join-form',
+    draftOf: (s: JoinFormSettings) => draftOf(formOf(s)),
+    bodyOf,
+    conflictCode: CONFLICT,
+  });
   const mayWrite = can('touchpoints:write');
-
-  useEffect(() => {
-    if (settings.data) setDraft(draftOf(formOf(settings.data)));
-  }, [settings.data]);
 
   if (settings.error) return <ErrorNote error={settings.error} onRetry={settings.reload} />;
   if (!draft || !settings.data) return <Loading />;
   const current = settings.data;
   const saved = formOf(current);
   const form = asForm(draft, saved);
-  const conflict = error instanceof ApiError && error.code === CONFLICT;
   const problem = (path: string) => problemAt(error, path);
   const edit = (next: JoinForm) => setDraft({ ...next, kiosk: draft.kiosk });
   const disabled = !mayWrite;
-
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    setSavedVersion(null);
-    setSaving(true);
-    try {
-      const answer = await api.put<JoinFormSettings>('/v1/touchpoints/join-form', bodyOf(draft, current.version));
-      settings.setData(answer);
-      setSavedVersion(answer.version);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
 
   const localizedPair = (name: 'title' | 'intro', ruLabel: string, enLabel: string, hint?: string) => {
     const value: Localized = draft[name];
@@ -202,14 +180,7 @@ export default function JoinFormPage() {
               </button>
             )}
           </Card>
-          <SaveState dirty={JSON.stringify(draft) !== JSON.stringify(draftOf(saved))} version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} />
-          {mayWrite ? (
-            <div className="tp-save">
-              <button type="submit" className="primary" disabled={saving}>
-                {t('save')}
-              </button>
-            </div>
-          ) : null}
+          <SaveState dirty={dirty} version={current.version} updatedAt={current.updatedAt} savedVersion={savedVersion} conflict={conflict} error={hasUnplaced(error, placed, CONFLICT) ? error : null} saving={saving} saveLabel={mayWrite ? t('save') : null} />
         </form>
         <div className="tp-side">
           <JoinPreview form={form} />

@@ -1,4 +1,5 @@
 import { ErrorNote, Notice } from '../../components/ui.tsx';
+import { ConflictAlert } from '../../components/versioned-form.tsx';
 import { defineText, useFormat, useText } from '../../i18n.tsx';
 
 const text = defineText({
@@ -20,8 +21,8 @@ const text = defineText({
   },
 });
 
-/** The settings' saved version, and what the last save did: saved, refused for a change made meanwhile, or refused in words. */
-export function SaveState({ version, updatedAt, savedVersion, conflict, error, dirty }: { version: number; updatedAt: string | null; savedVersion: number | null; conflict: boolean; error: unknown; dirty: boolean }) {
+/** The settings' saved version, what the last save did (saved, refused for a change made meanwhile, or refused in words), and the save button where the role may save (`saveLabel`). */
+export function SaveState({ version, updatedAt, savedVersion, conflict, error, dirty, saving, saveLabel }: { version: number; updatedAt: string | null; savedVersion: number | null; conflict: boolean; error: unknown; dirty: boolean; saving: boolean; saveLabel: string | null }) {
   const t = useText(text);
   const format = useFormat();
   return (
@@ -29,15 +30,15 @@ export function SaveState({ version, updatedAt, savedVersion, conflict, error, d
       <p className="muted">{updatedAt ? t('version', { version, at: format.dateTime(updatedAt) }) : t('never')}</p>
       {savedVersion !== null && !dirty ? <Notice tone="success">{t('saved', { version: savedVersion })}</Notice> : null}
       {dirty ? <p className="tp-dirty">{t('dirty')}</p> : null}
-      {conflict ? (
-        <div className="alert error" role="alert">
-          <p>{t('conflict')}</p>
-          <button type="button" className="link" onClick={() => window.location.reload()}>
-            {t('reload')}
+      {conflict ? <ConflictAlert words={t('conflict')} reloadLabel={t('reload')} /> : null}
+      <ErrorNote error={error} />
+      {saveLabel ? (
+        <div className="tp-save">
+          <button type="submit" className="primary" disabled={saving}>
+            {saveLabel}
           </button>
         </div>
       ) : null}
-      <ErrorNote error={error} />
     </>
   );
 }
