@@ -26,7 +26,7 @@ import { campaignReport, type PurchaseReceipts } from './campaign-report.ts';
 import { journeyReport, type JourneyReportAsk } from './journey-report.ts';
 import { measuredExperiments } from './incremental-revenue.ts';
 import { uploadAudience, type ResolveList } from './campaign-audience.ts';
-import { runCampaigns, type ContactFacts } from './campaign-run.ts';
+import { runCampaigns, type CampaignRunDeps, type ContactFacts } from './campaign-run.ts';
 import { createCampaigns } from './campaigns.ts';
 import { advanceJourneys, enterJourneys, scanLapsed, type JourneyActions } from './journey-engine.ts';
 import { createJourneys } from './journeys.ts';
@@ -305,7 +305,7 @@ export function createMessaging(deps: MessagingDeps) {
     scanLapsed: () => scanLapsed(engineDeps),
     advanceJourneys: (signal?: AbortSignal) => advanceJourneys(engineDeps, signal),
     /** Starts the campaigns due and queues the running ones' messages (the `run-campaigns` job). */
-    runCampaigns: (signal?: AbortSignal) => runCampaigns(runDeps, signal),
+    runCampaigns: (signal?: AbortSignal, sizes?: CampaignRunDeps['sizes']) => runCampaigns(sizes ? { ...runDeps, sizes } : runDeps, signal),
     campaignReport: async (id: string) => campaignReport({ db, clock, receipts: deps.purchaseReceipts, currency: deps.sources.currency }, await campaigns.load(id)),
     /** A draft campaign's audience replaced by the customers a CSV file names (campaign-audience.ts). */
     uploadAudience: (id: string, body: Readable, actor: Actor) => uploadAudience({ db, clock, resolve: deps.resolveCustomers }, id, body, actor),
