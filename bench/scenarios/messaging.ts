@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { CONCURRENCY as SENDER_IN_FLIGHT } from '../../src/modules/messaging/sender.ts';
 import { startSmtpSink } from '../../tests/helpers/smtp-sink.ts';
 import { fmt, type ResultRow } from '../harness/report.ts';
 import type { Scenario } from '../harness/scenario.ts';
@@ -151,16 +152,22 @@ export const messaging: Scenario = {
       await until(async () => smtp.received.length - before >= EMAILS, 30 * 60_000, 'the e-mails to reach the relay');
       const sendMs = performance.now() - sendStarted;
       const emailRate = EMAILS / (sendMs / 1000);
-      // The relay's own ceiling here: nodemailer alone, pooled the same way, no database.
+      // The relay's own ceiling here: nodemailer alone, no database, pooled as the channel is (8
+      // connections, a connection renewed after 100 messages), as many sends in flight as the
+      // sender keeps, and each message as the channel makes it (both parts, our Message-ID, DSN).
       const nodemailer = await import('nodemailer');
-      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, pool: true, maxConnections: 8, ignoreTLS: true });
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.port, secure: false, pool: true, maxConnections: 8, maxMessages: 100, ignoreTLS: true });
       const rawStarted = performance.now();
       const RAW = 5_000;
       let next = 0;
-      await Promise.all(Array.from({ length: 8 }, async () => {
+      await Promise.all(Array.from({ length: SENDER_IN_FLIGHT }, async () => {
         while (next < RAW) {
-          next++;
-          await transport.sendMail({ from: 'bench@shop.example', to: `raw${next}@example.com`, subject: 'raw', text: 'A notice.' });
+          const n = ++next;
+          const to = `raw${n}@example.com`;
+          await transport.sendMail({
+            from: 'bench@shop.example', to, subject: 'Hello there', text: 'A notice.', html: '<p>A <a href="https://bench.example/t/c/raw">notice</a>.</p>',
+            messageId: `<msg_raw${n}@shop.example>`, dsn: { id: `msg_raw${n}`, return: 'headers', notify: ['FAILURE', 'DELAY'], recipient: to },
+          });
         }
       }));
       const rawRate = RAW / ((performance.now() - rawStarted) / 1000);

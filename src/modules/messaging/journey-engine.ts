@@ -243,10 +243,21 @@ async function takeStep(deps: JourneyEngineDeps, step: JourneyStep, walkers: Wal
     case 'condition': {
       const decided: Array<{ entry: Entry; outcome: string }> = [];
       for (const w of walkers) decided.push({ entry: w, outcome: (await holds(deps, w, step.if, w.record)) ? 'then' : 'else' });
-      await claimSteps(db, clock, step.id, decided);
-      // A condition redone reads the recorded branch, so a crash cannot send a customer down both.
-      const recorded = await db.selectFrom('journeyEntrySteps').select(['entryId', 'outcome']).where('stepId', '=', step.id).where('entryId', 'in', walkers.map((w) => w.id)).execute();
-      for (const row of recorded) results.set(row.entryId, { next: row.outcome === 'then' ? step.then : step.else });
+      // A condition redone reads the recorded branch, so a crash cannot send a customer down both:
+      // the branches recorded now and those recorded before, in one statement (the insert's rows are
+      // not visible to the same statement's select, so each entry's row comes from one side or the other).
+      const recorded = await sql<{ entryId: string; outcome: string }>`
+        with decided as (
+          insert into journey_entry_steps (entry_id, step_id, customer_id, outcome, detail, at)
+          select e, ${step.id}, c, o, '{}'::jsonb, ${clock.now()}
+          from unnest(${decided.map((d) => d.entry.id)}::text[], ${decided.map((d) => d.entry.customerId)}::text[], ${decided.map((d) => d.outcome)}::text[]) as t(e, c, o)
+          on conflict (entry_id, step_id) do nothing
+          returning entry_id, outcome
+        )
+        select entry_id, outcome from decided
+        union all
+        select entry_id, outcome from journey_entry_steps where step_id = ${step.id} and entry_id = any(${walkers.map((w) => w.id)}::text[])`.execute(db);
+      for (const row of recorded.rows) results.set(row.entryId, { next: row.outcome === 'then' ? step.then : step.else });
       return results;
     }
     case 'send': {
@@ -332,36 +343,38 @@ async function actOne(deps: JourneyEngineDeps, step: Extract<JourneyStep, { kind
   }
 }
 
-type Outcomes = { moved: Array<{ id: string; stepId: string }>; finished: Array<{ id: string; status: 'completed' | 'exited'; stepId: string | null }>; asleep: Array<{ id: string; stepId: string | null; at: Date }> };
+type Outcomes = { finished: Array<{ id: string; status: 'completed' | 'exited'; stepId: string | null }>; asleep: Array<{ id: string; stepId: string | null; at: Date }> };
 
-/** What a round of steps did to the entries, in three statements: where each now stands, which ended, which sleep. */
-async function saveOutcomes(db: Db, clock: Clock, { moved, finished, asleep }: Outcomes): Promise<void> {
+/** What a round of steps did to the entries that stopped walking, in one statement: which ended, which sleep and until when. */
+async function saveOutcomes(db: Db, clock: Clock, { finished, asleep }: Outcomes): Promise<void> {
+  if (finished.length + asleep.length === 0) return;
   const now = clock.now();
-  if (moved.length > 0) {
-    await sql`update journey_entries e set step_id = v.step_id, updated_at = ${now}
-      from unnest(${moved.map((m) => m.id)}::text[], ${moved.map((m) => m.stepId)}::text[]) as v(id, step_id) where e.id = v.id`.execute(db);
-  }
-  if (finished.length > 0) {
-    await sql`update journey_entries e set status = v.status, step_id = v.step_id, wake_at = null, locked_until = null, finished_at = ${now}, updated_at = ${now}
-      from unnest(${finished.map((f) => f.id)}::text[], ${finished.map((f) => f.status)}::text[], ${finished.map((f) => f.stepId)}::text[]) as v(id, status, step_id) where e.id = v.id`.execute(db);
-  }
-  if (asleep.length > 0) {
-    await sql`update journey_entries e set step_id = v.step_id, wake_at = v.at, locked_until = null, updated_at = ${now}
-      from unnest(${asleep.map((a) => a.id)}::text[], ${asleep.map((a) => a.stepId)}::text[], ${asleep.map((a) => a.at.toISOString())}::timestamptz[]) as v(id, step_id, at) where e.id = v.id`.execute(db);
-  }
+  const rows = [
+    ...finished.map((f) => ({ id: f.id, status: f.status as string | null, stepId: f.stepId, at: null as string | null })),
+    // Asleep: the status stays as it is (active), the alarm is set.
+    ...asleep.map((a) => ({ id: a.id, status: null, stepId: a.stepId, at: a.at.toISOString() })),
+  ];
+  await sql`update journey_entries e set status = coalesce(v.status, e.status), step_id = v.step_id, wake_at = v.at, locked_until = null,
+      finished_at = case when v.status is null then e.finished_at else ${now} end, updated_at = ${now}
+    from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.stepId)}::text[], ${rows.map((r) => r.at)}::timestamptz[]) as v(id, status, step_id, at)
+    where e.id = v.id`.execute(db);
 }
 
 /**
  * Walks a batch of entries from where each stands until a wait or the end, a round of steps at
- * a time: the entries at the same step of the same journey version take it together. Where each
- * stands is saved after every round, so a crash resumes at the step it was taking (and that
- * step's record keeps it from acting twice).
+ * a time: the entries at the same step of the same journey version take it together. An entry
+ * that stops (ends, falls asleep at a wait, or fails a step) is saved after the round it stopped
+ * in. One that walks on is not saved at each step it passes (a statement a round, a fifth of a
+ * walk's time): after a crash it is taken again from where it stood when claimed, and each step
+ * it had taken is recorded (journey_entry_steps), so redone it acts not again but gives the
+ * recorded answer: a condition its branch, a send its message's key, points and codes their
+ * record. Only a wait is recorded as it is reached, and it is saved asleep in that same round.
  */
 async function walkMany(deps: JourneyEngineDeps, entries: Array<Entry & { journeyStatus: string }>, report: { advanced: number; failed: number }): Promise<void> {
   const { db, clock } = deps;
   const records = new Map((await deps.customers([...new Set(entries.map((e) => e.customerId))])).map((record) => [record.id, record]));
   let walking: Walker[] = [];
-  const out: Outcomes = { moved: [], finished: [], asleep: [] };
+  const out: Outcomes = { finished: [], asleep: [] };
   for (const entry of entries) {
     const record = records.get(entry.customerId);
     // A paused journey's entries wait where they are.
@@ -371,7 +384,7 @@ async function walkMany(deps: JourneyEngineDeps, entries: Array<Entry & { journe
     else walking.push({ ...entry, record, taken: 0 });
   }
   while (walking.length > 0) {
-    const round: Outcomes = { moved: [], finished: [], asleep: [] };
+    const round: Outcomes = { finished: [], asleep: [] };
     const onward: Walker[] = [];
     const atStep = new Map<string, Walker[]>();
     for (const w of walking) {
@@ -410,7 +423,6 @@ async function walkMany(deps: JourneyEngineDeps, entries: Array<Entry & { journe
         else if (++w.taken >= MAX_STEPS_PER_WAKE) round.asleep.push({ id: w.id, stepId: result.next, at: clock.now() });
         else {
           w.stepId = result.next;
-          round.moved.push({ id: w.id, stepId: result.next });
           onward.push(w);
         }
       }

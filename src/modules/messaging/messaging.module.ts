@@ -20,7 +20,17 @@ export const messagingModule = defineModule({
     { name: 'run-campaigns', cadence: 'live', run: (signal) => messaging.runCampaigns(signal) },
     // Under the job's lease: the one sender, so messages a stopped sender left half-claimed are its to send.
     { name: 'send-messages', cadence: 'live', run: (signal) => messaging.sendDue(signal, { takeOver: true }) },
-    { name: 'enter-journeys', cadence: 'live', run: (signal) => messaging.enterJourneys(signal) },
+    // Those just entered are walked at once rather than at the walking job's next tick (up to a
+    // tick later: 5 s by default, as long as 10,000 entries take to walk). Two walkers may run at
+    // once, this one and the job's (or another instance's): each claims its entries with SKIP LOCKED.
+    {
+      name: 'enter-journeys',
+      cadence: 'live',
+      run: async (signal) => {
+        const entering = await messaging.enterJourneys(signal);
+        return entering.entered > 0 ? { ...entering, ...(await messaging.advanceJourneys(signal)) } : entering;
+      },
+    },
     { name: 'advance-journeys', cadence: 'live', run: (signal) => messaging.advanceJourneys(signal) },
     { name: 'scan-lapsed-customers', cadence: 'frequent', run: () => messaging.scanLapsed() },
     { name: 'redraw-global-control', cadence: 'daily', run: () => messaging.globalControl.redrawIfDue() },
