@@ -137,6 +137,28 @@ describe('campaigns', () => {
     expect((await call('POST', `/v1/campaigns/${id}/resume`)).status).toBe(409);
   });
 
+  it('a cancel drops any number of queued messages, each with its history row', async () => {
+    const created = await call('POST', '/v1/campaigns', { name: 'Big', audience: { kind: 'list', customerIds: customers }, variants: [{ key: 'A', weightBp: 10_000, steps: [{ templateId: emailTemplate }] }] });
+    const id = created.body.id as string;
+    // More than a statement's 65,535 parameters would take as a row of five values a message.
+    const template = await t.services.messaging.templates.get(emailTemplate);
+    const queued = 14_000;
+    await t.services.messaging.enqueue({
+      template: { id: template.id, version: template.version, kind: template.kind, purpose: template.purpose, parts: template.parts },
+      source: 'campaign',
+      sourceId: id,
+      items: Array.from({ length: queued }, (_, i) => ({ customerId: customers[i % customers.length]!, dedupeKey: `${id}:${i}` })),
+    });
+    const cancelled = await call('POST', `/v1/campaigns/${id}/cancel`);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const counted = await sql<{ status: string; n: number }>`select status, count(*)::int as n from messages where source_id = ${id} group by status`.execute(t.database.db);
+    expect(counted.rows).toEqual([{ status: 'skipped', n: queued }]);
+    const history = await sql<{ n: number }>`select count(*)::int as n from message_events e join messages m on m.id = e.message_id
+      where m.source_id = ${id} and e.status = 'skipped' and e.detail->>'reason' = 'cancelled'`.execute(t.database.db);
+    expect(history.rows[0]!.n).toBe(queued);
+  });
+
   it('refuses in words what cannot run', async () => {
     const bad = await call('POST', '/v1/campaigns', {
       name: 'Bad',

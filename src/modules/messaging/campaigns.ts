@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../platform/actor.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -281,17 +282,14 @@ export function createCampaigns(deps: CampaignDeps) {
     async cancel(id: string, actor: Actor): Promise<CampaignView> {
       const row = await transition(id, ['draft', 'scheduled', 'running', 'paused'], 'cancelled', actor, async (tx) => {
         const now = clock.now();
-        const dropped = await tx
-          .updateTable('messages')
-          .set({ status: 'skipped', reason: 'cancelled', updatedAt: now })
-          .where('source', '=', 'campaign')
-          .where('sourceId', '=', id)
-          .where('status', 'in', ['queued', 'held'])
-          .returning(['id', 'customerId'])
-          .execute();
-        if (dropped.length > 0) {
-          await tx.insertInto('messageEvents').values(dropped.map((m) => ({ messageId: m.id, customerId: m.customerId, status: 'skipped', occurredAt: now, detail: JSON.stringify({ reason: 'cancelled' }) }))).execute();
-        }
+        // One statement however many are queued: a row of values a message overran PostgreSQL's
+        // 65,535 parameters past about 13,000 messages (a million-customer campaign cancelled failed).
+        await sql`with dropped as (
+            update messages set status = 'skipped', reason = 'cancelled', updated_at = ${now}
+            where source = 'campaign' and source_id = ${id} and status in ('queued', 'held')
+            returning id, customer_id)
+          insert into message_events (message_id, customer_id, status, occurred_at, detail)
+          select id, customer_id, 'skipped', ${now}, ${JSON.stringify({ reason: 'cancelled' })}::jsonb from dropped`.execute(tx);
         return { completedAt: now };
       });
       return viewOf(row);
