@@ -6,7 +6,6 @@ import { FRAME, fakeCameraArgs, qrFrameLuma, qrVideo } from '../../../tests/help
 import { coffee, foundAnswer, qrText, setUpBrand } from '../../../tests/helpers/fiscal-receipts.ts';
 import { startLoopbackServer, type LoopbackServer } from '../../../tests/helpers/loopback-http.ts';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
-import { QR_READER_PATH, qrReaderUrl } from './qr-reader.ts';
 
 // jsqr is CommonJS with a default export in its types: required, it is the function itself.
 const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
@@ -78,25 +77,6 @@ describe('the fake camera (the check itself)', () => {
     const rgba = new Uint8ClampedArray(FRAME.width * FRAME.height * 4);
     luma.forEach((value, i) => rgba.set([value, value, value, 255], i * 4));
     expect(jsQR(rgba, FRAME.width, FRAME.height)?.data).toBe(qrText(7));
-  });
-});
-
-describe('the QR reader file', () => {
-  it('is jsQR with its worker lines, compressed as the browser takes it, cached under its version, 304 when unchanged', async () => {
-    const br = await t.call({ method: 'GET', url: qrReaderUrl, role: null, headers: { 'accept-encoding': 'gzip, deflate, br' } });
-    expect(br.statusCode).toBe(200);
-    expect(br.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'content-encoding': 'br', 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' });
-    expect(br.rawPayload.length).toBeLessThan(40_000);
-    const gzip = await t.call({ method: 'GET', url: qrReaderUrl, role: null, headers: { 'accept-encoding': 'gzip, br;q=0' } });
-    expect(gzip.headers['content-encoding']).toBe('gzip');
-    const plain = await t.call({ method: 'GET', url: QR_READER_PATH, role: null, headers: { 'accept-encoding': 'identity' } });
-    expect(plain.headers['content-encoding']).toBeUndefined();
-    // Another version's address (an old page) is asked again each time.
-    expect(plain.headers['cache-control']).toBe('public, no-cache');
-    expect(plain.body).toContain('function jsQR(');
-    expect(plain.body).toContain('self.onmessage');
-    const again = await t.call({ method: 'GET', url: qrReaderUrl, role: null, headers: { 'if-none-match': String(plain.headers.etag) } });
-    expect(again.statusCode).toBe(304);
   });
 });
 
