@@ -6,8 +6,9 @@ import { LOCALE_COOKIE, type PageLocale } from './i18n.ts';
 
 /**
  * The shell of every page a customer sees: server-rendered HTML with its few rules of CSS and
- * one small script inline, allowed by their hashes in the page's Content-Security-Policy (no
- * other script, style or frame can run), so a phone gets the whole page in one answer.
+ * one small script inline (and a page's own, such as the account page's camera scan), allowed by
+ * their hashes in the page's Content-Security-Policy (no other script, style or frame can run),
+ * so a phone gets the whole page in one answer.
  */
 const CSS = readFileSync(new URL('./assets/pages.css', import.meta.url), 'utf8');
 const JS = readFileSync(new URL('./assets/pages.js', import.meta.url), 'utf8');
