@@ -325,6 +325,7 @@ export const routeAccess = {
   'POST /me/sign-in': 'public',
   'POST /me/sign-in/confirm': 'public',
   'GET /me': 'public',
+  'GET /pages/qr-reader.js': 'public',
   'POST /me/preferences': 'public',
   'POST /me/topics': 'public',
   'POST /me/sign-out': 'public',

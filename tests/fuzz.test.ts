@@ -48,6 +48,7 @@ const BODY_LIMIT = 1024 * 1024;
 const EXCLUDED: Array<{ pattern: RegExp; reason: string }> = [
   { pattern: /^(GET|HEAD) \/docs(\/.*)?$/, reason: "Swagger UI's static files (@fastify/swagger-ui), no Patron input behind them" },
   { pattern: /^(GET|HEAD) \/(console(\/.*)?)?$/, reason: "the console's built files (web/dist) and the redirect to them, no Patron input behind them; tests/console/ drives the console itself in Chromium" },
+  { pattern: /^(GET|HEAD) \/pages\/qr-reader\.js$/, reason: "the account page's QR reader, jsQR's published file (node_modules/jsqr), no Patron input or data behind it; src/modules/touchpoints/fiscal-scan.browser.test.ts checks its headers and runs it in Chromium" },
 ];
 const excluded = (key: string) => EXCLUDED.some(({ pattern }) => pattern.test(key));
 

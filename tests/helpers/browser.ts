@@ -19,9 +19,10 @@ export function chromiumPath(): string {
   return found;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more of Chromium's switches (a fake camera: see tests/helpers/fake-camera.ts). */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   // As root (CI) Chromium's sandbox cannot start; the pages under test are our own.
-  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage', ...extraArgs] });
 }
 
 /** A phone-sized, touch context (Pixel 7's viewport and user agent), in the language asked. */

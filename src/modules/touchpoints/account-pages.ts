@@ -1,6 +1,7 @@
 import { html, type Html } from '../../platform/pages/html.ts';
 import { formatDate, formatMoney, formatNumber, localized, plural, type PageLocale } from '../../platform/pages/i18n.ts';
 import { cardCodes } from './card-codes.ts';
+import { qrReaderUrl } from './qr-reader.ts';
 import type { Touchpoints } from './index.ts';
 import type { PageText } from './page-text.ts';
 import type { Benefit } from '../promotions/index.ts';
@@ -53,6 +54,25 @@ export function benefitText(words: PageText, locale: PageLocale, benefit: Benefi
     case 'points_multiplier': return fill(b.pointsMultiplier, { n: formatNumber(locale, benefit.factor) });
     case 'bonus_points': return fill(b.bonusPoints, { n: formatNumber(locale, benefit.points) });
   }
+}
+
+/**
+ * The camera scan of a receipt's QR (assets/fiscal-scan.js): hidden until the script finds a
+ * camera API, so a browser without one shows the text field alone. The script's words ride on
+ * the element, in the page's language.
+ */
+function scanner(words: PageText): Html {
+  const said = {
+    starting: words.fiscalScanStarting, looking: words.fiscalScanLooking, read: words.fiscalScanRead, other: words.fiscalScanOther,
+    refused: words.fiscalScanRefused, absent: words.fiscalScanAbsent, failed: words.fiscalScanFailed, broken: words.fiscalScanBroken,
+  };
+  const data = Object.entries(said).map(([name, text]) => html` data-${name}="${text}"`);
+  return html`<div class="scan" id="qr-scan" data-reader="${qrReaderUrl}"${data}>
+<button class="secondary" type="button" id="qr-scan-start" hidden>${words.fiscalScan}</button>
+<div id="qr-scan-box" hidden><video id="qr-scan-video" muted playsinline aria-label="${words.fiscalScanPreview}"></video>
+<button class="secondary" type="button" id="qr-scan-stop">${words.fiscalScanStop}</button></div>
+<p id="qr-scan-status" role="status"></p>
+</div>`;
 }
 
 export function accountBody(input: { words: PageText; locale: PageLocale; timeZone: string; account: Account; token: string; notice?: AccountNotice }): Html {
@@ -151,6 +171,7 @@ ${account.topics.map(
 <p class="muted" id="h-qr">${words.fiscalHint}</p>
 <form method="post" action="/me/receipts?lang=${locale}">
 <input type="hidden" name="form" value="${input.token}">
+${scanner(words)}
 <label for="f-qr">${words.fiscalLabel}</label>
 <input id="f-qr" name="qr" type="text" inputmode="url" autocomplete="off" aria-describedby="h-qr" required>
 <button type="submit">${words.fiscalSend}</button>

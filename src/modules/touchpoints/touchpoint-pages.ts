@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { formToken, formTokenValid, sameSiteRequest } from '../../platform/pages/form-guard.ts';
 import { acceptForms, type FormFields } from '../../platform/pages/forms.ts';
 import type { PageLocale } from '../../platform/pages/i18n.ts';
+import { pageScript } from '../../platform/pages/layout.ts';
 import { pageResponder } from '../../platform/pages/responder.ts';
 import { AppError } from '../../platform/errors.ts';
 import { cookieMustBeSecure } from '../../platform/http.ts';
@@ -12,6 +14,10 @@ import { SESSION_COOKIE } from './customer-sessions.ts';
 import type { JoinMode, Touchpoints, Visitor } from './index.ts';
 import { codeBody, codeFailureText, joinFormBody, noticeBody, signInBody, tooManyText, welcomeBody } from './join-pages.ts';
 import { pageText } from './page-text.ts';
+import { qrReaderRoute } from './qr-reader.ts';
+
+/** The account page's own script: the camera scan of a receipt's QR, its reader a worker of this origin. */
+const FISCAL_SCAN = pageScript(readFileSync(new URL('./assets/fiscal-scan.js', import.meta.url), 'utf8'), { workers: true });
 
 const PageQuery = Type.Object({
   lang: Type.Optional(Type.String({ maxLength: 10, description: 'ru or en: the page\'s language (remembered); otherwise the browser\'s' })),
@@ -36,6 +42,7 @@ const modeOf = (raw: string | undefined): JoinMode => (raw === 'kiosk' || raw ==
  * /me, Secure unless the server is reached over plain http on this machine (development).
  */
 export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpoints: Touchpoints }): void {
+  qrReaderRoute(app);
   app.register(async (scope) => {
     acceptForms(scope);
     const r = scope.withTypeProvider<TypeBoxTypeProvider>();
@@ -246,7 +253,7 @@ export function touchpointPages(app: FastifyInstance, { touchpoints }: { touchpo
         const [account, settings] = await Promise.all([touchpoints.account(session.customer), touchpoints.pageSettings()]);
         const timeZone = session.customer.timezone ?? settings.defaultTimezone;
         const token = formToken(await touchpoints.secret(), `session:${session.hash}`, now());
-        return page(request, reply, locale, { brand: settings.programName, title: words.account, body: accountBody({ words, locale, timeZone, account, token, ...(accountNotices.includes(request.query.done as AccountNotice) ? { notice: request.query.done as AccountNotice } : {}) }) });
+        return page(request, reply, locale, { brand: settings.programName, title: words.account, script: FISCAL_SCAN, body: accountBody({ words, locale, timeZone, account, token, ...(accountNotices.includes(request.query.done as AccountNotice) ? { notice: request.query.done as AccountNotice } : {}) }) });
       },
     });
     const signedInPost = (path: '/me/preferences' | '/me/topics' | '/me/sign-out' | '/me/receipts' | '/me/feedback' | '/me/profile' | '/me/telegram' | '/me/erase-request', summary: string, act: (session: NonNullable<Awaited<ReturnType<Touchpoints['session']>>>, fields: FormFields, request: FastifyRequest, reply: FastifyReply, locale: PageLocale) => Promise<string>) =>
