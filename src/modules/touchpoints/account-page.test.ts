@@ -83,6 +83,16 @@ describe('the account page', () => {
     ]);
   });
 
+  it('names each points movement by its kind in the page\'s language, never by the staff\'s note', async () => {
+    const adjusted = await t.call({ method: 'POST', url: `/v1/customers/${kate}/points/adjustments`, headers: { 'idempotency-key': 'kate-adjust-1' }, payload: { points: 50, reason: 'Goodwill: checked by Maria, ticket 4711' } });
+    expect(adjusted.statusCode, adjusted.body).toBe(201);
+    const english = await me();
+    expect(english).toMatch(/ · adjustment<\/span><span>\+50</);
+    expect(english).not.toContain('ticket 4711');
+    const russian = await t.call({ method: 'GET', url: '/me?lang=ru', role: null, headers: { cookie: session } });
+    expect(russian.body).toMatch(/ · корректировка<\/span><span>\+50</);
+  });
+
   it('reads the contact policy once for a view', async () => {
     const reads = vi.spyOn(t.services.messaging.policy, 'get');
     try {

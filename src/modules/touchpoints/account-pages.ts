@@ -124,7 +124,9 @@ ${account.ledger.length === 0
   ? html`<p class="muted">${words.noPoints}</p>`
   : account.ledger.map((e) => {
       const delta = e.available + e.pending;
-      return html`<div class="row"><span>${formatDate(locale, e.at, timeZone)}${e.reason ? html` · ${e.reason}` : ''}</span><span>${delta > 0 ? '+' : delta < 0 ? '−' : ''}${formatNumber(locale, Math.abs(delta))}</span></div>`;
+      // What kind of movement, in the customer's language: the entry's reason is the staff's or the system's note, not theirs to read.
+      const kind = words.ledgerKind[e.kind as keyof PageText['ledgerKind']];
+      return html`<div class="row"><span>${formatDate(locale, e.at, timeZone)}${kind ? html` · ${kind}` : ''}</span><span>${delta > 0 ? '+' : delta < 0 ? '−' : ''}${formatNumber(locale, Math.abs(delta))}</span></div>`;
     })}
 </section>
 <section class="card" aria-labelledby="s-profile" id="profile"><h2 id="s-profile">${words.profile}</h2>
