@@ -22,7 +22,8 @@ const topicKey: FieldParam = {
 /**
  * Message interactions and subscription topics as segment fields: "opened a marketing e-mail in
  * the last 30 days", "clicked nothing from the spring campaign", "left the offers topic".
- * A merged customer's messages keep the duplicate's id, so `ids` finds them all.
+ * A merge moves the duplicate's messages and their history to the survivor (mergeCustomer), so
+ * the customer's own id finds them all.
  */
 export const messagingSegmentFields: SegmentField[] = [
   {
@@ -33,7 +34,7 @@ export const messagingSegmentFields: SegmentField[] = [
     // Counted once a message however often it was opened; the index on (customer_id, status, occurred_at) finds a customer's.
     value: (params, ctx) => sql`(select count(distinct e.message_id)::int from message_events e
       ${params.channel || params.source ? sql`join messages m on m.id = e.message_id` : sql``}
-      where e.customer_id = any(${ctx.ids}) and e.status = ${params.interaction as string}
+      where e.customer_id = ${ctx.id} and e.status = ${params.interaction as string}
         ${params.channel ? sql`and m.kind = ${params.channel as string}` : sql``}
         ${params.source ? sql`and m.source_id = ${params.source as string}` : sql``}
         ${windowSql(sql`e.occurred_at`, params.window, ctx.now)})`,
