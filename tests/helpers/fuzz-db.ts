@@ -25,6 +25,7 @@ export type WriteWatch = {
 // A wrong console password is refused and counted (five in a row lock the account): the one
 // write a refused request must make.
 const IGNORED_COLUMNS: Record<string, string[]> = { api_keys: ['last_used_at'], staff_users: ['failed_attempts', 'locked_until'] };
+const DERIVED_TABLES = /^rollup_/;
 
 export async function watchWrites(database: Database): Promise<WriteWatch> {
   const db = database.db;
@@ -41,6 +42,10 @@ export async function watchWrites(database: Database): Promise<WriteWatch> {
      begin insert into fuzz_writes (t, op) values (TG_TABLE_NAME, TG_OP); return null; end $$`,
   ];
   for (const { name } of rows) {
+    // The reporting rollups are derived upkeep: a report reading them first repairs the few hours
+    // a refund or a merge left marked (loyalty's rollupsForReport), by design, so a read may write
+    // them. Every table they are derived from is watched.
+    if (DERIVED_TABLES.test(name)) continue;
     const table = `"${name}"`;
     statements.push(
       `create trigger fuzz_i after insert on ${table} referencing new table as fuzz_changed for each statement execute function fuzz_note_changed()`,
