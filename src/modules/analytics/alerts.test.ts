@@ -136,6 +136,9 @@ describe('alert rules and alerts', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'analytics.invalid_alert_rule', detail: 'params.minHistory: must be a whole number from 1 to days' });
     expect((await t.call({ method: 'POST', url: `/v1/alert-rules/${ruleId}/check`, payload: { day: '2026-02-30' } })).statusCode).toBe(400);
+    // Month 13 is no date at all (it parsed to NaN and was a 500, found by the fuzz suite).
+    const noDate = await t.call({ method: 'POST', url: `/v1/alert-rules/${ruleId}/check`, payload: { day: '2026-13-01' } });
+    expect([noDate.statusCode, noDate.json().code, noDate.json().detail]).toEqual([400, 'analytics.invalid_query', 'day: must be a date as YYYY-MM-DD; got "2026-13-01"']);
     expect((await t.call({ method: 'GET', url: '/v1/alerts', role: 'support' })).statusCode).toBe(403);
     const patched = await t.call({ method: 'PATCH', url: `/v1/alert-rules/${ruleId}`, payload: { active: false } });
     expect(patched.json().active).toBe(false);

@@ -62,7 +62,8 @@ export function createAlerts(deps: { db: Db; clock: Clock; ids: Ids; sources: An
   /** Judges one day of a rule, every group, and stores the alerts it fires (once per rule, day and group). */
   async function check(id: string, day: string): Promise<CheckResult> {
     const rule = ruleView(await load(id));
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || isoDay(dateMs(day)) !== day) {
+    // A day that is no date (month 13) parses to NaN, which has no ISO form: refused before it is formatted.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(dateMs(day)) || isoDay(dateMs(day)) !== day) {
       throw analyticsError('analytics.invalid_query', `day: must be a date as YYYY-MM-DD; got ${JSON.stringify(day)}`, [{ field: 'day', reason: 'must be a date as YYYY-MM-DD' }]);
     }
     // The day and its history are read as instants: a day whose next one is past 9999 (or before year 1) has none.
