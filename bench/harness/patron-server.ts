@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -52,7 +52,10 @@ export async function startPatronServer(options: {
   startTimeoutMs?: number;
 }): Promise<PatronServer> {
   const port = await freePort();
-  const adminKey = `bench_${randomBytes(24).toString('hex')}`;
+  // One key per database, the same for every run: the server revokes an env key of another value
+  // when it starts, so a random key each run ended any other run on the same database with 401s.
+  // (A loopback benchmark database; on PGlite each run has its own directory.)
+  const adminKey = `bench_${createHash('sha256').update(options.databaseUrl ?? options.dataDir).digest('hex').slice(0, 48)}`;
   fs.mkdirSync(options.dataDir, { recursive: true });
   const logFile = path.join(options.dataDir, `server-${port}.log`);
   const log = fs.openSync(logFile, 'a');
