@@ -16,7 +16,24 @@ export type FieldKind = 'number' | 'text' | 'boolean' | 'date' | 'list' | 'json'
  * into it (receipts and events keep a duplicate's id). `perCustomer`: the query looks at a page or
  * a few ids rather than everyone, so each customer's rows are best looked up by index; see existsSql.
  */
-export type FieldContext = { now: Date; id: RawBuilder<string>; ids: RawBuilder<string[]>; perCustomer: boolean };
+export type FieldContext = {
+  now: Date;
+  id: RawBuilder<string>;
+  ids: RawBuilder<string[]>;
+  perCustomer: boolean;
+  /**
+   * Left-joins rows keyed by `customer_id` to the customer, once per `key`, and gives the alias to
+   * read their columns by (`sql.ref(alias + '.column')`). A value read through a join rather than a subquery per customer keeps the
+   * query's scan of everyone parallel: PostgreSQL runs a plan with a correlated subquery on one
+   * process. Absent where the query cannot take joins; a field then reads by subquery.
+   */
+  join?: (key: string, source: RawBuilder<unknown>) => string;
+  /** What the fields' `prepare` answered before this query was built, by field key. */
+  prepared?: ReadonlyMap<string, unknown>;
+};
+
+/** What fields' `prepare` answered, by field key (empty: none was asked). */
+export type PreparedFields = ReadonlyMap<string, unknown>;
 
 /**
  * `exists (query)` in a field's value. Over everyone PostgreSQL answers it for all customers at once
@@ -47,6 +64,11 @@ export type SegmentField = {
   /** The values a text field can take (a gender, a tier id are not free text); checked when a rule is saved. */
   values?: readonly string[];
   value(params: Record<string, unknown>, ctx: FieldContext): RawBuilder<unknown>;
+  /**
+   * Asked before a query over the field is built (outside any transaction: it may write, as a
+   * report's read repairs the rollups): its answer reaches `value` as `ctx.prepared.get(key)`.
+   */
+  prepare?: () => Promise<unknown>;
 };
 
 export const operatorsByKind: Record<FieldKind, readonly string[]> = {

@@ -28,7 +28,8 @@ import { pointsAtStores, storeOfReceipt } from './store-points.ts';
 import { pointsLedgerFacts } from './points-economics.ts';
 import { cohortGrid } from './rollup-cohort-cells.ts';
 import type { CohortUnitName } from './rollup-cohorts.ts';
-import { foldRollups, readRollupState, rollupsForReport } from './rollups.ts';
+import { foldRollups, purchasesRolledUntil, readRollupState, rollupsForReport } from './rollups.ts';
+import { loyaltySegmentFields } from './segment-fields.ts';
 
 export type { JobName } from './jobs.ts';
 export type { SegmentCheck } from './config-store.ts';
@@ -198,6 +199,8 @@ export function createLoyalty(
       cohortGrid: (unit: CohortUnitName, timezone: string) => cohortGrid(db, unit, timezone),
       state: () => readRollupState(db),
     },
+    /** Loyalty's segment fields; the purchase ones read the rollups once they are ready. */
+    segmentFields: () => loyaltySegmentFields(() => purchasesRolledUntil(db, clock)),
     runJob: async (name: JobName, signal?: AbortSignal) => (await jobs[name](db, clock, ids, signal)) as Record<string, number>,
     receiptNdjsonFormat: receiptNdjsonFormat({ db, clock, ids, phoneRegion: base.phoneRegion }),
   };

@@ -7,7 +7,6 @@ import { ownTx } from './loyalty.db.ts';
 import { loyaltyErrors } from './loyalty.errors.ts';
 import { loyaltyEvents } from './loyalty.events.ts';
 import { loyaltyIds } from './loyalty.ids.ts';
-import { loyaltySegmentFields } from './segment-fields.ts';
 
 /** What the loyalty module registers with the platform when buildApp wires it. */
 export const loyaltyModule = defineModule({
@@ -16,7 +15,7 @@ export const loyaltyModule = defineModule({
   idPrefixes: loyaltyIds.prefixes,
   errors: loyaltyErrors.table,
   ownTx,
-  segmentFields: () => loyaltySegmentFields,
+  segmentFields: (loyalty: Loyalty) => loyalty.segmentFields(),
   jobs: (loyalty: Loyalty) => [
     { name: 'activate-points', cadence: 'frequent', run: (signal) => loyalty.runJob('activate-points', signal) },
     { name: 'expire-points', cadence: 'frequent', run: (signal) => loyalty.runJob('expire-points', signal) },

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx } from './loyalty.db.ts';
+import { appendPurchases, backfillPurchasesStep, purchasesBackfill, rewritePurchases } from './rollup-purchases.ts';
 import { ledgerEntries } from './points-economics.ts';
 import { buildGrids, cellsKept, putIn, takeOut } from './rollup-cohort-cells.ts';
 import { tillReceipts, unitsOfReceipt } from './till-facts.ts';
@@ -33,7 +34,7 @@ const CLOSE_STEP_HOURS = 7 * 24;
 const REPAIR_STEP_MARKS = 5_000;
 
 export type RollupState = { closedUntil: Date | null; historyFrom: Date | null; foldedAt: Date | null };
-export type FoldReport = { closedHours: number; repairedHours: number; repairedCustomers: number; marks: number; cohortGrids: number };
+export type FoldReport = { closedHours: number; repairedHours: number; repairedCustomers: number; marks: number; cohortGrids: number; purchaseBackfillSteps: number };
 
 export const hourOf = (at: Date): number => Math.floor(at.getTime() / HOUR_MS);
 const instantOf = (hour: number): Date => new Date(hour * HOUR_MS);
@@ -147,6 +148,8 @@ async function closeHours(db: Db, clock: Clock, expected: Date | null, from: Dat
         first_store_id = case when c.first_at is null then excluded.first_store_id else c.first_store_id end,
         first_channel = case when c.first_at is null then excluded.first_channel else c.first_channel end`.execute(tx);
     if (cells) await putIn(tx, sql`select customer_id from rollup_step_customers`);
+    // While the purchases' backfill runs, the customers past it are left to it (it writes them whole).
+    await appendPurchases(tx, { from, to }, { upto: await purchasesBackfill(tx) });
     await sql`delete from rollup_dirty where ${expected ? sql`hour >= ${hourOf(expected)}` : sql`true`}`.execute(tx);
     await sql`update rollup_state set closed_until = ${to}::timestamptz, history_from = coalesce(history_from, ${from}::timestamptz), folded_at = ${clock.now()}::timestamptz`.execute(tx);
     return true;
@@ -195,12 +198,27 @@ async function repairMarks(db: Db, clock: Clock, report: FoldReport): Promise<bo
       await sql`insert into rollup_customer_hours (customer_id, purchase_hours, purchase_net, points_hours, first_at, first_receipt_id, first_store_id, first_channel)
         ${customerHoursOf({ to: closedUntil }, customers)}`.execute(tx);
       if (cells) await putIn(tx, these);
+      await rewritePurchases(tx, closedUntil, customers, await purchasesBackfill(tx));
       report.repairedCustomers += customers.length;
     }
     await sql`delete from rollup_dirty where id = any(${marks.map((mark) => mark.id)}::bigint[])`.execute(tx);
     await sql`update rollup_state set folded_at = ${clock.now()}::timestamptz`.execute(tx);
     report.marks += marks.length;
     return true;
+  });
+}
+
+/**
+ * A step of the purchases' backfill (rollup-purchases.ts) over history folded before their table
+ * existed, under the state's lock like every step; false once done.
+ */
+async function backfillPurchases(db: Db): Promise<boolean> {
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
+    await sql`set local jit = off`.execute(tx);
+    await sql`set local work_mem = '64MB'`.execute(tx);
+    const state = (await sql<{ closedUntil: Date | null }>`select closed_until from rollup_state for update`.execute(tx)).rows[0];
+    if (!state?.closedUntil) return false;
+    return backfillPurchasesStep(tx, state.closedUntil);
   });
 }
 
@@ -239,8 +257,9 @@ async function buildCohortGrids(db: Db, clock: Clock): Promise<number> {
 export async function foldRollups(db: Db, clock: Clock, options: { signal?: AbortSignal; budgetMs?: number } = {}): Promise<FoldReport> {
   const started = Date.now();
   const inBudget = () => !options.signal?.aborted && (options.budgetMs === undefined || Date.now() - started < options.budgetMs);
-  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0 };
+  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0, purchaseBackfillSteps: 0 };
   while (inBudget() && (await repairMarks(db, clock, report)));
+  while (inBudget() && (await backfillPurchases(db))) report.purchaseBackfillSteps++;
   while (inBudget()) {
     // Read before the closing step's transaction: its snapshot must come after this look at the running transactions.
     const end = await safeEnd(db, clock);
@@ -281,8 +300,18 @@ export async function rollupsForReport(db: Db, clock: Clock): Promise<Date | nul
   const pending = Number(row.pending);
   if (pending === 0) return row.closedUntil;
   if (pending > REPAIR_ON_READ_MARKS) return null;
-  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0 };
+  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0, purchaseBackfillSteps: 0 };
   // A few steps at most: marks that keep arriving meanwhile are changes made during the request.
   for (let step = 0; step < 3 && (await repairMarks(db, clock, report)); step++);
   return (await readRollupState(db)).closedUntil;
+}
+
+/**
+ * Up to when the purchases' rollups hold every purchase, for segment conditions (repaired first,
+ * as for a report); null while they cannot answer (nothing folded, too many changes waiting, or
+ * their backfill over older history still running): the conditions then read raw receipts.
+ */
+export async function purchasesRolledUntil(db: Db, clock: Clock): Promise<Date | null> {
+  const until = await rollupsForReport(db, clock);
+  return until && (await purchasesBackfill(db)) === null ? until : null;
 }

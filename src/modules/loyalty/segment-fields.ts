@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { keptReceipt } from './purchase-facts.ts';
+import { rolledBought, rolledCount, rolledEdge, rolledFor, rolledSpent } from './segment-purchases-rolled.ts';
 import { daysParam, existsSql, stringListParam, windowParam, windowSql, type FieldContext, type FieldParam, type SegmentField } from '../../platform/segment-fields.ts';
 
 /**
@@ -69,53 +70,81 @@ function spent(params: Record<string, unknown>, ctx: FieldContext): RawBuilder<u
 
 const purchaseParams = { window: windowParam, filter: filterParam };
 
-export const loyaltySegmentFields: SegmentField[] = [
-  { key: 'tier', kind: 'text', description: 'The tier id (GET /v1/tiers); not set for a customer with no tier', value: (_p, ctx) => sql`(select t.tier_id from customer_tiers t where t.customer_id = ${ctx.id})` },
-  { key: 'points.balance', kind: 'number', description: 'Points available to spend', value: (_p, ctx) => sql`coalesce((select b.available from point_balances b where b.customer_id = ${ctx.id}), 0)` },
-  { key: 'points.pending', kind: 'number', description: 'Points earned but not yet spendable (the return period)', value: (_p, ctx) => sql`coalesce((select b.pending from point_balances b where b.customer_id = ${ctx.id}), 0)` },
-  {
-    key: 'points.expiring',
-    kind: 'number',
-    description: 'Available points that expire within the next N days',
-    params: { withinDays: daysParam(true) },
-    value: (params, ctx) => sql`coalesce((select sum(l.remaining) from point_lots l
-      where l.customer_id = ${ctx.id} and l.activated_at is not null and l.expired_at is null and l.remaining > 0
-        and l.expires_at > ${ctx.now}::timestamptz and l.expires_at <= ${new Date(ctx.now.getTime() + (params.withinDays as number) * 86_400_000)}::timestamptz), 0)`,
-  },
-  {
-    key: 'purchases.count',
-    kind: 'number',
-    description: 'Purchases (confirmed receipts not wholly returned) in the window',
-    params: purchaseParams,
-    value: (params, ctx) => sql`(select count(*)::int from receipts r where ${counted(params, ctx)})`,
-  },
-  { key: 'purchases.spentMinor', kind: 'number', description: 'Money spent in the window, net of refunds, in minor units', params: purchaseParams, value: spent },
-  {
-    key: 'purchases.averageCheckMinor',
-    kind: 'number',
-    description: 'Money spent in the window divided by the purchases (whole minor units); not set without purchases',
-    params: purchaseParams,
-    value: (params, ctx) => sql`(${spent(params, ctx)} / nullif((select count(*) from receipts r where ${counted(params, ctx)}), 0))::bigint`,
-  },
-  {
-    key: 'purchases.daysSinceLast',
-    kind: 'number',
-    description: 'Whole days since the last purchase; not set without one',
-    params: { filter: filterParam },
-    value: (params, ctx) => sql`floor(extract(epoch from (${ctx.now}::timestamptz - (select max(r.occurred_at) from receipts r where ${counted(params, ctx)}))) / 86400)::int`,
-  },
-  {
-    key: 'purchases.daysSinceFirst',
-    kind: 'number',
-    description: 'Whole days since the first purchase; not set without one',
-    params: { filter: filterParam },
-    value: (params, ctx) => sql`floor(extract(epoch from (${ctx.now}::timestamptz - (select min(r.occurred_at) from receipts r where ${counted(params, ctx)}))) / 86400)::int`,
-  },
-  {
-    key: 'purchases.bought',
-    kind: 'boolean',
-    description: 'Made a purchase in the window (with the filter: of those categories, SKUs, brands, at those stores)',
-    params: purchaseParams,
-    value: (params, ctx) => existsSql(ctx, sql`select 1 from receipts r where ${counted(params, ctx)}`),
-  },
-];
+/**
+ * Loyalty's fields. `purchasesReady` tells the purchase fields up to when the rollups hold every
+ * purchase (null: not ready; they read raw receipts), asked once before each query is built.
+ */
+export function loyaltySegmentFields(purchasesReady?: () => Promise<Date | null>): SegmentField[] {
+  const prepare = purchasesReady ? { prepare: purchasesReady } : {};
+  const spentOf = (key: string) => (params: Record<string, unknown>, ctx: FieldContext) => {
+    const rolled = rolledFor(ctx, key, params, 'totals');
+    return rolled ? rolledSpent(rolled, params) : spent(params, ctx);
+  };
+  const countOf = (key: string) => (params: Record<string, unknown>, ctx: FieldContext) => {
+    const rolled = rolledFor(ctx, key, params, 'totals');
+    return rolled ? rolledCount(rolled, params) : sql`(select count(*)::int from receipts r where ${counted(params, ctx)})`;
+  };
+  const edge = (key: string, which: 'last' | 'first') => (params: Record<string, unknown>, ctx: FieldContext) => {
+    const rolled = rolledFor(ctx, key, params, 'totals');
+    const instant = rolled ? rolledEdge(rolled, which) : sql`(select ${which === 'last' ? sql`max` : sql`min`}(r.occurred_at) from receipts r where ${counted(params, ctx)})`;
+    return sql`floor(extract(epoch from (${ctx.now}::timestamptz - ${instant})) / 86400)::int`;
+  };
+  return [
+    { key: 'tier', kind: 'text', description: 'The tier id (GET /v1/tiers); not set for a customer with no tier', value: (_p, ctx) => sql`(select t.tier_id from customer_tiers t where t.customer_id = ${ctx.id})` },
+    { key: 'points.balance', kind: 'number', description: 'Points available to spend', value: (_p, ctx) => sql`coalesce((select b.available from point_balances b where b.customer_id = ${ctx.id}), 0)` },
+    { key: 'points.pending', kind: 'number', description: 'Points earned but not yet spendable (the return period)', value: (_p, ctx) => sql`coalesce((select b.pending from point_balances b where b.customer_id = ${ctx.id}), 0)` },
+    {
+      key: 'points.expiring',
+      kind: 'number',
+      description: 'Available points that expire within the next N days',
+      params: { withinDays: daysParam(true) },
+      value: (params, ctx) => sql`coalesce((select sum(l.remaining) from point_lots l
+        where l.customer_id = ${ctx.id} and l.activated_at is not null and l.expired_at is null and l.remaining > 0
+          and l.expires_at > ${ctx.now}::timestamptz and l.expires_at <= ${new Date(ctx.now.getTime() + (params.withinDays as number) * 86_400_000)}::timestamptz), 0)`,
+    },
+    {
+      key: 'purchases.count',
+      kind: 'number',
+      description: 'Purchases (confirmed receipts not wholly returned) in the window',
+      params: purchaseParams,
+      ...prepare,
+      value: countOf('purchases.count'),
+    },
+    { key: 'purchases.spentMinor', kind: 'number', description: 'Money spent in the window, net of refunds, in minor units', params: purchaseParams, ...prepare, value: spentOf('purchases.spentMinor') },
+    {
+      key: 'purchases.averageCheckMinor',
+      kind: 'number',
+      description: 'Money spent in the window divided by the purchases (whole minor units); not set without purchases',
+      params: purchaseParams,
+      ...prepare,
+      value: (params, ctx) => sql`(${spentOf('purchases.averageCheckMinor')(params, ctx)} / nullif(${countOf('purchases.averageCheckMinor')(params, ctx)}, 0))::bigint`,
+    },
+    {
+      key: 'purchases.daysSinceLast',
+      kind: 'number',
+      description: 'Whole days since the last purchase; not set without one',
+      params: { filter: filterParam },
+      ...prepare,
+      value: edge('purchases.daysSinceLast', 'last'),
+    },
+    {
+      key: 'purchases.daysSinceFirst',
+      kind: 'number',
+      description: 'Whole days since the first purchase; not set without one',
+      params: { filter: filterParam },
+      ...prepare,
+      value: edge('purchases.daysSinceFirst', 'first'),
+    },
+    {
+      key: 'purchases.bought',
+      kind: 'boolean',
+      description: 'Made a purchase in the window (with the filter: of those categories, SKUs, brands, at those stores)',
+      params: purchaseParams,
+      ...prepare,
+      value: (params, ctx) => {
+        const rolled = rolledFor(ctx, 'purchases.bought', params, 'bought');
+        return rolled ? rolledBought(rolled, params) : existsSql(ctx, sql`select 1 from receipts r where ${counted(params, ctx)}`);
+      },
+    },
+  ];
+}

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
 import { seededRandom } from '../../platform/seeded-random.ts';
-import { operatorsByKind, type FieldKind, type SegmentField } from '../../platform/segment-fields.ts';
+import { operatorsByKind, type FieldKind, type PreparedFields, type SegmentField } from '../../platform/segment-fields.ts';
 import { segmentPopulation } from '../customers/index.ts';
-import { matchingQuery, type Compiler, type Restriction } from './membership.ts';
+import { matchingQuery, prepareFields, type Compiler, type Restriction } from './membership.ts';
 import { checkRules, nodeKind, type Condition, type RuleNode } from './rules.ts';
 
 /**
@@ -27,6 +27,12 @@ const NOWS = [FINAL, FINAL + DAY + 10.5 * 3_600_000, Date.parse('2025-08-15T03:0
 /** Mostly the fixture's end, where the windows hold most. */
 const nowArb = fc.oneof({ weight: 3, arbitrary: fc.constant(NOWS[0]!) }, { weight: 2, arbitrary: fc.constant(NOWS[1]!) }, { weight: 2, arbitrary: fc.constant(NOWS[2]!) }, { weight: 1, arbitrary: fc.constant(NOWS[3]!) });
 const RUNS = Number(process.env.SEGMENT_PROPERTY_RUNS ?? 150);
+/**
+ * When the purchases' rollups are folded, mid-way: the purchases before are read from them and the
+ * later ones raw; the refunds, the merge and the erasure after it change folded hours, which the
+ * fold repairs when the rules are prepared.
+ */
+const FOLDED = Date.parse('2025-07-20T10:30:00Z');
 
 // ---- The fixture's vocabulary -----------------------------------------------------------------
 
@@ -503,6 +509,8 @@ function treeArb(condition: fc.Arbitrary<Condition>): fc.Arbitrary<RuleNode> {
 let t: TestApp;
 let compiler: Compiler;
 let world: Person[];
+/** The rules prepared with the rollups folded up to FOLDED (and repaired): purchase conditions read them. */
+let rolled: PreparedFields;
 
 type Answer = Awaited<ReturnType<TestApp['call']>>;
 
@@ -638,6 +646,7 @@ async function buildFixture() {
   // A duplicate merged into a survivor (its receipts count for the survivor) and an erased customer (in no segment).
   at(FINAL - 2 * DAY, () => ok(t.call({ method: 'POST', url: `/v1/customers/${ids[26]}/merge`, payload: { from: ids[27] } }), 200));
   at(FINAL - DAY, () => ok(t.call({ method: 'POST', url: `/v1/customers/${ids[29]}/erase` }), 200));
+  at(FOLDED, () => t.services.loyalty.rollups.fold());
 
   steps.sort((a, b) => a.at - b.at || a.seq - b.seq);
   for (const step of steps) {
@@ -653,6 +662,7 @@ beforeAll(async () => {
   const fields = new Map<string, SegmentField>(t.services.registry.segmentFields().map((field) => [field.key, field]));
   compiler = { fields, population: segmentPopulation() };
   world = await readWorld(t);
+  rolled = await prepareFields(compiler);
   // The fixture is built through the API: a minute alone, more beside other test files on two CPUs.
 }, 180_000);
 afterAll(async () => t?.close());
@@ -679,7 +689,16 @@ describe('segment rules compiled to SQL', () => {
   it('match exactly the customers a brute-force evaluator picks, for random rule trees', async () => {
     const rules = treeArb(conditionArb(world, compiler.fields));
     const active = world.filter((p) => p.status === 'active');
-    const matched = async (node: RuleNode, now: Date) => new Set((await matchingQuery(compiler, node, now, { kind: 'all' }).execute(t.database.db)).rows.map((row) => row.id));
+    // The purchase conditions read raw receipts, and the rollups and the receipts since: both must pick the same.
+    expect(rolled.get('purchases.spentMinor')).toEqual(new Date(Math.floor(FOLDED / 3_600_000) * 3_600_000));
+    const matched = async (node: RuleNode, now: Date) => {
+      const [raw, viaRollups] = await Promise.all(
+        [undefined, rolled].map(async (prepared) => new Set((await matchingQuery(compiler, node, now, { kind: 'all' }, prepared).execute(t.database.db)).rows.map((row) => row.id))),
+      );
+      const differs = [...raw!].filter((id) => !viaRollups!.has(id)).concat([...viaRollups!].filter((id) => !raw!.has(id)));
+      if (differs.length > 0) throw new Error(`at ${now.toISOString()} ${JSON.stringify(node)}: the rollups ${viaRollups!.has(differs[0]!) ? 'match' : 'do not match'} ${differs[0]}, raw receipts ${raw!.has(differs[0]!) ? 'do' : 'do not'}`);
+      return raw!;
+    };
     const picked = (node: RuleNode, nowMs: number) => new Set(active.filter((p) => evaluate(node, p, nowMs, compiler.fields)).map((p) => p.id));
     const splits = (ids: Set<string>) => ids.size > 0 && ids.size < active.length;
     let nonTrivial = 0;
@@ -717,7 +736,7 @@ describe('segment rules compiled to SQL', () => {
         const sorted = world.map((p) => p.id).sort();
         const some = sorted.filter((_id, i) => i % 3 !== nowMs % 3);
         const [after, upto] = [sorted[Math.floor(sorted.length / 4)]!, sorted[Math.floor((3 * sorted.length) / 4)]!];
-        const restricted = async (restriction: Restriction) => new Set((await matchingQuery(compiler, tree, now, restriction).execute(t.database.db)).rows.map((row) => row.id));
+        const restricted = async (restriction: Restriction) => new Set((await matchingQuery(compiler, tree, now, restriction, rolled).execute(t.database.db)).rows.map((row) => row.id));
         expect([...(await restricted({ kind: 'ids', ids: some }))].sort()).toEqual([...viaJs].filter((id) => some.includes(id)).sort());
         expect([...(await restricted({ kind: 'range', after, upto }))].sort()).toEqual([...viaJs].filter((id) => id > after && id <= upto).sort());
         // The service's preview (at the clock's now) counts the same set.

@@ -12,7 +12,7 @@ import { existsSql, operatorsByKind, type SegmentField } from '../../platform/se
 import type { Customers } from '../customers/index.ts';
 import type { MembershipProvider, PurchaseFacts } from '../loyalty/index.ts';
 import { updateLiveMembership } from './live.ts';
-import { matchingQuery, namedSegmentsOf, segmentsOfCustomer, type Compiler, type Population } from './membership.ts';
+import { matchingQuery, namedSegmentsOf, prepareFields, segmentsOfCustomer, type Compiler, type Population } from './membership.ts';
 import { createRecomputes } from './recompute.ts';
 import { createRfm, rfmSegmentFields } from './rfm.ts';
 import { conditionsOf, type RuleNode } from './rules.ts';
@@ -157,7 +157,7 @@ export function createSegments(deps: SegmentsDeps) {
     async preview(rules: RuleNode, masked: boolean): Promise<{ count: number; sample: MemberView[] }> {
       // The same checks as saving (a segment named must exist), nothing written.
       await checkSegmentInput(db, fields, { name: 'preview', rules }, null);
-      const matched = matchingQuery(compiler, rules, clock.now(), { kind: 'all' });
+      const matched = matchingQuery(compiler, rules, clock.now(), { kind: 'all' }, await prepareFields(compiler));
       // One query: the window count is taken over every match before the limit.
       const rows = (await sql<{ id: string; count: string | number }>`select m.id, count(*) over () as count from (${matched}) m order by m.id limit ${SAMPLE}`.execute(db)).rows;
       const records = new Map((await deps.customers.getMany(rows.map((row) => row.id), masked)).map((record) => [record.id, record]));

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import { consumeOutbox, type OutboxRow } from '../../platform/outbox-consumer.ts';
-import { lockSegment, writeDiff, type Compiler } from './membership.ts';
+import { lockSegment, prepareFields, writeDiff, type Compiler } from './membership.ts';
 import { referencedSegments } from './rules.ts';
 import { segmentsInOrder } from './segment-store.ts';
 import type { Db } from './segments.db.ts';
@@ -46,11 +46,13 @@ export async function updateLiveMembership(deps: { db: Db; clock: Clock; ids: Id
         const builtOn = new Set(segments.flatMap((segment) => referencedSegments(segment.rules)));
         const customers = customersOf(rows.filter((row) => !row.type.startsWith('segment.') || builtOn.has(String(row.payload.segmentId))));
         if (customers.length === 0) return true;
+        // Outside the segments' transactions: preparing may repair the purchases' rollups first.
+        const prepared = await prepareFields(deps.compiler);
         for (const segment of segments) {
           if (signal?.aborted) return false;
           const diff = await deps.db.transaction().execute(async (tx) => {
             const current = await lockSegment(tx, segment.id);
-            return current ? writeDiff(tx, deps, current, { kind: 'ids', ids: customers }, 'event') : { entered: [], left: [] };
+            return current ? writeDiff(tx, deps, current, { kind: 'ids', ids: customers }, 'event', undefined, prepared) : { entered: [], left: [] };
           });
           report.entered += diff.entered.length;
           report.left += diff.left.length;

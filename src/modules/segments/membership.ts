@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import type { FieldContext, SegmentField } from '../../platform/segment-fields.ts';
+import type { FieldContext, PreparedFields, SegmentField } from '../../platform/segment-fields.ts';
 import { compileRules } from './compile.ts';
 import type { RuleNode } from './rules.ts';
 import type { DbOrTx, Tx } from './segments.db.ts';
@@ -33,14 +33,38 @@ function restrict(column: RawBuilder<unknown>, restriction: Restriction): RawBui
   }
 }
 
+/**
+ * Asks every field that prepares (the purchases' rollups: repaired and ready, or not) once, before
+ * a query is built; outside any transaction. Fields sharing one `prepare` share its answer.
+ */
+export async function prepareFields(compiler: Compiler): Promise<PreparedFields> {
+  const answers = new Map<() => Promise<unknown>, Promise<unknown>>();
+  const prepared = new Map<string, unknown>();
+  for (const field of compiler.fields.values()) {
+    if (!field.prepare) continue;
+    if (!answers.has(field.prepare)) answers.set(field.prepare, field.prepare());
+    prepared.set(field.key, await answers.get(field.prepare));
+  }
+  return prepared;
+}
+
+const nothingPrepared: PreparedFields = new Map();
+
 /** `select c.id from … where <active> and <restriction> and <rules>`: the customers the rules match now. */
-export function matchingQuery(compiler: Compiler, rules: RuleNode, now: Date, restriction: Restriction): RawBuilder<{ id: string }> {
+export function matchingQuery(compiler: Compiler, rules: RuleNode, now: Date, restriction: Restriction, prepared: PreparedFields = nothingPrepared): RawBuilder<{ id: string }> {
   const { population } = compiler;
   // Over everyone, purchase conditions as semi-joins (one pass over the window's receipts); over a
   // page or a few ids, a lookup per customer, which the planner would otherwise trade for that pass.
   const everyone = restriction.kind === 'all';
-  const expression = compileRules(rules, compiler.fields, population.context(now, !everyone), everyone);
-  return sql<{ id: string }>`select c.id from ${population.from} where ${population.where} and ${restrict(sql`c.id`, restriction)} and ${expression}`;
+  const joins = new Map<string, { alias: string; source: RawBuilder<unknown> }>();
+  const join = (key: string, source: RawBuilder<unknown>) => {
+    const alias = joins.get(key)?.alias ?? `j${joins.size}`;
+    if (!joins.has(key)) joins.set(key, { alias, source });
+    return alias;
+  };
+  const expression = compileRules(rules, compiler.fields, { ...population.context(now, !everyone), join, prepared }, everyone);
+  const joined = [...joins.values()].map(({ alias, source }) => sql`left join (${source}) as ${sql.ref(alias)} on ${sql.ref(`${alias}.customer_id`)} = c.id`);
+  return sql<{ id: string }>`select c.id from ${population.from} ${sql.join(joined, sql` `)} where ${population.where} and ${restrict(sql`c.id`, restriction)} and ${expression}`;
 }
 
 export type Diff = { entered: string[]; left: string[] };
@@ -60,9 +84,11 @@ export async function writeDiff(
   cause: 'recompute' | 'event',
   /** What matches, when already found (a recompute's matches over everyone); the rules are run otherwise. */
   found?: RawBuilder<{ id: string }>,
+  /** What the fields prepared (prepareFields), asked before the caller's transaction began. */
+  prepared?: PreparedFields,
 ): Promise<Diff> {
   const now = deps.clock.now();
-  const matched = found ?? matchingQuery(deps.compiler, segment.rules, now, restriction);
+  const matched = found ?? matchingQuery(deps.compiler, segment.rules, now, restriction, prepared);
   const rows = (
     await sql<{ customerId: string; change: 'entered' | 'left' }>`
       with matched as (${matched}),

@@ -4,7 +4,7 @@ import { backgroundRuns } from '../../platform/background-runs.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { cursorPosition, customersNamedAfter } from '../../platform/outbox-consumer.ts';
 import { CONSUMER as LIVE_CONSUMER } from './live.ts';
-import { lockSegment, matchingQuery, writeDiff, type Compiler, type Diff } from './membership.ts';
+import { lockSegment, matchingQuery, prepareFields, writeDiff, type Compiler, type Diff } from './membership.ts';
 import { recomputeView, type RecomputeView } from './segment-store.ts';
 import type { Db, Tx } from './segments.db.ts';
 import { segmentError } from './segments.errors.ts';
@@ -41,6 +41,7 @@ export function createRecomputes(deps: RecomputeDeps) {
 
   /** Finds every match of the segment's rules now; false when the segment is gone. */
   async function match(recomputeId: string, segmentId: string): Promise<boolean> {
+    const prepared = await prepareFields(deps.compiler);
     return db.transaction().execute(async (tx) => {
       // No lock: pages take it; this only reads. The cursor is read before the matches, so every event at or below it is in them.
       const segment = await tx.selectFrom('segments').select('rules').where('id', '=', segmentId).executeTakeFirst();
@@ -49,7 +50,7 @@ export function createRecomputes(deps: RecomputeDeps) {
       const requested = await tx.selectFrom('segmentRecomputes').select('rematchRequests').where('id', '=', recomputeId).executeTakeFirstOrThrow();
       const eventsAfter = await cursorPosition(tx, LIVE_CONSUMER);
       await tx.deleteFrom('segmentRecomputeMatches').where('recomputeId', '=', recomputeId).execute();
-      const matched = matchingQuery(deps.compiler, segment.rules as never, clock.now(), { kind: 'all' });
+      const matched = matchingQuery(deps.compiler, segment.rules as never, clock.now(), { kind: 'all' }, prepared);
       // Through a temporary table: PostgreSQL runs the select of an INSERT … SELECT on one process,
       // a CREATE TABLE … AS with its parallel workers (at 10 M receipts, the most of a recompute).
       await sql`create temporary table segment_matched on commit drop as ${matched}`.execute(tx);
@@ -91,6 +92,7 @@ export function createRecomputes(deps: RecomputeDeps) {
   /** One page; null when the segment is gone (the walk ends), `again` when its rules changed, or fresh matches were asked for, since the matches were found. */
   async function page(recomputeId: string, segmentId: string, after: string, eventsAfter: number): Promise<{ upto: string | null } | { again: true } | null> {
     const upto = await nextUpto(after);
+    const prepared = await prepareFields(deps.compiler);
     return db.transaction().execute(async (tx) => {
       const segment = await lockSegment(tx, segmentId);
       if (!segment) return null;
@@ -100,7 +102,7 @@ export function createRecomputes(deps: RecomputeDeps) {
       const trusted = candidates.filter((id) => !named.has(id));
       const found = sql<{ id: string }>`select customer_id as id from segment_recompute_matches where recompute_id = ${recomputeId} and customer_id = any(${trusted}::text[])`;
       const fromMatches = trusted.length > 0 ? await writeDiff(tx, deps, segment, { kind: 'ids', ids: trusted }, 'recompute', found) : noDiff();
-      const afresh = named.size > 0 ? await writeDiff(tx, deps, segment, { kind: 'ids', ids: [...named] }, 'recompute') : noDiff();
+      const afresh = named.size > 0 ? await writeDiff(tx, deps, segment, { kind: 'ids', ids: [...named] }, 'recompute', undefined, prepared) : noDiff();
       const counted = await sql<{ n: number }>`select count(*)::int as n from ${population.from} where ${population.where} and c.id > ${after} ${upto === null ? sql`` : sql`and c.id <= ${upto}`}`.execute(tx);
       await tx
         .updateTable('segmentRecomputes')
