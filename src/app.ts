@@ -249,6 +249,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // Messaging renders templates over customers' profiles and loyalty's balances, and sends only
   // with the consent customers hold; webhooks carry every module's events.
   const messaging = createMessaging({
+    wakeJob: (name) => registry.wakeJob(name),
     db: viewOf(db),
     clock,
     ids,

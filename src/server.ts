@@ -133,7 +133,11 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   // running (a campaign of a million queued, 20,000 e-mails sent, a million segment events read),
   // so an event a confirm wrote reached its consumers only after them. Apart, a job waits only for
   // its own previous run; the leases still keep each to one instance at a time.
-  const liveLoops = jobs.filter((job) => job.cadence === 'live').map((job) => startScheduler([job], { intervalMs: config.liveJobIntervalMs, log: app.log, leases }));
+  const liveLoops = jobs.filter((job) => job.cadence === 'live').map((job) => {
+    const loop = startScheduler([job], { intervalMs: config.liveJobIntervalMs, log: app.log, leases });
+    opened.registry.onWake(job.name, loop.wake);
+    return loop;
+  });
   const liveJobs = { stop: async () => void (await Promise.all(liveLoops.map((loop) => loop.stop()))) };
   const resumed = await opened.imports.resumePending();
   if (resumed.length > 0) app.log.info({ imports: resumed }, 'resuming unfinished imports');

@@ -76,6 +76,7 @@ export const messaging: Scenario = {
     const removeMade = async () => {
       await direct.query('delete from message_events e using messages m where m.id = e.message_id and m.source_id = any($1::text[])', [[...made.campaigns, ...made.journeys]]);
       await direct.query('delete from messages where source_id = any($1::text[])', [[...made.campaigns, ...made.journeys]]);
+      await direct.query('delete from campaign_recipients where campaign_id = any($1::text[])', [made.campaigns]);
       await direct.query('delete from campaigns where id = any($1::text[])', [made.campaigns]);
     };
     try {

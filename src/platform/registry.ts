@@ -52,6 +52,7 @@ export function createRegistry() {
   const jobs: ScheduledJob[] = [];
   const jobOwners = new Map<string, string>();
   const segmentFields: SegmentField[] = [];
+  const wakers = new Map<string, () => void>();
   const fieldOwners = new Map<string, string>();
 
   const claim = (owners: Map<string, string>, what: string, name: string, module: string) => {
@@ -96,6 +97,19 @@ export function createRegistry() {
     importTypes: (): ImportType[] => [...importTypes],
     /** Every module's scheduled jobs, in registration order. */
     jobs: (): ScheduledJob[] => [...jobs],
+    /** The server's loop of a job registers how to wake it (server.ts): a loop of its own a live job. */
+    onWake(name: string, wake: () => void): void {
+      wakers.set(name, wake);
+    },
+    /**
+     * Runs a job in this process now rather than at its loop's next tick (up to a tick later,
+     * 5 s by default): a module that has just made work for it (a campaign started) asks. No
+     * loop in this process (tests, the CLI, another instance holding the lease): nothing
+     * happens, and the job finds the work at its next run as before.
+     */
+    wakeJob(name: string): void {
+      wakers.get(name)?.();
+    },
     /** Every module's segment fields, in registration order. */
     segmentFields: (): SegmentField[] => [...segmentFields],
   };

@@ -36,6 +36,45 @@ describe('scheduler', () => {
     expect(ran).toEqual(['walk']);
   });
 
+  it('wake runs the tasks at once, or right after the run under way, not at the next tick', async () => {
+    const runs: number[] = [];
+    let release!: () => void;
+    let hold = new Promise<void>((resolve) => (release = resolve));
+    const scheduler = startScheduler(
+      [
+        {
+          name: 'job',
+          async run() {
+            runs.push(Date.now());
+            await hold;
+          },
+        },
+      ],
+      { intervalMs: 60_000, log: quietLog },
+    );
+    const waitFor = async (n: number) => {
+      while (runs.length < n) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    await waitFor(1); // the first run, at start
+    // Woken while it runs (twice): one more run once it ends, not two, and none before.
+    scheduler.wake();
+    scheduler.wake();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(runs).toHaveLength(1);
+    hold = Promise.resolve();
+    release();
+    await waitFor(2);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(runs).toHaveLength(2);
+    // Woken while idle: runs now, an hour's interval notwithstanding.
+    scheduler.wake();
+    await waitFor(3);
+    await scheduler.stop();
+    scheduler.wake();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(runs).toHaveLength(3);
+  });
+
   it('a task that fails is logged and the next one still runs', async () => {
     const errors: string[] = [];
     let done!: () => void;

@@ -27,12 +27,16 @@ export function startScheduler(
     /** How long a task's lease lasts without renewal: how soon another instance takes over a dead one's task. */
     leaseTtlMs?: number;
   },
-): { stop(): Promise<void> } {
+): { stop(): Promise<void>; wake(): void } {
   let running: Promise<void> | null = null;
   let stopped = false;
+  // Woken while a run was under way: that run may have read the state before the change that woke
+  // it, so another run follows at once rather than at the next tick.
+  let again = false;
   const stopping = new AbortController();
   const tick = () => {
     if (running || stopped) return;
+    again = false;
     running = (async () => {
       for (const task of tasks) {
         if (stopped) break;
@@ -50,12 +54,18 @@ export function startScheduler(
       }
     })().finally(() => {
       running = null;
+      if (again) setImmediate(tick);
     });
   };
   const timer = setInterval(tick, options.intervalMs);
   timer.unref();
   setImmediate(tick);
   return {
+    /** Runs the tasks now (or right after the run under way) instead of at the next tick: something they wait for has just happened here. */
+    wake() {
+      if (running) again = true;
+      else tick();
+    },
     async stop() {
       stopped = true;
       stopping.abort();

@@ -77,11 +77,14 @@ async function begin(deps: CampaignRunDeps, id: string): Promise<boolean> {
     // 'scheduled', is the only one that ever inserts its recipients; a speculative insert a row
     // is paid for nothing. In customer-id order, so each index is written page after page rather
     // than all over (both together: 30–36 s for a million where it took 40–51 s, under load).
-    await sql`insert into campaign_recipients (campaign_id, customer_id, arm)
-      select ${id}, a.customer_id, ${armSql(sql`a.customer_id`, campaign.salt, arms)} from (${audience}) a ${outsideGlobal}
-      order by a.customer_id`.execute(tx);
+    // Counted from what the insert returns: reading the million rows back was a second pass over them.
     const counts = (await sql<{ total: number; control: number }>`
-      select count(*)::int as total, (count(*) filter (where arm = ${CONTROL}))::int as control from campaign_recipients where campaign_id = ${id}`.execute(tx)).rows[0]!;
+      with taken as (
+        insert into campaign_recipients (campaign_id, customer_id, arm)
+        select ${id}, a.customer_id, ${armSql(sql`a.customer_id`, campaign.salt, arms)} from (${audience}) a ${outsideGlobal}
+        order by a.customer_id
+        returning arm)
+      select count(*)::int as total, (count(*) filter (where arm = ${CONTROL}))::int as control from taken`.execute(tx)).rows[0]!;
     await tx.deleteFrom('campaignListMembers').where('campaignId', '=', id).execute();
     await tx.updateTable('campaigns').set({ status: 'running', startedAt: clock.now(), audienceSize: counts.total, controlSize: counts.control, updatedAt: clock.now() }).where('id', '=', id).execute();
     return true;
@@ -166,7 +169,7 @@ async function queueRound(deps: CampaignRunDeps, campaign: CampaignRow): Promise
       local = sql`z.at`;
     }
     const messageIds = Array.from({ length: chunk }, () => deps.ids.next('msg'));
-    const result = await sql<{ taken: number; last: string | null }>`
+    const statement = (onConflict: RawBuilder<unknown>) => sql<{ taken: number; last: string | null }>`
       with page as (${page}),
       steps as (
         select * from unnest(${steps.map((s) => s.arm)}::text[], ${steps.map((s) => s.ord)}::int[], ${steps.map((s) => s.templateId)}::text[],
@@ -193,14 +196,26 @@ async function queueRound(deps: CampaignRunDeps, campaign: CampaignRow): Promise
         select id, customer_id, kind, purpose, template_id, version, 'campaign', ${campaign.id}, ${key} || customer_id, recipient, null,
           case when reason is null then 'queued' else 'skipped' end, reason, due, ${now}, ${now}
         from rows
-        on conflict (dedupe_key) do nothing
+        ${onConflict}
         returning id, customer_id, status, reason
       ),
       history as (
         insert into message_events (message_id, customer_id, status, occurred_at, detail)
         select id, customer_id, status, ${now}, case when reason is null then '{}'::jsonb else jsonb_build_object('reason', reason) end from inserted
       )
-      select count(*)::int as taken, max(customer_id) as last from page`.execute(db);
+      select count(*)::int as taken, max(customer_id) as last from page`;
+    // A plain insert first: none of the chunk's messages exists unless a crash (or another
+    // instance) left this very round queued and its position unmoved. ON CONFLICT DO NOTHING
+    // made each row a speculative insertion (a probe of the key, then a second write to confirm
+    // the row) for that rare case. When it happens the statement fails whole on the key and runs
+    // again skipping what is in, as before.
+    let result;
+    try {
+      result = await statement(sql``).execute(db);
+    } catch (error) {
+      if (!isDedupeConflict(error)) throw error;
+      result = await statement(sql`on conflict (dedupe_key) do nothing`).execute(db);
+    }
     const row = result.rows[0];
     return { taken: row?.taken ?? 0, last: row?.last ?? null };
   };
@@ -218,6 +233,12 @@ async function queueRound(deps: CampaignRunDeps, campaign: CampaignRow): Promise
     await db.updateTable('campaigns').set({ position: last, enqueued: sql`enqueued + ${taken}`, updatedAt: now }).where('id', '=', campaign.id).where('status', '=', 'running').execute();
   }
   return taken;
+}
+
+/** A unique violation of the messages' dedupe key (PostgreSQL's and PGlite's errors both carry the code and constraint). */
+function isDedupeConflict(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string } | null;
+  return e?.code === '23505' && (e.constraint === undefined || e.constraint === 'messages_dedupe_key_key');
 }
 
 export async function runCampaigns(deps: CampaignRunDeps, signal?: AbortSignal): Promise<CampaignRunReport> {

@@ -137,6 +137,31 @@ describe('campaigns', () => {
     expect((await call('POST', `/v1/campaigns/${id}/resume`)).status).toBe(409);
   });
 
+  it('a campaign due now wakes the campaign job when started (no wait for its next tick); one due later does not', async () => {
+    let woken = 0;
+    t.services.registry.onWake('run-campaigns', () => woken++);
+    try {
+      const make = async (schedule?: unknown) =>
+        (await call('POST', '/v1/campaigns', {
+          name: 'Wake',
+          audience: { kind: 'list', customerIds: customers.slice(0, 3) },
+          variants: [{ key: 'A', weightBp: 10_000, steps: [{ templateId: emailTemplate }] }],
+          ...(schedule ? { schedule } : {}),
+        })).body.id as string;
+      const later = await make({ kind: 'local', date: '2026-04-01', time: '10:00' });
+      expect((await call('POST', `/v1/campaigns/${later}/start`)).status).toBe(200);
+      expect(woken).toBe(0);
+      const now = await make();
+      expect((await call('POST', `/v1/campaigns/${now}/start`)).status).toBe(200);
+      expect(woken).toBe(1);
+      expect((await call('POST', `/v1/campaigns/${now}/start`)).status).toBe(409);
+      expect(woken).toBe(1);
+      for (const id of [later, now]) await call('POST', `/v1/campaigns/${id}/cancel`);
+    } finally {
+      t.services.registry.onWake('run-campaigns', () => undefined);
+    }
+  });
+
   it('a cancel drops any number of queued messages, each with its history row', async () => {
     const created = await call('POST', '/v1/campaigns', { name: 'Big', audience: { kind: 'list', customerIds: customers }, variants: [{ key: 'A', weightBp: 10_000, steps: [{ templateId: emailTemplate }] }] });
     const id = created.body.id as string;

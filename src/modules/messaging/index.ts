@@ -73,6 +73,8 @@ export type MessagingDeps = {
   /** The surveys module's links (survey_url in templates): which survey ids do not exist, and the per-customer signer. */
   surveyLinks?: { missing: SurveysMissing; signer: SurveySigner };
   log?: { error(obj: object, msg: string): void };
+  /** Runs a job of this module now rather than at its next tick (the platform registry's wakeJob). */
+  wakeJob?: (name: string) => void;
 };
 
 export type MessageView = {
@@ -105,6 +107,7 @@ export function createMessaging(deps: MessagingDeps) {
   const campaigns = createCampaigns({
     db, clock, ids, templates, segmentExists: deps.segments.exists,
     currentIds: async (customerIds) => (await deps.resolveCustomers('customerId', customerIds)).map((found) => (found && 'customerId' in found ? found.customerId : null)),
+    ...(deps.wakeJob ? { wakeJob: () => deps.wakeJob!('run-campaigns') } : {}),
   });
   const journeys = createJourneys({
     db,
