@@ -248,8 +248,6 @@ export function createCampaigns(deps: CampaignDeps) {
       }
       const view = await viewOf(current);
       await db.transaction().execute(async (tx) => {
-        // Its audience snapshot has no foreign key to cascade from (migration 0045: a million checks a start).
-        await tx.deleteFrom('campaignRecipients').where('campaignId', '=', id).execute();
         await tx.deleteFrom('campaigns').where('id', '=', id).execute();
         await writeAudit(tx, clock, actor, { action: 'campaign.delete', entityType: 'campaign', entityId: id, details: {} });
       });
