@@ -195,18 +195,17 @@ export function calculateReceipt(input: EngineInput): EngineResult {
   const earned = base.map((l, index) => {
     if (l.excluded || !customer) return 0;
     const paid = settings.earnOnRedeemedPart ? l.net : l.net - moneyPerLine[index]!;
-    const facts = { sku: l.line.sku, categories: l.line.categories, brand: l.line.brand };
-    // Which of the receipt's rules match the line decides its plan; lines that match the same ones share it.
-    const lineRules: EarningRule[] = [];
+    // Which of the receipt's rules match the line decides its plan; lines that match the same ones
+    // share it. The line is its own facts, and the list of its rules is made only for a plan not
+    // made yet: a replay prices millions of lines, and most lines of a receipt share a plan.
     let key: number | string = byBits ? 0 : '';
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!;
-      if (rule.kind === 'per_receipt' || !matchesLine(rule, facts)) continue;
-      lineRules.push(rule);
+      if (rule.kind === 'per_receipt' || !matchesLine(rule, l.line)) continue;
       key = byBits ? (key as number) | (1 << i) : `${key as string},${i}`;
     }
     let plan = plans.get(key);
-    if (!plan) plans.set(key, (plan = linePlan(lineRules)));
+    if (!plan) plans.set(key, (plan = linePlan(rules.filter((rule) => rule.kind !== 'per_receipt' && matchesLine(rule, l.line)))));
     const { percents, multipliers, perItem } = plan;
     let points = 0;
     let rateBp = 0;

@@ -37,6 +37,7 @@ export type CheckoutContext = {
   redeemRequested: number;
   promoCodes: string[];
   program: ProgramSettings;
+  /** The earn step's rules. Adjusters must not depend on them: the what-if replay shares their answer between configurations that differ only here (`adjustLines`). */
   rules: EarningRule[];
   /** What each adjuster's `prepare` loaded, by adjuster name; `price` reads it. */
   extensions: Readonly<Record<string, unknown>>;
@@ -246,7 +247,25 @@ function adjust(ctx: CheckoutContext, adjusters: Adjuster[]): { lines: EngineLin
  * the base rate's points from the bonuses with it.
  */
 export function runPipeline(ctx: CheckoutContext, adjusters: Adjuster[], track: readonly string[] = []): PipelineResult {
-  const { lines, outcome } = adjust(ctx, adjusters);
+  return earnAfter(ctx, adjustLines(ctx, adjusters), track);
+}
+
+/** The adjust step's answer: the lines with what adjusters took off, and what they applied and rejected. */
+export type Adjusted = { lines: EngineLine[]; outcome: AdjusterOutcome };
+
+/**
+ * The adjust step alone. Adjusters price before the earn step and do not look at its rules
+ * (`ctx.rules`), so contexts that differ only in those get the same answer: the what-if replay
+ * adjusts once for the live and the changed configuration when only earning rules change.
+ */
+export const adjustLines: (ctx: CheckoutContext, adjusters: Adjuster[]) => Adjusted = adjust;
+
+/**
+ * redeem → earn on what the adjust step left (`adjustLines` on a context that differs from `ctx`
+ * at most in its rules). Reads `adjusted` and does not change it, so one adjust step can feed several.
+ */
+export function earnAfter(ctx: CheckoutContext, adjusted: Adjusted, track: readonly string[] = []): PipelineResult {
+  const { lines, outcome } = adjusted;
   const earn = (extraRules: EarningRule[]) =>
     calculateReceipt({
       lines,
