@@ -264,37 +264,45 @@ export const adjustLines: (ctx: CheckoutContext, adjusters: Adjuster[]) => Adjus
  * redeem → earn on what the adjust step left (`adjustLines` on a context that differs from `ctx`
  * at most in its rules). Reads `adjusted` and does not change it, so one adjust step can feed several.
  */
+// The earn step and its helpers are functions of the module, not closures made on each call: the
+// sources run through tsx, whose esbuild keeps functions' names, so each closure made costs a
+// defineProperty as well (a replay prices a million receipts twice).
+function earnWith(ctx: CheckoutContext, lines: EngineLine[], track: readonly string[], extraRules: EarningRule[]): EngineResult {
+  return calculateReceipt({
+    lines,
+    settings: ctx.program,
+    rules: extraRules.length === 0 ? ctx.rules : [...ctx.rules, ...extraRules],
+    tier: ctx.tier,
+    context: { storeId: ctx.store.id, storeTimezone: ctx.store.timezone, channel: ctx.channel, occurredAt: ctx.occurredAt, segments: ctx.segments },
+    customer: ctx.customer
+      ? { balance: ctx.customer.balance, birthDate: ctx.customer.birthDate, timezone: ctx.customer.timezone, expiringSoon: ctx.customer.expiringSoon }
+      : null,
+    redeemRequested: ctx.redeemRequested,
+    ...(extraRules.length === 0 && track.length === 0 ? {} : { trackRules: [...extraRules.map((rule) => rule.id), ...track] }),
+  });
+}
+
+function rulesOf(applied: Adjustment[]): EarningRule[] {
+  return applied.flatMap((a) => (a.earningRule ? [a.earningRule] : []));
+}
+
 export function earnAfter(ctx: CheckoutContext, adjusted: Adjusted, track: readonly string[] = []): PipelineResult {
   const { lines, outcome } = adjusted;
-  const earn = (extraRules: EarningRule[]) =>
-    calculateReceipt({
-      lines,
-      settings: ctx.program,
-      rules: extraRules.length === 0 ? ctx.rules : [...ctx.rules, ...extraRules],
-      tier: ctx.tier,
-      context: { storeId: ctx.store.id, storeTimezone: ctx.store.timezone, channel: ctx.channel, occurredAt: ctx.occurredAt, segments: ctx.segments },
-      customer: ctx.customer
-        ? { balance: ctx.customer.balance, birthDate: ctx.customer.birthDate, timezone: ctx.customer.timezone, expiringSoon: ctx.customer.expiringSoon }
-        : null,
-      redeemRequested: ctx.redeemRequested,
-      ...(extraRules.length === 0 && track.length === 0 ? {} : { trackRules: [...extraRules.map((rule) => rule.id), ...track] }),
-    });
-  const rulesOf = (applied: Adjustment[]) => applied.flatMap((a) => (a.earningRule ? [a.earningRule] : []));
   if (rulesOf(outcome.applied).length === 0) {
     // The engine's answer is this call's own: it takes the adjustments as it is, rather than
     // copied member by member (a replay prices a million receipts twice). Without extra rules it
     // reports `tracked` exactly when `track` names a rule, as the result promises.
-    const result: PipelineResult = Object.assign(earn([]), { adjustments: outcome });
+    const result: PipelineResult = Object.assign(earnWith(ctx, lines, track, []), { adjustments: outcome });
     if (track.length > 0) result.tracked ??= {};
     return result;
   }
-  let result = earn(rulesOf(outcome.applied));
+  let result = earnWith(ctx, lines, track, rulesOf(outcome.applied));
   let adjustments = withEarnedPoints(outcome, result.tracked ?? {}, ctx.customer !== null);
   // A points benefit that would earn more than its budget has left does not apply; the receipt is priced again without it.
   const over = adjustments.applied.filter((a) => a.pointsLimit !== undefined && (a.points?.total ?? 0) > a.pointsLimit);
   if (over.length > 0) {
     const kept = { applied: outcome.applied.filter((a) => !over.some((o) => o.id === a.id && o.adjuster === a.adjuster)), rejected: outcome.rejected };
-    result = earn(rulesOf(kept.applied));
+    result = earnWith(ctx, lines, track, rulesOf(kept.applied));
     adjustments = withEarnedPoints(kept, result.tracked ?? {}, ctx.customer !== null);
     adjustments.rejected.push(
       ...over.map((a) => ({ adjuster: a.adjuster, id: a.id, reason: 'budget_exhausted', detail: `${a.name}: its points budget has ${a.pointsLimit} points left, fewer than this receipt would earn`, ...codeOf(a) })),
