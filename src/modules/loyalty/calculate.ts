@@ -129,6 +129,23 @@ function excludedOf(settings: ProgramSettings): ReadonlySet<string> {
   return set;
 }
 
+/** Where a rule's points are written down: by rule (`applied`), and line by line for the rules tracked. */
+type Credits = { applied: Map<string, Applied>; tracking: ReadonlySet<string>; tracked: Record<string, Record<number, number>> };
+
+// A function of the module, not a closure made on each receipt: the sources run through tsx, whose
+// esbuild keeps functions' names, so each closure made costs a defineProperty as well.
+function creditTo(credits: Credits, rule: EarningRule, lineIndex: number, points: number): void {
+  if (points <= 0) return;
+  if (credits.tracking.has(rule.id) && lineIndex >= 0) {
+    const byLine = (credits.tracked[rule.id] ??= {});
+    byLine[lineIndex] = (byLine[lineIndex] ?? 0) + points;
+  }
+  const entry = credits.applied.get(rule.id) ?? { ruleId: rule.id, kind: rule.kind, name: rule.name, points: 0, lines: [] };
+  entry.points += points;
+  if (lineIndex >= 0 && !entry.lines.includes(lineIndex)) entry.lines.push(lineIndex);
+  credits.applied.set(rule.id, entry);
+}
+
 export function calculateReceipt(input: EngineInput): EngineResult {
   const { settings, customer } = input;
   const pv = settings.pointValueMinor;
@@ -177,42 +194,30 @@ export function calculateReceipt(input: EngineInput): EngineResult {
   const applied = new Map<string, Applied>();
   const tracking = new Set(input.trackRules ?? []);
   const tracked: Record<string, Record<number, number>> = {};
-  const credit = (rule: EarningRule, lineIndex: number, points: number) => {
-    if (points <= 0) return;
-    if (tracking.has(rule.id) && lineIndex >= 0) {
-      const byLine = (tracked[rule.id] ??= {});
-      byLine[lineIndex] = (byLine[lineIndex] ?? 0) + points;
-    }
-    const entry = applied.get(rule.id) ?? { ruleId: rule.id, kind: rule.kind, name: rule.name, points: 0, lines: [] };
-    entry.points += points;
-    if (lineIndex >= 0 && !entry.lines.includes(lineIndex)) entry.lines.push(lineIndex);
-    applied.set(rule.id, entry);
-  };
-
+  const credits: Credits = { applied, tracking, tracked };
   const plans = new Map<number | string, LinePlan>();
   // A line's matching rules as bits of a number while there are few enough rules, else as a list of indices.
   const byBits = rules.length <= 30;
   const earned = base.map((l, index) => {
     if (l.excluded || !customer) return 0;
     const paid = settings.earnOnRedeemedPart ? l.net : l.net - moneyPerLine[index]!;
-    const facts = { sku: l.line.sku, categories: l.line.categories, brand: l.line.brand };
-    // Which of the receipt's rules match the line decides its plan; lines that match the same ones share it.
-    const lineRules: EarningRule[] = [];
+    // Which of the receipt's rules match the line decides its plan; lines that match the same ones
+    // share it. The line is its own facts, and the list of its rules is made only for a plan not
+    // made yet: a replay prices millions of lines, and most lines of a receipt share a plan.
     let key: number | string = byBits ? 0 : '';
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!;
-      if (rule.kind === 'per_receipt' || !matchesLine(rule, facts)) continue;
-      lineRules.push(rule);
+      if (rule.kind === 'per_receipt' || !matchesLine(rule, l.line)) continue;
       key = byBits ? (key as number) | (1 << i) : `${key as string},${i}`;
     }
     let plan = plans.get(key);
-    if (!plan) plans.set(key, (plan = linePlan(lineRules)));
+    if (!plan) plans.set(key, (plan = linePlan(rules.filter((rule) => rule.kind !== 'per_receipt' && matchesLine(rule, l.line)))));
     const { percents, multipliers, perItem } = plan;
     let points = 0;
     let rateBp = 0;
     for (const rule of percents) {
       const p = mulDiv(paid, rule.rateBp ?? 0, BP * pv, settings.pointsRounding);
-      credit(rule, index, p);
+      creditTo(credits, rule, index, p);
       points += p;
       rateBp += rule.rateBp ?? 0;
     }
@@ -223,12 +228,12 @@ export function calculateReceipt(input: EngineInput): EngineResult {
       const p = Number.isSafeInteger(factor)
         ? mulDiv(paid, factor, BP * pv * 100, settings.pointsRounding)
         : divide(BigInt(paid) * BigInt(rateBp) * BigInt(extraCenti), BP * pv * 100, settings.pointsRounding);
-      credit(rule, index, p);
+      creditTo(credits, rule, index, p);
       points += p;
     }
     for (const rule of perItem) {
       const p = (rule.points ?? 0) * Math.floor(l.line.qtyMilli / 1000);
-      credit(rule, index, p);
+      creditTo(credits, rule, index, p);
       points += p;
     }
     return points;
@@ -248,7 +253,7 @@ export function calculateReceipt(input: EngineInput): EngineResult {
       const shares = allocate(rule.points ?? 0, weights);
       shares.forEach((share, index) => {
         earned[index]! += share;
-        credit(rule, index, share);
+        creditTo(credits, rule, index, share);
       });
     }
   }

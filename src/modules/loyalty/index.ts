@@ -23,7 +23,7 @@ import { receiptNdjsonFormat } from './receipt-ndjson-format.ts';
 import { cancelReceipt, refundReceipt, type RefundInput } from './refunds.ts';
 import { tierIndexOf } from './tiers.ts';
 import { customerReceipts, getReceipt } from './receipts.ts';
-import { createReplayer, type ReplayScenario } from './what-if-replay.ts';
+import { createReplayer, type ReplayerOptions, type ReplayScenario } from './what-if-replay.ts';
 import { pointsAtStores, storeOfReceipt } from './store-points.ts';
 import { pointsLedgerFacts } from './points-economics.ts';
 import { cohortGrid } from './rollup-cohort-cells.ts';
@@ -41,7 +41,7 @@ export type { ReceiptStanding, StandingReceipt } from './receipt-standing.ts';
 export type { Adjuster, AdjusterOutcome, AdjusterReplay, Adjustment, AdjustmentReversal, CheckoutContext, CheckoutExtensions, MembershipProvider, PricedLine, Rejection } from './pipeline.ts';
 export type { StoreRate, StoreRateProvider } from './pipeline.ts';
 export type { StorePointsRow } from './store-points.ts';
-export type { ReceiptFigures, ReplayCursor, ReplayedReceipt, Replayer, ReplayScenario, ReplayWindow } from './what-if-replay.ts';
+export type { ReceiptFigures, ReplayCursor, ReplayedReceipt, Replayer, ReplayerOptions, ReplayScenario, ReplayWindow } from './what-if-replay.ts';
 export type { Tier } from './config-types.ts';
 export { purchaseFacts, type FactsWindow, type PurchaseFacts } from './purchase-facts.ts';
 export { tillFacts, type TillFacts } from './till-facts.ts';
@@ -186,7 +186,7 @@ export function createLoyalty(
       },
       /** What a PUT of these earning rules or tiers would refuse, field by field (segment references included); nothing is saved. */
       problems: (kind: 'earning_rules' | 'tiers', body: EarningRuleSet | TierConfig) => configProblems(db, kind, body, references.segments),
-      replayer: (scenarios: { baseline: ReplayScenario; whatIf: ReplayScenario }) => createReplayer(db, extensions, scenarios),
+      replayer: (scenarios: { baseline: ReplayScenario; whatIf: ReplayScenario }, options?: ReplayerOptions) => createReplayer(db, extensions, scenarios, options),
     },
     /**
      * The hourly rollups of receipts and the ledger (rollups.ts): `fold` is the live job that keeps

@@ -37,6 +37,7 @@ export type CheckoutContext = {
   redeemRequested: number;
   promoCodes: string[];
   program: ProgramSettings;
+  /** The earn step's rules. Adjusters must not depend on them: the what-if replay shares their answer between configurations that differ only here (`adjustLines`). */
   rules: EarningRule[];
   /** What each adjuster's `prepare` loaded, by adjuster name; `price` reads it. */
   extensions: Readonly<Record<string, unknown>>;
@@ -246,36 +247,62 @@ function adjust(ctx: CheckoutContext, adjusters: Adjuster[]): { lines: EngineLin
  * the base rate's points from the bonuses with it.
  */
 export function runPipeline(ctx: CheckoutContext, adjusters: Adjuster[], track: readonly string[] = []): PipelineResult {
-  const { lines, outcome } = adjust(ctx, adjusters);
-  const earn = (extraRules: EarningRule[]) =>
-    calculateReceipt({
-      lines,
-      settings: ctx.program,
-      rules: extraRules.length === 0 ? ctx.rules : [...ctx.rules, ...extraRules],
-      tier: ctx.tier,
-      context: { storeId: ctx.store.id, storeTimezone: ctx.store.timezone, channel: ctx.channel, occurredAt: ctx.occurredAt, segments: ctx.segments },
-      customer: ctx.customer
-        ? { balance: ctx.customer.balance, birthDate: ctx.customer.birthDate, timezone: ctx.customer.timezone, expiringSoon: ctx.customer.expiringSoon }
-        : null,
-      redeemRequested: ctx.redeemRequested,
-      ...(extraRules.length === 0 && track.length === 0 ? {} : { trackRules: [...extraRules.map((rule) => rule.id), ...track] }),
-    });
-  const rulesOf = (applied: Adjustment[]) => applied.flatMap((a) => (a.earningRule ? [a.earningRule] : []));
+  return earnAfter(ctx, adjustLines(ctx, adjusters), track);
+}
+
+/** The adjust step's answer: the lines with what adjusters took off, and what they applied and rejected. */
+export type Adjusted = { lines: EngineLine[]; outcome: AdjusterOutcome };
+
+/**
+ * The adjust step alone. Adjusters price before the earn step and do not look at its rules
+ * (`ctx.rules`), so contexts that differ only in those get the same answer: the what-if replay
+ * adjusts once for the live and the changed configuration when only earning rules change.
+ */
+export const adjustLines: (ctx: CheckoutContext, adjusters: Adjuster[]) => Adjusted = adjust;
+
+/**
+ * redeem → earn on what the adjust step left (`adjustLines` on a context that differs from `ctx`
+ * at most in its rules). Reads `adjusted` and does not change it, so one adjust step can feed several.
+ */
+// The earn step and its helpers are functions of the module, not closures made on each call: the
+// sources run through tsx, whose esbuild keeps functions' names, so each closure made costs a
+// defineProperty as well (a replay prices a million receipts twice).
+function earnWith(ctx: CheckoutContext, lines: EngineLine[], track: readonly string[], extraRules: EarningRule[]): EngineResult {
+  return calculateReceipt({
+    lines,
+    settings: ctx.program,
+    rules: extraRules.length === 0 ? ctx.rules : [...ctx.rules, ...extraRules],
+    tier: ctx.tier,
+    context: { storeId: ctx.store.id, storeTimezone: ctx.store.timezone, channel: ctx.channel, occurredAt: ctx.occurredAt, segments: ctx.segments },
+    customer: ctx.customer
+      ? { balance: ctx.customer.balance, birthDate: ctx.customer.birthDate, timezone: ctx.customer.timezone, expiringSoon: ctx.customer.expiringSoon }
+      : null,
+    redeemRequested: ctx.redeemRequested,
+    ...(extraRules.length === 0 && track.length === 0 ? {} : { trackRules: [...extraRules.map((rule) => rule.id), ...track] }),
+  });
+}
+
+function rulesOf(applied: Adjustment[]): EarningRule[] {
+  return applied.flatMap((a) => (a.earningRule ? [a.earningRule] : []));
+}
+
+export function earnAfter(ctx: CheckoutContext, adjusted: Adjusted, track: readonly string[] = []): PipelineResult {
+  const { lines, outcome } = adjusted;
   if (rulesOf(outcome.applied).length === 0) {
     // The engine's answer is this call's own: it takes the adjustments as it is, rather than
     // copied member by member (a replay prices a million receipts twice). Without extra rules it
     // reports `tracked` exactly when `track` names a rule, as the result promises.
-    const result: PipelineResult = Object.assign(earn([]), { adjustments: outcome });
+    const result: PipelineResult = Object.assign(earnWith(ctx, lines, track, []), { adjustments: outcome });
     if (track.length > 0) result.tracked ??= {};
     return result;
   }
-  let result = earn(rulesOf(outcome.applied));
+  let result = earnWith(ctx, lines, track, rulesOf(outcome.applied));
   let adjustments = withEarnedPoints(outcome, result.tracked ?? {}, ctx.customer !== null);
   // A points benefit that would earn more than its budget has left does not apply; the receipt is priced again without it.
   const over = adjustments.applied.filter((a) => a.pointsLimit !== undefined && (a.points?.total ?? 0) > a.pointsLimit);
   if (over.length > 0) {
     const kept = { applied: outcome.applied.filter((a) => !over.some((o) => o.id === a.id && o.adjuster === a.adjuster)), rejected: outcome.rejected };
-    result = earn(rulesOf(kept.applied));
+    result = earnWith(ctx, lines, track, rulesOf(kept.applied));
     adjustments = withEarnedPoints(kept, result.tracked ?? {}, ctx.customer !== null);
     adjustments.rejected.push(
       ...over.map((a) => ({ adjuster: a.adjuster, id: a.id, reason: 'budget_exhausted', detail: `${a.name}: its points budget has ${a.pointsLimit} points left, fewer than this receipt would earn`, ...codeOf(a) })),

@@ -5,7 +5,7 @@ import { queryWithoutJit } from '../../platform/report-query.ts';
 import { tierRules, type EngineLine } from './calculate.ts';
 import type { EarningRule, EarningRuleSet, ProgramSettings, Tier, TierConfig } from './config-types.ts';
 import type { DbOrTx } from './loyalty.db.ts';
-import { earningAtStore, runPipeline, type Adjuster, type AdjusterReplay, type CheckoutContext, type CheckoutExtensions, type PipelineResult, type StoreRate } from './pipeline.ts';
+import { adjustLines, earnAfter, earningAtStore, runPipeline, type Adjuster, type AdjusterReplay, type CheckoutContext, type CheckoutExtensions, type PipelineResult, type StoreRate } from './pipeline.ts';
 import { hasLineConditions } from './rule-conditions.ts';
 import { tierIndexOf } from './tiers.ts';
 
@@ -147,9 +147,10 @@ function replayedFigures(receipt: StoredReceipt, result: PipelineResult, base: s
  * A batch of stored receipts in the window after the cursor, with their lines and adjustments: one
  * statement. `history`: whether to read if each customer had an earlier receipt (an index probe
  * of the customer's receipts, most of the statement's time on a large database), only when an
- * adjuster asks it.
+ * adjuster asks it. `skip`: receipts after the cursor passed over first (a read ahead of a batch
+ * whose own cursor is not known yet; see `read` in createReplayer).
  */
-async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor | null, limit: number, history: boolean): Promise<StoredReceipt[]> {
+async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor | null, limit: number, history: boolean, skip = 0): Promise<StoredReceipt[]> {
   // The keyset is (occurred_at, id); `occurred_at >= cursor` keeps the index range short, the row comparison skips what was done.
   const from = after ? sql`r.occurred_at >= ${after.at}::timestamptz and (r.occurred_at, r.id) > (${after.at}::timestamptz, ${after.id}::text)` : sql`r.occurred_at >= ${window.from}::timestamptz`;
   // A new customer's offers ask whether an earlier receipt was recorded before this one.
@@ -165,8 +166,10 @@ async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor |
     sql<Omit<StoredReceipt, 'lines'> & { lines: string | null }>`/*ps:what_if_batch*/
     select r.id, r.store_id, r.channel, r.source, r.customer_id, r.occurred_at, r.occurred_at::text as at_text, r.points_redeemed, r.points_earned,
       r.response #>> '{customer,tier,id}' as tier_id,
-      (select array_agg(distinct p->>'code') from jsonb_array_elements(case when jsonb_typeof(r.response->'promotions') = 'array' then r.response->'promotions' else '[]'::jsonb end) p
-        where p->>'code' is not null) as codes,
+      -- The subquery only where the answer lists promotions: started for every receipt, it cost more
+      -- than the rest of the receipt's own columns (an empty function scan and aggregate each time).
+      case when jsonb_typeof(r.response->'promotions') = 'array'
+        then (select array_agg(distinct p->>'code') from jsonb_array_elements(r.response->'promotions') p where p->>'code' is not null) end as codes,
       ${hasEarlier} as has_earlier,
       -- JSON written by hand: numbers as they print, the texts through to_json. json_build_array looks up
       -- each argument's type on every call, and the aggregate's own sort by line_no sorts every receipt:
@@ -175,10 +178,9 @@ async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor |
           l.redeemed_minor, l.refunded_qty_milli, to_json(array[l.sku, l.name, l.category, l.brand])) || ']', ',') || ']'
         from receipt_lines l where l.receipt_id = r.id) as lines,
       (select json_agg(a.lines order by a.seq) from receipt_adjustments a where a.receipt_id = r.id) as adjusted
-    from receipts r
-    where ${from} and r.occurred_at < ${window.to}::timestamptz
-    order by r.occurred_at, r.id
-    limit ${limit}`,
+    -- The receipts first, then their lines: the receipts skipped over cost an index entry each, not their lines.
+    from (select * from receipts r where ${from} and r.occurred_at < ${window.to}::timestamptz order by r.occurred_at, r.id offset ${skip} limit ${limit}) r
+    order by r.occurred_at, r.id`,
   );
   return rows.map((row) => {
     const lines = row.lines === null ? [] : (JSON.parse(row.lines) as StoredLine[]);
@@ -240,14 +242,27 @@ function baseRulesOf(): BaseRules {
 /** Receipts priced between turns of the event loop (about 10 ms of work). */
 const YIELD_EVERY = 200;
 
-type Read = { window: ReplayWindow; after: ReplayCursor | null; limit: number; batch: Promise<StoredReceipt[]> };
+/**
+ * A read started ahead: the `limit` receipts after `after` with `skip` passed over first. With skip
+ * 0 it is the batch after `after`; with skip > 0 it reads one receipt more, the one before the batch
+ * it is for, so whoever takes it can check it follows on from the batch before it (see `read`).
+ */
+type Read = { window: ReplayWindow; limit: number; after: ReplayCursor | null; skip: number; batch: Promise<StoredReceipt[]> };
+
+/** Reads in flight while a batch is priced: each on a connection of its own, so the database reads two batches at once. */
+const READ_AHEAD = 2;
 
 /**
  * A replay of stored receipts under two configurations: the live one (`baseline`: it splits the
  * actual points into base and bonus and says which receipts it no longer reproduces) and the
  * changed one (`whatIf`). Built once per run: adjusters load their sets here.
  */
-export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions, scenarios: { baseline: ReplayScenario; whatIf: ReplayScenario }) {
+export type ReplayerOptions = {
+  /** Each configuration priced on its own from its context up, even when they differ only in earning rules (the equality test's reference). */
+  plain?: boolean;
+};
+
+export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions, scenarios: { baseline: ReplayScenario; whatIf: ReplayScenario }, options: ReplayerOptions = {}) {
   const adjusters = extensions.adjusters.filter((adjuster) => adjuster.replay);
   const namesSegments = (scenario: ReplayScenario) => scenario.rules.rules.some((rule) => (rule.conditions.segments?.length ?? 0) > 0);
   const prepare = async (scenario: ReplayScenario): Promise<Prepared> => {
@@ -258,14 +273,21 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
   };
   const baseline = await prepare(scenarios.baseline);
   const same = canonicalJson(scenarios.baseline) === canonicalJson(scenarios.whatIf);
-  const whatIf = same ? baseline : await prepare(scenarios.whatIf);
+  // Only the earning rules changed (the usual what-if): everything before the earn step — the
+  // context's tier, the adjusters' loading and pricing — is the same for both configurations, so
+  // it is done once and each configuration runs only its own earn step on the adjusted lines.
+  const withoutRules = (scenario: ReplayScenario) => canonicalJson({ ...scenario, rules: null });
+  const shared = !same && !options.plain && withoutRules(scenarios.baseline) === withoutRules(scenarios.whatIf);
+  const whatIf = same ? baseline : shared ? { ...baseline, segments: baseline.segments || namesSegments(scenarios.whatIf) } : await prepare(scenarios.whatIf);
   // Whether a customer had an earlier receipt is read only when an adjuster of either configuration asks it.
   const history = baseline.history || whatIf.history;
   const stores = new Map<string, { id: string; timezone: string }>();
   const rates = new Map<string, StoreRate | null>();
-  // The read of the batch the caller will ask for next, started while this one is priced: the
+  // The reads of the batches the caller will ask for next, started while this one is priced: the
   // database reads while this process computes (a run asks batch after batch, each after the last).
-  let ahead: Read | null = null;
+  // In order: the first is the batch after the one last given, the next the one after that, …
+  let ahead: Read[] = [];
+  const depth = options.plain ? 1 : READ_AHEAD;
 
   async function storesOf(batch: StoredReceipt[]): Promise<void> {
     const missing = [...new Set(batch.map((r) => r.storeId))].filter((id) => !stores.has(id));
@@ -315,8 +337,8 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
     };
   }
 
-  /** Every receipt of the batch priced under one configuration: adjusters prepare the batch in one go, then the pure pipeline runs. */
-  async function price(batch: StoredReceipt[], lines: EngineLine[][], scenario: ReplayScenario, prepared: Prepared, segments: Map<string, ReadonlySet<string>>) {
+  /** The batch's contexts under one configuration, with what each adjuster loaded for them (one query a batch at most). */
+  async function contextsOf(batch: StoredReceipt[], lines: EngineLine[][], scenario: ReplayScenario, prepared: Prepared, segments: Map<string, ReadonlySet<string>>) {
     const contexts = batch.map((receipt, i) => contextOf(receipt, scenario, lines[i]!, segments));
     const checkout = contexts.filter((_ctx, i) => batch[i]!.source === 'checkout');
     if (prepared.adjusters.length > 0) {
@@ -328,11 +350,19 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
       }
       checkout.forEach((ctx, i) => (ctx.extensions = loaded[i]!));
     }
+    return contexts;
+  }
+
+  // A few hundred receipts at a time, then the event loop's turn: the read of the next batch
+  // (its BEGIN, SET, SELECT and COMMIT each wait for one) goes on meanwhile, and so do requests.
+  const turn = (i: number) => (i > 0 && i % YIELD_EVERY === 0 ? new Promise((resolve) => setImmediate(resolve)) : null);
+
+  /** Every receipt of the batch priced under one configuration: adjusters prepare the batch in one go, then the pure pipeline runs. */
+  async function price(batch: StoredReceipt[], lines: EngineLine[][], scenario: ReplayScenario, prepared: Prepared, segments: Map<string, ReadonlySet<string>>) {
+    const contexts = await contextsOf(batch, lines, scenario, prepared, segments);
     const figures: ReceiptFigures[] = [];
     for (let i = 0; i < contexts.length; i++) {
-      // A few hundred receipts at a time, then the event loop's turn: the read of the next batch
-      // (its BEGIN, SET, SELECT and COMMIT each wait for one) goes on meanwhile, and so do requests.
-      if (i > 0 && i % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      await turn(i);
       const ctx = contexts[i]!;
       const base = prepared.base(ctx.rules, ctx.tier);
       const result = runPipeline(ctx, batch[i]!.source === 'checkout' ? prepared.adjusters : [], base);
@@ -341,18 +371,67 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
     return figures;
   }
 
-  /** The batch after `after`: read ahead by the last call when it asked for it, else read now; and the one after it started. */
+  /**
+   * Both configurations when they differ only in earning rules: one context (the live one) and one
+   * adjust step a receipt, then each configuration's earn step on the adjusted lines with its own
+   * rules (as at its store). What runPipeline does for each, less the part they share.
+   */
+  async function priceShared(batch: StoredReceipt[], lines: EngineLine[][], segments: Map<string, ReadonlySet<string>>) {
+    const contexts = await contextsOf(batch, lines, scenarios.baseline, baseline, segments);
+    const live: ReceiptFigures[] = [];
+    const changed: ReceiptFigures[] = [];
+    for (let i = 0; i < contexts.length; i++) {
+      await turn(i);
+      const ctx = contexts[i]!;
+      const receipt = batch[i]!;
+      const adjusted = adjustLines(ctx, receipt.source === 'checkout' ? baseline.adjusters : []);
+      const liveBase = baseline.base(ctx.rules, ctx.tier);
+      live.push(replayedFigures(receipt, earnAfter(ctx, adjusted, liveBase), liveBase));
+      // The changed rules as contextOf would set them (a partner's store has its own); the tier is the same configuration's.
+      const rules = receipt.source === 'bulk' ? scenarios.whatIf.rules.rules : earningAtStore(scenarios.whatIf.rules.rules, ctx.tier, ctx.store.id, rates.get(ctx.store.id) ?? null).rules;
+      const other: CheckoutContext = { ...ctx, rules };
+      const changedBase = whatIf.base(other.rules, other.tier);
+      changed.push(replayedFigures(receipt, earnAfter(other, adjusted, changedBase), changedBase));
+    }
+    return { live, changed };
+  }
+
+  /**
+   * The batch after `after`: read ahead by an earlier call when it asked for it, else read now; and
+   * the reads of the batches after it started. A batch's keyset cursor is its predecessor's last
+   * receipt, known only once that is read; so a read two batches ahead starts from the last cursor
+   * known and skips the batch in between (skip − 1 receipts), reading also the receipt just before
+   * its own: when that one is the last of the batch in between, the rest is exactly what the keyset
+   * read after it gives (receipts bought or removed between the two statements included, as each
+   * statement sees them). When it is not (the window's receipts changed between the two reads),
+   * the read is dropped and the batch is read after its own cursor.
+   */
   async function read(window: ReplayWindow, after: ReplayCursor | null, limit: number): Promise<StoredReceipt[]> {
-    const mine = ahead && ahead.window === window && ahead.limit === limit && ahead.after?.at === after?.at && ahead.after?.id === after?.id ? ahead.batch : null;
-    ahead = null;
-    const batch = await (mine ?? readBatch(db, window, after, limit, history));
-    if (batch.length === limit) {
-      const last = batch[batch.length - 1]!;
-      const next = { at: last.atText, id: last.id };
-      const pending = readBatch(db, window, next, limit, history);
+    const head = ahead[0];
+    let batch: StoredReceipt[] | null = null;
+    if (head && head.window === window && head.limit === limit) {
+      if (head.skip === 0 && head.after?.at === after?.at && head.after?.id === after?.id) batch = await head.batch;
+      else if (head.skip > 0 && after) {
+        const rows = await head.batch;
+        if (rows[0]?.id === after.id) batch = rows.slice(1);
+      }
+    }
+    if (batch) ahead.shift();
+    else ahead = [];
+    batch ??= await readBatch(db, window, after, limit, history);
+    if (batch.length < limit) {
+      // The window is done: nothing after it to read.
+      ahead = [];
+      return batch;
+    }
+    const last = batch[batch.length - 1]!;
+    const next = { at: last.atText, id: last.id };
+    while (ahead.length < depth) {
+      const skip = ahead.length * limit;
+      const pending = skip === 0 ? readBatch(db, window, next, limit, history) : readBatch(db, window, next, limit + 1, history, skip - 1);
       // A run stopped before it asks for this batch leaves it unread: its failure is nobody's.
       pending.catch(() => undefined);
-      ahead = { window, after: next, limit, batch: pending };
+      ahead.push({ window, limit, after: next, skip, batch: pending });
     }
     return batch;
   }
@@ -370,8 +449,13 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
       await storesOf(batch);
       const segments = await segmentsOf(batch);
       const lines = batch.map(engineLines);
-      const live = await price(batch, lines, scenarios.baseline, baseline, segments);
-      const changed = same ? live : await price(batch, lines, scenarios.whatIf, whatIf, segments);
+      let live: ReceiptFigures[];
+      let changed: ReceiptFigures[];
+      if (shared) ({ live, changed } = await priceShared(batch, lines, segments));
+      else {
+        live = await price(batch, lines, scenarios.baseline, baseline, segments);
+        changed = same ? live : await price(batch, lines, scenarios.whatIf, whatIf, segments);
+      }
       const entry = scenarios.baseline.tiers.tiers[0]?.id ?? null;
       const receipts = batch.map((receipt, i): ReplayedReceipt => {
         const stored = actualFigures(receipt);

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+import type { ReplayCursor, ReplayedReceipt, ReplayScenario } from '../loyalty/index.ts';
+import type { PromotionChange } from '../promotions/index.ts';
+import { addReceipts, emptySums, reportOf } from './report.ts';
 
 /**
  * The what-if replay on real receipts (POST /v1/checkout/confirm, refunds, a cancel): unchanged
@@ -178,3 +181,104 @@ describe('what-if replay', () => {
     ]);
   });
 });
+
+/**
+ * The replay's fast paths against its plain one on the receipts above (promotions, a code, tiers, a
+ * refund, a cancel, two stores): sharing the context and the adjust step when only earning rules
+ * change, and reading two batches ahead (the second skipping the first and checking that it follows
+ * on). Plain: each configuration priced from its context up, one batch read ahead. Every receipt's
+ * figures and the report must come out byte for byte the same, at every batch size.
+ */
+describe('what-if replay: the fast paths give what the plain one gives', () => {
+  const window = () => ({ from: new Date(t.clock.now().getTime() - 30 * DAY), to: new Date(t.clock.now().getTime() + 1) });
+
+  async function scenarios(change: { rules?: object[]; tiers?: object; promotions?: PromotionChange[] }) {
+    const live = await t.services.loyalty.whatIf.live();
+    const name = t.services.promotions.whatIf.adjuster;
+    const promotions = await t.services.promotions.whatIf.live();
+    const baseline: ReplayScenario = { ...live, adjusters: { [name]: promotions } };
+    const whatIf: ReplayScenario = { ...live, adjusters: { [name]: promotions } };
+    // As the route takes them: a rule says nothing of priority or being active, it gets the defaults.
+    if (change.rules) whatIf.rules = { rules: change.rules.map((rule) => ({ priority: 0, active: true, ...rule })) } as ReplayScenario['rules'];
+    if (change.tiers) whatIf.tiers = change.tiers as ReplayScenario['tiers'];
+    if (change.promotions) {
+      const changed = await t.services.promotions.whatIf.withChanges(change.promotions);
+      expect(changed.problems).toEqual([]);
+      whatIf.adjusters[name] = changed.scenario;
+    }
+    // As a run keeps them: through JSON, so the two configurations share no objects.
+    return JSON.parse(JSON.stringify({ baseline, whatIf })) as { baseline: ReplayScenario; whatIf: ReplayScenario };
+  }
+
+  async function replay(configuration: { baseline: ReplayScenario; whatIf: ReplayScenario }, plain: boolean, batchSize: number) {
+    const replayer = await t.services.loyalty.whatIf.replayer(configuration, { plain });
+    const range = window();
+    const receipts: ReplayedReceipt[] = [];
+    const sums = emptySums();
+    let cursor: ReplayCursor | null = null;
+    do {
+      const batch = await replayer.batch(range, cursor, batchSize);
+      receipts.push(...batch.receipts);
+      addReceipts(sums, batch.receipts);
+      cursor = batch.next;
+    } while (cursor);
+    const report = reportOf(sums, configuration.baseline.program, configuration.baseline.tiers.tiers.map((tier) => tier.id));
+    return JSON.stringify({ receipts, report });
+  }
+
+  const changes = {
+    'the base rate doubled': () => ({ rules: liveRules.map((rule) => (rule.id === 'base' ? { ...rule, rateBp: 1000 } : rule)) }),
+    'rules changed every way': () => ({
+      rules: [
+        ...liveRules.filter((rule) => rule.id !== 'big'),
+        { id: 'bakery-x3', name: 'Bakery ×3', kind: 'multiplier', factor: 3, conditions: { categories: ['bakery'] }, stacking: 'highest' },
+        { id: 'silver-only', name: 'Silver +4%', kind: 'percent', rateBp: 400, conditions: { tiers: ['silver'] }, stacking: 'sum' },
+        { id: 's2-visit', name: 'Visit s2', kind: 'per_receipt', points: 7, conditions: { stores: ['s2'] }, stacking: 'sum' },
+      ],
+    }),
+    'a tier change': () => ({ tiers: { ...liveTiers, tiers: [liveTiers.tiers[0], { ...liveTiers.tiers[1], earnRateBp: 1000 }] } }),
+    'a promotion change and the rules': () => ({
+      rules: liveRules.map((rule) => (rule.id === 'base' ? { ...rule, rateBp: 300 } : rule)),
+      promotions: [{ id: bakery, status: 'paused' as const }, { name: 'Coffee ×2', benefit: { kind: 'points_multiplier', factor: 2, target: { categories: ['coffee'] } } }] as PromotionChange[],
+    }),
+    'nothing changed': () => ({}),
+  };
+
+  for (const [what, change] of Object.entries(changes)) {
+    it(`${what}: the same receipts and report at batch sizes 1, 2, 3 and 1,000`, async () => {
+      const configuration = await scenarios(change());
+      const plain = await replay(configuration, true, 1000);
+      const { receipts, report } = JSON.parse(plain) as { receipts: ReplayedReceipt[]; report: { total: { difference: Record<string, number> } } };
+      expect(receipts).toHaveLength(7);
+      // Each change moves the figures (so a path that priced the changed configuration wrong would show).
+      expect(Object.values(report.total.difference).some((x) => x !== 0)).toBe(what !== 'nothing changed');
+      for (const size of [1, 2, 3, 1000]) {
+        expect(await replay(configuration, false, size), `batch size ${size}`).toBe(plain);
+        expect(await replay(configuration, true, size), `plain, batch size ${size}`).toBe(plain);
+      }
+    });
+  }
+
+  it('a batch asked after a cursor other than the one read ahead for is read after its own cursor', async () => {
+    const configuration = await scenarios(changes['the base rate doubled']());
+    const range = window();
+    const plain = await t.services.loyalty.whatIf.replayer(configuration, { plain: true });
+    const all = (await plain.batch(range, null, 1000)).receipts;
+    const cursorAfter = async (index: number): Promise<ReplayCursor> => {
+      // The cursor as the replay makes it: the batch of the receipts up to this one ends there.
+      const batch = await plain.batch(range, null, index + 1);
+      return batch.next!;
+    };
+    const fast = await t.services.loyalty.whatIf.replayer(configuration);
+    // Batch 1 (two receipts) starts the reads of batches 2 and 3; batch 2 taken as read ahead starts batch 4's.
+    const first = await fast.batch(range, null, 2);
+    expect(first.receipts.map((r) => r.id)).toEqual(all.slice(0, 2).map((r) => r.id));
+    const second = await fast.batch(range, first.next, 2);
+    expect(second.receipts.map((r) => r.id)).toEqual(all.slice(2, 4).map((r) => r.id));
+    // Asked after receipt 1 instead of after receipt 4: the read ahead (skipping from receipt 2) does not follow on, so it is read anew.
+    const other = await fast.batch(range, await cursorAfter(0), 2);
+    expect(JSON.stringify(other)).toBe(JSON.stringify(await plain.batch(range, await cursorAfter(0), 2)));
+    expect(other.receipts.map((r) => r.id)).toEqual(all.slice(1, 3).map((r) => r.id));
+  });
+});
+
