@@ -24,7 +24,13 @@ import type { Ids } from './segments.ids.ts';
  * since by live membership from fresher data, so a page runs the rules again for those of them
  * its difference touches, rather than trust the matches.
  */
-export const PAGE = 20_000;
+/**
+ * Customers a page walks. Each page pays a fixed cost (finding its end, looking up the events
+ * since the matches, counting its customers) whatever it changes: at 1 M customers 20,000 a page
+ * took 14.2 s for a 47,000-member segment, 100,000 a page 9.6 s. A page holds the segment's lock
+ * while it writes, so live updates of the segment wait up to that page's time.
+ */
+export const PAGE = 100_000;
 
 export type RecomputeDeps = { db: Db; clock: Clock; ids: Ids; compiler: Compiler; log?: { error(obj: object, msg: string): void } };
 
