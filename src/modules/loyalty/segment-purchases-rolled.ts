@@ -36,10 +36,10 @@ const at = (instant: Date) => sql`${instant}::timestamptz`;
 /** The customer's closed purchases row (null columns for a customer with none). */
 const rows = (r: Rolled) => r.ctx.join('rollup_customer_purchases', sql`select * from rollup_customer_purchases`);
 
-/** How many of the customer's closed purchases came before `instant` (a binary search; 0 with none). */
-const before = (p: string, instant: Date) => sql`coalesce(width_bucket(${at(instant)} - interval '1 microsecond', ${col(p, 'purchase_at')}), 0)`;
-
 const col = (alias: string, column: string) => sql.ref(`${alias}.${column}`);
+
+/** How many of the customer's closed purchases came before `instant` (a binary search: width_bucket counts the elements ≤ its operand; 0 with none). */
+const before = (p: string, instant: Date) => sql`coalesce(width_bucket(${at(instant)} - interval '1 microsecond', ${col(p, 'purchase_at')}), 0)`;
 
 /** The window's closed part, [from, end) with end at most closedUntil; null when it holds no time. */
 function closedPart(r: Rolled, params: Record<string, unknown>): { from: Date | null; end: Date } | null {
