@@ -260,10 +260,6 @@ export type Adjusted = { lines: EngineLine[]; outcome: AdjusterOutcome };
  */
 export const adjustLines: (ctx: CheckoutContext, adjusters: Adjuster[]) => Adjusted = adjust;
 
-/**
- * redeem → earn on what the adjust step left (`adjustLines` on a context that differs from `ctx`
- * at most in its rules). Reads `adjusted` and does not change it, so one adjust step can feed several.
- */
 // The earn step and its helpers are functions of the module, not closures made on each call: the
 // sources run through tsx, whose esbuild keeps functions' names, so each closure made costs a
 // defineProperty as well (a replay prices a million receipts twice).
@@ -286,6 +282,10 @@ function rulesOf(applied: Adjustment[]): EarningRule[] {
   return applied.flatMap((a) => (a.earningRule ? [a.earningRule] : []));
 }
 
+/**
+ * redeem → earn on what the adjust step left (`adjustLines` on a context that differs from `ctx`
+ * at most in its rules). Reads `adjusted` and does not change it, so one adjust step can feed several.
+ */
 export function earnAfter(ctx: CheckoutContext, adjusted: Adjusted, track: readonly string[] = []): PipelineResult {
   const { lines, outcome } = adjusted;
   if (rulesOf(outcome.applied).length === 0) {
