@@ -16,6 +16,7 @@ import { ensureConsoleBuilt } from './platform/console/console-build.ts';
 import { systemClock } from './platform/clock.ts';
 import { uuidV7Ids } from './platform/ids.ts';
 import { startScheduler } from './platform/scheduler.ts';
+import { createTaskRuns } from './platform/task-runs.ts';
 
 export type Opened = Services & { app: FastifyInstance; schemas: SchemaCompilation; database: Database; close(): Promise<void> };
 
@@ -85,6 +86,8 @@ export async function catchUpLedger(opened: Opened): Promise<void> {
 }
 
 const STATISTICS_INTERVAL_MS = 3_600_000;
+/** How often the daily jobs are looked at: a task due is run within this of falling due. */
+const DAILY_LOOK_MS = 3_600_000;
 
 /** ANALYZE: the planner's row counts and value spreads for every table (a sample of each; a second or so on a large database). */
 async function refreshStatistics(database: Database): Promise<Record<string, number>> {
@@ -128,7 +131,14 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const freed = await leases.releaseDead();
   if (freed > 0) app.log.info({ leases: freed }, 'freed the job leases of a stopped predecessor on this host');
   const ledgerJobs = startScheduler(jobs.filter((job) => job.cadence === 'frequent'), { intervalMs: config.jobIntervalMs, log: app.log, leases });
-  const tierReview = startScheduler(jobs.filter((job) => job.cadence === 'daily'), { intervalMs: config.tierReviewIntervalMs, log: app.log, leases });
+  // The daily jobs run when their last finish is a day old, whenever this process started: the
+  // ticks only look (hourly, so a task a restart found not yet due runs within the hour it is).
+  const tierReview = startScheduler(jobs.filter((job) => job.cadence === 'daily'), {
+    intervalMs: Math.min(config.tierReviewIntervalMs, DAILY_LOOK_MS),
+    log: app.log,
+    leases,
+    due: { runs: createTaskRuns(opened.database.db), everyMs: config.tierReviewIntervalMs },
+  });
   // Each live job on a loop of its own: one loop for all of them made every job wait for the one
   // running (a campaign of a million queued, 20,000 e-mails sent, a million segment events read),
   // so an event a confirm wrote reached its consumers only after them. Apart, a job waits only for

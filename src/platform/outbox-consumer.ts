@@ -93,23 +93,6 @@ export async function cursorPosition<V extends PlatformTables>(anyDb: AnyDb<V>, 
 }
 
 /**
- * The customers events after `position` name, among `candidates`: an event's own customer and
- * any customer id in its payload (a merge names both records), as live consumers read them.
- */
-export async function customersNamedAfter<V extends PlatformTables>(anyDb: AnyDb<V>, position: number, candidates: string[]): Promise<string[]> {
-  if (candidates.length === 0) return [];
-  const rows = await sql<{ id: string }>`
-    with named as (
-      select o.customer_id as id from outbox_events o where o.id > ${position} and o.customer_id is not null
-      union
-      select p.value from outbox_events o
-        cross join lateral jsonb_each_text(case when jsonb_typeof(o.payload) = 'object' then o.payload else '{}'::jsonb end) p
-      where o.id > ${position} and p.value like 'cus\_%')
-    select c.id from unnest(${candidates}::text[]) c(id) where c.id in (select id from named)`.execute(platformDb(anyDb));
-  return rows.rows.map((row) => row.id);
-}
-
-/**
  * Handles a batch; when that throws, each event on its own, recording the ones that still throw
  * as failures. Answers the events passed: handled or recorded as failed (all of them unless the
  * signal stopped the handling half-way, when the rest come again next run).

@@ -92,6 +92,9 @@ export type OutboxFailuresTable = {
 /** Which instance runs a job or reads a consumer now (leases.ts). */
 export type LeasesTable = { name: string; holder: string; expiresAt: Timestamp; acquiredAt: Timestamp };
 
+/** When each daily task last finished (scheduler.ts), whichever process ran it. */
+export type ScheduledTaskRunsTable = { name: string; lastFinishedAt: Timestamp };
+
 export type ImportJobsTable = {
   id: string;
   /** The import type's kind, as a module registered it (`customers`, `receipts`, …). */
@@ -128,6 +131,7 @@ export type PlatformTables = {
   outboxSeen: OutboxSeenTable;
   outboxFailures: OutboxFailuresTable;
   leases: LeasesTable;
+  scheduledTaskRuns: ScheduledTaskRunsTable;
   importJobs: ImportJobsTable;
   importErrors: ImportErrorsTable;
 };

@@ -1,4 +1,5 @@
 import { withLease, type Leases } from './leases.ts';
+import type { TaskRuns } from './task-runs.ts';
 
 /**
  * Runs periodic tasks in this process, one after another, every `intervalMs`. The tasks are
@@ -7,6 +8,8 @@ import { withLease, type Leases } from './leases.ts';
  * instances on one database only one runs a task at a time, and a task another instance is
  * running is skipped here this tick (they share the work: each takes whichever is free). `stop`
  * aborts the signal the running task was given: a task working in batches ends after the current one.
+ * With `due`, a task runs only when its last finish (kept in the database) is `everyMs` old or
+ * older: the ticks then only look, so a restart does not redo a daily task that ran an hour ago.
  */
 export type ScheduledTask = { name: string; run: (signal: AbortSignal) => Promise<unknown> };
 
@@ -26,6 +29,8 @@ export function startScheduler(
     leases?: Leases;
     /** How long a task's lease lasts without renewal: how soon another instance takes over a dead one's task. */
     leaseTtlMs?: number;
+    /** Run each task once every `everyMs`, counted from its last finish as `runs` keeps it. */
+    due?: { runs: TaskRuns; everyMs: number };
   },
 ): { stop(): Promise<void>; wake(): void } {
   let running: Promise<void> | null = null;
@@ -34,6 +39,16 @@ export function startScheduler(
   // it, so another run follows at once rather than at the next tick.
   let again = false;
   const stopping = new AbortController();
+  const { due } = options;
+  // Looked at under the lease, so two instances finding a task due at once run it once: the
+  // second takes the lease after the first recorded its finish, and finds it not due.
+  const runIfDue = async (task: ScheduledTask, signal: AbortSignal): Promise<unknown> => {
+    if (!due) return task.run(signal);
+    if (await due.runs.finishedWithin(task.name, due.everyMs)) return { notDue: 0 };
+    const report = await task.run(signal);
+    await due.runs.recordFinish(task.name);
+    return report;
+  };
   const tick = () => {
     if (running || stopped) return;
     again = false;
@@ -42,8 +57,8 @@ export function startScheduler(
         if (stopped) break;
         try {
           const outcome = options.leases
-            ? await withLease(options.leases, `job:${task.name}`, options.leaseTtlMs ?? LEASE_TTL_MS, stopping.signal, (signal) => task.run(signal))
-            : { ran: true as const, result: await task.run(stopping.signal) };
+            ? await withLease(options.leases, `job:${task.name}`, options.leaseTtlMs ?? LEASE_TTL_MS, stopping.signal, (signal) => runIfDue(task, signal))
+            : { ran: true as const, result: await runIfDue(task, stopping.signal) };
           if (!outcome.ran) continue;
           const report = outcome.result;
           // A run that found nothing to do says nothing: live jobs run every few seconds.

@@ -73,6 +73,34 @@ describe('a recompute resumed after its matches were found', () => {
     expect(await db().selectFrom('segmentRecomputeMatches').select('customerId').where('recomputeId', '=', recompute).execute()).toEqual([]);
   });
 
+  it('a segment’s own entries name a customer only when a segment is built on that segment, as live membership reads them', async () => {
+    const segment = (await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Buyers, beside others', rules: buyers } })).json() as { id: string };
+    await t.services.segments.recomputes.idle();
+    const named = await customer();
+    await t.call({ method: 'PATCH', url: `/v1/customers/${named}`, payload: { firstName: 'Zedekiah' } });
+    await t.services.segments.updateLive();
+    const before = await lastOutboxId();
+    // After the matches, another segment's recompute writes `named`'s entry into it: live membership skips
+    // that event (no segment is built on the other one), so it writes nothing about `named` from fresher data,
+    // and the matches, which say `named` matches, stand (as for a customer no event named).
+    const other = (await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Zedekiahs', rules: { field: 'profile.firstName', op: 'eq', value: 'Zedekiah' } } })).json() as { id: string };
+    await t.services.segments.recomputes.idle();
+    const entries = await sql<{ n: number }>`select count(*)::int as n from outbox_events where id > ${before} and type = 'segment.entered' and customer_id = ${named}`.execute(db());
+    expect(entries.rows[0]!.n).toBe(1);
+    const trusted = await resume(await leftPartWay(segment.id, buyers, [named], before));
+    expect(trusted.status).toBe('completed');
+    expect(await members(segment.id)).toContain(named);
+    // With a segment built on the other one, live membership reads that entry: the rules decide afresh (no purchase: out).
+    const builtOn = await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'On Zedekiahs', rules: { field: 'segment', id: other.id, op: 'eq', value: true } } });
+    expect(builtOn.statusCode, builtOn.body).toBe(201);
+    await t.services.segments.recomputes.idle();
+    // Out of the segment again, so that the same matches would move `named` in if they were trusted.
+    await db().deleteFrom('segmentMembers').where('segmentId', '=', segment.id).where('customerId', '=', named).execute();
+    const afresh = await resume(await leftPartWay(segment.id, buyers, [named], before));
+    expect(afresh.status).toBe('completed');
+    expect(await members(segment.id)).not.toContain(named);
+  });
+
   it('finds the matches again when the rules changed after they were found', async () => {
     const segment = (await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Buyers again', rules: buyers } })).json() as { id: string; version: number };
     await t.services.segments.recomputes.idle();
