@@ -8,7 +8,7 @@ import { withLease, type Leases } from './leases.ts';
  * running is skipped here this tick (they share the work: each takes whichever is free). `stop`
  * aborts the signal the running task was given: a task working in batches ends after the current one.
  */
-export type ScheduledTask = { name: string; run: (signal: AbortSignal) => Promise<unknown> };
+export type ScheduledTask = { name: string; run: (signal: AbortSignal, woken: boolean) => Promise<unknown> };
 
 /** Whether a task's report counts anything (a report that is not counts is always logged). */
 function didWork(report: unknown): boolean {
@@ -33,17 +33,28 @@ export function startScheduler(
   // Woken while a run was under way: that run may have read the state before the change that woke
   // it, so another run follows at once rather than at the next tick.
   let again = false;
+  // A tick that came while a run was under way: the next run is a tick's (a full one), even when a
+  // wake starts it, or a stream of wakes would put off the full runs for as long as it lasts.
+  let tickOwed = false;
   const stopping = new AbortController();
-  const tick = () => {
-    if (running || stopped) return;
+  const run = (woken: boolean) => {
+    if (stopped) return;
+    if (running) {
+      if (woken) again = true;
+      else tickOwed = true;
+      return;
+    }
+    // Runs told they were woken may do less than a tick's run (outbox-consumer.ts reads on from its last read).
+    const asWoken = woken && !tickOwed;
     again = false;
+    tickOwed = false;
     running = (async () => {
       for (const task of tasks) {
         if (stopped) break;
         try {
           const outcome = options.leases
-            ? await withLease(options.leases, `job:${task.name}`, options.leaseTtlMs ?? LEASE_TTL_MS, stopping.signal, (signal) => task.run(signal))
-            : { ran: true as const, result: await task.run(stopping.signal) };
+            ? await withLease(options.leases, `job:${task.name}`, options.leaseTtlMs ?? LEASE_TTL_MS, stopping.signal, (signal) => task.run(signal, asWoken))
+            : { ran: true as const, result: await task.run(stopping.signal, asWoken) };
           if (!outcome.ran) continue;
           const report = outcome.result;
           // A run that found nothing to do says nothing: live jobs run every few seconds.
@@ -54,17 +65,16 @@ export function startScheduler(
       }
     })().finally(() => {
       running = null;
-      if (again) setImmediate(tick);
+      if (again) setImmediate(() => run(true));
     });
   };
-  const timer = setInterval(tick, options.intervalMs);
+  const timer = setInterval(() => run(false), options.intervalMs);
   timer.unref();
-  setImmediate(tick);
+  setImmediate(() => run(false));
   return {
-    /** Runs the tasks now (or right after the run under way) instead of at the next tick: something they wait for has just happened here. */
+    /** Runs the tasks now (or right after the run under way) instead of at the next tick: something they wait for has just happened. */
     wake() {
-      if (running) again = true;
-      else tick();
+      run(true);
     },
     async stop() {
       stopped = true;

@@ -14,7 +14,7 @@ export const segmentsModule = defineModule({
   ownTx,
   jobs: (segments: Segments) => [
     // Every few seconds: one indexed read of the outbox above the cursor when nothing happened.
-    { name: 'update-segment-membership', cadence: 'live', run: (signal) => segments.updateLive(signal) },
+    { name: 'update-segment-membership', cadence: 'live', readsOutbox: true, run: (signal, woken) => segments.updateLive(signal, woken) },
     // Conditions on time alone (no purchase for 30 days) move with no event: a recompute a day catches them.
     { name: 'recompute-segments', cadence: 'daily', run: () => segments.recomputeAll() },
     // Scores move with time alone (recency): RFM is scored again every night over the last run's window.
