@@ -15,6 +15,7 @@ import { AppError } from './platform/errors.ts';
 import { ensureConsoleBuilt } from './platform/console/console-build.ts';
 import { systemClock } from './platform/clock.ts';
 import { uuidV7Ids } from './platform/ids.ts';
+import { watchOutbox } from './platform/outbox-watch.ts';
 import { startScheduler } from './platform/scheduler.ts';
 import { createTaskRuns } from './platform/task-runs.ts';
 
@@ -88,6 +89,8 @@ export async function catchUpLedger(opened: Opened): Promise<void> {
 const STATISTICS_INTERVAL_MS = 3_600_000;
 /** How often the daily jobs are looked at: a task due is run within this of falling due. */
 const DAILY_LOOK_MS = 3_600_000;
+/** How often the outbox is looked at for new events (a probe of its key's last page): half of it is the consumers' added lag on average. */
+const OUTBOX_WATCH_MS = 100;
 
 /** ANALYZE: the planner's row counts and value spreads for every table (a sample of each; a second or so on a large database). */
 async function refreshStatistics(database: Database): Promise<Record<string, number>> {
@@ -148,7 +151,11 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     opened.registry.onWake(job.name, loop.wake);
     return loop;
   });
-  const liveJobs = { stop: async () => void (await Promise.all(liveLoops.map((loop) => loop.stop()))) };
+  // The outbox's consumers woken by new events (outbox-watch.ts): an event a confirm wrote reaches
+  // them within about this much rather than at their next tick.
+  const consumers = jobs.filter((job) => job.cadence === 'live' && job.readsOutbox).map((job) => job.name);
+  const outboxWatch = watchOutbox(opened.database.db, { intervalMs: OUTBOX_WATCH_MS, log: app.log, written: () => consumers.forEach((name) => opened.registry.wakeJob(name)) });
+  const liveJobs = { stop: async () => void (await Promise.all([outboxWatch.stop(), ...liveLoops.map((loop) => loop.stop())])) };
   const resumed = await opened.imports.resumePending();
   if (resumed.length > 0) app.log.info({ imports: resumed }, 'resuming unfinished imports');
   const batches = await opened.promotions.batches.resumePending();

@@ -30,7 +30,7 @@ export function jobRoutes(app: FastifyInstance, deps: { jobs: ScheduledJob[]; le
       const giveUpAt = Date.now() + WAIT_MS;
       for (;;) {
         // Run to the end: an owner asked for it now (a server stopping still answers requests under way).
-        const outcome = await withLease(deps.leases, `job:${job.name}`, 30_000, new AbortController().signal, (signal) => job.run(signal));
+        const outcome = await withLease(deps.leases, `job:${job.name}`, 30_000, new AbortController().signal, (signal) => job.run(signal, false));
         if (outcome.ran) return outcome.result;
         if (Date.now() >= giveUpAt) {
           throw platformError('job.running', `The job ${job.name} has been running for more than ${WAIT_MS / 1000} s (here or on another instance); its counts show in the log when it ends. Ask again later.`);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { openPostgres, type Database } from '../db/database.ts';
 import { onPostgres, openTestDatabase } from '../../tests/helpers/test-db.ts';
 import { ManualClock, systemClock, type Clock } from './clock.ts';
@@ -100,6 +101,40 @@ describe('outbox consumers', () => {
     // A consumer with no cursor starts at the outbox's beginning: only this test's events matter here.
     expect((await deliveries(database, 'flaky')).filter((n) => n >= first)).toEqual([first, first + 1, first + 2]);
     expect(await database.db.selectFrom('outboxFailures').selectAll().where('consumer', '=', 'flaky').execute()).toEqual([]);
+  });
+
+  it.runIf(onPostgres)('a woken run reads on from the last read: an event committing late below it comes with the next full run, and none comes twice', async () => {
+    const clock = new ManualClock('2026-05-03T10:00:00Z');
+    const consumer = recordingConsumer(database, 'woken');
+    const first = sequence + 1;
+    await writeEvents(database, clock, 5);
+    await consumeOutbox(database.db, clock, consumer);
+    // A writer takes its event's id now and commits only after later writers have committed theirs.
+    const late = new pg.Client({ connectionString: (database as Database & { url?: string }).url! });
+    await late.connect();
+    await late.query('begin');
+    const lateN = ++sequence;
+    await late.query(`insert into outbox_events (event_id, type, customer_id, payload, occurred_at) values ($1, 'thing.happened', null, $2, $3)`, [`evt_t${lateN}`, JSON.stringify({ n: lateN }), clock.now()]);
+    await writeEvents(database, clock, 3);
+    expect((await consumeOutbox(database.db, clock, consumer, undefined, { woken: true })).events).toBe(3);
+    await late.query('commit');
+    await late.end();
+    // Below where the last run read: a woken run reads on from there and does not see it ...
+    await writeEvents(database, clock, 2);
+    expect((await consumeOutbox(database.db, clock, consumer, undefined, { woken: true })).events).toBe(2);
+    expect(await deliveries(database, 'woken')).not.toContain(lateN);
+    // ... the next full run, from the cursor, does; and gives nothing else again.
+    expect((await consumeOutbox(database.db, clock, consumer)).events).toBe(1);
+    const got = (await deliveries(database, 'woken')).filter((n) => n >= first);
+    expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: sequence - first + 1 }, (_, i) => first + i));
+  });
+
+  it('a woken run with no read of its own before is a full run', async () => {
+    const clock = new ManualClock('2026-05-04T10:00:00Z');
+    const first = sequence + 1;
+    await writeEvents(database, clock, 4);
+    expect((await consumeOutbox(database.db, clock, recordingConsumer(database, 'woken-first'), undefined, { woken: true })).events).toBeGreaterThanOrEqual(4);
+    expect((await deliveries(database, 'woken-first')).filter((n) => n >= first)).toEqual([first, first + 1, first + 2, first + 3]);
   });
 
   it.runIf(onPostgres)('two instances running the dispatcher deliver each event to each consumer once, while events keep coming', async () => {

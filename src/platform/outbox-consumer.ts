@@ -40,11 +40,25 @@ export type OutboxConsumer = {
   handle: (rows: OutboxRow[]) => Promise<boolean>;
 };
 
+/**
+ * Where each consumer's last run in this process stopped reading, by database: a run woken by new
+ * events reads on from there (`woken`), not from the cursor, which trails by `MARGIN_MS` (ten
+ * minutes of events stepped over again by every run, with a look-up of each in outbox_seen).
+ */
+const lastRead = new WeakMap<object, Map<string, number>>();
+
+/**
+ * `woken`: the run was woken because events were written (outbox-watch.ts), and reads only what
+ * came after this process's last read of the consumer; an event that commits late below it, and
+ * the cursor's move, wait for the next full run (the consumer's loop ticks: 5 s by default).
+ * Without a last read here (the first run, another process's turn) it is a full run anyway.
+ */
 export async function consumeOutbox<V extends PlatformTables>(
   anyDb: AnyDb<V>,
   clock: Clock,
   consumer: OutboxConsumer,
   signal?: AbortSignal,
+  options: { woken?: boolean } = {},
 ): Promise<{ events: number }> {
   const db = platformDb(anyDb);
   const report = { events: 0 };
@@ -52,11 +66,17 @@ export async function consumeOutbox<V extends PlatformTables>(
   const cursor = Number(state?.position ?? 0);
   const types = consumer.types ? [...consumer.types] : null;
   report.events += await retryDue(db, clock, consumer, signal);
+  const positions = lastRead.get(anyDb) ?? new Map<string, number>();
+  lastRead.set(anyDb, positions);
+  const remembered = positions.get(consumer.name);
+  // Never below the cursor: another instance may have moved it past events it handled and
+  // forgotten their ids (advanceCursor), which reading from below it would give again.
+  const readOn = options.woken === true && remembered !== undefined;
   // Within a run each batch reads on from the last one: read from the cursor every time, each
   // batch stepped again over every event handled since the cursor (which moves only past events
   // older than the margin), so a backlog of a million took quadratic time. An event below the
-  // last batch whose transaction commits late is found by the next run, which reads from the cursor.
-  let after = cursor;
+  // last batch whose transaction commits late is found by the next full run, which reads from the cursor.
+  let after = readOn ? Math.max(cursor, remembered) : cursor;
   while (!signal?.aborted) {
     const rows = (
       await sql<OutboxRow>`
@@ -78,7 +98,8 @@ export async function consumeOutbox<V extends PlatformTables>(
     if (passed.length < rows.length) break;
     after = rows.at(-1)!.id;
   }
-  await advanceCursor(db, clock, consumer.name, cursor, types);
+  positions.set(consumer.name, after);
+  if (!readOn) await advanceCursor(db, clock, consumer.name, cursor, types);
   return report;
 }
 

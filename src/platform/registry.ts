@@ -35,7 +35,14 @@ export type ModuleDefinition<S = unknown, T = unknown> = {
  * A job that works in batches stops after the batch it is writing once `signal` is aborted (the
  * server stopping): the next run carries on, and a SIGTERM is not kept waiting for a long walk.
  */
-export type ScheduledJob = { name: string; cadence: 'live' | 'frequent' | 'daily'; run: (signal: AbortSignal) => Promise<Record<string, number>> };
+export type ScheduledJob = {
+  name: string;
+  cadence: 'live' | 'frequent' | 'daily';
+  /** `woken`: run now because what it waits for happened (wakeJob, or new outbox events), not at its tick. */
+  run: (signal: AbortSignal, woken: boolean) => Promise<Record<string, number>>;
+  /** An outbox consumer: the server wakes it when events are written (outbox-watch.ts), its tick the fallback. */
+  readsOutbox?: boolean;
+};
 
 export function defineModule<S, T>(definition: ModuleDefinition<S, T>): ModuleDefinition<S, T> {
   return definition;

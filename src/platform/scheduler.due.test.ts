@@ -25,10 +25,10 @@ describe('daily tasks run when due, not at every start', () => {
       [
         ...tasks.map((task) => ({
           name: task.name,
-          run: async (signal: AbortSignal) => {
+          run: async (signal: AbortSignal, woken: boolean) => {
             ran.push(task.name);
             if (failing.has(task.name)) throw new Error('boom');
-            return task.run(signal);
+            return task.run(signal, woken);
           },
         })),
         // Last in the tick, and due in every "process" (its name is new each time): the tick is over.

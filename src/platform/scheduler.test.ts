@@ -75,6 +75,55 @@ describe('scheduler', () => {
     expect(runs).toHaveLength(3);
   });
 
+  it('tells a task whether a wake started it; a tick that came during a run makes the next run a tick\'s', async () => {
+    const track = (intervalMs: number) => {
+      const runs: boolean[] = [];
+      const held = { release: () => {}, hold: Promise.resolve() };
+      const scheduler = startScheduler(
+        [
+          {
+            name: 'consumer',
+            async run(_signal, woken) {
+              runs.push(woken);
+              await held.hold;
+            },
+          },
+        ],
+        { intervalMs, log: quietLog },
+      );
+      const waitFor = async (n: number) => {
+        while (runs.length < n) await new Promise((resolve) => setTimeout(resolve, 5));
+      };
+      const holdNext = () => (held.hold = new Promise<void>((resolve) => (held.release = resolve)));
+      return { runs, scheduler, waitFor, held, holdNext };
+    };
+
+    // No tick in the test's time: the run at start is a tick's, every run a wake starts is woken.
+    const quiet = track(3_600_000);
+    quiet.holdNext();
+    await quiet.waitFor(1);
+    quiet.scheduler.wake(); // during the run: one more after it
+    quiet.held.release();
+    await quiet.waitFor(2);
+    quiet.scheduler.wake(); // idle: at once
+    await quiet.waitFor(3);
+    expect(quiet.runs).toEqual([false, true, true]);
+    await quiet.scheduler.stop();
+
+    // Ticks every 100 ms during a run held for 400 ms, and a wake: the next run is a full one,
+    // whichever of the wake and the next tick starts it.
+    const busy = track(100);
+    busy.holdNext();
+    await busy.waitFor(1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    busy.scheduler.wake();
+    busy.held.hold = Promise.resolve();
+    busy.held.release();
+    await busy.waitFor(2);
+    expect(busy.runs.slice(0, 2)).toEqual([false, false]);
+    await busy.scheduler.stop();
+  });
+
   it('a task that fails is logged and the next one still runs', async () => {
     const errors: string[] = [];
     let done!: () => void;

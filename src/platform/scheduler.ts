@@ -11,7 +11,7 @@ import type { TaskRuns } from './task-runs.ts';
  * With `due`, a task runs only when its last finish (kept in the database) is `everyMs` old or
  * older: the ticks then only look, so a restart does not redo a daily task that ran an hour ago.
  */
-export type ScheduledTask = { name: string; run: (signal: AbortSignal) => Promise<unknown> };
+export type ScheduledTask = { name: string; run: (signal: AbortSignal, woken: boolean) => Promise<unknown> };
 
 /** Whether a task's report counts anything (a report that is not counts is always logged). */
 function didWork(report: unknown): boolean {
@@ -38,27 +38,38 @@ export function startScheduler(
   // Woken while a run was under way: that run may have read the state before the change that woke
   // it, so another run follows at once rather than at the next tick.
   let again = false;
+  // A tick that came while a run was under way: the next run is a tick's (a full one), even when a
+  // wake starts it, or a stream of wakes would put off the full runs for as long as it lasts.
+  let tickOwed = false;
   const stopping = new AbortController();
   const { due } = options;
   // Looked at under the lease, so two instances finding a task due at once run it once: the
   // second takes the lease after the first recorded its finish, and finds it not due.
-  const runIfDue = async (task: ScheduledTask, signal: AbortSignal): Promise<unknown> => {
-    if (!due) return task.run(signal);
+  const runIfDue = async (task: ScheduledTask, signal: AbortSignal, woken: boolean): Promise<unknown> => {
+    if (!due) return task.run(signal, woken);
     if (await due.runs.finishedWithin(task.name, due.everyMs)) return { notDue: 0 };
-    const report = await task.run(signal);
+    const report = await task.run(signal, woken);
     await due.runs.recordFinish(task.name);
     return report;
   };
-  const tick = () => {
-    if (running || stopped) return;
+  const run = (woken: boolean) => {
+    if (stopped) return;
+    if (running) {
+      if (woken) again = true;
+      else tickOwed = true;
+      return;
+    }
+    // Runs told they were woken may do less than a tick's run (outbox-consumer.ts reads on from its last read).
+    const asWoken = woken && !tickOwed;
     again = false;
+    tickOwed = false;
     running = (async () => {
       for (const task of tasks) {
         if (stopped) break;
         try {
           const outcome = options.leases
-            ? await withLease(options.leases, `job:${task.name}`, options.leaseTtlMs ?? LEASE_TTL_MS, stopping.signal, (signal) => runIfDue(task, signal))
-            : { ran: true as const, result: await runIfDue(task, stopping.signal) };
+            ? await withLease(options.leases, `job:${task.name}`, options.leaseTtlMs ?? LEASE_TTL_MS, stopping.signal, (signal) => runIfDue(task, signal, asWoken))
+            : { ran: true as const, result: await runIfDue(task, stopping.signal, asWoken) };
           if (!outcome.ran) continue;
           const report = outcome.result;
           // A run that found nothing to do says nothing: live jobs run every few seconds.
@@ -69,17 +80,16 @@ export function startScheduler(
       }
     })().finally(() => {
       running = null;
-      if (again) setImmediate(tick);
+      if (again) setImmediate(() => run(true));
     });
   };
-  const timer = setInterval(tick, options.intervalMs);
+  const timer = setInterval(() => run(false), options.intervalMs);
   timer.unref();
-  setImmediate(tick);
+  setImmediate(() => run(false));
   return {
-    /** Runs the tasks now (or right after the run under way) instead of at the next tick: something they wait for has just happened here. */
+    /** Runs the tasks now (or right after the run under way) instead of at the next tick: something they wait for has just happened. */
     wake() {
-      if (running) again = true;
-      else tick();
+      run(true);
     },
     async stop() {
       stopped = true;

@@ -14,6 +14,6 @@ export const feedbackModule = defineModule({
   ownTx,
   jobs: (feedback: Feedback) => [
     // Live: a detractor's answer is what support should see within seconds.
-    { name: 'open-survey-tickets', cadence: 'live', run: (signal) => feedback.openSurveyTickets(signal) },
+    { name: 'open-survey-tickets', cadence: 'live', run: (signal, woken) => feedback.openSurveyTickets(signal, woken) },
   ],
 });

@@ -34,7 +34,7 @@ export function createFeedback(deps: FeedbackDeps, hooks?: CustomerLifecycleHook
     /** A reply (sent to the customer by e-mail) or an internal note. */
     addMessage: (id: string, input: { kind: 'reply' | 'note'; text: string }, actor: Actor, masked = false) => addMessage(deps, id, input, actor, masked),
     /** Reads `survey.answered` events and opens a ticket for each response with free text (the `open-survey-tickets` job). */
-    openSurveyTickets: (signal?: AbortSignal) => openSurveyTickets(deps, signal),
+    openSurveyTickets: (signal?: AbortSignal, woken = false) => openSurveyTickets(deps, signal, woken),
   };
 }
 

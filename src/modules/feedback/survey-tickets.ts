@@ -47,7 +47,7 @@ export function readPayload(payload: Record<string, unknown>): SurveyAnswered | 
 
 export const isDetractor = (answer: Pick<SurveyAnswered, 'kind' | 'score'>) => answer.kind === 'nps' && answer.score !== null && answer.score <= DETRACTOR_MAX;
 
-export async function openSurveyTickets(deps: FeedbackDeps, signal?: AbortSignal): Promise<{ events: number; tickets: number }> {
+export async function openSurveyTickets(deps: FeedbackDeps, signal?: AbortSignal, woken = false): Promise<{ events: number; tickets: number }> {
   let tickets = 0;
   const { events } = await consumeOutbox(
     deps.db,
@@ -65,6 +65,7 @@ export async function openSurveyTickets(deps: FeedbackDeps, signal?: AbortSignal
       },
     },
     signal,
+    { woken },
   );
   return { events, tickets };
 }

@@ -101,8 +101,13 @@ function conflict(error: unknown, input: { name: string; kind: MessageKind }): n
   throw error;
 }
 
-export function createChannelStore(deps: { db: Db; clock: Clock; ids: Ids }) {
+/** `switchedOn`: told after a channel is saved active (messages of its kind may be waiting for it: the sender is woken). */
+export function createChannelStore(deps: { db: Db; clock: Clock; ids: Ids; switchedOn?: () => void }) {
   const { db, clock, ids } = deps;
+  const told = (view: ChannelView): ChannelView => {
+    if (view.active) deps.switchedOn?.();
+    return view;
+  };
   const load = async (id: string): Promise<Row> => {
     const row = await db.selectFrom('messagingChannels').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw messagingError('messaging.channel_not_found', `No channel ${id}; GET /v1/channels lists them`);
@@ -118,7 +123,7 @@ export function createChannelStore(deps: { db: Db; clock: Clock; ids: Ids }) {
       checkConfig(input.kind, input.config);
       const now = clock.now();
       try {
-        return await db.transaction().execute(async (tx) => {
+        const view = await db.transaction().execute(async (tx) => {
           const row = await tx
             .insertInto('messagingChannels')
             .values({ id: ids.next('chn'), name: input.name, kind: input.kind, config: JSON.stringify(input.config), active: input.active ?? true, createdAt: now, updatedAt: now })
@@ -127,6 +132,7 @@ export function createChannelStore(deps: { db: Db; clock: Clock; ids: Ids }) {
           await writeAudit(tx, clock, actor, { action: 'channel.create', entityType: 'channel', entityId: row.id, details: { kind: row.kind, name: row.name } });
           return channelView(row as Row);
         });
+        return told(view);
       } catch (error) {
         return conflict(error, input);
       }
@@ -146,7 +152,7 @@ export function createChannelStore(deps: { db: Db; clock: Clock; ids: Ids }) {
       const config = keepSecrets(current.kind, current.config, merged.config);
       checkConfig(current.kind, config);
       try {
-        return await db.transaction().execute(async (tx) => {
+        const view = await db.transaction().execute(async (tx) => {
           const row = await tx
             .updateTable('messagingChannels')
             .set({ name: merged.name, config: JSON.stringify(config), active: merged.active ?? current.active, updatedAt: clock.now() })
@@ -156,6 +162,7 @@ export function createChannelStore(deps: { db: Db; clock: Clock; ids: Ids }) {
           await writeAudit(tx, clock, actor, { action: 'channel.update', entityType: 'channel', entityId: id, details: { active: row.active } });
           return channelView(row as Row);
         });
+        return told(view);
       } catch (error) {
         return conflict(error, merged);
       }

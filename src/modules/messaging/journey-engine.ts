@@ -53,6 +53,8 @@ export type JourneyEngineDeps = {
   enqueue: (batch: EnqueueBatch) => Promise<{ queued: string[]; skipped: string[]; existing: number }>;
   actions: JourneyActions;
   log?: { error(obj: object, msg: string): void };
+  /** Told after a batch of events entered customers: the walking job is woken to walk them while the next batch enters. */
+  entered?: () => void;
 };
 
 type ActiveJourney = { id: string; version: number; trigger: JourneyTrigger; steps: JourneyStep[]; reentry: 'never' | 'always' | 'after_days'; reentryDays: number | null; controlShareBp: number; salt: string; activeSince: Date | null };
@@ -98,7 +100,7 @@ async function activeJourneys(db: Db): Promise<ActiveJourney[]> {
 }
 
 /** The consumer: events in, entries out. */
-export async function enterJourneys(deps: JourneyEngineDeps, signal?: AbortSignal): Promise<{ events: number; entered: number }> {
+export async function enterJourneys(deps: JourneyEngineDeps, signal?: AbortSignal, woken = false): Promise<{ events: number; entered: number }> {
   let entered = 0;
   const { events } = await consumeOutbox(
     deps.db,
@@ -112,6 +114,7 @@ export async function enterJourneys(deps: JourneyEngineDeps, signal?: AbortSigna
         const journeys = await activeJourneys(deps.db);
         if (journeys.length === 0) return true;
         if (signal?.aborted) return false;
+        const before = entered;
         for (const journey of journeys) {
           const candidates: Candidate[] = [];
           for (const row of rows) {
@@ -122,10 +125,12 @@ export async function enterJourneys(deps: JourneyEngineDeps, signal?: AbortSigna
           }
           entered += await enterMany(deps, journey, candidates);
         }
+        if (entered > before) deps.entered?.();
         return true;
       },
     },
     signal,
+    { woken },
   );
   return { events, entered };
 }

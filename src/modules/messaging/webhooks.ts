@@ -197,7 +197,7 @@ export function createWebhooks(deps: { db: Db; clock: Clock; ids: Ids; eventType
     },
 
     /** The outbox consumer: each event of a subscribed type becomes a pending delivery per endpoint. */
-    async collect(signal?: AbortSignal): Promise<{ events: number; deliveries: number }> {
+    async collect(signal?: AbortSignal, woken = false): Promise<{ events: number; deliveries: number }> {
       let created = 0;
       const { events } = await consumeOutbox(
         db,
@@ -230,6 +230,7 @@ export function createWebhooks(deps: { db: Db; clock: Clock; ids: Ids; eventType
           },
         },
         signal,
+        { woken },
       );
       return { events, deliveries: created };
     },

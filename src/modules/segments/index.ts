@@ -237,7 +237,7 @@ export function createSegments(deps: SegmentsDeps) {
       segmentsOf: async <V extends PlatformTables>(checkoutDb: AnyDb<V>, customerId: string) => new Set(await segmentsOfCustomer(ownDbOrTx(checkoutDb), customerId)),
     } satisfies MembershipProvider,
     /** Live membership (the 'live' job) and the daily recompute of every segment (time-only conditions move without events). */
-    updateLive: (signal?: AbortSignal) => updateLiveMembership({ db, clock, ids, compiler }, signal),
+    updateLive: (signal?: AbortSignal, woken = false) => updateLiveMembership({ db, clock, ids, compiler }, signal, woken),
     recomputeUsing,
     rfm,
     async recomputeAll(): Promise<{ segments: number }> {

@@ -29,7 +29,7 @@ export function customersOf(rows: OutboxRow[]): string[] {
   return [...found];
 }
 
-export async function updateLiveMembership(deps: { db: Db; clock: Clock; ids: Ids; compiler: Compiler }, signal?: AbortSignal): Promise<{ events: number; entered: number; left: number }> {
+export async function updateLiveMembership(deps: { db: Db; clock: Clock; ids: Ids; compiler: Compiler }, signal?: AbortSignal, woken = false): Promise<{ events: number; entered: number; left: number }> {
   const report = { events: 0, entered: 0, left: 0 };
   const { events } = await consumeOutbox(
     deps.db,
@@ -61,6 +61,7 @@ export async function updateLiveMembership(deps: { db: Db; clock: Clock; ids: Id
       },
     },
     signal,
+    { woken },
   );
   report.events = events;
   return report;
