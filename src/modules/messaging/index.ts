@@ -75,6 +75,8 @@ export type MessagingDeps = {
   log?: { error(obj: object, msg: string): void };
   /** Runs a job of this module now rather than at its next tick (the platform registry's wakeJob). */
   wakeJob?: (name: string) => void;
+  /** The database runs statements on connections of their own at once (PostgreSQL; PGlite serves one connection): a campaign's start splits its audience over them. */
+  separateConnections?: boolean;
 };
 
 export type MessageView = {
@@ -221,6 +223,7 @@ export function createMessaging(deps: MessagingDeps) {
     secrets: () => policy.secrets(),
     contacts: deps.contacts,
     segmentMembers: deps.segments.members,
+    separateConnections: deps.separateConnections ?? false,
   };
 
   const engineDeps = {
