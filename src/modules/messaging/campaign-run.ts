@@ -79,8 +79,8 @@ function reachSql(deps: CampaignRunDeps, kind: MessageKind, customerId: RawBuild
  * connection of its own, all at once. A statement gives each recipient the first step of their
  * variant whose channel reaches them (address and, as before, marketing consent; none: the first
  * step), their address, the instant they are due (local time in their zone, the throttle by their
- * place in the campaign), and a message row with its first history row — or a skipped one saying
- * why (customer_gone, no_address). The text is rendered when the message is sent (sender.ts): a
+ * place in the campaign), and a message row, its first history entry (queued) in the row itself —
+ * or a skipped one saying why (customer_gone, no_address) in a history row. The text is rendered when the message is sent (sender.ts): a
  * campaign to a million customers is queued in seconds, not rendered a message at a time.
  *
  * The campaign's position and count move once every chunk of the round is in, past the last
@@ -164,16 +164,19 @@ async function queueRound(deps: CampaignRunDeps, campaign: CampaignRow): Promise
       ),
       inserted as (
         insert into messages (id, customer_id, kind, purpose, template_id, template_version, source, source_id, dedupe_key, recipient, content, status, reason,
-          next_attempt_at, created_at, updated_at)
+          next_attempt_at, first_event_in_row, created_at, updated_at)
         select id, customer_id, kind, purpose, template_id, version, 'campaign', ${campaign.id}, ${key} || customer_id, recipient, null,
-          case when reason is null then 'queued' else 'skipped' end, reason, due, ${now}, ${now}
+          case when reason is null then 'queued' else 'skipped' end, reason, due, reason is null, ${now}, ${now}
         from rows
         ${onConflict}
         returning id, customer_id, status, reason
       ),
+      -- A queued message's first history entry is its row (first_event_in_row, migration 0047): a
+      -- row of message_events, three index entries and a foreign-key check a message fewer. One
+      -- skipped at once says why in a history row, as before.
       history as (
         insert into message_events (message_id, customer_id, status, occurred_at, detail)
-        select id, customer_id, status, ${now}, case when reason is null then '{}'::jsonb else jsonb_build_object('reason', reason) end from inserted
+        select id, customer_id, status, ${now}, jsonb_build_object('reason', reason) from inserted where reason is not null
       )
       select count(*)::int as taken, max(customer_id) as last from page`;
     // A plain insert first: none of the chunk's messages exists unless a crash (or another

@@ -192,8 +192,10 @@ export function createMessaging(deps: MessagingDeps) {
   };
 
   const messageView = async (row: Record<string, unknown>): Promise<MessageView> => {
-    const r = row as { id: string; customerId: string | null; kind: MessageKind; purpose: 'marketing' | 'service'; source: MessageSource; sourceId: string | null; templateId: string | null; templateVersion: number | null; status: MessageStatus; reason: string | null; recipient: string | null; content: MessageContent | null; attempts: number; createdAt: Date; sentAt: Date | null };
-    const events = await db.selectFrom('messageEvents').select(['status', 'occurredAt', 'detail']).where('messageId', '=', r.id).orderBy('id').execute();
+    const r = row as { id: string; customerId: string | null; kind: MessageKind; purpose: 'marketing' | 'service'; source: MessageSource; sourceId: string | null; templateId: string | null; templateVersion: number | null; status: MessageStatus; reason: string | null; recipient: string | null; content: MessageContent | null; attempts: number; firstEventInRow: boolean; createdAt: Date; sentAt: Date | null };
+    const stored = await db.selectFrom('messageEvents').select(['status', 'occurredAt', 'detail']).where('messageId', '=', r.id).orderBy('id').execute();
+    // A campaign's message keeps its first entry, queued when it was created, in its own row (migration 0047).
+    const events = r.firstEventInRow ? [{ status: 'queued', occurredAt: r.createdAt, detail: {} }, ...stored] : stored;
     return {
       id: r.id,
       customerId: r.customerId,
