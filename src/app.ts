@@ -250,6 +250,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
   // with the consent customers hold; webhooks carry every module's events.
   const messaging = createMessaging({
     wakeJob: (name) => registry.wakeJob(name),
+    // A campaign's start takes its audience in ranges at once on PostgreSQL's pool; PGlite has one connection.
+    separateConnections: database.kind === 'postgres',
     db: viewOf(db),
     clock,
     ids,

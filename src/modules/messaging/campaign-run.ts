@@ -1,7 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { ConsentChannel } from '../customers/index.ts';
-import { armSql, campaignArms, CONTROL } from './campaign-arms.ts';
+import { CONTROL } from './campaign-arms.ts';
+import { startCampaign } from './campaign-start.ts';
 import { localInstant, type CampaignRow } from './campaigns.ts';
 import type { ContactPolicy, MessagingSecrets } from './contact-policy.ts';
 import type { Db } from './messaging.db.ts';
@@ -11,7 +12,7 @@ import type { TemplateStore } from './template-store.ts';
 
 /**
  * The campaign job: starts the campaigns whose time has come (their audience taken as it is
- * then, each customer given an arm by hashing with the campaign's salt: one statement), then
+ * then, each customer given an arm by hashing with the campaign's salt: campaign-start.ts), then
  * queues the messages of running ones in rounds of a few chunks in customer-id order, the
  * chunks of a round on connections of their own at once (one statement a chunk), the last
  * customer queued saved once the whole round is in. Each message's key is the campaign and the
@@ -31,6 +32,12 @@ const CHUNK = 20_000;
  * run one after another, as before.
  */
 const PARALLEL = 2;
+/**
+ * The fewest recipients a range of a start's audience (campaign-start.ts): finding the cuts reads
+ * the audience's index once and a half, a few milliseconds for thousands, where hashing and
+ * inserting them takes a tenth of a second or more.
+ */
+const MIN_RANGE = 5_000;
 
 /** Customers' facts as SQL (customers' contact-facts.ts): a customer's status, zone and addresses; marketing consent now. */
 export type ContactFacts = {
@@ -50,46 +57,11 @@ export type CampaignRunDeps = {
   segmentMembers: (segmentId: string) => RawBuilder<unknown>;
   /** Recipients a statement and statements at once (tests make them small, to cross chunks and rounds). */
   sizes?: { chunk: number; parallel: number };
+  /** Statements run on connections of their own at once (PostgreSQL); PGlite serves one connection, which a transaction holds. */
+  separateConnections?: boolean;
 };
 
 export type CampaignRunReport = { started: number; queued: number; completed: number };
-
-async function begin(deps: CampaignRunDeps, id: string): Promise<boolean> {
-  const { db, clock } = deps;
-  const { globalControl } = await deps.secrets();
-  // The global control group is held out of all marketing: not in any campaign's audience at all.
-  const outsideGlobal =
-    globalControl.shareBp > 0
-      ? sql`where ${armSql(sql`a.customer_id`, globalControl.salt, [{ key: 'global', weight: globalControl.shareBp }, { key: 'rest', weight: 10_000 - globalControl.shareBp }])} <> 'global'`
-      : sql``;
-  return db.transaction().execute(async (tx) => {
-    // SKIP LOCKED: another instance starting it right now has it; it is not started twice.
-    const row = (await sql<{ id: string }>`select id from campaigns where id = ${id} and status = 'scheduled' for update skip locked`.execute(tx)).rows[0];
-    if (!row) return false;
-    const campaign = (await tx.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as unknown as CampaignRow;
-    const arms = campaignArms(campaign.controlShareBp, campaign.variants);
-    const audience =
-      campaign.audience.kind === 'segment'
-        ? deps.segmentMembers(campaign.audience.segmentId)
-        : sql`select customer_id from campaign_list_members where campaign_id = ${id}`;
-    // A plain insert (no ON CONFLICT): both audiences name each customer once (segment members and
-    // list members are keyed by customer), and this transaction, holding the campaign's row in
-    // 'scheduled', is the only one that ever inserts its recipients; a speculative insert a row
-    // is paid for nothing. In customer-id order, so each index is written page after page rather
-    // than all over (both together: 30–36 s for a million where it took 40–51 s, under load).
-    // Counted from what the insert returns: reading the million rows back was a second pass over them.
-    const counts = (await sql<{ total: number; control: number }>`
-      with taken as (
-        insert into campaign_recipients (campaign_id, customer_id, arm)
-        select ${id}, a.customer_id, ${armSql(sql`a.customer_id`, campaign.salt, arms)} from (${audience}) a ${outsideGlobal}
-        order by a.customer_id
-        returning arm)
-      select count(*)::int as total, (count(*) filter (where arm = ${CONTROL}))::int as control from taken`.execute(tx)).rows[0]!;
-    await tx.deleteFrom('campaignListMembers').where('campaignId', '=', id).execute();
-    await tx.updateTable('campaigns').set({ status: 'running', startedAt: clock.now(), audienceSize: counts.total, controlSize: counts.control, updatedAt: clock.now() }).where('id', '=', id).execute();
-    return true;
-  });
-}
 
 /** The SQL that names, for a customer id expression, whether they can be reached on a kind (reach's rule, set-based). */
 function reachSql(deps: CampaignRunDeps, kind: MessageKind, customerId: RawBuilder<unknown>, facts: { email: RawBuilder<unknown>; phone: RawBuilder<unknown> }): RawBuilder<boolean> {
@@ -107,8 +79,8 @@ function reachSql(deps: CampaignRunDeps, kind: MessageKind, customerId: RawBuild
  * connection of its own, all at once. A statement gives each recipient the first step of their
  * variant whose channel reaches them (address and, as before, marketing consent; none: the first
  * step), their address, the instant they are due (local time in their zone, the throttle by their
- * place in the campaign), and a message row with its first history row — or a skipped one saying
- * why (customer_gone, no_address). The text is rendered when the message is sent (sender.ts): a
+ * place in the campaign), and a message row, its first history entry (queued) in the row itself —
+ * or a skipped one saying why (customer_gone, no_address) in a history row. The text is rendered when the message is sent (sender.ts): a
  * campaign to a million customers is queued in seconds, not rendered a message at a time.
  *
  * The campaign's position and count move once every chunk of the round is in, past the last
@@ -192,16 +164,19 @@ async function queueRound(deps: CampaignRunDeps, campaign: CampaignRow): Promise
       ),
       inserted as (
         insert into messages (id, customer_id, kind, purpose, template_id, template_version, source, source_id, dedupe_key, recipient, content, status, reason,
-          next_attempt_at, created_at, updated_at)
+          next_attempt_at, first_event_in_row, created_at, updated_at)
         select id, customer_id, kind, purpose, template_id, version, 'campaign', ${campaign.id}, ${key} || customer_id, recipient, null,
-          case when reason is null then 'queued' else 'skipped' end, reason, due, ${now}, ${now}
+          case when reason is null then 'queued' else 'skipped' end, reason, due, reason is null, ${now}, ${now}
         from rows
         ${onConflict}
         returning id, customer_id, status, reason
       ),
+      -- A queued message's first history entry is its row (first_event_in_row, migration 0047): a
+      -- row of message_events, three index entries and a foreign-key check a message fewer. One
+      -- skipped at once says why in a history row, as before.
       history as (
         insert into message_events (message_id, customer_id, status, occurred_at, detail)
-        select id, customer_id, status, ${now}, case when reason is null then '{}'::jsonb else jsonb_build_object('reason', reason) end from inserted
+        select id, customer_id, status, ${now}, jsonb_build_object('reason', reason) from inserted where reason is not null
       )
       select count(*)::int as taken, max(customer_id) as last from page`;
     // A plain insert first: none of the chunk's messages exists unless a crash (or another
@@ -245,7 +220,10 @@ export async function runCampaigns(deps: CampaignRunDeps, signal?: AbortSignal):
   const { db, clock } = deps;
   const report: CampaignRunReport = { started: 0, queued: 0, completed: 0 };
   const due = await db.selectFrom('campaigns').select('id').where('status', '=', 'scheduled').where('startsAt', '<=', clock.now()).orderBy('startsAt').execute();
-  for (const { id } of due) if (!signal?.aborted && (await begin(deps, id))) report.started++;
+  const { chunk, parallel } = deps.sizes ?? { chunk: CHUNK, parallel: PARALLEL };
+  // The audience in as many ranges as chunks are queued at once (tests' small chunks make small ranges too).
+  const start = { ...deps, parts: parallel, minPart: deps.sizes ? chunk : MIN_RANGE, separateConnections: deps.separateConnections ?? false };
+  for (const { id } of due) if (!signal?.aborted && (await startCampaign(start, id))) report.started++;
   const running = await db.selectFrom('campaigns').select('id').where('status', '=', 'running').orderBy('startedAt').execute();
   for (const { id } of running) {
     for (;;) {

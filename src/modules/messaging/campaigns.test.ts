@@ -99,6 +99,16 @@ describe('campaigns', () => {
     await t.services.messaging.sendDue();
     const optedOut = messages.filter((m) => customers.indexOf(m.customerId!) % 10 === 9).length;
     expect(smtp.received).toHaveLength(200 - control - optedOut);
+    // Each message's history, as the API answers it, starts queued at its creation (that entry
+    // kept in the message's own row), then says what the send did.
+    for (const customerId of [customers.find((c, i) => i % 10 === 9 && messages.some((m) => m.customerId === c))!, messages.find((m) => customers.indexOf(m.customerId!) % 10 !== 9)!.customerId!]) {
+      const listed = (await call('GET', `/v1/customers/${customerId}/messages`)).body.items.find((m: { sourceId: string }) => m.sourceId === id);
+      const optedOutOne = customers.indexOf(customerId) % 10 === 9;
+      expect(listed.history).toEqual([
+        { status: 'queued', at: listed.createdAt, detail: {} },
+        optedOutOne ? { status: 'skipped', at: expect.any(String), detail: { reason: 'no_consent' } } : { status: 'sent', at: expect.any(String), detail: expect.any(Object) },
+      ]);
+    }
     await t.services.messaging.runCampaigns();
     expect((await call('GET', `/v1/campaigns/${id}`)).body).toMatchObject({ status: 'completed' });
     const report = (await call('GET', `/v1/campaigns/${id}/report`)).body;

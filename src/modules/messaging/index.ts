@@ -75,6 +75,8 @@ export type MessagingDeps = {
   log?: { error(obj: object, msg: string): void };
   /** Runs a job of this module now rather than at its next tick (the platform registry's wakeJob). */
   wakeJob?: (name: string) => void;
+  /** The database runs statements on connections of their own at once (PostgreSQL; PGlite serves one connection): a campaign's start splits its audience over them. */
+  separateConnections?: boolean;
 };
 
 export type MessageView = {
@@ -199,8 +201,10 @@ export function createMessaging(deps: MessagingDeps) {
   };
 
   const messageView = async (row: Record<string, unknown>): Promise<MessageView> => {
-    const r = row as { id: string; customerId: string | null; kind: MessageKind; purpose: 'marketing' | 'service'; source: MessageSource; sourceId: string | null; templateId: string | null; templateVersion: number | null; status: MessageStatus; reason: string | null; recipient: string | null; content: MessageContent | null; attempts: number; createdAt: Date; sentAt: Date | null };
-    const events = await db.selectFrom('messageEvents').select(['status', 'occurredAt', 'detail']).where('messageId', '=', r.id).orderBy('id').execute();
+    const r = row as { id: string; customerId: string | null; kind: MessageKind; purpose: 'marketing' | 'service'; source: MessageSource; sourceId: string | null; templateId: string | null; templateVersion: number | null; status: MessageStatus; reason: string | null; recipient: string | null; content: MessageContent | null; attempts: number; firstEventInRow: boolean; createdAt: Date; sentAt: Date | null };
+    const stored = await db.selectFrom('messageEvents').select(['status', 'occurredAt', 'detail']).where('messageId', '=', r.id).orderBy('id').execute();
+    // A campaign's message keeps its first entry, queued when it was created, in its own row (migration 0047).
+    const events = r.firstEventInRow ? [{ status: 'queued', occurredAt: r.createdAt, detail: {} }, ...stored] : stored;
     return {
       id: r.id,
       customerId: r.customerId,
@@ -230,6 +234,7 @@ export function createMessaging(deps: MessagingDeps) {
     secrets: () => policy.secrets(),
     contacts: deps.contacts,
     segmentMembers: deps.segments.members,
+    separateConnections: deps.separateConnections ?? false,
   };
 
   const engineDeps = {

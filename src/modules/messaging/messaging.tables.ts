@@ -55,6 +55,8 @@ export type MessagesTable = {
   nextAttemptAt: Timestamp;
   lockedUntil: Timestamp | null;
   cleared: Generated<boolean>;
+  /** The history's first entry (`queued`, at `createdAt`, no detail) is this row, not a row of message_events (a campaign's messages). */
+  firstEventInRow: Generated<boolean>;
   providerId: string | null;
   parts: number | null;
   createdAt: Timestamp;

@@ -169,6 +169,20 @@ describe('what-if replay', () => {
     expect(result.byStore.find((row) => row.storeId === 's1')!.difference).toMatchObject({ discountMinor: -5000, pointsIssued: 61 });
   });
 
+  it('counts the receipts the live configuration no longer prices as stored (mismatched); the actual side stays what was stored', async () => {
+    // The live base rate changed after the receipts: every receipt that earned would earn more now.
+    await ok('PUT', '/v1/earning-rules', { rules: liveRules.map((rule) => (rule.id === 'base' ? { ...rule, rateBp: 600 } : rule)) });
+    try {
+      const { result } = await whatIf({ days: 30 });
+      // R1, R2, R3, R4 and R6 earned; R5 is anonymous and R7 was cancelled (nothing kept either way).
+      expect(result.mismatched).toBe(5);
+      expect(result.total.actual).toMatchObject({ pointsIssued: 553, pointsRedeemed: 100, discountMinor: 7000 });
+      expect(result.total.whatIf.pointsIssued).toBeGreaterThan(553);
+    } finally {
+      await ok('PUT', '/v1/earning-rules', { rules: liveRules });
+    }
+  });
+
   it('answers the table as CSV, a row for the total, each store and each tier', async () => {
     const { id } = await whatIf({ days: 30 });
     const csv = await t.call({ method: 'GET', url: `/v1/analytics/what-if/${id}`, headers: { accept: 'text/csv' } });
