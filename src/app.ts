@@ -162,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
     clock,
     ids,
     facts: purchaseFacts,
+    summaries: loyalty.purchaseSummaries,
     onComputed: () => segments.recomputeUsing((key) => key === 'cluster'),
     log: { error: (obj, msg) => app.log.error(obj, msg) },
   });

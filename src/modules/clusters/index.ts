@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/actor.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { neutraliseCell } from '../../platform/csv-cells.ts';
 import type { SegmentField } from '../../platform/segment-fields.ts';
-import type { PurchaseFacts } from '../loyalty/index.ts';
+import type { PurchaseFacts, PurchaseSummaries } from '../loyalty/index.ts';
 import type { Db } from './clusters.db.ts';
 import { clusterError } from './clusters.errors.ts';
 import type { Ids } from './clusters.ids.ts';
@@ -21,6 +21,8 @@ export type ClustersDeps = {
   ids: Ids;
   /** Loyalty's purchase facts: the only way this module reads purchases. */
   facts: PurchaseFacts;
+  /** Loyalty's folded per-customer summaries (features.ts reads them once they are ready). */
+  summaries?: PurchaseSummaries;
   /** After a run completes: buildApp has the segments that use `cluster` recompute. */
   onComputed?: (runId: string) => Promise<unknown>;
   log?: { error(obj: object, msg: string): void };

@@ -3,7 +3,7 @@ import type { Actor } from '../../platform/actor.ts';
 import { backgroundRuns } from '../../platform/background-runs.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { seededRandom } from '../../platform/seeded-random.ts';
-import type { PurchaseFacts } from '../loyalty/index.ts';
+import type { PurchaseFacts, PurchaseSummaries } from '../loyalty/index.ts';
 import type { Db } from './clusters.db.ts';
 import { clusterError } from './clusters.errors.ts';
 import type { Ids } from './clusters.ids.ts';
@@ -83,6 +83,8 @@ export type RunDeps = {
   clock: Clock;
   ids: Ids;
   facts: PurchaseFacts;
+  /** Loyalty's folded per-customer summaries: read instead of a year of raw receipts and lines once they are ready. */
+  summaries?: PurchaseSummaries;
   /** Called after a run completes (segments built on `cluster` recompute); its failure is logged, the run stays completed. */
   onComputed?: (runId: string) => Promise<unknown>;
   log?: { error(obj: object, msg: string): void };
@@ -151,7 +153,7 @@ export function createRuns(deps: RunDeps) {
     await setPhase(runId, 'features', { customers: 0, processed: 0, chosenK: null });
     // The window ends when the run was asked for (that instant included: the facts' end is exclusive), so a resumed run sees the same purchases.
     const window = { from: new Date(row.startedAt.getTime() - params.windowDays * DAY_MS), to: new Date(row.startedAt.getTime() + 1) };
-    const table = await loadFeatures(db, deps.facts, window, params.categories);
+    const table = await loadFeatures(db, deps.facts, window, params.categories, deps.summaries);
     const n = table.customerIds.length;
     const d = table.specs.length;
     await setPhase(runId, 'selecting', { customers: n });

@@ -28,7 +28,8 @@ import { pointsAtStores, storeOfReceipt } from './store-points.ts';
 import { pointsLedgerFacts } from './points-economics.ts';
 import { cohortGrid } from './rollup-cohort-cells.ts';
 import type { CohortUnitName } from './rollup-cohorts.ts';
-import { foldRollups, purchasesRolledUntil, readRollupState, rollupsForReport } from './rollups.ts';
+import { basketsRolledUntil, foldRollups, purchasesRolledUntil, readRollupState, rollupsForReport } from './rollups.ts';
+import { closedCategoryTotals, closedSummaries, type PurchaseSummaries } from './purchase-summaries.ts';
 import { loyaltySegmentFields } from './segment-fields.ts';
 
 export type { JobName } from './jobs.ts';
@@ -44,6 +45,7 @@ export type { StorePointsRow } from './store-points.ts';
 export type { ReceiptFigures, ReplayCursor, ReplayedReceipt, Replayer, ReplayerOptions, ReplayScenario, ReplayWindow } from './what-if-replay.ts';
 export type { Tier } from './config-types.ts';
 export { purchaseFacts, type FactsWindow, type PurchaseFacts } from './purchase-facts.ts';
+export type { PurchaseSummaries, SummarySpec, SummaryWindow } from './purchase-summaries.ts';
 export { tillFacts, type TillFacts } from './till-facts.ts';
 export { rollupFacts, type RollupFacts } from './rollup-facts.ts';
 export type { FoldReport, RollupState } from './rollups.ts';
@@ -199,6 +201,8 @@ export function createLoyalty(
       cohortGrid: (unit: CohortUnitName, timezone: string) => cohortGrid(db, unit, timezone),
       state: () => readRollupState(db),
     },
+    /** Each customer's window of closed purchases from the folded baskets (clustering; purchase-summaries.ts). */
+    purchaseSummaries: { rolledUntil: () => basketsRolledUntil(db, clock), closed: closedSummaries, categoryTotals: closedCategoryTotals } satisfies PurchaseSummaries,
     /** Loyalty's segment fields; the purchase ones read the rollups once they are ready. */
     segmentFields: () => loyaltySegmentFields(() => purchasesRolledUntil(db, clock)),
     runJob: async (name: JobName, signal?: AbortSignal) => (await jobs[name](db, clock, ids, signal)) as Record<string, number>,

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx } from './loyalty.db.ts';
+import { backfillBasketsStep, basketCustomersOf, basketsBackfill, rewriteBaskets } from './rollup-baskets.ts';
 import { appendPurchases, backfillPurchasesStep, purchasesBackfill, rewritePurchases } from './rollup-purchases.ts';
 import { ledgerEntries } from './points-economics.ts';
 import { buildGrids, cellsKept, putIn, takeOut } from './rollup-cohort-cells.ts';
@@ -34,7 +35,15 @@ const CLOSE_STEP_HOURS = 7 * 24;
 const REPAIR_STEP_MARKS = 5_000;
 
 export type RollupState = { closedUntil: Date | null; historyFrom: Date | null; foldedAt: Date | null };
-export type FoldReport = { closedHours: number; repairedHours: number; repairedCustomers: number; marks: number; cohortGrids: number; purchaseBackfillSteps: number };
+export type FoldReport = {
+  closedHours: number;
+  repairedHours: number;
+  repairedCustomers: number;
+  marks: number;
+  cohortGrids: number;
+  purchaseBackfillSteps: number;
+  basketBackfillSteps: number;
+};
 
 export const hourOf = (at: Date): number => Math.floor(at.getTime() / HOUR_MS);
 const instantOf = (hour: number): Date => new Date(hour * HOUR_MS);
@@ -150,6 +159,9 @@ async function closeHours(db: Db, clock: Clock, expected: Date | null, from: Dat
     if (cells) await putIn(tx, sql`select customer_id from rollup_step_customers`);
     // While the purchases' backfill runs, the customers past it are left to it (it writes them whole).
     await appendPurchases(tx, { from, to }, { upto: await purchasesBackfill(tx) });
+    // The step's buyers' baskets written whole up to its end (none while their backfill has not begun).
+    const baskets = await basketsBackfill(tx);
+    if (baskets !== '') await rewriteBaskets(tx, to, await basketCustomersOf(tx, from, to), baskets);
     await sql`delete from rollup_dirty where ${expected ? sql`hour >= ${hourOf(expected)}` : sql`true`}`.execute(tx);
     await sql`update rollup_state set closed_until = ${to}::timestamptz, history_from = coalesce(history_from, ${from}::timestamptz), folded_at = ${clock.now()}::timestamptz`.execute(tx);
     return true;
@@ -199,6 +211,7 @@ async function repairMarks(db: Db, clock: Clock, report: FoldReport): Promise<bo
         ${customerHoursOf({ to: closedUntil }, customers)}`.execute(tx);
       if (cells) await putIn(tx, these);
       await rewritePurchases(tx, closedUntil, customers, await purchasesBackfill(tx));
+      await rewriteBaskets(tx, closedUntil, customers, await basketsBackfill(tx));
       report.repairedCustomers += customers.length;
     }
     await sql`delete from rollup_dirty where id = any(${marks.map((mark) => mark.id)}::bigint[])`.execute(tx);
@@ -219,6 +232,17 @@ async function backfillPurchases(db: Db): Promise<boolean> {
     const state = (await sql<{ closedUntil: Date | null }>`select closed_until from rollup_state for update`.execute(tx)).rows[0];
     if (!state?.closedUntil) return false;
     return backfillPurchasesStep(tx, state.closedUntil);
+  });
+}
+
+/** A step of the baskets' backfill (rollup-baskets.ts), as the purchases' above; false once done. */
+async function backfillBaskets(db: Db): Promise<boolean> {
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
+    await sql`set local jit = off`.execute(tx);
+    await sql`set local work_mem = '64MB'`.execute(tx);
+    const state = (await sql<{ closedUntil: Date | null }>`select closed_until from rollup_state for update`.execute(tx)).rows[0];
+    if (!state?.closedUntil) return false;
+    return backfillBasketsStep(tx, state.closedUntil);
   });
 }
 
@@ -257,9 +281,10 @@ async function buildCohortGrids(db: Db, clock: Clock): Promise<number> {
 export async function foldRollups(db: Db, clock: Clock, options: { signal?: AbortSignal; budgetMs?: number } = {}): Promise<FoldReport> {
   const started = Date.now();
   const inBudget = () => !options.signal?.aborted && (options.budgetMs === undefined || Date.now() - started < options.budgetMs);
-  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0, purchaseBackfillSteps: 0 };
+  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0, purchaseBackfillSteps: 0, basketBackfillSteps: 0 };
   while (inBudget() && (await repairMarks(db, clock, report)));
   while (inBudget() && (await backfillPurchases(db))) report.purchaseBackfillSteps++;
+  while (inBudget() && (await backfillBaskets(db))) report.basketBackfillSteps++;
   while (inBudget()) {
     // Read before the closing step's transaction: its snapshot must come after this look at the running transactions.
     const end = await safeEnd(db, clock);
@@ -275,6 +300,8 @@ export async function foldRollups(db: Db, clock: Clock, options: { signal?: Abor
     if (!(await closeHours(db, clock, closedUntil, from, to))) break;
     report.closedHours += Math.round((to.getTime() - from.getTime()) / HOUR_MS);
   }
+  // Once the closing has caught up (a first fold, or a store's zone changed), the baskets are written whole.
+  while (inBudget() && (await backfillBaskets(db))) report.basketBackfillSteps++;
   return report;
 }
 
@@ -300,7 +327,7 @@ export async function rollupsForReport(db: Db, clock: Clock): Promise<Date | nul
   const pending = Number(row.pending);
   if (pending === 0) return row.closedUntil;
   if (pending > REPAIR_ON_READ_MARKS) return null;
-  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0, purchaseBackfillSteps: 0 };
+  const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0, purchaseBackfillSteps: 0, basketBackfillSteps: 0 };
   // A few steps at most: marks that keep arriving meanwhile are changes made during the request.
   for (let step = 0; step < 3 && (await repairMarks(db, clock, report)); step++);
   return (await readRollupState(db)).closedUntil;
@@ -314,4 +341,14 @@ export async function rollupsForReport(db: Db, clock: Clock): Promise<Date | nul
 export async function purchasesRolledUntil(db: Db, clock: Clock): Promise<Date | null> {
   const until = await rollupsForReport(db, clock);
   return until && (await purchasesBackfill(db)) === null ? until : null;
+}
+
+/**
+ * Up to when the baskets' rollups hold every purchase, for per-customer summaries (clustering),
+ * repaired first as for a report; null while they cannot answer (nothing folded, too many
+ * changes waiting, or their backfill still running): the readers then read raw receipts.
+ */
+export async function basketsRolledUntil(db: Db, clock: Clock): Promise<Date | null> {
+  const until = await rollupsForReport(db, clock);
+  return until && (await basketsBackfill(db)) === null ? until : null;
 }
