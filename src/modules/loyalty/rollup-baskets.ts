@@ -3,7 +3,7 @@ import type { DbOrTx, Tx } from './loyalty.db.ts';
 import { purchaseLines, purchaseReceipts } from './purchase-facts.ts';
 
 /**
- * Each customer's closed purchases as running totals (`rollup_customer_baskets`, migration 0050),
+ * Each customer's closed purchases as running totals (`rollup_customer_baskets`, migration 0048),
  * kept by the fold (rollups.ts) in the same steps as `rollup_customer_purchases` and from the same
  * purchase facts the raw reading uses (purchase-facts.ts), so a window read from them
  * (purchase-summaries.ts) gives what the raw receipts and lines give.
