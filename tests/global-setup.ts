@@ -47,6 +47,9 @@ export default async function setup(project: TestProject) {
   const pglite = await PGlite.create(pgliteOptions());
   const database = wrapPglite(pglite);
   await migrate(database);
+  // Written to the data files first: a dump taken without it has every copy replay the
+  // migrations' WAL from the last checkpoint as it starts (0.3–0.4 s of CPU each test file).
+  await pglite.exec('checkpoint');
   const dump = await pglite.dumpDataDir('none');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-test-'));
   const file = path.join(dir, 'template.tar');

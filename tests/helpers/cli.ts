@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { expect, inject } from 'vitest';
 import { pgliteOptions } from '../../src/db/database.ts';
+import { pgliteTemplate } from './test-db.ts';
 
 /** Runs the CLI the way a user does: `node bin/patron.mjs …` as a child process. */
 export const root = path.resolve(import.meta.dirname, '..', '..');
@@ -142,10 +143,9 @@ export async function scratchPostgres(): Promise<{ url: string; drop(): Promise<
  * Only on PGlite runs (the template is a PGlite dump there).
  */
 export async function seedDataDir(dataDir: string): Promise<string> {
-  const template = inject('pgliteTemplate');
   fs.mkdirSync(dataDir, { recursive: true });
-  if (!template) return dataDir;
-  const pglite = await PGlite.create(path.join(dataDir, 'pglite'), { ...pgliteOptions(), loadDataDir: new Blob([fs.readFileSync(template)]) });
+  if (!inject('pgliteTemplate')) return dataDir;
+  const pglite = await PGlite.create(path.join(dataDir, 'pglite'), { ...pgliteOptions(), loadDataDir: pgliteTemplate() });
   await pglite.close();
   return dataDir;
 }
