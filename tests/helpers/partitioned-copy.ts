@@ -52,6 +52,7 @@ export const distributedBy: Record<string, string> = {
   // The analytics rollups: a customer's closed history, and the marks written with a change to it.
   rollup_customer_hours: 'customer_id',
   rollup_customer_purchases: 'customer_id',
+  rollup_customer_baskets: 'customer_id',
   rollup_dirty: 'customer_id',
   // Segments: a customer's memberships and their history live with the customer (live membership
   // updates a batch of customers; the checkout reads one customer's segments).

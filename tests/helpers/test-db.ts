@@ -22,16 +22,13 @@ export function pgliteTemplate(): Blob {
 
 let templateBytes: { file: string; bytes: Buffer } | undefined;
 
+/** A Blob whose arrayBuffer() is the bytes themselves: PGlite's loadDataDir reads nothing else of it (its type and arrayBuffer). */
 class TemplateBlob extends Blob {
   readonly #bytes: Buffer;
 
   constructor(bytes: Buffer) {
     super([], { type: 'application/x-tar' });
     this.#bytes = bytes;
-  }
-
-  override get size(): number {
-    return this.#bytes.byteLength;
   }
 
   override arrayBuffer(): Promise<ArrayBuffer> {
