@@ -56,7 +56,8 @@ describe('subscription topics', () => {
     await dialog.getByRole('button', { name: 'Create the topic' }).click();
     await expect.poll(() => mainText(page)).toContain('Topic “Offers” is created');
     const table = page.getByRole('table', { name: 'Subscription topics' });
-    expect(await table.textContent()).toContain('Sales and personal offers');
+    // The list is read again after the save: the message can show before the new row does.
+    await expect.poll(() => table.textContent()).toContain('Sales and personal offers');
     expect(await table.getByRole('row', { name: /Offers/ }).textContent()).toContain('Off');
     expect(await call('GET', '/v1/messaging/topics/offers')).toMatchObject({ key: 'offers', name: { ru: 'Акции', en: 'Offers' }, description: { en: 'Sales and personal offers' }, defaultSubscribed: false });
 
