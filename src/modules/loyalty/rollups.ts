@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, DbOrTx } from './loyalty.db.ts';
+import type { Db, DbOrTx, Tx } from './loyalty.db.ts';
 import { backfillBasketsStep, basketCustomersOf, basketsBackfill, rewriteBaskets } from './rollup-baskets.ts';
 import { appendPurchases, backfillPurchasesStep, purchasesBackfill, rewritePurchases } from './rollup-purchases.ts';
 import { ledgerEntries } from './points-economics.ts';
@@ -222,27 +222,17 @@ async function repairMarks(db: Db, clock: Clock, report: FoldReport): Promise<bo
 }
 
 /**
- * A step of the purchases' backfill (rollup-purchases.ts) over history folded before their table
- * existed, under the state's lock like every step; false once done.
+ * A step of one backfill over history folded before its table existed (the purchases',
+ * rollup-purchases.ts, or the baskets', rollup-baskets.ts), under the state's lock like every
+ * step; false once done.
  */
-async function backfillPurchases(db: Db): Promise<boolean> {
+async function backfillStep(db: Db, step: (tx: Tx, closedUntil: Date) => Promise<boolean>): Promise<boolean> {
   return db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
     await sql`set local jit = off`.execute(tx);
     await sql`set local work_mem = '64MB'`.execute(tx);
     const state = (await sql<{ closedUntil: Date | null }>`select closed_until from rollup_state for update`.execute(tx)).rows[0];
     if (!state?.closedUntil) return false;
-    return backfillPurchasesStep(tx, state.closedUntil);
-  });
-}
-
-/** A step of the baskets' backfill (rollup-baskets.ts), as the purchases' above; false once done. */
-async function backfillBaskets(db: Db): Promise<boolean> {
-  return db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
-    await sql`set local jit = off`.execute(tx);
-    await sql`set local work_mem = '64MB'`.execute(tx);
-    const state = (await sql<{ closedUntil: Date | null }>`select closed_until from rollup_state for update`.execute(tx)).rows[0];
-    if (!state?.closedUntil) return false;
-    return backfillBasketsStep(tx, state.closedUntil);
+    return step(tx, state.closedUntil);
   });
 }
 
@@ -283,8 +273,8 @@ export async function foldRollups(db: Db, clock: Clock, options: { signal?: Abor
   const inBudget = () => !options.signal?.aborted && (options.budgetMs === undefined || Date.now() - started < options.budgetMs);
   const report: FoldReport = { closedHours: 0, repairedHours: 0, repairedCustomers: 0, marks: 0, cohortGrids: 0, purchaseBackfillSteps: 0, basketBackfillSteps: 0 };
   while (inBudget() && (await repairMarks(db, clock, report)));
-  while (inBudget() && (await backfillPurchases(db))) report.purchaseBackfillSteps++;
-  while (inBudget() && (await backfillBaskets(db))) report.basketBackfillSteps++;
+  while (inBudget() && (await backfillStep(db, backfillPurchasesStep))) report.purchaseBackfillSteps++;
+  while (inBudget() && (await backfillStep(db, backfillBasketsStep))) report.basketBackfillSteps++;
   while (inBudget()) {
     // Read before the closing step's transaction: its snapshot must come after this look at the running transactions.
     const end = await safeEnd(db, clock);
@@ -301,7 +291,7 @@ export async function foldRollups(db: Db, clock: Clock, options: { signal?: Abor
     report.closedHours += Math.round((to.getTime() - from.getTime()) / HOUR_MS);
   }
   // Once the closing has caught up (a first fold, or a store's zone changed), the baskets are written whole.
-  while (inBudget() && (await backfillBaskets(db))) report.basketBackfillSteps++;
+  while (inBudget() && (await backfillStep(db, backfillBasketsStep))) report.basketBackfillSteps++;
   return report;
 }
 
