@@ -60,9 +60,7 @@ export function closedSummaries(window: SummaryWindow, closedUntil: Date, spec: 
       ${part('lines_cum')} as lines, ${part('lines_net_cum')} as lines_net_minor
       ${extra.length > 0 ? sql`, ${sql.join(extra)}` : sql``}
     from (${windowed(window, closedUntil)}) p
-    cross join lateral (
-      select count(*) filter (where x.c > 0) as stores, max(x.c) as top_store
-      from (select ${matrixPart('store_cum', sql`k`)} as c from generate_series(1, cardinality(p.store_cum) / p.n) k) x) s
+    cross join lateral rollup_store_mix(p.store_cum, p.n, p.a, p.b) s
     where p.b > p.a and p.customer_id <> all(${except}::text[])`;
 }
 
