@@ -17,6 +17,8 @@ import { watchBackendCpu } from './harness/backend-cpu.ts';
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5433/patron_bench_full npx tsx bench/what-if-replay.ts [days] [--same] [--profile FILE]
  *
+ * WI_BATCH=N reads N receipts a batch instead of the job's 1,000 (to see what the batch size costs).
+ *
  * The changed configuration doubles the base rate (percent rules without conditions), as the bench
  * scenario does; `--same` replays the live one twice. Prints the report's total and a digest of it,
  * so two versions of the replay can be compared on the same window.
@@ -57,7 +59,7 @@ const sums = emptySums();
 let cursor: ReplayCursor | null = null;
 let batches = 0;
 for (;;) {
-  const batch = await replayer.batch(window, cursor, 1_000);
+  const batch = await replayer.batch(window, cursor, Number(process.env.WI_BATCH ?? 1_000));
   addReceipts(sums, batch.receipts);
   batches += 1;
   if (batches % 50 === 0) console.error(`  ${sums.receipts} receipts, ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -175,14 +175,13 @@ async function rolledTotals(db: Db, sources: AnalyticsSources, periods: Period[]
   const { facts } = sources.rollups;
   const asked = periods.map((p) => ({ before: previousPeriod(p).start, from: p.start, to: p.end }));
   const earliestEnd = new Date(Math.min(...asked.map((p) => p.to.getTime())));
-  const [buyers, active, members, ...sums] = await Promise.all([
-    reportQuery(db, sql<Record<string, string | null>>`${facts.buyerFigures(asked, closedUntil)}`),
-    reportQuery(db, sql<Record<string, string | null>>`${facts.memberFigures(sources.memberExceptions(earliestEnd), asked, closedUntil)}`),
+  const [buyers, members, ...sums] = await Promise.all([
+    reportQuery(db, sql<Record<string, string | null>>`${facts.customerFigures(sources.memberExceptions(earliestEnd), asked, closedUntil)}`),
     reportQuery(db, sql<Record<string, string | null>>`${facts.joinedMembers(sources.members, asked)}`),
     ...periods.map((p) => reportQuery(db, sql<Record<string, string | null>>`${facts.receiptTotals({ from: p.start, to: p.end, closedUntil })}`)),
   ]);
   return periods.map((_, i) => {
-    const b = { ...buyers[0]!, ...active[0]!, ...members[0]! };
+    const b = { ...buyers[0]!, ...members[0]! };
     const r = sums[i]![0]!;
     const row: Row = {
       g: ['all'], receipts: r.receipts!, revenue: r.revenueMinor!, gross: r.grossMinor!, discount: r.discountMinor!, redeemed: r.redeemedMinor!,

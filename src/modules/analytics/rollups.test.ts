@@ -32,9 +32,9 @@ const customers: string[] = [];
 const receipts: Array<{ id: string; lines: number }> = [];
 let serial = 0;
 
-async function buy(at: Date, options: { redeem?: boolean } = {}): Promise<void> {
+async function buy(at: Date, options: { redeem?: boolean; who?: string } = {}): Promise<void> {
   t.clock.set(at);
-  const who = random() < 0.3 ? null : pick(customers);
+  const who = options.who ?? (random() < 0.3 ? null : pick(customers));
   const lines = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => ({ sku: `SKU${i}`, qty: 1 + Math.floor(random() * 3), price: 1000 + Math.floor(random() * 50) * 100 }));
   const response = await t.call({
     method: 'POST',
@@ -109,6 +109,10 @@ beforeAll(async () => {
   expect(erased.statusCode, erased.body).toBe(200);
   await buy(at('2026-03-01T00:00:00Z', 9.9));
   await buy(at('2026-03-01T00:00:00Z', 10.5), { redeem: true });
+  // A customer who joined after the fold: every purchase and every point since it (no folded row).
+  const newcomer = (await t.call({ method: 'POST', url: '/v1/customers', payload: { phone: '+79165559999' } })).json().id as string;
+  await buy(at('2026-03-01T00:00:00Z', 10.6), { who: newcomer });
+  await buy(at('2026-03-01T00:00:00Z', 10.7), { who: newcomer });
   t.clock.set('2026-03-01T11:00:00Z');
   // The late receipt and the returns marked their closed hours: the first report repairs them.
   expect(await marksOfClosedHours()).toBeGreaterThan(0);

@@ -47,65 +47,62 @@ const between = (hours: RawBuilder<unknown>, from: Date, to: Date) => sql`coales
 const lastEnd = (periods: BuyerPeriod[], closedUntil: Date) => new Date(Math.max(...periods.map((p) => p.to.getTime()), closedUntil.getTime()));
 
 /**
- * One row of the buyers of several periods in one pass over the customers, period `i`'s figures
- * suffixed `_i`: `customers` (bought in the period), `repeaters` (two receipts or more in it),
- * `new_customers` (bought in it and never before it), `earlier_customers` (bought in the period
- * before) and `retained` (bought in both). A customer's closed history is their row of
- * `rollup_customer_hours`, whose sorted purchase hours are counted by binary search; their
- * receipts since `closedUntil` are read raw and added. No join but the live receipts' (small), so
- * PostgreSQL scans the customers' rows in parallel.
+ * One row of the buyers and the active members of several periods in one pass over the customers,
+ * period `i`'s figures suffixed `_i`:
+ * - buyers: `customers` (bought in the period), `repeaters` (two receipts or more in it),
+ *   `new_customers` (bought in it and never before it), `earlier_customers` (bought in the period
+ *   before) and `retained` (bought in both);
+ * - `active_members`: who earned, were awarded or redeemed points in it (as till-facts'
+ *   `loyaltyActive` tells) and were members who had joined before the period's end.
+ *
+ * A customer's closed history is their row of `rollup_customer_hours`, whose sorted purchase and
+ * points hours are counted by binary search; their receipts and point entries since `closedUntil`
+ * are read raw and added. `exceptions` (SQL of `customer_id, created_at, member`) lists the
+ * customers who are no members or joined at the earliest period's end or later: every other
+ * customer with activity is a member who had joined, so the pass joins only that short list.
+ * No join but those small ones, so PostgreSQL scans the customers' rows in parallel; one pass
+ * for both, where a pass each read the million rows twice.
  */
-export function buyerFigures(periods: BuyerPeriod[], closedUntil: Date): RawBuilder<unknown> {
-  const hours = sql`x.purchase_hours`;
-  // Written out twice below rather than a CTE: a CTE read twice is materialized, and a plan reading one runs on one process.
-  const live = sql`(select t.customer_id, ${each(periods, (p, i) => sql`count(*) filter (where t.occurred_at >= ${at(p.from)} and t.occurred_at < ${at(p.to)}) as ${sql.ref(`n_${i}`)},
+export function customerFigures(exceptions: RawBuilder<unknown>, periods: BuyerPeriod[], closedUntil: Date): RawBuilder<unknown> {
+  const purchases = sql`x.purchase_hours`;
+  const points = sql`x.points_hours`;
+  const end = lastEnd(periods, closedUntil);
+  // Each written out more than once below rather than a CTE: a CTE read twice is materialized, and a plan reading one runs on one process.
+  const liveBuys = sql`(select t.customer_id, ${each(periods, (p, i) => sql`count(*) filter (where t.occurred_at >= ${at(p.from)} and t.occurred_at < ${at(p.to)}) as ${sql.ref(`n_${i}`)},
         count(*) filter (where t.occurred_at >= ${at(p.before)} and t.occurred_at < ${at(p.from)}) as ${sql.ref(`e_${i}`)},
         count(*) filter (where t.occurred_at < ${at(p.from)}) as ${sql.ref(`b_${i}`)}`)}
-      from (${tillReceipts({ from: closedUntil, to: lastEnd(periods, closedUntil) })}) t where t.customer_id is not null group by 1)`;
+      from (${tillReceipts({ from: closedUntil, to: end })}) t where t.customer_id is not null group by 1)`;
+  const livePoints = sql`(select e.customer_id, ${each(periods, (p, i) => sql`bool_or(e.occurred_at >= ${at(p.from)} and e.occurred_at < ${at(p.to)}) as ${sql.ref(`p_${i}`)}`)}
+      from point_entries e where e.kind in ('earn', 'award', 'redeem') and e.occurred_at >= ${at(closedUntil)} and e.occurred_at < ${at(end)}
+      group by 1)`;
   return sql`
     with c as (
-      select ${each(periods, (p, i) => sql`${between(hours, p.from, p.to)} + coalesce(${sql.ref(`l.n_${i}`)}, 0) as ${sql.ref(`n_${i}`)},
-          ${between(hours, p.before, p.from)} > 0 or coalesce(${sql.ref(`l.e_${i}`)}, 0) > 0 as ${sql.ref(`e_${i}`)},
-          coalesce(${before(hours, hourOf(p.from))} > 0, false) or coalesce(${sql.ref(`l.b_${i}`)}, 0) > 0 as ${sql.ref(`b_${i}`)}`)}
-      from (select a.customer_id, a.purchase_hours from rollup_customer_hours a
+      select ${each(periods, (p, i) => sql`${between(purchases, p.from, p.to)} + coalesce(${sql.ref(`lb.n_${i}`)}, 0) as ${sql.ref(`n_${i}`)},
+          ${between(purchases, p.before, p.from)} > 0 or coalesce(${sql.ref(`lb.e_${i}`)}, 0) > 0 as ${sql.ref(`e_${i}`)},
+          coalesce(${before(purchases, hourOf(p.from))} > 0, false) or coalesce(${sql.ref(`lb.b_${i}`)}, 0) > 0 as ${sql.ref(`b_${i}`)},
+          (${between(points, p.from, p.to)} > 0 or coalesce(${sql.ref(`lp.p_${i}`)}, false))
+            and (n.customer_id is null or (n.member and n.created_at < ${at(p.to)})) as ${sql.ref(`m_${i}`)}`)}
+      from (select a.customer_id, a.purchase_hours, a.points_hours from rollup_customer_hours a
         union all
-        -- customers whose every purchase is since closedUntil
-        select l.customer_id, null from ${live} l where not exists (select 1 from rollup_customer_hours a where a.customer_id = l.customer_id)) x
-      left join ${live} l on l.customer_id = x.customer_id
+        -- customers whose every purchase and points entry is since closedUntil, each once (a UNION
+        -- would do it in one, but its de-duplication keeps the whole plan on one process)
+        select b.customer_id, null, null from ${liveBuys} b
+        where not exists (select 1 from rollup_customer_hours a where a.customer_id = b.customer_id)
+        union all
+        select p.customer_id, null, null from ${livePoints} p
+        where not exists (select 1 from rollup_customer_hours a where a.customer_id = p.customer_id)
+          and not exists (select 1 from ${liveBuys} b where b.customer_id = p.customer_id)) x
+      left join ${liveBuys} lb on lb.customer_id = x.customer_id
+      left join ${livePoints} lp on lp.customer_id = x.customer_id
+      left join (${exceptions}) n on n.customer_id = x.customer_id
     )
     select ${each(periods, (_, i) => sql`count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 1) as ${sql.ref(`customers_${i}`)},
       count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 2) as ${sql.ref(`repeaters_${i}`)},
       count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 1 and not ${sql.ref(`c.b_${i}`)}) as ${sql.ref(`new_customers_${i}`)},
       count(*) filter (where ${sql.ref(`c.n_${i}`)} >= 1 and ${sql.ref(`c.e_${i}`)}) as ${sql.ref(`retained_${i}`)},
-      count(*) filter (where ${sql.ref(`c.e_${i}`)}) as ${sql.ref(`earlier_customers_${i}`)}`)}
+      count(*) filter (where ${sql.ref(`c.e_${i}`)}) as ${sql.ref(`earlier_customers_${i}`)},
+      count(*) filter (where ${sql.ref(`c.m_${i}`)}) as ${sql.ref(`active_members_${i}`)}`)}
     from c`;
-}
-
-/**
- * One row of the members of several periods, period `i`'s suffixed `_i`: `active_members` (who
- * earned, were awarded or redeemed points in it, as till-facts' `loyaltyActive` tells, and were
- * members who had joined before the period's end), from the customers' points hours and the
- * entries since `closedUntil`. `exceptions` (SQL of `customer_id, created_at, member`) lists
- * the customers who are no members or joined at the earliest period's end or later: every other
- * customer with activity is a member who had joined, so the pass over a million rows joins only
- * that short list. (Members who joined count from the members alone: `joinedMembers`.)
- */
-export function memberFigures(exceptions: RawBuilder<unknown>, periods: BuyerPeriod[], closedUntil: Date): RawBuilder<unknown> {
-  const hours = sql`a.points_hours`;
-  const ps = (alias: string) => each(periods, (_, i) => sql.ref(`${alias}.p_${i}`));
-  // Written out twice rather than a CTE, as in buyerFigures: a plan reading a CTE runs on one process.
-  const live = sql`(select e.customer_id, ${each(periods, (p, i) => sql`bool_or(e.occurred_at >= ${at(p.from)} and e.occurred_at < ${at(p.to)}) as ${sql.ref(`p_${i}`)}`)}
-      from point_entries e where e.kind in ('earn', 'award', 'redeem') and e.occurred_at >= ${at(closedUntil)} and e.occurred_at < ${at(lastEnd(periods, closedUntil))}
-      group by 1)`;
-  return sql`
-    select ${each(periods, (p, i) => sql`count(*) filter (where ${sql.ref(`x.p_${i}`)} and (n.customer_id is null or (n.member and n.created_at < ${at(p.to)}))) as ${sql.ref(`active_members_${i}`)}`)}
-    from (
-      select a.customer_id, ${each(periods, (p, i) => sql`${between(hours, p.from, p.to)} > 0 or coalesce(${sql.ref(`l.p_${i}`)}, false) as ${sql.ref(`p_${i}`)}`)}
-      from rollup_customer_hours a left join ${live} l on l.customer_id = a.customer_id
-      union all
-      -- customers whose every activity is since closedUntil
-      select l.customer_id, ${ps('l')} from ${live} l where not exists (select 1 from rollup_customer_hours a where a.customer_id = l.customer_id)
-    ) x left join (${exceptions}) n on n.customer_id = x.customer_id`;
 }
 
 /** One row: `members_i`, the members who had joined before period `i`'s end (`members`: SQL of `customer_id, created_at`). */
@@ -113,5 +110,5 @@ export function joinedMembers(members: RawBuilder<unknown>, periods: BuyerPeriod
   return sql`select ${each(periods, (p, i) => sql`count(*) filter (where m.created_at < ${at(p.to)}) as ${sql.ref(`members_${i}`)}`)} from (${members}) m`;
 }
 
-export const rollupFacts = { covers: rollupCovers, receiptTotals, buyerFigures, memberFigures, joinedMembers, hourBuckets, cohortFigures, cohortCellFigures };
+export const rollupFacts = { covers: rollupCovers, receiptTotals, customerFigures, joinedMembers, hourBuckets, cohortFigures, cohortCellFigures };
 export type RollupFacts = typeof rollupFacts;
