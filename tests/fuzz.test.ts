@@ -22,7 +22,14 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
  * answers a person with a page: a tracking link that is not valid); a refused request
  * (and every GET) leaves every table as it was.
  *
- * CI runs the sweep (every operation × every mutation, once) and a short random part. Longer:
+ * CI runs the sweep and a short random part. The sweep sends every operation every mutation
+ * that reaches its own code (path, query and body of a route that reads them, other roles), once.
+ * A mutation that, for an operation, is answered before the route by code every route shares —
+ * Node's HTTP parser (raw HTTP, the 16 KB head), the key check (no key or a wrong one, where a
+ * key is needed), the query parser of a route that reads no query, the body parser of a route
+ * that takes no body, headers no route reads — goes to a sample of such operations, an eighth
+ * of each method's, drawn from the seed (so a new one each run; sweepPlan). EXPENSIVE operations
+ * get one valid request and every refusal. The random part draws from everything. Longer:
  *   PATRON_FUZZ_RUNS=50000 npm run test:fuzz          (random requests after the sweep)
  *   PATRON_FUZZ_SEED=1234 … to replay a run; PATRON_FUZZ_SECONDS caps the random part;
  *   PATRON_FUZZ_REPORT=fuzz.json writes the figures; PATRON_FUZZ_ONLY=<regex> fuzzes matching routes only;
