@@ -18,33 +18,40 @@ const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'
  * same Blink as the browser without its window system, what Playwright itself runs headless; a
  * third less CPU per launch and page here), else Debian's chromium.
  */
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+export function chromiumPath({ browser = false }: { browser?: boolean } = {}): string {
+  const shell = '/usr/lib/chromium/chromium-headless-shell';
+  const candidates = [process.env.CHROMIUM_PATH, ...(browser ? [] : [shell]), '/usr/bin/chromium', '/usr/bin/chromium-browser', shell];
   const found = candidates.find((candidate) => candidate && fs.existsSync(candidate));
   if (!found) throw new Error('No Chromium: install Debian\'s chromium-headless-shell or chromium (apt-get install -y chromium-headless-shell) or set CHROMIUM_PATH');
   return found;
 }
 
-const launched = new Map<string, Promise<Browser>>();
+let shared: Promise<Browser> | undefined;
 
 /**
- * Chromium for one test file. One browser is launched per worker and set of switches, and kept
+ * Chromium for one test file. Without extra switches, one browser is launched per worker and kept
  * for the worker's next files (test files share a worker's modules: vitest.config.ts): a launch
  * costs 2–3 s of CPU, ~30 launches a pass. What a file gets is that browser with a `close()` that
  * closes every context in it (a worker runs one file at a time, so they are all this file's), so
  * the next file starts with none. Playwright ends the browser when the worker exits.
- * `extraArgs`: more of Chromium's switches (a fake camera: see tests/helpers/fake-camera.ts).
+ * `extraArgs`: more of Chromium's switches (a fake camera: see tests/helpers/fake-camera.ts); such
+ * a browser is the file's own, its `close()` ends it, and it is Debian's chromium where installed:
+ * the headless shell leaves a camera prompt no one answers pending, where the browser refuses it
+ * (what the test of a refused camera stands on).
  */
 export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
-  const key = JSON.stringify(extraArgs);
-  let browser = await launched.get(key)?.catch(() => undefined);
+  if (extraArgs.length > 0) return launch(extraArgs);
+  let browser = await shared?.catch(() => undefined);
   if (!browser?.isConnected()) {
-    // As root (CI) Chromium's sandbox cannot start; the pages under test are our own.
-    const launching = chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage', ...extraArgs] });
-    launched.set(key, launching);
-    browser = await launching;
+    shared = launch([]);
+    browser = await shared;
   }
   return forThisFile(browser);
+}
+
+function launch(extraArgs: readonly string[]): Promise<Browser> {
+  // As root (CI) Chromium's sandbox cannot start; the pages under test are our own.
+  return chromium.launch({ executablePath: chromiumPath({ browser: extraArgs.length > 0 }), args: ['--no-sandbox', '--disable-dev-shm-usage', ...extraArgs] });
 }
 
 function forThisFile(browser: Browser): Browser {
