@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { docExamples } from '../src/docs-examples.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFuzzer, type Finding, type FindingKind, type OperationCoverage } from './helpers/fuzz-runner.ts';
-import { mutationsFor, textBodyTypes } from './helpers/fuzz-mutations.ts';
+import { BEFORE_ROUTE_SHARE, mutations, mutationsFor, sweepPlan, textBodyTypes, type Mutation } from './helpers/fuzz-mutations.ts';
 import { createRng, fuzzSeed } from './helpers/fuzz-random.ts';
 import { sendRaw, uploadRows } from './helpers/fuzz-request.ts';
 import { fuzzOperations, type Doc, type FuzzOperation } from './helpers/fuzz-schema.ts';
@@ -22,7 +22,14 @@ import { createTestApp, type TestApp } from './helpers/test-app.ts';
  * answers a person with a page: a tracking link that is not valid); a refused request
  * (and every GET) leaves every table as it was.
  *
- * CI runs the sweep (every operation × every mutation, once) and a short random part. Longer:
+ * CI runs the sweep and a short random part. The sweep sends every operation every mutation
+ * that reaches its own code (path, query and body of a route that reads them, other roles), once.
+ * A mutation that, for an operation, is answered before the route by code every route shares —
+ * Node's HTTP parser (raw HTTP, the 16 KB head), the key check (no key or a wrong one, where a
+ * key is needed), the query parser of a route that reads no query, the body parser of a route
+ * that takes no body, headers no route reads — goes to a sample of such operations, an eighth
+ * of each method's, drawn from the seed (so a new one each run; sweepPlan). EXPENSIVE operations
+ * get one valid request and every refusal. The random part draws from everything. Longer:
  *   PATRON_FUZZ_RUNS=50000 npm run test:fuzz          (random requests after the sweep)
  *   PATRON_FUZZ_SEED=1234 … to replay a run; PATRON_FUZZ_SECONDS caps the random part;
  *   PATRON_FUZZ_REPORT=fuzz.json writes the figures; PATRON_FUZZ_ONLY=<regex> fuzzes matching routes only;
@@ -52,6 +59,19 @@ const EXCLUDED: Array<{ pattern: RegExp; reason: string }> = [
 ];
 const excluded = (key: string) => EXCLUDED.some(({ pattern }) => pattern.test(key));
 
+/**
+ * Operations whose valid request is costly, each with its reason: the sweep sends them one valid
+ * request and every refusal, and leaves them out of the samples of what is answered before the
+ * route (sweepPlan), which they would mostly take as valid and run again. The random part still
+ * sends them anything.
+ */
+const EXPENSIVE: Array<{ pattern: RegExp; reason: string }> = [
+  { pattern: /^POST \/v1\/admin\/backup$/, reason: 'a dump of the whole database (1.5–3 s each; ~20 of them were a third of the sweep)' },
+  { pattern: /^POST \/v1\/recommendations\/runs$/, reason: 'a rebuild of every customer\'s recommendations' },
+  { pattern: /^POST \/v1\/promo-codes\/batches$/, reason: 'a batch of codes made and hashed in the background' },
+];
+const expensive = (op: FuzzOperation) => EXPENSIVE.some(({ pattern }) => pattern.test(op.key));
+
 let t: TestApp;
 let doc: Doc;
 let served: Array<{ method: string; path: string }>;
@@ -72,7 +92,7 @@ beforeAll(async () => {
   const uploads = t.services.registry.importTypes().map((type) => ({ kind: type.kind, url: type.upload.url, contentTypes: type.upload.contentTypes }));
   operations = fuzzOperations(doc, served, uploads, excluded).filter((op) => !only || only.test(op.key));
   log(`seed ${seed} (PATRON_FUZZ_SEED=${seed} replays it); ${operations.length} operations; random part: ${runs} requests or ${seconds} s; numbers ${fullRange ? 'from their whole range' : 'near their minimum'}`);
-  fuzzer = await createFuzzer({ t, doc, operations, rng: createRng(seed), bodyLimit: BODY_LIMIT, port, fullRange, trace, log });
+  fuzzer = await createFuzzer({ t, doc, operations, rng: createRng(seed), bodyLimit: BODY_LIMIT, port, fullRange, trace, expensive, log });
   seeded = await fuzzer.seedWithExamples();
   await fuzzer.sweep();
   const swept = fuzzer.stats().sent;
@@ -95,6 +115,7 @@ beforeAll(async () => {
     writeCheckSeconds: Math.round(stats.writeCheckMs / 100) / 10,
     slowest: stats.slowest,
     slowestOperations: Object.fromEntries(Object.entries(stats.msByOperation).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([op, ms]) => [op, Math.round(ms)])),
+    msByMutation: Object.fromEntries(Object.entries(stats.msByMutation).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([m, ms]) => [m, Math.round(ms)])),
     topCodes: Object.fromEntries(Object.entries(stats.byCode).sort((a, b) => b[1] - a[1]).slice(0, 25)),
   };
   log(JSON.stringify(summary));
@@ -152,13 +173,39 @@ describe(`fuzzing every route from the OpenAPI document (seed ${seed})`, () => {
     expect(documented.filter((k) => !fuzzed.has(k)), 'documented operations the fuzzer does not cover').toEqual([]);
     // Exclusions name served routes only (a stale one would hide nothing, but says something untrue).
     for (const { pattern, reason } of EXCLUDED) expect(servedKeys.some((k) => pattern.test(k)), `exclusion ${pattern} (${reason}) matches no route`).toBe(true);
+    for (const { pattern, reason } of EXPENSIVE) expect(operations.some((op) => pattern.test(op.key)), `expensive ${pattern} (${reason}) matches no operation`).toBe(true);
     expect(operations.length).toBeGreaterThan(40);
   });
 
-  it('sends every operation every mutation that applies to it, and gets each past validation at least once', () => {
+  it('sends every operation every mutation that reaches its own code, and each answered before the route to its sample; gets each past validation at least once', () => {
     if (only) return;
-    const gaps = coverageGaps(operations, fuzzer.coverage);
+    const gaps = coverageGaps(operations, fuzzer.coverage, (op) => fuzzer.plan.get(op.key)!);
     expect(gaps, JSON.stringify(gaps)).toEqual([]);
+  });
+
+  it('(the check itself) plans every mutation that reaches the route for every operation, and each answered before it for a sample of every method that changes with the seed', () => {
+    const plan = sweepPlan(operations, createRng(seed));
+    for (const op of operations) {
+      const planned = plan.get(op.key)!;
+      expect(mutationsFor(op).filter((m) => !m.beforeRoute?.(op) && !planned.includes(m)).map((m) => m.name), op.key).toEqual([]);
+    }
+    const sampleOf = (p: Map<string, Mutation[]>, mutation: Mutation) => operations.filter((op) => p.get(op.key)!.includes(mutation) && mutation.beforeRoute!(op)).map((op) => op.key);
+    const other = sweepPlan(operations, createRng(seed + 1));
+    let differs = false;
+    for (const mutation of mutations.filter((m) => m.beforeRoute)) {
+      const candidates = operations.filter((op) => mutationsFor(op).includes(mutation) && mutation.beforeRoute!(op));
+      const sample = sampleOf(plan, mutation);
+      expect(sample.length, mutation.name).toBeGreaterThanOrEqual(Math.ceil(candidates.length * BEFORE_ROUTE_SHARE));
+      expect(new Set(sample.map((key) => key.split(' ')[0])), mutation.name).toEqual(new Set(candidates.map((op) => op.method)));
+      if (sampleOf(other, mutation).join() !== sample.join()) differs = true;
+    }
+    expect(differs, 'another seed, another sample').toBe(true);
+    // An expensive operation: one valid request and every refusal that reaches its code, no sample.
+    const withExpensive = sweepPlan(operations, createRng(seed), expensive);
+    for (const op of operations.filter(expensive)) {
+      const expected = mutationsFor(op).filter((m) => !m.beforeRoute?.(op) && m.name !== 'example');
+      expect(withExpensive.get(op.key)!.map((m) => m.name), op.key).toEqual(expected.map((m) => m.name));
+    }
   });
 
   it('(the check itself) sees a committed write, and neither a rolled-back one, an update of no row nor a key being stamped as used', async () => {
@@ -189,10 +236,10 @@ describe(`fuzzing every route from the OpenAPI document (seed ${seed})`, () => {
 
   it('(the check itself) names a route no request reached, a body type without a generator and an upload without rows', () => {
     const op = (key: string, extra: Partial<FuzzOperation> = {}): FuzzOperation => ({
-      key, method: key.split(' ')[0]!, path: key.split(' ')[1]!, documented: true, params: [], otherBodyTypes: [], ...extra,
+      key, method: key.split(' ')[0]!, path: key.split(' ')[1]!, documented: true, params: [], otherBodyTypes: [], needsKey: true, readsAccept: false, ...extra,
     });
     const ops = [op('GET /v1/new-thing'), op('PUT /v1/xml-thing', { otherBodyTypes: ['application/xml'] }), op('POST /v1/imports/widgets', { upload: { kind: 'widgets', contentTypes: ['text/csv'] } })];
-    const gaps = coverageGaps(ops, new Map());
+    const gaps = coverageGaps(ops, new Map(), mutationsFor);
     expect(gaps).toEqual([
       expect.stringMatching(/^GET \/v1\/new-thing: never sent valid, /),
       expect.stringMatching(/^GET \/v1\/new-thing: no generated request got past validation/),
@@ -206,12 +253,12 @@ describe(`fuzzing every route from the OpenAPI document (seed ${seed})`, () => {
   });
 });
 
-/** What the run left out: per operation, mutations never sent, no request past validation, bodies it cannot make. */
-function coverageGaps(ops: FuzzOperation[], coverage: Map<string, OperationCoverage>): string[] {
+/** What the run left out: per operation, mutations of its plan never sent, no request past validation, bodies it cannot make. */
+function coverageGaps(ops: FuzzOperation[], coverage: Map<string, OperationCoverage>, planned: (op: FuzzOperation) => Mutation[]): string[] {
   const gaps: string[] = [];
   for (const op of ops) {
     const cover = coverage.get(op.key) ?? { sent: 0, reached: 0, mutations: new Set<string>() };
-    const missing = mutationsFor(op).map((m) => m.name).filter((name) => !cover.mutations.has(name));
+    const missing = planned(op).map((m) => m.name).filter((name) => !cover.mutations.has(name));
     if (missing.length > 0) gaps.push(`${op.key}: never sent ${missing.join(', ')}`);
     if (cover.reached === 0) gaps.push(`${op.key}: no generated request got past validation (${cover.sent} sent): the generator does not understand its schema`);
     const unknownTypes = op.otherBodyTypes.filter((type) => !op.upload && !['text/csv', 'application/csv', 'application/x-www-form-urlencoded', ...textBodyTypes].includes(type));

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import { cliActor } from '../platform/actor.ts';
 import { AppError } from '../platform/errors.ts';
-import { staffRoles, type StaffRole } from '../platform/staff/staff-users.ts';
+import { staffRoles, type StaffRole } from '../platform/staff/staff-roles.ts';
 import { failure, usageError } from './cli-errors.ts';
 import { orList } from './commands.ts';
 import { openServicesFor } from './open-database.ts';

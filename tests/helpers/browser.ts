@@ -13,16 +13,58 @@ import { chromium, devices, type Browser, type BrowserContext, type Page } from 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-export function chromiumPath(): string {
-  const found = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((candidate) => candidate && fs.existsSync(candidate));
-  if (!found) throw new Error('No Chromium: install Debian\'s chromium (apt-get install -y chromium) or set CHROMIUM_PATH');
+/**
+ * CHROMIUM_PATH, else Debian's headless build of Chromium (package chromium-headless-shell: the
+ * same Blink as the browser without its window system, what Playwright itself runs headless; a
+ * third less CPU per launch and page here), else Debian's chromium.
+ */
+export function chromiumPath({ browser = false }: { browser?: boolean } = {}): string {
+  const shell = '/usr/lib/chromium/chromium-headless-shell';
+  const candidates = [process.env.CHROMIUM_PATH, ...(browser ? [] : [shell]), '/usr/bin/chromium', '/usr/bin/chromium-browser', shell];
+  const found = candidates.find((candidate) => candidate && fs.existsSync(candidate));
+  if (!found) throw new Error('No Chromium: install Debian\'s chromium-headless-shell or chromium (apt-get install -y chromium-headless-shell) or set CHROMIUM_PATH');
   return found;
 }
 
-/** `extraArgs`: more of Chromium's switches (a fake camera: see tests/helpers/fake-camera.ts). */
+let shared: Promise<Browser> | undefined;
+
+/**
+ * Chromium for one test file. Without extra switches, one browser is launched per worker and kept
+ * for the worker's next files (test files share a worker's modules: vitest.config.ts): a launch
+ * costs 2–3 s of CPU, ~30 launches a pass. What a file gets is that browser with a `close()` that
+ * closes every context in it (a worker runs one file at a time, so they are all this file's), so
+ * the next file starts with none. Playwright ends the browser when the worker exits.
+ * `extraArgs`: more of Chromium's switches (a fake camera: see tests/helpers/fake-camera.ts); such
+ * a browser is the file's own, its `close()` ends it, and it is Debian's chromium where installed:
+ * the headless shell leaves a camera prompt no one answers pending, where the browser refuses it
+ * (what the test of a refused camera stands on).
+ */
 export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  if (extraArgs.length > 0) return launch(extraArgs);
+  let browser = await shared?.catch(() => undefined);
+  if (!browser?.isConnected()) {
+    shared = launch([]);
+    browser = await shared;
+  }
+  return forThisFile(browser);
+}
+
+function launch(extraArgs: readonly string[]): Promise<Browser> {
   // As root (CI) Chromium's sandbox cannot start; the pages under test are our own.
-  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage', ...extraArgs] });
+  return chromium.launch({ executablePath: chromiumPath({ browser: extraArgs.length > 0 }), args: ['--no-sandbox', '--disable-dev-shm-usage', ...extraArgs] });
+}
+
+function forThisFile(browser: Browser): Browser {
+  const closeContexts = async () => {
+    await Promise.all(browser.contexts().map((context) => context.close().catch(() => undefined)));
+  };
+  return new Proxy(browser, {
+    get(target, property) {
+      if (property === 'close') return closeContexts;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** A phone-sized, touch context (Pixel 7's viewport and user agent), in the language asked. */

@@ -99,6 +99,8 @@ function spliceIntoObject(text: string, insert: string): string {
 const hasJson = (op: FuzzOperation) => op.json !== undefined || op.upload !== undefined;
 const hasBodyRoute = (op: FuzzOperation) => op.json !== undefined || op.otherBodyTypes.length > 0;
 const sendsBody = (op: FuzzOperation) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(op.method);
+// A route that takes no body: what its content type, encoding and length say is answered by the body parser every route shares.
+const readsNoBody = (op: FuzzOperation) => !hasBodyRoute(op);
 
 const bigString = (length: number, rng: Rng) => (rng.chance(0.5) ? 'x'.repeat(length) : 'Ж'.repeat(Math.floor(length / 2)));
 
@@ -358,6 +360,7 @@ export const bodyMutations: Mutation[] = [
   {
     name: 'content-type-wrong',
     applies: sendsBody,
+    beforeRoute: readsNoBody,
     apply: (base, ctx) => {
       const payload = base.body ? payloadOf(base.body).payload : '{}';
       const variant = ctx.rng.pick([
@@ -385,11 +388,13 @@ export const bodyMutations: Mutation[] = [
   {
     name: 'content-type-missing',
     applies: sendsBody,
+    beforeRoute: readsNoBody,
     apply: (base) => withRaw(base, base.body ? payloadOf(base.body).payload : '{"a":1}', 'no content-type', null),
   },
   {
     name: 'content-encoding-lie',
     applies: sendsBody,
+    beforeRoute: readsNoBody,
     apply: (base, ctx) => {
       const body = base.body ?? ({ kind: 'json', value: {}, contentType: 'application/json' } satisfies FuzzBody);
       const { payload, contentType } = payloadOf(body);
@@ -405,6 +410,7 @@ export const bodyMutations: Mutation[] = [
   {
     name: 'content-length-lie',
     applies: sendsBody,
+    beforeRoute: readsNoBody,
     apply: (base, ctx) => {
       const payload = base.body ? payloadOf(base.body).payload : '{}';
       const length = Buffer.byteLength(payload);
@@ -414,6 +420,7 @@ export const bodyMutations: Mutation[] = [
   {
     name: 'body-on-bodyless',
     applies: (op) => !hasBodyRoute(op),
+    beforeRoute: () => true,
     apply: (base, ctx) => withRaw(base, ctx.rng.pick(['{"a":1}', '[]', 'x'.repeat(2_000_000), '{"__proto__":{}}']), 'body where none goes', ctx.rng.pick(['application/json', 'text/plain'])),
   },
 

@@ -30,6 +30,14 @@ export type Mutation = {
   name: string;
   applies(op: FuzzOperation): boolean;
   apply(base: FuzzRequest, ctx: MutationContext): FuzzRequest;
+  /**
+   * Whether, sent to this operation, the mutation is answered before the route's own code runs,
+   * by code every route shares: Node's HTTP parser (raw bytes, the 16 KB head), the key check (a
+   * route that needs a key, sent none or a wrong one), the query-string parser of a route that
+   * reads no query, headers no route reads. The sweep sends it to a sample of such operations
+   * (sweepPlan); the random part to any.
+   */
+  beforeRoute?(op: FuzzOperation): boolean;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -91,6 +99,7 @@ const hasPathParams = (op: FuzzOperation) => op.params.some((p) => p.in === 'pat
 const hasQueryParams = (op: FuzzOperation) => op.params.some((p) => p.in === 'query');
 const hasHeaderParams = (op: FuzzOperation) => op.params.some((p) => p.in === 'header');
 const always = () => true;
+const readsNoQuery = (op: FuzzOperation) => !hasQueryParams(op);
 
 // ---------------------------------------------------------------------------------------------
 // The catalogue: valid input first (the baseline every other mutation departs from), then bodies
@@ -171,6 +180,7 @@ export const mutations: Mutation[] = [
   {
     name: 'query-long',
     applies: always,
+    beforeRoute: readsNoQuery,
     apply: (base, ctx) => {
       // Long values through app.inject (no 16 KB parser limit): maxLength + 1 up to a megabyte.
       const param = base.op.params.find((p) => p.in === 'query' && ctx.rng.chance(0.7))?.name ?? 'q';
@@ -181,11 +191,13 @@ export const mutations: Mutation[] = [
   {
     name: 'query-unknown',
     applies: always,
+    beforeRoute: readsNoQuery,
     apply: (base, ctx) => ({ ...base, query: [base.query, `${ctx.rng.pick(['zz', 'debug', 'admin', 'format', 'fields', 'role'])}=${ctx.rng.pick(['1', 'true', 'x'])}`].filter(Boolean).join('&'), labels: [...base.labels, 'unknown query'] }),
   },
   {
     name: 'query-repeated',
     applies: always,
+    beforeRoute: readsNoQuery,
     apply: (base, ctx) => {
       const name = base.op.params.find((p) => p.in === 'query' && ctx.rng.chance(0.8))?.name ?? 'limit';
       return { ...base, query: [base.query, `${name}=1`, `${name}=${ctx.rng.pick(['2', 'x', '1'])}`].filter(Boolean).join('&'), labels: [...base.labels, `repeated ${name}`] };
@@ -194,6 +206,7 @@ export const mutations: Mutation[] = [
   {
     name: 'query-many',
     applies: always,
+    beforeRoute: readsNoQuery,
     apply: (base, ctx) => {
       const count = ctx.rng.pick([1_000, 5_000, 20_000]);
       return { ...base, query: Array.from({ length: count }, (_, i) => `p${i}=1`).join('&'), labels: [...base.labels, `${count} query params`] };
@@ -202,6 +215,7 @@ export const mutations: Mutation[] = [
   {
     name: 'query-special-keys',
     applies: always,
+    beforeRoute: readsNoQuery,
     apply: (base, ctx) => {
       const extra = ctx.rng.pick(['__proto__=1', '__proto__[admin]=1', 'constructor[prototype][admin]=1', 'limit[]=1', 'a[b][c]=1', 'toString=x', 'hasOwnProperty=x', '=x', '&&&', 'limit', '=', 'a=1=2']);
       return { ...base, query: [base.query, extra].filter(Boolean).join('&'), labels: [...base.labels, `query ${extra}`] };
@@ -210,6 +224,7 @@ export const mutations: Mutation[] = [
   {
     name: 'query-bad-characters',
     applies: always,
+    beforeRoute: readsNoQuery,
     apply: (base, ctx) => {
       const name = base.op.params.find((p) => p.in === 'query' && ctx.rng.chance(0.7))?.name ?? 'q';
       const value = ctx.rng.pick(['%00', 'a%00b', '%ED%A0%80', '%FF', '%', '%zz', '%uD800', '%C0%AF', '%F0%9F%92%A9']);
@@ -230,10 +245,12 @@ export const mutations: Mutation[] = [
       return { ...base, headers: { ...base.headers, [param.name]: value }, labels: [...base.labels, `header ${param.name}=${value.slice(0, 20)}`] };
     },
   },
-  { name: 'auth-missing', applies: always, apply: (base) => ({ ...base, principal: 'no key', labels: [...base.labels, 'no key'] }) },
+  // Answered by the key check where the route needs a key; a public route's own code gets them.
+  { name: 'auth-missing', applies: always, beforeRoute: (op) => op.needsKey, apply: (base) => ({ ...base, principal: 'no key', labels: [...base.labels, 'no key'] }) },
   {
     name: 'auth-garbage',
     applies: always,
+    beforeRoute: (op) => op.needsKey,
     apply: (base, ctx) => {
       const value = ctx.rng.pick(['Bearer', 'Bearer ', 'Bearer patron_nope', 'Basic dXNlcjpwYXNz', 'bearer    x', `Bearer ${'a'.repeat(8_000)}`, 'Bearer a b', 'Bearer ключ', 'Token x', '']);
       return { ...base, principal: 'bad key', headers: { ...base.headers, authorization: value }, labels: [...base.labels, `authorization ${value.slice(0, 24)}`] };
@@ -250,6 +267,8 @@ export const mutations: Mutation[] = [
   {
     name: 'header-junk',
     applies: always,
+    // Only a route that may answer other than JSON reads Accept (CSV); no route reads the rest.
+    beforeRoute: (op) => !op.readsAccept,
     apply: (base, ctx) => {
       const [name, value] = ctx.rng.pick([
         ['accept', 'application/xml'],
@@ -273,6 +292,7 @@ export const mutations: Mutation[] = [
   {
     name: 'socket-long-url',
     applies: always,
+    beforeRoute: always,
     apply: (base, ctx) => {
       // Close to 16 KB with the headers (routed), and past it (431).
       const target = ctx.rng.pick([14_000, 15_800, 16_500, 17_000, 65_000]);
@@ -284,6 +304,7 @@ export const mutations: Mutation[] = [
   {
     name: 'socket-raw',
     applies: always,
+    beforeRoute: always,
     apply: (base, ctx) => {
       const path = urlPath(base);
       const withBody = (head: string, body: string) => `${head}\r\n\r\n${body}`;
@@ -333,7 +354,40 @@ function withQueryParam(base: FuzzRequest, ctx: MutationContext, value: string, 
   return { ...base, query: setQuery(base.query, param.name, encodeURIComponent(value)), labels: [...base.labels, `query ${param.name} ${label}: ${value}`] };
 }
 
-/** The mutations that apply to an operation (the coverage check holds it to all of them). */
+/** The mutations that apply to an operation (the random part draws from all of them). */
 export function mutationsFor(op: FuzzOperation): Mutation[] {
   return mutations.filter((m) => m.applies(op) && (op.method !== 'HEAD' || !m.name.startsWith('body-')));
+}
+
+/** The share of operations a mutation answered before the route is swept on (at least one of each method). */
+export const BEFORE_ROUTE_SHARE = 1 / 8;
+
+/**
+ * What the sweep sends each operation: every mutation that applies to it and reaches its own code,
+ * and each mutation answered before the route (Mutation.beforeRoute) on a sample of the operations
+ * it is answered that way for: BEFORE_ROUTE_SHARE of them, of every method, a new sample each seed.
+ * Sending those to all ~425 operations ran the same parser or key check ~425 times (2,000 of the
+ * sweep's 11,700 requests), and ran every route that ignores the query or the body (a backup)
+ * once more for each such mutation. `expensive` operations are sampled for none of them and sent
+ * one valid request, their refusals as usual. The coverage check holds each operation to its plan.
+ */
+export function sweepPlan(operations: FuzzOperation[], rng: Rng, expensive: (op: FuzzOperation) => boolean = () => false): Map<string, Mutation[]> {
+  const sampled = new Map<string, Set<string>>();
+  for (const mutation of mutations.filter((m) => m.beforeRoute)) {
+    const candidates = operations.filter((op) => !expensive(op) && mutationsFor(op).includes(mutation) && mutation.beforeRoute!(op));
+    const chosen = new Set<string>();
+    for (const method of [...new Set(candidates.map((op) => op.method))].sort()) {
+      const ofMethod = candidates.filter((op) => op.method === method);
+      for (const op of rng.sample(ofMethod, Math.ceil(ofMethod.length * BEFORE_ROUTE_SHARE))) chosen.add(op.key);
+    }
+    sampled.set(mutation.name, chosen);
+  }
+  return new Map(
+    operations.map((op) => [
+      op.key,
+      // An expensive operation (a backup: a dump of the whole database) runs once valid ('valid' is
+      // its worked example half the time) and is not among the samples: the rest leave it valid too.
+      mutationsFor(op).filter((m) => (!m.beforeRoute?.(op) || sampled.get(m.name)!.has(op.key)) && !(expensive(op) && m.name === 'example')),
+    ]),
+  );
 }

@@ -3,7 +3,7 @@ import { docExamples, exampleDrawnValues, exampleIds } from '../../src/docs-exam
 import { systemActor } from '../../src/platform/actor.ts';
 import type { Role } from '../../src/platform/roles.ts';
 import { watchWrites } from './fuzz-db.ts';
-import { mutationsFor, validRequest, type Mutation, type MutationContext } from './fuzz-mutations.ts';
+import { mutationsFor, sweepPlan, validRequest, type Mutation, type MutationContext } from './fuzz-mutations.ts';
 import type { Rng } from './fuzz-random.ts';
 import { injectOptions, payloadOf, promisesMoreThanSent, rememberRequest, sendRaw, urlOf, wireBytes, type Answer, type FuzzRequest } from './fuzz-request.ts';
 import { createGenerator, ValuePool, type Doc, type FuzzOperation } from './fuzz-schema.ts';
@@ -34,6 +34,8 @@ export type FuzzStats = {
   /** The slowest answers, for the report. */
   slowest: Array<{ ms: number; op: string; labels: string }>;
   msByOperation: Record<string, number>;
+  /** Time by mutation (its name in the sweep, `first+second` in the random part), ms: answers, the background work they started, the write checks. */
+  msByMutation: Record<string, number>;
   /** Answers by operation and code (or status where there is no code). */
   answersByOperation: Record<string, Record<string, number>>;
 };
@@ -67,10 +69,12 @@ export type FuzzerOptions = {
   fullRange?: boolean;
   /** Requests to log one by one, by number (first, last): to look at what led to a finding. */
   trace?: [number, number];
+  /** Operations whose valid request is costly (a backup): the sweep sends them one (sweepPlan). */
+  expensive?: (op: FuzzOperation) => boolean;
   log?: (line: string) => void;
 };
 
-export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, fullRange = false, trace, log = () => {} }: FuzzerOptions) {
+export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, fullRange = false, trace, expensive, log = () => {} }: FuzzerOptions) {
   const db = t.database.db;
   const writes = await watchWrites(t.database);
   const mark = async () => {
@@ -86,7 +90,7 @@ export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, f
   const modestOps = new Set<string>();
   const findings: Finding[] = [];
   const coverage = new Map<string, OperationCoverage>(operations.map((op) => [op.key, { sent: 0, reached: 0, mutations: new Set<string>() }]));
-  const stats: FuzzStats = { seed: rng.seed, sent: 0, viaSocket: 0, byStatus: {}, byCode: {}, rejectedByClient: 0, durationMs: 0, writeCheckMs: 0, slowest: [], msByOperation: {}, answersByOperation: {} };
+  const stats: FuzzStats = { seed: rng.seed, sent: 0, viaSocket: 0, byStatus: {}, byCode: {}, rejectedByClient: 0, durationMs: 0, writeCheckMs: 0, slowest: [], msByOperation: {}, msByMutation: {}, answersByOperation: {} };
   const started = performance.now();
   let current = await mark();
 
@@ -246,10 +250,7 @@ export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, f
     const reached = request.method === 'HEAD' ? answer.status < 400 || answer.status === 404 || answer.status === 409 : answer.status > 0 && (answer.status < 400 || (code !== undefined && !EDGE_CODES.test(code)) || page);
     if (reached && !request.socket) cover.reached++;
 
-    if (answer.status < 300) {
-      await backgroundIdle();
-      await checkJobs(request);
-    }
+    if (answer.status < 300) await backgroundIdle();
     const total = performance.now() - startedAt;
     if (answer.status >= 400 && total > SLOW_REFUSAL_MS) find('slow answer', request, answer.status, `${Math.round(total)} ms to refuse it`);
     // 202: work accepted for the background (an import, a batch of codes). From then on the route gets
@@ -257,6 +258,10 @@ export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, f
     // by the answer, not by a clock, so a seed replays the same requests.
     if (answer.status === 202) modestOps.add(request.op.key);
     const after = await mark();
+    // A job that failed wrote so (its status): where nothing was written there is none to look for.
+    if (answer.status < 300 && after !== before) await checkJobs(request);
+    // The whole cost of the request: its answer, the background work it started and the write check.
+    stats.msByMutation[mutation] = (stats.msByMutation[mutation] ?? 0) + performance.now() - startedAt;
     if (after !== before && (answer.status >= 400 || answer.status === 0 || SAFE_METHODS.has(request.method))) {
       const written = await writes.writtenSince(before);
       find(answer.status >= 400 ? 'partial write' : 'read wrote', request, answer.status, `wrote ${written.join(', ')}; answer ${answer.body.slice(0, 200)}`);
@@ -319,13 +324,16 @@ export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, f
     }
   }
 
+  /** What the sweep sends each operation (sweepPlan: drawn from the seed), for the coverage check. */
+  const plan = sweepPlan(operations, rng, expensive);
+
   /**
-   * Every operation × every mutation that applies to it, once (bounded in count): the part the
-   * coverage check reads. Mutation by mutation, so the valid requests of every route come first
-   * and the state they make (customers, receipts, imports) is there for the rest.
+   * Every operation × every mutation of its plan, once (bounded in count): the part the coverage
+   * check reads. Mutation by mutation, so the valid requests of every route come first and the
+   * state they make (customers, receipts, imports) is there for the rest.
    */
   async function sweep(): Promise<void> {
-    const plans = operations.map((op) => ({ op, list: mutationsFor(op) }));
+    const plans = operations.map((op) => ({ op, list: plan.get(op.key)! }));
     const rounds = Math.max(...plans.map((p) => p.list.length));
     for (let round = 0; round < rounds; round++) {
       for (const { op, list } of plans) {
@@ -374,6 +382,7 @@ export async function createFuzzer({ t, doc, operations, rng, bodyLimit, port, f
     explore,
     findings,
     coverage,
+    plan,
     stats: () => ({ ...stats, durationMs: Math.round(performance.now() - started) }),
     poolSize: () => pool.names(),
   };

@@ -16,6 +16,7 @@ type DocOperation = {
   parameters?: Array<{ in: string; name: string; required?: boolean; schema?: Schema }>;
   requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
   responses?: Record<string, { content?: Record<string, unknown> }>;
+  security?: unknown[];
 };
 
 export type Param = { in: 'path' | 'query' | 'header'; name: string; required: boolean; schema: Schema };
@@ -35,6 +36,13 @@ export type FuzzOperation = {
   upload?: { kind: string; contentTypes: string[] };
   /** Error statuses the document answers with a page for people, not problem+json (a link not valid): status → media types. */
   errorPages?: Record<string, string[]>;
+  /**
+   * Whether a request needs a key: the document's `security` is not empty (tests/authorization.test.ts
+   * holds it to the role table). A route the document leaves out is public (that test again).
+   */
+  needsKey: boolean;
+  /** Whether a success may be other than JSON (CSV on `Accept: text/csv`): the route reads Accept itself. */
+  readsAccept: boolean;
 };
 
 export const JSON_TYPES = ['application/json', 'application/merge-patch+json'];
@@ -61,6 +69,9 @@ export function fuzzOperations(
       .filter(([status]) => /^[45]/.test(status))
       .map(([status, response]) => [status, Object.keys(response.content ?? {}).filter((type) => !type.includes('json'))] as const)
       .filter(([, types]) => types.length > 0);
+    const successTypes = Object.entries(operation.responses ?? {})
+      .filter(([status]) => /^2/.test(status))
+      .flatMap(([, response]) => Object.keys(response.content ?? {}));
     return {
       key: `${method} ${path}`,
       method,
@@ -73,6 +84,9 @@ export function fuzzOperations(
       otherBodyTypes: [...new Set([...Object.keys(content).filter((type) => !JSON_TYPES.includes(type)), ...(upload?.contentTypes ?? [])])],
       ...(upload ? { upload: { kind: upload.kind, contentTypes: upload.contentTypes } } : {}),
       ...(errorPages.length > 0 ? { errorPages: Object.fromEntries(errorPages) } : {}),
+      // An operation without a `security` of its own takes the document's (a key).
+      needsKey: !(Array.isArray(operation.security) && operation.security.length === 0),
+      readsAccept: successTypes.some((type) => !type.includes('json')),
     };
   };
   for (const [path, operations] of Object.entries(doc.paths)) {
@@ -86,7 +100,8 @@ export function fuzzOperations(
     const key = `${route.method} ${path}`;
     if (byKey.has(key)) continue;
     const get = route.method === 'HEAD' ? doc.paths[path]?.get : undefined;
-    const op = fromDoc(route.method, path, get ?? {}, false);
+    // A route the document leaves out is public (tests/authorization.test.ts); a HEAD is its GET.
+    const op = fromDoc(route.method, path, get ?? { security: [] }, false);
     // A path parameter the document does not name (an undocumented route): any text.
     for (const name of [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)) {
       if (!op.params.some((p) => p.in === 'path' && p.name === name)) op.params.push({ in: 'path', name, required: true, schema: { type: 'string' } });

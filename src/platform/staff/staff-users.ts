@@ -10,9 +10,9 @@ import { decodeCursor, isIdKey, pageOf, type Page } from '../pagination.ts';
 import type { Role } from '../roles.ts';
 import { defaultPasswordCost, generatePassword, hashPassword, needsRehash, passwordProblem, verifyPassword, type PasswordCost } from './passwords.ts';
 
-/** The roles a person can hold in the console; pos and partner are machines' roles, for API keys only. */
-export const staffRoles = ['owner', 'marketer', 'analyst', 'support'] as const satisfies readonly Role[];
-export type StaffRole = (typeof staffRoles)[number];
+import type { StaffRole } from './staff-roles.ts';
+
+export { staffRoles, type StaffRole } from './staff-roles.ts';
 
 export type StaffUserView = {
   id: string;
