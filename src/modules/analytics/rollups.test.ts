@@ -65,6 +65,12 @@ async function refund(receipt: { id: string; lines: number }, whole: boolean): P
 const DAY = 86_400_000;
 const marksOfClosedHours = async () =>
   (await sql<{ n: number }>`select count(*)::int as n from rollup_dirty d, rollup_state s where d.hour < extract(epoch from s.closed_until) / 3600`.execute(t.database.db)).rows[0]!.n;
+/** Each per-customer rollup's file: VACUUM FULL writes a new one. */
+const rollupFiles = async () =>
+  (
+    await sql<{ relname: string; relfilenode: number }>`select relname, relfilenode from pg_class where relname in ('rollup_customer_hours', 'rollup_customer_purchases', 'rollup_customer_baskets') order by relname`.execute(t.database.db)
+  ).rows;
+let filesBeforeFold: Awaited<ReturnType<typeof rollupFiles>> = [];
 const at = (iso: string, hours: number) => new Date(Date.parse(iso) + hours * 3_600_000);
 
 beforeAll(async () => {
@@ -97,6 +103,7 @@ beforeAll(async () => {
 
   // The fold at 09:40 closes every hour up to 09:00 (the clock's hour).
   t.clock.set('2026-03-01T09:40:00Z');
+  filesBeforeFold = await rollupFiles();
   await t.services.loyalty.rollups.fold();
   expect((await t.services.loyalty.rollups.state()).closedUntil).toEqual(new Date('2026-03-01T09:00:00Z'));
 
@@ -151,6 +158,13 @@ const asks = [
 ];
 
 describe('reports read from the rollups', () => {
+  it('the first fold to catch up compacts each per-customer rollup it rewrote step after step', async () => {
+    // Every closing step rewrites the rows of the customers who bought in its hours: a year of steps left the purchases and baskets at ~4× their live size.
+    const after = await rollupFiles();
+    expect(after.map((r) => r.relname)).toEqual(['rollup_customer_baskets', 'rollup_customer_hours', 'rollup_customer_purchases']);
+    for (const [i, file] of after.entries()) expect(file.relfilenode, file.relname).not.toBe(filesBeforeFold[i]!.relfilenode);
+  });
+
   it('the KPIs equal those read from the raw receipts, with the period before and the year before', async () => {
     for (const ask of asks) {
       const rolled = await t.services.analytics.kpis({ ...ask, compare: 'previous,year' });
