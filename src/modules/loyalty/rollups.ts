@@ -318,7 +318,7 @@ const REPAIR_ON_READ_MARKS = REPAIR_STEP_MARKS;
 export async function rollupsForReport(db: Db, clock: Clock): Promise<Date | null> {
   const row = (await sql<{ closedUntil: Date | null; pending: string }>`
     select s.closed_until, (select count(*) from (select 1 from rollup_dirty d
-      where d.hour < floor(extract(epoch from s.closed_until) / 3600) limit ${REPAIR_ON_READ_MARKS + 1}) x) as pending
+      where d.hour < floor(extract(epoch from s.closed_until) / 3600)::int limit ${REPAIR_ON_READ_MARKS + 1}) x) as pending
     from rollup_state s`.execute(db)).rows[0];
   if (!row?.closedUntil) return null;
   const pending = Number(row.pending);
