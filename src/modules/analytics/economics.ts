@@ -71,7 +71,9 @@ export async function economicsReport(db: Db, sources: AnalyticsSources, period:
   const discountMinor = Number(m.discount);
   const netRedeemed = flows.redeemedAtTill + flows.redeemedOnRewards - flows.returned;
   const historicalRate = history.settledPoints > 0 ? history.settledExpired / history.settledPoints : null;
-  const expectedPoints = historicalRate === null ? null : Math.round(history.outstandingExpiring * historicalRate);
+  // Outstanding points that carry an expiry date: every month's but the lots that never expire.
+  const outstandingExpiring = byExpiry.reduce((sum, month) => (month.month === 'never' ? sum : sum + month.points), 0);
+  const expectedPoints = historicalRate === null ? null : Math.round(outstandingExpiring * historicalRate);
   const redeemedValueMinor = netRedeemed * value;
   const cashMinor = redeemedValueMinor + discountMinor;
   const given = flows.issued + flows.awarded - flows.reversed;
@@ -88,7 +90,7 @@ export async function economicsReport(db: Db, sources: AnalyticsSources, period:
       historicalRate: historicalRate === null ? null : Math.round(historicalRate * 1e4) / 1e4,
       settledPoints: history.settledPoints,
       settledExpired: history.settledExpired,
-      outstandingExpiring: history.outstandingExpiring,
+      outstandingExpiring,
       expectedPoints,
       expectedMinor: expectedPoints === null ? null : expectedPoints * value,
     },
