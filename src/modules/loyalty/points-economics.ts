@@ -114,51 +114,31 @@ export async function pointsFlowsBy(db: DbOrTx, from: Date, to: Date, period: 'd
   return rows.map((row) => ({ period: row.period, ...flowsOf(row) }));
 }
 
-/** The first instant (UTC) of each month from `first`'s to `last`'s, and of the month after. */
-function monthStarts(first: Date, last: Date): Date[] {
-  const starts: Date[] = [];
-  for (let at = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), 1); at <= last.getTime(); ) {
-    starts.push(new Date(at));
-    const next = new Date(at);
-    at = Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + 1, 1);
-  }
-  const end = starts.at(-1)!;
-  starts.push(new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() + 1, 1)));
-  return starts;
-}
-
 /**
  * What is outstanding now by expiry month, from the lots (pending lots included: they will be
- * spendable): the months between the first and the last expiry (two index probes), then one
- * pass over the covering index of outstanding lots (expiry date, remaining) with a sum a month,
- * each filtered to its month, which PostgreSQL splits between its workers. Grouping by the
- * formatted month took 8–13 s at 7 M lots; a sum a month over its own index range, one range
- * after another on one process, 2.9 s for 6.3 M outstanding lots in 13 months; this pass 1.8 s.
- * (Grouped by `width_bucket` it stays on one process, 2.1 s: the planner expects a group a lot.)
+ * spendable): one sum per month over the month's range of the covering index of outstanding lots
+ * (expiry date, remaining), so no lot's row is read and no row is formatted or sorted — the form
+ * that grouped every lot by its formatted month took 8–13 s at 7 M lots. (One pass with a sum a
+ * month, each filtered to its month, in parallel workers, was slower: 2.3 s against 1.5–1.9 s for
+ * 6.3 M outstanding lots in 13 months, each lot tested against every month.)
  */
 export async function outstandingByExpiryMonth(db: DbOrTx, now: Date): Promise<ExpiryMonth[]> {
   const outstanding = sql`l.remaining > 0 and l.expired_at is null`;
-  const [span, never] = await Promise.all([
-    queryWithoutJit(db, sql<{ first: Date | null; last: Date | null }>`
-      select min(l.expires_at) as first, max(l.expires_at) as last from point_lots l where ${outstanding} and l.expires_at > ${now}::timestamptz`),
-    queryWithoutJit(db, sql<{ points: string | null }>`select sum(l.remaining)::bigint as points from point_lots l where ${outstanding} and l.expires_at is null`),
-  ]);
-  const { first, last } = span[0] ?? { first: null, last: null };
-  const months: ExpiryMonth[] = [];
-  if (first && last) {
-    const starts = monthStarts(new Date(first), new Date(last));
-    const sums = sql.join(
-      starts.slice(0, -1).map((start, i) => sql`sum(l.remaining) filter (where l.expires_at >= ${start}::timestamptz and l.expires_at < ${starts[i + 1]!}::timestamptz)::bigint as ${sql.ref(`m${i}`)}`),
-    );
-    const row = (await queryWithoutJit(db, sql<Record<string, string | null>>`select ${sums} from point_lots l where ${outstanding} and l.expires_at > ${now}::timestamptz`))[0] ?? {};
-    starts.slice(0, -1).forEach((start, i) => {
-      const points = row[`m${i}`];
-      if (points !== null && points !== undefined) months.push({ month: start.toISOString().slice(0, 7), points: Number(points) });
-    });
-  }
-  const forever = never[0]?.points;
-  if (forever !== null && forever !== undefined) months.push({ month: 'never', points: Number(forever) });
-  return months;
+  const rows = await queryWithoutJit(db, sql<{ month: string | null; points: string | null }>`
+    with bounds as (
+      select date_trunc('month', min(l.expires_at) at time zone 'UTC') as first, date_trunc('month', max(l.expires_at) at time zone 'UTC') as last
+      from point_lots l where ${outstanding} and l.expires_at > ${now}::timestamptz
+    ), months as (
+      select m from bounds, generate_series(bounds.first, bounds.last, interval '1 month') m where bounds.first is not null
+    )
+    select to_char(m, 'YYYY-MM') as month,
+      (select sum(l.remaining) from point_lots l where ${outstanding}
+        and l.expires_at > greatest(${now}::timestamptz, m at time zone 'UTC') and l.expires_at < (m + interval '1 month') at time zone 'UTC')::bigint as points
+    from months
+    union all
+    select null, (select sum(l.remaining) from point_lots l where ${outstanding} and l.expires_at is null)::bigint
+    order by 1 nulls last`);
+  return rows.flatMap((row) => (row.points === null ? [] : [{ month: row.month ?? 'never', points: Number(row.points) }]));
 }
 
 /**
