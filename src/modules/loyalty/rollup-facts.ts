@@ -42,8 +42,6 @@ export type BuyerPeriod = { before: Date; from: Date; to: Date };
 
 const each = (periods: BuyerPeriod[], f: (p: BuyerPeriod, i: number) => RawBuilder<unknown>) => sql.join(periods.map((p, i) => f(p, i)), sql`, `);
 const at = (d: Date) => sql`${d}::timestamptz`;
-/** Elements of a customer's sorted hours array in [from, to) (0 without a row). */
-const between = (hours: RawBuilder<unknown>, from: Date, to: Date) => sql`coalesce(${before(hours, hourOf(to))} - ${before(hours, hourOf(from))}, 0)`;
 const lastEnd = (periods: BuyerPeriod[], closedUntil: Date) => new Date(Math.max(...periods.map((p) => p.to.getTime()), closedUntil.getTime()));
 
 /**
@@ -64,8 +62,21 @@ const lastEnd = (periods: BuyerPeriod[], closedUntil: Date) => new Date(Math.max
  * for both, where a pass each read the million rows twice.
  */
 export function customerFigures(exceptions: RawBuilder<unknown>, periods: BuyerPeriod[], closedUntil: Date): RawBuilder<unknown> {
-  const purchases = sql`x.purchase_hours`;
-  const points = sql`x.points_hours`;
+  // Each customer's place in their hours arrays at each bound, found once in the rollup's own scan
+  // (the branch of the UNION ALL below) and read as columns: written into the figures, each
+  // search was repeated wherever a figure is used (the CTE is inlined into every count's filter),
+  // ~30 searches a row for a year with the year before, each copying the array out of its row.
+  const purchaseBounds = [...new Set(periods.flatMap((p) => [hourOf(p.before), hourOf(p.from), hourOf(p.to)]))];
+  const pointBounds = [...new Set(periods.flatMap((p) => [hourOf(p.from), hourOf(p.to)]))];
+  const bought = (h: number) => sql.ref(`x.ph_${h}`);
+  const active = (h: number) => sql.ref(`x.qh_${h}`);
+  const searches = sql.join([
+    ...purchaseBounds.map((h) => sql`${before(sql`a.purchase_hours`, h)} as ${sql.ref(`ph_${h}`)}`),
+    ...pointBounds.map((h) => sql`${before(sql`a.points_hours`, h)} as ${sql.ref(`qh_${h}`)}`),
+  ]);
+  const noSearches = sql.join([...purchaseBounds.map(() => sql`null::int`), ...pointBounds.map(() => sql`null::int`)]);
+  /** Elements of the customer's purchase (or points) hours in [from, to); 0 without a row. */
+  const within = (column: (h: number) => RawBuilder<unknown>, from: Date, to: Date) => sql`coalesce(${column(hourOf(to))} - ${column(hourOf(from))}, 0)`;
   const end = lastEnd(periods, closedUntil);
   // Each written out more than once below rather than a CTE: a CTE read twice is materialized, and a plan reading one runs on one process.
   const liveBuys = sql`(select t.customer_id, ${each(periods, (p, i) => sql`count(*) filter (where t.occurred_at >= ${at(p.from)} and t.occurred_at < ${at(p.to)}) as ${sql.ref(`n_${i}`)},
@@ -77,19 +88,19 @@ export function customerFigures(exceptions: RawBuilder<unknown>, periods: BuyerP
       group by 1)`;
   return sql`
     with c as (
-      select ${each(periods, (p, i) => sql`${between(purchases, p.from, p.to)} + coalesce(${sql.ref(`lb.n_${i}`)}, 0) as ${sql.ref(`n_${i}`)},
-          ${between(purchases, p.before, p.from)} > 0 or coalesce(${sql.ref(`lb.e_${i}`)}, 0) > 0 as ${sql.ref(`e_${i}`)},
-          coalesce(${before(purchases, hourOf(p.from))} > 0, false) or coalesce(${sql.ref(`lb.b_${i}`)}, 0) > 0 as ${sql.ref(`b_${i}`)},
-          (${between(points, p.from, p.to)} > 0 or coalesce(${sql.ref(`lp.p_${i}`)}, false))
+      select ${each(periods, (p, i) => sql`${within(bought, p.from, p.to)} + coalesce(${sql.ref(`lb.n_${i}`)}, 0) as ${sql.ref(`n_${i}`)},
+          ${within(bought, p.before, p.from)} > 0 or coalesce(${sql.ref(`lb.e_${i}`)}, 0) > 0 as ${sql.ref(`e_${i}`)},
+          coalesce(${bought(hourOf(p.from))} > 0, false) or coalesce(${sql.ref(`lb.b_${i}`)}, 0) > 0 as ${sql.ref(`b_${i}`)},
+          (${within(active, p.from, p.to)} > 0 or coalesce(${sql.ref(`lp.p_${i}`)}, false))
             and (n.customer_id is null or (n.member and n.created_at < ${at(p.to)})) as ${sql.ref(`m_${i}`)}`)}
-      from (select a.customer_id, a.purchase_hours, a.points_hours from rollup_customer_hours a
+      from (select a.customer_id, ${searches} from rollup_customer_hours a
         union all
         -- customers whose every purchase and points entry is since closedUntil, each once (a UNION
         -- would do it in one, but its de-duplication keeps the whole plan on one process)
-        select b.customer_id, null, null from ${liveBuys} b
+        select b.customer_id, ${noSearches} from ${liveBuys} b
         where not exists (select 1 from rollup_customer_hours a where a.customer_id = b.customer_id)
         union all
-        select p.customer_id, null, null from ${livePoints} p
+        select p.customer_id, ${noSearches} from ${livePoints} p
         where not exists (select 1 from rollup_customer_hours a where a.customer_id = p.customer_id)
           and not exists (select 1 from ${liveBuys} b where b.customer_id = p.customer_id)) x
       left join ${liveBuys} lb on lb.customer_id = x.customer_id
