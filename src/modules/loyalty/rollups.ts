@@ -240,9 +240,9 @@ async function backfillStep(db: Db, step: (tx: Tx, closedUntil: Date) => Promise
  * Once, when the closing first catches up: every closing step rewrites the row of each customer
  * who bought in its hours, in each of the three per-customer rollups. After a year of weekly
  * steps the customers' hours held ~6× their live rows in dead ones (1.5 GB for 1 M customers),
- * and the purchases and the baskets ~4× (2.1 GB and 1.5 GB where 0.5 GB and 0.4 GB are live):
- * autovacuum makes that space reusable but does not give it back, so every segment preview,
- * KPI and clustering read scanned it (a preview 7.1 s against 1.2 s compact). VACUUM FULL
+ * and the purchases and the baskets 2.2 GB for 0.56 GB live and 1.6 GB for 1.1 GB: autovacuum
+ * makes that space reusable but does not give it back, so every segment condition and
+ * clustering read scanned it (a preview 7.1 s against 4.0 s compact). VACUUM FULL
  * rewrites each compactly; it locks the table (reads of it wait) for a minute or two at 1 M
  * customers. Migration 0051 asks it once more of databases that caught up before the purchases
  * and baskets were compacted.
