@@ -5,7 +5,8 @@ import type { DbOrTx } from '../../src/db/database.ts';
 /**
  * The ledger's invariants, for every customer with a balance: the cached balance equals the sum
  * of the entries; pending lots hold the pending points; active lots hold the available points
- * (none when the balance is below zero); no balance is negative unless a refund made it so.
+ * (none when the balance is below zero); no balance is negative unless a refund made it so; and
+ * the kept outstanding points by expiry month equal the lots' (globally, not per customer).
  */
 export async function expectLedgerConsistent(db: DbOrTx): Promise<void> {
   const rows = await sql<{ customerId: string; available: number; pending: number; entriesAvailable: number; entriesPending: number; lotsPending: number; lotsActive: number }>`
@@ -27,4 +28,13 @@ export async function expectLedgerConsistent(db: DbOrTx): Promise<void> {
       activeLots: Math.max(0, row.available),
     });
   }
+  // The kept outstanding points by expiry month (migration 0053), folded or not, equal the lots'.
+  const months = await sql<{ month: string; kept: string; lots: string }>`
+    select coalesce(k.month, l.month) as month, coalesce(k.points, 0)::text as kept, coalesce(l.points, 0)::text as lots
+    from (select month, sum(points) as points from (select month, points from points_outstanding_by_expiry
+            union all select month, points from points_outstanding_changes) c group by month having sum(points) <> 0) k
+      full join (select coalesce(to_char(expires_at at time zone 'UTC', 'YYYY-MM'), 'never') as month, sum(remaining) as points
+            from point_lots where expired_at is null and remaining > 0 group by 1) l on l.month = k.month
+    order by 1`.execute(db);
+  for (const row of months.rows) expect({ month: row.month, kept: row.kept }, 'kept outstanding by expiry month').toEqual({ month: row.month, kept: row.lots });
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { expectLedgerConsistent } from '../../../tests/helpers/ledger.ts';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
 
 /**
@@ -213,5 +215,41 @@ describe('GET /v1/analytics/economics', () => {
       ['2026-02-01', 395, 400, 50],
       ['2026-03-01', 50, 50, 0],
     ]);
+  });
+
+  it('keeps the liability by expiry month whether or not the fold has run, and leaves out this month\'s lots already due', async () => {
+    const months = async () => (await get('/v1/analytics/economics?from=2026-03-01&to=2026-03-09')).liabilityByExpiryMonth.months.map((m: { month: string; points: number }) => [m.month, m.points]);
+    const pending = async () => Number((await sql<{ n: string }>`select count(*) as n from points_outstanding_changes`.execute(t.database.db)).rows[0]!.n);
+    expect(await pending(), 'the changes since the migration, not folded yet').toBeGreaterThan(0);
+    expect(await months()).toEqual([['2026-03', 295], ['2026-04', 50]]);
+    const report = await t.services.loyalty.rollups.fold();
+    expect(report.outstandingChanges).toBeGreaterThan(0);
+    expect(await pending()).toBe(0);
+    expect(await months(), 'the same once folded').toEqual([['2026-03', 295], ['2026-04', 50]]);
+    await expectLedgerConsistent(t.database.db);
+    try {
+      // 20 March, the expiry job not run: P's 200 (due 17 March) no longer count, R's 95 (22 March) do.
+      t.clock.set(new Date('2026-03-20T09:00:00Z'));
+      expect(await months()).toEqual([['2026-03', 95], ['2026-04', 50]]);
+      // In April the kept April is read live instead, and P's 50 of 2 March (due 1 April) are gone from it.
+      t.clock.set(new Date('2026-04-01T10:00:00Z'));
+      expect(await months()).toEqual([]);
+      const adjust = async (points: number) => {
+        const response = await t.call({ method: 'POST', url: `/v1/customers/${ids.S}/points/adjustments`, payload: { points, reason: 'goodwill' } });
+        expect(response.statusCode, response.body).toBe(201);
+      };
+      await adjust(70); // expires 1 May
+      // Points that never expire are kept apart, last.
+      const never = await t.call({ method: 'PATCH', url: '/v1/program', payload: { expiry: { kind: 'never', days: null } } }); // a merge patch: days removed
+      expect(never.statusCode, never.body).toBe(200);
+      await adjust(30);
+      expect(await months()).toEqual([['2026-05', 70], ['never', 30]]);
+      await t.services.loyalty.rollups.fold();
+      expect(await months()).toEqual([['2026-05', 70], ['never', 30]]);
+      await expectLedgerConsistent(t.database.db);
+    } finally {
+      await t.call({ method: 'PATCH', url: '/v1/program', payload: { expiry: { kind: 'days', days: 30 } } });
+      t.clock.set(new Date('2026-03-10T09:00:00Z'));
+    }
   });
 });

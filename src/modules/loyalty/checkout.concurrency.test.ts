@@ -37,6 +37,30 @@ describe.runIf(onPostgres)('checkout under concurrency (PostgreSQL)', () => {
     await expectLedgerConsistent(t.database.db);
   });
 
+  it('folding the kept outstanding points by expiry month while confirms earn and redeem loses and doubles nothing', async () => {
+    const confirms = Array.from({ length: 30 }, (_, i) =>
+      t.call({
+        method: 'POST',
+        url: '/v1/checkout/confirm',
+        role: 'pos',
+        payload: { storeId: 's1', posReceiptId: `FOLD-${i}`, customer: { customerId }, lines: [{ sku: 'a', qty: 1, price: 50_000 + i }], ...(i % 3 === 0 ? { redeemPoints: 10 } : {}) },
+      }),
+    );
+    // One fold after another, as the job runs (never two at once), all while the confirms commit.
+    const folds = (async () => {
+      const reports = [];
+      for (let i = 0; i < 6; i++) reports.push(await t.services.loyalty.rollups.fold());
+      return reports;
+    })();
+    const [responses, reports] = await Promise.all([Promise.all(confirms), folds]);
+    for (const r of responses) expect([201, 409], r.body).toContain(r.statusCode);
+    expect(responses.filter((r) => r.statusCode === 201).length).toBeGreaterThan(0);
+    expect(reports.every((r) => r.outstandingChanges >= 0)).toBe(true);
+    await expectLedgerConsistent(t.database.db);
+    await t.services.loyalty.rollups.fold();
+    await expectLedgerConsistent(t.database.db);
+  });
+
   it('the same confirm sent 10 times at once makes one receipt and 10 identical answers', async () => {
     const payload = { storeId: 's1', posReceiptId: 'DUP-1', customer: { customerId }, lines: [{ sku: 'a', qty: 1, price: 10_000 }] };
     const responses = await Promise.all(Array.from({ length: 10 }, () => t.call({ method: 'POST', url: '/v1/checkout/confirm', role: 'pos', payload })));

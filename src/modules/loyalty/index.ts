@@ -25,7 +25,7 @@ import { tierIndexOf } from './tiers.ts';
 import { customerReceipts, getReceipt } from './receipts.ts';
 import { createReplayer, type ReplayerOptions, type ReplayScenario } from './what-if-replay.ts';
 import { pointsAtStores, storeOfReceipt } from './store-points.ts';
-import { pointsLedgerFacts } from './points-economics.ts';
+import { foldOutstandingChanges, pointsLedgerFacts } from './points-economics.ts';
 import { cohortGrid } from './rollup-cohort-cells.ts';
 import type { CohortUnitName } from './rollup-cohorts.ts';
 import { basketsRolledUntil, foldRollups, purchasesRolledUntil, readRollupState, rollupsForReport } from './rollups.ts';
@@ -195,7 +195,11 @@ export function createLoyalty(
      * them (and backfills history a day a step), `forReport` what a report may read them up to.
      */
     rollups: {
-      fold: (signal?: AbortSignal, budgetMs?: number) => foldRollups(db, clock, { ...(signal ? { signal } : {}), ...(budgetMs === undefined ? {} : { budgetMs }) }),
+      fold: async (signal?: AbortSignal, budgetMs?: number) => {
+        // The kept outstanding points by expiry month (points-economics.ts) fold with the rollups: a minute's changes at most.
+        const outstandingChanges = await foldOutstandingChanges(db);
+        return { ...(await foldRollups(db, clock, { ...(signal ? { signal } : {}), ...(budgetMs === undefined ? {} : { budgetMs }) })), outstandingChanges };
+      },
       forReport: () => rollupsForReport(db, clock),
       /** The kept cohort grid of a unit and zone (null: not kept yet, and now asked for). */
       cohortGrid: (unit: CohortUnitName, timezone: string) => cohortGrid(db, unit, timezone),
