@@ -22,8 +22,8 @@ import { createTaskRuns } from './platform/task-runs.ts';
 export type Opened = Services & { app: FastifyInstance; schemas: SchemaCompilation; database: Database; close(): Promise<void> };
 
 /** Opens the database, applies migrations and builds the app: what both `serve` and the CLI need. */
-export async function openServices(config: Config, options: { logger?: boolean } = {}): Promise<Opened> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+export async function openServices(config: Config, options: { logger?: boolean; sharedBuffers?: string } = {}): Promise<Opened> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...(options.sharedBuffers ? { sharedBuffers: options.sharedBuffers } : {}) });
   try {
     await migrate(database);
     const { app, services, schemas } = await buildApp({ database, clock: systemClock, ids: uuidV7Ids, config, logger: options.logger ?? false });

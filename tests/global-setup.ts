@@ -44,7 +44,7 @@ export default async function setup(project: TestProject) {
       await admin.end();
     };
   }
-  const pglite = await PGlite.create(pgliteOptions());
+  const pglite = await PGlite.create(pgliteOptions({ sharedBuffers: '32MB' }));
   const database = wrapPglite(pglite);
   await migrate(database);
   // Written to the data files first: a dump taken without it has every copy replay the

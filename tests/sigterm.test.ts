@@ -4,11 +4,10 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgliteOptions } from '../src/db/database.ts';
 import { patronProcess, type PatronProcess } from './crash/patron-process.ts';
 import { customersCsv, setUp, type Acked, type ImportRun, type Setup } from './crash/workload.ts';
 import { freePort, scratchPostgres, seedDataDir, tempDir } from './helpers/cli.ts';
-import { onPostgres } from './helpers/test-db.ts';
+import { onPostgres, testPgliteOptions } from './helpers/test-db.ts';
 
 // `patron serve` stopped with SIGTERM while requests are under way: each request that reached it
 // is answered, the running job and import batch finish, and it exits 0 within seconds — also
@@ -48,7 +47,7 @@ describe(`patron serve on SIGTERM (${onPostgres ? 'PostgreSQL' : 'embedded datab
         await client.end();
       }
     }
-    const pglite = await PGlite.create(path.join(dataDir, 'pglite'), pgliteOptions());
+    const pglite = await PGlite.create(path.join(dataDir, 'pglite'), testPgliteOptions());
     try {
       return (await pglite.query<T>(text, values)).rows;
     } finally {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { failure, usageError } from './cli-errors.ts';
 import { formatBytes, inspectBackup, type BackupInfo } from './backup-file.ts';
-import { openDatabaseFor } from './open-database.ts';
+import { COMMAND_SHARED_BUFFERS, openDatabaseFor } from './open-database.ts';
 import type { OptionValues } from './parse-command-line.ts';
 import { callServer, serverTarget } from './server-client.ts';
 
@@ -103,7 +103,7 @@ export async function restoreCommand(config: Config, file: string, values: Optio
     fs.rmSync(staging, { recursive: true, force: true });
     try {
       const { PGlite } = await import('@electric-sql/pglite');
-      const pglite = await PGlite.create(staging, { ...pgliteOptions(), loadDataDir: new Blob([bytes]) });
+      const pglite = await PGlite.create(staging, { ...pgliteOptions({ sharedBuffers: COMMAND_SHARED_BUFFERS }), loadDataDir: new Blob([bytes]) });
       await pglite.close();
     } catch (error) {
       fs.rmSync(staging, { recursive: true, force: true });
@@ -117,7 +117,7 @@ export async function restoreCommand(config: Config, file: string, values: Optio
     fs.rmSync(replaced, { recursive: true, force: true });
 
     // This process holds the lock, so it may open the database; closing it releases the lock.
-    const database = await openDatabase({ dataDir });
+    const database = await openDatabase({ dataDir, sharedBuffers: COMMAND_SHARED_BUFFERS });
     let applied: string[];
     try {
       applied = await migrate(database);

@@ -33,14 +33,20 @@ export async function opening<T>(config: Config, command: string, advice: string
   }
 }
 
+/**
+ * The embedded database's cache for a command: it opens the database for one short task, and
+ * PGlite starts faster with a smaller cache than the server's 128 MB (database.ts, pgliteOptions).
+ */
+export const COMMAND_SHARED_BUFFERS = '32MB';
+
 /** The database alone (migrate, backup), migrations not applied. */
 export async function openDatabaseFor(config: Config, command: string, advice: string): Promise<Database> {
   const { openDatabase } = await import('../db/database.ts');
-  return opening(config, command, advice, () => openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  return opening(config, command, advice, () => openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sharedBuffers: COMMAND_SHARED_BUFFERS }));
 }
 
 /** The database, migrated, with every service (keys, imports, demo). */
 export async function openServicesFor(config: Config, command: string, advice: string): Promise<Opened> {
   const { openServices } = await import('../server.ts');
-  return opening(config, command, advice, () => openServices(config));
+  return opening(config, command, advice, () => openServices(config, { sharedBuffers: COMMAND_SHARED_BUFFERS }));
 }

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { expect, inject } from 'vitest';
-import { pgliteOptions } from '../../src/db/database.ts';
-import { pgliteTemplate } from './test-db.ts';
+import { compiledPglite, pgliteTemplate, testPgliteOptions } from './test-db.ts';
 
 /** Runs the CLI the way a user does: `node bin/patron.mjs …` as a child process. */
 export const root = path.resolve(import.meta.dirname, '..', '..');
@@ -145,7 +144,7 @@ export async function scratchPostgres(): Promise<{ url: string; drop(): Promise<
 export async function seedDataDir(dataDir: string): Promise<string> {
   fs.mkdirSync(dataDir, { recursive: true });
   if (!inject('pgliteTemplate')) return dataDir;
-  const pglite = await PGlite.create(path.join(dataDir, 'pglite'), { ...pgliteOptions(), loadDataDir: pgliteTemplate() });
+  const pglite = await PGlite.create(path.join(dataDir, 'pglite'), { ...testPgliteOptions(), ...(await compiledPglite()), loadDataDir: pgliteTemplate() });
   await pglite.close();
   return dataDir;
 }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -6,6 +8,14 @@ import { inject } from 'vitest';
 import { openPostgres, pgliteOptions, wrapPglite, type Database } from '../../src/db/database.ts';
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+/**
+ * PGlite as tests open it. A test's database is small, and PGlite clears its shared memory as it
+ * starts: with 32 MB of shared buffers instead of the data directory's 128 MB, and the WebAssembly
+ * compiled once per worker (compiledPglite), a test file's database opens in ~0.85 s instead of
+ * ~1.55 s (on two idle CPUs; the PGlite pass opens a few hundred).
+ */
+export const testPgliteOptions = () => pgliteOptions({ sharedBuffers: '32MB' });
 
 /**
  * The migrated PGlite template (tests/global-setup.ts), as PGlite's `loadDataDir`. Its 45 MB are
@@ -21,6 +31,19 @@ export function pgliteTemplate(): Blob {
 }
 
 let templateBytes: { file: string; bytes: Buffer } | undefined;
+
+// Node has WebAssembly as a global; the project's TypeScript libraries declare only its types.
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+let compiled: Promise<{ pgliteWasmModule: WebAssembly.Module; fsBundle: Blob }> | undefined;
+/** PGlite's WebAssembly compiled and its file-system bundle read once per worker, not once per database. */
+export function compiledPglite() {
+  const dist = path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
+  compiled ??= (async () => ({
+    pgliteWasmModule: await wasm.compile(fs.readFileSync(path.join(dist, 'pglite.wasm'))),
+    fsBundle: new Blob([fs.readFileSync(path.join(dist, 'pglite.data'))]),
+  }))();
+  return compiled;
+}
 
 /** A Blob whose arrayBuffer() is the bytes themselves: PGlite's loadDataDir reads nothing else of it (its type and arrayBuffer). */
 class TemplateBlob extends Blob {
@@ -62,6 +85,6 @@ export async function openTestDatabase(options: { poolSize?: number } = {}): Pro
       },
     };
   }
-  const pglite = await PGlite.create({ ...pgliteOptions(), loadDataDir: pgliteTemplate() });
+  const pglite = await PGlite.create({ ...testPgliteOptions(), ...(await compiledPglite()), loadDataDir: pgliteTemplate() });
   return wrapPglite(pglite);
 }
