@@ -23,6 +23,9 @@ import { ensureConsoleBuilt } from '../src/platform/console/console-build.ts';
 
 const outDir = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..', 'docs', 'screenshots'));
 const demoCustomers = Number(process.env.PATRON_SCREENSHOT_CUSTOMERS ?? 300);
+// Only these console pages (their file names without `console-`, comma-separated) beside the
+// sign-in page; every page of the menu when unset. The test shoots a few: each page has tests of its own.
+const onlyConsole = process.env.PATRON_SCREENSHOT_CONSOLE ? new Set(process.env.PATRON_SCREENSHOT_CONSOLE.split(',')) : null;
 const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && fs.existsSync(p));
 if (!chromiumPath) throw new Error('No Chromium: install Debian\'s chromium (apt-get install -y chromium) or set CHROMIUM_PATH');
 
@@ -42,7 +45,9 @@ const codeSentTo = (phone: string) => /(\d{6})/.exec([...texts].reverse().find((
 
 // The console's pages are shot as its current sources build them.
 await ensureConsoleBuilt();
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'patron-screenshots-'));
+// PATRON_SCREENSHOT_DATA_DIR: an embedded data directory to start from instead of a new one (the
+// test gives a copy of its migrated template: creating a database takes PGlite 8–20 s). It is removed at the end.
+const dataDir = process.env.PATRON_SCREENSHOT_DATA_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'patron-screenshots-'));
 const database = await openPgliteDir(dataDir);
 await migrate(database);
 const { app, services } = await buildApp({
@@ -125,14 +130,14 @@ try {
   const menu = await desktop.getByRole('navigation').getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
   // Beside the menu's pages: the demo regular's 360° page, and the builders a marketer works in.
   const pages = [...new Set(menu), `/console/customers/${regular.id}`, '/console/segments/new', '/console/program/rules/new', '/console/messaging/campaigns/new', '/console/messaging/journeys/new'];
-  for (const pathname of pages) {
+  const slugOf = (pathname: string) => pathname.replace(/^\/console\/?/, '').replace(/customers\/cus_[0-9a-f]+/, 'customer').replace(/\//g, '-') || 'home';
+  for (const pathname of pages.filter((p) => !onlyConsole || onlyConsole.has(slugOf(p)))) {
     await desktop.goto(`${base}${pathname}`);
     await desktop.getByRole('heading', { level: 1 }).waitFor();
     // Lists and charts fill in after the page's first paint: wait until nothing says it is loading.
     await desktop.getByText(/^(Loading…|Drawing the chart…)$/).first().waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
     await desktop.waitForTimeout(400);
-    const slug = pathname.replace(/^\/console\/?/, '').replace(/customers\/cus_[0-9a-f]+/, 'customer').replace(/\//g, '-') || 'home';
-    await shot(`console-${slug}`, desktop);
+    await shot(`console-${slugOf(pathname)}`, desktop);
   }
   await desk.close();
 } finally {

@@ -129,6 +129,21 @@ describe('outbox consumers', () => {
     expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: sequence - first + 1 }, (_, i) => first + i));
   });
 
+  it('a full run reads on from its last read, not again from the cursor ten minutes back', async () => {
+    const clock = new ManualClock('2026-05-05T10:00:00Z');
+    const consumer = recordingConsumer(database, 'reads-on');
+    await writeEvents(database, clock, 3, 'other.thing');
+    const other = sequence;
+    await writeEvents(database, clock, 3);
+    await consumeOutbox(database.db, clock, consumer);
+    // An event the consumer stepped over (not its type, and no id was missing there) turned into one
+    // of its own: no writer does this, so a run that looked again below its last read would show it.
+    await sql`update outbox_events set type = 'thing.happened' where event_id = ${`evt_t${other}`}`.execute(database.db);
+    await writeEvents(database, clock, 2);
+    expect((await consumeOutbox(database.db, clock, consumer)).events).toBe(2);
+    expect(await deliveries(database, 'reads-on')).not.toContain(other);
+  });
+
   it('a woken run with no read of its own before is a full run', async () => {
     const clock = new ManualClock('2026-05-04T10:00:00Z');
     const first = sequence + 1;

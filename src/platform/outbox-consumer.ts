@@ -41,17 +41,27 @@ export type OutboxConsumer = {
 };
 
 /**
- * Where each consumer's last run in this process stopped reading, by database: a run woken by new
- * events reads on from there (`woken`), not from the cursor, which trails by `MARGIN_MS` (ten
- * minutes of events stepped over again by every run, with a look-up of each in outbox_seen).
+ * What this process knows of a consumer's reading, by database: where its last run stopped
+ * (`position`), the cursor as it left it, and the ids it read past that no row had then (`missing`,
+ * each with when it was first missed): an identity taken by a transaction still open, or by one
+ * that rolled back. An event can only come late there, so a run that has this reads on from
+ * `position` and looks again at the missing ids alone, instead of stepping again over every event
+ * since the cursor (which trails by `MARGIN_MS`: ten minutes of events, each looked up in
+ * outbox_seen, by every consumer every tick — a million after a burst).
+ *
+ * It holds only while no other instance moved the cursor (a run there forgets seen ids below it,
+ * and its own missing ids are unknown here): then, and on a first run, a run reads from the cursor.
  */
-const lastRead = new WeakMap<object, Map<string, number>>();
+type Reading = { position: number; cursor: number; missing: Map<number, number> };
+const readings = new WeakMap<object, Map<string, Reading>>();
+
+/** More missing ids than this (a rolled-back bulk write) and the next run reads from the cursor instead. */
+const MAX_MISSING = 10_000;
 
 /**
- * `woken`: the run was woken because events were written (outbox-watch.ts), and reads only what
- * came after this process's last read of the consumer; an event that commits late below it, and
- * the cursor's move, wait for the next full run (the consumer's loop ticks: 5 s by default).
- * Without a last read here (the first run, another process's turn) it is a full run anyway.
+ * `woken`: the run was woken because events were written (outbox-watch.ts), and reads on from
+ * this process's last read; the missing ids below it and the cursor's move wait for the next full
+ * run (the consumer's loop ticks: 5 s by default). Without a reading of its own here it is a full run.
  */
 export async function consumeOutbox<V extends PlatformTables>(
   anyDb: AnyDb<V>,
@@ -62,45 +72,88 @@ export async function consumeOutbox<V extends PlatformTables>(
 ): Promise<{ events: number }> {
   const db = platformDb(anyDb);
   const report = { events: 0 };
-  const state = await db.selectFrom('outboxCursors').select('position').where('name', '=', consumer.name).executeTakeFirst();
-  const cursor = Number(state?.position ?? 0);
+  const cursor = await cursorPosition(db, consumer.name);
   const types = consumer.types ? [...consumer.types] : null;
   report.events += await retryDue(db, clock, consumer, signal);
-  const positions = lastRead.get(anyDb) ?? new Map<string, number>();
-  lastRead.set(anyDb, positions);
-  const remembered = positions.get(consumer.name);
-  // Never below the cursor: another instance may have moved it past events it handled and
-  // forgotten their ids (advanceCursor), which reading from below it would give again.
-  const readOn = options.woken === true && remembered !== undefined;
-  // Within a run each batch reads on from the last one: read from the cursor every time, each
-  // batch stepped again over every event handled since the cursor (which moves only past events
-  // older than the margin), so a backlog of a million took quadratic time. An event below the
-  // last batch whose transaction commits late is found by the next full run, which reads from the cursor.
-  let after = readOn ? Math.max(cursor, remembered) : cursor;
+  const byName = readings.get(anyDb) ?? new Map<string, Reading>();
+  readings.set(anyDb, byName);
+  const known = byName.get(consumer.name);
+  const reading: Reading = known && known.cursor === cursor && known.missing.size <= MAX_MISSING ? known : { position: cursor, cursor, missing: new Map() };
+  byName.set(consumer.name, reading);
+  const readOn = options.woken === true && reading === known;
+  if (!readOn && reading === known) report.events += await recheckMissing(db, clock, consumer, reading, types, signal);
+  // Never below the cursor: everything at or below it is handled.
+  let after = Math.max(cursor, reading.position);
+  // Each batch reads on from the last one (reading from the cursor every time stepped again over
+  // every event handled since, so a backlog of a million took quadratic time). The ids the batch
+  // steps over that no row has are found in the same statement, so in the same snapshot as its rows.
   while (!signal?.aborted) {
-    const rows = (
-      await sql<OutboxRow>`
+    const result = await sql<OutboxRow & { missing: Array<string | number> | null }>`
+      with batch as (
         select o.id, o.event_id, o.type, o.customer_id, o.occurred_at, o.payload from outbox_events o
         where o.id > ${after} and (${types}::text[] is null or o.type = any(${types}::text[]))
           and not exists (select 1 from outbox_seen s where s.consumer = ${consumer.name} and s.outbox_id = o.id)
-        order by o.id limit ${consumer.batch}`.execute(db)
-    ).rows.map((row) => ({ ...row, id: Number(row.id) }));
+        order by o.id limit ${consumer.batch}
+      ), span as (select max(b.id) as upto from batch b)
+      select b.*, (
+        select case when (select count(*) from outbox_events x where x.id > ${after} and x.id <= span.upto) = span.upto - ${after} then null
+          else (select array_agg(g) from generate_series(${after}::bigint + 1, span.upto) g where not exists (select 1 from outbox_events x where x.id = g)) end
+        from span) as missing
+      from batch b order by b.id`.execute(db);
+    const rows = result.rows.map(({ missing: _missing, ...row }) => ({ ...row, id: Number(row.id) }));
     if (rows.length === 0) break;
     const passed = await handleIsolating(db, clock, consumer, rows, signal);
     report.events += passed.length;
-    if (passed.length > 0) {
-      await db
-        .insertInto('outboxSeen')
-        .values(passed.map((row) => ({ consumer: consumer.name, outboxId: row.id, seenAt: clock.now() })))
-        .onConflict((oc) => oc.columns(['consumer', 'outboxId']).doNothing())
-        .execute();
-    }
+    await markSeen(db, clock, consumer.name, passed);
     if (passed.length < rows.length) break;
+    const noticed = clock.now().getTime();
+    for (const id of result.rows[0]!.missing ?? []) if (!reading.missing.has(Number(id))) reading.missing.set(Number(id), noticed);
     after = rows.at(-1)!.id;
   }
-  positions.set(consumer.name, after);
-  if (!readOn) await advanceCursor(db, clock, consumer.name, cursor, types);
+  reading.position = after;
+  if (!readOn) {
+    reading.cursor = (await advanceCursor(db, clock, consumer.name, cursor, types)) ?? cursor;
+    // Ids the cursor has passed, and ids missed longer than any transaction runs, can no longer come.
+    const expired = clock.now().getTime() - MARGIN_MS;
+    for (const [id, noticed] of reading.missing) if (id <= reading.cursor || noticed < expired) reading.missing.delete(id);
+  }
   return report;
+}
+
+/** Handles the events that committed since at ids the reading had found missing; forgets every missing id a row now has. */
+async function recheckMissing(db: PlatformDb, clock: Clock, consumer: OutboxConsumer, reading: Reading, types: string[] | null, signal?: AbortSignal): Promise<number> {
+  if (reading.missing.size === 0) return 0;
+  const ids = [...reading.missing.keys()];
+  const found = (
+    await sql<OutboxRow & { wanted: boolean }>`
+      select o.id, o.event_id, o.type, o.customer_id, o.occurred_at, o.payload,
+        (${types}::text[] is null or o.type = any(${types}::text[]))
+          and not exists (select 1 from outbox_seen s where s.consumer = ${consumer.name} and s.outbox_id = o.id) as wanted
+      from outbox_events o where o.id = any(${ids}::bigint[]) order by o.id`.execute(db)
+  ).rows.map((row) => ({ ...row, id: Number(row.id) }));
+  const wanted = found.filter((row) => row.wanted).map(({ wanted: _wanted, ...row }) => row);
+  let handled = 0;
+  for (let i = 0; i < wanted.length && !signal?.aborted; i += consumer.batch) {
+    const rows = wanted.slice(i, i + consumer.batch);
+    const passed = await handleIsolating(db, clock, consumer, rows, signal);
+    handled += passed.length;
+    await markSeen(db, clock, consumer.name, passed);
+    for (const row of passed) reading.missing.delete(row.id);
+    if (passed.length < rows.length) return handled;
+  }
+  // The rest are there now but not this consumer's (another type, or seen): nothing more can come at them.
+  const wantedIds = new Set(wanted.map((row) => row.id));
+  for (const row of found) if (!wantedIds.has(row.id)) reading.missing.delete(row.id);
+  return handled;
+}
+
+async function markSeen(db: PlatformDb, clock: Clock, consumer: string, rows: OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('outboxSeen')
+    .values(rows.map((row) => ({ consumer, outboxId: row.id, seenAt: clock.now() })))
+    .onConflict((oc) => oc.columns(['consumer', 'outboxId']).doNothing())
+    .execute();
 }
 
 /**
@@ -199,7 +252,7 @@ async function retryDue(db: PlatformDb, clock: Clock, consumer: OutboxConsumer, 
  * spell of the consumer's types does not leave the next run reading everything since) that no
  * unhandled or unsettled event of its types precedes; forgets the handled ids it passed.
  */
-async function advanceCursor(db: PlatformDb, clock: Clock, name: string, cursor: number, types: string[] | null): Promise<void> {
+async function advanceCursor(db: PlatformDb, clock: Clock, name: string, cursor: number, types: string[] | null): Promise<number | null> {
   const settled = new Date(clock.now().getTime() - MARGIN_MS);
   const next = await sql<{ id: string | null }>`
     select max(o.id) as id from outbox_events o
@@ -210,7 +263,7 @@ async function advanceCursor(db: PlatformDb, clock: Clock, name: string, cursor:
           and (p.occurred_at >= ${settled} or not exists (select 1 from outbox_seen s where s.consumer = ${name} and s.outbox_id = p.id))
       ), 9223372036854775807)`.execute(db);
   const id = next.rows[0]?.id;
-  if (id === null || id === undefined) return;
+  if (id === null || id === undefined) return null;
   await db.transaction().execute(async (tx) => {
     await tx
       .insertInto('outboxCursors')
@@ -219,4 +272,5 @@ async function advanceCursor(db: PlatformDb, clock: Clock, name: string, cursor:
       .execute();
     await tx.deleteFrom('outboxSeen').where('consumer', '=', name).where('outboxId', '<=', Number(id)).execute();
   });
+  return Number(id);
 }

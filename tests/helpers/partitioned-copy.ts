@@ -54,6 +54,7 @@ export const distributedBy: Record<string, string> = {
   rollup_customer_purchases: 'customer_id',
   rollup_customer_baskets: 'customer_id',
   rollup_dirty: 'customer_id',
+  points_outstanding_changes: 'customer_id',
   // Segments: a customer's memberships and their history live with the customer (live membership
   // updates a batch of customers; the checkout reads one customer's segments).
   segment_members: 'customer_id',

@@ -5,8 +5,8 @@
 -- A lot counts while it has not expired and has points left: `remaining` of a lot whose
 -- `expired_at` is null, under the month of `expires_at` in UTC ('YYYY-MM'), or 'never'.
 -- A statement-level trigger appends the net change of every statement that touches lots, a row
--- a month (so the till's confirm adds one small insert, and no row is contended: it is an
--- append); the live fold (loyalty/points-economics.ts, foldOutstandingChanges) moves the changes
+-- a customer and month (so the till's confirm adds one small insert, and no row is contended: it
+-- is an append; the customer's id places the row with the lot's on Citus, docs/scale-out.md); the live fold (loyalty/points-economics.ts, foldOutstandingChanges) moves the changes
 -- into the totals and deletes them in one statement, so a reader summing both in one statement
 -- sees every committed change exactly once.
 create table points_outstanding_by_expiry (
@@ -16,6 +16,7 @@ create table points_outstanding_by_expiry (
 
 create table points_outstanding_changes (
   id bigint generated always as identity primary key,
+  customer_id text not null,
   month text not null,
   points bigint not null
 );
@@ -23,24 +24,24 @@ create table points_outstanding_changes (
 create function points_outstanding_track() returns trigger language plpgsql as $$
 begin
   if tg_op = 'INSERT' then
-    insert into points_outstanding_changes (month, points)
-      select coalesce(to_char(n.expires_at at time zone 'UTC', 'YYYY-MM'), 'never'), sum(n.remaining)
+    insert into points_outstanding_changes (customer_id, month, points)
+      select n.customer_id, coalesce(to_char(n.expires_at at time zone 'UTC', 'YYYY-MM'), 'never'), sum(n.remaining)
       from new_rows n where n.expired_at is null and n.remaining > 0
-      group by 1;
+      group by 1, 2;
   elsif tg_op = 'UPDATE' then
-    insert into points_outstanding_changes (month, points)
-      select c.month, sum(c.points) from (
-        select coalesce(to_char(o.expires_at at time zone 'UTC', 'YYYY-MM'), 'never') as month, -o.remaining::bigint as points
+    insert into points_outstanding_changes (customer_id, month, points)
+      select c.customer_id, c.month, sum(c.points) from (
+        select o.customer_id, coalesce(to_char(o.expires_at at time zone 'UTC', 'YYYY-MM'), 'never') as month, -o.remaining::bigint as points
         from old_rows o where o.expired_at is null and o.remaining > 0
         union all
-        select coalesce(to_char(n.expires_at at time zone 'UTC', 'YYYY-MM'), 'never'), n.remaining::bigint
+        select n.customer_id, coalesce(to_char(n.expires_at at time zone 'UTC', 'YYYY-MM'), 'never'), n.remaining::bigint
         from new_rows n where n.expired_at is null and n.remaining > 0
-      ) c group by c.month having sum(c.points) <> 0;
+      ) c group by c.customer_id, c.month having sum(c.points) <> 0;
   else
-    insert into points_outstanding_changes (month, points)
-      select coalesce(to_char(o.expires_at at time zone 'UTC', 'YYYY-MM'), 'never'), -sum(o.remaining)
+    insert into points_outstanding_changes (customer_id, month, points)
+      select o.customer_id, coalesce(to_char(o.expires_at at time zone 'UTC', 'YYYY-MM'), 'never'), -sum(o.remaining)
       from old_rows o where o.expired_at is null and o.remaining > 0
-      group by 1;
+      group by 1, 2;
   end if;
   return null;
 end $$;
