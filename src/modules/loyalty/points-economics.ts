@@ -116,12 +116,13 @@ export async function pointsFlowsBy(db: DbOrTx, from: Date, to: Date, period: 'd
 
 /**
  * What is outstanding now by expiry month (pending lots included: they will be spendable).
- * The months after this one come from the kept sums (migration 0053: a trigger on the lots appends
- * each statement's net change a month, the live fold folds them into the totals), read with the
- * changes not folded yet in the same statement, so every committed change counts once. This month
- * is summed from its lots over the covering index of outstanding lots (expiry date, remaining):
- * of its lots only those expiring after `now` count, whether or not the expiry job has reached the
- * others. Summing every month that way read 6.3 M index entries at 1 M customers (1.5–2.2 s).
+ * The months after this one come from the kept sums (migration 0053: a trigger on the lots
+ * appends each statement's net change a customer and month, the live fold folds them into the
+ * totals), read with the changes not folded yet in the same statement, so every committed change
+ * counts once. This month is summed from its lots over the covering index of outstanding lots
+ * (expiry date, remaining): of its lots only those expiring after `now` count, whether or not the
+ * expiry job has reached the others. Summing every month that way read 6.3 M index entries at
+ * 1 M customers (1.5–2.2 s).
  */
 export async function outstandingByExpiryMonth(db: DbOrTx, now: Date): Promise<ExpiryMonth[]> {
   const thisMonth = now.toISOString().slice(0, 7);
