@@ -144,6 +144,38 @@ describe('outbox consumers', () => {
     expect(await deliveries(database, 'reads-on')).not.toContain(other);
   });
 
+  it('steps over the gap of a rolled-back bulk write as one, and still finds an event that commits late inside it', async () => {
+    const clock = new ManualClock('2026-05-06T10:00:00Z');
+    const consumer = recordingConsumer(database, 'gaps');
+    await writeEvents(database, clock, 1, 'other.thing');
+    const other = sequence;
+    await writeEvents(database, clock, 2);
+    await consumeOutbox(database.db, clock, consumer);
+    // Twice as many ids as the gaps a reading keeps, taken and given back: a list of them on each
+    // row of a batch once ran a server out of memory, and kept one by one they overflowed the reading.
+    const gapFirst = Number((await sql<{ id: string }>`select max(id) as id from outbox_events`.execute(database.db)).rows[0]!.id) + 1;
+    await database.db
+      .transaction()
+      .execute(async (tx) => {
+        await sql`insert into outbox_events (event_id, type, payload, occurred_at) select 'evt_gone' || g, 'thing.happened', '{}'::jsonb, now() from generate_series(1, 20000) g`.execute(tx);
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    await writeEvents(database, clock, 3);
+    const after = sequence;
+    expect((await consumeOutbox(database.db, clock, consumer)).events).toBe(3);
+    // As in the test above: a run that read again from the cursor (a reading given up) would show this one.
+    await sql`update outbox_events set type = 'thing.happened' where event_id = ${`evt_t${other}`}`.execute(database.db);
+    // A writer that took an id in the gap commits now (its id given by hand here).
+    sequence++;
+    await sql`insert into outbox_events (id, event_id, type, payload, occurred_at) overriding system value
+      values (${gapFirst + 500}, ${`evt_t${sequence}`}, 'thing.happened', ${JSON.stringify({ n: sequence })}::jsonb, ${clock.now()})`.execute(database.db);
+    expect((await consumeOutbox(database.db, clock, consumer)).events).toBe(1);
+    expect((await consumeOutbox(database.db, clock, consumer)).events).toBe(0);
+    const got = await deliveries(database, 'gaps');
+    expect(got.filter((n) => n > after - 3)).toEqual([after - 2, after - 1, after, sequence]);
+  });
+
   it('a woken run with no read of its own before is a full run', async () => {
     const clock = new ManualClock('2026-05-04T10:00:00Z');
     const first = sequence + 1;

@@ -42,20 +42,25 @@ export type OutboxConsumer = {
 
 /**
  * What this process knows of a consumer's reading, by database: where its last run stopped
- * (`position`), the cursor as it left it, and the ids it read past that no row had then (`missing`,
- * each with when it was first missed): an identity taken by a transaction still open, or by one
+ * (`position`), the cursor as it left it, and the gaps it read past, ids no row had then (`missing`,
+ * each with when it was first missed): identities taken by a transaction still open, or by one
  * that rolled back. An event can only come late there, so a run that has this reads on from
- * `position` and looks again at the missing ids alone, instead of stepping again over every event
+ * `position` and looks again in the gaps alone, instead of stepping again over every event
  * since the cursor (which trails by `MARGIN_MS`: ten minutes of events, each looked up in
  * outbox_seen, by every consumer every tick — a million after a burst).
  *
  * It holds only while no other instance moved the cursor (a run there forgets seen ids below it,
- * and its own missing ids are unknown here): then, and on a first run, a run reads from the cursor.
+ * and its own gaps are unknown here): then, and on a first run, a run reads from the cursor.
  */
-type Reading = { position: number; cursor: number; missing: Map<number, number> };
+type Reading = { position: number; cursor: number; missing: Gap[]; overflow: boolean };
+/** Ids first…last that no row had when a batch stepped over them, noticed at that time (ms). */
+type Gap = { first: number; last: number; noticed: number };
 const readings = new WeakMap<object, Map<string, Reading>>();
 
-/** More missing ids than this (a rolled-back bulk write) and the next run reads from the cursor instead. */
+/**
+ * More gaps than this and the next run reads from the cursor instead. Gaps are kept as ranges, so
+ * a rolled-back bulk write of any size is one; this bounds many scattered ones.
+ */
 const MAX_MISSING = 10_000;
 
 /**
@@ -78,7 +83,7 @@ export async function consumeOutbox<V extends PlatformTables>(
   const byName = readings.get(anyDb) ?? new Map<string, Reading>();
   readings.set(anyDb, byName);
   const known = byName.get(consumer.name);
-  const reading: Reading = known && known.cursor === cursor && known.missing.size <= MAX_MISSING ? known : { position: cursor, cursor, missing: new Map() };
+  const reading: Reading = known && known.cursor === cursor && !known.overflow ? known : { position: cursor, cursor, missing: [], overflow: false };
   byName.set(consumer.name, reading);
   const readOn = options.woken === true && reading === known;
   if (!readOn && reading === known) report.events += await recheckMissing(db, clock, consumer, reading, types, signal);
@@ -88,26 +93,30 @@ export async function consumeOutbox<V extends PlatformTables>(
   // every event handled since, so a backlog of a million took quadratic time). The ids the batch
   // steps over that no row has are found in the same statement, so in the same snapshot as its rows.
   while (!signal?.aborted) {
-    const result = await sql<OutboxRow & { missing: Array<string | number> | null }>`
+    // The gaps come as ranges on the batch's last row alone: a rolled-back bulk write leaves tens
+    // of thousands of ids in one gap, and a list of them on every row ran a server out of memory.
+    const result = await sql<OutboxRow & { gaps: Array<[number, number]> | null }>`
       with batch as (
         select o.id, o.event_id, o.type, o.customer_id, o.occurred_at, o.payload from outbox_events o
         where o.id > ${after} and (${types}::text[] is null or o.type = any(${types}::text[]))
           and not exists (select 1 from outbox_seen s where s.consumer = ${consumer.name} and s.outbox_id = o.id)
         order by o.id limit ${consumer.batch}
-      ), span as (select max(b.id) as upto from batch b)
-      select b.*, (
-        select case when (select count(*) from outbox_events x where x.id > ${after} and x.id <= span.upto) = span.upto - ${after} then null
-          else (select array_agg(g) from generate_series(${after}::bigint + 1, span.upto) g where not exists (select 1 from outbox_events x where x.id = g)) end
-        from span) as missing
+      ), span as (select max(b.id) as upto from batch b),
+      gaps as (
+        select n.previous + 1 as first, n.id - 1 as last from (
+          select x.id, lag(x.id, 1, ${after}::bigint) over (order by x.id) as previous
+          from outbox_events x where x.id > ${after} and x.id <= (select upto from span)) n
+        where n.id > n.previous + 1
+        order by n.id limit ${MAX_MISSING + 1})
+      select b.*, case when b.id = (select upto from span) then (select json_agg(json_build_array(g.first, g.last)) from gaps g) end as gaps
       from batch b order by b.id`.execute(db);
-    const rows = result.rows.map(({ missing: _missing, ...row }) => ({ ...row, id: Number(row.id) }));
+    const rows = result.rows.map(({ gaps: _gaps, ...row }) => ({ ...row, id: Number(row.id) }));
     if (rows.length === 0) break;
     const passed = await handleIsolating(db, clock, consumer, rows, signal);
     report.events += passed.length;
     await markSeen(db, clock, consumer.name, passed);
     if (passed.length < rows.length) break;
-    const noticed = clock.now().getTime();
-    for (const id of result.rows[0]!.missing ?? []) if (!reading.missing.has(Number(id))) reading.missing.set(Number(id), noticed);
+    noteMissing(reading, result.rows.at(-1)!.gaps ?? [], clock.now().getTime());
     after = rows.at(-1)!.id;
   }
   reading.position = after;
@@ -115,21 +124,38 @@ export async function consumeOutbox<V extends PlatformTables>(
     reading.cursor = (await advanceCursor(db, clock, consumer.name, cursor, types)) ?? cursor;
     // Ids the cursor has passed, and ids missed longer than any transaction runs, can no longer come.
     const expired = clock.now().getTime() - MARGIN_MS;
-    for (const [id, noticed] of reading.missing) if (id <= reading.cursor || noticed < expired) reading.missing.delete(id);
+    reading.missing = reading.missing.filter((gap) => gap.last > reading.cursor && gap.noticed >= expired);
   }
   return report;
 }
 
-/** Handles the events that committed since at ids the reading had found missing; forgets every missing id a row now has. */
+/** Remembers the gaps a batch stepped over; past MAX_MISSING of them, none, and the next full run reads from the cursor. */
+function noteMissing(reading: Reading, gaps: Array<[number, number]>, noticed: number): void {
+  if (reading.overflow) return;
+  if (reading.missing.length + gaps.length > MAX_MISSING) {
+    reading.overflow = true;
+    reading.missing = [];
+    return;
+  }
+  for (const [first, last] of gaps) reading.missing.push({ first: Number(first), last: Number(last), noticed });
+}
+
+/**
+ * Handles the events that committed since in the gaps the reading stepped over, and forgets every
+ * gap whose ids all have rows now. Rows handled before are seen, so a gap kept is read again cheaply.
+ */
 async function recheckMissing(db: PlatformDb, clock: Clock, consumer: OutboxConsumer, reading: Reading, types: string[] | null, signal?: AbortSignal): Promise<number> {
-  if (reading.missing.size === 0) return 0;
-  const ids = [...reading.missing.keys()];
+  if (reading.missing.length === 0) return 0;
+  const firsts = reading.missing.map((gap) => gap.first);
+  const lasts = reading.missing.map((gap) => gap.last);
   const found = (
     await sql<OutboxRow & { wanted: boolean }>`
       select o.id, o.event_id, o.type, o.customer_id, o.occurred_at, o.payload,
         (${types}::text[] is null or o.type = any(${types}::text[]))
           and not exists (select 1 from outbox_seen s where s.consumer = ${consumer.name} and s.outbox_id = o.id) as wanted
-      from outbox_events o where o.id = any(${ids}::bigint[]) order by o.id`.execute(db)
+      from unnest(${firsts}::bigint[], ${lasts}::bigint[]) as gap(first, last)
+      join outbox_events o on o.id between gap.first and gap.last
+      order by o.id`.execute(db)
   ).rows.map((row) => ({ ...row, id: Number(row.id) }));
   const wanted = found.filter((row) => row.wanted).map(({ wanted: _wanted, ...row }) => row);
   let handled = 0;
@@ -138,12 +164,17 @@ async function recheckMissing(db: PlatformDb, clock: Clock, consumer: OutboxCons
     const passed = await handleIsolating(db, clock, consumer, rows, signal);
     handled += passed.length;
     await markSeen(db, clock, consumer.name, passed);
-    for (const row of passed) reading.missing.delete(row.id);
+    // Stopped half-way: the gaps stay, and the rest of the rows come again next run.
     if (passed.length < rows.length) return handled;
   }
-  // The rest are there now but not this consumer's (another type, or seen): nothing more can come at them.
-  const wantedIds = new Set(wanted.map((row) => row.id));
-  for (const row of found) if (!wantedIds.has(row.id)) reading.missing.delete(row.id);
+  // A gap every id of which has a row now can bring nothing more. Both are in id order, the gaps apart.
+  let next = 0;
+  reading.missing = reading.missing.filter((gap) => {
+    while (next < found.length && found[next]!.id < gap.first) next++;
+    const from = next;
+    while (next < found.length && found[next]!.id <= gap.last) next++;
+    return next - from < gap.last - gap.first + 1;
+  });
   return handled;
 }
 
