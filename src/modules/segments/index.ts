@@ -221,6 +221,8 @@ export function createSegments(deps: SegmentsDeps) {
       return { items: page.items.map((row) => ({ id: String(row.id), customerId: row.customerId, change: row.change, cause: row.cause, at: row.at.toISOString() })), nextCursor: page.nextCursor };
     },
     recomputes,
+    /** The fields and population the rules compile against (a second walker in tests, with small pages). */
+    compiler,
     /** The segments a customer is in now, by name (the customer view). */
     segmentsOf: (customerId: string) => namedSegmentsOf(db, customerId),
     /**

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
+import { viewOf } from '../../db/database.ts';
+import { uuidV7Ids } from '../../platform/ids.ts';
+import { createRecomputes } from './recompute.ts';
 
 /**
  * A recompute finds every match over everyone first, then writes the difference a page at a time.
@@ -24,6 +27,7 @@ const customer = async () => {
 const buy = async (customerId: string, posReceiptId: string) => {
   const response = await t.call({ method: 'POST', url: '/v1/checkout/confirm', payload: { storeId: 's1', posReceiptId, customer: { customerId }, lines: [{ sku: 'BEANS', qty: 1, price: 90_000 }] } });
   expect(response.statusCode, response.body).toBe(201);
+  return response.json().receiptId as string;
 };
 const members = async (id: string) => ((await t.call({ method: 'GET', url: `/v1/segments/${id}/members?limit=1000` })).json().items as Array<{ customerId: string }>).map((m) => m.customerId).sort();
 const buyers = { all: [{ field: 'purchases.bought', op: 'eq', value: true }] };
@@ -147,6 +151,72 @@ describe('a recompute resumed after its matches were found', () => {
     expect(await members(segment.id)).toEqual(expected);
     expect(expected).toContain(ids[1]);
     expect(expected).not.toContain(ids[0]);
+    expect(await db().selectFrom('segmentRecomputeMatches').select('customerId').execute()).toEqual([]);
+  });
+});
+
+describe('a recompute whose difference is more than a page', () => {
+  const population = async () => (await sql<{ n: number }>`select count(*)::int as n from customers where status = 'active'`.execute(db())).rows[0]!.n;
+  // A walker of its own whose pages hold two changes, over the same database and rules.
+  const smallPages = () => createRecomputes({ db: viewOf(t.database.db), clock: t.clock, ids: uuidV7Ids, compiler: t.services.segments.compiler, pageChanges: 2 });
+
+  it('walks it in pages of that many changes, which together cover every customer once', async () => {
+    const segment = (await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Paged', rules: buyers } })).json() as { id: string };
+    await t.services.segments.recomputes.idle();
+    const [a, b, c, d, e] = [await customer(), await customer(), await customer(), await customer(), await customer()].sort();
+    const leaving = (await members(segment.id))[0]!;
+    await t.services.segments.updateLive();
+    // Matches that move five in and one (every member but one stays) out: six changes, three pages; no event since them.
+    const kept = (await members(segment.id)).filter((id) => id !== leaving);
+    const recompute = await leftPartWay(segment.id, buyers, [...kept, a!, b!, c!, d!, e!], await lastOutboxId());
+    await db().updateTable('segmentRecomputes').set({ total: await population() }).where('id', '=', recompute).execute();
+    const walker = smallPages();
+    await walker.resumePending();
+    await walker.idle();
+    const done = await db().selectFrom('segmentRecomputes').selectAll().where('id', '=', recompute).executeTakeFirstOrThrow();
+    expect(done).toMatchObject({ status: 'completed', entered: 5, leftCount: 1 });
+    // Each page counts the customers of its id range: the ranges tile everyone, none twice, none missed.
+    expect(done.processed).toBe(await population());
+    expect(await members(segment.id)).toEqual([...kept, a, b, c, d, e].sort());
+  });
+
+  it('resumed after a page, goes on from its position and leaves the customers before it alone', async () => {
+    const segment = (await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Paged, resumed', rules: buyers } })).json() as { id: string };
+    await t.services.segments.recomputes.idle();
+    const [a, b, c, d] = [await customer(), await customer(), await customer(), await customer()].sort();
+    await t.services.segments.updateLive();
+    const before = await members(segment.id);
+    const recompute = await leftPartWay(segment.id, buyers, [...before, a!, b!, c!, d!], await lastOutboxId());
+    // Killed after a page that ended at `b` (as if it had written a and b: here it wrote nothing, so they stay out).
+    await db().updateTable('segmentRecomputes').set({ position: b!, processed: 1 }).where('id', '=', recompute).execute();
+    const walker = smallPages();
+    await walker.resumePending();
+    await walker.idle();
+    expect(await db().selectFrom('segmentRecomputes').select(['status', 'entered']).where('id', '=', recompute).executeTakeFirstOrThrow()).toEqual({ status: 'completed', entered: 2 });
+    expect(await members(segment.id)).toEqual([...before, c, d].sort());
+  });
+});
+
+describe('a recompute whose difference fits a page', () => {
+  it('writes it at once, live changes since the cursor looked at afresh, and keeps no matches', async () => {
+    const [bought, refunded] = [await customer(), await customer()];
+    const receipt = await buy(refunded, 'R-30');
+    await t.services.segments.updateLive();
+    // Events after the live cursor: a purchase (in), and a purchase refunded (out again).
+    await buy(bought, 'R-31');
+    const refund = await t.call({ method: 'POST', url: `/v1/receipts/${receipt}/refunds`, role: 'pos', payload: { refundId: 'F-30', lines: [{ sku: 'BEANS', qty: 1 }] } });
+    expect(refund.statusCode, refund.body).toBe(201);
+    const created = (await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Buyers at once', rules: buyers } })).json() as { id: string; lastRecompute: { id: string } };
+    await t.services.segments.recomputes.idle();
+    const done = await t.services.segments.recomputes.get(created.id, created.lastRecompute.id);
+    expect(done).toMatchObject({ status: 'completed' });
+    const expected = (await sql<{ id: string }>`select distinct customer_id as id from receipts where status = 'confirmed' and customer_id is not null and paid_minor > refunded_minor order by 1`.execute(db())).rows.map((row) => row.id);
+    expect(await members(created.id)).toEqual(expected);
+    expect(expected).toContain(bought);
+    expect(expected).not.toContain(refunded);
+    const segment = (await t.call({ method: 'GET', url: `/v1/segments/${created.id}` })).json();
+    expect(segment).toMatchObject({ memberCount: expected.length });
+    expect(segment.computedAt).not.toBeNull();
     expect(await db().selectFrom('segmentRecomputeMatches').select('customerId').execute()).toEqual([]);
   });
 });
