@@ -83,7 +83,15 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  pool.on('connect', nameHotStatements);
+  pool.on('connect', (client) => {
+    nameHotStatements(client);
+    // No JIT on our connections. The planner's cost of a statement over a big table's index
+    // range passes jit_above_cost whatever the range holds, and PostgreSQL then compiles the plan
+    // first: measured at 1 M customers, the outbox consumers' cursor step spent 625 of its 677 ms
+    // compiling, five consumers every 5 s, and a segment's rules 155 ms of 2 s. Queued before the
+    // pool hands the client out, so it runs first.
+    client.query('set jit = off').catch(() => undefined);
+  });
   const db = kyselyFor(new PostgresDialect({ pool }));
   return {
     db,
