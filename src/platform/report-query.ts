@@ -7,10 +7,10 @@ type Runner = QueryExecutorProvider & { isTransaction: boolean; transaction(): {
  * Runs one report-sized statement (long, over many rows) without JIT, and with `workMemMb` to
  * sort and hash in when given. The planner's cost of such a statement passes jit_above_cost, so
  * PostgreSQL compiles the plan first: measured, the compile took 4 of a year's KPI query's 7 s
- * and half of a what-if batch read. (The pool now turns JIT off for every connection, database.ts;
- * this keeps a report's statement without it on any other.) SET LOCAL keeps the settings to a transaction of the
- * statement's own; inside a caller's transaction the statement runs as it is, since a SET LOCAL
- * there would hold for the rest of that transaction.
+ * and half of a what-if batch read. (Patron's PostgreSQL pool now turns JIT off on every
+ * connection, database.ts; this still does for a connection made otherwise.) SET LOCAL keeps the
+ * settings to a transaction of the statement's own; inside a caller's transaction the statement
+ * runs as it is, since a SET LOCAL there would hold for the rest of that transaction.
  */
 export async function queryWithoutJit<T>(db: Runner, query: RawBuilder<T>, settings: { workMemMb?: number } = {}): Promise<T[]> {
   if (db.isTransaction) return (await query.execute(db)).rows;
