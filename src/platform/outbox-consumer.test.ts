@@ -31,6 +31,26 @@ function recordingConsumer(database: Database, name: string, fails: (n: number) 
   };
 }
 
+/**
+ * Writes an event of another type, then `own` of the consumer's, and runs the consumer once, so it
+ * steps over the other one; answers the other event's number, for `makeOwn`.
+ */
+async function stepOver(database: Database, clock: Clock, consumer: OutboxConsumer, own: number): Promise<number> {
+  await writeEvents(database, clock, 1, 'other.thing');
+  const other = sequence;
+  await writeEvents(database, clock, own);
+  await consumeOutbox(database.db, clock, consumer);
+  return other;
+}
+
+/**
+ * Turns an event a consumer stepped over into one of its own. No writer does this, so a run that
+ * looked again below its last read (from the cursor) would show it, and one that reads on would not.
+ */
+async function makeOwn(database: Database, n: number): Promise<void> {
+  await sql`update outbox_events set type = 'thing.happened' where event_id = ${`evt_t${n}`}`.execute(database.db);
+}
+
 async function deliveries(database: Database, consumer: string): Promise<number[]> {
   const rows = await sql<{ n: number }>`select n from test_deliveries where consumer = ${consumer} order by n`.execute(database.db);
   return rows.rows.map((row) => row.n);
@@ -132,13 +152,9 @@ describe('outbox consumers', () => {
   it('a full run reads on from its last read, not again from the cursor ten minutes back', async () => {
     const clock = new ManualClock('2026-05-05T10:00:00Z');
     const consumer = recordingConsumer(database, 'reads-on');
-    await writeEvents(database, clock, 3, 'other.thing');
-    const other = sequence;
-    await writeEvents(database, clock, 3);
-    await consumeOutbox(database.db, clock, consumer);
-    // An event the consumer stepped over (not its type, and no id was missing there) turned into one
-    // of its own: no writer does this, so a run that looked again below its last read would show it.
-    await sql`update outbox_events set type = 'thing.happened' where event_id = ${`evt_t${other}`}`.execute(database.db);
+    // An event the consumer stepped over (not its type, and no id was missing there) turned into one of its own.
+    const other = await stepOver(database, clock, consumer, 3);
+    await makeOwn(database, other);
     await writeEvents(database, clock, 2);
     expect((await consumeOutbox(database.db, clock, consumer)).events).toBe(2);
     expect(await deliveries(database, 'reads-on')).not.toContain(other);
@@ -147,12 +163,9 @@ describe('outbox consumers', () => {
   it('steps over the gap of a rolled-back bulk write as one, and still finds an event that commits late inside it', async () => {
     const clock = new ManualClock('2026-05-06T10:00:00Z');
     const consumer = recordingConsumer(database, 'gaps');
-    await writeEvents(database, clock, 1, 'other.thing');
-    const other = sequence;
-    await writeEvents(database, clock, 2);
-    await consumeOutbox(database.db, clock, consumer);
-    // Twice as many ids as the gaps a reading keeps, taken and given back: a list of them on each
-    // row of a batch once ran a server out of memory, and kept one by one they overflowed the reading.
+    const other = await stepOver(database, clock, consumer, 2);
+    // 20,000 ids taken and given back: a list of them on each row of a batch once ran a server out
+    // of memory, and kept one by one they were twice what a reading then held before giving up.
     const gapFirst = Number((await sql<{ id: string }>`select max(id) as id from outbox_events`.execute(database.db)).rows[0]!.id) + 1;
     await database.db
       .transaction()
@@ -164,8 +177,8 @@ describe('outbox consumers', () => {
     await writeEvents(database, clock, 3);
     const after = sequence;
     expect((await consumeOutbox(database.db, clock, consumer)).events).toBe(3);
-    // As in the test above: a run that read again from the cursor (a reading given up) would show this one.
-    await sql`update outbox_events set type = 'thing.happened' where event_id = ${`evt_t${other}`}`.execute(database.db);
+    // A run that read again from the cursor (a reading given up) would show this one.
+    await makeOwn(database, other);
     // A writer that took an id in the gap commits now (its id given by hand here).
     sequence++;
     await sql`insert into outbox_events (id, event_id, type, payload, occurred_at) overriding system value
