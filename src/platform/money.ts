@@ -87,25 +87,18 @@ export function allocate(amount: number, weights: number[]): number[] {
   // In doubles when every product amount × weight is a safe integer (then each is exact, and so
   // are the quotients and remainders: see divideSafe); else in BigInt. The same parts either way.
   const safe = Number.isSafeInteger(total) && Number.isSafeInteger(amount) && weights.every((w) => Number.isSafeInteger(w) && Number.isSafeInteger(amount * w));
-  const parts: number[] = [];
-  const remainders: Array<{ index: number; rest: number | bigint }> = [];
-  weights.forEach((w, index) => {
-    if (safe) {
-      const exact = amount * w;
-      parts.push(Math.trunc(exact / total));
-      remainders.push({ index, rest: exact % total });
-    } else {
-      const exact = BigInt(amount) * BigInt(w);
-      parts.push(Number(exact / BigInt(total)));
-      remainders.push({ index, rest: exact % BigInt(total) });
-    }
-  });
+  const parts: number[] = weights.map((w) => (safe ? Math.trunc((amount * w) / total) : Number((BigInt(amount) * BigInt(w)) / BigInt(total))));
   let left = amount - parts.reduce((sum, p) => sum + p, 0);
-  remainders.sort((a, b) => (a.rest === b.rest ? a.index - b.index : a.rest > b.rest ? -1 : 1));
-  for (const { index } of remainders) {
-    if (left <= 0) break;
-    parts[index]! += 1;
-    left--;
+  // What the truncation left goes a unit at a time to the largest remainders (ties: the earlier
+  // line). Most allocations divide exactly or leave nothing over, and need no remainders.
+  if (left > 0) {
+    const remainders = weights.map((w, index) => ({ index, rest: safe ? (amount * w) % total : (BigInt(amount) * BigInt(w)) % BigInt(total) }));
+    remainders.sort((a, b) => (a.rest === b.rest ? a.index - b.index : a.rest > b.rest ? -1 : 1));
+    for (const { index } of remainders) {
+      if (left <= 0) break;
+      parts[index]! += 1;
+      left--;
+    }
   }
   return parts;
 }

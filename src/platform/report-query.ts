@@ -11,14 +11,20 @@ type Runner = QueryExecutorProvider & { isTransaction: boolean; transaction(): {
  * connection, database.ts; this still does for a connection made otherwise.) SET LOCAL keeps the
  * settings to a transaction of the statement's own; inside a caller's transaction the statement
  * runs as it is, since a SET LOCAL there would hold for the rest of that transaction.
+ *
+ * `serial`: no parallel workers. For a named statement (`/*ps:…*\/`) that reads a short keyset
+ * range again and again: after five runs PostgreSQL plans it once for any parameters, with the
+ * default guess of a third of the table for `occurred_at >= $1`, and that plan starts two
+ * parallel workers (two processes forked) on every run to read a thousand rows.
  */
-export async function queryWithoutJit<T>(db: Runner, query: RawBuilder<T>, settings: { workMemMb?: number } = {}): Promise<T[]> {
+export async function queryWithoutJit<T>(db: Runner, query: RawBuilder<T>, settings: { workMemMb?: number; serial?: boolean } = {}): Promise<T[]> {
   if (db.isTransaction) return (await query.execute(db)).rows;
-  const { workMemMb } = settings;
+  const { workMemMb, serial } = settings;
   if (workMemMb !== undefined && !(Number.isInteger(workMemMb) && workMemMb > 0)) throw new Error(`workMemMb: a whole number of megabytes above 0; got ${workMemMb}`);
   return db.transaction().execute(async (tx) => {
     await sql`set local jit = off`.execute(tx);
     if (workMemMb !== undefined) await sql`set local work_mem = ${sql.lit(`${workMemMb}MB`)}`.execute(tx);
+    if (serial) await sql`set local max_parallel_workers_per_gather = 0`.execute(tx);
     return (await query.execute(tx)).rows;
   });
 }

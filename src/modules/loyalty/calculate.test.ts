@@ -140,3 +140,47 @@ describe('rounding and messages', () => {
     expect(result.messages).toEqual(['Birthday today', '20 points expire in 3 days']);
   });
 });
+
+describe('line plans kept between receipts', () => {
+  // Rules whose receipt conditions (store, tier, total) and line conditions (category, brand) differ, so receipts of
+  // one configuration match different subsets of it, and a plan kept for one subset must not serve another.
+  const rules: EarningRule[] = [
+    base,
+    coffeeX3,
+    { id: 's2-coffee', name: 'Coffee at s2 +7%', kind: 'percent', rateBp: 700, conditions: { stores: ['s2'], categories: ['coffee'] }, priority: 0, stacking: 'sum', active: true },
+    { id: 'gold-x2', name: 'Gold ×2', kind: 'multiplier', factor: 2, conditions: { tiers: ['gold'] }, priority: 5, stacking: 'highest', active: true },
+    { id: 'big-acme', name: 'Acme on big baskets', kind: 'per_item', points: 3, conditions: { brands: ['acme'], minReceiptTotal: 50_000 }, priority: 0, stacking: 'sum', active: true },
+    { id: 'bakery-only', name: 'Bakery 12% only', kind: 'percent', rateBp: 1200, conditions: { categories: ['bakery'], stores: ['s1'] }, priority: 1, stacking: 'exclusive', active: true },
+  ];
+  // Gold's rate beats the base rate ('highest'), Silver's multiplier adds to every line: each tier's own rules show.
+  const gold: Tier = { id: 'gold', name: 'Gold', threshold: 100, earnRateBp: 900, privileges: [] };
+  const silver: Tier = { id: 'silver', name: 'Silver', threshold: 50, earnMultiplier: 1.5, privileges: [] };
+  const receipts: EngineInput[] = [];
+  for (const store of ['s1', 's2']) {
+    for (const tier of [null, gold, silver]) {
+      for (const big of [false, true]) {
+        const lines = [
+          line('latte', 1, big ? 400_000 : 40_000, ['drinks', 'coffee']),
+          line('bun', 2, 15_000, ['bakery']),
+          line('jam', 1, 20_000, ['grocery'], { brand: 'acme' }),
+          line('beans', 1, 90_000, ['coffee'], { brand: 'acme' }),
+        ];
+        receipts.push(input(lines, { rules, tier, context: { ...input([]).context, storeId: store } }));
+      }
+    }
+  }
+
+  it('every receipt priced with the same rules and tiers answers as with a fresh copy of them', () => {
+    // Twice round, so the second pass prices only with plans the first kept.
+    for (let round = 0; round < 2; round++) {
+      for (const receipt of receipts) {
+        const fresh = structuredClone({ rules: receipt.rules, tier: receipt.tier });
+        expect(calculateReceipt(receipt)).toEqual(calculateReceipt({ ...receipt, ...fresh }));
+      }
+    }
+    // And the receipts differ, each tier's own rules among what applied: a kept plan that served every receipt alike would not pass the comparison above.
+    const answers = receipts.map((receipt) => calculateReceipt(receipt));
+    expect(new Set(answers.map((answer) => answer.pointsToEarn)).size).toBeGreaterThan(6);
+    expect(new Set(answers.flatMap((answer) => answer.applied.map((a) => a.ruleId)))).toEqual(new Set(['base', 'coffee-x3', 's2-coffee', 'gold-x2', 'big-acme', 'bakery-only', 'tier:gold', 'tier:silver:multiplier']));
+  });
+});

@@ -90,6 +90,9 @@ type StoredReceipt = {
   adjusted: Array<Array<{ line: number; discountMinor: number }>> | null;
 };
 
+/** A receipt as read: its lines still the JSON text the statement wrote (parsed when priced, see CHUNK). */
+type ReadReceipt = Omit<StoredReceipt, 'lines'> & { lines: string | null };
+
 const none: ReadonlySet<string> = new Set();
 
 /** The rules whose points are the base part: percent rules on every line, and tier and partner rates (they stand in for the base rate). */
@@ -150,7 +153,7 @@ function replayedFigures(receipt: StoredReceipt, result: PipelineResult, base: s
  * adjuster asks it. `skip`: receipts after the cursor passed over first (a read ahead of a batch
  * whose own cursor is not known yet; see `read` in createReplayer).
  */
-async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor | null, limit: number, history: boolean, skip = 0): Promise<StoredReceipt[]> {
+async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor | null, limit: number, history: boolean, skip = 0): Promise<ReadReceipt[]> {
   // The keyset is (occurred_at, id); `occurred_at >= cursor` keeps the index range short, the row comparison skips what was done.
   const from = after ? sql`r.occurred_at >= ${after.at}::timestamptz and (r.occurred_at, r.id) > (${after.at}::timestamptz, ${after.id}::text)` : sql`r.occurred_at >= ${window.from}::timestamptz`;
   // A new customer's offers ask whether an earlier receipt was recorded before this one.
@@ -161,9 +164,9 @@ async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor |
   // Without JIT: the planner's estimate for a thousand receipts with their subqueries passes
   // jit_above_cost, and compiling the plan took ~30 ms of the ~60 ms the statement runs on a
   // million customers' data.
-  const rows = await queryWithoutJit(
+  return queryWithoutJit(
     db,
-    sql<Omit<StoredReceipt, 'lines'> & { lines: string | null }>`/*ps:what_if_batch*/
+    sql<ReadReceipt>`/*ps:what_if_batch*/
     select r.id, r.store_id, r.channel, r.source, r.customer_id, r.occurred_at, r.occurred_at::text as at_text, r.points_redeemed, r.points_earned,
       r.response #>> '{customer,tier,id}' as tier_id,
       -- The subquery only where the answer lists promotions: started for every receipt, it cost more
@@ -181,12 +184,14 @@ async function readBatch(db: DbOrTx, window: ReplayWindow, after: ReplayCursor |
     -- The receipts first, then their lines: the receipts skipped over cost an index entry each, not their lines.
     from (select * from receipts r where ${from} and r.occurred_at < ${window.to}::timestamptz order by r.occurred_at, r.id offset ${skip} limit ${limit}) r
     order by r.occurred_at, r.id`,
+    { serial: true },
   );
-  return rows.map((row) => {
-    const lines = row.lines === null ? [] : (JSON.parse(row.lines) as StoredLine[]);
-    if (lines.some((line, i) => i > 0 && line[0] < lines[i - 1]![0])) lines.sort((a, b) => a[0] - b[0]);
-    return { ...row, lines };
-  });
+}
+
+function parsed(row: ReadReceipt): StoredReceipt {
+  const lines = row.lines === null ? [] : (JSON.parse(row.lines) as StoredLine[]);
+  if (lines.some((line, i) => i > 0 && line[0] < lines[i - 1]![0])) lines.sort((a, b) => a[0] - b[0]);
+  return { ...row, lines };
 }
 
 // A category path split once, not once a line: a catalogue has few of them. The arrays are shared,
@@ -239,15 +244,20 @@ function baseRulesOf(): BaseRules {
   };
 }
 
-/** Receipts priced between turns of the event loop (about 10 ms of work). */
-const YIELD_EVERY = 200;
+/**
+ * Receipts parsed and priced together, then the event loop's turn (about 10 ms of work). Small
+ * so that what pricing makes (parsed lines, contexts, the engine's answers) dies young: priced a
+ * batch of a thousand at a time, each scavenge found the batch's objects alive, copied them and
+ * moved them to the old generation, and the garbage collector took a third of the replay's CPU.
+ */
+const CHUNK = 100;
 
 /**
  * A read started ahead: the `limit` receipts after `after` with `skip` passed over first. With skip
  * 0 it is the batch after `after`; with skip > 0 it reads one receipt more, the one before the batch
  * it is for, so whoever takes it can check it follows on from the batch before it (see `read`).
  */
-type Read = { window: ReplayWindow; limit: number; after: ReplayCursor | null; skip: number; batch: Promise<StoredReceipt[]> };
+type Read = { window: ReplayWindow; limit: number; after: ReplayCursor | null; skip: number; batch: Promise<ReadReceipt[]> };
 
 /** Reads in flight while a batch is priced: each on a connection of its own, so the database reads two batches at once. */
 const READ_AHEAD = 2;
@@ -260,6 +270,8 @@ const READ_AHEAD = 2;
 export type ReplayerOptions = {
   /** Each configuration priced on its own from its context up, even when they differ only in earning rules (the equality test's reference). */
   plain?: boolean;
+  /** Receipts priced together (CHUNK unless given; tests make it small to price a batch in several). */
+  chunk?: number;
 };
 
 export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions, scenarios: { baseline: ReplayScenario; whatIf: ReplayScenario }, options: ReplayerOptions = {}) {
@@ -288,8 +300,9 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
   // In order: the first is the batch after the one last given, the next the one after that, …
   let ahead: Read[] = [];
   const depth = options.plain ? 1 : READ_AHEAD;
+  const chunkSize = options.chunk ?? CHUNK;
 
-  async function storesOf(batch: StoredReceipt[]): Promise<void> {
+  async function storesOf(batch: ReadReceipt[]): Promise<void> {
     const missing = [...new Set(batch.map((r) => r.storeId))].filter((id) => !stores.has(id));
     if (missing.length > 0) {
       const rows = await db.selectFrom('stores').select(['id', 'timezone']).where('id', 'in', missing).execute();
@@ -300,7 +313,7 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
     }
   }
 
-  async function segmentsOf(batch: StoredReceipt[]): Promise<Map<string, ReadonlySet<string>>> {
+  async function segmentsOf(batch: ReadReceipt[]): Promise<Map<string, ReadonlySet<string>>> {
     const found = new Map<string, ReadonlySet<string>>();
     if (!extensions.membership || !(baseline.segments || whatIf.segments)) return found;
     // Today's memberships (no history is kept); one index read per customer, only when a rule or promotion names a segment.
@@ -353,16 +366,11 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
     return contexts;
   }
 
-  // A few hundred receipts at a time, then the event loop's turn: the read of the next batch
-  // (its BEGIN, SET, SELECT and COMMIT each wait for one) goes on meanwhile, and so do requests.
-  const turn = (i: number) => (i > 0 && i % YIELD_EVERY === 0 ? new Promise((resolve) => setImmediate(resolve)) : null);
-
   /** Every receipt of the batch priced under one configuration: adjusters prepare the batch in one go, then the pure pipeline runs. */
   async function price(batch: StoredReceipt[], lines: EngineLine[][], scenario: ReplayScenario, prepared: Prepared, segments: Map<string, ReadonlySet<string>>) {
     const contexts = await contextsOf(batch, lines, scenario, prepared, segments);
     const figures: ReceiptFigures[] = [];
     for (let i = 0; i < contexts.length; i++) {
-      await turn(i);
       const ctx = contexts[i]!;
       const base = prepared.base(ctx.rules, ctx.tier);
       const result = runPipeline(ctx, batch[i]!.source === 'checkout' ? prepared.adjusters : [], base);
@@ -381,7 +389,6 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
     const live: ReceiptFigures[] = [];
     const changed: ReceiptFigures[] = [];
     for (let i = 0; i < contexts.length; i++) {
-      await turn(i);
       const ctx = contexts[i]!;
       const receipt = batch[i]!;
       const adjusted = adjustLines(ctx, receipt.source === 'checkout' ? baseline.adjusters : []);
@@ -396,6 +403,32 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
     return { live, changed };
   }
 
+  /** Receipts priced under both configurations, with what was stored. */
+  async function priceChunk(chunk: StoredReceipt[], segments: Map<string, ReadonlySet<string>>): Promise<ReplayedReceipt[]> {
+    const lines = chunk.map(engineLines);
+    let live: ReceiptFigures[];
+    let changed: ReceiptFigures[];
+    if (shared) ({ live, changed } = await priceShared(chunk, lines, segments));
+    else {
+      live = await price(chunk, lines, scenarios.baseline, baseline, segments);
+      changed = same ? live : await price(chunk, lines, scenarios.whatIf, whatIf, segments);
+    }
+    const entry = scenarios.baseline.tiers.tiers[0]?.id ?? null;
+    return chunk.map((receipt, i): ReplayedReceipt => {
+      const stored = actualFigures(receipt);
+      const replayed = live[i]!;
+      const tierId = receipt.customerId ? (receipt.source === 'bulk' ? entry : (receipt.tierId ?? entry)) : null;
+      return {
+        id: receipt.id,
+        storeId: receipt.storeId,
+        tierId,
+        actual: { ...stored, pointsBase: Math.min(replayed.pointsBase, stored.pointsIssued) },
+        whatIf: changed[i]!,
+        mismatch: replayed.pointsIssued !== stored.pointsIssued || replayed.discountMinor !== stored.discountMinor || replayed.pointsRedeemed !== stored.pointsRedeemed,
+      };
+    });
+  }
+
   /**
    * The batch after `after`: read ahead by an earlier call when it asked for it, else read now; and
    * the reads of the batches after it started. A batch's keyset cursor is its predecessor's last
@@ -406,9 +439,9 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
    * statement sees them). When it is not (the window's receipts changed between the two reads),
    * the read is dropped and the batch is read after its own cursor.
    */
-  async function read(window: ReplayWindow, after: ReplayCursor | null, limit: number): Promise<StoredReceipt[]> {
+  async function read(window: ReplayWindow, after: ReplayCursor | null, limit: number): Promise<ReadReceipt[]> {
     const head = ahead[0];
-    let batch: StoredReceipt[] | null = null;
+    let batch: ReadReceipt[] | null = null;
     if (head && head.window === window && head.limit === limit) {
       if (head.skip === 0 && head.after?.at === after?.at && head.after?.id === after?.id) batch = await head.batch;
       else if (head.skip > 0 && after) {
@@ -444,34 +477,18 @@ export async function createReplayer(db: DbOrTx, extensions: CheckoutExtensions,
     },
     /** The next `limit` receipts after `after`, replayed; `next` is null when the window is done. */
     async batch(window: ReplayWindow, after: ReplayCursor | null, limit: number): Promise<{ receipts: ReplayedReceipt[]; next: ReplayCursor | null }> {
-      const batch = await read(window, after, limit);
-      if (batch.length === 0) return { receipts: [], next: null };
-      await storesOf(batch);
-      const segments = await segmentsOf(batch);
-      const lines = batch.map(engineLines);
-      let live: ReceiptFigures[];
-      let changed: ReceiptFigures[];
-      if (shared) ({ live, changed } = await priceShared(batch, lines, segments));
-      else {
-        live = await price(batch, lines, scenarios.baseline, baseline, segments);
-        changed = same ? live : await price(batch, lines, scenarios.whatIf, whatIf, segments);
+      const rows = await read(window, after, limit);
+      if (rows.length === 0) return { receipts: [], next: null };
+      await storesOf(rows);
+      const segments = await segmentsOf(rows);
+      const receipts: ReplayedReceipt[] = [];
+      for (let from = 0; from < rows.length; from += chunkSize) {
+        // The event loop's turn between chunks: the reads ahead (their BEGIN, SET, SELECT and COMMIT each wait for one) go on, and so do requests.
+        if (from > 0) await new Promise((resolve) => setImmediate(resolve));
+        receipts.push(...(await priceChunk(rows.slice(from, from + chunkSize).map(parsed), segments)));
       }
-      const entry = scenarios.baseline.tiers.tiers[0]?.id ?? null;
-      const receipts = batch.map((receipt, i): ReplayedReceipt => {
-        const stored = actualFigures(receipt);
-        const replayed = live[i]!;
-        const tierId = receipt.customerId ? (receipt.source === 'bulk' ? entry : (receipt.tierId ?? entry)) : null;
-        return {
-          id: receipt.id,
-          storeId: receipt.storeId,
-          tierId,
-          actual: { ...stored, pointsBase: Math.min(replayed.pointsBase, stored.pointsIssued) },
-          whatIf: changed[i]!,
-          mismatch: replayed.pointsIssued !== stored.pointsIssued || replayed.discountMinor !== stored.discountMinor || replayed.pointsRedeemed !== stored.pointsRedeemed,
-        };
-      });
-      const last = batch[batch.length - 1]!;
-      return { receipts, next: batch.length < limit ? null : { at: last.atText, id: last.id } };
+      const last = rows[rows.length - 1]!;
+      return { receipts, next: rows.length < limit ? null : { at: last.atText, id: last.id } };
     },
   };
 }

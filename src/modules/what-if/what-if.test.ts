@@ -224,8 +224,8 @@ describe('what-if replay: the fast paths give what the plain one gives', () => {
     return JSON.parse(JSON.stringify({ baseline, whatIf })) as { baseline: ReplayScenario; whatIf: ReplayScenario };
   }
 
-  async function replay(configuration: { baseline: ReplayScenario; whatIf: ReplayScenario }, plain: boolean, batchSize: number) {
-    const replayer = await t.services.loyalty.whatIf.replayer(configuration, { plain });
+  async function replay(configuration: { baseline: ReplayScenario; whatIf: ReplayScenario }, plain: boolean, batchSize: number, chunk?: number) {
+    const replayer = await t.services.loyalty.whatIf.replayer(configuration, { plain, ...(chunk ? { chunk } : {}) });
     const range = window();
     const receipts: ReplayedReceipt[] = [];
     const sums = emptySums();
@@ -259,7 +259,7 @@ describe('what-if replay: the fast paths give what the plain one gives', () => {
   };
 
   for (const [what, change] of Object.entries(changes)) {
-    it(`${what}: the same receipts and report at batch sizes 1, 2, 3 and 1,000`, async () => {
+    it(`${what}: the same receipts and report at batch sizes 1, 2, 3 and 1,000, priced whole or in chunks`, async () => {
       const configuration = await scenarios(change());
       const plain = await replay(configuration, true, 1000);
       const { receipts, report } = JSON.parse(plain) as { receipts: ReplayedReceipt[]; report: { total: { difference: Record<string, number> } } };
@@ -269,6 +269,10 @@ describe('what-if replay: the fast paths give what the plain one gives', () => {
       for (const size of [1, 2, 3, 1000]) {
         expect(await replay(configuration, false, size), `batch size ${size}`).toBe(plain);
         expect(await replay(configuration, true, size), `plain, batch size ${size}`).toBe(plain);
+      }
+      // A batch priced in several chunks (the engine's rule sets and plans outlive each chunk and receipt).
+      for (const [size, chunk] of [[1000, 2], [3, 2], [1000, 1]] as const) {
+        expect(await replay(configuration, false, size, chunk), `batch size ${size}, chunks of ${chunk}`).toBe(plain);
       }
     });
   }
