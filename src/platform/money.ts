@@ -90,7 +90,7 @@ export function allocate(amount: number, weights: number[]): number[] {
   const parts: number[] = weights.map((w) => (safe ? Math.trunc((amount * w) / total) : Number((BigInt(amount) * BigInt(w)) / BigInt(total))));
   let left = amount - parts.reduce((sum, p) => sum + p, 0);
   // What the truncation left goes a unit at a time to the largest remainders (ties: the earlier
-  // line). Most allocations divide exactly or leave nothing over, and need no remainders.
+  // line). An allocation that divides exactly needs no remainders worked out or sorted.
   if (left > 0) {
     const remainders = weights.map((w, index) => ({ index, rest: safe ? (amount * w) % total : (BigInt(amount) * BigInt(w)) % BigInt(total) }));
     remainders.sort((a, b) => (a.rest === b.rest ? a.index - b.index : a.rest > b.rest ? -1 : 1));

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase } from '../../tests/helpers/test-db.ts';
+import { onPostgres, openTestDatabase } from '../../tests/helpers/test-db.ts';
 import type { Database } from '../db/database.ts';
 import { queryWithoutJit } from './report-query.ts';
 
@@ -27,6 +27,16 @@ describe('queryWithoutJit', () => {
       return { rows, after: (await settings.execute(tx)).rows };
     });
     expect(inside).toEqual({ rows: [before], after: [before] });
+  });
+
+  it('serial: the statement runs without parallel workers, and the session keeps its own setting', async () => {
+    const workers = sql<{ workers: string }>`select current_setting('max_parallel_workers_per_gather') as workers`;
+    const [before] = (await workers.execute(database.db)).rows;
+    // PGlite is one process and starts no workers (its default is 0); on PostgreSQL the default of 2 is what `serial` turns off.
+    if (onPostgres) expect(before!.workers).not.toBe('0');
+    expect(await queryWithoutJit(database.db, workers, { serial: true })).toEqual([{ workers: '0' }]);
+    expect(await queryWithoutJit(database.db, workers)).toEqual([before]);
+    expect((await workers.execute(database.db)).rows).toEqual([before]);
   });
 
   it('refuses a work_mem that is not a whole number of megabytes', async () => {
