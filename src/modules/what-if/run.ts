@@ -149,6 +149,8 @@ export function createRuns(deps: RunDeps) {
             const values = { sums: JSON.stringify(sums), cursor: JSON.stringify(batch.next), processed };
             await saved;
             saved = db.updateTable('whatIfRuns').set(values).where('id', '=', runId).execute();
+            // Handled here, so a failure while the next batch is priced is not an unhandled rejection (which ends the process); it is thrown where the save is awaited.
+            saved.catch(() => undefined);
           }
         }
         if (!batch.next) break;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
 import { uuidV7Ids } from '../../platform/ids.ts';
@@ -81,6 +82,38 @@ describe('what-if runs', () => {
     const straight = await t.call({ method: 'POST', url: '/v1/analytics/what-if', payload: { days: 30, rules: { rules: [{ id: 'base', name: 'Base 10%', kind: 'percent', rateBp: 1000, conditions: {}, stacking: 'highest' }] } } });
     await t.services.whatIf.runs.idle();
     expect((await t.call({ method: 'GET', url: `/v1/analytics/what-if/${straight.json().id}` })).json().result).toEqual(done.result);
+  });
+
+  it('a batch save that fails while the next batch is priced fails the run, leaving the last save standing', async () => {
+    const db = t.database.db as unknown as Db;
+    const { loyalty, promotions } = t.services;
+    // The save after the first batch is refused by the database; the next batch takes 50 ms to read, so the refusal
+    // comes while it is priced, before anything awaits the save (unhandled, such a rejection would end the process).
+    await sql`create function what_if_refuse_save() returns trigger language plpgsql as $$ begin raise exception 'no space left'; end $$`.execute(db);
+    await sql`create trigger what_if_refuse_save before update on what_if_runs for each row when (new.status = 'running' and new.processed = 5) execute function what_if_refuse_save()`.execute(db);
+    try {
+      const slow = createWhatIf({
+        db, clock: t.clock, ids: uuidV7Ids, promotions, batchSize: 5,
+        loyalty: {
+          whatIf: {
+            ...loyalty.whatIf,
+            replayer: async (scenarios) => {
+              const replayer = await loyalty.whatIf.replayer(scenarios);
+              return { ...replayer, batch: async (...args) => {
+                await new Promise((resolve) => setTimeout(resolve, 50));
+                return replayer.batch(...args);
+              } };
+            },
+          },
+        },
+      });
+      const started = await slow.start({ days: 30 }, null);
+      await slow.runs.idle();
+      expect(await slow.get(started.id)).toMatchObject({ status: 'failed', failure: 'The run stopped on an error; start another (POST /v1/analytics/what-if)', phase: 'replaying', receipts: 12, processed: 0 });
+    } finally {
+      await sql`drop trigger what_if_refuse_save on what_if_runs`.execute(db);
+      await sql`drop function what_if_refuse_save()`.execute(db);
+    }
   });
 
   it('refuses what it cannot replay, naming the field, in plain words', async () => {
