@@ -2,8 +2,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
 import { uuidV7Ids } from '../../platform/ids.ts';
+import type { Replayer } from '../loyalty/index.ts';
 import { createWhatIf } from './index.ts';
 import type { Db } from './what-if.db.ts';
+
+type Batch = Awaited<ReturnType<Replayer['batch']>>;
 
 /**
  * The what-if run as a job (progress, a stop between batches and the resume after it, one
@@ -37,27 +40,33 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** A what-if module of its own (batches of 5) whose replayer's every batch goes through `around`, given the read of it. */
+function runsAroundBatches(around: (read: () => Promise<Batch>) => Promise<Batch>) {
+  const { loyalty, promotions } = t.services;
+  return createWhatIf({
+    db: t.database.db as unknown as Db, clock: t.clock, ids: uuidV7Ids, promotions, batchSize: 5,
+    loyalty: {
+      whatIf: {
+        ...loyalty.whatIf,
+        replayer: async (scenarios) => {
+          const replayer = await loyalty.whatIf.replayer(scenarios);
+          return { ...replayer, batch: (...args) => around(() => replayer.batch(...args)) };
+        },
+      },
+    },
+  });
+}
+
 describe('what-if runs', () => {
   it('a run stopped between batches resumes after the last batch it saved, and counts each receipt once', async () => {
     const db = t.database.db as unknown as Db;
     const { loyalty, promotions } = t.services;
     // The first process stops itself after its second batch has been read (as a shutdown would).
     let batches = 0;
-    const first = createWhatIf({
-      db, clock: t.clock, ids: uuidV7Ids, promotions, batchSize: 5,
-      loyalty: {
-        whatIf: {
-          ...loyalty.whatIf,
-          replayer: async (scenarios) => {
-            const replayer = await loyalty.whatIf.replayer(scenarios);
-            return { ...replayer, batch: async (...args) => {
-              const batch = await replayer.batch(...args);
-              if (++batches === 2) void first.runs.stop();
-              return batch;
-            } };
-          },
-        },
-      },
+    const first = runsAroundBatches(async (read) => {
+      const batch = await read();
+      if (++batches === 2) void first.runs.stop();
+      return batch;
     });
     const started = await first.start({ days: 30, rules: { rules: [{ id: 'base', name: 'Base 10%', kind: 'percent', rateBp: 1000, conditions: {}, priority: 0, stacking: 'highest', active: true }] } }, null);
     expect(started).toMatchObject({ status: 'running', phase: 'counting', receipts: 0, processed: 0, changes: { rules: true, tiers: false, promotions: 0 } });
@@ -86,26 +95,14 @@ describe('what-if runs', () => {
 
   it('a batch save that fails while the next batch is priced fails the run, leaving the last save standing', async () => {
     const db = t.database.db as unknown as Db;
-    const { loyalty, promotions } = t.services;
     // The save after the first batch is refused by the database; the next batch takes 50 ms to read, so the refusal
     // comes while it is priced, before anything awaits the save (unhandled, such a rejection would end the process).
     await sql`create function what_if_refuse_save() returns trigger language plpgsql as $$ begin raise exception 'no space left'; end $$`.execute(db);
     await sql`create trigger what_if_refuse_save before update on what_if_runs for each row when (new.status = 'running' and new.processed = 5) execute function what_if_refuse_save()`.execute(db);
     try {
-      const slow = createWhatIf({
-        db, clock: t.clock, ids: uuidV7Ids, promotions, batchSize: 5,
-        loyalty: {
-          whatIf: {
-            ...loyalty.whatIf,
-            replayer: async (scenarios) => {
-              const replayer = await loyalty.whatIf.replayer(scenarios);
-              return { ...replayer, batch: async (...args) => {
-                await new Promise((resolve) => setTimeout(resolve, 50));
-                return replayer.batch(...args);
-              } };
-            },
-          },
-        },
+      const slow = runsAroundBatches(async (read) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return read();
       });
       const started = await slow.start({ days: 30 }, null);
       await slow.runs.idle();
