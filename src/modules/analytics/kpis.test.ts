@@ -122,6 +122,19 @@ describe('GET /v1/analytics/kpis', () => {
     ]);
   });
 
+  it('splits by channel, and by tier over the identified receipts only', async () => {
+    type Row = { group: object; current: { receipts: number; revenueMinor: number; customers: number } };
+    const figures = (body: { rows: Row[] }) => body.rows.map((row) => [row.group, row.current.receipts, row.current.revenueMinor, row.current.customers]);
+    // Offline: A 200,000 + 300,000, C 50,000 and the two anonymous 70,000 and 80,000 (A and C); online: D's 90,000.
+    expect(figures((await kpis('from=2026-02-01&to=2026-02-28&groupBy=channel')).json())).toEqual([
+      [{ channel: 'offline' }, 5, 700000, 2],
+      [{ channel: 'online' }, 1, 90000, 1],
+    ]);
+    // A tier is a customer's, so the anonymous receipts are in no group; this program has no tier
+    // reviews, so every identified receipt is in the group of no tier: A's two, C's and D's.
+    expect(figures((await kpis('from=2026-02-01&to=2026-02-28&groupBy=tier')).json())).toEqual([[{ tier: null }, 4, 640000, 3]]);
+  });
+
   it('compares with the period before and a year earlier', async () => {
     const body = (await kpis('from=2026-02-01&to=2026-02-28&compare=previous,year')).json();
     expect(body.compared.previous).toMatchObject({ from: '2026-01-04', to: '2026-01-31' });
