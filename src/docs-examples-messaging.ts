@@ -644,7 +644,7 @@ export function messagingExamples(customers: Customers): DocExample[] {
       step: true,
       params: { name: 'collect-webhook-events' },
       status: 200,
-      response: { events: 38, deliveries: 0 },
+      response: { events: 39, deliveries: 0 },
     },
     {
       route: 'POST /v1/webhooks',

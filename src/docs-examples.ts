@@ -270,15 +270,15 @@ const WHAT_IF_RUN = { id: ids.whatIfRun, status: 'running', phase: 'counting', d
 const CLV_RUN = { id: ids.clvRun, status: 'running', phase: 'summary', params: { calibrationEnd: '2026-03-01', unit: 'week', horizon: 52, discountRatePerYear: 0.1, marginPercent: 30, minRepeatCustomers: 3, seed: 1 }, customers: 0, repeatCustomers: 0, processed: 0, requestedBy: ids.analystKey, startedAt: at };
 
 // The analytics examples' answers: the alert rules, the alert one fired, the scheduled report and the KPIs of its February run (by till, beside the 28 days before).
-const RECOGNITION_RULE = { id: ids.alertRule, name: 'Tills stop asking for the card', kind: 'drop', kpi: 'recognitionRate', groupBy: 'store', params: { threshold: 0.2, days: 28, weeks: 8, k: 3, minHistory: 7 }, timezone: 'UTC', active: true, checkedThrough: null, createdAt: at, updatedAt: at };
-const AVERAGE_CHECK_RULE = { id: ids.averageCheckAlertRule, name: 'Average check falls', kind: 'drop', kpi: 'averageCheckMinor', groupBy: 'none', params: { threshold: 0.2, days: 90, weeks: 8, k: 3, minHistory: 2 }, timezone: 'UTC', active: true, checkedThrough: null, createdAt: at, updatedAt: at };
+const RECOGNITION_RULE = { id: ids.alertRule, name: 'Tills stop asking for the card', kind: 'drop', kpi: 'recognitionRate', groupBy: 'store', params: { threshold: 0.2, days: 28, weeks: 8, k: 3, minHistory: 7 }, timezone: 'UTC', recipients: ['retail.manager@shop.example'], active: true, checkedThrough: null, createdAt: at, updatedAt: at };
+const AVERAGE_CHECK_RULE = { id: ids.averageCheckAlertRule, name: 'Average check falls', kind: 'drop', kpi: 'averageCheckMinor', groupBy: 'none', params: { threshold: 0.2, days: 90, weeks: 8, k: 3, minHistory: 2 }, timezone: 'UTC', recipients: [], active: true, checkedThrough: null, createdAt: at, updatedAt: at };
 const ALERT = { id: ids.alert, ruleId: ids.averageCheckAlertRule, day: '2026-02-05', group: {}, kpi: 'averageCheckMinor', value: 139000, message: 'Average check (minor units) in total on 2026-02-05 was 139000, 37.8076 % below the median of 223500 over the 90 days before (alert below 178800)', evidence: { rule: { kind: 'drop', kpi: 'averageCheckMinor', params: { threshold: 0.2, days: 90, weeks: 8, k: 3, minHistory: 2 } }, value: 139000, median: 223500, low: 178800, high: null, history: [{ day: '2025-12-15', value: 149000 }, { day: '2026-01-20', value: 298000 }] }, firedAt: at };
-const REPORT = { id: ids.report, name: 'Recognition by till, weekly', kind: 'kpis', query: { groupBy: 'register', compare: 'previous' }, schedule: 'weekly', timezone: 'Europe/Moscow', active: true, nextRunAt: '2026-03-01T21:00:00.000Z', lastRun: null, createdAt: at, updatedAt: at };
+const REPORT = { id: ids.report, name: 'Recognition by till, weekly', kind: 'kpis', query: { groupBy: 'register', compare: 'previous' }, schedule: 'weekly', timezone: 'Europe/Moscow', recipients: ['analyst@shop.example'], active: true, nextRunAt: '2026-03-01T21:00:00.000Z', lastRun: null, createdAt: at, updatedAt: at };
 const FEBRUARY_KPIS = { revenueMinor: 288000, receipts: 2, averageCheckMinor: 144000, itemsPerReceipt: 1, grossMinor: 288000, discountMinor: 0, redeemedMinor: 0, discountShare: 0, pointsShare: 0, customers: 2, newCustomers: 1, returningCustomers: 1, purchaseFrequency: 1, repeatPurchaseRate: 0, previousCustomers: 1, retainedCustomers: 0, retentionRate: 0, churnRate: 1, identifiedReceipts: 2, tillReceipts: 2, tillIdentifiedReceipts: 2, recognitionRate: 1, members: 0, activeMembers: 0, loyaltyActivityRate: null };
 const JANUARY_KPIS = { revenueMinor: 298000, receipts: 1, averageCheckMinor: 298000, itemsPerReceipt: 2, grossMinor: 298000, discountMinor: 0, redeemedMinor: 0, discountShare: 0, pointsShare: 0, customers: 1, newCustomers: 1, returningCustomers: 0, purchaseFrequency: 1, repeatPurchaseRate: 0, previousCustomers: 1, retainedCustomers: 0, retentionRate: 0, churnRate: 1, identifiedReceipts: 1, tillReceipts: 1, tillIdentifiedReceipts: 1, recognitionRate: 1, members: 0, activeMembers: 0, loyaltyActivityRate: null };
 const FEBRUARY_CHANGE = { previous: { revenueMinor: -0.0336, receipts: 1, averageCheckMinor: -0.5168, itemsPerReceipt: -0.5, discountShare: null, pointsShare: null, customers: 1, newCustomers: 0, purchaseFrequency: 0, repeatPurchaseRate: null, retentionRate: null, recognitionRate: 0, loyaltyActivityRate: null } };
 const MONTHLY_REPORT = { ...REPORT, name: 'Recognition by till, monthly', schedule: 'monthly', nextRunAt: '2026-03-31T21:00:00.000Z' };
-const COHORT_REPORT = { id: ids.cohortReport, name: 'Cohorts by store, monthly', kind: 'cohorts', query: { by: 'store' }, schedule: 'monthly', timezone: 'Europe/Moscow', active: true, nextRunAt: '2026-03-31T21:00:00.000Z', lastRun: null, createdAt: at, updatedAt: at };
+const COHORT_REPORT = { id: ids.cohortReport, name: 'Cohorts by store, monthly', kind: 'cohorts', query: { by: 'store' }, schedule: 'monthly', timezone: 'Europe/Moscow', recipients: [], active: true, nextRunAt: '2026-03-31T21:00:00.000Z', lastRun: null, createdAt: at, updatedAt: at };
 const REPORT_RUN = { id: ids.reportRun, reportId: ids.report, from: '2026-02-01', to: '2026-02-28', trigger: 'request', status: 'completed', failure: null, createdAt: at };
 const REPORT_RUN_RESULT = {
   period: { from: '2026-02-01', to: '2026-02-28', timezone: 'Europe/Moscow', start: '2026-01-31T21:00:00.000Z', end: '2026-02-28T21:00:00.000Z' }, groupBy: 'register', filters: {}, compared: { previous: { from: '2026-01-04', to: '2026-01-31', timezone: 'Europe/Moscow', start: '2026-01-03T21:00:00.000Z', end: '2026-01-31T21:00:00.000Z' } },
@@ -1245,9 +1245,9 @@ export const docExamples: DocExample[] = [
   },
   {
     route: 'POST /v1/alert-rules',
-    summary: "Alert when a store's recognition rate falls 20 % below its 28-day median",
+    summary: "Alert when a store's recognition rate falls 20 % below its 28-day median, e-mailed to the retail manager",
     role: 'analyst',
-    body: { name: 'Tills stop asking for the card', kind: 'drop', kpi: 'recognitionRate', groupBy: 'store', params: { threshold: 0.2, days: 28 } },
+    body: { name: 'Tills stop asking for the card', kind: 'drop', kpi: 'recognitionRate', groupBy: 'store', params: { threshold: 0.2, days: 28 }, recipients: ['retail.manager@shop.example'] },
     status: 201,
     response: RECOGNITION_RULE,
   },
@@ -1355,9 +1355,9 @@ export const docExamples: DocExample[] = [
   },
   {
     route: 'POST /v1/reports',
-    summary: 'The key figures by till every Monday for the week before, kept as CSV',
+    summary: 'The key figures by till every Monday for the week before, kept as CSV and e-mailed to the analyst',
     role: 'analyst',
-    body: { name: 'Recognition by till, weekly', kind: 'kpis', query: { groupBy: 'register', compare: 'previous' }, schedule: 'weekly', timezone: 'Europe/Moscow' },
+    body: { name: 'Recognition by till, weekly', kind: 'kpis', query: { groupBy: 'register', compare: 'previous' }, schedule: 'weekly', timezone: 'Europe/Moscow', recipients: ['analyst@shop.example'] },
     status: 201,
     response: REPORT,
   },

@@ -70,12 +70,20 @@ describe('scheduled reports', () => {
     await dialog.getByLabel('Schedule').selectOption('weekly');
     await dialog.getByLabel('Compare with').selectOption('previous');
     await dialog.getByLabel('Time zone').fill('UTC');
+    // Where it is e-mailed: the address the server refuses is named beside its reason.
+    await dialog.getByLabel('E-mail to').fill('Analyst@Shop.example, not an address');
+    await dialog.getByRole('button', { name: 'Create the report' }).click();
+    await expect.poll(async () => (await dialog.getByLabel('E-mail to').getAttribute('aria-describedby')) ?? '').toContain('-error');
+    expect(await dialog.locator('.field-error').textContent()).toBe('not an address: is not a valid e-mail address');
+    expect((await api('GET', '/v1/reports')).json().items).toEqual([]);
+    await dialog.getByLabel('E-mail to').fill('Analyst@Shop.example\nboss@shop.example');
     await dialog.getByRole('button', { name: 'Create the report' }).click();
     await page.getByRole('heading', { level: 1, name: 'Weekly key figures' }).waitFor();
     const stored = (await api('GET', '/v1/reports')).json().items;
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ name: 'Weekly key figures', kind: 'kpis', schedule: 'weekly', timezone: 'UTC', query: { compare: 'previous' } });
+    expect(stored[0]).toMatchObject({ name: 'Weekly key figures', kind: 'kpis', schedule: 'weekly', timezone: 'UTC', query: { compare: 'previous' }, recipients: ['analyst@shop.example', 'boss@shop.example'] });
     expect(page.url()).toContain(`/console/analytics/reports/${stored[0].id}`);
+    expect(await main(page).locator('dd').allTextContents()).toContain('analyst@shop.example, boss@shop.example');
     await expect.poll(() => main(page).textContent()).toContain('No runs yet');
 
     // The run is made while the request lasts; held back a little here so the bar can be seen.

@@ -5,15 +5,17 @@ import { localTime } from '../../platform/local-time.ts';
 import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
 import { alertDefaults, alertKpis, dailyFigures, groupKeyOf, judge, valueOf, type AlertKpi, type DayValue } from './alert-rules.ts';
 import type { Db } from './analytics.db.ts';
+import { emitEvents } from './analytics.events.ts';
 import { analyticsError } from './analytics.errors.ts';
 import type { Ids } from './analytics.ids.ts';
 import type { AlertGrouping, AlertKind, AlertParams, AnalyticsAlertRulesTable, AnalyticsAlertsTable } from './analytics.tables.ts';
 import { checkTimezone, startOfDay } from './period.ts';
+import { checkRecipients } from './recipients.ts';
 import type { AnalyticsSources } from './sources.ts';
 import { sql, type Selectable } from 'kysely';
 
-export type AlertRuleInput = { name: string; kind: AlertKind; kpi: AlertKpi; groupBy?: AlertGrouping; params?: AlertParams; timezone?: string; active?: boolean };
-export type AlertRuleView = { id: string; name: string; kind: AlertKind; kpi: AlertKpi; groupBy: AlertGrouping; params: Required<AlertParams>; timezone: string; active: boolean; checkedThrough: string | null; createdAt: string; updatedAt: string };
+export type AlertRuleInput = { name: string; kind: AlertKind; kpi: AlertKpi; groupBy?: AlertGrouping; params?: AlertParams; timezone?: string; recipients?: string[]; active?: boolean };
+export type AlertRuleView = { id: string; name: string; kind: AlertKind; kpi: AlertKpi; groupBy: AlertGrouping; params: Required<AlertParams>; timezone: string; recipients: string[]; active: boolean; checkedThrough: string | null; createdAt: string; updatedAt: string };
 export type AlertView = { id: string; ruleId: string; day: string; group: Record<string, string | null>; kpi: string; value: number; message: string; evidence: Record<string, unknown>; firedAt: string };
 export type CheckResult = { ruleId: string; day: string; fired: AlertView[]; judged: Array<{ group: Record<string, string | null>; value: number | null; median: number | null; low: number | null; high: number | null; historyDays: number; fired: boolean }> };
 
@@ -38,7 +40,7 @@ function fullParams(kind: AlertKind, given: AlertParams = {}): Required<AlertPar
 }
 
 const ruleView = (row: Selectable<AnalyticsAlertRulesTable>): AlertRuleView => ({
-  id: row.id, name: row.name, kind: row.kind, kpi: row.kpi as AlertKpi, groupBy: row.groupBy, params: fullParams(row.kind, row.params), timezone: row.timezone,
+  id: row.id, name: row.name, kind: row.kind, kpi: row.kpi as AlertKpi, groupBy: row.groupBy, params: fullParams(row.kind, row.params), timezone: row.timezone, recipients: row.recipients,
   active: row.active, checkedThrough: row.checkedThrough, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
 });
 const alertView = (row: Selectable<AnalyticsAlertsTable>): AlertView => ({
@@ -102,12 +104,22 @@ export function createAlerts(deps: { db: Db; clock: Clock; ids: Ids; sources: An
       const over = rule.kind === 'drop' ? `the ${params.days} days before` : `the same weekday of the ${params.weeks} weeks before`;
       const message = `${kpiWords[rule.kpi]} ${groupWords(group)} on ${day} was ${value}, ${verdict.reason} of ${verdict.median} over ${over} (${limit})`;
       const evidence = { rule: { kind: rule.kind, kpi: rule.kpi, params }, value, median: verdict.median, low: verdict.low, high: verdict.high, history };
-      const inserted = await db
-        .insertInto('analyticsAlerts')
-        .values({ id: ids.next('alt'), ruleId: id, day, groupKey: JSON.stringify(group), kpi: rule.kpi, value, message, evidence: JSON.stringify(evidence), firedAt: clock.now() })
-        .onConflict((oc) => oc.columns(['ruleId', 'day', 'groupKey']).doNothing())
-        .returningAll()
-        .executeTakeFirst();
+      // Stored with its event in one transaction: an alert fired is delivered once (webhooks, e-mail to the rule's recipients).
+      const inserted = await db.transaction().execute(async (tx) => {
+        const row = await tx
+          .insertInto('analyticsAlerts')
+          .values({ id: ids.next('alt'), ruleId: id, day, groupKey: JSON.stringify(group), kpi: rule.kpi, value, message, evidence: JSON.stringify(evidence), firedAt: clock.now() })
+          .onConflict((oc) => oc.columns(['ruleId', 'day', 'groupKey']).doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (row) {
+          await emitEvents(tx, clock, ids, [{
+            type: 'alert.fired', customerId: null,
+            payload: { alertId: row.id, ruleId: id, name: rule.name, day, group, kpi: rule.kpi, value, message, evidence, recipients: rule.recipients },
+          }]);
+        }
+        return row;
+      });
       const stored = inserted ?? (await db.selectFrom('analyticsAlerts').selectAll().where('ruleId', '=', id).where('day', '=', day).where(sql<boolean>`group_key = ${JSON.stringify(group)}::jsonb`).executeTakeFirstOrThrow());
       result.fired.push(alertView(stored));
     }
@@ -122,7 +134,7 @@ export function createAlerts(deps: { db: Db; clock: Clock; ids: Ids; sources: An
       return db.transaction().execute(async (tx) => {
         const row = await tx
           .insertInto('analyticsAlertRules')
-          .values({ id: ids.next('alr'), name: input.name, kind: input.kind, kpi: input.kpi, groupBy: input.groupBy ?? 'none', params: JSON.stringify(params), timezone, active: input.active ?? true, checkedThrough: null, createdAt: now, updatedAt: now })
+          .values({ id: ids.next('alr'), name: input.name, kind: input.kind, kpi: input.kpi, groupBy: input.groupBy ?? 'none', params: JSON.stringify(params), timezone, recipients: checkRecipients(input.recipients ?? []), active: input.active ?? true, checkedThrough: null, createdAt: now, updatedAt: now })
           .returningAll()
           .executeTakeFirstOrThrow();
         await writeAudit(tx, clock, actor, { action: 'alert_rule.create', entityType: 'alert_rule', entityId: row.id, details: { kind: row.kind, kpi: row.kpi } });
@@ -147,7 +159,7 @@ export function createAlerts(deps: { db: Db; clock: Clock; ids: Ids; sources: An
           .updateTable('analyticsAlertRules')
           .set({
             name: patch.name ?? current.name, kind, kpi: patch.kpi ?? current.kpi, groupBy: patch.groupBy ?? current.groupBy, params: JSON.stringify(params), timezone,
-            active: patch.active ?? current.active, updatedAt: clock.now(),
+            recipients: checkRecipients(patch.recipients ?? current.recipients), active: patch.active ?? current.active, updatedAt: clock.now(),
           })
           .where('id', '=', id)
           .returningAll()

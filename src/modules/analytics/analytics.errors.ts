@@ -9,6 +9,7 @@ export const analyticsErrors = defineErrors({
   'analytics.report_run_not_found': { status: 404, title: 'Report run not found' },
   'analytics.report_failed': { status: 409, title: 'The report run failed' },
   'analytics.invalid_report': { status: 400, title: 'The scheduled report is not valid' },
+  'analytics.invalid_recipients': { status: 400, title: 'An e-mail recipient is not an address' },
   'analytics.invalid_alert_rule': { status: 400, title: 'The alert rule is not valid' },
 });
 export const analyticsError = analyticsErrors.error;

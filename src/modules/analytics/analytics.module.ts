@@ -1,13 +1,14 @@
 import { defineModule } from '../../platform/registry.ts';
 import { ownTx } from './analytics.db.ts';
 import { analyticsErrors } from './analytics.errors.ts';
+import { analyticsEvents } from './analytics.events.ts';
 import { analyticsIds } from './analytics.ids.ts';
 import type { Analytics } from './index.ts';
 
 /** What the analytics module registers with the platform: its ids, errors, the daily alert check and the scheduled reports. */
 export const analyticsModule = defineModule({
   name: 'analytics',
-  events: [],
+  events: analyticsEvents.types,
   idPrefixes: analyticsIds.prefixes,
   errors: analyticsErrors.table,
   ownTx,

@@ -236,6 +236,11 @@ const AlertKind = StringEnum(['drop', 'weekday_band'] as const, { description: '
 const AlertKpi = StringEnum(['revenueMinor', 'receipts', 'averageCheckMinor', 'recognitionRate', 'identifiedReceipts', 'tillReceipts', 'customers'] as const);
 const AlertGrouping = StringEnum(['none', 'store', 'register', 'channel'] as const, { description: 'Judge each store, register or channel on its own (none: the total)' });
 
+const Recipients = (what: string) => Type.Array(Type.String({ maxLength: 254 }), {
+  maxItems: 20,
+  description: `E-mail addresses ${what} through the e-mail channel (none when empty); webhooks subscribed to the event get it too`,
+});
+
 export const AlertRuleCreate = named('AlertRuleCreate', Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   kind: AlertKind,
@@ -243,6 +248,7 @@ export const AlertRuleCreate = named('AlertRuleCreate', Type.Object({
   groupBy: Type.Optional(AlertGrouping),
   params: Type.Optional(AlertParamsSchema),
   timezone: Type.Optional(Type.String({ maxLength: 64, description: 'The zone whose days are judged (UTC when left out)' })),
+  recipients: Type.Optional(Recipients('each alert it fires is e-mailed to')),
   active: Type.Optional(Type.Boolean({ description: 'Checked every day when true (default)' })),
 }, { additionalProperties: false }));
 
@@ -256,6 +262,7 @@ export const AlertRuleSchema = named('AlertRule', Type.Object({
   groupBy: AlertGrouping,
   params: Type.Object({ threshold: Type.Number(), days: Type.Integer(), weeks: Type.Integer(), k: Type.Number(), minHistory: Type.Integer() }),
   timezone: Type.String(),
+  recipients: Type.Array(Type.String()),
   active: Type.Boolean(),
   checkedThrough: Nullable(Type.String({ description: 'The last day the daily check judged' })),
   createdAt: Type.String(),
@@ -316,6 +323,7 @@ export const ReportCreate = named('ReportCreate', Type.Object({
   query: Type.Optional(ReportQuery),
   schedule: ReportScheduleEnum,
   timezone: Type.Optional(Type.String({ maxLength: 64, description: 'The zone whose days, weeks and months the schedule counts (UTC when left out)' })),
+  recipients: Type.Optional(Recipients('each scheduled run is e-mailed to, its CSV attached,')),
   active: Type.Optional(Type.Boolean({ description: 'Runs on its schedule when true (default)' })),
 }, { additionalProperties: false }));
 
@@ -328,6 +336,7 @@ export const ReportSchema = named('ScheduledReport', Type.Object({
   query: ReportQuery,
   schedule: ReportScheduleEnum,
   timezone: Type.String(),
+  recipients: Type.Array(Type.String()),
   active: Type.Boolean(),
   nextRunAt: Type.String({ description: 'When the period the next run covers ends' }),
   lastRun: Nullable(Type.Object({

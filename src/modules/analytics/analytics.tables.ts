@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Json, Timestamp } from '../../platform/platform.tables.ts';
 
 /** The analytics module's tables (Kysely's view, camel-cased). Only this module names them. */
@@ -14,6 +14,8 @@ export type AnalyticsReportsTable = {
   query: Json<Record<string, string | number>>;
   schedule: ReportSchedule;
   timezone: string;
+  /** E-mail addresses each scheduled run is sent to (the CSV attached). */
+  recipients: ColumnType<string[], string[] | undefined, string[]>;
   active: Generated<boolean>;
   nextRunAt: Timestamp;
   createdAt: Timestamp;
@@ -43,6 +45,8 @@ export type AnalyticsAlertRulesTable = {
   groupBy: AlertGrouping;
   params: Json<AlertParams>;
   timezone: string;
+  /** E-mail addresses each alert it fires is sent to. */
+  recipients: ColumnType<string[], string[] | undefined, string[]>;
   active: Generated<boolean>;
   checkedThrough: string | null;
   createdAt: Timestamp;

@@ -8,11 +8,13 @@ import { describeAjvErrors } from '../../platform/validation-messages.ts';
 import { localTime } from '../../platform/local-time.ts';
 import { decodeCursor, isIdKey, pageOf, type Page } from '../../platform/pagination.ts';
 import type { Db } from './analytics.db.ts';
+import { CSV_IN_EVENT_MAX, emitEvents } from './analytics.events.ts';
 import { analyticsError } from './analytics.errors.ts';
 import type { Ids } from './analytics.ids.ts';
 import { CohortQuery, EconomicsQuery, FunnelQuery, KpiQuery } from './analytics.schemas.ts';
 import type { AnalyticsReportRunsTable, AnalyticsReportsTable, ReportKind, ReportSchedule } from './analytics.tables.ts';
 import { checkTimezone, startOfDay } from './period.ts';
+import { checkRecipients } from './recipients.ts';
 
 /**
  * Scheduled reports: any of the analytics reports with its query, run when its period has
@@ -22,11 +24,16 @@ import { checkTimezone, startOfDay } from './period.ts';
  * twice, and a period is stored once (a unique index). After a stop, the next check runs the
  * latest period that ended and carries on from there: a report is about the period just past,
  * so missed ones are not made up.
+ *
+ * A scheduled run is delivered: it is written with a `report.completed` (or `report.failed`)
+ * event in one transaction, which webhooks subscribed to it POST with the CSV, and messaging
+ * e-mails to the report's `recipients` with the CSV attached. A run on request is not delivered:
+ * it is someone looking, not the schedule.
  */
-export type ReportInput = { name: string; kind: ReportKind; query?: Record<string, string | number>; schedule: ReportSchedule; timezone?: string; active?: boolean };
+export type ReportInput = { name: string; kind: ReportKind; query?: Record<string, string | number>; schedule: ReportSchedule; timezone?: string; recipients?: string[]; active?: boolean };
 /** A report's newest run, without its answer: what a list of reports shows beside each. */
 export type LastRunView = { id: string; from: string; to: string; trigger: 'schedule' | 'request'; status: 'completed' | 'failed'; createdAt: string };
-export type ReportView = { id: string; name: string; kind: ReportKind; query: Record<string, string | number>; schedule: ReportSchedule; timezone: string; active: boolean; nextRunAt: string; lastRun: LastRunView | null; createdAt: string; updatedAt: string };
+export type ReportView = { id: string; name: string; kind: ReportKind; query: Record<string, string | number>; schedule: ReportSchedule; timezone: string; recipients: string[]; active: boolean; nextRunAt: string; lastRun: LastRunView | null; createdAt: string; updatedAt: string };
 export type ReportRunView = { id: string; reportId: string; from: string; to: string; trigger: 'schedule' | 'request'; status: 'completed' | 'failed'; failure: string | null; createdAt: string; result?: unknown };
 export type ReportRunner = (kind: ReportKind, query: Record<string, string | number>) => Promise<{ result: unknown; csv: string }>;
 
@@ -77,8 +84,16 @@ export function nextBoundary(schedule: ReportSchedule, now: Date, timezone: stri
   return startOfDay(next, timezone);
 }
 
+/** What a scheduled run's event carries: enough for a webhook or an e-mail without reading the run again. */
+function deliveryEvent(report: Selectable<AnalyticsReportsTable>, run: Selectable<AnalyticsReportRunsTable>) {
+  const about = { reportId: report.id, runId: run.id, name: report.name, kind: report.kind, from: run.periodFrom, to: run.periodTo, timezone: report.timezone, recipients: report.recipients };
+  if (run.status === 'failed') return { type: 'report.failed' as const, customerId: null, payload: { ...about, failure: run.failure } };
+  const fits = run.csv !== null && run.csv.length <= CSV_IN_EVENT_MAX;
+  return { type: 'report.completed' as const, customerId: null, payload: { ...about, csv: fits ? run.csv : null, csvOmitted: !fits } };
+}
+
 const reportView = (row: Selectable<AnalyticsReportsTable>, lastRun: LastRunView | null): ReportView => ({
-  id: row.id, name: row.name, kind: row.kind, query: row.query, schedule: row.schedule, timezone: row.timezone, active: row.active,
+  id: row.id, name: row.name, kind: row.kind, query: row.query, schedule: row.schedule, timezone: row.timezone, recipients: row.recipients, active: row.active,
   nextRunAt: row.nextRunAt.toISOString(), lastRun, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
 });
 const runView = (row: Selectable<AnalyticsReportRunsTable>, withResult: boolean): ReportRunView => ({
@@ -120,13 +135,16 @@ export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; r
       deps.log?.error({ err: error, reportId: report.id }, 'scheduled report failed');
       outcome = { status: 'failed', result: null, csv: null, failure: error instanceof Error ? error.message.slice(0, 500) : 'the report failed' };
     }
-    const row = await db
-      .insertInto('analyticsReportRuns')
-      .values({ id: ids.next('rpr'), reportId: report.id, periodFrom: period.from, periodTo: period.to, trigger, ...outcome, createdAt: clock.now() })
-      .onConflict((oc) => oc.columns(['reportId', 'periodFrom', 'periodTo']).where('trigger', '=', 'schedule').doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    return row ?? null;
+    return db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto('analyticsReportRuns')
+        .values({ id: ids.next('rpr'), reportId: report.id, periodFrom: period.from, periodTo: period.to, trigger, ...outcome, createdAt: clock.now() })
+        .onConflict((oc) => oc.columns(['reportId', 'periodFrom', 'periodTo']).where('trigger', '=', 'schedule').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (row && trigger === 'schedule') await emitEvents(tx, clock, ids, [deliveryEvent(report, row)]);
+      return row ?? null;
+    });
   }
 
   return {
@@ -137,7 +155,7 @@ export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; r
       return db.transaction().execute(async (tx) => {
         const row = await tx
           .insertInto('analyticsReports')
-          .values({ id: ids.next('rpt'), name: input.name, kind: input.kind, query: JSON.stringify(query), schedule: input.schedule, timezone, active: input.active ?? true, nextRunAt: nextBoundary(input.schedule, now, timezone), createdAt: now, updatedAt: now })
+          .values({ id: ids.next('rpt'), name: input.name, kind: input.kind, query: JSON.stringify(query), schedule: input.schedule, timezone, recipients: checkRecipients(input.recipients ?? []), active: input.active ?? true, nextRunAt: nextBoundary(input.schedule, now, timezone), createdAt: now, updatedAt: now })
           .returningAll()
           .executeTakeFirstOrThrow();
         await writeAudit(tx, clock, actor, { action: 'report.create', entityType: 'report', entityId: row.id, details: { kind: row.kind, schedule: row.schedule } });
@@ -163,7 +181,7 @@ export function createScheduledReports(deps: { db: Db; clock: Clock; ids: Ids; r
       const updated = await db.transaction().execute(async (tx) => {
         const row = await tx
           .updateTable('analyticsReports')
-          .set({ name: patch.name ?? current.name, kind, query: JSON.stringify(query), schedule, timezone, active: patch.active ?? current.active, updatedAt: clock.now(), ...(moved ? { nextRunAt: nextBoundary(schedule, clock.now(), timezone) } : {}) })
+          .set({ name: patch.name ?? current.name, kind, query: JSON.stringify(query), schedule, timezone, recipients: checkRecipients(patch.recipients ?? current.recipients), active: patch.active ?? current.active, updatedAt: clock.now(), ...(moved ? { nextRunAt: nextBoundary(schedule, clock.now(), timezone) } : {}) })
           .where('id', '=', id)
           .returningAll()
           .executeTakeFirstOrThrow();

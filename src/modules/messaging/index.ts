@@ -19,6 +19,7 @@ import { templateContext, type ContextExtras, type ContextSources } from './temp
 import { createTemplateStore, type SurveysMissing } from './template-store.ts';
 import { renderCompiledPart } from './templates/index.ts';
 import { createWebhooks } from './webhooks.ts';
+import { createStaffMail } from './staff-mail.ts';
 import { createPushSubscriptions } from './push-subscriptions.ts';
 import { createLinkTracking } from './link-clicks.ts';
 import { createGlobalControl } from './global-control.ts';
@@ -41,6 +42,8 @@ export { messagingRoutes } from './messaging.routes.ts';
 export { trackingRoutes } from './tracking.routes.ts';
 export { topicRoutes } from './topics.routes.ts';
 export { inboundRoutes } from './inbound.routes.ts';
+/** How a webhook's receiver checks what Patron signed (the tests of other modules receive webhooks too). */
+export { verifyWebhookSignature } from './channels/index.ts';
 export type { EnqueueBatch, EnqueueItem } from './enqueue.ts';
 /** The outbound HTTP client of the channels (no redirects, private networks refused unless allowed), for other modules' adapters. */
 export { createHttpClient, type HttpAnswer, type HttpClient, type HttpFailure } from './channels/http-client.ts';
@@ -109,6 +112,7 @@ export function createMessaging(deps: MessagingDeps) {
   const policy = createPolicyStore({ db, clock });
   const webhooks = createWebhooks({ db, clock, ids, eventTypes: deps.eventTypes });
   const push = createPushSubscriptions({ db, clock, ids });
+  const staffMail = createStaffMail({ db, clock, ids, programName: async () => (await policy.get()).programName, queued: wakeSender });
   const campaigns = createCampaigns({
     db, clock, ids, templates, segmentExists: deps.segments.exists,
     currentIds: async (customerIds) => (await deps.resolveCustomers('customerId', customerIds)).map((found) => (found && 'customerId' in found ? found.customerId : null)),
@@ -305,6 +309,7 @@ export function createMessaging(deps: MessagingDeps) {
     topics,
     policy,
     webhooks,
+    staffMail,
     push,
     campaigns,
     journeys,

@@ -40,5 +40,7 @@ export const messagingModule = defineModule({
     { name: 'redraw-global-control', cadence: 'daily', run: () => messaging.globalControl.redrawIfDue() },
     { name: 'collect-webhook-events', cadence: 'live', readsOutbox: true, run: (signal, woken) => messaging.webhooks.collect(signal, woken) },
     { name: 'deliver-webhooks', cadence: 'live', run: (signal) => messaging.webhooks.deliver(signal) },
+    // Scheduled reports and alerts to the e-mail addresses on them (staff-mail.ts).
+    { name: 'queue-staff-mail', cadence: 'live', readsOutbox: true, run: (signal, woken) => messaging.staffMail.collect(signal, woken) },
   ],
 });

@@ -94,6 +94,7 @@ const Content = Type.Object({
   html: Type.Optional(Type.String()),
   text: Type.String({ description: 'E-mail text part; SMS, push or Telegram text' }),
   url: Type.Optional(Type.String({ description: 'Push: the page a tap opens' })),
+  attachments: Type.Optional(Type.Array(Type.Object({ filename: Type.String(), contentType: Type.String(), content: Type.String() }), { description: 'E-mail: files sent with it (a scheduled report\'s CSV)' })),
 });
 export const PreviewSchema = named('TemplatePreview', Type.Object({
   templateId: Type.String(),
@@ -129,7 +130,7 @@ export const MessageSchema = named('Message', Type.Object({
   customerId: Nullable(Type.String()),
   kind: Kind,
   purpose: Purpose,
-  source: StringEnum(['test', 'api', 'campaign', 'journey', 'ticket', 'resend'] as const),
+  source: StringEnum(['test', 'api', 'campaign', 'journey', 'ticket', 'resend', 'report', 'alert'] as const, { description: 'report, alert: a scheduled report or an alert e-mailed to its recipients (no customer)' }),
   sourceId: Nullable(Type.String({ description: 'The campaign, journey or API key that made it; for a resend, the message sent again' })),
   templateId: Nullable(Type.String()),
   templateVersion: Nullable(Type.Integer()),

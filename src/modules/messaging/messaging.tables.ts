@@ -1,10 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { Json, Timestamp } from '../../platform/platform.tables.ts';
+import type { Attachment } from './channels/channel.ts';
 
 /** The messaging module's tables (Kysely's view, camel-cased). Only this module names them. */
 export type MessageKind = 'email' | 'sms' | 'push' | 'telegram';
 export type MessagePurpose = 'marketing' | 'service';
-export type MessageSource = 'test' | 'api' | 'campaign' | 'journey' | 'ticket' | 'resend';
+export type MessageSource = 'test' | 'api' | 'campaign' | 'journey' | 'ticket' | 'resend' | 'report' | 'alert';
 export type MessageStatus = 'queued' | 'held' | 'sending' | 'sent' | 'delivered' | 'failed' | 'bounced' | 'skipped';
 
 export type MessagingChannelsTable = {
@@ -35,7 +36,7 @@ export type MessageTemplatesTable = {
 export type MessageTemplateVersionsTable = { templateId: string; version: number; parts: Json<TemplateParts>; createdAt: Timestamp; createdBy: string | null };
 
 /** What a message says, rendered when it was queued. */
-export type MessageContent = { subject?: string; html?: string; text: string; url?: string };
+export type MessageContent = { subject?: string; html?: string; text: string; url?: string; attachments?: Attachment[] };
 
 export type MessagesTable = {
   id: string;

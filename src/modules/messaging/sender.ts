@@ -354,6 +354,7 @@ function outgoing(message: Claimed, to: string, unsubscribeUrl?: string) {
     ...(content.subject !== undefined ? { subject: content.subject } : {}),
     ...(content.html !== undefined ? { html: content.html } : {}),
     ...(content.url !== undefined ? { data: { url: content.url } } : {}),
+    ...(content.attachments !== undefined ? { attachments: content.attachments } : {}),
   };
 }
 

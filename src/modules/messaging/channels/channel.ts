@@ -19,7 +19,11 @@ export type OutgoingMessage = {
   unsubscribeUrl?: string;      // e-mail: List-Unsubscribe <url> + List-Unsubscribe-Post (marketing only)
   data?: Record<string, unknown>; // push payload extras (url, tag); webhook: the JSON event body
   eventType?: string;           // webhook: the event type header
+  attachments?: Attachment[];   // e-mail only: files sent with it (a scheduled report's CSV)
 };
+
+/** A file sent with an e-mail, its content as text (a CSV). */
+export type Attachment = { filename: string; contentType: string; content: string };
 
 export type SendOutcome =
   | { status: 'accepted'; providerId: string | null; parts?: number }   // the provider took it (SMS: segments billed)

@@ -88,6 +88,7 @@ export function createEmailTransport(config: EmailChannelConfig): EmailTransport
         subject: message.subject ?? '',
         text: message.text,
         ...(message.html ? { html: message.html } : {}),
+        ...(message.attachments?.length ? { attachments: message.attachments.map((file) => ({ filename: file.filename, contentType: file.contentType, content: file.content })) } : {}),
         messageId: messageIdHeader(message.messageId, domain),
         headers,
         ...(settings.bounceAddress ? { envelope: { from: settings.bounceAddress, to: [to] } } : {}),

@@ -6,6 +6,7 @@ import { Field, fieldError } from '../../components/ui.tsx';
 import { defineText, useText } from '../../i18n.tsx';
 import { alertGroupings, alertKpis, type AlertGrouping, type AlertKind, type AlertKpi, type AlertRule } from './report-types.ts';
 import { useReportWords } from './report-words.ts';
+import { recipientFields, recipientsOf, RecipientsField, sameRecipients } from './recipients-field.tsx';
 
 const text = defineText({
   en: {
@@ -77,6 +78,7 @@ export function AlertRuleForm({ rule, onSaved, onCancel }: { rule?: AlertRule; o
   const [minHistory, setMinHistory] = useState(rule ? String(rule.params.minHistory) : '');
   const [timezone, setTimezone] = useState(rule?.timezone ?? browserZone());
   const [active, setActive] = useState(rule?.active ?? true);
+  const [recipients, setRecipients] = useState((rule?.recipients ?? []).join(', '));
   const { error, busy, submit } = useSubmit(async () => {
     const thresholdValue = numberOf(threshold);
     const params: Record<string, number | string> =
@@ -84,15 +86,17 @@ export function AlertRuleForm({ rule, onSaved, onCancel }: { rule?: AlertRule; o
         ? { threshold: typeof thresholdValue === 'number' ? Math.round(thresholdValue * 10) / 1000 : thresholdValue, days: numberOf(days) }
         : { weeks: numberOf(weeks), k: numberOf(k) };
     if (minHistory.trim() !== '') params.minHistory = numberOf(minHistory);
+    const addresses = recipientsOf(recipients);
     const body = { name: name.trim(), kpi, groupBy, kind, params, timezone: timezone.trim(), active };
-    if (!rule) return onSaved(await api.post<AlertRule>('/v1/alert-rules', body));
+    if (!rule) return onSaved(await api.post<AlertRule>('/v1/alert-rules', { ...body, recipients: addresses }));
     const patch: Record<string, unknown> = {};
     for (const key of ['name', 'kpi', 'groupBy', 'kind', 'timezone', 'active'] as const) if (body[key] !== rule[key]) patch[key] = body[key];
+    if (!sameRecipients(addresses, rule.recipients)) patch.recipients = addresses;
     if (Object.entries(params).some(([key, value]) => rule.params[key as keyof AlertRule['params']] !== value) || kind !== rule.kind) patch.params = params;
     onSaved(await api.patch<AlertRule>(`/v1/alert-rules/${rule.id}`, patch));
   });
 
-  const fields = ['name', 'kpi', 'groupBy', 'kind', 'timezone', 'params.threshold', 'params.days', 'params.weeks', 'params.k', 'params.minHistory'];
+  const fields = ['name', 'kpi', 'groupBy', 'kind', 'timezone', ...recipientFields, 'params.threshold', 'params.days', 'params.weeks', 'params.k', 'params.minHistory'];
   return (
     <EditForm fields={fields} error={error} busy={busy} submitLabel={rule ? t('save') : t('create')} cancelLabel={t('cancel')} onSubmit={submit} onCancel={onCancel} className="form report-form" actionsClassName="actions">
       <Field label={t('name')} error={fieldError(error, 'name')}>
@@ -130,6 +134,7 @@ export function AlertRuleForm({ rule, onSaved, onCancel }: { rule?: AlertRule; o
       <Field label={t('timezone')} hint={t('timezoneHint')} error={fieldError(error, 'timezone')}>
         {(props) => <input {...props} value={timezone} onChange={(e) => setTimezone(e.target.value)} />}
       </Field>
+      <RecipientsField value={recipients} onChange={setRecipients} error={error} />
       <p>
         <input id={rule ? `alert-active-${rule.id}` : 'alert-active'} type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />{' '}
         <label className="inline" htmlFor={rule ? `alert-active-${rule.id}` : 'alert-active'}>

@@ -6,6 +6,7 @@ import { Field, fieldError } from '../../components/ui.tsx';
 import { defineText, useText } from '../../i18n.tsx';
 import { reportKinds, reportSchedules, type ReportKind, type ReportQuery, type ReportSchedule, type ScheduledReport } from './report-types.ts';
 import { useReportWords } from './report-words.ts';
+import { recipientFields, recipientsOf, RecipientsField, sameRecipients } from './recipients-field.tsx';
 
 const text = defineText({
   en: {
@@ -145,22 +146,25 @@ export function ReportForm({ report, onSaved, onCancel }: { report?: ScheduledRe
   const [schedule, setSchedule] = useState<ReportSchedule>(report?.schedule ?? 'weekly');
   const [timezone, setTimezone] = useState(report?.timezone ?? browserZone());
   const [active, setActive] = useState(report?.active ?? true);
+  const [recipients, setRecipients] = useState((report?.recipients ?? []).join(', '));
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(Object.entries(report?.query ?? {}).map(([k, v]) => [k, String(v)])));
   const { error, busy, submit } = useSubmit(async () => {
     const query = queryOf(kind, values);
-    if (!report) return onSaved(await api.post<ScheduledReport>('/v1/reports', { name: name.trim(), kind, schedule, timezone: timezone.trim(), query }));
+    const addresses = recipientsOf(recipients);
+    if (!report) return onSaved(await api.post<ScheduledReport>('/v1/reports', { name: name.trim(), kind, schedule, timezone: timezone.trim(), recipients: addresses, query }));
     const patch: Record<string, unknown> = {};
     if (name.trim() !== report.name) patch.name = name.trim();
     if (kind !== report.kind) patch.kind = kind;
     if (schedule !== report.schedule) patch.schedule = schedule;
     if (timezone.trim() !== report.timezone) patch.timezone = timezone.trim();
     if (active !== report.active) patch.active = active;
+    if (!sameRecipients(addresses, report.recipients)) patch.recipients = addresses;
     // The server keeps the query whole: a changed one is sent whole.
     if (JSON.stringify(query) !== JSON.stringify(report.query) || kind !== report.kind) patch.query = query;
     onSaved(await api.patch<ScheduledReport>(`/v1/reports/${report.id}`, patch));
   });
 
-  const fields = ['name', 'kind', 'schedule', 'timezone', ...params[kind].map((p) => `query.${p.key}`)];
+  const fields = ['name', 'kind', 'schedule', 'timezone', ...recipientFields, ...params[kind].map((p) => `query.${p.key}`)];
   return (
     <EditForm fields={fields} error={error} busy={busy} submitLabel={report ? t('save') : t('create')} cancelLabel={t('cancel')} onSubmit={submit} onCancel={onCancel} className="form report-form" actionsClassName="actions">
       <Field label={t('name')} error={fieldError(error, 'name')}>
@@ -192,6 +196,7 @@ export function ReportForm({ report, onSaved, onCancel }: { report?: ScheduledRe
       <Field label={t('timezone')} hint={t('timezoneHint')} error={fieldError(error, 'timezone')}>
         {(props) => <input {...props} value={timezone} onChange={(e) => setTimezone(e.target.value)} />}
       </Field>
+      <RecipientsField value={recipients} onChange={setRecipients} error={error} />
       {report ? (
         <p>
           <input id="report-active" type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> <label className="inline" htmlFor="report-active">{t('active')}</label>

@@ -20,6 +20,8 @@ const text = defineText({
     what: 'What it reports',
     schedule: 'Schedule',
     nextRun: 'Next run',
+    sentTo: 'E-mailed to',
+    keptOnly: 'nobody: kept here',
     paused: 'Paused: it does not run on its schedule until switched on again (Edit).',
     runNow: 'Run now',
     running: 'Running the report over its last complete period…',
@@ -42,6 +44,8 @@ const text = defineText({
     what: 'Что в отчёте',
     schedule: 'Расписание',
     nextRun: 'Следующий запуск',
+    sentTo: 'Отправляется на',
+    keptOnly: 'никому: хранится здесь',
     paused: 'Приостановлен: по расписанию не запускается, пока его снова не включат (Изменить).',
     runNow: 'Запустить сейчас',
     running: 'Строим отчёт за последний завершённый период…',
@@ -124,6 +128,8 @@ export default function ReportPage({ params }: PageProps) {
         <dd>
           {words.schedule(data.schedule)} · {words.zone(data.timezone)}
         </dd>
+        <dt>{t('sentTo')}</dt>
+        <dd>{data.recipients.length > 0 ? data.recipients.join(', ') : t('keptOnly')}</dd>
         <dt>{t('nextRun')}</dt>
         <dd>{data.active ? format.dateTime(data.nextRunAt) : t('paused')}</dd>
       </dl>

@@ -10,6 +10,8 @@ export type ScheduledReport = {
   query: ReportQuery;
   schedule: ReportSchedule;
   timezone: string;
+  /** E-mailed each scheduled run, its CSV attached. */
+  recipients: string[];
   active: boolean;
   nextRunAt: string;
   /** The newest run, without its answer; null before the first. */
@@ -43,6 +45,8 @@ export type AlertRule = {
   groupBy: AlertGrouping;
   params: AlertParams;
   timezone: string;
+  /** E-mailed each alert the rule fires. */
+  recipients: string[];
   active: boolean;
   checkedThrough: string | null;
   createdAt: string;
