@@ -24,7 +24,7 @@ import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments
 import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
 import { createFeedback, feedbackModule, feedbackRoutes, type Feedback } from './modules/feedback/index.ts';
 import { createSurveys, surveyPages, surveyRoutes, surveysModule, type Surveys } from './modules/surveys/index.ts';
-import { createMessaging, inboundRoutes, messagingModule, messagingRoutes, topicRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
+import { createMessaging, inboundRoutes, messageInteractionFacts, messagingModule, messagingRoutes, topicRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createTouchpoints, touchpointPages, touchpointRoutes, touchpointsModule, type Touchpoints } from './modules/touchpoints/index.ts';
 import { compileOnFirstUse, type SchemaCompilation } from './platform/compile-on-first-use.ts';
 import { createApiKeys, type ApiKeys } from './platform/api-keys.ts';
@@ -222,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       segmentMembers: segments.membershipFacts(),
       clusterMembers: clusters.members(),
       customerEvents: engagement.eventFacts(),
+      messageInteractions: messageInteractionFacts(),
       known: { store: (id) => found(loyalty.stores.get(id)), segment: (id) => found(segments.get(id)) },
     },
     log: { error: (obj, msg) => app.log.error(obj, msg) },

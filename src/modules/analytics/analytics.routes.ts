@@ -61,7 +61,7 @@ export function analyticsRoutes(app: FastifyInstance, { analytics }: { analytics
     config: { permission: 'analytics:read' },
     schema: {
       tags,
-      summary: 'A funnel of steps in order (default sign-up → first → second → third purchase): customers at each step, conversion and median time between steps, optionally by sign-up source',
+      summary: 'A funnel of steps in order (default sign-up → first → second → third purchase; or message → open → click → purchase within an attribution window): customers at each step, conversion and median time between steps, optionally by sign-up source',
       querystring: FunnelQuery,
       produces: ['application/json', 'text/csv'],
       response: jsonOrCsv(FunnelReportSchema, 'One row per group and step'),

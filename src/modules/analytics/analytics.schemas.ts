@@ -128,7 +128,7 @@ export const CohortReportSchema = named('CohortReport', Type.Object({
 
 export const FunnelQuery = Type.Object({
   ...PeriodQuery,
-  steps: Type.Optional(Type.String({ maxLength: 600, description: `Steps separated by commas: signup, purchase, event:<type> (default ${DEFAULT_STEPS})` })),
+  steps: Type.Optional(Type.String({ maxLength: 600, description: `Steps separated by commas: signup, purchase, event:<type>, message (or message:<cmp_… or jrn_…>), open, click — open and click are of the message step before them (default ${DEFAULT_STEPS})` })),
   by: Type.Optional(StringEnum(funnelSplits, { description: 'source: split by where the customers joined' })),
   withinDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3660, description: 'Every step must come within this many days of the first' })),
 }, { additionalProperties: false });

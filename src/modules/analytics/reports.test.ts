@@ -156,7 +156,7 @@ describe('GET /v1/analytics/funnels', () => {
   it('refuses steps it does not know, in words', async () => {
     const response = await t.call({ method: 'GET', url: '/v1/analytics/funnels?steps=signup,buy' });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ code: 'analytics.invalid_query', detail: 'steps: "buy" is not a step; use signup, purchase or event:<type> (an event type as POST /v1/events takes it)' });
+    expect(response.json()).toMatchObject({ code: 'analytics.invalid_query', detail: 'steps: "buy" is not a step; use signup, purchase, event:<type> (an event type as POST /v1/events takes it), message, message:<campaign or journey id>, open or click' });
     expect((await t.call({ method: 'GET', url: '/v1/analytics/funnels?steps=signup' })).json().detail).toBe('steps: a funnel has 2 to 8 steps separated by commas; got 1');
   });
 });

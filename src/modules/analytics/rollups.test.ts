@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts';
 import { memberExceptions, memberFacts } from '../customers/index.ts';
 import { purchaseFacts, rollupFacts, tillFacts } from '../loyalty/index.ts';
+import { messageInteractionFacts } from '../messaging/index.ts';
 import { createAnalytics, type Analytics } from './index.ts';
 import { analyticsIds } from './analytics.ids.ts';
 
@@ -140,6 +141,7 @@ beforeAll(async () => {
       segmentMembers: s.segments.membershipFacts(),
       clusterMembers: s.clusters.members(),
       customerEvents: s.engagement.eventFacts(),
+      messageInteractions: messageInteractionFacts(),
       known: { store: async () => true, segment: async () => true },
     },
   });

@@ -44,6 +44,7 @@ export { topicRoutes } from './topics.routes.ts';
 export { inboundRoutes } from './inbound.routes.ts';
 /** How a webhook's receiver checks what Patron signed (the tests of other modules receive webhooks too). */
 export { verifyWebhookSignature } from './channels/index.ts';
+export { messageInteractionFacts } from './interaction-facts.ts';
 export type { EnqueueBatch, EnqueueItem } from './enqueue.ts';
 /** The outbound HTTP client of the channels (no redirects, private networks refused unless allowed), for other modules' adapters. */
 export { createHttpClient, type HttpAnswer, type HttpClient, type HttpFailure } from './channels/http-client.ts';
