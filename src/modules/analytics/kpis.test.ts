@@ -135,6 +135,53 @@ describe('GET /v1/analytics/kpis', () => {
     expect(figures((await kpis('from=2026-02-01&to=2026-02-28&groupBy=tier')).json())).toEqual([[{ tier: null }, 4, 640000, 3]]);
   });
 
+  it('splits by segment, and filters by one, over its members\' receipts', async () => {
+    // Spent 1,500.00 or more in the 90 days to 5 March: A (1,000.00 + 2 × 1,000.00 + 3,000.00) and B (2,000.00).
+    const created = await t.call({ method: 'POST', url: '/v1/segments', payload: { name: 'Spent 1,500 in 90 days', rules: { all: [{ field: 'purchases.spentMinor', window: { days: 90 }, op: 'gte', value: 150000 }] } } });
+    expect(created.statusCode, created.body).toBe(201);
+    const segmentId = created.json().id as string;
+    await t.services.segments.recomputes.idle();
+    const members = (await t.call({ method: 'GET', url: `/v1/segments/${segmentId}/members?limit=100` })).json().items.map((m: { customerId: string }) => m.customerId).sort();
+    expect(members).toEqual([ids.A, ids.B].sort());
+
+    const bySegment = (await kpis('from=2026-02-01&to=2026-02-28&groupBy=segment')).json();
+    expect(bySegment.rows).toHaveLength(1);
+    expect(bySegment.rows[0].group).toEqual({ segment: segmentId });
+    // February: A's two receipts (200,000 and 300,000); B bought nothing. January's buyers were A and B, A came back.
+    expect(bySegment.rows[0].current).toMatchObject({
+      receipts: 2, revenueMinor: 500000, averageCheckMinor: 250000, customers: 1, newCustomers: 0, previousCustomers: 2, retainedCustomers: 1, retentionRate: 0.5,
+      identifiedReceipts: 2, tillReceipts: 2, tillIdentifiedReceipts: 2, members: 2, activeMembers: 1, loyaltyActivityRate: 0.5,
+    });
+    // The same as a filter: the anonymous receipts and C's, D's are out.
+    const filtered = (await kpis(`from=2026-02-01&to=2026-02-28&segment=${segmentId}`)).json();
+    expect(filtered.overall.current).toMatchObject({ receipts: 2, revenueMinor: 500000, customers: 1, recognitionRate: 1 });
+  });
+
+  it('splits by cluster, each cluster its customers\' receipts', async () => {
+    // Clustered over the buyers of the 90 days before 5 March: A, B, C and D (E's receipt was returned).
+    const started = await t.call({ method: 'POST', url: '/v1/clusters/runs', payload: { kMin: 2, kMax: 2, windowDays: 90 } });
+    expect(started.statusCode, started.body).toBe(202);
+    await t.services.clusters.runs.idle();
+    const clusterOf = new Map<string, number>();
+    for (const name of ['A', 'B', 'C', 'D']) {
+      const customer = (await t.call({ method: 'GET', url: `/v1/customers/${ids[name]}` })).json();
+      expect(customer.cluster, JSON.stringify(customer.cluster)).not.toBeNull();
+      clusterOf.set(name, customer.cluster.cluster);
+    }
+    // Each cluster's February figures from the receipts listed at the top: A 2 receipts 500,000, C 1 × 50,000, D 1 × 90,000, B none.
+    const february: Record<string, { receipts: number; revenueMinor: number }> = { A: { receipts: 2, revenueMinor: 500000 }, B: { receipts: 0, revenueMinor: 0 }, C: { receipts: 1, revenueMinor: 50000 }, D: { receipts: 1, revenueMinor: 90000 } };
+    const expected = new Map<number, { receipts: number; revenueMinor: number; customers: number }>();
+    for (const [name, cluster] of clusterOf) {
+      const sum = expected.get(cluster) ?? { receipts: 0, revenueMinor: 0, customers: 0 };
+      const own = february[name]!;
+      expected.set(cluster, { receipts: sum.receipts + own.receipts, revenueMinor: sum.revenueMinor + own.revenueMinor, customers: sum.customers + (own.receipts > 0 ? 1 : 0) });
+    }
+    const byCluster = (await kpis('from=2026-02-01&to=2026-02-28&groupBy=cluster')).json();
+    const rows = byCluster.rows.map((row: { group: { cluster: number }; current: { receipts: number; revenueMinor: number; customers: number } }) => [row.group.cluster, { receipts: row.current.receipts, revenueMinor: row.current.revenueMinor, customers: row.current.customers }]);
+    expect(new Map(rows)).toEqual(expected);
+    expect(expected.size).toBe(2);
+  });
+
   it('compares with the period before and a year earlier', async () => {
     const body = (await kpis('from=2026-02-01&to=2026-02-28&compare=previous,year')).json();
     expect(body.compared.previous).toMatchObject({ from: '2026-01-04', to: '2026-01-31' });
