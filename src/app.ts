@@ -23,7 +23,7 @@ import { createRewards, rewardRoutes, rewardsModule, type Rewards } from './modu
 import { createSegments, rfmRoutes, segmentRoutes, segmentsModule, type Segments } from './modules/segments/index.ts';
 import { createWhatIf, whatIfModule, whatIfRoutes, type WhatIf } from './modules/what-if/index.ts';
 import { createFeedback, feedbackModule, feedbackRoutes, type Feedback } from './modules/feedback/index.ts';
-import { createSurveys, surveyPages, surveyRoutes, surveysModule, type Surveys } from './modules/surveys/index.ts';
+import { createSurveys, npsAnswerFacts, surveyPages, surveyRoutes, surveysModule, type Surveys } from './modules/surveys/index.ts';
 import { createMessaging, inboundRoutes, messageInteractionFacts, messagingModule, messagingRoutes, topicRoutes, trackingRoutes, type Messaging } from './modules/messaging/index.ts';
 import { createTouchpoints, touchpointPages, touchpointRoutes, touchpointsModule, type Touchpoints } from './modules/touchpoints/index.ts';
 import { compileOnFirstUse, type SchemaCompilation } from './platform/compile-on-first-use.ts';
@@ -223,6 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; s
       clusterMembers: clusters.members(),
       customerEvents: engagement.eventFacts(),
       messageInteractions: messageInteractionFacts(),
+      npsAnswers: npsAnswerFacts(),
       known: { store: (id) => found(loyalty.stores.get(id)), segment: (id) => found(segments.get(id)) },
     },
     log: { error: (obj, msg) => app.log.error(obj, msg) },

@@ -62,6 +62,8 @@ const Kpis = named('Kpis', Type.Object({
   members: Nullable(Type.Integer({ description: 'Active customers registered by the period\'s end (null when split by store, register, channel or time)' })),
   activeMembers: Nullable(Type.Integer({ description: 'Members who earned or redeemed points in the period' })),
   loyaltyActivityRate: Rate('activeMembers ÷ members'),
+  npsRespondents: Nullable(Type.Integer({ description: 'Answers to NPS surveys in the period (null when split by store, register or channel, or filtered by one: an answer belongs to none)' })),
+  nps: Nullable(Type.Number({ description: 'Net promoter score, −100 to 100: % promoters (9–10) − % detractors (0–6), to one decimal; null without answers' })),
 }));
 
 const Changes = Type.Record(Type.String(), Nullable(Type.Number()), { description: 'Relative change of the headline figures (0.1 = 10 % up); null where the earlier figure is 0' });

@@ -102,6 +102,8 @@ describe('GET /v1/analytics/kpis', () => {
       members: 5,
       activeMembers: 4, // A, C, D earned; E earned too (then returned)
       loyaltyActivityRate: 0.8,
+      npsRespondents: 0, // no survey yet: the NPS test below adds the answers
+      nps: null,
     });
     expect(body.rows).toEqual([]);
   });
@@ -180,6 +182,41 @@ describe('GET /v1/analytics/kpis', () => {
     const rows = byCluster.rows.map((row: { group: { cluster: number }; current: { receipts: number; revenueMinor: number; customers: number } }) => [row.group.cluster, { receipts: row.current.receipts, revenueMinor: row.current.revenueMinor, customers: row.current.customers }]);
     expect(new Map(rows)).toEqual(expected);
     expect(expected.size).toBe(2);
+  });
+
+  it('answers the NPS of the period\'s survey answers, in total, by customer group and in a series, and none by store', async () => {
+    t.clock.set(new Date('2026-01-18T08:00:00Z'));
+    const survey = await t.call({ method: 'POST', url: '/v1/surveys', payload: { kind: 'nps', status: 'open', title: { en: 'Rate us' }, questions: [{ type: 'nps', text: { en: 'Would you recommend us?' } }] } });
+    expect(survey.statusCode, survey.body).toBe(201);
+    const answer = async (at: string, score: number, who?: string) => {
+      t.clock.set(new Date(at));
+      const response = await t.call({ method: 'POST', url: `/v1/surveys/${survey.json().id}/responses`, payload: { ...(who ? { customerId: ids[who] } : {}), answers: { q1: score } } });
+      expect(response.statusCode, response.body).toBe(201);
+    };
+    await answer('2026-01-20T10:00:00Z', 3, 'B'); // the period before: a detractor
+    await answer('2026-02-11T10:00:00Z', 10, 'A'); // promoter
+    await answer('2026-02-12T10:00:00Z', 6, 'C'); // detractor
+    await answer('2026-02-13T10:00:00Z', 8, 'D'); // passive
+    await answer('2026-02-14T10:00:00Z', 9); // an anonymous promoter
+    t.clock.set(new Date('2026-03-05T09:00:00Z'));
+    const nps = (current: { npsRespondents: number | null; nps: number | null }) => [current.npsRespondents, current.nps];
+
+    // February: 2 promoters, 1 detractor of 4 → 50 % − 25 % = 25; January (4–31): B alone, −100.
+    const total = (await kpis('from=2026-02-01&to=2026-02-28&compare=previous')).json();
+    expect(nps(total.overall.current)).toEqual([4, 25]);
+    expect(nps(total.overall.previous)).toEqual([1, -100]);
+    // A tier is a customer's: A, C and D (the anonymous answer is nobody's) → 1 − 1 of 3 = 0.
+    expect((await kpis('from=2026-02-01&to=2026-02-28&groupBy=tier')).json().rows.map((row: { group: object; current: never }) => [row.group, ...nps(row.current)])).toEqual([[{ tier: null }, 3, 0]]);
+    // The segment of A and B (the test above): A's 10 in February.
+    const bySegment = (await kpis('from=2026-02-01&to=2026-02-28&groupBy=segment')).json();
+    expect(bySegment.rows.map((row: { current: never }) => nps(row.current))).toEqual([[1, 100]]);
+    // A month series: January's answer and February's four.
+    const series = (await kpis('from=2026-01-01&to=2026-02-28&groupBy=month')).json();
+    expect(series.rows.map((row: { group: { period: string }; current: never }) => [row.group.period, ...nps(row.current)])).toEqual([['2026-01-01', 1, -100], ['2026-02-01', 4, 25]]);
+    // An answer belongs to no store: no NPS by store, nor for a store's figures.
+    const byStore = (await kpis('from=2026-02-01&to=2026-02-28&groupBy=store')).json();
+    expect(byStore.rows.map((row: { current: never }) => nps(row.current))).toEqual([[null, null], [null, null]]);
+    expect(nps((await kpis('from=2026-02-01&to=2026-02-28&store=s1')).json().overall.current)).toEqual([null, null]);
   });
 
   it('compares with the period before and a year earlier', async () => {

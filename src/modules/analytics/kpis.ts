@@ -15,7 +15,9 @@ import type { AnalyticsSources } from './sources.ts';
  * - recognition at the till: identified offline receipts ÷ offline receipts;
  * - loyalty activity: members (active customers registered by the period's end) who earned or
  *   redeemed points in it ÷ members — in total and by tier, segment and cluster only, since a
- *   member belongs to no store or channel.
+ *   member belongs to no store or channel;
+ * - NPS: the answers to NPS surveys in the period, % promoters (9–10) − % detractors (0–6) — in
+ *   total, by tier, segment, cluster and in a series; an answer belongs to no store or channel.
  */
 export const kpiGroupings = ['none', 'store', 'register', 'channel', 'tier', 'segment', 'cluster', 'day', 'week', 'month'] as const;
 export type KpiGrouping = (typeof kpiGroupings)[number];
@@ -47,6 +49,8 @@ export type Kpis = {
   members: number | null;
   activeMembers: number | null;
   loyaltyActivityRate: number | null;
+  npsRespondents: number | null;
+  nps: number | null;
 };
 
 export type GroupKey = { store?: string; register?: string | null; channel?: string; tier?: string | null; segment?: string; cluster?: number; period?: string };
@@ -147,7 +151,37 @@ function kpisOf(row: Row | undefined, withMembers: boolean): Kpis {
     members,
     activeMembers,
     loyaltyActivityRate: members === null || activeMembers === null ? null : ratio(activeMembers, members),
+    npsRespondents: null,
+    nps: null,
   };
+}
+
+type NpsCounts = { respondents: number; promoters: number; detractors: number };
+
+/** The figures with the group's NPS; a group NPS cannot have (a store: an answer is no store's) keeps nulls. */
+const withNps = (kpis: Kpis, counts: NpsCounts | undefined, applicable: boolean): Kpis =>
+  !applicable ? kpis : {
+    ...kpis,
+    npsRespondents: counts?.respondents ?? 0,
+    nps: counts && counts.respondents > 0 ? Math.round((1000 * (counts.promoters - counts.detractors)) / counts.respondents) / 10 : null,
+  };
+
+const npsApplies = (g: KpiGrouping, filters: KpiFilters) => !filters.store && !filters.channel && (g === 'none' || customerBased(g) || isSeries(g));
+
+/** Each group's NPS answers in the period, keyed as periodRows keys its groups (the customer's current tier for a tier). */
+async function npsRows(db: Db, sources: AnalyticsSources, period: Period, g: KpiGrouping, filters: KpiFilters): Promise<Map<string, NpsCounts>> {
+  const group = g === 'tier' ? sql`array[coalesce(nt.tier_id, '')]::text[]`
+    : isSeries(g) ? sql`array[to_char(date_trunc(${g}, t.answered_at at time zone ${period.timezone}), 'YYYY-MM-DD')]::text[]`
+      : receiptGroup(g, period.timezone, false);
+  const rows = await reportQuery(db, sql<{ g: string[]; respondents: string; promoters: string; detractors: string }>`
+    select ${group} as g, count(*) as respondents, count(*) filter (where t.score >= 9) as promoters, count(*) filter (where t.score <= 6) as detractors
+    from (${sources.npsAnswers}) t ${groupJoin(g, sources, 't')}
+    ${g === 'tier' ? sql`left join (${sources.till.tiers()}) nt on nt.customer_id = t.customer_id` : sql``}
+    where t.answered_at >= ${period.start}::timestamptz and t.answered_at < ${period.end}::timestamptz
+      ${customerBased(g) ? sql`and t.customer_id is not null` : sql``}
+      ${filters.segment ? sql`and t.customer_id in (select s.customer_id from (${sources.segmentMembers}) s where s.segment_id = ${filters.segment})` : sql``}
+    group by 1`);
+  return new Map(rows.map((row) => [JSON.stringify(row.g), { respondents: n(row.respondents), promoters: n(row.promoters), detractors: n(row.detractors) }]));
 }
 
 function groupKeyOf(g: KpiGrouping, key: string[]): GroupKey {
@@ -306,15 +340,31 @@ export async function kpiReport(db: Db, sources: AnalyticsSources, period: Perio
       return asked.map((p) => (p ? figures[present.indexOf(p)] : undefined));
     })()
     : await Promise.all(asked.map((p) => (p ? totals(p) : undefined)));
-  const report: KpiReport = { groupBy: g, filters, compared, overall: rowOf({}, total!, totalBefore, totalYear), rows: [], rolledUpTo: rolled && closedUntil ? closedUntil.toISOString() : null };
+  // NPS from the survey answers, beside the receipts' figures (a small read of its own).
+  const nps = npsApplies('none', filters);
+  const [npsNow, npsBefore, npsYear] = nps ? await Promise.all(asked.map((p) => (p ? npsRows(db, sources, p, 'none', filters) : undefined))) : [];
+  const totalOf = (kpis: Kpis | undefined, counts: Map<string, NpsCounts> | undefined) => (kpis ? withNps(kpis, counts?.get('["all"]'), nps) : undefined);
+  const report: KpiReport = {
+    groupBy: g, filters, compared, rows: [], rolledUpTo: rolled && closedUntil ? closedUntil.toISOString() : null,
+    overall: rowOf({}, totalOf(total, npsNow)!, totalOf(totalBefore, npsBefore), totalOf(totalYear, npsYear)),
+  };
   if (g === 'none') return report;
   const comparable = !isSeries(g);
+  const groupNps = npsApplies(g, filters);
+  const figures = async (p: Period) => {
+    const [rows, counts] = await Promise.all([periodRows(db, sources, p, g, filters), groupNps ? npsRows(db, sources, p, g, filters) : undefined]);
+    // A group with answers but no receipt, buyer or member (a week of a series without a sale) still shows its NPS.
+    const extra = [...(counts?.keys() ?? [])].filter((key) => !rows.has(key));
+    for (const key of extra) rows.set(key, { key: JSON.parse(key) as string[], kpis: kpisOf(undefined, rows.values().next().value?.kpis.members != null) });
+    for (const [key, row] of rows) row.kpis = withNps(row.kpis, counts?.get(key), groupNps);
+    return extra.length === 0 ? rows : new Map([...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  };
   const [rows, before, year] = await Promise.all([
-    periodRows(db, sources, period, g, filters),
-    comparable && compared.previous ? periodRows(db, sources, compared.previous, g, filters) : undefined,
-    comparable && compared.yearEarlier ? periodRows(db, sources, compared.yearEarlier, g, filters) : undefined,
+    figures(period),
+    comparable && compared.previous ? figures(compared.previous) : undefined,
+    comparable && compared.yearEarlier ? figures(compared.yearEarlier) : undefined,
   ]);
-  const emptyKpis = kpisOf(undefined, rows.values().next().value?.kpis.members !== null);
+  const emptyKpis = withNps(kpisOf(undefined, rows.values().next().value?.kpis.members !== null), undefined, groupNps);
   report.rows = [...rows.entries()].map(([k, row]) => rowOf(groupKeyOf(g, row.key), row.kpis, before ? (before.get(k)?.kpis ?? emptyKpis) : undefined, year ? (year.get(k)?.kpis ?? emptyKpis) : undefined));
   if (!comparable) for (const row of report.rows) { delete row.previous; delete row.yearEarlier; }
   return report;
@@ -324,5 +374,5 @@ export async function kpiReport(db: Db, sources: AnalyticsSources, period: Perio
 export const kpiColumns: Array<keyof Kpis> = [
   'revenueMinor', 'receipts', 'averageCheckMinor', 'itemsPerReceipt', 'grossMinor', 'discountMinor', 'redeemedMinor', 'discountShare', 'pointsShare',
   'customers', 'newCustomers', 'returningCustomers', 'purchaseFrequency', 'repeatPurchaseRate', 'previousCustomers', 'retainedCustomers', 'retentionRate', 'churnRate',
-  'identifiedReceipts', 'tillReceipts', 'tillIdentifiedReceipts', 'recognitionRate', 'members', 'activeMembers', 'loyaltyActivityRate',
+  'identifiedReceipts', 'tillReceipts', 'tillIdentifiedReceipts', 'recognitionRate', 'members', 'activeMembers', 'loyaltyActivityRate', 'npsRespondents', 'nps',
 ];

@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from '../../../tests/helpers/test-app.ts'
 import { memberExceptions, memberFacts } from '../customers/index.ts';
 import { purchaseFacts, rollupFacts, tillFacts } from '../loyalty/index.ts';
 import { messageInteractionFacts } from '../messaging/index.ts';
+import { npsAnswerFacts } from '../surveys/index.ts';
 import { createAnalytics, type Analytics } from './index.ts';
 import { analyticsIds } from './analytics.ids.ts';
 
@@ -142,6 +143,7 @@ beforeAll(async () => {
       clusterMembers: s.clusters.members(),
       customerEvents: s.engagement.eventFacts(),
       messageInteractions: messageInteractionFacts(),
+      npsAnswers: npsAnswerFacts(),
       known: { store: async () => true, segment: async () => true },
     },
   });

@@ -29,6 +29,8 @@ export type AnalyticsSources = {
   known: { store: (id: string) => Promise<boolean>; segment: (id: string) => Promise<boolean> };
   /** Engagement: custom events, `customer_id, type, occurred_at`. */
   customerEvents: RawBuilder<unknown>;
+  /** Surveys: answers to NPS surveys, `customer_id` (null: anonymous), `answered_at`, `score` 0–10. */
+  npsAnswers: RawBuilder<unknown>;
   /** Messaging: each message to a customer sent, opened, clicked, `customer_id, message_id, source_id, status, at`. */
   messageInteractions: RawBuilder<unknown>;
 };

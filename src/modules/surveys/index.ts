@@ -13,6 +13,7 @@ import type { Ids } from './surveys.ids.ts';
 export { surveysModule } from './surveys.module.ts';
 export { surveyRoutes } from './surveys.routes.ts';
 export { surveyPages } from './survey-links.routes.ts';
+export { npsAnswerFacts } from './nps-facts.ts';
 export type { Evidence, ResponseView } from './responses.ts';
 export type { SurveyReport } from './report.ts';
 export type { SurveyInput, SurveyView } from './survey-store.ts';

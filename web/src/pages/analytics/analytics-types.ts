@@ -17,6 +17,9 @@ export type Kpis = {
   members: number | null;
   activeMembers: number | null;
   loyaltyActivityRate: number | null;
+  /** Answers to NPS surveys in the period and their score; null split by store or channel. */
+  npsRespondents: number | null;
+  nps: number | null;
 };
 export type KpiRow = {
   group: { store?: string; register?: string | null; channel?: string; period?: string };
